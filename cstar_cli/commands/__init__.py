@@ -1,0 +1,1 @@
+"""The Typer layer: one module per noun. Commands parse, call one function, render."""

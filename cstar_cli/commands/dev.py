@@ -1,0 +1,84 @@
+"""``cstar dev``: run the local cStar platform."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def default_db_path() -> Path:
+    from cstar_cli.config import data_dir
+
+    return data_dir() / "dev.db"
+
+
+def dev(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind. Anything but loopback warns."),
+    port: int = typer.Option(8642, min=0, max=65535, help="Port to listen on; 0 picks a free one."),
+    db: str | None = typer.Option(
+        None, "--db", help="SQLite file to keep data in, or :memory: for a throwaway platform."
+    ),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON ready line."),
+    no_rate_limit: bool = typer.Option(
+        False, "--no-rate-limit", help="Do not enforce rate limits (headers are still sent)."
+    ),
+    retry_scale: float = typer.Option(
+        1.0, "--retry-scale", min=0.0001, help="Shrink the webhook retry schedule, e.g. 0.01."
+    ),
+) -> None:
+    """Run the local cStar platform: the full API, on your machine, backed by SQLite.
+
+    On first start it creates a team with an owner and two agents, and test and live keys;
+    later starts reuse them. Stop it with Ctrl-C.
+
+    Example: cstar dev --port 0 --db :memory:
+    """
+    from cstar_cli.errors import UsageError
+    from cstar_cli.server.runner import ReadyInfo, serve_forever
+    from cstar_cli.server.settings import PlatformSettings
+
+    db_path = db if db is not None else str(default_db_path())
+    if host not in LOOPBACK:
+        print(
+            f"Warning: binding to {host} exposes the local platform (and its test data) beyond "
+            "this machine. Use --host 127.0.0.1 unless you mean it.",
+            file=sys.stderr,
+        )
+    settings = PlatformSettings(
+        db_path=db_path, enforce_rate_limits=not no_rate_limit, retry_scale=retry_scale
+    )
+
+    def ready(info: ReadyInfo) -> None:
+        if json_output:
+            print(json.dumps(info.as_json()), flush=True)
+            return
+        keys = info.keys
+        state = "created a new team" if info.seeded_now else "reusing its team"
+        print(
+            f"cStar local platform ready at {info.api_base} ({state}; data in {info.db_path})\n"
+            f"  Team id               {keys.team_id}\n"
+            f"  Secret key (test)     {keys.secret_key}\n"
+            f"  Publishable (test)    {keys.publishable_key}\n"
+            f"  Secret key (live)     {keys.live_secret_key}\n"
+            f"  Publishable (live)    {keys.live_publishable_key}\n"
+            "\n"
+            "Log in from another terminal with:\n"
+            f"  cstar login --api-base {info.api_base} --api-key {keys.secret_key}\n"
+            "\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+
+    try:
+        serve_forever(settings, host, port, ready)
+    except OSError as err:
+        raise UsageError(
+            f"Cannot start the platform on {host}:{port}: {err.strerror or err}.",
+            "Pick another port with --port (0 chooses a free one).",
+        ) from None
+    print("Local platform stopped.", file=sys.stderr)

@@ -1,0 +1,113 @@
+"""The app factory: ``create_app(settings)`` builds one independent platform."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from cstar_cli import __version__
+from cstar_cli.server import responses
+from cstar_cli.server.errors import ApiError
+from cstar_cli.server.gateway import ApiGateway
+from cstar_cli.server.openapi import build_openapi
+from cstar_cli.server.platform import Platform
+from cstar_cli.server.routes import articles, customers, keys, members, tickets, whoami
+from cstar_cli.server.settings import PlatformSettings
+
+TEAM_PREFIX = "/api/v1/teams/{teamId}"
+
+
+def create_app(settings: PlatformSettings | None = None, platform: Platform | None = None) -> Any:
+    """Build the platform's ASGI app (the gateway wrapping the FastAPI routes)."""
+    platform = platform or Platform(settings or PlatformSettings())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+
+    api = FastAPI(
+        title="cStar API (local platform)",
+        version=__version__,
+        description="The cStar REST API as served by `cstar dev`.",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    api.state.platform = platform
+    api.include_router(whoami.router)
+    for module in (tickets, customers, articles, members, keys):
+        api.include_router(module.router, prefix=TEAM_PREFIX)
+
+    @api.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    api.add_exception_handler(ApiError, _api_error)
+    api.add_exception_handler(RequestValidationError, _validation_error)
+    api.add_exception_handler(StarletteHTTPException, _http_error)
+    api.add_exception_handler(Exception, _server_error)
+    api.openapi = lambda: build_openapi(api)  # type: ignore[method-assign]
+    gateway = ApiGateway(api, platform)
+    gateway.platform = platform
+    return gateway
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return responses.error(request, exc)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return responses.error(request, validation_to_api_error(exc.errors()))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405:
+        err = ApiError(
+            405,
+            "method_not_allowed",
+            f"{request.method} is not allowed on {request.url.path}.",
+            headers=dict(exc.headers or {}),
+        )
+    else:
+        err = ApiError(
+            404,
+            "resource_missing",
+            f"Unrecognized request URL ({request.method} {request.url.path}). "
+            "See https://www.cstar.help/developers/api-reference.",
+        )
+    return responses.error(request, err)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    return responses.error(request, ApiError(500, "internal_error", "Internal platform error."))
+
+
+def validation_to_api_error(errors: Any) -> ApiError:
+    """Turn the first pydantic/FastAPI validation error into a D5 error naming the param."""
+    first = errors[0] if errors else {}
+    kind = first.get("type", "")
+    loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    param = ".".join(loc) or None
+    where = first.get("loc", ("body",))[0]
+    if kind == "json_invalid":
+        return ApiError(400, "invalid_json", "The request body is not valid JSON.")
+    if kind == "missing" and where == "body" and not loc:
+        return ApiError(400, "parameter_missing", "A JSON object body is required.", param=None)
+    if kind == "missing":
+        return ApiError.missing(param or "body")
+    if kind == "extra_forbidden":
+        return ApiError.invalid(f"Unknown field '{param}'.", param=param)
+    if where == "body" and not loc:
+        return ApiError.invalid("The request body must be a JSON object.")
+    message = first.get("msg", "Invalid value")
+    label = param or "the request"
+    return ApiError.invalid(f"Invalid value for '{label}': {message}.", param=param)

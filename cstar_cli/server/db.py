@@ -1,0 +1,131 @@
+"""SQLite storage: one connection per platform, WAL, a schema version table and migrations.
+
+The platform runs on one asyncio event loop and every statement is short, so a single connection
+used from that loop is both the simplest and the fastest arrangement. ``transaction()`` opens an
+IMMEDIATE transaction; a change and the event it emits are always written in the same one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cstar_cli.server.migrations import MIGRATIONS
+
+Row = dict[str, Any]
+
+
+def _dict_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
+    return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
+
+
+class Database:
+    """The platform's SQLite database."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.conn.row_factory = _dict_factory
+        if path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode keeps every committed transaction across a process kill; only an
+        # OS crash or power loss could drop the last few, which is the right trade for a dev server.
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=5000")
+        self._depth = 0
+        self.migrate()
+
+    def migrate(self) -> None:
+        """Bring the schema up to the newest version, one migration per transaction."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)"
+        )
+        row = self.one("SELECT MAX(version) AS v FROM schema_version")
+        current = (row or {}).get("v") or 0
+        for version, script in enumerate(MIGRATIONS, start=1):
+            if version <= current:
+                continue
+            with self.transaction():
+                for statement in _split_sql(script):
+                    self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO schema_version (version, applied_at) "
+                    "VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+                    (version,),
+                )
+
+    @property
+    def schema_version(self) -> int:
+        row = self.one("SELECT MAX(version) AS v FROM schema_version")
+        return int((row or {}).get("v") or 0)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block in one IMMEDIATE transaction (nested calls join the outer one)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row: Row | None = self.conn.execute(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        rows: list[Row] = self.conn.execute(sql, params).fetchall()
+        return rows
+
+    def insert(self, table: str, values: Row) -> None:
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())
+        )
+
+    def update(self, table: str, key: str, key_value: Any, values: Row) -> None:
+        if not values:
+            return
+        sets = ", ".join(f"{column} = ?" for column in values)
+        self.conn.execute(
+            f"UPDATE {table} SET {sets} WHERE {key} = ?",
+            [*values.values(), key_value],
+        )
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON for a stored column."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def loads(text: str | None, default: Any = None) -> Any:
+    return default if text is None else json.loads(text)
+
+
+def _split_sql(script: str) -> list[str]:
+    return [part.strip() for part in script.split(";\n") if part.strip()]

@@ -1,0 +1,130 @@
+"""The events outbox (D10, D11): every write records its event in the same transaction.
+
+Events are stored exactly as they will be delivered (snake_case payload, D11). Delivery to
+webhooks and listen sessions reads from this table, so no change is ever without its event.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from cstar_cli.server import ids
+from cstar_cli.server.auth import Principal
+from cstar_cli.server.clock import iso
+from cstar_cli.server.db import Database
+
+DASHBOARD_BASE = "https://www.cstar.help/team"
+
+EventListener = Callable[[str, bool, int], None]
+
+
+def event_id(event_type: str, epoch_ms: int) -> str:
+    """``evt_<type with . as _>_<epoch ms>_<8 base62>`` (D11)."""
+    return f"evt_{event_type.replace('.', '_')}_{epoch_ms}_{ids.base62(8)}"
+
+
+def emit(
+    db: Database,
+    principal: Principal,
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    now: float,
+    request_id: str | None,
+) -> dict[str, Any]:
+    """Record one event; call inside the transaction that makes the change."""
+    payload = {
+        "id": event_id(event_type, int(now * 1000)),
+        "type": event_type,
+        "created_at": iso(now),
+        "team_id": principal.team_id,
+        "livemode": principal.livemode,
+        "data": data,
+    }
+    db.insert(
+        "events",
+        {
+            "id": payload["id"],
+            "team_id": principal.team_id,
+            "livemode": int(principal.livemode),
+            "type": event_type,
+            "payload": json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
+            "request_id": request_id,
+            "created_at": payload["created_at"],
+        },
+    )
+    return payload
+
+
+def ticket_data(row: dict[str, Any], team_slug: str) -> dict[str, Any]:
+    """The ``data.ticket`` object of ticket events (snake_case, with ``dashboard_url``)."""
+    ticket_id = ids.TICKET + row["id"]
+    return {
+        "id": ticket_id,
+        "prefixed_id": f"CST-{row['number']}",
+        "title": row["title"],
+        "status": row["status"],
+        "priority": row["priority"],
+        "channel": row["channel"],
+        "customer_id": ids.wire(ids.CUSTOMER, row["customer_id"]),
+        "customer_name": row["customer_name"],
+        "assigned_to": ids.wire(ids.MEMBER, row["assigned_to"]),
+        "tags": json.loads(row["tags"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "dashboard_url": f"{DASHBOARD_BASE}/{team_slug}/tickets?selected={ticket_id}",
+    }
+
+
+def customer_data(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": ids.CUSTOMER + row["id"],
+        "name": row["name"],
+        "email": row["email"],
+        "status": row["status"],
+        "sentiment": row["sentiment"],
+        "tags": json.loads(row["tags"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def article_data(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": ids.ARTICLE + row["id"],
+        "title": row["title"],
+        "slug": row["slug"],
+        "status": row["status"],
+        "is_public": bool(row["is_public"]),
+        "category": row["category"],
+        "published_at": row["published_at"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def message_data(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": ids.MESSAGE + row["id"],
+        "ticket_id": ids.TICKET + row["ticket_id"],
+        "content": row["content"],
+        "sender": row["sender"],
+        "sender_name": row["sender_name"],
+        "is_internal": bool(row["is_internal"]),
+        "created_at": row["created_at"],
+    }
+
+
+def changes(before: dict[str, Any], after: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """``{snake_name: {from, to}}`` for each watched wire field that changed (``data.changes``)."""
+    return {
+        snake(name): {"from": before.get(name), "to": after.get(name)}
+        for name in fields
+        if before.get(name) != after.get(name)
+    }
+
+
+def snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)

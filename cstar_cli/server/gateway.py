@@ -1,0 +1,356 @@
+"""The ASGI gateway in front of every API route.
+
+In one place and in this order: request id, API version (D7), authentication and team scope (§1,
+D9), publishable-key writes, rate limits (D6), the 1 MiB body limit, idempotency (D8), and the
+response headers every answer carries. Routes behind it see an authenticated ``Principal`` in
+``request.state.principal`` and a body that is already read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from cstar_cli.server import ids
+from cstar_cli.server.auth import Principal, bearer_key
+from cstar_cli.server.clock import iso
+from cstar_cli.server.errors import ApiError
+from cstar_cli.server.platform import Platform
+from cstar_cli.server.responses import dump, error_bytes
+from cstar_cli.server.settings import API_VERSION, MAX_BODY_BYTES, SUPPORTED_API_VERSIONS
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("cstar.platform")
+
+TEAM_PATH = re.compile(r"^/api/v1/teams/([^/]+)(?:/|$)")
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+IDEMPOTENT_METHODS = frozenset({"POST", "PATCH", "DELETE"})
+IDEMPOTENCY_TTL = 24 * 3600
+MAX_IDEMPOTENCY_KEY = 255
+# Responses kept for replay: successes and final business answers. Validation failures,
+# auth refusals, rate limits and server errors are not kept, so a corrected retry can run.
+REPLAYABLE = frozenset({200, 201, 404, 409})
+
+
+class _Captured:
+    def __init__(self) -> None:
+        self.status = 0
+        self.chunks: list[bytes] = []
+        self.started = False
+
+
+class ApiGateway:
+    """Pure ASGI middleware; see the module docstring."""
+
+    def __init__(self, app: ASGIApp, platform: Platform) -> None:
+        self.app = app
+        self.platform = platform
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = ids.REQUEST + uuid.uuid4().hex
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        state["started"] = time.perf_counter()
+        headers = _headers(scope)
+        extra_headers: list[tuple[bytes, bytes]] = [(b"x-cstar-request-id", request_id.encode())]
+        path: str = scope["path"]
+        if not path.startswith("/api/"):
+            await self.app(scope, receive, _with_headers(send, extra_headers))
+            return
+        try:
+            version = _api_version(headers.get("cstar-version"))
+            extra_headers.append((b"cstar-version", version.encode()))
+            principal = self._authenticate(headers, scope)
+            state["principal"] = principal
+            self._rate_limit(principal, scope, extra_headers)
+            self._check_scope(principal, scope["method"], path)
+            body = await _read_body(receive, headers)
+        except ApiError as err:
+            await self._send_error(send, err, request_id, extra_headers)
+            return
+        if body and "json" not in headers.get("content-type", ""):
+            # The API speaks only JSON; a missing or form content type (curl -d) is read as JSON.
+            scope["headers"] = [
+                (k, v) for k, v in scope["headers"] if k.lower() != b"content-type"
+            ] + [(b"content-type", b"application/json")]
+        replay_receive = _replaying(body, receive)
+        idem_key = headers.get("idempotency-key")
+        if idem_key is not None and scope["method"] in IDEMPOTENT_METHODS:
+            await self._idempotent(
+                scope, replay_receive, send, principal, idem_key, body, request_id, extra_headers
+            )
+            return
+        await self._call(scope, replay_receive, send, extra_headers, None)
+
+    # -- steps -----------------------------------------------------------------------------
+    def _authenticate(self, headers: dict[str, str], scope: Scope) -> Principal:
+        key = bearer_key(headers.get("authorization"))
+        return self.platform.authenticate(key)
+
+    def _rate_limit(
+        self, principal: Principal, scope: Scope, extra: list[tuple[bytes, bytes]]
+    ) -> None:
+        limit = self.platform.settings.rate_limits[principal.key_type]
+        limit, remaining, reset, allowed = self.platform.rate_limiter.hit(
+            principal.key_id, limit, self.platform.now()
+        )
+        window = self.platform.settings.rate_limit_window
+        extra += [
+            (b"x-ratelimit-limit", str(limit).encode()),
+            (b"x-ratelimit-remaining", str(remaining).encode()),
+            (b"x-ratelimit-reset", str(reset).encode()),
+            (b"x-ratelimit-window", str(window).encode()),
+        ]
+        if not allowed:
+            retry_after = max(1, reset - int(self.platform.now()))
+            raise ApiError(
+                429,
+                "rate_limit_exceeded",
+                f"Rate limit exceeded. Try again in {retry_after} seconds.",
+                extra={"retryAfter": retry_after},
+                headers={"Retry-After": str(retry_after)},
+            )
+
+    def _check_scope(self, principal: Principal, method: str, path: str) -> None:
+        match = TEAM_PATH.match(path)
+        if match is not None:
+            try:
+                team = str(uuid.UUID(match.group(1)))
+            except ValueError:
+                team = None
+            if team != principal.team_id:
+                raise ApiError.forbidden(
+                    "team_access_denied",
+                    "This API key does not belong to the requested team. "
+                    "Run 'cstar status' to see the key's team id.",
+                )
+        if method in WRITE_METHODS and not principal.is_secret:
+            env = principal.environment
+            raise ApiError.forbidden(
+                "publishable_key_write",
+                f"Publishable keys (pk_{env}_) are read-only. "
+                f"Use a secret key (sk_{env}_) for write operations.",
+            )
+
+    async def _idempotent(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        principal: Principal,
+        key: str,
+        body: bytes,
+        request_id: str,
+        extra: list[tuple[bytes, bytes]],
+    ) -> None:
+        db = self.platform.db
+        now = self.platform.now()
+        if not key or len(key) > MAX_IDEMPOTENCY_KEY:
+            err = ApiError.invalid(
+                f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters.",
+                param="Idempotency-Key",
+            )
+            await self._send_error(send, err, request_id, extra)
+            return
+        path = scope["path"] + (
+            "?" + scope["query_string"].decode() if scope["query_string"] else ""
+        )
+        body_hash = hashlib.sha256(body).hexdigest()
+        scope_key = (principal.team_id, int(principal.livemode), key)
+        with db.transaction():
+            row = db.one(
+                "SELECT * FROM idempotency_keys WHERE team_id = ? AND livemode = ? AND key = ?",
+                scope_key,
+            )
+            if row is not None and row["created_at"] < now - IDEMPOTENCY_TTL:
+                db.execute(
+                    "DELETE FROM idempotency_keys WHERE team_id = ? AND livemode = ? AND key = ?",
+                    scope_key,
+                )
+                row = None
+            if row is None:
+                db.insert(
+                    "idempotency_keys",
+                    {
+                        "team_id": principal.team_id,
+                        "livemode": int(principal.livemode),
+                        "key": key,
+                        "method": scope["method"],
+                        "path": path,
+                        "body_hash": body_hash,
+                        "state": "in_progress",
+                        "request_id": request_id,
+                        "created_at": now,
+                    },
+                )
+        if row is not None:
+            if (row["method"], row["path"], row["body_hash"]) != (scope["method"], path, body_hash):
+                err = ApiError(
+                    409,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was already used with a different method, path or body. "
+                    "Use a new key for a new request.",
+                    param="Idempotency-Key",
+                )
+                await self._send_error(send, err, request_id, extra)
+            elif row["state"] == "in_progress":
+                err = ApiError(
+                    409,
+                    "idempotency_key_in_use",
+                    "A request with this Idempotency-Key is still being processed. "
+                    "Retry after it finishes.",
+                    param="Idempotency-Key",
+                )
+                await self._send_error(send, err, request_id, extra)
+            else:
+                await self._replay(send, row, extra)
+            return
+        captured = _Captured()
+        try:
+            await self._call(scope, receive, send, extra, captured)
+        finally:
+            with db.transaction():
+                if captured.status in REPLAYABLE:
+                    db.execute(
+                        "UPDATE idempotency_keys SET state = 'complete', status = ?, "
+                        "response_body = ? WHERE team_id = ? AND livemode = ? AND key = ?",
+                        (captured.status, b"".join(captured.chunks), *scope_key),
+                    )
+                else:
+                    db.execute(
+                        "DELETE FROM idempotency_keys "
+                        "WHERE team_id = ? AND livemode = ? AND key = ?",
+                        scope_key,
+                    )
+
+    async def _replay(
+        self, send: Send, row: dict[str, Any], extra: list[tuple[bytes, bytes]]
+    ) -> None:
+        body = json.loads(row["response_body"])
+        body.setdefault("meta", {})["idempotentReplayed"] = True
+        payload = dump(body)
+        headers = [(name, value) for name, value in extra if name != b"x-cstar-request-id"] + [
+            (b"x-cstar-request-id", row["request_id"].encode()),
+            (b"idempotent-replayed", b"true"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(payload)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": row["status"], "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+    async def _call(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        extra: list[tuple[bytes, bytes]],
+        captured: _Captured | None,
+    ) -> None:
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = list(message.get("headers", [])) + extra
+                if captured is not None:
+                    captured.status = message["status"]
+            elif message["type"] == "http.response.body" and captured is not None:
+                captured.chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception:
+            log.exception("unhandled error in %s %s", scope["method"], scope["path"])
+            if captured is not None:
+                captured.status = 500
+            if not started:
+                err = ApiError(500, "internal_error", "The platform hit an internal error.")
+                await self._send_error(send, err, scope["state"]["request_id"], extra)
+
+    async def _send_error(
+        self, send: Send, err: ApiError, request_id: str, extra: list[tuple[bytes, bytes]]
+    ) -> None:
+        payload = error_bytes(err, request_id, iso(self.platform.now()))
+        headers = [*extra, (b"content-type", b"application/json")]
+        headers += [(k.lower().encode(), v.encode()) for k, v in err.headers.items()]
+        headers.append((b"content-length", str(len(payload)).encode()))
+        await send({"type": "http.response.start", "status": err.status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+
+
+def _api_version(requested: str | None) -> str:
+    if requested is None or not requested.strip():
+        return API_VERSION
+    if requested.strip() not in SUPPORTED_API_VERSIONS:
+        raise ApiError.invalid(
+            f"Unknown CStar-Version '{requested}'. Supported: {', '.join(SUPPORTED_API_VERSIONS)}.",
+            param="CStar-Version",
+        )
+    return requested.strip()
+
+
+async def _read_body(receive: Receive, headers: dict[str, str]) -> bytes:
+    too_large = ApiError(
+        413,
+        "payload_too_large",
+        f"Request body is larger than {MAX_BODY_BYTES} bytes (1 MiB). Send less data per request.",
+    )
+    declared = headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise too_large
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = list(message.get("headers", [])) + extra
+        await send(message)
+
+    return sending

@@ -1,0 +1,149 @@
+"""``/openapi.json``: FastAPI's document, completed so it describes the real behaviour.
+
+FastAPI knows the routes and the request models; this module adds what the gateway and the
+route bodies do: the success envelope of each operation, the D5 error responses (never a 422),
+bearer authentication and the documented headers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+
+from cstar_cli.server.schemas import (
+    ApiKey,
+    Article,
+    Customer,
+    Deleted,
+    Envelope,
+    ErrorEnvelope,
+    ListEnvelope,
+    Member,
+    Message,
+    Ticket,
+    TicketWithMessages,
+    Whoami,
+)
+from cstar_cli.server.settings import SUPPORTED_API_VERSIONS
+
+T = "/api/v1/teams/{teamId}"
+
+# (method, path) -> (success status, envelope model)
+SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
+    ("get", "/api/v1/auth/whoami"): (200, Envelope[Whoami]),
+    ("get", f"{T}/tickets"): (200, ListEnvelope[Ticket]),
+    ("post", f"{T}/tickets"): (201, Envelope[Ticket]),
+    ("get", f"{T}/tickets/{{ticketId}}"): (200, Envelope[TicketWithMessages]),
+    ("patch", f"{T}/tickets/{{ticketId}}"): (200, Envelope[Ticket]),
+    ("delete", f"{T}/tickets/{{ticketId}}"): (200, Envelope[Deleted]),
+    ("get", f"{T}/tickets/{{ticketId}}/messages"): (200, Envelope[list[Message]]),
+    ("post", f"{T}/tickets/{{ticketId}}/messages"): (201, Envelope[Message]),
+    ("get", f"{T}/customers"): (200, ListEnvelope[Customer]),
+    ("post", f"{T}/customers"): (201, Envelope[Customer]),
+    ("get", f"{T}/customers/{{customerId}}"): (200, Envelope[Customer]),
+    ("patch", f"{T}/customers/{{customerId}}"): (200, Envelope[Customer]),
+    ("delete", f"{T}/customers/{{customerId}}"): (200, Envelope[Deleted]),
+    ("get", f"{T}/articles"): (200, ListEnvelope[Article]),
+    ("post", f"{T}/articles"): (201, Envelope[Article]),
+    ("get", f"{T}/articles/{{articleId}}"): (200, Envelope[Article]),
+    ("patch", f"{T}/articles/{{articleId}}"): (200, Envelope[Article]),
+    ("delete", f"{T}/articles/{{articleId}}"): (200, Envelope[Deleted]),
+    ("get", f"{T}/members"): (200, ListEnvelope[Member]),
+    ("post", f"{T}/members"): (201, Envelope[Member]),
+    ("get", f"{T}/members/{{memberId}}"): (200, Envelope[Member]),
+    ("patch", f"{T}/members/{{memberId}}"): (200, Envelope[Member]),
+    ("delete", f"{T}/members/{{memberId}}"): (200, Envelope[Deleted]),
+    ("get", f"{T}/keys"): (200, ListEnvelope[ApiKey]),
+    ("post", f"{T}/keys"): (201, Envelope[ApiKey]),
+    ("get", f"{T}/keys/{{keyId}}"): (200, Envelope[ApiKey]),
+    ("delete", f"{T}/keys/{{keyId}}"): (200, Envelope[Deleted]),
+    ("post", f"{T}/keys/{{keyId}}/roll"): (200, Envelope[ApiKey]),
+}
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid request (parameter_missing, parameter_invalid, invalid_json)",
+    "401": "Missing, malformed, unknown, revoked or expired API key",
+    "403": "Key not allowed (publishable_key_write, insufficient_permissions, team_access_denied)",
+    "404": "No such resource (resource_missing)",
+    "409": "Conflict (resource_conflict, idempotency_key_reused, idempotency_key_in_use)",
+    "413": "Body over 1 MiB (payload_too_large)",
+    "429": "Rate limit exceeded (rate_limit_exceeded; see Retry-After)",
+    "500": "Internal error (internal_error)",
+}
+WRITE_METHODS = ("post", "patch", "delete")
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    doc = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    schemas["ErrorEnvelope"] = _schema(ErrorEnvelope, schemas)
+    doc["components"]["securitySchemes"] = {
+        "bearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key: sk_test_, sk_live_, pk_test_ or pk_live_ + 32 characters.",
+        }
+    }
+    doc["security"] = [{"bearerAuth": []}]
+    error_ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            status, model = SUCCESS[(method, path)]
+            operation["responses"] = {
+                str(status): {
+                    "description": "Success",
+                    "content": {"application/json": {"schema": _schema(model, schemas)}},
+                }
+            }
+            codes = ["400", "401", "403", "404", "429", "500"]
+            if method in WRITE_METHODS:
+                codes += ["409", "413"]
+            for code in sorted(codes):
+                operation["responses"][code] = {
+                    "description": ERROR_DESCRIPTIONS[code],
+                    "content": {"application/json": {"schema": error_ref}},
+                }
+            params = operation.setdefault("parameters", [])
+            for param in params:
+                if param["name"] == "teamId":
+                    param["schema"] = {"type": "string", "format": "uuid", "title": "Teamid"}
+            params.append(
+                {
+                    "name": "CStar-Version",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string", "enum": list(SUPPORTED_API_VERSIONS)},
+                    "description": "API version (date); the latest when omitted.",
+                }
+            )
+            if method in WRITE_METHODS:
+                params.append(
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        "description": "Repeat a write safely for 24 hours (D8).",
+                    }
+                )
+    app.openapi_schema = doc
+    return doc
+
+
+def _schema(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, Any]:
+    """The model's JSON schema with its definitions moved into ``components/schemas``."""
+    schema = model.model_json_schema(
+        ref_template="#/components/schemas/{model}", mode="serialization"
+    )
+    for name, definition in schema.pop("$defs", {}).items():
+        schemas.setdefault(name, definition)
+    return schema

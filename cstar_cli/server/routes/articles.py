@@ -1,0 +1,247 @@
+"""Knowledge-base articles (facts §3.5)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from cstar_cli.server import events, ids, responses
+from cstar_cli.server.auth import Principal
+from cstar_cli.server.db import Row, dumps
+from cstar_cli.server.errors import ApiError
+from cstar_cli.server.platform import Platform
+from cstar_cli.server.routes.common import (
+    PageParams,
+    Where,
+    bool_query,
+    fetch_page,
+    merge_metadata,
+    order_by,
+    page_params,
+    platform_of,
+    principal_of,
+)
+from cstar_cli.server.schemas import ArticleCreate, ArticleStatus, ArticleUpdate
+
+router = APIRouter(tags=["articles"])
+
+SORT_FIELDS = {
+    "createdAt": "created_at",
+    "updatedAt": "updated_at",
+    "publishedAt": "published_at",
+    "title": "title",
+    "viewCount": "view_count",
+}
+WATCHED = [
+    "title",
+    "slug",
+    "content",
+    "excerpt",
+    "categoryId",
+    "category",
+    "status",
+    "isPublic",
+    "tags",
+    "notes",
+    "metaDescription",
+    "metadata",
+]
+WORDS_PER_MINUTE = 200
+
+
+def serialize(row: Row) -> dict[str, Any]:
+    words = len(row["content"].split())
+    return {
+        "id": ids.ARTICLE + row["id"],
+        "object": "article",
+        "title": row["title"],
+        "slug": row["slug"],
+        "excerpt": row["excerpt"],
+        "content": row["content"],
+        "categoryId": row["category_id"],
+        "category": row["category"],
+        "status": row["status"],
+        "tags": json.loads(row["tags"]),
+        "notes": row["notes"],
+        "viewCount": row["view_count"],
+        "useCount": row["use_count"],
+        "readTime": f"{max(1, math.ceil(words / WORDS_PER_MINUTE))} min",
+        "isPublic": bool(row["is_public"]),
+        "publishedAt": row["published_at"],
+        "metaDescription": row["meta_description"],
+        "metadata": json.loads(row["metadata"]),
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+    }
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].strip("-") or "article"
+
+
+def _unique_slug(platform: Platform, principal: Principal, base: str, own_id: str | None) -> str:
+    slug, n = base, 1
+    while platform.db.one(
+        "SELECT 1 FROM articles WHERE team_id = ? AND livemode = ? AND slug = ? AND id IS NOT ?",
+        (principal.team_id, int(principal.livemode), slug, own_id),
+    ):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _load(platform: Platform, principal: Principal, article_id: str) -> Row:
+    hex_id = ids.parse(article_id, ids.ARTICLE, "articleId")
+    row = platform.db.one(
+        "SELECT * FROM articles WHERE id = ? AND team_id = ? AND livemode = ?",
+        (hex_id, principal.team_id, int(principal.livemode)),
+    )
+    if row is None:
+        raise ApiError.not_found("article", article_id)
+    return row
+
+
+def _emit(request: Request, principal: Principal, event_type: str, data: dict[str, Any]) -> None:
+    platform = platform_of(request)
+    events.emit(
+        platform.db,
+        principal,
+        event_type,
+        data,
+        now=platform.now(principal.team_id, principal.livemode),
+        request_id=responses.request_id_of(request),
+    )
+
+
+@router.get("/articles", summary="List articles")
+async def list_articles(
+    request: Request,
+    paging: PageParams = Depends(page_params),
+    status: ArticleStatus | None = Query(None),
+    category: str | None = Query(None, description="Category id or name."),
+    isPublic: str | None = Query(None, description="true or false."),
+    search: str | None = Query(None, description="Text in the title or content."),
+    tag: str | None = Query(None),
+) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    where = Where(principal)
+    if status is not None:
+        where.add("status = ?", status)
+    if category is not None:
+        where.add("(category_id = ? OR category = ?)", category, category)
+    public = bool_query(isPublic, "isPublic")
+    if public is not None:
+        where.add("is_public = ?", int(public))
+    where.search(["title", "content"], search)
+    where.tag("tags", tag)
+    rows, total = fetch_page(
+        platform, "articles", where, order_by(paging.sort, SORT_FIELDS), paging
+    )
+    return responses.listing(
+        request, [serialize(r) for r in rows], paging.page, paging.page_size, total
+    )
+
+
+@router.post("/articles", status_code=201, summary="Create an article")
+async def create_article(request: Request, body: ArticleCreate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    db = platform.db
+    stamp = platform.now_iso(principal)
+    row: Row = {
+        "id": ids.new_hex(),
+        "team_id": principal.team_id,
+        "livemode": int(principal.livemode),
+        "title": body.title,
+        "slug": _unique_slug(platform, principal, body.slug or slugify(body.title), None),
+        "excerpt": body.excerpt,
+        "content": body.content,
+        "category_id": body.categoryId,
+        "category": body.category,
+        "status": body.status,
+        "tags": dumps(body.tags),
+        "notes": body.notes,
+        "view_count": 0,
+        "use_count": 0,
+        "is_public": int(body.isPublic),
+        "published_at": stamp if body.status == "published" else None,
+        "meta_description": body.metaDescription,
+        "metadata": dumps(body.metadata),
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    with db.transaction():
+        db.insert("articles", row)
+        _emit(request, principal, "article.created", {"article": events.article_data(row)})
+        if body.status == "published":
+            _emit(request, principal, "article.published", {"article": events.article_data(row)})
+    return responses.ok(request, serialize(row), status=201)
+
+
+@router.get("/articles/{articleId}", summary="Get an article")
+async def get_article(request: Request, articleId: str) -> Response:
+    row = _load(platform_of(request), principal_of(request), articleId)
+    return responses.ok(request, serialize(row))
+
+
+@router.patch("/articles/{articleId}", summary="Update an article")
+async def update_article(request: Request, articleId: str, body: ArticleUpdate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    row = _load(platform, principal, articleId)
+    fields = body.model_fields_set
+    for required in ("title", "content", "slug", "status", "isPublic", "tags"):
+        if required in fields and getattr(body, required) is None:
+            raise ApiError.invalid(f"{required} cannot be null.", param=required)
+    columns = {
+        "title": "title",
+        "content": "content",
+        "excerpt": "excerpt",
+        "categoryId": "category_id",
+        "category": "category",
+        "notes": "notes",
+        "metaDescription": "meta_description",
+    }
+    values: Row = {
+        column: getattr(body, name) for name, column in columns.items() if name in fields
+    }
+    if body.slug is not None:
+        values["slug"] = _unique_slug(platform, principal, body.slug, row["id"])
+    if body.isPublic is not None:
+        values["is_public"] = int(body.isPublic)
+    if body.tags is not None:
+        values["tags"] = dumps(body.tags)
+    if body.metadata is not None:
+        values["metadata"] = dumps(merge_metadata(json.loads(row["metadata"]), body.metadata))
+    publishing = body.status == "published" and row["status"] != "published"
+    if body.status is not None:
+        values["status"] = body.status
+        if publishing:
+            values["published_at"] = platform.now_iso(principal)
+    updated = {**row, **values}
+    changed = events.changes(serialize(row), serialize(updated), WATCHED)
+    if changed:
+        updated["updated_at"] = values["updated_at"] = platform.now_iso(principal)
+        with platform.db.transaction():
+            platform.db.update("articles", "id", row["id"], values)
+            data = {"article": events.article_data(updated), "changes": changed}
+            _emit(request, principal, "article.updated", data)
+            if publishing:
+                _emit(request, principal, "article.published", data)
+    return responses.ok(request, serialize(updated))
+
+
+@router.delete("/articles/{articleId}", summary="Delete an article")
+async def delete_article(request: Request, articleId: str) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    row = _load(platform, principal, articleId)
+    with platform.db.transaction():
+        platform.db.execute("DELETE FROM articles WHERE id = ?", (row["id"],))
+        _emit(request, principal, "article.deleted", {"article": events.article_data(row)})
+    return responses.ok(request, {"id": ids.ARTICLE + row["id"], "deleted": True})

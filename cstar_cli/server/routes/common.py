@@ -1,0 +1,148 @@
+"""What every route module shares: the caller, the platform, paging, sorting and tags."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Query, Request
+
+from cstar_cli.server.auth import Principal
+from cstar_cli.server.db import Row
+from cstar_cli.server.errors import ApiError
+from cstar_cli.server.platform import Platform
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+def platform_of(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+def principal_of(request: Request) -> Principal:
+    principal: Principal = request.scope["state"]["principal"]
+    return principal
+
+
+def require_secret(principal: Principal) -> None:
+    if not principal.is_secret:
+        raise ApiError.forbidden(
+            "insufficient_permissions", "Secret key required for this endpoint."
+        )
+
+
+@dataclass(frozen=True)
+class PageParams:
+    page: int
+    page_size: int
+    sort: str | None
+
+
+def page_params(
+    page: int = Query(1, description="Page number, from 1."),
+    pageSize: int = Query(DEFAULT_PAGE_SIZE, description="Items per page, 1 to 100."),
+    sort: str | None = Query(
+        None, description="Field to sort by; prefix with '-' for descending. Default -createdAt."
+    ),
+) -> PageParams:
+    """FastAPI dependency for ``page``, ``pageSize`` and ``sort`` (D3, D4)."""
+    if page < 1:
+        raise ApiError.invalid("page must be 1 or more.", param="page")
+    if not 1 <= pageSize <= MAX_PAGE_SIZE:
+        raise ApiError.invalid(f"pageSize must be between 1 and {MAX_PAGE_SIZE}.", param="pageSize")
+    return PageParams(page, pageSize, sort)
+
+
+def order_by(sort: str | None, fields: dict[str, str], default: str = "-createdAt") -> str:
+    """An ORDER BY clause for a ``sort`` value, checked against the resource's allowed fields."""
+    value = default if sort is None or sort == "" else sort
+    descending = value.startswith("-")
+    name = value[1:] if descending else value
+    column = fields.get(name)
+    if column is None:
+        allowed = ", ".join(sorted(fields))
+        raise ApiError.invalid(
+            f"Cannot sort by '{name}'. Sortable fields: {allowed} (prefix '-' for descending).",
+            param="sort",
+        )
+    direction = "DESC" if descending else "ASC"
+    return f"{column} {direction}, rowid {direction}"
+
+
+def sort_values(fields: dict[str, str]) -> list[str]:
+    return [v for name in sorted(fields) for v in (name, f"-{name}")]
+
+
+class Where:
+    """Builds a WHERE clause with its parameters, always scoped to a team and environment."""
+
+    def __init__(self, principal: Principal, alias: str = "") -> None:
+        prefix = f"{alias}." if alias else ""
+        self.clauses = [f"{prefix}team_id = ?", f"{prefix}livemode = ?"]
+        self.params: list[Any] = [principal.team_id, int(principal.livemode)]
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def tag(self, column: str, tag: str | None) -> None:
+        if tag is not None:
+            self.add(f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = ?)", tag)
+
+    def search(self, columns: Sequence[str], term: str | None) -> None:
+        """Match ``term`` as a substring of any of ``columns`` (SQL expressions)."""
+        if term:
+            clause = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
+            self.add(f"({clause})", *([like_pattern(term)] * len(columns)))
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.clauses)
+
+
+def like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def fetch_page(
+    platform: Platform, table: str, where: Where, order: str, params: PageParams
+) -> tuple[list[Row], int]:
+    db = platform.db
+    total_row = db.one(f"SELECT COUNT(*) AS n FROM {table} WHERE {where.sql}", where.params)
+    total = int(total_row["n"]) if total_row else 0
+    offset = (params.page - 1) * params.page_size
+    rows = db.all(
+        f"SELECT * FROM {table} WHERE {where.sql} ORDER BY {order} LIMIT ? OFFSET ?",
+        [*where.params, params.page_size, offset],
+    )
+    return rows, total
+
+
+def merge_metadata(current: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """Apply a metadata update: keys set to null are removed (SDK-CUS)."""
+    merged = dict(current)
+    for key, value in update.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def loads(text: str | None, default: Any) -> Any:
+    return default if text is None else json.loads(text)
+
+
+def bool_query(value: str | None, param: str) -> bool | None:
+    if value is None:
+        return None
+    if value.lower() in ("true", "1"):
+        return True
+    if value.lower() in ("false", "0"):
+        return False
+    raise ApiError.invalid(f"{param} must be true or false.", param=param)

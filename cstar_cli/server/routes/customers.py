@@ -1,0 +1,220 @@
+"""Customers (facts §3.4): unique email per team and environment."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from cstar_cli.server import events, ids, responses
+from cstar_cli.server.auth import Principal
+from cstar_cli.server.db import Row, dumps
+from cstar_cli.server.errors import ApiError
+from cstar_cli.server.platform import Platform
+from cstar_cli.server.routes.common import (
+    PageParams,
+    Where,
+    fetch_page,
+    merge_metadata,
+    order_by,
+    page_params,
+    platform_of,
+    principal_of,
+)
+from cstar_cli.server.schemas import CustomerCreate, CustomerStatus, CustomerUpdate, Sentiment
+
+router = APIRouter(tags=["customers"])
+
+SORT_FIELDS = {
+    "createdAt": "created_at",
+    "updatedAt": "updated_at",
+    "name": "name",
+    "email": "email",
+}
+WATCHED = ["name", "email", "status", "sentiment", "tags", "notes", "customFields", "metadata"]
+
+
+def serialize(row: Row, ticket_count: int) -> dict[str, Any]:
+    return {
+        "id": ids.CUSTOMER + row["id"],
+        "object": "customer",
+        "name": row["name"],
+        "email": row["email"],
+        "status": row["status"],
+        "sentiment": row["sentiment"],
+        "tags": json.loads(row["tags"]),
+        "notes": row["notes"],
+        "customFields": json.loads(row["custom_fields"]),
+        "metadata": json.loads(row["metadata"]),
+        "ticketCount": ticket_count,
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+    }
+
+
+def _ticket_count(platform: Platform, hex_id: str) -> int:
+    row = platform.db.one("SELECT COUNT(*) AS n FROM tickets WHERE customer_id = ?", (hex_id,))
+    return int(row["n"]) if row else 0
+
+
+def _load(platform: Platform, principal: Principal, customer_id: str) -> Row:
+    hex_id = ids.parse(customer_id, ids.CUSTOMER, "customerId")
+    row = platform.db.one(
+        "SELECT * FROM customers WHERE id = ? AND team_id = ? AND livemode = ?",
+        (hex_id, principal.team_id, int(principal.livemode)),
+    )
+    if row is None:
+        raise ApiError.not_found("customer", customer_id)
+    return row
+
+
+def _email_taken(email: str) -> ApiError:
+    return ApiError.conflict(
+        f"A customer with email '{email}' already exists in this team and environment.",
+        param="email",
+    )
+
+
+@router.get("/customers", summary="List customers")
+async def list_customers(
+    request: Request,
+    paging: PageParams = Depends(page_params),
+    status: CustomerStatus | None = Query(None),
+    sentiment: Sentiment | None = Query(None),
+    search: str | None = Query(None, description="Text in the name or email."),
+    tag: str | None = Query(None),
+) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    where = Where(principal)
+    if status is not None:
+        where.add("status = ?", status)
+    if sentiment is not None:
+        where.add("sentiment = ?", sentiment)
+    where.search(["name", "email"], search)
+    where.tag("tags", tag)
+    rows, total = fetch_page(
+        platform, "customers", where, order_by(paging.sort, SORT_FIELDS), paging
+    )
+    data = [serialize(row, _ticket_count(platform, row["id"])) for row in rows]
+    return responses.listing(request, data, paging.page, paging.page_size, total)
+
+
+@router.post("/customers", status_code=201, summary="Create a customer")
+async def create_customer(request: Request, body: CustomerCreate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    db = platform.db
+    stamp = platform.now_iso(principal)
+    row: Row = {
+        "id": ids.new_hex(),
+        "team_id": principal.team_id,
+        "livemode": int(principal.livemode),
+        "name": body.name,
+        "email": body.email,
+        "email_key": body.email.lower(),
+        "status": body.status,
+        "sentiment": body.sentiment,
+        "tags": dumps(body.tags),
+        "notes": body.notes,
+        "custom_fields": dumps(body.customFields),
+        "metadata": dumps(body.metadata),
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    try:
+        with db.transaction():
+            db.insert("customers", row)
+            events.emit(
+                db,
+                principal,
+                "customer.created",
+                {"customer": events.customer_data(row)},
+                now=platform.now(principal.team_id, principal.livemode),
+                request_id=responses.request_id_of(request),
+            )
+    except sqlite3.IntegrityError:
+        raise _email_taken(body.email) from None
+    return responses.ok(request, serialize(row, 0), status=201)
+
+
+@router.get("/customers/{customerId}", summary="Get a customer")
+async def get_customer(request: Request, customerId: str) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    row = _load(platform, principal, customerId)
+    return responses.ok(request, serialize(row, _ticket_count(platform, row["id"])))
+
+
+@router.patch("/customers/{customerId}", summary="Update a customer")
+async def update_customer(request: Request, customerId: str, body: CustomerUpdate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    db = platform.db
+    row = _load(platform, principal, customerId)
+    fields = body.model_fields_set
+    for required in ("name", "email", "status", "tags"):
+        if required in fields and getattr(body, required) is None:
+            raise ApiError.invalid(f"{required} cannot be null.", param=required)
+    values: Row = {}
+    if body.name is not None:
+        values["name"] = body.name
+    if body.email is not None:
+        values["email"] = body.email
+        values["email_key"] = body.email.lower()
+    if body.status is not None:
+        values["status"] = body.status
+    if "sentiment" in fields:
+        values["sentiment"] = body.sentiment
+    if body.tags is not None:
+        values["tags"] = dumps(body.tags)
+    if "notes" in fields:
+        values["notes"] = body.notes
+    if body.customFields is not None:
+        current = json.loads(row["custom_fields"])
+        values["custom_fields"] = dumps(merge_metadata(current, body.customFields))
+    if body.metadata is not None:
+        values["metadata"] = dumps(merge_metadata(json.loads(row["metadata"]), body.metadata))
+    count = _ticket_count(platform, row["id"])
+    updated = {**row, **values}
+    changed = events.changes(serialize(row, count), serialize(updated, count), WATCHED)
+    if changed:
+        updated["updated_at"] = values["updated_at"] = platform.now_iso(principal)
+        try:
+            with db.transaction():
+                db.update("customers", "id", row["id"], values)
+                if "name" in values:
+                    db.execute(
+                        "UPDATE tickets SET customer_name = ? WHERE customer_id = ?",
+                        (values["name"], row["id"]),
+                    )
+                events.emit(
+                    db,
+                    principal,
+                    "customer.updated",
+                    {"customer": events.customer_data(updated), "changes": changed},
+                    now=platform.now(principal.team_id, principal.livemode),
+                    request_id=responses.request_id_of(request),
+                )
+        except sqlite3.IntegrityError:
+            raise _email_taken(str(body.email)) from None
+    return responses.ok(request, serialize(updated, count))
+
+
+@router.delete("/customers/{customerId}", summary="Delete a customer")
+async def delete_customer(request: Request, customerId: str) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    db = platform.db
+    row = _load(platform, principal, customerId)
+    with db.transaction():
+        # Tickets keep the customer's name; only the link goes.
+        db.execute("UPDATE tickets SET customer_id = NULL WHERE customer_id = ?", (row["id"],))
+        db.execute("DELETE FROM customers WHERE id = ?", (row["id"],))
+        events.emit(
+            db,
+            principal,
+            "customer.deleted",
+            {"customer": events.customer_data(row)},
+            now=platform.now(principal.team_id, principal.livemode),
+            request_id=responses.request_id_of(request),
+        )
+    return responses.ok(request, {"id": ids.CUSTOMER + row["id"], "deleted": True})

@@ -1,0 +1,157 @@
+"""API keys (D9): only secret keys manage keys; a test key manages test keys only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from cstar_cli.server import ids, responses
+from cstar_cli.server.auth import Principal, hash_key, mint_key, redact
+from cstar_cli.server.clock import iso
+from cstar_cli.server.db import Database, Row
+from cstar_cli.server.errors import ApiError
+from cstar_cli.server.platform import Platform
+from cstar_cli.server.routes.common import (
+    PageParams,
+    Where,
+    fetch_page,
+    order_by,
+    page_params,
+    platform_of,
+    principal_of,
+    require_secret,
+)
+from cstar_cli.server.schemas import ApiKeyCreate, ApiKeyRoll
+
+router = APIRouter(tags=["keys"])
+
+SORT_FIELDS = {"createdAt": "created_at", "name": "name"}
+
+
+def serialize(row: Row, secret: str | None = None) -> dict[str, Any]:
+    key: dict[str, Any] = {
+        "id": ids.KEY + row["id"],
+        "object": "api_key",
+        "name": row["name"],
+        "type": row["type"],
+        "environment": "live" if row["livemode"] else "test",
+        "redacted": f"{row['prefix']}…{row['last4']}",
+        "last4": row["last4"],
+        "createdAt": row["created_at"],
+        "lastUsedAt": row["last_used_at"],
+        "expiresAt": row["expires_at"],
+        "revokedAt": row["revoked_at"],
+    }
+    if secret is not None:
+        key["secret"] = secret
+    return key
+
+
+def insert_key(
+    db: Database, team_id: str, key_type: str, environment: str, name: str, stamp: str
+) -> tuple[Row, str]:
+    """Mint and store a key; returns the row and the only copy of the key material."""
+    secret = mint_key(key_type, environment)
+    row: Row = {
+        "id": ids.new_hex(),
+        "team_id": team_id,
+        "livemode": int(environment == "live"),
+        "type": key_type,
+        "name": name,
+        "key_hash": hash_key(secret),
+        "prefix": redact(secret).split("…")[0],
+        "last4": secret[-4:],
+        "created_at": stamp,
+        "last_used_at": None,
+        "expires_at": None,
+        "revoked_at": None,
+    }
+    db.insert("api_keys", row)
+    return row, secret
+
+
+def _manager(request: Request) -> tuple[Platform, Principal]:
+    principal = principal_of(request)
+    require_secret(principal)
+    return platform_of(request), principal
+
+
+def _visible_environments(principal: Principal) -> tuple[int, ...]:
+    return (0, 1) if principal.livemode else (0,)
+
+
+def _load(platform: Platform, principal: Principal, key_id: str) -> Row:
+    hex_id = ids.parse(key_id, ids.KEY, "keyId")
+    row = platform.db.one(
+        "SELECT * FROM api_keys WHERE id = ? AND team_id = ?", (hex_id, principal.team_id)
+    )
+    if row is None or row["livemode"] not in _visible_environments(principal):
+        raise ApiError.not_found("API key", key_id)
+    return row
+
+
+@router.get("/keys", summary="List API keys")
+async def list_keys(request: Request, paging: PageParams = Depends(page_params)) -> Response:
+    platform, principal = _manager(request)
+    where = Where(principal)
+    # A live key sees both environments' keys; a test key only test keys.
+    where.clauses[1] = "livemode IN (%s)" % ",".join("?" * len(_visible_environments(principal)))  # noqa: UP031
+    where.params[1:2] = list(_visible_environments(principal))
+    rows, total = fetch_page(
+        platform, "api_keys", where, order_by(paging.sort, SORT_FIELDS), paging
+    )
+    return responses.listing(
+        request, [serialize(r) for r in rows], paging.page, paging.page_size, total
+    )
+
+
+@router.post("/keys", status_code=201, summary="Create an API key (the key is shown once)")
+async def create_key(request: Request, body: ApiKeyCreate) -> Response:
+    platform, principal = _manager(request)
+    environment = body.environment or principal.environment
+    if environment == "live" and not principal.livemode:
+        raise ApiError.forbidden(
+            "insufficient_permissions",
+            "A test key can only manage test keys. Use a live secret key to create live keys.",
+        )
+    with platform.db.transaction():
+        row, secret = insert_key(
+            platform.db, principal.team_id, body.type, environment, body.name, platform.now_iso()
+        )
+    return responses.ok(request, serialize(row, secret), status=201)
+
+
+@router.get("/keys/{keyId}", summary="Get an API key (redacted)")
+async def get_key(request: Request, keyId: str) -> Response:
+    platform, principal = _manager(request)
+    return responses.ok(request, serialize(_load(platform, principal, keyId)))
+
+
+@router.delete("/keys/{keyId}", summary="Revoke an API key")
+async def revoke_key(request: Request, keyId: str) -> Response:
+    platform, principal = _manager(request)
+    row = _load(platform, principal, keyId)
+    if row["revoked_at"] is None:
+        with platform.db.transaction():
+            platform.db.update("api_keys", "id", row["id"], {"revoked_at": platform.now_iso()})
+    return responses.ok(request, {"id": ids.KEY + row["id"], "deleted": True})
+
+
+@router.post("/keys/{keyId}/roll", summary="Roll an API key: a new key replaces it")
+async def roll_key(request: Request, keyId: str, body: ApiKeyRoll | None = None) -> Response:
+    platform, principal = _manager(request)
+    row = _load(platform, principal, keyId)
+    if row["revoked_at"] is not None:
+        raise ApiError.invalid(f"Key '{keyId}' is revoked and cannot be rolled.", param="keyId")
+    expires_in = body.expiresIn if body is not None else 0
+    now = platform.now()
+    environment = "live" if row["livemode"] else "test"
+    with platform.db.transaction():
+        new_row, secret = insert_key(
+            platform.db, row["team_id"], row["type"], environment, row["name"], iso(now)
+        )
+        old = {"expires_at": iso(now + expires_in)} if expires_in else {"revoked_at": iso(now)}
+        platform.db.update("api_keys", "id", row["id"], old)
+    return responses.ok(request, serialize(new_row, secret))

@@ -1,0 +1,177 @@
+"""Team members (facts §3.7, D22): CRUD on the local platform."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from cstar_cli.server import ids, responses
+from cstar_cli.server.auth import Principal
+from cstar_cli.server.db import Row, dumps
+from cstar_cli.server.errors import ApiError
+from cstar_cli.server.platform import Platform
+from cstar_cli.server.routes.common import (
+    PageParams,
+    Where,
+    fetch_page,
+    order_by,
+    page_params,
+    platform_of,
+    principal_of,
+)
+from cstar_cli.server.schemas import MemberCreate, MemberUpdate, Role
+
+router = APIRouter(tags=["members"])
+
+SORT_FIELDS = {"joinedAt": "joined_at", "name": "name", "xp": "xp", "level": "level"}
+ROLE_TITLES = {
+    "owner": "The Guild Master",
+    "admin": "The Architect",
+    "manager": "The Strategist",
+    "librarian": "The Sage",
+    "agent": "The Hero",
+    "spectator": "The Watcher",
+}
+ROLE_PERMISSIONS = {
+    "owner": [
+        "tickets:write",
+        "customers:write",
+        "articles:write",
+        "team:manage",
+        "billing:manage",
+    ],
+    "admin": ["tickets:write", "customers:write", "articles:write", "team:manage"],
+    "manager": ["tickets:write", "customers:write", "articles:write", "reports:read"],
+    "librarian": ["articles:write", "tickets:read"],
+    "agent": ["tickets:write", "customers:write"],
+    "spectator": ["tickets:read"],
+}
+
+
+def serialize(row: Row) -> dict[str, Any]:
+    return {
+        "id": ids.MEMBER + row["id"],
+        "object": "member",
+        "userId": ids.USER + row["user_id"],
+        "name": row["name"],
+        "email": row["email"],
+        "avatarUrl": row["avatar_url"],
+        "role": row["role"],
+        "roleDisplayName": ROLE_TITLES[row["role"]],
+        "permissions": json.loads(row["permissions"]),
+        "level": row["level"],
+        "xp": row["xp"],
+        "joinedAt": row["joined_at"],
+    }
+
+
+def new_member(
+    team_id: str, livemode: bool, name: str, email: str, role: str, stamp: str, avatar: str | None
+) -> Row:
+    return {
+        "id": ids.new_hex(),
+        "team_id": team_id,
+        "livemode": int(livemode),
+        "user_id": ids.new_hex(),
+        "name": name,
+        "email": email,
+        "avatar_url": avatar,
+        "role": role,
+        "permissions": dumps(ROLE_PERMISSIONS[role]),
+        "xp": 0,
+        "level": 1,
+        "joined_at": stamp,
+        "updated_at": stamp,
+    }
+
+
+def _load(platform: Platform, principal: Principal, member_id: str) -> Row:
+    hex_id = ids.parse(member_id, ids.MEMBER, "memberId")
+    row = platform.db.one(
+        "SELECT * FROM members WHERE id = ? AND team_id = ? AND livemode = ?",
+        (hex_id, principal.team_id, int(principal.livemode)),
+    )
+    if row is None:
+        raise ApiError.not_found("member", member_id)
+    return row
+
+
+@router.get("/members", summary="List team members")
+async def list_members(
+    request: Request,
+    paging: PageParams = Depends(page_params),
+    role: Role | None = Query(None),
+) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    where = Where(principal)
+    if role is not None:
+        where.add("role = ?", role)
+    order = order_by(paging.sort, SORT_FIELDS, default="joinedAt")
+    rows, total = fetch_page(platform, "members", where, order, paging)
+    return responses.listing(
+        request, [serialize(r) for r in rows], paging.page, paging.page_size, total
+    )
+
+
+@router.post("/members", status_code=201, summary="Add a team member")
+async def create_member(request: Request, body: MemberCreate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    row = new_member(
+        principal.team_id,
+        principal.livemode,
+        body.name,
+        body.email,
+        body.role,
+        platform.now_iso(principal),
+        body.avatarUrl,
+    )
+    with platform.db.transaction():
+        platform.db.insert("members", row)
+    return responses.ok(request, serialize(row), status=201)
+
+
+@router.get("/members/{memberId}", summary="Get a team member")
+async def get_member(request: Request, memberId: str) -> Response:
+    return responses.ok(
+        request, serialize(_load(platform_of(request), principal_of(request), memberId))
+    )
+
+
+@router.patch("/members/{memberId}", summary="Update a team member")
+async def update_member(request: Request, memberId: str, body: MemberUpdate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    row = _load(platform, principal, memberId)
+    fields = body.model_fields_set
+    for required in ("name", "email", "role"):
+        if required in fields and getattr(body, required) is None:
+            raise ApiError.invalid(f"{required} cannot be null.", param=required)
+    values: Row = {}
+    if body.name is not None:
+        values["name"] = body.name
+    if body.email is not None:
+        values["email"] = body.email
+    if body.role is not None:
+        values["role"] = body.role
+        values["permissions"] = dumps(ROLE_PERMISSIONS[body.role])
+    if "avatarUrl" in fields:
+        values["avatar_url"] = body.avatarUrl
+    if values:
+        values["updated_at"] = platform.now_iso(principal)
+        with platform.db.transaction():
+            platform.db.update("members", "id", row["id"], values)
+    return responses.ok(request, serialize({**row, **values}))
+
+
+@router.delete("/members/{memberId}", summary="Remove a team member")
+async def delete_member(request: Request, memberId: str) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    row = _load(platform, principal, memberId)
+    with platform.db.transaction():
+        platform.db.execute(
+            "UPDATE tickets SET assigned_to = NULL WHERE assigned_to = ?", (row["id"],)
+        )
+        platform.db.execute("DELETE FROM members WHERE id = ?", (row["id"],))
+    return responses.ok(request, {"id": ids.MEMBER + row["id"], "deleted": True})

@@ -1,0 +1,414 @@
+"""Tickets and their messages (facts §3.2–§3.3)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from cstar_cli.server import events, ids, responses, sla
+from cstar_cli.server.auth import Principal
+from cstar_cli.server.clock import parse_iso
+from cstar_cli.server.db import Row, dumps
+from cstar_cli.server.errors import ApiError
+from cstar_cli.server.platform import Platform
+from cstar_cli.server.routes.common import (
+    PageParams,
+    Where,
+    fetch_page,
+    merge_metadata,
+    order_by,
+    page_params,
+    platform_of,
+    principal_of,
+)
+from cstar_cli.server.schemas import (
+    MessageCreate,
+    Priority,
+    TicketCreate,
+    TicketStatus,
+    TicketUpdate,
+)
+
+router = APIRouter(tags=["tickets"])
+
+SORT_FIELDS = {
+    "createdAt": "created_at",
+    "updatedAt": "updated_at",
+    "priority": "CASE priority WHEN 'low' THEN 0 WHEN 'normal' THEN 1 "
+    "WHEN 'high' THEN 2 ELSE 3 END",
+    "status": "status",
+    "title": "title",
+}
+WATCHED = ["title", "status", "priority", "assignedTo", "tags", "notes", "customerId", "metadata"]
+CLOSED_STATUSES = ("resolved", "closed")
+EXPANDABLE = {"customer"}
+
+
+def serialize(row: Row, customer: Row | None = None) -> dict[str, Any]:
+    ticket: dict[str, Any] = {
+        "id": ids.TICKET + row["id"],
+        "object": "ticket",
+        "title": row["title"],
+        "status": row["status"],
+        "priority": row["priority"],
+        "channel": row["channel"],
+        "customerId": ids.wire(ids.CUSTOMER, row["customer_id"]),
+        "customerName": row["customer_name"],
+        "assignedTo": ids.wire(ids.MEMBER, row["assigned_to"]),
+        "tags": json.loads(row["tags"]),
+        "notes": row["notes"],
+        "metadata": json.loads(row["metadata"]),
+        "messageCount": row["message_count"],
+        "responseDeadline": row["response_deadline"],
+        "resolutionDeadline": row["resolution_deadline"],
+        "firstResponseAt": row["first_response_at"],
+        "responseTier": row["response_tier"],
+        "resolutionTier": row["resolution_tier"],
+        "slaPaused": bool(row["sla_paused"]),
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+        "resolvedAt": row["resolved_at"],
+        "closedAt": row["closed_at"],
+    }
+    if customer is not None:
+        ticket["customer"] = {
+            "id": ids.CUSTOMER + customer["id"],
+            "name": customer["name"],
+            "email": customer["email"],
+        }
+    return ticket
+
+
+def serialize_message(row: Row) -> dict[str, Any]:
+    return {
+        "id": ids.MESSAGE + row["id"],
+        "object": "message",
+        "ticketId": ids.TICKET + row["ticket_id"],
+        "content": row["content"],
+        "sender": row["sender"],
+        "senderName": row["sender_name"],
+        "isInternal": bool(row["is_internal"]),
+        "createdAt": row["created_at"],
+    }
+
+
+def _expand(value: str | None) -> set[str]:
+    if not value:
+        return set()
+    wanted = {part.strip() for part in value.split(",") if part.strip()}
+    unknown = wanted - EXPANDABLE
+    if unknown:
+        raise ApiError.invalid(
+            f"Cannot expand {', '.join(sorted(unknown))}. Expandable: customer.", param="expand"
+        )
+    return wanted
+
+
+def load_ticket(platform: Platform, principal: Principal, ticket_id: str) -> Row:
+    hex_id = ids.parse(ticket_id, ids.TICKET, "ticketId")
+    row = platform.db.one(
+        "SELECT * FROM tickets WHERE id = ? AND team_id = ? AND livemode = ?",
+        (hex_id, principal.team_id, int(principal.livemode)),
+    )
+    if row is None:
+        raise ApiError.not_found("ticket", ticket_id)
+    return row
+
+
+def _customer(platform: Platform, principal: Principal, hex_id: str | None) -> Row | None:
+    if hex_id is None:
+        return None
+    return platform.db.one(
+        "SELECT * FROM customers WHERE id = ? AND team_id = ? AND livemode = ?",
+        (hex_id, principal.team_id, int(principal.livemode)),
+    )
+
+
+def _resolve_customer(platform: Platform, principal: Principal, value: str) -> Row:
+    hex_id = ids.parse(value, ids.CUSTOMER, "customerId")
+    customer = _customer(platform, principal, hex_id)
+    if customer is None:
+        raise ApiError.invalid(f"No customer with id '{value}'.", param="customerId")
+    return customer
+
+
+def _resolve_member(platform: Platform, principal: Principal, value: str) -> str:
+    hex_id = ids.parse(value, ids.MEMBER, "assignedTo")
+    row = platform.db.one(
+        "SELECT id FROM members WHERE id = ? AND team_id = ? AND livemode = ?",
+        (hex_id, principal.team_id, int(principal.livemode)),
+    )
+    if row is None:
+        raise ApiError.invalid(f"No team member with id '{value}'.", param="assignedTo")
+    return hex_id
+
+
+def _team_slug(platform: Platform, team_id: str) -> str:
+    row = platform.db.one("SELECT slug FROM teams WHERE id = ?", (team_id,))
+    return row["slug"] if row else "team"
+
+
+def _time_filter(value: str | None, param: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        parse_iso(value)
+    except ValueError:
+        raise ApiError.invalid(f"{param} must be an ISO-8601 time.", param=param) from None
+    return value
+
+
+@router.get("/tickets", summary="List tickets")
+async def list_tickets(
+    request: Request,
+    paging: PageParams = Depends(page_params),
+    status: TicketStatus | None = Query(None),
+    priority: Priority | None = Query(None),
+    assignedTo: str | None = Query(None, description="Member id (mem_...)."),
+    customerId: str | None = Query(None, description="Customer id (cus_...) or UUID."),
+    search: str | None = Query(None, description="Text in the title, customer name or messages."),
+    tag: str | None = Query(None),
+    createdAfter: str | None = Query(None, description="ISO-8601 lower bound on createdAt."),
+    createdBefore: str | None = Query(None, description="ISO-8601 upper bound on createdAt."),
+    expand: str | None = Query(None, description="Comma list; 'customer' inlines the customer."),
+) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    expansions = _expand(expand)
+    where = Where(principal)
+    if status is not None:
+        where.add("status = ?", status)
+    if priority is not None:
+        where.add("priority = ?", priority)
+    if assignedTo is not None:
+        where.add("assigned_to = ?", ids.parse(assignedTo, ids.MEMBER, "assignedTo"))
+    if customerId is not None:
+        where.add("customer_id = ?", ids.parse(customerId, ids.CUSTOMER, "customerId"))
+    where.tag("tags", tag)
+    after = _time_filter(createdAfter, "createdAfter")
+    before = _time_filter(createdBefore, "createdBefore")
+    if after is not None:
+        where.add("julianday(created_at) >= julianday(?)", after)
+    if before is not None:
+        where.add("julianday(created_at) < julianday(?)", before)
+    where.search(
+        [
+            "title",
+            "customer_name",
+            "(SELECT group_concat(m.content, ' ') FROM messages m WHERE m.ticket_id = tickets.id)",
+        ],
+        search,
+    )
+    rows, total = fetch_page(platform, "tickets", where, order_by(paging.sort, SORT_FIELDS), paging)
+    data = [
+        serialize(row, _customer(platform, principal, row["customer_id"]) if expansions else None)
+        for row in rows
+    ]
+    return responses.listing(request, data, paging.page, paging.page_size, total)
+
+
+@router.post("/tickets", status_code=201, summary="Create a ticket")
+async def create_ticket(request: Request, body: TicketCreate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    db = platform.db
+    now = platform.now(principal.team_id, principal.livemode)
+    stamp = platform.now_iso(principal)
+    customer = _resolve_customer(platform, principal, body.customerId) if body.customerId else None
+    assigned = _resolve_member(platform, principal, body.assignedTo) if body.assignedTo else None
+    response_deadline, resolution_deadline = sla.deadlines(body.priority, now)
+    with db.transaction():
+        number_row = db.one(
+            "SELECT COALESCE(MAX(number), 1000) + 1 AS n FROM tickets "
+            "WHERE team_id = ? AND livemode = ?",
+            (principal.team_id, int(principal.livemode)),
+        )
+        row: Row = {
+            "id": ids.new_hex(),
+            "team_id": principal.team_id,
+            "livemode": int(principal.livemode),
+            "number": number_row["n"] if number_row else 1001,
+            "title": body.title,
+            "status": body.status,
+            "priority": body.priority,
+            "channel": body.channel,
+            "customer_id": customer["id"] if customer else None,
+            "customer_name": customer["name"] if customer else body.customerName,
+            "assigned_to": assigned,
+            "tags": dumps(body.tags),
+            "notes": body.notes,
+            "metadata": dumps(body.metadata),
+            "message_count": 0,
+            "response_deadline": response_deadline,
+            "resolution_deadline": resolution_deadline,
+            "first_response_at": None,
+            "response_tier": None,
+            "resolution_tier": None,
+            "sla_paused": int(body.status == "pending"),
+            "created_at": stamp,
+            "updated_at": stamp,
+            "resolved_at": stamp if body.status == "resolved" else None,
+            "closed_at": stamp if body.status == "closed" else None,
+        }
+        db.insert("tickets", row)
+        data: dict[str, Any] = {
+            "ticket": events.ticket_data(row, _team_slug(platform, principal.team_id))
+        }
+        if customer is not None:
+            data["customer"] = events.customer_data(customer)
+        rid = responses.request_id_of(request)
+        events.emit(db, principal, "ticket.created", data, now=now, request_id=rid)
+        if assigned is not None:
+            events.emit(db, principal, "ticket.assigned", data, now=now, request_id=rid)
+    return responses.ok(request, serialize(row), status=201)
+
+
+@router.get("/tickets/{ticketId}", summary="Get a ticket with its messages")
+async def get_ticket(
+    request: Request,
+    ticketId: str,
+    expand: str | None = Query(None, description="Comma list; 'customer' inlines the customer."),
+) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    expansions = _expand(expand)
+    row = load_ticket(platform, principal, ticketId)
+    customer = _customer(platform, principal, row["customer_id"]) if expansions else None
+    ticket = serialize(row, customer)
+    messages = platform.db.all(
+        "SELECT * FROM messages WHERE ticket_id = ? ORDER BY created_at, rowid", (row["id"],)
+    )
+    ticket["messages"] = [serialize_message(m) for m in messages]
+    return responses.ok(request, ticket)
+
+
+@router.patch("/tickets/{ticketId}", summary="Update a ticket")
+async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    db = platform.db
+    row = load_ticket(platform, principal, ticketId)
+    fields = body.model_fields_set
+    for required in ("title", "status", "priority", "tags"):
+        if required in fields and getattr(body, required) is None:
+            raise ApiError.invalid(f"{required} cannot be null.", param=required)
+    now = platform.now(principal.team_id, principal.livemode)
+    stamp = platform.now_iso(principal)
+    values: Row = {}
+    if body.title is not None:
+        values["title"] = body.title
+    if body.priority is not None and body.priority != row["priority"]:
+        values["priority"] = body.priority
+        created = parse_iso(row["created_at"])
+        values["response_deadline"], values["resolution_deadline"] = sla.deadlines(
+            body.priority, created
+        )
+    if body.status is not None and body.status != row["status"]:
+        values["status"] = body.status
+        values["sla_paused"] = int(body.status == "pending")
+        values["resolved_at"] = stamp if body.status == "resolved" else None
+        values["closed_at"] = stamp if body.status == "closed" else None
+        if body.status == "closed" and row["resolved_at"] is not None:
+            values["resolved_at"] = row["resolved_at"]
+    if "customerId" in fields:
+        if body.customerId is None:
+            values["customer_id"] = None
+        else:
+            customer = _resolve_customer(platform, principal, body.customerId)
+            values["customer_id"] = customer["id"]
+            values["customer_name"] = customer["name"]
+    if "assignedTo" in fields:
+        values["assigned_to"] = (
+            _resolve_member(platform, principal, body.assignedTo) if body.assignedTo else None
+        )
+    if body.tags is not None:
+        values["tags"] = dumps(body.tags)
+    if "notes" in fields:
+        values["notes"] = body.notes
+    if body.metadata is not None:
+        values["metadata"] = dumps(merge_metadata(json.loads(row["metadata"]), body.metadata))
+    before = serialize(row)
+    updated = {**row, **values}
+    after = serialize(updated)
+    changed = events.changes(before, after, WATCHED)
+    if changed:
+        updated["updated_at"] = stamp
+        values["updated_at"] = stamp
+        with db.transaction():
+            db.update("tickets", "id", row["id"], values)
+            slug = _team_slug(platform, principal.team_id)
+            data = {"ticket": events.ticket_data(updated, slug), "changes": changed}
+            rid = responses.request_id_of(request)
+            events.emit(db, principal, "ticket.updated", data, now=now, request_id=rid)
+            if "assigned_to" in changed and updated["assigned_to"] is not None:
+                events.emit(db, principal, "ticket.assigned", data, now=now, request_id=rid)
+            if (
+                "status" in changed
+                and updated["status"] in CLOSED_STATUSES
+                and (row["status"] not in CLOSED_STATUSES)
+            ):
+                events.emit(db, principal, "ticket.closed", data, now=now, request_id=rid)
+    return responses.ok(request, serialize(updated))
+
+
+@router.delete("/tickets/{ticketId}", summary="Delete a ticket")
+async def delete_ticket(request: Request, ticketId: str) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    db = platform.db
+    row = load_ticket(platform, principal, ticketId)
+    now = platform.now(principal.team_id, principal.livemode)
+    with db.transaction():
+        db.execute("DELETE FROM tickets WHERE id = ?", (row["id"],))
+        data = {"ticket": events.ticket_data(row, _team_slug(platform, principal.team_id))}
+        rid = responses.request_id_of(request)
+        events.emit(db, principal, "ticket.deleted", data, now=now, request_id=rid)
+    return responses.ok(request, {"id": ids.TICKET + row["id"], "deleted": True})
+
+
+@router.get("/tickets/{ticketId}/messages", summary="List a ticket's messages")
+async def list_messages(request: Request, ticketId: str) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    row = load_ticket(platform, principal, ticketId)
+    messages = platform.db.all(
+        "SELECT * FROM messages WHERE ticket_id = ? ORDER BY created_at, rowid", (row["id"],)
+    )
+    return responses.plain_list(request, [serialize_message(m) for m in messages])
+
+
+@router.post("/tickets/{ticketId}/messages", status_code=201, summary="Add a message")
+async def create_message(request: Request, ticketId: str, body: MessageCreate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    db = platform.db
+    row = load_ticket(platform, principal, ticketId)
+    now = platform.now(principal.team_id, principal.livemode)
+    stamp = platform.now_iso(principal)
+    message: Row = {
+        "id": ids.new_hex(),
+        "ticket_id": row["id"],
+        "team_id": principal.team_id,
+        "livemode": int(principal.livemode),
+        "content": body.content,
+        "sender": body.sender,
+        "sender_name": body.senderName,
+        "is_internal": int(body.isInternal),
+        "created_at": stamp,
+    }
+    values: Row = {"message_count": row["message_count"] + 1, "updated_at": stamp}
+    if body.sender == "agent" and not body.isInternal and row["first_response_at"] is None:
+        values["first_response_at"] = stamp
+    with db.transaction():
+        db.insert("messages", message)
+        db.update("tickets", "id", row["id"], values)
+        updated = {**row, **values}
+        data = {
+            "ticket": events.ticket_data(updated, _team_slug(platform, principal.team_id)),
+            "message": events.message_data(message),
+        }
+        events.emit(
+            db,
+            principal,
+            "ticket.message_added",
+            data,
+            now=now,
+            request_id=responses.request_id_of(request),
+        )
+    return responses.ok(request, serialize_message(message), status=201)

@@ -1,0 +1,203 @@
+"""Running a platform: in the foreground for ``cstar dev``, or in a thread for tests and demos."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cstar_cli.server.app import create_app
+from cstar_cli.server.clock import iso
+from cstar_cli.server.platform import Platform
+from cstar_cli.server.seed import SeedKeys, seed, seeded_team
+from cstar_cli.server.settings import PlatformSettings
+
+
+@dataclass(frozen=True)
+class ReadyInfo:
+    """What a started platform tells its user."""
+
+    api_base: str
+    db_path: str
+    keys: SeedKeys
+    seeded_now: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"apiBase": self.api_base, "db": self.db_path, **self.keys.as_json()}
+
+
+def keys_file(db_path: str) -> Path | None:
+    """Where ``cstar dev`` keeps the seed keys: a 0600 file beside the database."""
+    if db_path == ":memory:":
+        return None
+    path = Path(db_path)
+    return path.with_name(path.stem + ".keys.json")
+
+
+def prepare(platform: Platform) -> tuple[SeedKeys, bool]:
+    """Seed on first start; later starts reuse the team and read the keys back."""
+    db = platform.db
+    team_id = seeded_team(db)
+    path = keys_file(platform.settings.db_path)
+    if team_id is not None and path is not None and path.exists():
+        data = json.loads(path.read_text())
+        if data.get("teamId") == team_id:
+            return SeedKeys(
+                team_id=team_id,
+                secret_key=data["secretKey"],
+                publishable_key=data["publishableKey"],
+                live_secret_key=data["liveSecretKey"],
+                live_publishable_key=data["livePublishableKey"],
+            ), False
+    if team_id is None:
+        keys, fresh = seed(db, platform.now()), True
+    else:
+        keys, fresh = reissue_keys(platform, team_id), False
+    if path is not None:
+        write_private(path, json.dumps(keys.as_json(), indent=2) + "\n")
+    return keys, fresh
+
+
+def reissue_keys(platform: Platform, team_id: str) -> SeedKeys:
+    """The keys file is gone (only hashes are stored): mint four new seed keys."""
+    from cstar_cli.server.routes.keys import insert_key
+
+    stamp = iso(platform.now())
+    made: dict[tuple[str, str], str] = {}
+    with platform.db.transaction():
+        for environment in ("test", "live"):
+            for key_type in ("secret", "publishable"):
+                label = f"Seed {key_type} key ({environment}, re-issued)"
+                _, secret = insert_key(platform.db, team_id, key_type, environment, label, stamp)
+                made[(key_type, environment)] = secret
+    return SeedKeys(
+        team_id,
+        made[("secret", "test")],
+        made[("publishable", "test")],
+        made[("secret", "live")],
+        made[("publishable", "live")],
+    )
+
+
+def write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+def url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _uvicorn_server(app: Any) -> Any:
+    import uvicorn
+
+    class QuietServer(uvicorn.Server):
+        """uvicorn without its own signal handling: the caller decides how to stop."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        http="httptools",
+        ws="websockets-sansio",
+        timeout_graceful_shutdown=5,
+    )
+    return QuietServer(config)
+
+
+def serve_forever(
+    settings: PlatformSettings,
+    host: str,
+    port: int,
+    on_ready: Callable[[ReadyInfo], None],
+) -> None:
+    """Serve in the foreground until SIGINT or SIGTERM, then stop cleanly."""
+    platform = Platform(settings)
+    keys, fresh = prepare(platform)
+    sock = bind(host, port)
+    actual_port = sock.getsockname()[1]
+    server = _uvicorn_server(create_app(platform=platform))
+    info = ReadyInfo(f"http://{url_host(host)}:{actual_port}", settings.db_path, keys, fresh)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+        serving = asyncio.ensure_future(server.serve(sockets=[sock]))
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.01)
+        if server.started:
+            on_ready(info)
+        await serving
+
+    try:
+        asyncio.run(main())
+    finally:
+        sock.close()
+        platform.close()
+
+
+class PlatformThread:
+    """A platform served by uvicorn on a real socket from a background thread (tests, demo)."""
+
+    def __init__(self, settings: PlatformSettings, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.settings = settings
+        self.platform = Platform(settings)
+        self.keys, _ = prepare(self.platform)
+        self._sock = bind(host, port)
+        self.port = self._sock.getsockname()[1]
+        self.api_base = f"http://{url_host(host)}:{self.port}"
+        self.app = create_app(platform=self.platform)
+        self._server = _uvicorn_server(self.app)
+        self._thread = threading.Thread(target=self._run, name="cstar-platform", daemon=True)
+
+    def _run(self) -> None:
+        asyncio.run(self._server.serve(sockets=[self._sock]))
+
+    def start(self) -> PlatformThread:
+        self._thread.start()
+        for _ in range(1000):
+            if self._server.started:
+                return self
+            if not self._thread.is_alive():
+                break
+            threading.Event().wait(0.01)
+        raise RuntimeError("the local platform did not start")
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._sock.close()
+        self.platform.close()
+
+    def __enter__(self) -> PlatformThread:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,26 @@
+"""Settings of one local platform instance."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+DEFAULT_RATE_LIMITS: dict[str, int] = {"secret": 1000, "publishable": 100}
+RATE_LIMIT_WINDOW_SECONDS = 3600
+API_VERSION = "2026-03-01"
+SUPPORTED_API_VERSIONS = (API_VERSION,)
+MAX_BODY_BYTES = 1024 * 1024
+PUBLIC_DOC_BASE = "https://www.cstar.help/developers/errors"
+
+
+@dataclass(frozen=True)
+class PlatformSettings:
+    """How one platform instance behaves: where it stores data and which limits it enforces."""
+
+    db_path: str = ":memory:"
+    enforce_rate_limits: bool = True
+    rate_limits: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    rate_limit_window: int = RATE_LIMIT_WINDOW_SECONDS
+    retry_scale: float = 1.0
+    clock: Callable[[], float] = time.time
