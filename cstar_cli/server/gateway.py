@@ -198,21 +198,25 @@ class ApiGateway:
                     },
                 )
         if row is not None:
-            if (row["method"], row["path"], row["body_hash"]) != (scope["method"], path, body_hash):
-                err = ApiError(
-                    409,
-                    "idempotency_key_reused",
-                    "This Idempotency-Key was already used with a different method, path or body. "
-                    "Use a new key for a new request.",
-                    param="Idempotency-Key",
-                )
-                await self._send_error(send, err, request_id, extra)
-            elif row["state"] == "in_progress":
+            if row["state"] == "in_progress":
                 err = ApiError(
                     409,
                     "idempotency_key_in_use",
                     "A request with this Idempotency-Key is still being processed. "
                     "Retry after it finishes.",
+                    param="Idempotency-Key",
+                )
+                await self._send_error(send, err, request_id, extra)
+            elif (row["method"], row["path"], row["body_hash"]) != (
+                scope["method"],
+                path,
+                body_hash,
+            ):
+                err = ApiError(
+                    409,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was already used with a different method, path or body. "
+                    "Use a new key for a new request.",
                     param="Idempotency-Key",
                 )
                 await self._send_error(send, err, request_id, extra)

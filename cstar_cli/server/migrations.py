@@ -94,6 +94,8 @@ CREATE TABLE tickets (
 );
 CREATE INDEX tickets_scope ON tickets (team_id, livemode, created_at);
 CREATE INDEX tickets_customer ON tickets (customer_id);
+CREATE UNIQUE INDEX tickets_number ON tickets (team_id, livemode, number);
+CREATE INDEX tickets_assignee ON tickets (assigned_to);
 CREATE TABLE messages (
     id TEXT PRIMARY KEY,
     ticket_id TEXT NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,

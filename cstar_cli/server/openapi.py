@@ -74,6 +74,14 @@ ERROR_DESCRIPTIONS = {
     "500": "Internal error (internal_error)",
 }
 WRITE_METHODS = ("post", "patch", "delete")
+UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+ID_PREFIXES = {
+    "ticketId": "tkt_",
+    "customerId": "cus_",
+    "articleId": "art_",
+    "memberId": "mem_",
+    "keyId": "key_",
+}
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
@@ -113,9 +121,25 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     "content": {"application/json": {"schema": error_ref}},
                 }
             params = operation.setdefault("parameters", [])
+            if "{teamId}" in path:
+                params.insert(
+                    0,
+                    {
+                        "name": "teamId",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "format": "uuid"},
+                        "description": "The team's UUID (see GET /api/v1/auth/whoami).",
+                    },
+                )
             for param in params:
-                if param["name"] == "teamId":
-                    param["schema"] = {"type": "string", "format": "uuid", "title": "Teamid"}
+                prefix = ID_PREFIXES.get(param["name"])
+                if prefix is not None and param["in"] == "path":
+                    param["schema"] = {
+                        "type": "string",
+                        "pattern": f"^({prefix}[0-9a-f]{{32}}|{UUID_PATTERN})$",
+                        "description": f"A {prefix}... id or the bare UUID.",
+                    }
             params.append(
                 {
                     "name": "CStar-Version",
