@@ -1,0 +1,169 @@
+"""``cstar dev`` as a user runs it: a real process, a ready line, signals, restarts and kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+@contextmanager
+def cstar_dev(*args: str) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
+    """Start ``cstar dev --json`` and yield the process and its ready line."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cstar_cli", "dev", "--port", "0", "--json", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read() if proc.stderr else "no output"
+        yield proc, json.loads(line)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_ready_line_has_everything_to_log_in(tmp_path: Path) -> None:
+    with cstar_dev("--db", str(tmp_path / "dev.db")) as (_, ready):
+        assert set(ready) >= {
+            "apiBase",
+            "teamId",
+            "secretKey",
+            "publishableKey",
+            "liveSecretKey",
+            "livePublishableKey",
+        }
+        assert ready["secretKey"].startswith("sk_test_")
+        assert ready["livePublishableKey"].startswith("pk_live_")
+        whoami = httpx.get(
+            f"{ready['apiBase']}/api/v1/auth/whoami",
+            headers={"Authorization": f"Bearer {ready['liveSecretKey']}"},
+        ).json()["data"]
+        assert whoami == {**whoami, "teamId": ready["teamId"], "environment": "live"}
+
+
+def test_plain_ready_output_tells_how_to_log_in(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cstar_cli", "dev", "--port", "0", "--db", ":memory:"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    lines = [proc.stdout.readline() for _ in range(9)]
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    text = "".join(lines) + out
+    assert proc.returncode == 0, err
+    assert "cstar login --api-base http://127.0.0.1:" in text
+    assert "--api-key sk_test_" in text
+    assert "Traceback" not in err
+
+
+def test_second_start_reuses_team_and_keys(tmp_path: Path) -> None:
+    db = tmp_path / "dev.db"
+    with cstar_dev("--db", str(db)) as (_, first):
+        pass
+    keys_file = tmp_path / "dev.keys.json"
+    assert stat.S_IMODE(keys_file.stat().st_mode) == 0o600
+    with cstar_dev("--db", str(db)) as (_, second):
+        assert second["teamId"] == first["teamId"]
+        assert second["secretKey"] == first["secretKey"]
+
+
+def test_sigterm_and_sigint_stop_cleanly_with_exit_0() -> None:
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with cstar_dev("--db", ":memory:") as (proc, _):
+            proc.send_signal(sig)
+            assert proc.wait(timeout=10) == 0
+            assert proc.stderr is not None
+            assert "Traceback" not in proc.stderr.read()
+
+
+def test_binding_beyond_loopback_warns(tmp_path: Path) -> None:
+    with cstar_dev("--db", ":memory:", "--host", "0.0.0.0") as (proc, ready):
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        assert proc.stderr is not None
+        assert "Warning: binding to 0.0.0.0" in proc.stderr.read()
+        assert ready["apiBase"].startswith("http://0.0.0.0:")
+
+
+def test_port_in_use_is_a_clear_error() -> None:
+    with cstar_dev("--db", ":memory:") as (_, ready):
+        port = ready["apiBase"].rsplit(":", 1)[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "cstar_cli", "dev", "--port", port, "--db", ":memory:"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    assert result.returncode == 2
+    assert "Cannot start the platform" in result.stderr
+    assert "--port" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
+    """Every create that got its 201 before a SIGKILL is there after a restart."""
+    db = tmp_path / "durable.db"
+    acknowledged: list[str] = []
+    stop = threading.Event()
+    with cstar_dev("--db", str(db), "--no-rate-limit") as (proc, ready):
+        url = f"{ready['apiBase']}/api/v1/teams/{ready['teamId']}/tickets"
+        headers = {"Authorization": f"Bearer {ready['secretKey']}"}
+
+        def write() -> None:
+            with httpx.Client(headers=headers, timeout=5) as client:
+                n = 0
+                while not stop.is_set():
+                    try:
+                        response = client.post(url, json={"title": f"durable {n}"})
+                    except httpx.HTTPError:
+                        return
+                    if response.status_code == 201:
+                        acknowledged.append(response.json()["data"]["id"])
+                    n += 1
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        deadline = time.monotonic() + 20
+        while len(acknowledged) < 300 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        stop.set()
+        writer.join(timeout=10)
+    assert len(acknowledged) >= 300
+    with cstar_dev("--db", str(db)) as (_, again):
+        assert again["teamId"] == ready["teamId"]
+        url = f"{again['apiBase']}/api/v1/teams/{again['teamId']}/tickets"
+        with httpx.Client(headers={"Authorization": f"Bearer {again['secretKey']}"}) as client:
+            stored: set[str] = set()
+            page = 1
+            while True:
+                body = client.get(url, params={"page": page, "pageSize": 100}).json()
+                stored.update(t["id"] for t in body["data"])
+                if not body["pagination"]["hasMore"]:
+                    break
+                page += 1
+    missing = [ticket for ticket in acknowledged if ticket not in stored]
+    assert missing == []
