@@ -1,11 +1,13 @@
-"""Typed CLI errors and the exit codes they map to.
+"""Typed CLI errors and the exit codes they map to, in one place.
 
-Every failure a user can meet is one of these; ``cstar_cli.main.main`` turns them into a message on
-stderr and the documented exit code (``docs/exit-codes.md``). Nothing here imports rich or typer.
+Every failure a user can meet is one of these or a ``cstar_cli.api.errors.CstarAPIError``;
+:func:`describe` turns either into what ``cstar_cli.main`` prints (``docs/exit-codes.md``).
+Nothing here imports rich, typer or httpx.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -56,3 +58,107 @@ class NotLoggedInError(CstarError):
     exit_code = ExitCode.AUTH
     error_type = "authentication_error"
     code = "not_logged_in"
+
+
+class UnknownProfileError(NotLoggedInError):
+    """A profile was named (flag or ``CSTAR_PROFILE``) that the config file does not have."""
+
+    code = "unknown_profile"
+
+
+class AbortedError(CstarError):
+    """The user declined a confirmation."""
+
+    code = "aborted"
+
+
+@dataclass(frozen=True)
+class ErrorReport:
+    """What the user sees for one failure: the same fields in text and in ``--json`` mode."""
+
+    exit_code: int
+    type: str
+    code: str
+    message: str
+    hint: str | None = None
+    request_id: str | None = None
+    param: str | None = None
+    doc_url: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        body: dict[str, object] = {
+            "type": self.type,
+            "code": self.code,
+            "message": self.message,
+            "requestId": self.request_id,
+        }
+        if self.param:
+            body["param"] = self.param
+        if self.hint:
+            body["hint"] = self.hint
+        if self.doc_url:
+            body["docUrl"] = self.doc_url
+        return {"error": body}
+
+
+_API_HINTS: dict[str, str] = {
+    "authentication_required": "Log in with `cstar login`, or pass --api-key.",
+    "invalid_key_format": "Keys start with sk_test_, sk_live_, pk_test_ or pk_live_. "
+    "Check the key and run `cstar login` again.",
+    "invalid_api_key": "The key was revoked, belongs to another team or environment, or is "
+    "mistyped. Run `cstar login` with a valid key.",
+    "key_expired": "The key has expired. Create a new one in the dashboard or with "
+    "`cstar keys create`, then `cstar login`.",
+    "publishable_key_write": "Publishable keys are read-only. Use a secret key (sk_…) for writes: "
+    "`cstar login --api-key sk_…`.",
+    "insufficient_permissions": "This needs a secret key; for live keys, a live secret key.",
+    "team_access_denied": "The key does not belong to this team. Check --profile and the key.",
+    "resource_missing": "Check the id; `cstar <resource> list` shows what exists.",
+    "idempotency_key_reused": "An Idempotency-Key can only be reused for the same request. "
+    "Use a new key (or omit --idempotency-key).",
+    "idempotency_key_in_use": "The first request with this key is still running; retry shortly.",
+    "rate_limit_exceeded": "Wait and try again, or slow down.",
+    "internal_error": "Try again; if it persists, report it with the request id.",
+    "invalid_response": "The server did not answer with cStar JSON. Check --api-base; "
+    "a proxy may be in the way.",
+}
+
+_API_EXIT_CODES: dict[str, ExitCode] = {
+    "authentication_error": ExitCode.AUTH,
+    "authorization_error": ExitCode.AUTH,
+    "connection_error": ExitCode.UNREACHABLE,
+}
+
+
+def describe(exc: BaseException) -> ErrorReport | None:
+    """Map any error we know to the report shown to the user; ``None`` for unknown errors."""
+    if isinstance(exc, CstarError):
+        return ErrorReport(int(exc.exit_code), exc.error_type, exc.code, exc.message, exc.hint)
+    if isinstance(exc, KeyboardInterrupt):
+        return ErrorReport(
+            int(ExitCode.INTERRUPTED), "interrupted", "interrupted", "Interrupted.", None
+        )
+    from cstar_cli.api.errors import CstarAPIError
+
+    if isinstance(exc, CstarAPIError):
+        code = _API_EXIT_CODES.get(exc.type, ExitCode.ERROR)
+        if exc.status in (401, 403):
+            code = ExitCode.AUTH
+        hint = exc.hint or _API_HINTS.get(exc.code)
+        if exc.type == "rate_limit_error" and exc.retry_after:
+            hint = f"Try again in {exc.retry_after} s."
+        if hint is None and exc.type == "invalid_request_error":
+            hint = "Fix the request and try again; `--help` lists the options."
+        if hint is None:
+            hint = "Try again; `-v` shows each request."
+        return ErrorReport(
+            int(code),
+            exc.type,
+            exc.code,
+            exc.message,
+            hint,
+            exc.request_id,
+            exc.param,
+            exc.doc_url,
+        )
+    return None

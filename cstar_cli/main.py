@@ -1,57 +1,199 @@
 """The root ``cstar`` command: the one explicit list of command groups, and error mapping.
 
 Imports stay lazy: ``cstar --version`` answers before Typer is imported, and each command module
-imports its heavy dependencies (httpx, uvicorn, ...) only inside the functions that need them.
+imports its heavy dependencies (httpx, keyring, uvicorn, ...) only inside the functions that
+need them. Global options (``--profile``, ``--api-key``, ``--api-base``, ``--color``,
+``--verbose``) may come before or after the subcommand: :class:`CstarGroup` moves them to the
+front before parsing. Every error is turned into a message and an exit code in
+:meth:`CstarGroup.invoke` (``docs/exit-codes.md``).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from cstar_cli import __version__
 
 if TYPE_CHECKING:
     import typer
 
+    from cstar_cli.context import Services
 
-def build_app() -> typer.Typer:
-    """Build the root Typer app with every command group registered."""
+GLOBAL_VALUE_OPTIONS = frozenset({"--profile", "-p", "--api-key", "--api-base", "--color"})
+GLOBAL_FLAGS = frozenset({"--verbose", "-v"})
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move global options found after the subcommand to the front (stops at ``--``)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg in GLOBAL_FLAGS or (
+            arg.startswith("--") and arg.split("=", 1)[0] in GLOBAL_VALUE_OPTIONS and "=" in arg
+        ):
+            front.append(arg)
+        elif arg in GLOBAL_VALUE_OPTIONS and i + 1 < len(args):
+            front.extend((arg, args[i + 1]))
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def wants_json(args: list[str]) -> bool:
+    head = args[: args.index("--")] if "--" in args else args
+    return "--json" in head
+
+
+def _group_class() -> type[Any]:
+    from typer import Abort, Exit, TyperException
+    from typer.core import TyperGroup
+
+    from cstar_cli.errors import ErrorReport, describe
+
+    class CstarGroup(TyperGroup):
+        """The root group: hoists global options and maps every error to an exit code."""
+
+        def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+            if ctx.parent is None:
+                args = hoist_global_options(list(args))
+                ctx.meta["cstar.json"] = wants_json(args)
+            result: list[str] = super().parse_args(ctx, args)
+            return result
+
+        def list_commands(self, ctx: Any) -> list[str]:
+            return list(COMMANDS)
+
+        def get_command(self, ctx: Any, name: str) -> Any:
+            if name not in COMMANDS:
+                return None
+            if name not in self.commands:
+                self.commands[name] = load_command(name)
+            return self.commands[name]
+
+        def format_commands(self, ctx: Any, formatter: Any) -> None:
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, spec[2]) for name, spec in COMMANDS.items()])
+
+        def invoke(self, ctx: Any) -> Any:
+            try:
+                return super().invoke(ctx)
+            except (TyperException, Exit, Abort):
+                raise
+            except (Exception, KeyboardInterrupt) as exc:
+                from cstar_cli.config import debug_enabled
+
+                if debug_enabled() and not isinstance(exc, KeyboardInterrupt):
+                    raise
+                report = describe(exc)
+                if report is None:
+                    report = ErrorReport(
+                        1,
+                        "cli_error",
+                        "unexpected_error",
+                        f"Unexpected error ({type(exc).__name__}: {exc}).",
+                        "Run again with CSTAR_DEBUG=1 to see the traceback, and please report it.",
+                    )
+                from cstar_cli.context import AppContext
+
+                app = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
+                as_json = bool(ctx.meta.get("cstar.json")) or app.printer.json_mode
+                try:
+                    app.printer.error(report, as_json=as_json)
+                finally:
+                    app.close()
+                raise Exit(report.exit_code) from None
+
+    return CstarGroup
+
+
+# The one explicit list of command groups: name -> (module, builder, one-line help).
+# Modules are imported only when their command runs, so `cstar --help` stays fast; a test checks
+# that each one-line help matches the command's own docstring.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "login": (
+        "auth",
+        "login",
+        "Log in: check an API key against the API and store it for the profile.",
+    ),
+    "logout": (
+        "auth",
+        "logout",
+        "Log out: forget the profile's stored API key (or every profile's with --all).",
+    ),
+    "status": (
+        "auth",
+        "status",
+        "Show the profile, API base, team, environment, key (redacted) and check the API.",
+    ),
+    "config": ("config", "build", "Read and write profile settings in $CSTAR_HOME/config.toml."),
+    "keys": ("keys", "build", "Manage API keys: create, list, get, revoke, roll."),
+    "tickets": ("resources", "tickets", "Manage tickets and their messages."),
+    "customers": ("resources", "customers", "Manage customers."),
+    "articles": ("resources", "articles", "Manage knowledge-base articles."),
+    "members": ("resources", "members", "Manage team members."),
+    "get": ("raw", "raw_get", "Send a raw GET to the API."),
+    "post": ("raw", "raw_post", "Send a raw POST to the API."),
+    "patch": ("raw", "raw_patch", "Send a raw PATCH to the API."),
+    "delete": ("raw", "raw_delete", "Send a raw DELETE to the API."),
+    "identity": ("identity", "build", "Sign customer identities (identity verification)."),
+    "completion": ("completion", "build", "Shell completion: show or install the script."),
+    "dev": (
+        "dev",
+        "dev",
+        "Run the local cStar platform: the full API, on your machine, backed by SQLite.",
+    ),
+}
+
+
+def load_command(name: str) -> Any:
+    """Import one command's module and turn it into a click command named ``name``."""
+    import importlib
+
+    import typer
+    from typer.main import get_command
+
+    module_name, attribute, _ = COMMANDS[name]
+    module = importlib.import_module(f"cstar_cli.commands.{module_name}")
+    target = getattr(module, attribute)
+    if module_name in ("auth", "dev") or attribute.startswith("raw_"):
+        holder = typer.Typer(add_completion=False, rich_markup_mode=None)
+        holder.command(name)(target)
+        command = get_command(holder)
+    else:
+        group = target()
+        group.rich_markup_mode = None
+        command = get_command(group)
+    command.name = name
+    return command
+
+
+def build_app(services: Services | None = None) -> typer.Typer:
+    """Build the root Typer app; subcommands load lazily from :data:`COMMANDS`."""
     import typer
 
-    from cstar_cli.commands import dev
+    from cstar_cli.commands import root
 
     app = typer.Typer(
         name="cstar",
+        cls=_group_class(),
         help="The developer command line for the cStar support platform.",
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-
-    @app.callback()
-    def root(
-        version: bool = typer.Option(
-            False, "--version", help="Print the cstar version and exit.", is_eager=True
-        ),
-    ) -> None:
-        """The developer command line for the cStar support platform."""
-        if version:
-            print(f"cstar {__version__}")
-            raise typer.Exit()
-
-    app.command("dev")(dev.dev)
+    app.callback()(root.make_root(services))
     return app
-
-
-def _fail(message: str, hint: str | None, exit_code: int) -> NoReturn:
-    text = f"Error: {message}"
-    if hint:
-        text += f"\n{hint}"
-    print(text, file=sys.stderr)
-    raise SystemExit(exit_code)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -62,12 +204,21 @@ def main(argv: list[str] | None = None) -> None:
         return
     from cstar_cli.errors import CstarError, ExitCode
 
+    if "_CSTAR_COMPLETE" in os.environ:  # shell completion (`_CSTAR_COMPLETE=source_bash cstar`)
+        from typer._completion_classes import completion_init
+
+        completion_init()
     app = build_app()
     try:
         app(args=args, prog_name="cstar", standalone_mode=True)
-    except CstarError as err:
-        if os.environ.get("CSTAR_DEBUG") == "1":
+    except CstarError as err:  # raised outside a command (e.g. while parsing global options)
+        from cstar_cli.config import debug_enabled
+
+        if debug_enabled():
             raise
-        _fail(err.message, err.hint, int(err.exit_code))
+        text = f"Error: {err.message}" + (f"\n{err.hint}" if err.hint else "")
+        print(text, file=sys.stderr)
+        raise SystemExit(int(err.exit_code)) from None
     except KeyboardInterrupt:
-        _fail("Interrupted.", None, int(ExitCode.INTERRUPTED))
+        print("Interrupted.", file=sys.stderr)
+        raise SystemExit(int(ExitCode.INTERRUPTED)) from None

@@ -1,0 +1,449 @@
+"""``CstarClient`` (sync) and ``AsyncCstarClient`` over one request-building core.
+
+Example::
+
+    from cstar_cli.api import CstarClient
+
+    with CstarClient("sk_test_…", api_base="http://127.0.0.1:8642") as cstar:
+        ticket = cstar.tickets.create({"title": "Printer on fire", "priority": "urgent"})
+        for t in cstar.tickets.iter_all({"status": "open"}):
+            print(t["id"], t["title"])
+
+Every write carries an ``Idempotency-Key`` (fresh per call unless given) that is reused on the
+client's own retries. Connection errors, 429 (``Retry-After`` honoured up to a cap) and
+502/503/504 are retried with exponential backoff and jitter. Pass ``transport=`` (any httpx
+transport) to test without a network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from cstar_cli.api._core import (
+    DEFAULT_API_BASE,
+    ApiResponse,
+    Page,
+    RequestSpec,
+    RetryPolicy,
+    build_request,
+    parse_response,
+    segment,
+    to_page,
+)
+from cstar_cli.api.errors import APIConnectionError, APITimeoutError, CstarAPIError
+
+if TYPE_CHECKING:
+    import httpx
+
+RequestHook = Callable[[RequestSpec, int | None, float, str | None, int], None]
+"""Called after each attempt: (request, status or None, seconds, request id, attempt number)."""
+
+DEFAULT_TIMEOUT = 30.0
+TEAM_RESOURCES = ("tickets", "customers", "articles", "members")
+
+
+def _timeout(seconds: float) -> httpx.Timeout:
+    import httpx
+
+    return httpx.Timeout(seconds, connect=min(seconds, 10.0))
+
+
+def _transport_error(err: Exception, api_base: str) -> CstarAPIError:
+    import httpx
+
+    if isinstance(err, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return APIConnectionError(
+            f"The API base {api_base!r} is not a valid http(s) URL.",
+            code="invalid_api_base",
+            hint="Use a base like https://www.cstar.help or http://127.0.0.1:8642.",
+        )
+    if isinstance(err, httpx.TimeoutException):
+        return APITimeoutError(
+            f"The API at {api_base} did not answer in time.",
+            hint="Check your network, or try again.",
+        )
+    return APIConnectionError(
+        f"Could not reach the API at {api_base} ({type(err).__name__}: {err or 'no details'}).",
+        hint="Check your network and --api-base; for the local platform, start `cstar dev`.",
+    )
+
+
+def _no_retry(err: CstarAPIError) -> bool:
+    return err.code == "invalid_api_base"
+
+
+class _Base:
+    def __init__(
+        self,
+        api_key: str | None,
+        *,
+        team_id: str | None,
+        api_base: str,
+        retry: RetryPolicy | None,
+        on_request: RequestHook | None,
+    ) -> None:
+        self.api_key = api_key
+        self.team_id = team_id
+        self.api_base = api_base.rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self.on_request = on_request
+        self.last_meta: dict[str, Any] = {}
+
+    def _spec(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        idempotency_key: str | None,
+    ) -> RequestSpec:
+        return build_request(
+            api_base=self.api_base,
+            api_key=self.api_key,
+            method=method,
+            path=path,
+            params=params,
+            json_body=json,
+            idempotency_key=idempotency_key,
+        )
+
+    def _hook(
+        self, spec: RequestSpec, status: int | None, start: float, rid: str | None, n: int
+    ) -> None:
+        if self.on_request is not None:
+            self.on_request(spec, status, time.monotonic() - start, rid, n)
+
+    @staticmethod
+    def _team_path(team_id: str, *parts: str) -> str:
+        return "/api/v1/teams/" + "/".join([segment(team_id), *(segment(p) for p in parts)])
+
+
+class CstarClient(_Base):
+    """Synchronous cStar API client."""
+
+    def __init__(
+        self,
+        api_key: str | None,
+        *,
+        team_id: str | None = None,
+        api_base: str = DEFAULT_API_BASE,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        on_request: RequestHook | None = None,
+    ) -> None:
+        import httpx
+
+        super().__init__(
+            api_key, team_id=team_id, api_base=api_base, retry=retry, on_request=on_request
+        )
+        self._sleep = sleep
+        self._http = httpx.Client(transport=transport, timeout=_timeout(timeout))
+        self.tickets = TicketsResource(self, "tickets")
+        self.customers = Resource(self, "customers")
+        self.articles = Resource(self, "articles")
+        self.members = Resource(self, "members")
+        self.keys = KeysResource(self, "keys")
+
+    def __enter__(self) -> CstarClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> ApiResponse:
+        """Send one request (retried as the policy allows) and return the parsed envelope."""
+        spec = self._spec(method, path, params, json, idempotency_key)
+        attempt = 0
+        while True:
+            start = time.monotonic()
+            try:
+                try:
+                    raw = self._http.request(
+                        spec.method,
+                        spec.url,
+                        params=spec.params,
+                        headers=spec.headers,
+                        content=spec.body,
+                    )
+                except Exception as err:
+                    import httpx
+
+                    if isinstance(err, httpx.TransportError | httpx.InvalidURL):
+                        raise _transport_error(err, self.api_base) from err
+                    raise
+                self._hook(
+                    spec, raw.status_code, start, raw.headers.get("x-cstar-request-id"), attempt
+                )
+                response = parse_response(raw.status_code, raw.headers, raw.content)
+            except CstarAPIError as err:
+                if err.status is None:
+                    self._hook(spec, None, start, None, attempt)
+                delay = None if _no_retry(err) else self.retry.delay_for(attempt, err)
+                if delay is None:
+                    raise
+                self._sleep(delay)
+                attempt += 1
+                continue
+            self.last_meta = response.meta
+            return response
+
+    def whoami(self) -> dict[str, Any]:
+        """Who the key belongs to: ``teamId``, ``teamName``, ``keyType``, ``environment``…"""
+        data: dict[str, Any] = self.request("GET", "/api/v1/auth/whoami").data
+        if self.team_id is None:
+            self.team_id = data.get("teamId")
+        return data
+
+    def team_path(self, *parts: str) -> str:
+        """``/api/v1/teams/{teamId}/…``; asks ``whoami`` for the team id when it is unknown."""
+        if self.team_id is None:
+            self.whoami()
+        assert self.team_id is not None
+        return self._team_path(self.team_id, *parts)
+
+
+class Resource:
+    """CRUD and paging on one team resource (``/teams/{teamId}/<name>``)."""
+
+    def __init__(self, client: CstarClient, name: str) -> None:
+        self._client = client
+        self.name = name
+
+    def _path(self, *parts: str) -> str:
+        return self._client.team_path(self.name, *parts)
+
+    def list(self, params: Mapping[str, Any] | None = None) -> Page:
+        """One page; ``params`` may hold filters, ``page``, ``pageSize`` and ``sort``."""
+        return to_page(self._client.request("GET", self._path(), params=params))
+
+    def iter_all(
+        self, params: Mapping[str, Any] | None = None, *, page_size: int = 100
+    ) -> Iterator[dict[str, Any]]:
+        """Every item across pages, fetching the next page only when needed."""
+        query = {"pageSize": page_size, **(params or {}), "page": 1}
+        while True:
+            page = self.list(query)
+            yield from page.data
+            if not page.has_more or not page.data:
+                return
+            query["page"] = int(query["page"]) + 1
+
+    def get(self, item_id: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = self._client.request("GET", self._path(item_id), params=params).data
+        return data
+
+    def create(self, body: Mapping[str, Any], *, idempotency_key: str | None = None) -> Any:
+        return self._client.request(
+            "POST", self._path(), json=dict(body), idempotency_key=idempotency_key
+        ).data
+
+    def update(
+        self, item_id: str, body: Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> Any:
+        return self._client.request(
+            "PATCH", self._path(item_id), json=dict(body), idempotency_key=idempotency_key
+        ).data
+
+    def delete(self, item_id: str, *, idempotency_key: str | None = None) -> Any:
+        return self._client.request(
+            "DELETE", self._path(item_id), idempotency_key=idempotency_key
+        ).data
+
+
+class MessagesResource:
+    """Messages of a ticket: ``/tickets/{ticketId}/messages``."""
+
+    def __init__(self, client: CstarClient) -> None:
+        self._client = client
+
+    def list(self, ticket_id: str) -> Page:
+        path = self._client.team_path("tickets", ticket_id, "messages")
+        return to_page(self._client.request("GET", path))
+
+    def create(
+        self, ticket_id: str, body: Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> Any:
+        path = self._client.team_path("tickets", ticket_id, "messages")
+        return self._client.request(
+            "POST", path, json=dict(body), idempotency_key=idempotency_key
+        ).data
+
+
+class TicketsResource(Resource):
+    """Tickets, with their messages under ``.messages``."""
+
+    def __init__(self, client: CstarClient, name: str) -> None:
+        super().__init__(client, name)
+        self.messages = MessagesResource(client)
+
+
+class KeysResource(Resource):
+    """API keys (D9): the full key appears only in ``create`` and ``roll`` answers."""
+
+    def revoke(self, key_id: str) -> Any:
+        return self.delete(key_id)
+
+    def roll(self, key_id: str, *, expires_in: int = 0) -> Any:
+        body = {"expiresIn": expires_in} if expires_in else {}
+        return self._client.request("POST", self._path(key_id, "roll"), json=body).data
+
+
+class AsyncCstarClient(_Base):
+    """Asynchronous cStar API client: the same requests, awaited.
+
+    Example::
+
+        async with AsyncCstarClient("sk_test_…") as cstar:
+            async for ticket in cstar.iter_all("tickets", {"status": "open"}):
+                ...
+    """
+
+    def __init__(
+        self,
+        api_key: str | None,
+        *,
+        team_id: str | None = None,
+        api_base: str = DEFAULT_API_BASE,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_request: RequestHook | None = None,
+    ) -> None:
+        import httpx
+
+        super().__init__(
+            api_key, team_id=team_id, api_base=api_base, retry=retry, on_request=on_request
+        )
+        self._sleep = sleep
+        self._http = httpx.AsyncClient(transport=transport, timeout=_timeout(timeout))
+
+    async def __aenter__(self) -> AsyncCstarClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> ApiResponse:
+        """Send one request (retried as the policy allows) and return the parsed envelope."""
+        spec = self._spec(method, path, params, json, idempotency_key)
+        attempt = 0
+        while True:
+            start = time.monotonic()
+            try:
+                try:
+                    raw = await self._http.request(
+                        spec.method,
+                        spec.url,
+                        params=spec.params,
+                        headers=spec.headers,
+                        content=spec.body,
+                    )
+                except Exception as err:
+                    import httpx
+
+                    if isinstance(err, httpx.TransportError | httpx.InvalidURL):
+                        raise _transport_error(err, self.api_base) from err
+                    raise
+                self._hook(
+                    spec, raw.status_code, start, raw.headers.get("x-cstar-request-id"), attempt
+                )
+                response = parse_response(raw.status_code, raw.headers, raw.content)
+            except CstarAPIError as err:
+                if err.status is None:
+                    self._hook(spec, None, start, None, attempt)
+                delay = None if _no_retry(err) else self.retry.delay_for(attempt, err)
+                if delay is None:
+                    raise
+                await self._sleep(delay)
+                attempt += 1
+                continue
+            self.last_meta = response.meta
+            return response
+
+    async def whoami(self) -> dict[str, Any]:
+        data: dict[str, Any] = (await self.request("GET", "/api/v1/auth/whoami")).data
+        if self.team_id is None:
+            self.team_id = data.get("teamId")
+        return data
+
+    async def team_path(self, *parts: str) -> str:
+        if self.team_id is None:
+            await self.whoami()
+        assert self.team_id is not None
+        return self._team_path(self.team_id, *parts)
+
+    async def list(self, resource: str, params: Mapping[str, Any] | None = None) -> Page:
+        """One page of ``resource`` (``tickets``, ``customers``, ``articles``, ``members``…)."""
+        path = await self.team_path(resource)
+        return to_page(await self.request("GET", path, params=params))
+
+    async def iter_all(
+        self, resource: str, params: Mapping[str, Any] | None = None, *, page_size: int = 100
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every item of ``resource`` across pages."""
+        query = {"pageSize": page_size, **(params or {}), "page": 1}
+        while True:
+            page = await self.list(resource, query)
+            for item in page.data:
+                yield item
+            if not page.has_more or not page.data:
+                return
+            query["page"] = int(query["page"]) + 1
+
+    async def get(self, resource: str, item_id: str) -> Any:
+        return (await self.request("GET", await self.team_path(resource, item_id))).data
+
+    async def create(
+        self, resource: str, body: Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> Any:
+        path = await self.team_path(resource)
+        return (
+            await self.request("POST", path, json=dict(body), idempotency_key=idempotency_key)
+        ).data
+
+    async def update(
+        self,
+        resource: str,
+        item_id: str,
+        body: Mapping[str, Any],
+        *,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        path = await self.team_path(resource, item_id)
+        return (
+            await self.request("PATCH", path, json=dict(body), idempotency_key=idempotency_key)
+        ).data
+
+    async def delete(
+        self, resource: str, item_id: str, *, idempotency_key: str | None = None
+    ) -> Any:
+        path = await self.team_path(resource, item_id)
+        return (await self.request("DELETE", path, idempotency_key=idempotency_key)).data

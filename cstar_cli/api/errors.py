@@ -1,0 +1,190 @@
+"""Errors raised by :class:`cstar_cli.api.CstarClient`, mirroring the JS SDK's ``CStar*Error``.
+
+Dispatched by HTTP status and error type; each carries ``code``, ``message``, ``request_id``,
+``doc_url`` and ``status``. No third-party imports here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULT_RETRY_AFTER = 60
+
+
+class CstarAPIError(Exception):
+    """Base class: any failure of an API call (the SDK's ``CStarError``)."""
+
+    default_type = "api_error"
+    default_code = "api_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        type: str | None = None,
+        code: str | None = None,
+        status: int | None = None,
+        request_id: str | None = None,
+        doc_url: str | None = None,
+        param: str | None = None,
+        retry_after: int | None = None,
+        hint: str | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.type = type or self.default_type
+        self.code = code or self.default_code
+        self.status = status
+        self.request_id = request_id
+        self.doc_url = doc_url
+        self.param = param
+        self.retry_after = retry_after
+        self.hint = hint
+        self.body = dict(body) if body is not None else None
+
+    def __str__(self) -> str:
+        suffix = f" (request {self.request_id})" if self.request_id else ""
+        return f"{self.message}{suffix}"
+
+
+class AuthenticationError(CstarAPIError):
+    """401: missing, malformed, revoked or expired key."""
+
+    default_type = "authentication_error"
+    default_code = "invalid_api_key"
+
+
+class PermissionDeniedError(CstarAPIError):
+    """403: the key may not do this (publishable key write, other team, test key on live)."""
+
+    default_type = "authorization_error"
+    default_code = "insufficient_permissions"
+
+
+class NotFoundError(CstarAPIError):
+    """404: no such resource."""
+
+    default_type = "not_found_error"
+    default_code = "resource_missing"
+
+
+class ValidationError(CstarAPIError):
+    """400/413/422: the request is wrong; ``param`` names the offending input when known."""
+
+    default_type = "invalid_request_error"
+    default_code = "parameter_invalid"
+
+
+class ConflictError(CstarAPIError):
+    """409: idempotency key reused or in use, or a unique-field conflict."""
+
+    default_type = "invalid_request_error"
+    default_code = "resource_conflict"
+
+
+class RateLimitError(CstarAPIError):
+    """429: over the key's rate limit; ``retry_after`` in seconds (default 60)."""
+
+    default_type = "rate_limit_error"
+    default_code = "rate_limit_exceeded"
+
+
+class ServerError(CstarAPIError):
+    """5xx from the platform or a proxy in front of it."""
+
+    default_type = "api_error"
+    default_code = "internal_error"
+
+
+class InvalidResponseError(ServerError):
+    """The server answered something that is not a cStar JSON envelope."""
+
+    default_code = "invalid_response"
+
+
+class APIConnectionError(CstarAPIError):
+    """The API could not be reached (DNS, refused, reset, TLS) or did not answer in time."""
+
+    default_type = "connection_error"
+    default_code = "connection_failed"
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+    default_code = "timeout"
+
+
+_BY_STATUS: dict[int, type[CstarAPIError]] = {
+    400: ValidationError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    413: ValidationError,
+    422: ValidationError,
+    429: RateLimitError,
+}
+
+
+def error_class_for(status: int) -> type[CstarAPIError]:
+    """The error class for an HTTP status (5xx → ServerError; other 4xx → CstarAPIError)."""
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    if status >= 500:
+        return ServerError
+    return CstarAPIError
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def error_from_response(
+    status: int,
+    body: Any,
+    headers: Mapping[str, str],
+) -> CstarAPIError:
+    """Build the typed error for a non-2xx answer (``body`` is the parsed JSON, or None)."""
+    request_id = headers.get("x-cstar-request-id")
+    cls = error_class_for(status)
+    detail = body.get("error") if isinstance(body, dict) else None
+    retry_after = _int_or_none(headers.get("retry-after"))
+    if isinstance(detail, dict):
+        if retry_after is None:
+            retry_after = _int_or_none(detail.get("retryAfter"))
+        if cls is RateLimitError and retry_after is None:
+            retry_after = DEFAULT_RETRY_AFTER
+        return cls(
+            str(detail.get("message") or f"HTTP {status}"),
+            type=detail.get("type"),
+            code=detail.get("code"),
+            status=status,
+            request_id=detail.get("request_id") or request_id,
+            doc_url=detail.get("doc_url"),
+            param=detail.get("param"),
+            retry_after=retry_after,
+            body=body,
+        )
+    if isinstance(detail, str):  # an old-style {"error": "Invalid API key"}
+        return cls(detail, status=status, request_id=request_id, retry_after=retry_after)
+    if cls is RateLimitError and retry_after is None:
+        retry_after = DEFAULT_RETRY_AFTER
+    if status >= 500:
+        return ServerError(
+            f"The API answered HTTP {status} without a cStar error body.",
+            status=status,
+            request_id=request_id,
+            retry_after=retry_after,
+        )
+    return cls(
+        f"The API answered HTTP {status} without a cStar error body.",
+        status=status,
+        request_id=request_id,
+        retry_after=retry_after,
+    )

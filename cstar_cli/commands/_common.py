@@ -1,0 +1,98 @@
+"""Helpers shared by the command modules: the context, ``--json``, ``-d`` pairs, confirmation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+
+from cstar_cli.context import AppContext
+from cstar_cli.errors import AbortedError, UsageError
+
+JSON_HELP = "Print the API object(s) as JSON on stdout."
+DATA_HELP = (
+    "Field as key=value (repeatable). key:=JSON for numbers, booleans, lists or objects; "
+    "key[]=item appends to a list; key[sub]=value sets a nested field."
+)
+
+
+def app_of(ctx: typer.Context, *, json_output: bool = False) -> AppContext:
+    """The run's AppContext (set by the root callback); switches the printer to JSON mode."""
+    app = ctx.find_root().obj
+    if not isinstance(app, AppContext):  # a command invoked without the root callback
+        app = AppContext()
+        ctx.find_root().obj = app
+    if json_output:
+        app.printer.json_mode = True
+    return app
+
+
+def parse_data(pairs: Sequence[str] | None) -> dict[str, Any]:
+    """``-d`` values into a body: ``k=v``, ``k:=<json>``, ``k[]=v``, ``k[sub]=v``."""
+    body: dict[str, Any] = {}
+    for raw in pairs or ():
+        raw_json = False
+        if ":=" in raw and raw.index(":=") < raw.index("=") + 1:
+            key, value_text = raw.split(":=", 1)
+            raw_json = True
+        elif "=" in raw:
+            key, value_text = raw.split("=", 1)
+        else:
+            raise _bad_pair(raw, "expected key=value")
+        value: Any = value_text
+        if raw_json:
+            try:
+                value = json.loads(value_text)
+            except json.JSONDecodeError as err:
+                raise _bad_pair(raw, f"the value after := is not JSON ({err.msg})") from None
+        if key.endswith("[]"):
+            name = key[:-2]
+            _check_key(raw, name)
+            existing = body.setdefault(name, [])
+            if not isinstance(existing, list):
+                raise _bad_pair(raw, f"{name} is already set to a non-list value")
+            existing.append(value)
+        elif "[" in key:
+            if not key.endswith("]") or key.count("[") != 1:
+                raise _bad_pair(raw, "nested keys look like metadata[plan]=pro")
+            name, sub = key[:-1].split("[", 1)
+            _check_key(raw, name)
+            _check_key(raw, sub)
+            nested = body.setdefault(name, {})
+            if not isinstance(nested, dict):
+                raise _bad_pair(raw, f"{name} is already set to a non-object value")
+            nested[sub] = value
+        else:
+            _check_key(raw, key)
+            body[key] = value
+    return body
+
+
+def _check_key(raw: str, key: str) -> None:
+    if not key or not key.replace("_", "").replace("-", "").replace(".", "").isalnum():
+        raise _bad_pair(raw, "the key must be a field name like title or customerId")
+
+
+def _bad_pair(raw: str, reason: str) -> UsageError:
+    return UsageError(
+        f"Invalid -d value {raw!r}: {reason}.",
+        "Examples: -d title='Printer on fire'  -d tags[]=vip  -d metadata[plan]=pro  "
+        "-d isPublic:=true",
+        code="invalid_data",
+    )
+
+
+def confirm(app: AppContext, question: str, *, yes: bool) -> None:
+    """Ask on a terminal; without one, require --yes."""
+    if yes:
+        return
+    if not app.stdin_isatty():
+        raise UsageError(
+            f"{question} Refusing without confirmation because stdin is not a terminal.",
+            "Pass --yes to confirm.",
+            code="confirmation_required",
+        )
+    if not typer.confirm(question, default=False, err=True):
+        raise AbortedError("Cancelled; nothing was changed.", None)

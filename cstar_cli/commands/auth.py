@@ -1,0 +1,208 @@
+"""``cstar login``, ``cstar logout`` and ``cstar status``."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import typer
+
+from cstar_cli.commands._common import JSON_HELP, app_of
+from cstar_cli.context import AppContext
+
+LOGIN_FIELDS = (
+    "team_id",
+    "team_name",
+    "team_slug",
+    "environment",
+    "key_id",
+    "key_type",
+    "key_hint",
+)
+
+
+def login_run(app: AppContext) -> dict[str, Any]:
+    """Check a key against ``whoami`` and store it for the profile; returns what was stored."""
+    from cstar_cli.context import check_key_format
+    from cstar_cli.errors import UsageError
+    from cstar_cli.output import redact
+
+    source = "--api-key"
+    key = app.options.api_key
+    if not key and app.env.api_key:
+        key, source = app.env.api_key, "CSTAR_API_KEY"
+    if not key:
+        if not app.stdin_isatty():
+            raise UsageError(
+                "No API key given, and stdin is not a terminal to ask for one.",
+                "Pass --api-key sk_test_… (or set CSTAR_API_KEY). `cstar dev` prints test keys.",
+                code="api_key_required",
+            )
+        key = typer.prompt("API key (input hidden)", hide_input=True, err=True)
+        source = "the prompt"
+    key = check_key_format(key, source)
+    app.config.load()  # a broken config fails before the network call, not after
+    with app.make_client(key) as client:
+        who = client.whoami()
+    location = app.credentials.set(app.profile_name, key)
+    values: dict[str, Any] = {
+        "team_id": who.get("teamId"),
+        "team_name": who.get("teamName"),
+        "team_slug": who.get("teamSlug"),
+        "environment": who.get("environment"),
+        "key_id": who.get("keyId"),
+        "key_type": who.get("keyType"),
+        "key_hint": redact(key),
+    }
+    if app.options.api_base:
+        values["api_base"] = app.options.api_base.rstrip("/")
+    app.config.update(app.profile_name, values)
+    base, _ = app.api_base()
+    return {
+        "profile": app.profile_name,
+        "apiBase": base,
+        "teamId": who.get("teamId"),
+        "teamName": who.get("teamName"),
+        "environment": who.get("environment"),
+        "keyType": who.get("keyType"),
+        "keyId": who.get("keyId"),
+        "key": redact(key),
+        "storedIn": location,
+    }
+
+
+def login(
+    ctx: typer.Context,
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Log in: check an API key against the API and store it for the profile.
+
+    The key comes from --api-key, CSTAR_API_KEY, or a hidden prompt on a terminal. It is kept
+    in the OS keyring (or a 0600 credentials.json where there is none), with the team id and
+    environment in the profile.
+
+    Example: cstar login --api-base http://127.0.0.1:8642 --api-key sk_test_…
+    """
+    app = app_of(ctx, json_output=json_output)
+    result = login_run(app)
+    if json_output:
+        app.printer.json(result)
+        return
+    app.printer.success(
+        f"Logged in to {result['teamName']} ({result['teamId']}) as profile "
+        f"{result['profile']!r} with {result['key']} ({result['keyType']}, "
+        f"{result['environment']} mode)."
+    )
+    app.printer.info(f"Key stored in {result['storedIn']}. API base: {result['apiBase']}")
+
+
+def logout_run(app: AppContext, *, everything: bool) -> list[str]:
+    """Forget stored keys; returns the profiles that had one."""
+    names = [app.profile_name]
+    if everything:
+        names = sorted(set(app.config.load()) | set(app.credentials.file_profiles()))
+    forgotten = []
+    for name in names:
+        removed = app.credentials.delete(name)
+        if app.config.profile(name) is not None:
+            app.config.update(name, {}, remove=LOGIN_FIELDS)
+        if removed:
+            forgotten.append(name)
+    return forgotten
+
+
+def logout(
+    ctx: typer.Context,
+    everything: bool = typer.Option(False, "--all", help="Forget the keys of every profile."),
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Log out: forget the profile's stored API key (or every profile's with --all).
+
+    Profile settings such as api_base are kept. The key itself stays valid on the platform;
+    revoke it with `cstar keys revoke` if it leaked.
+
+    Example: cstar logout --all
+    """
+    app = app_of(ctx, json_output=json_output)
+    forgotten = logout_run(app, everything=everything)
+    if json_output:
+        app.printer.json({"loggedOut": forgotten})
+    elif forgotten:
+        app.printer.success("Logged out of " + ", ".join(repr(n) for n in forgotten) + ".")
+    else:
+        app.printer.info("No stored key to forget; nothing changed.")
+
+
+def status_run(app: AppContext) -> dict[str, Any]:
+    """What the CLI would use and whether the API accepts it."""
+    from cstar_cli import __version__
+    from cstar_cli.errors import NotLoggedInError
+    from cstar_cli.output import redact
+
+    profile = app.profile_settings()
+    base, base_source = app.api_base()
+    info: dict[str, Any] = {
+        "profile": app.profile_name,
+        "apiBase": base,
+        "apiBaseSource": base_source,
+        "teamId": profile.get("team_id"),
+        "teamName": profile.get("team_name"),
+        "environment": profile.get("environment"),
+        "keyType": profile.get("key_type"),
+        "key": None,
+        "keySource": None,
+        "cliVersion": __version__,
+        "api": {"reachable": None},
+    }
+    resolved = app.resolve_key()
+    if resolved is None:
+        raise NotLoggedInError(
+            f"Not logged in (profile {app.profile_name!r}, API base {base}).",
+            "Run `cstar login`, or pass --api-key / set CSTAR_API_KEY.",
+        )
+    info["key"] = redact(resolved.api_key)
+    info["keySource"] = resolved.source
+    started = time.monotonic()
+    with app.make_client(resolved.api_key) as client:
+        response = client.request("GET", "/api/v1/auth/whoami")
+    who = response.data
+    info.update(
+        teamId=who.get("teamId"),
+        teamName=who.get("teamName"),
+        environment=who.get("environment"),
+        keyType=who.get("keyType"),
+    )
+    info["api"] = {
+        "reachable": True,
+        "latencyMs": round((time.monotonic() - started) * 1000),
+        "requestId": response.request_id,
+    }
+    return info
+
+
+def status(
+    ctx: typer.Context,
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Show the profile, API base, team, environment, key (redacted) and check the API.
+
+    Exits 4 when not logged in or the key is refused, 5 when the API cannot be reached.
+
+    Example: cstar status --json
+    """
+    app = app_of(ctx, json_output=json_output)
+    info = status_run(app)
+    if json_output:
+        app.printer.json(info)
+        return
+    rows = {
+        "Profile": info["profile"],
+        "API base": f"{info['apiBase']} ({info['apiBaseSource']})",
+        "Team": f"{info['teamName']} ({info['teamId']})",
+        "Environment": info["environment"],
+        "Key": f"{info['key']} ({info['keyType']})",
+        "Key from": info["keySource"],
+        "API": f"reachable, {info['api']['latencyMs']} ms",
+        "CLI version": info["cliVersion"],
+    }
+    app.printer.detail(rows)

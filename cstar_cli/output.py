@@ -1,0 +1,217 @@
+"""The Printer: the only module that imports rich.
+
+Data goes to stdout (a table, a detail view, or JSON with ``--json``); messages for people go to
+stderr. Anything that looks like an API key or signing secret is redacted (``sk_test_…a1b2``)
+unless the caller is printing a secret at the one moment it is created.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cstar_cli.errors import ErrorReport
+
+SECRET_PATTERN = re.compile(r"\b((?:sk|pk)_(?:test|live)_|whsec_)([A-Za-z0-9_\-]{8,})")
+
+
+def redact(secret: str) -> str:
+    """``sk_test_…a1b2``: the prefix and the last four characters."""
+    match = SECRET_PATTERN.fullmatch(secret.strip())
+    if match:
+        return f"{match.group(1)}…{match.group(2)[-4:]}"
+    if len(secret) <= 8:
+        return "…"
+    return f"{secret[:3]}…{secret[-4:]}"
+
+
+def scrub(text: str) -> str:
+    """Replace every secret-looking token in ``text`` with its redacted form."""
+    return SECRET_PATTERN.sub(lambda m: f"{m.group(1)}…{m.group(2)[-4:]}", text)
+
+
+def _scrub_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, Mapping):
+        return {k: _scrub_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub_value(v) for v in value]
+    return value
+
+
+def cell(value: Any) -> str:
+    """One value as table text: lists comma-joined, objects as compact JSON, None as '-'."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(cell(v) for v in value) or "-"
+    if isinstance(value, Mapping):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False) if value else "-"
+    return str(value)
+
+
+def table_cell(field: str, value: Any) -> str:
+    """Like :func:`cell`, with timestamps shortened to ``YYYY-MM-DD HH:MM``."""
+    if field.endswith("At") and isinstance(value, str) and len(value) >= 16 and value[10] == "T":
+        return value[:10] + " " + value[11:16]
+    return cell(value)
+
+
+class Printer:
+    """Owns the consoles; created per run by the AppContext."""
+
+    def __init__(self, *, color: str = "auto", verbose: bool = False) -> None:
+        self.color = color
+        self.verbose_enabled = verbose
+        self.json_mode = False
+        self._consoles: dict[tuple[bool, int], Console] = {}
+
+    # -- consoles ----------------------------------------------------------------------------
+
+    def _stream(self, err: bool) -> TextIO:
+        return sys.stderr if err else sys.stdout
+
+    def _console(self, err: bool) -> Console:
+        stream = self._stream(err)
+        key = (err, id(stream))
+        console = self._consoles.get(key)
+        if console is None:
+            from rich.console import Console
+
+            # Piped output is never truncated; a terminal gets its own width.
+            width = None if stream.isatty() else 1000
+            console = Console(
+                file=stream,
+                width=width,
+                no_color=self.color == "never",
+                force_terminal=True if self.color == "always" else None,
+                highlight=False,
+                emoji=False,
+            )
+            if self.color == "never":
+                console.no_color = True
+            self._consoles[key] = console
+        return console
+
+    # -- data (stdout) -------------------------------------------------------------------------
+
+    def json(self, value: Any, *, reveal: bool = False) -> None:
+        """One JSON document on stdout (secrets redacted unless ``reveal``)."""
+        data = value if reveal else _scrub_value(value)
+        stream = self._stream(False)
+        stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        stream.flush()
+
+    def json_line(self, value: Any) -> None:
+        stream = self._stream(False)
+        stream.write(json.dumps(_scrub_value(value), ensure_ascii=False) + "\n")
+        stream.flush()
+
+    def table(
+        self,
+        rows: Iterable[Mapping[str, Any]],
+        columns: Sequence[tuple[str, str]],
+        *,
+        empty: str = "Nothing to show.",
+    ) -> int:
+        """Rows as a table on stdout; ``columns`` are ``(header, field)``. Returns the count."""
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        items = list(rows)
+        if not items:
+            self.info(empty)
+            return 0
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+        for header, field in columns:
+            fixed = field == "id" or field.endswith("At")
+            table.add_column(
+                header,
+                no_wrap=True,
+                overflow="ellipsis",
+                min_width=max(len(header), 16 if fixed else 4),
+                max_width=None if fixed else 60,
+            )
+        for item in items:
+            table.add_row(
+                *(Text(scrub(table_cell(field, item.get(field)))) for _, field in columns)
+            )
+        self._console(False).print(table)
+        return len(items)
+
+    def detail(
+        self,
+        item: Mapping[str, Any],
+        *,
+        fields: Sequence[str] | None = None,
+        title: str | None = None,
+    ) -> None:
+        """One object as aligned ``field  value`` lines on stdout."""
+        from rich.table import Table
+        from rich.text import Text
+
+        keys = [k for k in (fields or list(item)) if k in item]
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column(overflow="fold")
+        for key in keys:
+            grid.add_row(Text(key), Text(scrub(cell(item.get(key)))))
+        console = self._console(False)
+        if title:
+            console.print(Text(scrub(title), style="bold"))
+        console.print(grid)
+
+    def text(self, message: str, *, reveal: bool = False) -> None:
+        """Plain text on stdout (data, not chatter)."""
+        stream = self._stream(False)
+        stream.write((message if reveal else scrub(message)) + "\n")
+        stream.flush()
+
+    # -- people (stderr) -----------------------------------------------------------------------
+
+    def _say(self, message: str, style: str | None = None, prefix: str = "") -> None:
+        from rich.text import Text
+
+        text = Text()
+        if prefix:
+            text.append(prefix, style=style)
+        text.append(scrub(message))
+        self._console(True).print(text)
+
+    def info(self, message: str) -> None:
+        self._say(message)
+
+    def success(self, message: str) -> None:
+        self._say(message, "green", "✓ ")
+
+    def warn(self, message: str) -> None:
+        self._say(message, "yellow", "Warning: ")
+
+    def verbose(self, message: str) -> None:
+        if self.verbose_enabled:
+            self._say(message, "dim")
+
+    def error(self, report: ErrorReport, *, as_json: bool = False) -> None:
+        """The error on stderr: a JSON object with ``--json``, else message, hint, request id."""
+        if as_json:
+            sys.stderr.write(json.dumps(_scrub_value(report.as_json())) + "\n")
+            sys.stderr.flush()
+            return
+        lines = [report.message]
+        if report.param:
+            lines[0] += f" (parameter: {report.param})"
+        if report.request_id:
+            lines.append(f"Request id: {report.request_id}")
+        if report.hint:
+            lines.append(report.hint)
+        self._say("\n".join(lines), "red", "Error: ")

@@ -1,0 +1,92 @@
+"""CLI fixtures: run ``cstar`` in-process with injectable services, and a logged-in profile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cstar_cli.context import Services
+from cstar_cli.main import build_app
+from tests.conftest import RunningPlatform
+
+
+@dataclass
+class Run:
+    """One finished ``cstar`` invocation."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    exception: BaseException | None
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.stdout)
+
+
+@dataclass
+class Sleeps:
+    """A fake ``sleep`` that records delays instead of waiting."""
+
+    calls: list[float] = field(default_factory=list)
+    on_sleep: Callable[[float], None] | None = None
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+        if self.on_sleep is not None:
+            self.on_sleep(seconds)
+
+
+CliFn = Callable[..., Run]
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def cli(sleeps: Sleeps) -> CliFn:
+    """``cli("tickets", "list", services=..., input=...)`` → :class:`Run`; never really sleeps."""
+
+    def run(*args: str, services: Services | None = None, input: str | None = None) -> Run:
+        svc = services or Services()
+        if svc.sleep is None:
+            svc.sleep = sleeps
+        result = CliRunner().invoke(build_app(svc), list(args), input=input, prog_name="cstar")
+        exc = result.exception
+        if isinstance(exc, SystemExit):
+            exc = None
+        return Run(result.exit_code, result.stdout, result.stderr, exc)
+
+    return run
+
+
+@pytest.fixture
+def logged_in(cli: CliFn, platform: RunningPlatform) -> RunningPlatform:
+    """The default profile logged in to the session platform with its test secret key."""
+    run = cli("login", "--api-base", platform.api_base, "--api-key", platform.secret_key)
+    assert run.exit_code == 0, run.output
+    return platform
+
+
+def assert_clean_error(run: Run, exit_code: int, *fragments: str) -> None:
+    """The run failed with ``exit_code``, said each fragment on stderr, and showed no traceback."""
+    assert run.exit_code == exit_code, (run.exit_code, run.output, run.exception)
+    assert run.exception is None, run.exception
+    assert "Traceback" not in run.output
+    for fragment in fragments:
+        assert fragment.lower() in run.stderr.lower(), (fragment, run.stderr)
+
+
+def args_with(base: Sequence[str], *extra: str) -> list[str]:
+    return [*base, *extra]
