@@ -17,7 +17,16 @@ from cstar_cli.server.errors import ApiError
 from cstar_cli.server.gateway import ApiGateway
 from cstar_cli.server.openapi import build_openapi
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.routes import articles, customers, keys, members, tickets, whoami
+from cstar_cli.server.routes import (
+    articles,
+    customers,
+    events,
+    keys,
+    members,
+    tickets,
+    webhooks,
+    whoami,
+)
 from cstar_cli.server.settings import PlatformSettings
 
 TEAM_PREFIX = "/api/v1/teams/{teamId}"
@@ -29,7 +38,11 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
+        await platform.start()
+        try:
+            yield
+        finally:
+            await platform.stop()
 
     api = FastAPI(
         title="cStar API (local platform)",
@@ -41,7 +54,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     )
     api.state.platform = platform
     api.include_router(whoami.router)
-    for module in (tickets, customers, articles, members, keys):
+    for module in (tickets, customers, articles, members, keys, webhooks, events):
         api.include_router(module.router, prefix=TEAM_PREFIX)
 
     @api.get("/healthz", include_in_schema=False)

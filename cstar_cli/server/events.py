@@ -7,22 +7,15 @@ webhooks and listen sessions reads from this table, so no change is ever without
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
+from cstar_cli import catalog
 from cstar_cli.server import ids
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database
 
 DASHBOARD_BASE = "https://www.cstar.help/team"
-
-EventListener = Callable[[str, bool, int], None]
-
-
-def event_id(event_type: str, epoch_ms: int) -> str:
-    """``evt_<type with . as _>_<epoch ms>_<8 base62>`` (D11)."""
-    return f"evt_{event_type.replace('.', '_')}_{epoch_ms}_{ids.base62(8)}"
 
 
 def emit(
@@ -33,10 +26,14 @@ def emit(
     *,
     now: float,
     request_id: str | None,
+    fan_out: bool = True,
 ) -> dict[str, Any]:
-    """Record one event; call inside the transaction that makes the change."""
+    """Record one event; call inside the transaction that makes the change.
+
+    ``fan_out=False`` records an event that goes to one chosen subscriber only (a webhook test).
+    """
     payload = {
-        "id": event_id(event_type, int(now * 1000)),
+        "id": catalog.event_id(event_type, int(now * 1000)),
         "type": event_type,
         "created_at": iso(now),
         "team_id": principal.team_id,
@@ -53,6 +50,7 @@ def emit(
             "payload": json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
             "request_id": request_id,
             "created_at": payload["created_at"],
+            "fan_out": int(fan_out),
         },
     )
     return payload

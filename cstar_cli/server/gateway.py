@@ -89,12 +89,23 @@ class ApiGateway:
             ] + [(b"content-type", b"application/json")]
         replay_receive = _replaying(body, receive)
         idem_key = headers.get("idempotency-key")
-        if idem_key is not None and scope["method"] in IDEMPOTENT_METHODS:
-            await self._idempotent(
-                scope, replay_receive, send, principal, idem_key, body, request_id, extra_headers
-            )
-            return
-        await self._call(scope, replay_receive, send, extra_headers, None)
+        try:
+            if idem_key is not None and scope["method"] in IDEMPOTENT_METHODS:
+                await self._idempotent(
+                    scope,
+                    replay_receive,
+                    send,
+                    principal,
+                    idem_key,
+                    body,
+                    request_id,
+                    extra_headers,
+                )
+            else:
+                await self._call(scope, replay_receive, send, extra_headers, None)
+        finally:
+            if scope["method"] in WRITE_METHODS:
+                self.platform.written()
 
     # -- steps -----------------------------------------------------------------------------
     def _authenticate(self, headers: dict[str, str], scope: Scope) -> Principal:

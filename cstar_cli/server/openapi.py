@@ -18,13 +18,20 @@ from cstar_cli.server.schemas import (
     Article,
     Customer,
     Deleted,
+    Delivery,
     Envelope,
     ErrorEnvelope,
+    Event,
+    EventWithDeliveries,
     ListEnvelope,
     Member,
     Message,
+    ResendResult,
     Ticket,
     TicketWithMessages,
+    TriggerResult,
+    Webhook,
+    WebhookTestResult,
     Whoami,
 )
 from cstar_cli.server.settings import SUPPORTED_API_VERSIONS
@@ -61,6 +68,18 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("get", f"{T}/keys/{{keyId}}"): (200, Envelope[ApiKey]),
     ("delete", f"{T}/keys/{{keyId}}"): (200, Envelope[Deleted]),
     ("post", f"{T}/keys/{{keyId}}/roll"): (200, Envelope[ApiKey]),
+    ("get", f"{T}/webhooks"): (200, ListEnvelope[Webhook]),
+    ("post", f"{T}/webhooks"): (201, Envelope[Webhook]),
+    ("post", f"{T}/webhooks/trigger-test"): (200, Envelope[TriggerResult]),
+    ("get", f"{T}/webhooks/{{webhookId}}"): (200, Envelope[Webhook]),
+    ("patch", f"{T}/webhooks/{{webhookId}}"): (200, Envelope[Webhook]),
+    ("delete", f"{T}/webhooks/{{webhookId}}"): (200, Envelope[Deleted]),
+    ("post", f"{T}/webhooks/{{webhookId}}/test"): (200, Envelope[WebhookTestResult]),
+    ("post", f"{T}/webhooks/{{webhookId}}/rotate-secret"): (200, Envelope[Webhook]),
+    ("get", f"{T}/webhooks/{{webhookId}}/deliveries"): (200, ListEnvelope[Delivery]),
+    ("get", f"{T}/events"): (200, ListEnvelope[Event]),
+    ("get", f"{T}/events/{{eventId}}"): (200, Envelope[EventWithDeliveries]),
+    ("post", f"{T}/events/{{eventId}}/resend"): (200, Envelope[ResendResult]),
 }
 
 ERROR_DESCRIPTIONS = {
@@ -81,6 +100,7 @@ ID_PREFIXES = {
     "articleId": "art_",
     "memberId": "mem_",
     "keyId": "key_",
+    "webhookId": "whk_",
 }
 
 

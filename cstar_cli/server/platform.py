@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from cstar_cli.server import ids
 from cstar_cli.server.auth import Principal, hash_key, redact
 from cstar_cli.server.clock import iso, parse_iso
-from cstar_cli.server.db import Database
+from cstar_cli.server.db import Database, Row
+from cstar_cli.server.dispatch import Dispatcher
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.settings import PlatformSettings
 
@@ -47,6 +48,7 @@ class Platform:
         self.settings = settings
         self.db = Database(settings.db_path)
         self.rate_limiter = RateLimiter(settings)
+        self.dispatcher = Dispatcher(self.db, settings.clock, settings.retry_scale)
         self._clock_offsets: dict[tuple[str, bool], float] = {}
         self._last_used_written: dict[str, float] = {}
         # Requests that were running when the platform last stopped can never finish.
@@ -97,6 +99,29 @@ class Platform:
             livemode=bool(row["livemode"]),
             redacted_key=redact(key),
         )
+
+    async def start(self) -> None:
+        """Start the background work (webhook dispatcher); called from the app's lifespan."""
+        await self.dispatcher.start()
+
+    async def stop(self) -> None:
+        await self.dispatcher.stop()
+
+    def listen_subscribers(self, principal: Principal, event_type: str) -> int:
+        """How many listen sessions an event of this type reaches (the relay adds them)."""
+        return 0
+
+    def resend_to_session(self, principal: Principal, event: Row, session_id: str) -> int:
+        """Queue an event again for one listen session (the relay adds this)."""
+        raise ApiError.not_found("listen session", session_id)
+
+    def resend_to_sessions(self, principal: Principal, event: Row) -> int:
+        """Queue an event again for every matching listen session (the relay adds this)."""
+        return 0
+
+    def written(self) -> None:
+        """A write request finished: its events may be waiting in the outbox."""
+        self.dispatcher.wake()
 
     def close(self) -> None:
         self.db.close()

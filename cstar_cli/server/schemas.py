@@ -88,6 +88,7 @@ class ErrorDetail(Output):
 class ErrorMeta(Output):
     requestId: str
     timestamp: str
+    idempotentReplayed: bool | None = None
 
 
 class ErrorEnvelope(Output):
@@ -341,3 +342,114 @@ class ApiKeyCreate(Input):
 
 class ApiKeyRoll(Input):
     expiresIn: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] = 0
+
+
+# -- webhooks and events ---------------------------------------------------------------------
+EventPattern = Annotated[str, Field(min_length=1, max_length=100)]
+Url = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class Webhook(Output):
+    id: str
+    object: Literal["webhook"]
+    name: str | None
+    description: str | None
+    url: str
+    events: list[str]
+    isActive: bool
+    legacySignature: bool
+    createdAt: str
+    updatedAt: str
+    secret: str | None = None
+    signingSecret: str | None = None
+
+
+class WebhookCreate(Input):
+    url: Url
+    events: Annotated[list[EventPattern], Field(min_length=1, max_length=50)]
+    name: ShortText | None = None
+    description: Annotated[str, Field(max_length=1000)] | None = None
+    isActive: bool = True
+    legacySignature: bool = True
+
+
+class WebhookUpdate(Input):
+    url: Url | None = None
+    events: Annotated[list[EventPattern], Field(min_length=1, max_length=50)] | None = None
+    name: ShortText | None = None
+    description: Annotated[str, Field(max_length=1000)] | None = None
+    isActive: bool | None = None
+    legacySignature: bool | None = None
+
+
+class WebhookTest(Input):
+    event: EventPattern = "ticket.created"
+
+
+class WebhookTestResult(Output):
+    deliveryId: str
+    event: str
+    url: str
+    success: bool
+    status: int | None
+    responseTimeMs: float
+    error: str | None
+
+
+class TriggerTest(Input):
+    event: EventPattern
+    data: dict[str, Any] | None = None
+
+
+class TriggerResult(Output):
+    event: str
+    eventId: str
+    deliveredTo: int
+    webhooks: int
+    sessions: int
+
+
+class Delivery(Output):
+    id: str
+    object: Literal["delivery"]
+    eventId: str
+    eventType: str | None
+    webhookId: str | None
+    sessionId: str | None
+    url: str
+    attempt: int
+    status: Literal["pending", "succeeded", "failed", "cancelled"]
+    responseStatus: int | None
+    durationMs: float | None
+    responseBody: str | None
+    error: str | None
+    scheduledAt: str
+    createdAt: str
+    finishedAt: str | None
+
+
+class Event(Output):
+    """A webhook event exactly as delivered (D11: snake_case)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    type: str
+    created_at: str
+    team_id: str
+    livemode: bool
+    data: dict[str, Any]
+
+
+class EventWithDeliveries(Event):
+    deliveries: list[Delivery]
+
+
+class EventResend(Input):
+    webhookId: str | None = None
+    sessionId: str | None = None
+
+
+class ResendResult(Output):
+    eventId: str
+    resentTo: int
+    deliveryIds: list[str]

@@ -1,0 +1,147 @@
+"""The events API (D10): every event as delivered, its delivery attempts, and resend."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from cstar_cli import catalog
+from cstar_cli.server import ids, responses
+from cstar_cli.server.auth import Principal
+from cstar_cli.server.clock import parse_iso
+from cstar_cli.server.db import Row
+from cstar_cli.server.errors import ApiError
+from cstar_cli.server.platform import Platform
+from cstar_cli.server.routes.common import (
+    PageParams,
+    Where,
+    fetch_page,
+    order_by,
+    page_params,
+    platform_of,
+    principal_of,
+    require_secret,
+)
+from cstar_cli.server.routes.webhooks import load_webhook, serialize_delivery
+from cstar_cli.server.schemas import EventResend
+
+router = APIRouter(tags=["events"])
+
+SORT_FIELDS = {"createdAt": "seq"}
+
+
+def load_event(platform: Platform, principal: Principal, event_id: str) -> Row:
+    row = platform.db.one(
+        "SELECT * FROM events WHERE id = ? AND team_id = ? AND livemode = ?",
+        (event_id, principal.team_id, int(principal.livemode)),
+    )
+    if row is None:
+        raise ApiError.not_found("event", event_id)
+    return row
+
+
+def _payload(row: Row) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(row["payload"])
+    return payload
+
+
+def _time(value: str | None, param: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        parse_iso(value)
+    except ValueError:
+        raise ApiError.invalid(f"{param} must be an ISO-8601 time.", param=param) from None
+    return value
+
+
+@router.get("/events", summary="List events, newest first")
+async def list_events(
+    request: Request,
+    paging: PageParams = Depends(page_params),
+    type: str | None = Query(None, description="An event type or pattern (ticket.*)."),
+    since: str | None = Query(None, description="ISO-8601: events at or after this time."),
+    until: str | None = Query(None, description="ISO-8601: events before this time."),
+) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    require_secret(principal)
+    where = Where(principal)
+    if type is not None:
+        try:
+            catalog.validate_patterns([type])
+        except ValueError as err:
+            raise ApiError.invalid(str(err), param="type") from None
+        if type == "*":
+            pass
+        elif type.endswith(".*"):
+            where.add("type LIKE ?", type[:-1] + "%")
+        else:
+            where.add("type = ?", type)
+    after, before = _time(since, "since"), _time(until, "until")
+    if after is not None:
+        where.add("julianday(created_at) >= julianday(?)", after)
+    if before is not None:
+        where.add("julianday(created_at) < julianday(?)", before)
+    rows, total = fetch_page(platform, "events", where, order_by(paging.sort, SORT_FIELDS), paging)
+    return responses.listing(
+        request, [_payload(r) for r in rows], paging.page, paging.page_size, total
+    )
+
+
+@router.get("/events/{eventId}", summary="Get an event with its delivery attempts")
+async def get_event(request: Request, eventId: str) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    require_secret(principal)
+    row = load_event(platform, principal, eventId)
+    attempts = platform.db.all(
+        "SELECT d.*, ? AS event_type FROM deliveries d WHERE event_id = ? "
+        "ORDER BY created_at, rowid",
+        (row["type"], row["id"]),
+    )
+    return responses.ok(
+        request, {**_payload(row), "deliveries": [serialize_delivery(a) for a in attempts]}
+    )
+
+
+@router.post("/events/{eventId}/resend", summary="Deliver an event again")
+async def resend_event(request: Request, eventId: str, body: EventResend | None = None) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    require_secret(principal)
+    row = load_event(platform, principal, eventId)
+    body = body or EventResend()
+    now = platform.now()
+    delivery_ids: list[str] = []
+    resent = 0
+    with platform.db.transaction():
+        if body.sessionId is not None:
+            resent += platform.resend_to_session(principal, row, body.sessionId)
+        if body.webhookId is not None:
+            hooks = [load_webhook(platform, principal, body.webhookId)]
+        elif body.sessionId is None:
+            hooks = [
+                h
+                for h in platform.db.all(
+                    "SELECT * FROM webhooks WHERE team_id = ? AND livemode = ? AND is_active = 1",
+                    (principal.team_id, int(principal.livemode)),
+                )
+                if any(catalog.matches(p, row["type"]) for p in json.loads(h["events"]))
+            ]
+            resent += platform.resend_to_sessions(principal, row)
+        else:
+            hooks = []
+        for hook in hooks:
+            last = platform.db.one(
+                "SELECT MAX(attempt) AS n FROM deliveries WHERE event_id = ? AND webhook_id = ?",
+                (row["id"], hook["id"]),
+            )
+            attempt = ((last or {}).get("n") or 0) + 1
+            delivery = platform.dispatcher.schedule(row, hook["id"], hook["url"], attempt, now)
+            delivery_ids.append(ids.DELIVERY + delivery)
+            resent += 1
+    platform.written()
+    return responses.ok(
+        request, {"eventId": row["id"], "resentTo": resent, "deliveryIds": delivery_ids}
+    )

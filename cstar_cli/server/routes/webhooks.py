@@ -1,0 +1,350 @@
+"""Webhook subscriptions (facts §3.6, D12): CRUD, test, rotate-secret, deliveries, trigger-test."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from cstar_cli import catalog
+from cstar_cli.server import events, ids, responses
+from cstar_cli.server.auth import Principal
+from cstar_cli.server.clock import iso
+from cstar_cli.server.db import Row, dumps
+from cstar_cli.server.errors import ApiError
+from cstar_cli.server.platform import Platform
+from cstar_cli.server.routes.common import (
+    PageParams,
+    Where,
+    bool_query,
+    fetch_page,
+    order_by,
+    page_params,
+    platform_of,
+    principal_of,
+    require_secret,
+)
+from cstar_cli.server.schemas import TriggerTest, WebhookCreate, WebhookTest, WebhookUpdate
+
+router = APIRouter(tags=["webhooks"])
+
+SORT_FIELDS = {"createdAt": "created_at", "updatedAt": "updated_at", "url": "url"}
+LOOPBACK_HOSTS = {"localhost"}
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(24)
+
+
+def serialize(row: Row, secret: str | None = None) -> dict[str, Any]:
+    hook: dict[str, Any] = {
+        "id": ids.WEBHOOK + row["id"],
+        "object": "webhook",
+        "name": row["name"],
+        "description": row["description"],
+        "url": row["url"],
+        "events": json.loads(row["events"]),
+        "isActive": bool(row["is_active"]),
+        "legacySignature": bool(row["legacy_signature"]),
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+    }
+    if secret is not None:
+        hook["secret"] = hook["signingSecret"] = secret
+    return hook
+
+
+def serialize_delivery(row: Row) -> dict[str, Any]:
+    return {
+        "id": ids.DELIVERY + row["id"],
+        "object": "delivery",
+        "eventId": row["event_id"],
+        "eventType": row.get("event_type"),
+        "webhookId": ids.wire(ids.WEBHOOK, row["webhook_id"]),
+        "sessionId": ids.wire(ids.LISTEN_SESSION, row["session_id"]),
+        "url": row["url"],
+        "attempt": row["attempt"],
+        "status": row["status"],
+        "responseStatus": row["response_status"],
+        "durationMs": row["duration_ms"],
+        "responseBody": row["response_body"],
+        "error": row["error"],
+        "scheduledAt": iso(row["scheduled_at"]) if row["scheduled_at"] != float("inf") else iso(0),
+        "createdAt": row["created_at"],
+        "finishedAt": row["finished_at"],
+    }
+
+
+def check_url(url: str, livemode: bool) -> str:
+    """Test mode takes http and https; live mode wants https except on loopback (D12)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ApiError.invalid(f"'{url}' is not an http(s) URL.", param="url")
+    if livemode and parts.scheme != "https" and not _is_loopback(parts.hostname):
+        raise ApiError.invalid(
+            "Live-mode webhooks need an https URL (http is allowed for loopback addresses).",
+            param="url",
+        )
+    return url
+
+
+def _is_loopback(host: str) -> bool:
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_events(patterns: list[str]) -> list[str]:
+    try:
+        return catalog.validate_patterns(patterns)
+    except ValueError as err:
+        raise ApiError.invalid(str(err), param="events") from None
+
+
+def load_webhook(platform: Platform, principal: Principal, webhook_id: str) -> Row:
+    hex_id = ids.parse(webhook_id, ids.WEBHOOK, "webhookId")
+    row = platform.db.one(
+        "SELECT * FROM webhooks WHERE id = ? AND team_id = ? AND livemode = ?",
+        (hex_id, principal.team_id, int(principal.livemode)),
+    )
+    if row is None:
+        raise ApiError.not_found("webhook", webhook_id)
+    return row
+
+
+def _admin(request: Request) -> tuple[Platform, Principal]:
+    principal = principal_of(request)
+    require_secret(principal)
+    return platform_of(request), principal
+
+
+def team_slug(platform: Platform, team_id: str) -> str:
+    row = platform.db.one("SELECT slug FROM teams WHERE id = ?", (team_id,))
+    return row["slug"] if row else "team"
+
+
+@router.get("/webhooks", summary="List webhook endpoints")
+async def list_webhooks(
+    request: Request,
+    paging: PageParams = Depends(page_params),
+    active: str | None = Query(None, description="true or false."),
+) -> Response:
+    platform, principal = _admin(request)
+    where = Where(principal)
+    flag = bool_query(active, "active")
+    if flag is not None:
+        where.add("is_active = ?", int(flag))
+    rows, total = fetch_page(
+        platform, "webhooks", where, order_by(paging.sort, SORT_FIELDS), paging
+    )
+    return responses.listing(
+        request, [serialize(r) for r in rows], paging.page, paging.page_size, total
+    )
+
+
+@router.post("/webhooks", status_code=201, summary="Create a webhook endpoint (secret shown once)")
+async def create_webhook(request: Request, body: WebhookCreate) -> Response:
+    platform, principal = _admin(request)
+    stamp = platform.now_iso(principal)
+    secret = new_secret()
+    row: Row = {
+        "id": ids.new_hex(),
+        "team_id": principal.team_id,
+        "livemode": int(principal.livemode),
+        "name": body.name,
+        "description": body.description,
+        "url": check_url(body.url, principal.livemode),
+        "events": dumps(check_events(body.events)),
+        "secret": secret,
+        "is_active": int(body.isActive),
+        "legacy_signature": int(body.legacySignature),
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    with platform.db.transaction():
+        platform.db.insert("webhooks", row)
+    return responses.ok(request, serialize(row, secret), status=201)
+
+
+@router.post("/webhooks/trigger-test", summary="Fire a synthetic event to every subscriber")
+async def trigger_test(request: Request, body: TriggerTest) -> Response:
+    platform, principal = _admin(request)
+    if not catalog.is_known(body.event):
+        hint = catalog.suggest(body.event)
+        more = f" Did you mean {', '.join(hint)}?" if hint else ""
+        raise ApiError.invalid(f"Unknown event type '{body.event}'.{more}", param="event")
+    now = platform.now(principal.team_id, principal.livemode)
+    data = body.data
+    if data is None:
+        data = catalog.sample_data(
+            body.event,
+            team_id=principal.team_id,
+            team_slug=team_slug(platform, principal.team_id),
+            now=now,
+        )
+    with platform.db.transaction():
+        payload = events.emit(
+            platform.db,
+            principal,
+            body.event,
+            data,
+            now=now,
+            request_id=responses.request_id_of(request),
+        )
+    hooks = platform.db.all(
+        "SELECT events FROM webhooks WHERE team_id = ? AND livemode = ? AND is_active = 1",
+        (principal.team_id, int(principal.livemode)),
+    )
+    webhooks = sum(
+        1 for h in hooks if any(catalog.matches(p, body.event) for p in json.loads(h["events"]))
+    )
+    sessions = platform.listen_subscribers(principal, body.event)
+    result = {
+        "event": body.event,
+        "eventId": payload["id"],
+        "deliveredTo": webhooks + sessions,
+        "webhooks": webhooks,
+        "sessions": sessions,
+    }
+    return responses.ok(request, result)
+
+
+@router.get("/webhooks/{webhookId}", summary="Get a webhook endpoint")
+async def get_webhook(request: Request, webhookId: str) -> Response:
+    platform, principal = _admin(request)
+    return responses.ok(request, serialize(load_webhook(platform, principal, webhookId)))
+
+
+@router.patch("/webhooks/{webhookId}", summary="Update a webhook endpoint")
+async def update_webhook(request: Request, webhookId: str, body: WebhookUpdate) -> Response:
+    platform, principal = _admin(request)
+    row = load_webhook(platform, principal, webhookId)
+    fields = body.model_fields_set
+    for required in ("url", "events", "isActive", "legacySignature"):
+        if required in fields and getattr(body, required) is None:
+            raise ApiError.invalid(f"{required} cannot be null.", param=required)
+    values: Row = {}
+    if body.url is not None:
+        values["url"] = check_url(body.url, principal.livemode)
+    if body.events is not None:
+        values["events"] = dumps(check_events(body.events))
+    if "name" in fields:
+        values["name"] = body.name
+    if "description" in fields:
+        values["description"] = body.description
+    if body.isActive is not None:
+        values["is_active"] = int(body.isActive)
+    if body.legacySignature is not None:
+        values["legacy_signature"] = int(body.legacySignature)
+    if values:
+        values["updated_at"] = platform.now_iso(principal)
+        with platform.db.transaction():
+            platform.db.update("webhooks", "id", row["id"], values)
+    return responses.ok(request, serialize({**row, **values}))
+
+
+@router.delete("/webhooks/{webhookId}", summary="Delete a webhook endpoint")
+async def delete_webhook(request: Request, webhookId: str) -> Response:
+    platform, principal = _admin(request)
+    row = load_webhook(platform, principal, webhookId)
+    with platform.db.transaction():
+        platform.db.execute(
+            "UPDATE deliveries SET status = 'cancelled' "
+            "WHERE webhook_id = ? AND status = 'pending'",
+            (row["id"],),
+        )
+        platform.db.execute("DELETE FROM webhooks WHERE id = ?", (row["id"],))
+    return responses.ok(request, {"id": ids.WEBHOOK + row["id"], "deleted": True})
+
+
+@router.post("/webhooks/{webhookId}/test", summary="Send one sample event to this endpoint now")
+async def send_test_event(
+    request: Request, webhookId: str, body: WebhookTest | None = None
+) -> Response:
+    platform, principal = _admin(request)
+    row = load_webhook(platform, principal, webhookId)
+    event_type = body.event if body is not None else "ticket.created"
+    if not catalog.is_known(event_type):
+        raise ApiError.invalid(f"Unknown event type '{event_type}'.", param="event")
+    now = platform.now(principal.team_id, principal.livemode)
+    data = catalog.sample_data(
+        event_type,
+        team_id=principal.team_id,
+        team_slug=team_slug(platform, principal.team_id),
+        now=now,
+    )
+    with platform.db.transaction():
+        payload = events.emit(
+            platform.db,
+            principal,
+            event_type,
+            data,
+            now=now,
+            request_id=responses.request_id_of(request),
+            fan_out=False,
+        )
+    event_row = platform.db.one("SELECT * FROM events WHERE id = ?", (payload["id"],))
+    assert event_row is not None
+    delivery_id, result = await platform.dispatcher.send_now(event_row, row)
+    return responses.ok(
+        request,
+        {
+            "deliveryId": delivery_id,
+            "event": event_type,
+            "url": row["url"],
+            "success": result.success,
+            "status": result.status,
+            "responseTimeMs": result.duration_ms,
+            "error": result.error,
+        },
+    )
+
+
+@router.post("/webhooks/{webhookId}/rotate-secret", summary="Replace the signing secret")
+async def rotate_secret(request: Request, webhookId: str) -> Response:
+    platform, principal = _admin(request)
+    row = load_webhook(platform, principal, webhookId)
+    secret = new_secret()
+    values = {"secret": secret, "updated_at": platform.now_iso(principal)}
+    with platform.db.transaction():
+        platform.db.update("webhooks", "id", row["id"], values)
+    return responses.ok(request, serialize({**row, **values}, secret))
+
+
+@router.get("/webhooks/{webhookId}/deliveries", summary="Delivery attempts to this endpoint")
+async def list_deliveries(
+    request: Request,
+    webhookId: str,
+    paging: PageParams = Depends(page_params),
+    status: str | None = Query(None, description="pending, succeeded, failed or cancelled."),
+) -> Response:
+    platform, principal = _admin(request)
+    row = load_webhook(platform, principal, webhookId)
+    where = Where(principal, alias="d")
+    where.add("d.webhook_id = ?", row["id"])
+    if status is not None:
+        if status not in ("pending", "succeeded", "failed", "cancelled"):
+            raise ApiError.invalid(f"Unknown delivery status '{status}'.", param="status")
+        where.add("d.status = ?", status)
+    order = order_by(paging.sort, {"createdAt": "d.created_at"}, default="-createdAt")
+    total_row = platform.db.one(
+        f"SELECT COUNT(*) AS n FROM deliveries d WHERE {where.sql}", where.params
+    )
+    rows = platform.db.all(
+        "SELECT d.*, e.type AS event_type FROM deliveries d "
+        f"LEFT JOIN events e ON e.id = d.event_id WHERE {where.sql} "
+        f"ORDER BY {order.replace('rowid', 'd.rowid')} LIMIT ? OFFSET ?",
+        [*where.params, paging.page_size, (paging.page - 1) * paging.page_size],
+    )
+    total = int(total_row["n"]) if total_row else 0
+    return responses.listing(
+        request, [serialize_delivery(r) for r in rows], paging.page, paging.page_size, total
+    )
