@@ -1,0 +1,99 @@
+"""A real local HTTP receiver for webhook and relay tests: records every request it gets."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    at: float
+
+
+@dataclass
+class Receiver:
+    """Answers POSTs with ``status`` (or ``respond(request)``) after ``delay`` seconds."""
+
+    status: int = 200
+    delay: float = 0.0
+    respond: Callable[[Received], int] | None = None
+    requests: list[Received] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _server: ThreadingHTTPServer | None = None
+
+    def start(self) -> Receiver:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                request = Received(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, body, time.time()
+                )
+                with receiver._lock:
+                    receiver.requests.append(request)
+                if receiver.delay:
+                    time.sleep(receiver.delay)
+                status = receiver.respond(request) if receiver.respond else receiver.status
+                payload = b'{"ok":true}'
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}/hooks"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def snapshot(self) -> list[Received]:
+        with self._lock:
+            return list(self.requests)
+
+    def wait_for(
+        self, predicate: Callable[[list[Received]], bool], timeout: float = 5.0
+    ) -> list[Received]:
+        """Poll until ``predicate(requests)`` holds; fail with what arrived if it never does."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self.snapshot()
+            if predicate(seen):
+                return seen
+            if time.monotonic() > deadline:
+                kinds = [
+                    (r.headers.get("x-event-type"), r.headers.get("x-delivery-attempt"))
+                    for r in seen
+                ]
+                raise AssertionError(f"receiver condition not met in {timeout} s; got {kinds}")
+            time.sleep(0.01)
+
+    def __enter__(self) -> Receiver:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
