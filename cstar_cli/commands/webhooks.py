@@ -1,4 +1,9 @@
-"""``cstar webhooks``: work with webhook deliveries; ``verify`` checks a signature offline."""
+"""``cstar webhooks``: manage webhook endpoints (D12), their deliveries and signing secrets;
+``verify`` checks a signature offline.
+
+A signing secret is printed in full only when it is created (``create``, ``rotate-secret``);
+everywhere else it is redacted.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,31 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
+from cstar_cli.commands._common import JSON_HELP, app_of, confirm
+
 if TYPE_CHECKING:
     from cstar_cli.api.signing import SignatureVerificationError, Verification
+    from cstar_cli.context import AppContext
     from cstar_cli.errors import CstarError
 
-app = typer.Typer(
-    name="webhooks",
-    help="Work with webhook deliveries: check a signature the way your receiver should.",
-    no_args_is_help=True,
-    add_completion=False,
-)
+app = typer.Typer(name="webhooks", no_args_is_help=True, add_completion=False)
 
 
 @app.callback()
 def webhooks() -> None:
-    """Work with webhook deliveries: check a signature the way your receiver should."""
+    """Manage webhook endpoints and their deliveries; rotate secrets, verify signatures.
+
+    Example: cstar webhooks create --url https://example.com/hooks --events 'ticket.*'
+    """
+
+
+def build() -> typer.Typer:
+    """The ``webhooks`` group for ``cstar_cli.main`` (the module-level app, every command on it)."""
+    return app
 
 
 # Someone may paste the whole header line ("X-Signature: t=…") instead of its value.
@@ -223,3 +234,376 @@ def _print_json_error(err: CstarError) -> None:
     if err.hint:
         body["hint"] = err.hint
     print(json.dumps({"error": body}), file=sys.stderr)
+
+
+# -- endpoints (D12) -----------------------------------------------------------------------------
+
+WEBHOOK_COLUMNS = (
+    ("ID", "id"),
+    ("NAME", "name"),
+    ("URL", "url"),
+    ("EVENTS", "events"),
+    ("ACTIVE", "isActive"),
+    ("CREATED", "createdAt"),
+)
+DELIVERY_COLUMNS = (
+    ("ID", "id"),
+    ("EVENT", "eventType"),
+    ("EVENT ID", "eventId"),
+    ("ATTEMPT", "attempt"),
+    ("STATUS", "status"),
+    ("HTTP", "responseStatus"),
+    ("MS", "durationMs"),
+    ("CREATED", "createdAt"),
+    ("ERROR", "error"),
+)
+WEBHOOK_FIELDS = (
+    "id",
+    "name",
+    "description",
+    "url",
+    "events",
+    "isActive",
+    "legacySignature",
+    "createdAt",
+    "updatedAt",
+)
+SECRET_ENV = "CSTAR_WEBHOOK_SECRET"  # noqa: S105 - a variable name, not a secret
+
+
+def _api(app: AppContext) -> Any:
+    from cstar_cli.trigger.api import WebhooksAPI
+
+    return WebhooksAPI(app.client())
+
+
+def _not_found_hint(err: Exception) -> None:
+    from cstar_cli.api.errors import CstarAPIError
+
+    if isinstance(err, CstarAPIError) and err.status == 404 and err.hint is None:
+        err.hint = "Check the id; `cstar webhooks list` shows your endpoints."
+
+
+def check_events(values: list[str]) -> list[str]:
+    """``--events`` values (repeatable, comma lists) checked against the catalogue (exit 2)."""
+    from cstar_cli import catalog
+    from cstar_cli.errors import UsageError
+
+    try:
+        return catalog.validate_patterns(values)
+    except ValueError as err:
+        raise UsageError(str(err), code="unknown_event_type") from None
+
+
+def check_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    from cstar_cli.errors import UsageError
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"--url {url!r} is not an http(s) URL.",
+            "Pass the full URL your endpoint listens on, e.g. https://example.com/hooks.",
+            code="invalid_url",
+        )
+    return url.strip()
+
+
+def _show(app: AppContext, hook: dict[str, Any]) -> None:
+    app.printer.detail(hook, fields=[f for f in WEBHOOK_FIELDS if f in hook])
+
+
+def _show_secret(app: AppContext, hook: dict[str, Any], verb: str, json_output: bool) -> None:
+    """The one time a signing secret is printed in full."""
+    if json_output:
+        app.printer.json(hook, reveal=True)
+        return
+    app.printer.success(f"{verb} webhook {hook.get('id')} → {hook.get('url')}.")
+    _show(app, hook)
+    app.printer.text(f"\nSigning secret: {hook.get('secret')}", reveal=True)
+    app.printer.warn(
+        "This is the only time the signing secret is shown. Store it now, e.g. in your "
+        f"receiver's environment as {SECRET_ENV}; it verifies the X-Signature header."
+    )
+
+
+def webhooks_list(
+    ctx: typer.Context,
+    active: bool | None = typer.Option(
+        None, "--active/--inactive", help="Only active (or only paused) endpoints."
+    ),
+    page: int = typer.Option(1, "--page", min=1, help="Page number, from 1."),
+    page_size: int = typer.Option(20, "--page-size", min=1, max=100, help="Items per page."),
+    all_pages: bool = typer.Option(False, "--all", help="Fetch every page."),
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """List webhook endpoints (secrets are never listed).
+
+    Example: cstar webhooks list --active --json
+    """
+    from cstar_cli.commands.resources import page_footer, render_list
+
+    app = app_of(ctx, json_output=json_output)
+    params: dict[str, Any] = {} if active is None else {"active": active}
+    if all_pages:
+        items = list(_api(app).iter_all(params))
+        render_list(app, items, WEBHOOK_COLUMNS, json_output=json_output)
+        return
+    result = _api(app).list({**params, "page": page, "pageSize": page_size})
+    render_list(app, result.data, WEBHOOK_COLUMNS, json_output=json_output)
+    if not json_output:
+        page_footer(app, result)
+
+
+def webhooks_get(
+    ctx: typer.Context,
+    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Show one webhook endpoint.
+
+    Example: cstar webhooks get whk_…
+    """
+    app = app_of(ctx, json_output=json_output)
+    try:
+        hook = _api(app).get(webhook_id)
+    except Exception as err:
+        _not_found_hint(err)
+        raise
+    if json_output:
+        app.printer.json(hook)
+    else:
+        _show(app, hook)
+
+
+def webhooks_create(
+    ctx: typer.Context,
+    url: str = typer.Option(..., "--url", help="Where to POST events (http or https)."),
+    events: list[str] = typer.Option(
+        ...,
+        "--events",
+        "-e",
+        help="Event types: names, resource.* or * (comma-separated or repeated).",
+    ),
+    name: str | None = typer.Option(None, "--name", help="A label for the endpoint."),
+    description: str | None = typer.Option(None, "--description", help="What it is for."),
+    inactive: bool = typer.Option(False, "--inactive", help="Create it paused."),
+    no_legacy_signature: bool = typer.Option(
+        False,
+        "--no-legacy-signature",
+        help="Do not send the legacy X-Cstar-Signature header (X-Signature is always sent).",
+    ),
+    json_output: bool = typer.Option(
+        False, "--json", help=JSON_HELP + " Includes the signing secret."
+    ),
+) -> None:
+    """Create a webhook endpoint and print its signing secret once.
+
+    Example: cstar webhooks create --url https://example.com/hooks -e ticket.created,customer.*
+    """
+    app = app_of(ctx, json_output=json_output)
+    body: dict[str, Any] = {"url": check_url(url), "events": check_events(events)}
+    if name is not None:
+        body["name"] = name
+    if description is not None:
+        body["description"] = description
+    if inactive:
+        body["isActive"] = False
+    if no_legacy_signature:
+        body["legacySignature"] = False
+    hook = _api(app).create(body)
+    _show_secret(app, hook, "Created", json_output)
+
+
+def webhooks_update(
+    ctx: typer.Context,
+    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
+    url: str | None = typer.Option(None, "--url", help="New URL."),
+    events: list[str] | None = typer.Option(
+        None, "--events", "-e", help="New event list (replaces the old one)."
+    ),
+    name: str | None = typer.Option(None, "--name", help="New label."),
+    description: str | None = typer.Option(None, "--description", help="New description."),
+    active: bool | None = typer.Option(None, "--active/--inactive", help="Resume or pause it."),
+    legacy_signature: bool | None = typer.Option(
+        None,
+        "--legacy-signature/--no-legacy-signature",
+        help="Send (or stop sending) the legacy X-Cstar-Signature header.",
+    ),
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Change a webhook endpoint: URL, events, name, description, active, legacy signature.
+
+    Example: cstar webhooks update whk_… --events 'ticket.*' --inactive
+    """
+    from cstar_cli.errors import UsageError
+
+    app = app_of(ctx, json_output=json_output)
+    body: dict[str, Any] = {}
+    if url is not None:
+        body["url"] = check_url(url)
+    if events:
+        body["events"] = check_events(events)
+    for key, value in (
+        ("name", name),
+        ("description", description),
+        ("isActive", active),
+        ("legacySignature", legacy_signature),
+    ):
+        if value is not None:
+            body[key] = value
+    if not body:
+        raise UsageError(
+            "Nothing to update.",
+            "Pass at least one of --url, --events, --name, --description, --active/--inactive, "
+            "--legacy-signature/--no-legacy-signature.",
+        )
+    try:
+        hook = _api(app).update(webhook_id, body)
+    except Exception as err:
+        _not_found_hint(err)
+        raise
+    if json_output:
+        app.printer.json(hook)
+        return
+    app.printer.success(f"Updated webhook {hook.get('id')}.")
+    _show(app, hook)
+
+
+def webhooks_delete(
+    ctx: typer.Context,
+    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Delete a webhook endpoint; pending retries to it are cancelled (asks first).
+
+    Example: cstar webhooks delete whk_… --yes
+    """
+    app = app_of(ctx, json_output=json_output)
+    confirm(app, f"Delete webhook {webhook_id}? Pending retries to it are cancelled.", yes=yes)
+    try:
+        result = _api(app).delete(webhook_id)
+    except Exception as err:
+        _not_found_hint(err)
+        raise
+    if json_output:
+        app.printer.json(result)
+    else:
+        app.printer.success(f"Deleted webhook {webhook_id}.")
+
+
+def webhooks_test(
+    ctx: typer.Context,
+    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
+    event: str = typer.Option(
+        "ticket.created", "--event", help="Event type of the sample to send."
+    ),
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Send one sample event to an endpoint now; exit 1 unless it answers 2xx.
+
+    Example: cstar webhooks test whk_… --event ticket.closed
+    """
+    from cstar_cli import catalog
+    from cstar_cli.commands.trigger import unknown_event
+    from cstar_cli.errors import CstarError
+
+    app = app_of(ctx, json_output=json_output)
+    name = event.strip()
+    if not catalog.is_known(name):
+        raise unknown_event(name)
+    try:
+        result = _api(app).test(webhook_id, name)
+    except Exception as err:
+        _not_found_hint(err)
+        raise
+    status, ms = result.get("status"), result.get("responseTimeMs")
+    if not result.get("success"):
+        answer = f"answered HTTP {status} in {ms} ms" if status else "could not be reached"
+        detail = f": {result.get('error')}" if result.get("error") else ""
+        raise CstarError(
+            f"Test {name} to {result.get('url')} failed: the endpoint {answer}{detail} "
+            f"(delivery {result.get('deliveryId')}).",
+            "The endpoint must answer 2xx within 10 s. Check its logs; "
+            f"`cstar webhooks deliveries {webhook_id}` lists every attempt.",
+            code="webhook_test_failed",
+        )
+    if json_output:
+        app.printer.json(result)
+        return
+    app.printer.success(
+        f"Sent {name} to {result.get('url')}: HTTP {status} in {ms} ms "
+        f"(delivery {result.get('deliveryId')})."
+    )
+
+
+def webhooks_rotate_secret(
+    ctx: typer.Context,
+    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    json_output: bool = typer.Option(
+        False, "--json", help=JSON_HELP + " Includes the new signing secret."
+    ),
+) -> None:
+    """Replace an endpoint's signing secret and print the new one once (asks first).
+
+    The old secret stops verifying at once: update your receiver right away.
+
+    Example: cstar webhooks rotate-secret whk_… --yes
+    """
+    app = app_of(ctx, json_output=json_output)
+    confirm(
+        app,
+        f"Rotate the signing secret of {webhook_id}? The old secret stops verifying at once.",
+        yes=yes,
+    )
+    try:
+        hook = _api(app).rotate_secret(webhook_id)
+    except Exception as err:
+        _not_found_hint(err)
+        raise
+    _show_secret(app, hook, "Rotated the signing secret of", json_output)
+
+
+def webhooks_deliveries(
+    ctx: typer.Context,
+    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
+    status: Literal["pending", "succeeded", "failed", "cancelled"] | None = typer.Option(
+        None, "--status", help="Only attempts with this status."
+    ),
+    page: int = typer.Option(1, "--page", min=1, help="Page number, from 1."),
+    page_size: int = typer.Option(20, "--page-size", min=1, max=100, help="Items per page."),
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """List delivery attempts to an endpoint, newest first, with status and timing.
+
+    Example: cstar webhooks deliveries whk_… --status failed
+    """
+    from cstar_cli.commands.resources import page_footer
+
+    app = app_of(ctx, json_output=json_output)
+    params: dict[str, Any] = {"page": page, "pageSize": page_size}
+    if status:
+        params["status"] = status
+    try:
+        result = _api(app).deliveries(webhook_id, params)
+    except Exception as err:
+        _not_found_hint(err)
+        raise
+    if json_output:
+        app.printer.json(result.data)
+        return
+    app.printer.table(result.data, DELIVERY_COLUMNS, empty="No delivery attempts.")
+    page_footer(app, result)
+
+
+app.command("list")(webhooks_list)
+app.command("get")(webhooks_get)
+app.command("create")(webhooks_create)
+app.command("update")(webhooks_update)
+app.command("delete")(webhooks_delete)
+app.command("test")(webhooks_test)
+app.command("rotate-secret")(webhooks_rotate_secret)
+app.command("deliveries")(webhooks_deliveries)

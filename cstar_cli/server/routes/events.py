@@ -71,15 +71,13 @@ async def list_events(
     where = Where(principal)
     if type is not None:
         try:
-            catalog.validate_patterns([type])
+            patterns = catalog.validate_patterns(type.split(","))
         except ValueError as err:
             raise ApiError.invalid(str(err), param="type") from None
-        if type == "*":
-            pass
-        elif type.endswith(".*"):
-            where.add("type LIKE ?", type[:-1] + "%")
-        else:
-            where.add("type = ?", type)
+        if "*" not in patterns:
+            clauses = ["type LIKE ?" if p.endswith(".*") else "type = ?" for p in patterns]
+            values = [p[:-1] + "%" if p.endswith(".*") else p for p in patterns]
+            where.add(f"({' OR '.join(clauses)})", *values)
     after, before = _time(since, "since"), _time(until, "until")
     if after is not None:
         where.add("julianday(created_at) >= julianday(?)", after)

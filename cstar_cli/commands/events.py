@@ -1,0 +1,204 @@
+"""``cstar events list|get|resend``: events exactly as delivered, their deliveries, resend (D10)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import typer
+
+from cstar_cli.commands._common import JSON_HELP, app_of
+from cstar_cli.commands.resources import page_footer
+from cstar_cli.commands.trigger import EVENT_COLUMNS, event_row
+
+DELIVERY_COLUMNS = (
+    ("ID", "id"),
+    ("ATTEMPT", "attempt"),
+    ("TO", "target"),
+    ("STATUS", "status"),
+    ("HTTP", "responseStatus"),
+    ("MS", "durationMs"),
+    ("CREATED", "createdAt"),
+    ("ERROR", "error"),
+)
+_RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_time(text: str, option: str, *, now: float | None = None) -> str:
+    """``10m``, ``2h``, ``7d`` (ago) or an ISO-8601 time → ISO-8601 UTC for the API."""
+    import time
+    from datetime import UTC, datetime
+
+    from cstar_cli.catalog import iso_time
+    from cstar_cli.errors import UsageError
+
+    value = text.strip()
+    match = _RELATIVE.match(value.lower())
+    if match:
+        seconds = int(match.group(1)) * _UNITS[match.group(2)]
+        return iso_time((time.time() if now is None else now) - seconds)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"Invalid {option} {text!r}.",
+            "Use a duration ago (30s, 10m, 2h, 7d, 1w) or an ISO-8601 time "
+            "(2026-03-06 or 2026-03-06T14:30:00Z).",
+            code="invalid_time",
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return iso_time(parsed.timestamp())
+
+
+def check_type(pattern: str) -> str:
+    """One event type or ``resource.*``/``*``, checked against the catalogue (exit 2)."""
+    from cstar_cli import catalog
+    from cstar_cli.errors import UsageError
+
+    if "," in pattern:
+        raise UsageError(
+            f"--type takes one event type or pattern, not a list ({pattern!r}).",
+            "Use an exact name (ticket.created) or resource.* (ticket.*).",
+        )
+    try:
+        return catalog.validate_patterns([pattern])[0]
+    except ValueError as err:
+        raise UsageError(str(err), code="unknown_event_type") from None
+
+
+def events_list(
+    ctx: typer.Context,
+    event_type: str | None = typer.Option(
+        None, "--type", "-t", help="Only this type, or resource.* (ticket.*)."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="Events at or after: a duration ago (10m, 2h, 7d) or ISO-8601."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="Events before: a duration ago (10m, 2h, 7d) or ISO-8601."
+    ),
+    page: int = typer.Option(1, "--page", min=1, help="Page number, from 1."),
+    page_size: int = typer.Option(20, "--page-size", min=1, max=100, help="Items per page."),
+    all_pages: bool = typer.Option(False, "--all", help="Fetch every page."),
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """List events, newest first, as they were delivered (kept 30 days).
+
+    Example: cstar events list --type ticket.* --since 2h --json
+    """
+    from cstar_cli.trigger.api import EventsAPI
+
+    app = app_of(ctx, json_output=json_output)
+    params: dict[str, Any] = {}
+    if event_type:
+        params["type"] = check_type(event_type)
+    if since:
+        params["since"] = parse_time(since, "--since")
+    if until:
+        params["until"] = parse_time(until, "--until")
+    api = EventsAPI(app.client())
+    if all_pages:
+        items = list(api.iter_all(params, page_size=100))
+        _render_events(app, items, json_output=json_output)
+        if not json_output and items:
+            app.printer.info(f"{len(items)} events.")
+        return
+    result = api.list({**params, "page": page, "pageSize": page_size})
+    _render_events(app, result.data, json_output=json_output)
+    if not json_output:
+        page_footer(app, result)
+
+
+def _render_events(app: Any, items: list[dict[str, Any]], *, json_output: bool) -> None:
+    if json_output:
+        app.printer.json(items)
+    else:
+        app.printer.table([event_row(e) for e in items], EVENT_COLUMNS, empty="No events.")
+
+
+def delivery_rows(deliveries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Delivery attempts with a ``target`` column: the webhook or the listen session."""
+    return [{**d, "target": d.get("webhookId") or d.get("sessionId")} for d in deliveries]
+
+
+def events_get(
+    ctx: typer.Context,
+    event_id: str = typer.Argument(..., metavar="EVENT_ID", help="The event id (evt_…)."),
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Show one event: its payload as delivered and every delivery attempt.
+
+    Example: cstar events get evt_ticket_created_1774583010044_abc12345
+    """
+    import json
+
+    from cstar_cli.trigger.api import EventsAPI
+
+    app = app_of(ctx, json_output=json_output)
+    event = EventsAPI(app.client()).get(event_id)
+    if json_output:
+        app.printer.json(event)
+        return
+    deliveries = event.get("deliveries") or []
+    app.printer.detail(event, fields=["id", "type", "created_at", "team_id", "livemode"])
+    app.printer.text("\nPayload:")
+    payload = {k: v for k, v in event.items() if k != "deliveries"}
+    app.printer.text(json.dumps(payload, indent=2, ensure_ascii=False))
+    app.printer.text(f"\nDeliveries ({len(deliveries)}):")
+    app.printer.table(
+        delivery_rows(deliveries),
+        DELIVERY_COLUMNS,
+        empty="No delivery attempts: no webhook or listen session was subscribed.",
+    )
+
+
+def events_resend(
+    ctx: typer.Context,
+    event_id: str = typer.Argument(..., metavar="EVENT_ID", help="The event id (evt_…)."),
+    webhook: str | None = typer.Option(
+        None, "--webhook", help="Only to this webhook (whk_…), even if it is not subscribed."
+    ),
+    session: str | None = typer.Option(
+        None, "--session", help="Only to this listen session (cls_…)."
+    ),
+    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Deliver an event again: to one webhook or session, or to everything subscribed.
+
+    Example: cstar events resend evt_ticket_created_1774583010044_abc12345 --webhook whk_…
+    """
+    from cstar_cli.trigger.api import EventsAPI
+
+    app = app_of(ctx, json_output=json_output)
+    result = EventsAPI(app.client()).resend(event_id, webhook_id=webhook, session_id=session)
+    if json_output:
+        app.printer.json(result)
+        return
+    count = int(result.get("resentTo") or 0)
+    if count == 0:
+        app.printer.warn(
+            f"Nothing to resend {event_id} to: no active webhook or listen session is "
+            "subscribed to its type."
+        )
+        app.printer.info("Pass --webhook whk_… to send it to a specific endpoint.")
+        return
+    app.printer.success(f"Resending {event_id} to {count} destination{'s' if count != 1 else ''}.")
+    ids = result.get("deliveryIds") or []
+    if ids:
+        app.printer.text("\n".join(str(i) for i in ids))
+    app.printer.info(f"`cstar events get {event_id}` shows how the deliveries went.")
+
+
+def build() -> typer.Typer:
+    group = typer.Typer(
+        help="Browse events as delivered, see their delivery attempts, and resend them.\n\n"
+        "Example: cstar events list --type 'ticket.*' --since 1h",
+        no_args_is_help=True,
+        add_completion=False,
+    )
+    group.command("list")(events_list)
+    group.command("get")(events_get)
+    group.command("resend")(events_resend)
+    return group

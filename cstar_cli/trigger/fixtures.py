@@ -1,0 +1,494 @@
+"""Fixtures for ``cstar trigger EVENT --fixture``: real API calls, in test mode, that make an event
+happen.
+
+Each fixture is a short list of :class:`Step` s (name, method, path, body). Paths are relative to
+the team (``/tickets/${ticket.id}``); strings may reference what an earlier step returned with
+``${step.field}`` (``${member.0.id}`` indexes a list) and ``${run.id}``, a short random id that
+keeps emails unique. A string that is exactly one reference keeps the value's type.
+
+``--override ticket.priority=urgent`` sets a body field of the named step (dotted paths for
+nested fields; ``step.field:=<json>`` for numbers, booleans, lists and objects); see
+:func:`apply_overrides`. :func:`run_fixture` runs the steps and finds the events they produced.
+Nothing here imports typer or rich.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Final
+
+from cstar_cli.errors import CstarError, UsageError
+
+if TYPE_CHECKING:
+    from cstar_cli.api.client import CstarClient
+
+__all__ = [
+    "FIXTURES",
+    "Fixture",
+    "FixtureRun",
+    "Step",
+    "StepResult",
+    "apply_overrides",
+    "check_test_key",
+    "fixture_for",
+    "run_fixture",
+]
+
+REFERENCE: Final = re.compile(r"\$\{([A-Za-z_][\w-]*(?:\.[\w-]+)*)\}")
+RUN_STEP: Final = "run"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One API call of a fixture; ``path`` is relative to the team."""
+
+    name: str
+    method: str
+    path: str
+    body: Mapping[str, Any] | None = None
+    params: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """The steps that make ``event`` happen."""
+
+    event: str
+    steps: tuple[Step, ...]
+
+    @property
+    def step_names(self) -> list[str]:
+        return [s.name for s in self.steps]
+
+
+# -- the fixtures -------------------------------------------------------------------------------
+
+_CUSTOMER = Step(
+    "customer",
+    "POST",
+    "/customers",
+    {
+        "name": "Jane Doe",
+        "email": "jane.doe+${run.id}@example.com",
+        "tags": ["cstar-fixture"],
+    },
+)
+_TICKET = Step(
+    "ticket",
+    "POST",
+    "/tickets",
+    {
+        "title": "Checkout fails with “card declined” on a valid card",
+        "priority": "high",
+        "customerId": "${customer.id}",
+        "channel": "widget",
+        "tags": ["cstar-fixture"],
+    },
+)
+_ARTICLE = Step(
+    "article",
+    "POST",
+    "/articles",
+    {
+        "title": "How to reset your password",
+        "content": "Open **Settings → Security** and choose *Reset password*.",
+        "excerpt": "Reset a forgotten password in two clicks.",
+        "status": "draft",
+        "tags": ["cstar-fixture"],
+    },
+)
+_TICKET_PATH = "/tickets/${ticket.id}"
+_CUSTOMER_PATH = "/customers/${customer.id}"
+_ARTICLE_PATH = "/articles/${article.id}"
+
+
+def _fixtures(*items: Fixture) -> dict[str, Fixture]:
+    return {f.event: f for f in items}
+
+
+FIXTURES: Final[dict[str, Fixture]] = _fixtures(
+    Fixture("ticket.created", (_CUSTOMER, _TICKET)),
+    Fixture(
+        "ticket.updated",
+        (
+            _CUSTOMER,
+            _TICKET,
+            Step("update", "PATCH", _TICKET_PATH, {"status": "open", "priority": "urgent"}),
+        ),
+    ),
+    Fixture(
+        "ticket.closed",
+        (_CUSTOMER, _TICKET, Step("close", "PATCH", _TICKET_PATH, {"status": "closed"})),
+    ),
+    Fixture(
+        "ticket.message_added",
+        (
+            _CUSTOMER,
+            _TICKET,
+            Step(
+                "message",
+                "POST",
+                _TICKET_PATH + "/messages",
+                {
+                    "content": "I tried a second card and it failed too. Order #48213.",
+                    "sender": "customer",
+                    "senderName": "Jane Doe",
+                },
+            ),
+        ),
+    ),
+    Fixture(
+        "ticket.deleted",
+        (_CUSTOMER, _TICKET, Step("delete", "DELETE", _TICKET_PATH)),
+    ),
+    Fixture(
+        "ticket.assigned",
+        (
+            Step("member", "GET", "/members", params={"pageSize": 1}),
+            _CUSTOMER,
+            _TICKET,
+            Step("assign", "PATCH", _TICKET_PATH, {"assignedTo": "${member.0.id}"}),
+        ),
+    ),
+    Fixture("customer.created", (_CUSTOMER,)),
+    Fixture(
+        "customer.updated",
+        (
+            _CUSTOMER,
+            Step("update", "PATCH", _CUSTOMER_PATH, {"sentiment": "happy", "notes": "Upgraded."}),
+        ),
+    ),
+    Fixture("customer.deleted", (_CUSTOMER, Step("delete", "DELETE", _CUSTOMER_PATH))),
+    Fixture("article.created", (_ARTICLE,)),
+    Fixture(
+        "article.published",
+        (
+            _ARTICLE,
+            Step("publish", "PATCH", _ARTICLE_PATH, {"status": "published", "isPublic": True}),
+        ),
+    ),
+    Fixture(
+        "article.updated",
+        (
+            _ARTICLE,
+            Step(
+                "update",
+                "PATCH",
+                _ARTICLE_PATH,
+                {"content": "Open **Settings → Security**, choose *Reset password*, done."},
+            ),
+        ),
+    ),
+    Fixture("article.deleted", (_ARTICLE, Step("delete", "DELETE", _ARTICLE_PATH))),
+)
+"""Event type -> its fixture: every ticket, customer and article event."""
+
+
+def fixture_for(event: str) -> Fixture:
+    """The fixture for ``event``; a usage error naming the ones that exist otherwise."""
+    try:
+        return FIXTURES[event]
+    except KeyError:
+        raise UsageError(
+            f"There is no fixture for {event}.",
+            f"Fixtures exist for: {', '.join(FIXTURES)}. Without --fixture, "
+            f"`cstar trigger {event}` sends a synthetic {event} event instead.",
+            code="no_fixture",
+        ) from None
+
+
+# -- test mode only ------------------------------------------------------------------------------
+
+
+def _live_error(shown: str) -> UsageError:
+    return UsageError(
+        f"Fixtures make real changes, so they run in test mode only; this is a live key ({shown}).",
+        "Use a test key (--api-key sk_test_…, or --profile with a test-mode profile). Without "
+        "--fixture, `cstar trigger EVENT` sends a synthetic event and changes nothing.",
+        code="live_mode_refused",
+    )
+
+
+def check_test_key(api_key: str) -> None:
+    """Refuse a live key before any request (exit 2, ``live_mode_refused``)."""
+    from cstar_cli.output import redact
+
+    if api_key.startswith(("sk_live_", "pk_live_")):
+        raise _live_error(redact(api_key))
+
+
+# -- overrides -------------------------------------------------------------------------------------
+
+
+def _bad_override(raw: str, reason: str, fixture: Fixture) -> UsageError:
+    steps = ", ".join(s.name for s in fixture.steps if s.body is not None)
+    return UsageError(
+        f"Invalid --override {raw!r}: {reason}.",
+        f"Use step.field=value (step.field:=<json> for numbers, booleans, lists); the "
+        f"{fixture.event} fixture's steps with a body: {steps}. "
+        f"Example: --override {_example(fixture)}",
+        code="invalid_override",
+    )
+
+
+def _example(fixture: Fixture) -> str:
+    for step in fixture.steps:
+        if step.body:
+            key = next(iter(step.body))
+            return f"{step.name}.{key}=…"
+    return "step.field=value"
+
+
+def _parse_override(raw: str, fixture: Fixture) -> tuple[str, list[str], Any]:
+    eq = raw.find("=")
+    if eq <= 0:
+        raise _bad_override(raw, "expected step.field=value", fixture)
+    as_json = raw[eq - 1] == ":"
+    key = raw[: eq - 1] if as_json else raw[:eq]
+    text = raw[eq + 1 :]
+    value: Any = text
+    if as_json:
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as err:
+            reason = f"the value after := is not JSON ({err.msg})"
+            raise _bad_override(raw, reason, fixture) from None
+    step, _, dotted = key.partition(".")
+    parts = dotted.split(".") if dotted else []
+    if not step or not parts or any(not p.strip() for p in parts):
+        raise _bad_override(raw, "expected step.field=value, e.g. ticket.priority=urgent", fixture)
+    return step.strip(), [p.strip() for p in parts], value
+
+
+def apply_overrides(fixture: Fixture, overrides: Sequence[str]) -> Fixture:
+    """A copy of ``fixture`` with each ``step.field[.sub]=value`` set in that step's body."""
+    steps = {s.name: s for s in fixture.steps}
+    bodies: dict[str, dict[str, Any]] = {}
+    for raw in overrides:
+        name, path, value = _parse_override(raw, fixture)
+        step = steps.get(name)
+        if step is None:
+            raise _bad_override(raw, f"the {fixture.event} fixture has no step {name!r}", fixture)
+        if step.body is None:
+            raise _bad_override(
+                raw, f"step {name!r} ({step.method} {step.path}) sends no body", fixture
+            )
+        body = bodies.setdefault(name, copy.deepcopy(dict(step.body)))
+        target = body
+        for part in path[:-1]:
+            nested = target.setdefault(part, {})
+            if not isinstance(nested, dict):
+                raise _bad_override(raw, f"{part} is not an object in step {name!r}", fixture)
+            target = nested
+        target[path[-1]] = value
+    new_steps = tuple(
+        replace(s, body=bodies[s.name]) if s.name in bodies else s for s in fixture.steps
+    )
+    prepared = Fixture(fixture.event, new_steps)
+    _check_references(prepared)
+    return prepared
+
+
+def _check_references(fixture: Fixture) -> None:
+    """Every ``${step.…}`` names ``run`` or an earlier step (checked before anything runs)."""
+    seen = {RUN_STEP}
+    for step in fixture.steps:
+        for text in _strings([step.path, step.body, step.params]):
+            for ref in REFERENCE.findall(text):
+                head = ref.split(".", 1)[0]
+                if head not in seen:
+                    raise UsageError(
+                        f"Step {step.name!r} of the {fixture.event} fixture refers to ${{{ref}}}, "
+                        f"but {head!r} is not an earlier step.",
+                        f"References can name run (${{run.id}}) or an earlier step: "
+                        f"{', '.join(sorted(seen - {RUN_STEP})) or 'none yet'}.",
+                        code="invalid_override",
+                    )
+        seen.add(step.name)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+# -- rendering templates ---------------------------------------------------------------------------
+
+
+class FixtureStepError(CstarError):
+    """A step could not be built from what earlier steps returned."""
+
+    code = "fixture_failed"
+
+
+def _lookup(ref: str, results: Mapping[str, Any], step: str) -> Any:
+    head, *rest = ref.split(".")
+    value: Any = results[head]
+    for part in rest:
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            raise FixtureStepError(
+                f"Step {step!r} needs ${{{ref}}}, but step {head!r} returned no such value.",
+                "Check the earlier steps' results with --json; for ticket.assigned the team "
+                "needs at least one member (`cstar members list`).",
+            )
+    return value
+
+
+def render(value: Any, results: Mapping[str, Any], step: str) -> Any:
+    """Substitute ``${…}`` references in strings, recursively; a whole-string one keeps its type."""
+    if isinstance(value, str):
+        whole = REFERENCE.fullmatch(value)
+        if whole:
+            return _lookup(whole.group(1), results, step)
+        return REFERENCE.sub(lambda m: str(_lookup(m.group(1), results, step)), value)
+    if isinstance(value, Mapping):
+        return {k: render(v, results, step) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [render(v, results, step) for v in value]
+    return value
+
+
+# -- running -------------------------------------------------------------------------------------
+
+
+@dataclass
+class StepResult:
+    """What one step sent and got back."""
+
+    name: str
+    method: str
+    path: str
+    status: int
+    request_id: str | None
+    data: Any
+
+    @property
+    def object_id(self) -> str | None:
+        if isinstance(self.data, Mapping) and isinstance(self.data.get("id"), str):
+            return str(self.data["id"])
+        return None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "step": self.name,
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "requestId": self.request_id,
+            "result": self.data,
+        }
+
+
+@dataclass
+class FixtureRun:
+    """A finished fixture: its steps' results and the events they produced, oldest first."""
+
+    event: str
+    since: str
+    steps: list[StepResult] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def produced_target(self) -> bool:
+        return any(e.get("type") == self.event for e in self.events)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "event": self.event,
+            "fixture": True,
+            "since": self.since,
+            "steps": [s.as_json() for s in self.steps],
+            "events": self.events,
+        }
+
+
+def _shift(timestamp: str, seconds: float) -> str:
+    from datetime import datetime
+
+    from cstar_cli.catalog import iso_time
+
+    value = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    return iso_time(value.timestamp() + seconds)
+
+
+def run_fixture(
+    client: CstarClient,
+    fixture: Fixture,
+    *,
+    on_step: Callable[[StepResult], None] | None = None,
+    run_id: str | None = None,
+) -> FixtureRun:
+    """Run the steps in order (test mode only), then look up the events they produced.
+
+    The platform's own clock (``whoami``'s response time) marks the start, so the lookup works
+    against a remote API or a test clock; events are matched to this run by the ids of the
+    objects its steps created or changed, so other activity on the team is left out.
+    """
+    from cstar_cli.catalog import iso_time
+    from cstar_cli.trigger.api import EventsAPI
+
+    who = client.whoami()
+    if who.get("environment") != "test":
+        raise _live_error(f"{who.get('environment', 'unknown')} mode")
+    stamp = client.last_meta.get("timestamp")
+    if not isinstance(stamp, str):
+        import time
+
+        stamp = iso_time(time.time())
+    run = FixtureRun(fixture.event, _shift(stamp, -1.0))
+    results: dict[str, Any] = {RUN_STEP: {"id": run_id or secrets.token_hex(4)}}
+    for step in fixture.steps:
+        path = str(render(step.path, results, step.name))
+        body = render(step.body, results, step.name) if step.body is not None else None
+        params = render(step.params, results, step.name) if step.params is not None else None
+        parts = [p for p in path.split("/") if p]
+        try:
+            response = client.request(
+                step.method, client.team_path(*parts), params=params, json=body
+            )
+        except Exception as err:
+            _annotate(err, step, path, run)
+            raise
+        result = StepResult(
+            step.name, step.method, path, response.status, response.request_id, response.data
+        )
+        results[step.name] = response.data
+        run.steps.append(result)
+        if on_step is not None:
+            on_step(result)
+    ids = {i for s in run.steps if s.method != "GET" and (i := s.object_id) is not None}
+    events = EventsAPI(client).iter_all({"since": run.since})
+    run.events = [e for e in events if _related(e, ids)][::-1]
+    return run
+
+
+def _related(event: Mapping[str, Any], ids: set[str]) -> bool:
+    data = event.get("data")
+    if not isinstance(data, Mapping):
+        return False
+    return any(isinstance(v, Mapping) and v.get("id") in ids for v in data.values())
+
+
+def _annotate(err: Exception, step: Step, path: str, run: FixtureRun) -> None:
+    from cstar_cli.api.errors import CstarAPIError
+
+    if not isinstance(err, CstarAPIError):
+        return
+    done = ", ".join(s.name for s in run.steps)
+    where = f"Fixture step {step.name!r} ({step.method} {path}) failed"
+    where += f" after {done} ran." if done else "."
+    err.hint = f"{where} {err.hint}" if err.hint else where
