@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from cstar_cli.server import events, ids, responses, sla
+from cstar_cli.server import events, game, ids, responses
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.clock import parse_iso
 from cstar_cli.server.db import Row, dumps
@@ -217,7 +217,9 @@ async def create_ticket(request: Request, body: TicketCreate) -> Response:
     stamp = platform.now_iso(principal)
     customer = _resolve_customer(platform, principal, body.customerId) if body.customerId else None
     assigned = _resolve_member(platform, principal, body.assignedTo) if body.assignedTo else None
-    response_deadline, resolution_deadline = sla.deadlines(body.priority, now)
+    response_deadline, resolution_deadline = game.deadlines(
+        db, principal, body.priority, now, now=now
+    )
     with db.transaction():
         number_row = db.one(
             "SELECT COALESCE(MAX(number), 1000) + 1 AS n FROM tickets "
@@ -250,7 +252,10 @@ async def create_ticket(request: Request, body: TicketCreate) -> Response:
             "updated_at": stamp,
             "resolved_at": stamp if body.status == "resolved" else None,
             "closed_at": stamp if body.status == "closed" else None,
+            "sla_paused_at": None,
+            "sla_paused_seconds": 0.0,
         }
+        row.update(game.sla_fields(None, row, now))
         db.insert("tickets", row)
         data: dict[str, Any] = {
             "ticket": events.ticket_data(row, _team_slug(platform, principal.team_id))
@@ -261,6 +266,7 @@ async def create_ticket(request: Request, body: TicketCreate) -> Response:
         events.emit(db, principal, "ticket.created", data, now=now, request_id=rid)
         if assigned is not None:
             events.emit(db, principal, "ticket.assigned", data, now=now, request_id=rid)
+        game.on_ticket_written(platform, principal, None, row, now=now, request_id=rid)
     return responses.ok(request, serialize(row), status=201)
 
 
@@ -299,8 +305,8 @@ async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> 
     if body.priority is not None and body.priority != row["priority"]:
         values["priority"] = body.priority
         created = parse_iso(row["created_at"])
-        values["response_deadline"], values["resolution_deadline"] = sla.deadlines(
-            body.priority, created
+        values["response_deadline"], values["resolution_deadline"] = game.deadlines(
+            db, principal, body.priority, created, now=now, paused_seconds=row["sla_paused_seconds"]
         )
     if body.status is not None and body.status != row["status"]:
         values["status"] = body.status
@@ -326,6 +332,7 @@ async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> 
         values["notes"] = body.notes
     if body.metadata is not None:
         values["metadata"] = dumps(merge_metadata(json.loads(row["metadata"]), body.metadata))
+    values.update(game.sla_fields(row, {**row, **values}, now))
     before = serialize(row)
     updated = {**row, **values}
     after = serialize(updated)
@@ -347,6 +354,7 @@ async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> 
                 and (row["status"] not in CLOSED_STATUSES)
             ):
                 events.emit(db, principal, "ticket.closed", data, now=now, request_id=rid)
+            game.on_ticket_written(platform, principal, row, updated, now=now, request_id=rid)
     return responses.ok(request, serialize(updated))
 
 
@@ -361,6 +369,7 @@ async def delete_ticket(request: Request, ticketId: str) -> Response:
         data = {"ticket": events.ticket_data(row, _team_slug(platform, principal.team_id))}
         rid = responses.request_id_of(request)
         events.emit(db, principal, "ticket.deleted", data, now=now, request_id=rid)
+        game.on_ticket_deleted(platform, principal, row, now=now, request_id=rid)
     return responses.ok(request, {"id": ids.TICKET + row["id"], "deleted": True})
 
 
@@ -395,6 +404,7 @@ async def create_message(request: Request, ticketId: str, body: MessageCreate) -
     values: Row = {"message_count": row["message_count"] + 1, "updated_at": stamp}
     if body.sender == "agent" and not body.isInternal and row["first_response_at"] is None:
         values["first_response_at"] = stamp
+    values.update(game.sla_fields(row, {**row, **values}, now))
     with db.transaction():
         db.insert("messages", message)
         db.update("tickets", "id", row["id"], values)
@@ -403,12 +413,7 @@ async def create_message(request: Request, ticketId: str, body: MessageCreate) -
             "ticket": events.ticket_data(updated, _team_slug(platform, principal.team_id)),
             "message": events.message_data(message),
         }
-        events.emit(
-            db,
-            principal,
-            "ticket.message_added",
-            data,
-            now=now,
-            request_id=responses.request_id_of(request),
-        )
+        rid = responses.request_id_of(request)
+        events.emit(db, principal, "ticket.message_added", data, now=now, request_id=rid)
+        game.on_ticket_written(platform, principal, row, updated, now=now, request_id=rid)
     return responses.ok(request, serialize_message(message), status=201)
