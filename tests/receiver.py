@@ -30,6 +30,9 @@ class Receiver:
     _server: ThreadingHTTPServer | None = None
 
     def start(self) -> Receiver:
+        return self.start_on(0)
+
+    def start_on(self, port: int) -> Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -56,7 +59,8 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        ThreadingHTTPServer.allow_reuse_address = True
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self

@@ -7,8 +7,10 @@ IMMEDIATE transaction; a change and the event it emits are always written in the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,14 +34,19 @@ class Database:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.conn.row_factory = _dict_factory
-        if path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode keeps every committed transaction across a process kill; only an
         # OS crash or power loss could drop the last few, which is the right trade for a dev server.
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
         self._depth = 0
+        self._checkpointer: _Checkpointer | None = None
+        if path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            # Checkpoints fsync the database file; done inline they stall the event loop for
+            # tens of milliseconds. A background thread does them instead (see _Checkpointer).
+            self.conn.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpointer = _Checkpointer(path)
         self.migrate()
 
     def migrate(self) -> None:
@@ -115,7 +122,39 @@ class Database:
         )
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.conn.close()
+
+
+class _Checkpointer:
+    """Copies the WAL back into the database file from its own thread and connection.
+
+    PASSIVE checkpoints never block writers, and sqlite3 releases the GIL while it works, so the
+    event loop keeps serving while the fsync happens here.
+    """
+
+    INTERVAL = 0.5
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="cstar-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout=5000")
+            while not self._stop.wait(self.INTERVAL):
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
 
 
 def dumps(value: Any) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cstar_cli import catalog
-from cstar_cli.api.signing import legacy_signature, sign_payload
+from cstar_cli.api.delivery import delivery_headers
 from cstar_cli.server import ids
 from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database, Row
@@ -36,7 +36,6 @@ log = logging.getLogger("cstar.platform.dispatch")
 RETRY_SCHEDULE = (30, 120, 600, 3600, 6 * 3600, 24 * 3600)
 DELIVERY_TIMEOUT = 10.0
 SNIPPET_BYTES = 2048
-USER_AGENT = "cStar-Webhooks/1.0"
 MAX_IN_FLIGHT = 64
 FANOUT_BATCH = 500
 
@@ -50,36 +49,6 @@ class AttemptResult:
     duration_ms: float
     body: str | None
     error: str | None
-
-
-def delivery_headers(
-    payload: bytes,
-    secret: str,
-    *,
-    event_type: str,
-    event_id: str,
-    subscription_id: str,
-    attempt: int,
-    request_id: str | None,
-    legacy: bool,
-    now: float,
-) -> dict[str, str]:
-    """The documented delivery headers (D13), signed over the exact bytes sent."""
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        "X-Signature": sign_payload(payload, secret, int(now)),
-        "X-Event-Type": event_type,
-        "X-Event-ID": event_id,
-        "X-Webhook-ID": subscription_id,
-        "X-Timestamp": iso(now),
-        "X-Delivery-Attempt": str(attempt),
-    }
-    if request_id:
-        headers["x-cstar-request-id"] = request_id
-    if legacy:
-        headers["X-Cstar-Signature"] = legacy_signature(payload, secret)
-    return headers
 
 
 async def post_event(
@@ -157,6 +126,7 @@ class Dispatcher:
             try:
                 while self.fan_out():
                     pass
+                await asyncio.sleep(0)  # let listen sessions send what was just queued
                 delay = self._send_due()
             except Exception:  # the loop must survive anything a single event causes
                 log.exception("dispatcher iteration failed")

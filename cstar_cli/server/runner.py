@@ -9,16 +9,18 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cstar_cli.server.app import create_app
 from cstar_cli.server.clock import iso
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.seed import SeedKeys, seed, seeded_team
 from cstar_cli.server.settings import PlatformSettings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -179,9 +181,19 @@ class PlatformThread:
         self.app = create_app(platform=self.platform)
         self._server = _uvicorn_server(self.app)
         self._thread = threading.Thread(target=self._run, name="cstar-platform", daemon=True)
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     def _run(self) -> None:
-        asyncio.run(self._server.serve(sockets=[self._sock]))
+        async def serve() -> None:
+            self.loop = asyncio.get_running_loop()
+            await self._server.serve(sockets=[self._sock])
+
+        asyncio.run(serve())
+
+    def call(self, coroutine: Coroutine[Any, Any, T], timeout: float = 10) -> T:
+        """Run a coroutine on the platform's event loop from another thread (tests)."""
+        assert self.loop is not None, "platform not started"
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     def start(self) -> PlatformThread:
         self._thread.start()

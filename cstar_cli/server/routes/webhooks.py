@@ -182,23 +182,25 @@ async def trigger_test(request: Request, body: TriggerTest) -> Response:
         more = f" Did you mean {', '.join(hint)}?" if hint else ""
         raise ApiError.invalid(f"Unknown event type '{body.event}'.{more}", param="event")
     now = platform.now(principal.team_id, principal.livemode)
-    data = body.data
-    if data is None:
-        data = catalog.sample_data(
-            body.event,
-            team_id=principal.team_id,
-            team_slug=team_slug(platform, principal.team_id),
-            now=now,
-        )
+    slug = team_slug(platform, principal.team_id)
+    event_ids: list[str] = []
     with platform.db.transaction():
-        payload = events.emit(
-            platform.db,
-            principal,
-            body.event,
-            data,
-            now=now,
-            request_id=responses.request_id_of(request),
-        )
+        # count > 1 (a local-platform extension) makes load tests cheap: one request, N events.
+        for _ in range(body.count):
+            data = body.data
+            if data is None:
+                data = catalog.sample_data(
+                    body.event, team_id=principal.team_id, team_slug=slug, now=now
+                )
+            payload = events.emit(
+                platform.db,
+                principal,
+                body.event,
+                data,
+                now=now,
+                request_id=responses.request_id_of(request),
+            )
+            event_ids.append(payload["id"])
     hooks = platform.db.all(
         "SELECT events FROM webhooks WHERE team_id = ? AND livemode = ? AND is_active = 1",
         (principal.team_id, int(principal.livemode)),
@@ -209,7 +211,8 @@ async def trigger_test(request: Request, body: TriggerTest) -> Response:
     sessions = platform.listen_subscribers(principal, body.event)
     result = {
         "event": body.event,
-        "eventId": payload["id"],
+        "eventId": event_ids[0],
+        "eventIds": event_ids,
         "deliveredTo": webhooks + sessions,
         "webhooks": webhooks,
         "sessions": sessions,

@@ -1,0 +1,182 @@
+"""``cstar demo``: the whole loop on a fresh machine, in a few seconds, touching nothing of yours.
+
+A throwaway local platform (in memory), a small receiver that verifies every signature, a listen
+session forwarding to it, and three real events: a ticket, a customer and a boss. Nothing is
+written to your config or keyring; everything stops at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from cstar_cli.api.signing import SignatureVerificationError, construct_event
+
+DEMO_TIMEOUT = 10.0
+
+
+@dataclass
+class Verified:
+    event_type: str
+    event_id: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class VerifyingReceiver:
+    """A tiny webhook endpoint that checks ``X-Signature`` with the session's secret."""
+
+    secret: str = ""
+    results: list[Verified] = field(default_factory=list)
+    on_result: Callable[[Verified], None] | None = None
+    _server: ThreadingHTTPServer | None = None
+
+    def start(self) -> str:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                try:
+                    event = construct_event(body, self.headers.get("X-Signature"), receiver.secret)
+                    result = Verified(event["type"], event["id"], True, "signature verified")
+                    status = 200
+                except SignatureVerificationError as err:
+                    result = Verified(
+                        self.headers.get("X-Event-Type", "?"),
+                        self.headers.get("X-Event-ID", "?"),
+                        False,
+                        str(err),
+                    )
+                    status = 400
+                receiver.results.append(result)
+                if receiver.on_result is not None:
+                    receiver.on_result(result)
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self._server.server_address[1]}/webhooks"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+
+class DemoReporter:
+    """Relay progress for the demo, as plain lines through ``say``."""
+
+    def __init__(self, say: Callable[[str], None], ready: asyncio.Event) -> None:
+        self.say = say
+        self._ready = ready
+
+    def ready(self, session: Any) -> None:
+        self.say(f"  listening as {session.id}, signing secret {session.signing_secret[:12]}…")
+        self._ready.set()
+
+    def received(self, event: Any) -> None:
+        self.say(f"  --> {event.event_type} [{event.event_id}]")
+
+    def responded(self, event: Any, result: Any) -> None:
+        self.say(f"  <-- [{result.status}] forwarded in {result.duration_ms:.0f} ms")
+
+    def disconnected(self, reason: str, retry_in: float) -> None:
+        self.say(f"  ! disconnected ({reason}); retrying in {retry_in:.1f} s")
+
+    def reconnected(self, pending: int) -> None:
+        self.say("  ✓ reconnected")
+
+    def notice(self, message: str) -> None:
+        self.say(f"  {message}")
+
+
+def run_demo(say: Callable[[str], None]) -> bool:
+    """Run the demo; ``True`` when every event arrived with a valid signature."""
+    from cstar_cli.server.runner import PlatformThread
+    from cstar_cli.server.settings import PlatformSettings
+
+    started = time.monotonic()
+    say("1. Starting a throwaway cStar platform (in memory)…")
+    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False, retry_scale=0.01)
+    with PlatformThread(settings) as platform:
+        say(f"   API at {platform.api_base}, team {platform.keys.team_id}")
+        receiver = VerifyingReceiver()
+        url = receiver.start()
+        say(f"2. Started a receiver that verifies signatures at {url}")
+        try:
+            ok = asyncio.run(_loop(platform.api_base, platform.keys.secret_key, url, receiver, say))
+        finally:
+            receiver.stop()
+    elapsed = time.monotonic() - started
+    verified = sum(r.ok for r in receiver.results)
+    say(f"5. Stopped everything after {elapsed:.1f} s: {verified} event(s) arrived verified.")
+    return ok
+
+
+async def _loop(
+    api_base: str,
+    key: str,
+    url: str,
+    receiver: VerifyingReceiver,
+    say: Callable[[str], None],
+) -> bool:
+    from cstar_cli.api.client import AsyncCstarClient
+    from cstar_cli.relay.session import Listener, ListenOptions, open_session
+
+    loop = asyncio.get_running_loop()
+    arrived = asyncio.Event()
+    expected = {"ticket.created", "customer.created", "boss.spawned"}
+
+    def on_result(result: Verified) -> None:
+        mark = "✓" if result.ok else "✗"
+        say(f"     {mark} receiver: {result.event_type} {result.detail}")
+        if expected <= {r.event_type for r in receiver.results if r.ok}:
+            loop.call_soon_threadsafe(arrived.set)
+
+    receiver.on_result = on_result
+    async with AsyncCstarClient(key, api_base=api_base) as client:
+        session = await open_session(client, list(expected), "cstar-demo")
+        receiver.secret = session.signing_secret
+        say("3. Listening: events are relayed over a websocket to the receiver")
+        ready = asyncio.Event()
+        stop = asyncio.Event()
+        options = ListenOptions(forward_to=url, events=list(expected), device_name="cstar-demo")
+        listener = Listener(client, key, options, DemoReporter(say, ready))
+        task = asyncio.create_task(listener.run(stop))
+        try:
+            await asyncio.wait_for(ready.wait(), DEMO_TIMEOUT)
+            say("4. Making things happen through the API:")
+            ticket = await client.create(
+                "tickets", {"title": "Printer on fire", "priority": "urgent"}
+            )
+            say(f"   created ticket {ticket['id']}")
+            customer = await client.create(
+                "customers", {"name": "Ada Lovelace", "email": "ada@example.com"}
+            )
+            say(f"   created customer {customer['id']}")
+            path = await client.team_path("webhooks", "trigger-test")
+            await client.request("POST", path, json={"event": "boss.spawned"})
+            say("   triggered boss.spawned")
+            await asyncio.wait_for(arrived.wait(), DEMO_TIMEOUT)
+            return True
+        except TimeoutError:
+            say("   ✗ not every event arrived in time")
+            return False
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, DEMO_TIMEOUT)
