@@ -165,6 +165,7 @@ def build_request(
     json_body: Any = None,
     idempotency_key: str | None = None,
     extra_headers: Mapping[str, str] | None = None,
+    user_agent: str | None = None,
 ) -> RequestSpec:
     """Fix URL, headers and body for a request. Writes always carry an ``Idempotency-Key``."""
     method = method.upper()
@@ -173,7 +174,7 @@ def build_request(
     url = api_base.rstrip("/") + path
     headers = {
         "Accept": "application/json",
-        "User-Agent": USER_AGENT,
+        "User-Agent": user_agent or USER_AGENT,
         "CStar-Version": API_VERSION,
     }
     if api_key:

@@ -84,8 +84,10 @@ class _Base:
         api_base: str,
         retry: RetryPolicy | None,
         on_request: RequestHook | None,
+        user_agent: str | None = None,
     ) -> None:
         self.api_key = api_key
+        self.user_agent = user_agent
         self.team_id = team_id
         self.api_base = api_base.rstrip("/")
         self.retry = retry or RetryPolicy()
@@ -108,6 +110,7 @@ class _Base:
             params=params,
             json_body=json,
             idempotency_key=idempotency_key,
+            user_agent=self.user_agent,
         )
 
     def _hook(
@@ -135,11 +138,17 @@ class CstarClient(_Base):
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         on_request: RequestHook | None = None,
+        user_agent: str | None = None,
     ) -> None:
         import httpx
 
         super().__init__(
-            api_key, team_id=team_id, api_base=api_base, retry=retry, on_request=on_request
+            api_key,
+            team_id=team_id,
+            api_base=api_base,
+            retry=retry,
+            on_request=on_request,
+            user_agent=user_agent,
         )
         self._sleep = sleep
         self._http = httpx.Client(transport=transport, timeout=_timeout(timeout))
@@ -325,11 +334,17 @@ class AsyncCstarClient(_Base):
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_request: RequestHook | None = None,
+        user_agent: str | None = None,
     ) -> None:
         import httpx
 
         super().__init__(
-            api_key, team_id=team_id, api_base=api_base, retry=retry, on_request=on_request
+            api_key,
+            team_id=team_id,
+            api_base=api_base,
+            retry=retry,
+            on_request=on_request,
+            user_agent=user_agent,
         )
         self._sleep = sleep
         self._http = httpx.AsyncClient(transport=transport, timeout=_timeout(timeout))

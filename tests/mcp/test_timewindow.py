@@ -1,0 +1,47 @@
+"""Times the tools accept: keywords, ISO dates and durations, resolved in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cstar_cli.mcp.timewindow import TimeInputError, parse_duration, parse_time
+
+NOW = datetime(2026, 3, 5, 15, 30, tzinfo=UTC)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("this_week", "2026-03-02T00:00:00.000Z"),
+        ("this week", "2026-03-02T00:00:00.000Z"),
+        ("last_week", "2026-02-23T00:00:00.000Z"),
+        ("today", "2026-03-05T00:00:00.000Z"),
+        ("yesterday", "2026-03-04T00:00:00.000Z"),
+        ("this_month", "2026-03-01T00:00:00.000Z"),
+        ("2026-03-02", "2026-03-02T00:00:00.000Z"),
+        ("2026-03-02T09:15:00Z", "2026-03-02T09:15:00.000Z"),
+        ("2026-03-02T10:15:00+01:00", "2026-03-02T09:15:00.000Z"),
+    ],
+)
+def test_times_resolve_in_utc(text: str, expected: str) -> None:
+    assert parse_time(text, "created_after", NOW) == expected
+
+
+def test_durations_count_back_from_now() -> None:
+    assert parse_time("7d", "since", NOW, allow_duration=True) == "2026-02-26T15:30:00.000Z"
+    assert parse_time("90m", "since", NOW, allow_duration=True) == "2026-03-05T14:00:00.000Z"
+    assert parse_duration("2w", "created_within").days == 14
+
+
+@pytest.mark.parametrize("text", ["last tuesday", "7d", "2026-13-01"])
+def test_unreadable_times_say_what_is_accepted(text: str) -> None:
+    with pytest.raises(TimeInputError, match="this_week"):
+        parse_time(text, "created_after", NOW)
+
+
+@pytest.mark.parametrize("text", ["0d", "soon", "7 days", "-1h"])
+def test_bad_durations(text: str) -> None:
+    with pytest.raises(TimeInputError, match="30m, 24h, 7d"):
+        parse_duration(text, "created_within")

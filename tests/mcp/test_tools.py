@@ -1,0 +1,275 @@
+"""The MCP tools, in-process through the SDK's client, against the real local platform."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from cstar_cli import __version__
+from cstar_cli.catalog import EVENT_TYPES
+from cstar_cli.errors import UsageError
+from cstar_cli.mcp.tools import TOOL_NAMES, WRITE_TOOLS, select_tools
+from tests.mcp.conftest import McpRunner, Session
+
+READ_TOOLS = [name for name in TOOL_NAMES if name not in WRITE_TOOLS]
+
+
+def unique_email() -> str:
+    return f"mcp-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def served(api: httpx.Client, path: str) -> bool:
+    """Whether the platform in this tree serves ``path`` at all (logs and game land separately)."""
+    response = api.get(path)
+    return not (
+        response.status_code == 404
+        and "Unrecognized request URL" in response.json()["error"]["message"]
+    )
+
+
+# -- what is exposed -------------------------------------------------------------------------
+
+
+def test_tools_are_listed_with_descriptions_enums_and_output_schemas(mcp_run: McpRunner) -> None:
+    async def scenario(s: Session) -> None:
+        listed = {tool.name: tool for tool in (await s.client.list_tools()).tools}
+        assert sorted(listed) == sorted(TOOL_NAMES)
+        for name, tool in listed.items():
+            assert tool.description and len(tool.description) > 40, name
+            assert tool.output_schema is not None, name
+            assert tool.annotations is not None
+            assert tool.annotations.read_only_hint is (name not in WRITE_TOOLS), name
+        props = listed["list_tickets"].input_schema["properties"]
+        assert props["priority"]["anyOf"][0]["enum"] == ["low", "normal", "high", "urgent"]
+        assert props["page_size"]["default"] == 20 and props["page_size"]["maximum"] == 100
+        assert "this_week" in (listed["list_tickets"].description or "")  # "this week" explained
+        event = listed["trigger_event"].input_schema["properties"]["event"]
+        assert event["enum"] == list(EVENT_TYPES) and len(event["enum"]) == 35
+        assert listed["create_ticket"].input_schema["required"] == ["title"]
+
+    mcp_run.run(scenario)
+
+
+def test_read_only_mode_registers_no_write_tool(mcp_run: McpRunner) -> None:
+    async def scenario(s: Session) -> None:
+        names = await s.tool_names()
+        assert sorted(names) == sorted(READ_TOOLS)
+        assert not set(names) & WRITE_TOOLS
+        assert {"create_ticket", "trigger_event", "update_customer"} <= WRITE_TOOLS
+        result = await s.call("create_ticket", title="Should not exist")
+        assert result.is_error and "Unknown tool" in result.content[0].text  # type: ignore[union-attr]
+        who = await s.ok("whoami")
+        assert who["data"]["readOnly"] is True and who["data"]["writesAllowed"] is False
+
+    mcp_run.run(scenario, read_only=True)
+
+
+def test_allow_list_exposes_only_the_named_tools(mcp_run: McpRunner) -> None:
+    async def scenario(s: Session) -> None:
+        assert sorted(await s.tool_names()) == ["list_tickets", "whoami"]
+
+    mcp_run.run(scenario, tools=("whoami", "list_tickets"))
+
+
+def test_allow_list_rejects_unknown_names_and_read_only_conflicts() -> None:
+    with pytest.raises(UsageError) as caught:
+        select_tools(("list_tickets", "delete_everything"), read_only=False)
+    assert "delete_everything" in caught.value.message
+    assert caught.value.hint and "list_tickets" in caught.value.hint
+    with pytest.raises(UsageError, match="create_ticket"):
+        select_tools(("create_ticket",), read_only=True)
+
+
+# -- safety and errors -------------------------------------------------------------------------
+
+
+def test_live_key_refuses_writes_but_reads_work(mcp_run: McpRunner) -> None:
+    async def scenario(s: Session) -> None:
+        error = await s.error("create_customer", name="Live Lou", email=unique_email())
+        assert error["code"] == "live_writes_disabled"
+        assert "--allow-live-writes" in error["hint"]
+        assert not [r for r in s.transport.requests if r.method != "GET"]  # nothing was sent
+        listed = await s.ok("list_tickets")
+        assert isinstance(listed["data"], list)
+        who = await s.ok("whoami")
+        assert who["data"]["environment"] == "live" and who["data"]["writesAllowed"] is False
+
+    mcp_run.run(scenario, api_key=mcp_run.platform.live_secret_key)
+
+
+def test_live_writes_work_when_allowed(mcp_run: McpRunner) -> None:
+    async def scenario(s: Session) -> None:
+        created = await s.ok("create_customer", name="Live Lou", email=unique_email())
+        assert created["data"]["id"].startswith("cus_")
+
+    mcp_run.run(scenario, api_key=mcp_run.platform.live_secret_key, allow_live_writes=True)
+
+
+def test_api_errors_become_tool_errors_with_the_request_id(mcp_run: McpRunner) -> None:
+    async def scenario(s: Session) -> None:
+        error = await s.error("get_ticket", ticket_id="tkt_" + "0" * 32)
+        assert error["code"] == "resource_missing" and error["status"] == 404
+        assert error["requestId"].startswith("req_")
+        assert "tkt_000" in error["message"]
+        email = unique_email()
+        await s.ok("create_customer", name="Dup", email=email)
+        conflict = await s.error("create_customer", name="Dup", email=email)
+        assert conflict["status"] == 409 and conflict["requestId"].startswith("req_")
+        # the server keeps serving after errors
+        assert (await s.ok("whoami"))["data"]["teamId"] == mcp_run.platform.team_id
+
+    mcp_run.run(scenario)
+
+
+def test_bad_inputs_are_tool_errors_not_crashes(mcp_run: McpRunner) -> None:
+    async def scenario(s: Session) -> None:
+        bad_enum = await s.call("list_tickets", priority="extreme")
+        assert bad_enum.is_error and "urgent" in bad_enum.content[0].text  # type: ignore[union-attr]
+        window = await s.error("list_tickets", created_within="soon")
+        assert window["code"] == "invalid_argument" and "7d" in window["message"]
+        both = await s.error("list_tickets", created_after="today", created_within="7d")
+        assert "not both" in both["message"]
+        nothing = await s.error("update_ticket", ticket_id="tkt_" + "0" * 32)
+        assert "Nothing to update" in nothing["message"]
+
+    mcp_run.run(scenario)
+
+
+def test_requests_identify_as_cstar_mcp(mcp_run: McpRunner) -> None:
+    async def scenario(s: Session) -> None:
+        await s.ok("whoami")
+        await s.ok("list_customers")
+        agents = {r.headers["user-agent"] for r in s.transport.requests}
+        assert agents == {f"cstar-mcp/{__version__}"}
+
+    mcp_run.run(scenario)
+
+
+# -- every tool, against the platform ---------------------------------------------------------
+
+
+def test_every_tool_against_the_platform(mcp_run: McpRunner, api: httpx.Client) -> None:
+    long_text = "Reset the router, then hold the power button. " * 30
+    article = api.post(
+        "/articles",
+        json={"title": "Router reset guide", "content": long_text, "status": "published"},
+    )
+    assert article.status_code == 201, article.text
+    article_id = article.json()["data"]["id"]
+    logs_served = served(api, "/logs")
+    game_served = served(api, "/game/leaderboard")
+    called: set[str] = set()
+
+    async def scenario(s: Session) -> None:
+        async def ok(tool: str, /, **arguments: Any) -> dict[str, Any]:
+            called.add(tool)
+            return await s.ok(tool, **arguments)
+
+        async def missing_endpoint(tool: str, /, **arguments: Any) -> None:
+            called.add(tool)
+            error = await s.error(tool, **arguments)
+            assert error["status"] == 404 and error["requestId"].startswith("req_")
+            assert "does not serve" in error["hint"]
+
+        who = await ok("whoami")
+        assert who["data"]["teamId"] == mcp_run.platform.team_id
+        assert who["data"]["environment"] == "test" and who["data"]["writesAllowed"] is True
+        assert who["data"]["weekStart"] <= who["data"]["now"]
+
+        email = unique_email()
+        customer = (await ok("create_customer", name="Grace Hopper", email=email, tags=["vip"]))[
+            "data"
+        ]
+        found = await ok("list_customers", search=email)
+        assert [c["id"] for c in found["data"]] == [customer["id"]]
+        assert (await ok("get_customer", customer_id=customer["id"]))["data"]["email"] == email
+        updated = await ok("update_customer", customer_id=customer["id"], sentiment="happy")
+        assert updated["data"]["sentiment"] == "happy"
+
+        ticket = (
+            await ok(
+                "create_ticket",
+                title="Router keeps rebooting",
+                priority="urgent",
+                customer_id=customer["id"],
+                first_message="It reboots every 5 minutes.",
+            )
+        )["data"]
+        assert ticket["messageCount"] == 1 and ticket["customerId"] == customer["id"]
+
+        members = (await ok("list_members", role="agent"))["data"]
+        assert members and all(m["role"] == "agent" for m in members)
+        assigned = await ok(
+            "update_ticket", ticket_id=ticket["id"], status="open", assigned_to=members[0]["id"]
+        )
+        assert assigned["data"]["assignedTo"] == members[0]["id"]
+        reply = await ok("add_ticket_message", ticket_id=ticket["id"], content="Try a reset.")
+        assert reply["data"]["sender"] == "agent" and reply["data"]["isInternal"] is False
+        full = (await ok("get_ticket", ticket_id=ticket["id"]))["data"]
+        assert [m["content"] for m in full["messages"]] == [
+            "It reboots every 5 minutes.",
+            "Try a reset.",
+        ]
+        assert full["customer"]["email"] == email
+
+        recent = await ok(
+            "list_tickets",
+            priority="urgent",
+            assigned_to=members[0]["id"],
+            created_within="1h",
+            include_customer=True,
+        )
+        assert ticket["id"] in [t["id"] for t in recent["data"]]
+        assert recent["query"]["createdAfter"].endswith("Z")
+        unassigned = await ok("update_ticket", ticket_id=ticket["id"], assigned_to="")
+        assert unassigned["data"]["assignedTo"] is None
+        future = await ok("list_tickets", created_after="2999-01-01")
+        assert future["data"] == [] and future["pagination"]["total"] == 0
+
+        hits = await ok("search_articles", query="router")
+        hit = next(a for a in hits["data"] if a["id"] == article_id)
+        assert hit["contentTruncated"] is True and len(hit["content"]) < len(long_text)
+        assert (await ok("get_article", article_id=article_id))["data"]["content"] == long_text
+
+        fired = await ok("trigger_event", event="customer.updated")
+        assert fired["data"]["event"] == "customer.updated"
+        assert fired["data"]["eventId"].startswith("evt_")
+        events = await ok("list_events", type="ticket.*", since="1h")
+        types = {e["type"] for e in events["data"]}
+        assert {"ticket.created", "ticket.assigned", "ticket.message_added"} <= types
+        hooks = await ok("list_webhooks")
+        assert isinstance(hooks["data"], list) and hooks["pagination"] is not None
+
+        if logs_served:
+            logs = await ok("list_request_logs", source="mcp", since="15m")
+            assert logs["data"] and all(entry["source"] == "mcp" for entry in logs["data"])
+        else:
+            await missing_endpoint("list_request_logs", source="mcp", since="15m")
+        if game_served:
+            await ok("game_leaderboard", period="week")
+            await ok("game_player", user_id=members[0]["userId"])
+            await ok("game_bosses")
+        else:
+            await missing_endpoint("game_leaderboard", period="week")
+            await missing_endpoint("game_player", user_id=members[0]["userId"])
+            await missing_endpoint("game_bosses")
+
+    mcp_run.run(scenario)
+    assert called == set(TOOL_NAMES)
+
+
+def test_this_week_uses_monday_utc(mcp_run: McpRunner) -> None:
+    now = datetime.now(UTC)
+    mcp_run.clock = lambda: now
+
+    async def scenario(s: Session) -> None:
+        listed = await s.ok("list_tickets", created_after="this_week", priority="high")
+        monday = (now - timedelta(days=now.weekday())).strftime("%Y-%m-%d")
+        assert listed["query"]["createdAfter"] == f"{monday}T00:00:00.000Z"
+        assert listed["query"]["priority"] == "high"
+
+    mcp_run.run(scenario)
