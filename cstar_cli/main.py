@@ -140,12 +140,48 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "customers": ("resources", "customers", "Manage customers."),
     "articles": ("resources", "articles", "Manage knowledge-base articles."),
     "members": ("resources", "members", "Manage team members."),
+    "game": (
+        "game",
+        "build",
+        "Play the game: the leaderboard, a player's stats and the SLA bosses.",
+    ),
+    "webhooks": (
+        "webhooks",
+        "build",
+        "Manage webhook endpoints and their deliveries; rotate secrets, verify signatures.",
+    ),
+    "events": (
+        "events",
+        "build",
+        "Browse events as delivered, see their delivery attempts, and resend them.",
+    ),
+    "trigger": (
+        "trigger",
+        "build",
+        "Fire a test event at your webhooks and listen sessions, or run a fixture.",
+    ),
     "get": ("raw", "raw_get", "Send a raw GET to the API."),
     "post": ("raw", "raw_post", "Send a raw POST to the API."),
     "patch": ("raw", "raw_patch", "Send a raw PATCH to the API."),
     "delete": ("raw", "raw_delete", "Send a raw DELETE to the API."),
     "identity": ("identity", "build", "Sign customer identities (identity verification)."),
     "completion": ("completion", "build", "Shell completion: show or install the script."),
+    "mcp-server": ("mcp", "build", "Serve the Model Context Protocol over stdio for AI tools."),
+    "listen": (
+        "listen",
+        "listen",
+        "Relay webhook events to a local URL, signed, without losing any.",
+    ),
+    "logs": (
+        "logs",
+        "logs",
+        "Show the team's API request log: recent entries, or live with --tail.",
+    ),
+    "demo": (
+        "demo",
+        "demo",
+        "Show the whole loop: a local platform, a verifying receiver, listen, and real events.",
+    ),
     "dev": (
         "dev",
         "dev",
@@ -164,7 +200,7 @@ def load_command(name: str) -> Any:
     module_name, attribute, _ = COMMANDS[name]
     module = importlib.import_module(f"cstar_cli.commands.{module_name}")
     target = getattr(module, attribute)
-    if module_name in ("auth", "dev") or attribute.startswith("raw_"):
+    if module_name in ("auth", "dev", "listen", "demo", "logs") or attribute.startswith("raw_"):
         holder = typer.Typer(add_completion=False, rich_markup_mode=None)
         holder.command(name)(target)
         command = get_command(holder)

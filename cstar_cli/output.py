@@ -111,9 +111,11 @@ class Printer:
         stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         stream.flush()
 
-    def json_line(self, value: Any) -> None:
+    def json_line(self, value: Any, *, reveal: bool = False) -> None:
+        """One JSON object on one line of stdout (streams); secrets redacted unless ``reveal``."""
         stream = self._stream(False)
-        stream.write(json.dumps(_scrub_value(value), ensure_ascii=False) + "\n")
+        data = value if reveal else _scrub_value(value)
+        stream.write(json.dumps(data, ensure_ascii=False) + "\n")
         stream.flush()
 
     def table(
@@ -170,6 +172,21 @@ class Printer:
         if title:
             console.print(Text(scrub(title), style="bold"))
         console.print(grid)
+
+    def styled_line(self, message: str, style: str | None) -> None:
+        """One line of data on stdout, coloured with ``style`` on a terminal that wants colour."""
+        stream = self._stream(False)
+        if (
+            style is None
+            or self.color == "never"
+            or not (self.color == "always" or stream.isatty())
+        ):
+            stream.write(message + "\n")
+            stream.flush()
+            return
+        from rich.text import Text
+
+        self._console(False).print(Text(message, style=style))
 
     def text(self, message: str, *, reveal: bool = False) -> None:
         """Plain text on stdout (data, not chatter)."""

@@ -27,6 +27,9 @@ def dev(
     no_rate_limit: bool = typer.Option(
         False, "--no-rate-limit", help="Do not enforce rate limits (headers are still sent)."
     ),
+    no_request_log: bool = typer.Option(
+        False, "--no-request-log", hidden=True, help="Don't record API requests (benchmarks)."
+    ),
     retry_scale: float = typer.Option(
         1.0, "--retry-scale", min=0.0001, help="Shrink the webhook retry schedule, e.g. 0.01."
     ),
@@ -50,7 +53,10 @@ def dev(
             file=sys.stderr,
         )
     settings = PlatformSettings(
-        db_path=db_path, enforce_rate_limits=not no_rate_limit, retry_scale=retry_scale
+        db_path=db_path,
+        enforce_rate_limits=not no_rate_limit,
+        retry_scale=retry_scale,
+        request_logging=not no_request_log,
     )
 
     def ready(info: ReadyInfo) -> None:

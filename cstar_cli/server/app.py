@@ -14,6 +14,7 @@ from starlette.responses import Response
 from cstar_cli import __version__
 from cstar_cli.server import responses
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.game import routes as game_routes
 from cstar_cli.server.gateway import ApiGateway
 from cstar_cli.server.openapi import build_openapi
 from cstar_cli.server.platform import Platform
@@ -22,6 +23,8 @@ from cstar_cli.server.routes import (
     customers,
     events,
     keys,
+    listen,
+    logs,
     members,
     tickets,
     webhooks,
@@ -54,8 +57,10 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     )
     api.state.platform = platform
     api.include_router(whoami.router)
-    for module in (tickets, customers, articles, members, keys, webhooks, events):
+    for module in (tickets, customers, articles, members, keys, listen, webhooks, events, logs):
         api.include_router(module.router, prefix=TEAM_PREFIX)
+
+    api.include_router(game_routes.router, prefix=TEAM_PREFIX)
 
     @api.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

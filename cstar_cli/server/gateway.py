@@ -21,6 +21,7 @@ from cstar_cli.server import ids
 from cstar_cli.server.auth import Principal, bearer_key
 from cstar_cli.server.clock import iso
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.logs import entry_for, error_fields
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.responses import dump, error_bytes
 from cstar_cli.server.settings import API_VERSION, MAX_BODY_BYTES, SUPPORTED_API_VERSIONS
@@ -41,6 +42,22 @@ MAX_IDEMPOTENCY_KEY = 255
 # Responses kept for replay: successes and final business answers. Validation failures,
 # auth refusals, rate limits and server errors are not kept, so a corrected retry can run.
 REPLAYABLE = frozenset({200, 201, 404, 409})
+
+
+class _Outcome:
+    """Watches a response go out: its status, and its body when it is an error."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.status = 0
+        self.error_body: list[bytes] = []
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        elif message["type"] == "http.response.body" and self.status >= 400:
+            self.error_body.append(message.get("body", b""))
+        await self._send(message)
 
 
 class _Captured:
@@ -67,17 +84,35 @@ class ApiGateway:
         state["started"] = time.perf_counter()
         headers = _headers(scope)
         extra_headers: list[tuple[bytes, bytes]] = [(b"x-cstar-request-id", request_id.encode())]
-        path: str = scope["path"]
-        if not path.startswith("/api/"):
+        if not scope["path"].startswith("/api/"):
             await self.app(scope, receive, _with_headers(send, extra_headers))
             return
+        outcome = _Outcome(send)
+        try:
+            await self._serve(scope, receive, outcome.send, headers, request_id, extra_headers)
+        finally:
+            if self.platform.settings.request_logging:
+                self._log(scope, headers, request_id, outcome)
+            if scope["method"] in WRITE_METHODS:
+                self.platform.written()
+
+    async def _serve(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: dict[str, str],
+        request_id: str,
+        extra_headers: list[tuple[bytes, bytes]],
+    ) -> None:
+        state = scope["state"]
         try:
             version = _api_version(headers.get("cstar-version"))
             extra_headers.append((b"cstar-version", version.encode()))
             principal = self._authenticate(headers, scope)
             state["principal"] = principal
             self._rate_limit(principal, scope, extra_headers)
-            self._check_scope(principal, scope["method"], path)
+            self._check_scope(principal, scope["method"], scope["path"])
             body = await _read_body(receive, headers)
         except ApiError as err:
             await self._send_error(send, err, request_id, extra_headers)
@@ -89,23 +124,44 @@ class ApiGateway:
             ] + [(b"content-type", b"application/json")]
         replay_receive = _replaying(body, receive)
         idem_key = headers.get("idempotency-key")
-        try:
-            if idem_key is not None and scope["method"] in IDEMPOTENT_METHODS:
-                await self._idempotent(
-                    scope,
-                    replay_receive,
-                    send,
-                    principal,
-                    idem_key,
-                    body,
-                    request_id,
-                    extra_headers,
-                )
-            else:
-                await self._call(scope, replay_receive, send, extra_headers, None)
-        finally:
-            if scope["method"] in WRITE_METHODS:
-                self.platform.written()
+        if idem_key is not None and scope["method"] in IDEMPOTENT_METHODS:
+            await self._idempotent(
+                scope, replay_receive, send, principal, idem_key, body, request_id, extra_headers
+            )
+        else:
+            await self._call(scope, replay_receive, send, extra_headers, None)
+
+    def _log(
+        self, scope: Scope, headers: dict[str, str], request_id: str, outcome: _Outcome
+    ) -> None:
+        """Record the request in the team's request log (D17), refusals included."""
+        principal: Principal | None = scope["state"].get("principal")
+        owner: tuple[str, bool, str] | None
+        if principal is not None:
+            owner = (principal.team_id, principal.livemode, principal.redacted_key)
+        else:
+            owner = self.platform.key_owner(headers.get("authorization"))
+            if owner is None:
+                return  # no key of any team: nobody's log to show it in
+        client = scope.get("client")
+        query = scope.get("query_string", b"").decode("latin-1")
+        self.platform.request_log.record(
+            entry_for(
+                request_id=request_id,
+                team_id=owner[0],
+                livemode=owner[1],
+                method=scope["method"],
+                path=scope["path"] + (f"?{query}" if query else ""),
+                status=outcome.status or 500,
+                duration_ms=(time.perf_counter() - scope["state"]["started"]) * 1000,
+                user_agent=headers.get("user-agent", ""),
+                ip_address=client[0] if client else None,
+                key=owner[2],
+                idempotency_key=headers.get("idempotency-key"),
+                error=error_fields(outcome.status, b"".join(outcome.error_body)),
+                now=self.platform.now(),
+            )
+        )
 
     # -- steps -----------------------------------------------------------------------------
     def _authenticate(self, headers: dict[str, str], scope: Scope) -> Principal:

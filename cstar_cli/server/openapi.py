@@ -13,6 +13,14 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
+from cstar_cli.server.game.schemas import (
+    Achievement,
+    Boss,
+    LeaderboardEntry,
+    PlayerStats,
+    SlaRule,
+    TestClock,
+)
 from cstar_cli.server.schemas import (
     ApiKey,
     Article,
@@ -23,9 +31,11 @@ from cstar_cli.server.schemas import (
     ErrorEnvelope,
     Event,
     EventWithDeliveries,
+    ListenSession,
     ListEnvelope,
     Member,
     Message,
+    RequestLogEntry,
     ResendResult,
     Ticket,
     TicketWithMessages,
@@ -71,6 +81,9 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("get", f"{T}/webhooks"): (200, ListEnvelope[Webhook]),
     ("post", f"{T}/webhooks"): (201, Envelope[Webhook]),
     ("post", f"{T}/webhooks/trigger-test"): (200, Envelope[TriggerResult]),
+    ("post", f"{T}/webhooks/listen"): (201, Envelope[ListenSession]),
+    ("get", f"{T}/logs"): (200, ListEnvelope[RequestLogEntry]),
+    ("delete", f"{T}/webhooks/listen/{{sessionId}}"): (200, Envelope[Deleted]),
     ("get", f"{T}/webhooks/{{webhookId}}"): (200, Envelope[Webhook]),
     ("patch", f"{T}/webhooks/{{webhookId}}"): (200, Envelope[Webhook]),
     ("delete", f"{T}/webhooks/{{webhookId}}"): (200, Envelope[Deleted]),
@@ -80,6 +93,17 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("get", f"{T}/events"): (200, ListEnvelope[Event]),
     ("get", f"{T}/events/{{eventId}}"): (200, Envelope[EventWithDeliveries]),
     ("post", f"{T}/events/{{eventId}}/resend"): (200, Envelope[ResendResult]),
+    ("get", f"{T}/game/player"): (200, Envelope[PlayerStats]),
+    ("get", f"{T}/game/leaderboard"): (200, ListEnvelope[LeaderboardEntry]),
+    ("get", f"{T}/game/bosses"): (200, ListEnvelope[Boss]),
+    ("get", f"{T}/game/achievements"): (200, Envelope[list[Achievement]]),
+    ("get", f"{T}/sla/rules"): (200, ListEnvelope[SlaRule]),
+    ("post", f"{T}/sla/rules"): (201, Envelope[SlaRule]),
+    ("get", f"{T}/sla/rules/{{ruleId}}"): (200, Envelope[SlaRule]),
+    ("patch", f"{T}/sla/rules/{{ruleId}}"): (200, Envelope[SlaRule]),
+    ("delete", f"{T}/sla/rules/{{ruleId}}"): (200, Envelope[Deleted]),
+    ("get", f"{T}/test-helpers/clock"): (200, Envelope[TestClock]),
+    ("post", f"{T}/test-helpers/clock/advance"): (200, Envelope[TestClock]),
 }
 
 ERROR_DESCRIPTIONS = {
@@ -101,6 +125,8 @@ ID_PREFIXES = {
     "memberId": "mem_",
     "keyId": "key_",
     "webhookId": "whk_",
+    "sessionId": "cls_",
+    "ruleId": "sla_",
 }
 
 

@@ -11,6 +11,10 @@ from cstar_cli.server.clock import iso, parse_iso
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.dispatch import Dispatcher
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.game.clock import load_offsets
+from cstar_cli.server.game.timer import GameTimer
+from cstar_cli.server.logs import RequestLog
+from cstar_cli.server.relay import RelayHub
 from cstar_cli.server.settings import PlatformSettings
 
 
@@ -49,7 +53,12 @@ class Platform:
         self.db = Database(settings.db_path)
         self.rate_limiter = RateLimiter(settings)
         self.dispatcher = Dispatcher(self.db, settings.clock, settings.retry_scale)
-        self._clock_offsets: dict[tuple[str, bool], float] = {}
+        self.relay = RelayHub(self.db, settings.clock)
+        self.request_log = RequestLog(self.db, settings.clock)
+        self.dispatcher.on_fanout(self.relay.fan_out)
+        # D21 test-clock offsets, stored in SQLite (game_scopes) so a restart keeps them.
+        self._clock_offsets: dict[tuple[str, bool], float] = load_offsets(self.db)
+        self.game_timer = GameTimer(self)
         self._last_used_written: dict[str, float] = {}
         # Requests that were running when the platform last stopped can never finish.
         with self.db.transaction():
@@ -62,6 +71,10 @@ class Platform:
         if team_id is None:
             return base
         return base + self._clock_offsets.get((team_id, livemode), 0.0)
+
+    def set_clock_offset(self, team_id: str, livemode: bool, offset: float) -> None:
+        """Record a team+environment's test-clock offset (``game.clock.advance`` stores it)."""
+        self._clock_offsets[(team_id, livemode)] = offset
 
     def now_iso(self, principal: Principal | None = None) -> str:
         if principal is None:
@@ -103,25 +116,60 @@ class Platform:
     async def start(self) -> None:
         """Start the background work (webhook dispatcher); called from the app's lifespan."""
         await self.dispatcher.start()
+        await self.request_log.start()
+        self.game_timer.start()
 
     async def stop(self) -> None:
+        await self.game_timer.stop()
+        await self.relay.disconnect_all()
+        await self.request_log.disconnect_all()
         await self.dispatcher.stop()
+        await self.request_log.stop()
 
     def listen_subscribers(self, principal: Principal, event_type: str) -> int:
-        """How many listen sessions an event of this type reaches (the relay adds them)."""
-        return 0
+        """How many listen sessions an event of this type reaches."""
+        return self.relay.subscribers(principal.team_id, principal.livemode, event_type)
 
     def resend_to_session(self, principal: Principal, event: Row, session_id: str) -> int:
-        """Queue an event again for one listen session (the relay adds this)."""
-        raise ApiError.not_found("listen session", session_id)
+        """Queue an event again for one listen session of the caller's team and environment."""
+        hex_id = ids.parse(session_id, ids.LISTEN_SESSION, "sessionId")
+        session = self.relay.session(hex_id)
+        if (
+            session is None
+            or session["team_id"] != principal.team_id
+            or bool(session["livemode"]) != principal.livemode
+        ):
+            raise ApiError.not_found("listen session", session_id)
+        self.relay.requeue(hex_id, event["id"])
+        return 1
 
     def resend_to_sessions(self, principal: Principal, event: Row) -> int:
-        """Queue an event again for every matching listen session (the relay adds this)."""
-        return 0
+        """Queue an event again for every live session whose filter matches it."""
+        sessions = self.relay.matching_sessions(
+            principal.team_id, principal.livemode, event["type"]
+        )
+        for session_id in sessions:
+            self.relay.requeue(session_id, event["id"])
+        return len(sessions)
 
     def written(self) -> None:
         """A write request finished: its events may be waiting in the outbox."""
         self.dispatcher.wake()
+
+    def key_owner(self, authorization: str | None) -> tuple[str, bool, str] | None:
+        """``(team, livemode, redacted key)`` of a known key, even a revoked or expired one."""
+        from cstar_cli.server.auth import bearer_key
+
+        try:
+            key = bearer_key(authorization)
+        except ApiError:
+            return None
+        row = self.db.one(
+            "SELECT team_id, livemode FROM api_keys WHERE key_hash = ?", (hash_key(key),)
+        )
+        if row is None:
+            return None
+        return row["team_id"], bool(row["livemode"]), redact(key)
 
     def close(self) -> None:
         self.db.close()

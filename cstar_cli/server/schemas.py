@@ -399,11 +399,13 @@ class WebhookTestResult(Output):
 class TriggerTest(Input):
     event: EventPattern
     data: dict[str, Any] | None = None
+    count: Annotated[int, Field(ge=1, le=1000)] = 1
 
 
 class TriggerResult(Output):
     event: str
     eventId: str
+    eventIds: list[str]
     deliveredTo: int
     webhooks: int
     sessions: int
@@ -453,3 +455,43 @@ class ResendResult(Output):
     eventId: str
     resentTo: int
     deliveryIds: list[str]
+
+
+class ListenCreate(Input):
+    events: Annotated[list[EventPattern], Field(max_length=50)] | None = None
+    deviceName: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+
+
+class ListenSession(Output):
+    id: str
+    object: Literal["listen_session"]
+    deviceName: str
+    events: list[str]
+    signingSecret: str
+    websocketUrl: str
+    pending: int
+    createdAt: str
+    expiresAt: str
+
+
+class RequestLogError(Output):
+    type: str | None
+    code: str | None
+    message: str | None
+
+
+class RequestLogEntry(Output):
+    id: str
+    object: Literal["request_log"]
+    seq: int
+    method: str
+    path: str
+    status: int
+    durationMs: float
+    source: Literal["api", "cli", "mcp", "sdk", "dashboard"]
+    ipAddress: str | None
+    key: str | None
+    idempotencyKey: str | None
+    error: RequestLogError | None
+    livemode: bool
+    createdAt: str

@@ -23,4 +23,5 @@ class PlatformSettings:
     rate_limits: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     rate_limit_window: int = RATE_LIMIT_WINDOW_SECONDS
     retry_scale: float = 1.0
+    request_logging: bool = True
     clock: Callable[[], float] = time.time

@@ -1,0 +1,172 @@
+"""Request logs for ``cstar logs``: filters checked before any call, and the live tail.
+
+The tail is a :mod:`cstar_cli.relay.socket` handler, so it reconnects exactly like ``cstar
+listen``; it remembers the ``seq`` of the last entry shown and asks the platform to resume after
+it, so an interrupted stream neither loses nor repeats lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from cstar_cli.relay.socket import SocketFatal
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx")
+SOURCES = ("api", "cli", "mcp", "sdk", "dashboard")
+RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+class BadFilter(ValueError):
+    """A filter value the platform would refuse; says which and how to fix it."""
+
+
+def parse_since(value: str, now: float | None = None) -> str:
+    """``10m``, ``2h``, ``7d`` or an ISO-8601 time → ISO-8601 UTC."""
+    text = value.strip()
+    match = RELATIVE.match(text.lower())
+    if match:
+        seconds = int(match.group(1)) * UNITS[match.group(2)]
+        moment = (now if now is not None else time.time()) - seconds
+        return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadFilter(
+            f"--since {value!r} is neither a duration (10m, 2h, 7d) nor an ISO-8601 time."
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def build_filters(
+    *,
+    method: str | None = None,
+    path: str | None = None,
+    status: str | None = None,
+    status_class: str | None = None,
+    source: str | None = None,
+    since: str | None = None,
+) -> dict[str, str]:
+    """Query parameters for ``/logs`` and ``/logs/stream``, checked locally (exit 2 on error)."""
+    params: dict[str, str] = {}
+    if method:
+        methods = [m.strip().upper() for m in method.split(",") if m.strip()]
+        bad = [m for m in methods if m not in METHODS]
+        if bad:
+            raise BadFilter(f"--method {bad[0]!r} is not an HTTP method ({', '.join(METHODS)}).")
+        params["method"] = ",".join(methods)
+    if path:
+        if not path.startswith("/"):
+            raise BadFilter(f"--path {path!r} must start with '/', e.g. /tickets or /tickets/*.")
+        params["path"] = path
+    if status:
+        codes = [s.strip() for s in status.split(",") if s.strip()]
+        if not codes or not all(c.isdigit() and 100 <= int(c) <= 599 for c in codes):
+            raise BadFilter(f"--status {status!r} takes HTTP codes like 404 or 400,409.")
+        params["status"] = ",".join(codes)
+    if status_class:
+        if status_class.lower() not in STATUS_CLASSES:
+            raise BadFilter(f"--status-class is one of {', '.join(STATUS_CLASSES)}.")
+        params["statusClass"] = status_class.lower()
+    if source:
+        if source not in SOURCES:
+            raise BadFilter(f"--source is one of {', '.join(SOURCES)}.")
+        params["source"] = source
+    if since:
+        params["since"] = parse_since(since)
+    return params
+
+
+def short_path(path: str, team_id: str | None) -> str:
+    prefix = f"/api/v1/teams/{team_id}" if team_id else None
+    if prefix and path.startswith(prefix):
+        return path[len(prefix) :] or "/"
+    return path
+
+
+def clock_time(created_at: str) -> str:
+    try:
+        moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return created_at
+    return moment.astimezone().strftime("%H:%M:%S")
+
+
+class LogTail:
+    """Streams matching entries to ``show`` until stopped; resumes after the last one shown."""
+
+    def __init__(
+        self,
+        stream_url: str,
+        params: dict[str, str],
+        show: Callable[[dict[str, Any]], None],
+        *,
+        on_ready: Callable[[int], None],
+        on_disconnect: Callable[[str, float], None],
+    ) -> None:
+        self._url = stream_url + ("?" + urlencode(params) if params else "")
+        self._replay = "since" in params
+        self.show = show
+        self.on_ready = on_ready
+        self.on_disconnect = on_disconnect
+        self.last_seq: int | None = None
+        self.shown = 0
+
+    def url(self) -> str:
+        return self._url
+
+    def hello(self) -> dict[str, Any]:
+        if self.last_seq is None:
+            return {"type": "hello", "after": 0 if self._replay else None}
+        return {"type": "hello", "after": self.last_seq}
+
+    def connected(self, ready: dict[str, Any], count: int) -> None:
+        if self.last_seq is None and ready.get("after") is not None:
+            self.last_seq = int(ready["after"])
+        self.on_ready(count)
+
+    async def serve(self, ws: Any, stop: asyncio.Event) -> str | None:
+        reader = asyncio.ensure_future(self._read(ws))
+        stopper = asyncio.ensure_future(stop.wait())
+        done, _ = await asyncio.wait({reader, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (reader, stopper):
+            if task not in done:
+                task.cancel()
+        if reader in done:
+            reader.result()  # re-raises ConnectionClosed
+            return None
+        await ws.close()
+        return "stopped"
+
+    async def _read(self, ws: Any) -> None:
+        async for message in ws:
+            frame = json.loads(message)
+            if frame.get("type") != "logs":
+                continue
+            for entry in frame.get("entries", []):
+                seq = int(entry["seq"])
+                if self.last_seq is not None and seq <= self.last_seq:
+                    continue  # already shown before a reconnect
+                self.last_seq = seq
+                self.shown += 1
+                self.show(entry)
+
+    async def closed(self, code: int | None, reason: str) -> str | None:
+        if code in (4400, 4401):
+            raise SocketFatal(
+                reason or "logs_refused", f"The platform refused the stream ({reason})."
+            )
+        return None
+
+    def disconnected(self, reason: str, retry_in: float) -> None:
+        self.on_disconnect(reason, retry_in)
