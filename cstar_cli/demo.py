@@ -1,8 +1,9 @@
 """``cstar demo``: the whole loop on a fresh machine, in a few seconds, touching nothing of yours.
 
 A throwaway local platform (in memory), a small receiver that verifies every signature, a listen
-session forwarding to it, and three real events: a ticket, a customer and a boss. Nothing is
-written to your config or keyring; everything stops at the end.
+session forwarding to it, and real API calls: a customer, an urgent ticket that the test clock
+puts at risk so an SLA boss spawns, and the close that defeats it. Nothing is written to your
+config or keyring; everything stops at the end.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ async def _loop(
 
     loop = asyncio.get_running_loop()
     arrived = asyncio.Event()
-    expected = {"ticket.created", "customer.created", "boss.spawned"}
+    expected = {"customer.created", "ticket.created", "boss.spawned", "boss.defeated"}
 
     def on_result(result: Verified) -> None:
         mark = "✓" if result.ok else "✗"
@@ -150,28 +151,17 @@ async def _loop(
 
     receiver.on_result = on_result
     async with AsyncCstarClient(key, api_base=api_base) as client:
-        session = await open_session(client, list(expected), "cstar-demo")
+        session = await open_session(client, sorted(expected), "cstar-demo")
         receiver.secret = session.signing_secret
         say("3. Listening: events are relayed over a websocket to the receiver")
         ready = asyncio.Event()
         stop = asyncio.Event()
-        options = ListenOptions(forward_to=url, events=list(expected), device_name="cstar-demo")
+        options = ListenOptions(forward_to=url, events=sorted(expected), device_name="cstar-demo")
         listener = Listener(client, key, options, DemoReporter(say, ready))
         task = asyncio.create_task(listener.run(stop))
         try:
             await asyncio.wait_for(ready.wait(), DEMO_TIMEOUT)
-            say("4. Making things happen through the API:")
-            ticket = await client.create(
-                "tickets", {"title": "Printer on fire", "priority": "urgent"}
-            )
-            say(f"   created ticket {ticket['id']}")
-            customer = await client.create(
-                "customers", {"name": "Ada Lovelace", "email": "ada@example.com"}
-            )
-            say(f"   created customer {customer['id']}")
-            path = await client.team_path("webhooks", "trigger-test")
-            await client.request("POST", path, json={"event": "boss.spawned"})
-            say("   triggered boss.spawned")
+            await _make_things_happen(client, say)
             await asyncio.wait_for(arrived.wait(), DEMO_TIMEOUT)
             return True
         except TimeoutError:
@@ -180,3 +170,28 @@ async def _loop(
         finally:
             stop.set()
             await asyncio.wait_for(task, DEMO_TIMEOUT)
+
+
+async def _make_things_happen(client: Any, say: Callable[[str], None]) -> None:
+    """Real API calls: a customer, an urgent ticket, an SLA boss, and its defeat."""
+    say("4. Making things happen through the API:")
+    customer = await client.create(
+        "customers", {"name": "Ada Lovelace", "email": "ada@example.com"}
+    )
+    say(f"   created customer {customer['id']}")
+    agents = (await client.list("members", {"role": "agent"})).data
+    ticket = await client.create(
+        "tickets",
+        {
+            "title": "Checkout is down",
+            "priority": "urgent",
+            "customerId": customer["id"],
+            "assignedTo": agents[0]["id"],
+        },
+    )
+    say(f"   opened urgent ticket {ticket['id']} for {agents[0]['name']} (15 min to respond)")
+    clock = await client.team_path("test-helpers", "clock", "advance")
+    await client.request("POST", clock, json={"seconds": 12 * 60})
+    say("   moved the test clock 12 minutes on: the SLA is at risk and a boss appears")
+    await client.update("tickets", ticket["id"], {"status": "closed"})
+    say(f"   {agents[0]['name']} closed the ticket: the final blow")

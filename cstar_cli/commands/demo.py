@@ -10,9 +10,10 @@ from cstar_cli.commands._common import app_of
 def demo(ctx: typer.Context) -> None:
     """Show the whole loop: a local platform, a verifying receiver, listen, and real events.
 
-    Starts a throwaway platform in memory, listens, creates a ticket and a customer and
-    triggers a boss, shows each event arrive with a verified signature, then stops everything.
-    Your config and keys are never touched.
+    Starts a throwaway platform in memory, listens, creates a customer and an urgent ticket,
+    moves the test clock until an SLA boss spawns, closes the ticket to defeat it, shows each
+    event arrive with a verified signature, then stops everything. Your config and keys are
+    never touched.
 
     Example: cstar demo
     """
