@@ -60,6 +60,7 @@ class Platform:
         self._clock_offsets: dict[tuple[str, bool], float] = load_offsets(self.db)
         self.game_timer = GameTimer(self)
         self._last_used_written: dict[str, float] = {}
+        self._slugs: dict[str, str] = {}
         # Requests that were running when the platform last stopped can never finish.
         with self.db.transaction():
             self.db.execute("DELETE FROM idempotency_keys WHERE state = 'in_progress'")
@@ -155,6 +156,14 @@ class Platform:
     def written(self) -> None:
         """A write request finished: its events may be waiting in the outbox."""
         self.dispatcher.wake()
+
+    def team_slug(self, team_id: str) -> str:
+        """The team's slug (for ``dashboard_url``); teams never change theirs here."""
+        slug = self._slugs.get(team_id)
+        if slug is None:
+            row = self.db.one("SELECT slug FROM teams WHERE id = ?", (team_id,))
+            slug = self._slugs[team_id] = row["slug"] if row else "team"
+        return slug
 
     def key_owner(self, authorization: str | None) -> tuple[str, bool, str] | None:
         """``(team, livemode, redacted key)`` of a known key, even a revoked or expired one."""

@@ -21,6 +21,7 @@ from cstar_cli.server.routes.common import (
     Where,
     bool_query,
     fetch_page,
+    load_scoped,
     merge_metadata,
     order_by,
     page_params,
@@ -99,14 +100,7 @@ def _unique_slug(platform: Platform, principal: Principal, base: str, own_id: st
 
 
 def _load(platform: Platform, principal: Principal, article_id: str) -> Row:
-    hex_id = ids.parse(article_id, ids.ARTICLE, "articleId")
-    row = platform.db.one(
-        "SELECT * FROM articles WHERE id = ? AND team_id = ? AND livemode = ?",
-        (hex_id, principal.team_id, int(principal.livemode)),
-    )
-    if row is None:
-        raise ApiError.not_found("article", article_id)
-    return row
+    return load_scoped(platform, principal, "articles", ids.ARTICLE, "articleId", article_id)
 
 
 def _emit(request: Request, principal: Principal, event_type: str, data: dict[str, Any]) -> None:

@@ -9,7 +9,9 @@ from typing import Any
 
 from fastapi import Query, Request
 
+from cstar_cli.server import ids
 from cstar_cli.server.auth import Principal
+from cstar_cli.server.clock import parse_iso
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -26,6 +28,26 @@ def platform_of(request: Request) -> Platform:
 def principal_of(request: Request) -> Principal:
     principal: Principal = request.scope["state"]["principal"]
     return principal
+
+
+def load_scoped(
+    platform: Platform, principal: Principal, table: str, prefix: str, param: str, value: str
+) -> Row:
+    """One row of ``table`` by prefixed id or UUID, within the caller's team and environment.
+
+    Another team's or environment's row is as missing as one that never existed (404).
+    """
+    hex_id = ids.parse(value, prefix, param)
+    row = platform.db.one(
+        f"SELECT * FROM {table} WHERE id = ? AND team_id = ? AND livemode = ?",
+        (hex_id, principal.team_id, int(principal.livemode)),
+    )
+    if row is None:
+        raise ApiError.not_found(NOUNS.get(table, table.rstrip("s")), value)
+    return row
+
+
+NOUNS = {"customers": "customer", "articles": "article", "members": "member"}
 
 
 def require_secret(principal: Principal) -> None:
@@ -98,6 +120,19 @@ class Where:
         if term:
             clause = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
             self.add(f"({clause})", *([like_pattern(term)] * len(columns)))
+
+    def created_between(
+        self, after: str | None, before: str | None, params: tuple[str, str]
+    ) -> None:
+        """``created_at`` at/after ``after`` and before ``before`` (ISO-8601, both optional)."""
+        for value, param, op in ((after, params[0], ">="), (before, params[1], "<")):
+            if value is None:
+                continue
+            try:
+                parse_iso(value)
+            except ValueError:
+                raise ApiError.invalid(f"{param} must be an ISO-8601 time.", param=param) from None
+            self.add(f"julianday(created_at) {op} julianday(?)", value)
 
     @property
     def sql(self) -> str:

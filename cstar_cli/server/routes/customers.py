@@ -18,6 +18,7 @@ from cstar_cli.server.routes.common import (
     PageParams,
     Where,
     fetch_page,
+    load_scoped,
     merge_metadata,
     order_by,
     page_params,
@@ -61,14 +62,7 @@ def _ticket_count(platform: Platform, hex_id: str) -> int:
 
 
 def _load(platform: Platform, principal: Principal, customer_id: str) -> Row:
-    hex_id = ids.parse(customer_id, ids.CUSTOMER, "customerId")
-    row = platform.db.one(
-        "SELECT * FROM customers WHERE id = ? AND team_id = ? AND livemode = ?",
-        (hex_id, principal.team_id, int(principal.livemode)),
-    )
-    if row is None:
-        raise ApiError.not_found("customer", customer_id)
-    return row
+    return load_scoped(platform, principal, "customers", ids.CUSTOMER, "customerId", customer_id)
 
 
 def _email_taken(email: str) -> ApiError:

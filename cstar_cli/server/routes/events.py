@@ -11,7 +11,6 @@ from starlette.responses import Response
 from cstar_cli import catalog
 from cstar_cli.server import ids, responses
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.clock import parse_iso
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -48,16 +47,6 @@ def _payload(row: Row) -> dict[str, Any]:
     return payload
 
 
-def _time(value: str | None, param: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        parse_iso(value)
-    except ValueError:
-        raise ApiError.invalid(f"{param} must be an ISO-8601 time.", param=param) from None
-    return value
-
-
 @router.get("/events", summary="List events, newest first")
 async def list_events(
     request: Request,
@@ -78,11 +67,7 @@ async def list_events(
             clauses = ["type LIKE ?" if p.endswith(".*") else "type = ?" for p in patterns]
             values = [p[:-1] + "%" if p.endswith(".*") else p for p in patterns]
             where.add(f"({' OR '.join(clauses)})", *values)
-    after, before = _time(since, "since"), _time(until, "until")
-    if after is not None:
-        where.add("julianday(created_at) >= julianday(?)", after)
-    if before is not None:
-        where.add("julianday(created_at) < julianday(?)", before)
+    where.created_between(since, until, ("since", "until"))
     rows, total = fetch_page(platform, "events", where, order_by(paging.sort, SORT_FIELDS), paging)
     return responses.listing(
         request, [_payload(r) for r in rows], paging.page, paging.page_size, total

@@ -17,6 +17,7 @@ from cstar_cli.server.routes.common import (
     PageParams,
     Where,
     fetch_page,
+    load_scoped,
     order_by,
     page_params,
     platform_of,
@@ -89,14 +90,7 @@ def new_member(
 
 
 def _load(platform: Platform, principal: Principal, member_id: str) -> Row:
-    hex_id = ids.parse(member_id, ids.MEMBER, "memberId")
-    row = platform.db.one(
-        "SELECT * FROM members WHERE id = ? AND team_id = ? AND livemode = ?",
-        (hex_id, principal.team_id, int(principal.livemode)),
-    )
-    if row is None:
-        raise ApiError.not_found("member", member_id)
-    return row
+    return load_scoped(platform, principal, "members", ids.MEMBER, "memberId", member_id)
 
 
 @router.get("/members", summary="List team members")

@@ -18,6 +18,7 @@ from cstar_cli.server.routes.common import (
     PageParams,
     Where,
     fetch_page,
+    load_scoped,
     merge_metadata,
     order_by,
     page_params,
@@ -108,14 +109,7 @@ def _expand(value: str | None) -> set[str]:
 
 
 def load_ticket(platform: Platform, principal: Principal, ticket_id: str) -> Row:
-    hex_id = ids.parse(ticket_id, ids.TICKET, "ticketId")
-    row = platform.db.one(
-        "SELECT * FROM tickets WHERE id = ? AND team_id = ? AND livemode = ?",
-        (hex_id, principal.team_id, int(principal.livemode)),
-    )
-    if row is None:
-        raise ApiError.not_found("ticket", ticket_id)
-    return row
+    return load_scoped(platform, principal, "tickets", ids.TICKET, "ticketId", ticket_id)
 
 
 def _customer(platform: Platform, principal: Principal, hex_id: str | None) -> Row | None:
@@ -146,21 +140,6 @@ def _resolve_member(platform: Platform, principal: Principal, value: str) -> str
     return hex_id
 
 
-def _team_slug(platform: Platform, team_id: str) -> str:
-    row = platform.db.one("SELECT slug FROM teams WHERE id = ?", (team_id,))
-    return row["slug"] if row else "team"
-
-
-def _time_filter(value: str | None, param: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        parse_iso(value)
-    except ValueError:
-        raise ApiError.invalid(f"{param} must be an ISO-8601 time.", param=param) from None
-    return value
-
-
 @router.get("/tickets", summary="List tickets")
 async def list_tickets(
     request: Request,
@@ -187,12 +166,7 @@ async def list_tickets(
     if customerId is not None:
         where.add("customer_id = ?", ids.parse(customerId, ids.CUSTOMER, "customerId"))
     where.tag("tags", tag)
-    after = _time_filter(createdAfter, "createdAfter")
-    before = _time_filter(createdBefore, "createdBefore")
-    if after is not None:
-        where.add("julianday(created_at) >= julianday(?)", after)
-    if before is not None:
-        where.add("julianday(created_at) < julianday(?)", before)
+    where.created_between(createdAfter, createdBefore, ("createdAfter", "createdBefore"))
     where.search(
         [
             "title",
@@ -258,7 +232,7 @@ async def create_ticket(request: Request, body: TicketCreate) -> Response:
         row.update(game.sla_fields(None, row, now))
         db.insert("tickets", row)
         data: dict[str, Any] = {
-            "ticket": events.ticket_data(row, _team_slug(platform, principal.team_id))
+            "ticket": events.ticket_data(row, platform.team_slug(principal.team_id))
         }
         if customer is not None:
             data["customer"] = events.customer_data(customer)
@@ -342,7 +316,7 @@ async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> 
         values["updated_at"] = stamp
         with db.transaction():
             db.update("tickets", "id", row["id"], values)
-            slug = _team_slug(platform, principal.team_id)
+            slug = platform.team_slug(principal.team_id)
             data = {"ticket": events.ticket_data(updated, slug), "changes": changed}
             rid = responses.request_id_of(request)
             events.emit(db, principal, "ticket.updated", data, now=now, request_id=rid)
@@ -366,7 +340,7 @@ async def delete_ticket(request: Request, ticketId: str) -> Response:
     now = platform.now(principal.team_id, principal.livemode)
     with db.transaction():
         db.execute("DELETE FROM tickets WHERE id = ?", (row["id"],))
-        data = {"ticket": events.ticket_data(row, _team_slug(platform, principal.team_id))}
+        data = {"ticket": events.ticket_data(row, platform.team_slug(principal.team_id))}
         rid = responses.request_id_of(request)
         events.emit(db, principal, "ticket.deleted", data, now=now, request_id=rid)
         game.on_ticket_deleted(platform, principal, row, now=now, request_id=rid)
@@ -410,7 +384,7 @@ async def create_message(request: Request, ticketId: str, body: MessageCreate) -
         db.update("tickets", "id", row["id"], values)
         updated = {**row, **values}
         data = {
-            "ticket": events.ticket_data(updated, _team_slug(platform, principal.team_id)),
+            "ticket": events.ticket_data(updated, platform.team_slug(principal.team_id)),
             "message": events.message_data(message),
         }
         rid = responses.request_id_of(request)

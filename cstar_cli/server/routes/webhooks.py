@@ -23,6 +23,7 @@ from cstar_cli.server.routes.common import (
     Where,
     bool_query,
     fetch_page,
+    load_scoped,
     order_by,
     page_params,
     platform_of,
@@ -110,25 +111,13 @@ def check_events(patterns: list[str]) -> list[str]:
 
 
 def load_webhook(platform: Platform, principal: Principal, webhook_id: str) -> Row:
-    hex_id = ids.parse(webhook_id, ids.WEBHOOK, "webhookId")
-    row = platform.db.one(
-        "SELECT * FROM webhooks WHERE id = ? AND team_id = ? AND livemode = ?",
-        (hex_id, principal.team_id, int(principal.livemode)),
-    )
-    if row is None:
-        raise ApiError.not_found("webhook", webhook_id)
-    return row
+    return load_scoped(platform, principal, "webhooks", ids.WEBHOOK, "webhookId", webhook_id)
 
 
 def _admin(request: Request) -> tuple[Platform, Principal]:
     principal = principal_of(request)
     require_secret(principal)
     return platform_of(request), principal
-
-
-def team_slug(platform: Platform, team_id: str) -> str:
-    row = platform.db.one("SELECT slug FROM teams WHERE id = ?", (team_id,))
-    return row["slug"] if row else "team"
 
 
 @router.get("/webhooks", summary="List webhook endpoints")
@@ -182,7 +171,7 @@ async def trigger_test(request: Request, body: TriggerTest) -> Response:
         more = f" Did you mean {', '.join(hint)}?" if hint else ""
         raise ApiError.invalid(f"Unknown event type '{body.event}'.{more}", param="event")
     now = platform.now(principal.team_id, principal.livemode)
-    slug = team_slug(platform, principal.team_id)
+    slug = platform.team_slug(principal.team_id)
     event_ids: list[str] = []
     with platform.db.transaction():
         # count > 1 (a local-platform extension) makes load tests cheap: one request, N events.
@@ -281,7 +270,7 @@ async def send_test_event(
     data = catalog.sample_data(
         event_type,
         team_id=principal.team_id,
-        team_slug=team_slug(platform, principal.team_id),
+        team_slug=platform.team_slug(principal.team_id),
         now=now,
     )
     with platform.db.transaction():
