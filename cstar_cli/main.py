@@ -119,6 +119,16 @@ def _group_class() -> type[Any]:
 # Modules are imported only when their command runs, so `cstar --help` stays fast; a test checks
 # that each one-line help matches the command's own docstring.
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo": (
+        "demo",
+        "demo",
+        "Show the whole loop: a local platform, a verifying receiver, listen, and real events.",
+    ),
+    "dev": (
+        "dev",
+        "dev",
+        "Run the local cStar platform: the full API, on your machine, backed by SQLite.",
+    ),
     "login": (
         "auth",
         "login",
@@ -135,6 +145,31 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Show the profile, API base, team, environment, key (redacted) and check the API.",
     ),
     "config": ("config", "build", "Read and write profile settings in $CSTAR_HOME/config.toml."),
+    "listen": (
+        "listen",
+        "listen",
+        "Relay webhook events to a local URL, signed, without losing any.",
+    ),
+    "trigger": (
+        "trigger",
+        "build",
+        "Fire a test event at your webhooks and listen sessions, or run a fixture.",
+    ),
+    "events": (
+        "events",
+        "build",
+        "Browse events as delivered, see their delivery attempts, and resend them.",
+    ),
+    "webhooks": (
+        "webhooks",
+        "build",
+        "Manage webhook endpoints and their deliveries; rotate secrets, verify signatures.",
+    ),
+    "logs": (
+        "logs",
+        "logs",
+        "Show the team's API request log: recent entries, or live with --tail.",
+    ),
     "keys": ("keys", "build", "Manage API keys: create, list, get, revoke, roll."),
     "tickets": ("resources", "tickets", "Manage tickets and their messages."),
     "customers": ("resources", "customers", "Manage customers."),
@@ -145,48 +180,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "build",
         "Play the game: the leaderboard, a player's stats and the SLA bosses.",
     ),
-    "webhooks": (
-        "webhooks",
-        "build",
-        "Manage webhook endpoints and their deliveries; rotate secrets, verify signatures.",
-    ),
-    "events": (
-        "events",
-        "build",
-        "Browse events as delivered, see their delivery attempts, and resend them.",
-    ),
-    "trigger": (
-        "trigger",
-        "build",
-        "Fire a test event at your webhooks and listen sessions, or run a fixture.",
-    ),
     "get": ("raw", "raw_get", "Send a raw GET to the API."),
     "post": ("raw", "raw_post", "Send a raw POST to the API."),
     "patch": ("raw", "raw_patch", "Send a raw PATCH to the API."),
     "delete": ("raw", "raw_delete", "Send a raw DELETE to the API."),
     "identity": ("identity", "build", "Sign customer identities (identity verification)."),
-    "completion": ("completion", "build", "Shell completion: show or install the script."),
     "mcp-server": ("mcp", "build", "Serve the Model Context Protocol over stdio for AI tools."),
-    "listen": (
-        "listen",
-        "listen",
-        "Relay webhook events to a local URL, signed, without losing any.",
-    ),
-    "logs": (
-        "logs",
-        "logs",
-        "Show the team's API request log: recent entries, or live with --tail.",
-    ),
-    "demo": (
-        "demo",
-        "demo",
-        "Show the whole loop: a local platform, a verifying receiver, listen, and real events.",
-    ),
-    "dev": (
-        "dev",
-        "dev",
-        "Run the local cStar platform: the full API, on your machine, backed by SQLite.",
-    ),
+    "completion": ("completion", "build", "Shell completion: show or install the script."),
 }
 
 
