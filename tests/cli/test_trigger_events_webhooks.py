@@ -16,6 +16,8 @@ import pytest
 
 from cstar_cli import catalog
 from cstar_cli.api.signing import SignatureVerificationError, construct_event
+from cstar_cli.server.runner import PlatformThread
+from cstar_cli.server.settings import PlatformSettings
 from cstar_cli.trigger.fixtures import FIXTURES
 from tests.cli.conftest import CliFn, assert_clean_error
 from tests.conftest import RunningPlatform
@@ -191,13 +193,11 @@ def test_trigger_sends_a_synthetic_event_to_subscribed_webhooks(
     receiver.wait_for(lambda h: h.headers.get("x-event-id") == event_id)
 
 
-def test_trigger_with_no_subscribers_says_how_to_get_one(
-    cli: CliFn, logged_in: RunningPlatform
-) -> None:
-    live = ("--api-key", logged_in.live_secret_key)  # live mode: no webhooks in this session
-    if cli(*live, "webhooks", "list", "--active", "--all", "--json").json():
-        pytest.skip("another test left an active live-mode webhook")
-    run = cli(*live, "trigger", "survey.submitted")
+def test_trigger_with_no_subscribers_says_how_to_get_one(cli: CliFn) -> None:
+    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
+    with PlatformThread(settings) as fresh:  # a team with no webhooks and no listen sessions
+        target = ("--api-base", fresh.api_base, "--api-key", fresh.keys.secret_key)
+        run = cli(*target, "trigger", "survey.submitted")
     assert run.exit_code == 0, run.output
     assert "Sent to 0 webhooks and 0 listen sessions." in run.stderr
     assert "cstar webhooks create" in run.stderr and "cstar listen" in run.stderr
