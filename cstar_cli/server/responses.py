@@ -22,8 +22,12 @@ def request_id_of(request: Request) -> str:
 
 
 def _now(request: Request) -> str:
+    """The response time on the caller's clock (a test-mode team may have advanced it, D21)."""
     platform = request.app.state.platform
-    return iso(platform.now())
+    principal = request.scope.get("state", {}).get("principal")
+    if principal is None:
+        return iso(platform.now())
+    return iso(platform.now(principal.team_id, principal.livemode))
 
 
 def ok(request: Request, data: Any, status: int = 200) -> Response:

@@ -62,6 +62,8 @@ def test_the_test_clock_moves_team_time_and_live_mode_refuses_it(game: Game) -> 
     assert moved["offsetSeconds"] == 3600 and moved["advancedBy"] == 3600
     assert parse_iso(moved["now"]) - parse_iso(before["now"]) == 3600
     assert parse_iso(game.ticket()["createdAt"]) == game.clock.now + 3600
+    stamp = game.http.get("/tickets").json()["meta"]["timestamp"]
+    assert parse_iso(stamp) == game.clock.now + 3600  # the envelope follows the team clock too
 
     keys = game.server.keys
     with game.client(keys.live_secret_key) as live:
