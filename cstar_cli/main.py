@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from cstar_cli import __version__
 
@@ -238,6 +238,8 @@ def main(argv: list[str] | None = None) -> None:
     if args == ["--version"]:
         print(f"cstar {__version__}")
         return
+    from typer import Abort, TyperException
+
     from cstar_cli.errors import CstarError, ExitCode
 
     if "_CSTAR_COMPLETE" in os.environ:  # shell completion (`_CSTAR_COMPLETE=source_bash cstar`)
@@ -246,7 +248,12 @@ def main(argv: list[str] | None = None) -> None:
         completion_init()
     app = build_app()
     try:
-        app(args=args, prog_name="cstar", standalone_mode=True)
+        outcome = app(args=args, prog_name="cstar", standalone_mode=False)
+    except TyperException as err:  # the parser's own usage errors (bad option values…)
+        _usage_error(err, as_json="--json" in args[: args.index("--") if "--" in args else None])
+    except Abort:
+        print("Aborted.", file=sys.stderr)
+        raise SystemExit(int(ExitCode.ERROR)) from None
     except CstarError as err:  # raised outside a command (e.g. while parsing global options)
         from cstar_cli.config import debug_enabled
 
@@ -258,3 +265,20 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         raise SystemExit(int(ExitCode.INTERRUPTED)) from None
+    raise SystemExit(outcome if isinstance(outcome, int) else 0)
+
+
+def _usage_error(err: Exception, *, as_json: bool) -> NoReturn:
+    """Report a command-line error (exit 2): as ``{"error": …}`` on stderr with ``--json``."""
+    code = int(getattr(err, "exit_code", 2))
+    if as_json:
+        import json
+
+        message = err.format_message() if hasattr(err, "format_message") else str(err)
+        error = {"type": "usage_error", "code": "usage", "message": message, "requestId": None}
+        print(json.dumps({"error": error}), file=sys.stderr)
+    elif hasattr(err, "show"):
+        err.show()
+    else:
+        print(f"Error: {err}", file=sys.stderr)
+    raise SystemExit(code)

@@ -356,3 +356,22 @@ def test_config_set_unknown_and_read_only_settings(cli: CliFn) -> None:
 def test_bad_color_value(cli: CliFn) -> None:
     run = cli("--color", "purple", "config", "list")
     assert run.exit_code == 2 and "Traceback" not in run.output
+
+
+def test_parser_usage_errors_are_json_with_json(tmp_path: Path) -> None:
+    """Errors found by the argument parser follow the --json contract too (cli.md)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "cstar_cli", "tickets", "list", "--page-size", "500", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    error = json.loads(result.stderr)["error"]
+    assert error["type"] == "usage_error"
+    assert "--page-size" in error["message"]
+    assert error["requestId"] is None

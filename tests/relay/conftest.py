@@ -37,6 +37,7 @@ class ListenProcess:
     proc: subprocess.Popen[str]
     lines: list[dict[str, Any]] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
+    readers: list[threading.Thread] = field(default_factory=list)
 
     def _pump(self) -> None:
         assert self.proc.stdout is not None
@@ -50,8 +51,12 @@ class ListenProcess:
             self.stderr.append(line)
 
     def start_readers(self) -> None:
-        threading.Thread(target=self._pump, daemon=True).start()
-        threading.Thread(target=self._pump_err, daemon=True).start()
+        self.readers = [
+            threading.Thread(target=self._pump, daemon=True),
+            threading.Thread(target=self._pump_err, daemon=True),
+        ]
+        for reader in self.readers:
+            reader.start()
 
     def wait_for(
         self, predicate: Callable[[list[dict[str, Any]]], bool], timeout: float = 10
@@ -76,7 +81,10 @@ class ListenProcess:
     def stop(self, sig: int = signal.SIGINT, timeout: float = 15) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-        return self.proc.wait(timeout=timeout)
+        code = self.proc.wait(timeout=timeout)
+        for reader in self.readers:
+            reader.join(timeout=5)  # everything the process printed is read
+        return code
 
 
 @pytest.fixture
