@@ -119,6 +119,34 @@ class _Base:
         if self.on_request is not None:
             self.on_request(spec, status, time.monotonic() - start, rid, n)
 
+    def _settle(
+        self, spec: RequestSpec, attempt: int, start: float, outcome: httpx.Response | Exception
+    ) -> ApiResponse | float:
+        """What one attempt came to: the parsed envelope, or the delay before the next attempt.
+
+        Raises the typed error when the retry policy gives up. Shared by the sync and async
+        clients, which differ only in how they send and sleep.
+        """
+        try:
+            if isinstance(outcome, Exception):
+                import httpx
+
+                if isinstance(outcome, httpx.TransportError | httpx.InvalidURL):
+                    raise _transport_error(outcome, self.api_base) from outcome
+                raise outcome
+            rid = outcome.headers.get("x-cstar-request-id")
+            self._hook(spec, outcome.status_code, start, rid, attempt)
+            response = parse_response(outcome.status_code, outcome.headers, outcome.content)
+        except CstarAPIError as err:
+            if err.status is None:
+                self._hook(spec, None, start, None, attempt)
+            delay = None if _no_retry(err) else self.retry.delay_for(attempt, err)
+            if delay is None:
+                raise
+            return delay
+        self.last_meta = response.meta
+        return response
+
     @staticmethod
     def _team_path(team_id: str, *parts: str) -> str:
         return "/api/v1/teams/" + "/".join([segment(team_id), *(segment(p) for p in parts)])
@@ -181,36 +209,22 @@ class CstarClient(_Base):
         attempt = 0
         while True:
             start = time.monotonic()
+            outcome: httpx.Response | Exception
             try:
-                try:
-                    raw = self._http.request(
-                        spec.method,
-                        spec.url,
-                        params=spec.params,
-                        headers=spec.headers,
-                        content=spec.body,
-                    )
-                except Exception as err:
-                    import httpx
-
-                    if isinstance(err, httpx.TransportError | httpx.InvalidURL):
-                        raise _transport_error(err, self.api_base) from err
-                    raise
-                self._hook(
-                    spec, raw.status_code, start, raw.headers.get("x-cstar-request-id"), attempt
+                outcome = self._http.request(
+                    spec.method,
+                    spec.url,
+                    params=spec.params,
+                    headers=spec.headers,
+                    content=spec.body,
                 )
-                response = parse_response(raw.status_code, raw.headers, raw.content)
-            except CstarAPIError as err:
-                if err.status is None:
-                    self._hook(spec, None, start, None, attempt)
-                delay = None if _no_retry(err) else self.retry.delay_for(attempt, err)
-                if delay is None:
-                    raise
-                self._sleep(delay)
-                attempt += 1
-                continue
-            self.last_meta = response.meta
-            return response
+            except Exception as err:
+                outcome = err
+            settled = self._settle(spec, attempt, start, outcome)
+            if isinstance(settled, ApiResponse):
+                return settled
+            self._sleep(settled)
+            attempt += 1
 
     def whoami(self) -> dict[str, Any]:
         """Who the key belongs to: ``teamId``, ``teamName``, ``keyType``, ``environment``…"""
@@ -372,36 +386,22 @@ class AsyncCstarClient(_Base):
         attempt = 0
         while True:
             start = time.monotonic()
+            outcome: httpx.Response | Exception
             try:
-                try:
-                    raw = await self._http.request(
-                        spec.method,
-                        spec.url,
-                        params=spec.params,
-                        headers=spec.headers,
-                        content=spec.body,
-                    )
-                except Exception as err:
-                    import httpx
-
-                    if isinstance(err, httpx.TransportError | httpx.InvalidURL):
-                        raise _transport_error(err, self.api_base) from err
-                    raise
-                self._hook(
-                    spec, raw.status_code, start, raw.headers.get("x-cstar-request-id"), attempt
+                outcome = await self._http.request(
+                    spec.method,
+                    spec.url,
+                    params=spec.params,
+                    headers=spec.headers,
+                    content=spec.body,
                 )
-                response = parse_response(raw.status_code, raw.headers, raw.content)
-            except CstarAPIError as err:
-                if err.status is None:
-                    self._hook(spec, None, start, None, attempt)
-                delay = None if _no_retry(err) else self.retry.delay_for(attempt, err)
-                if delay is None:
-                    raise
-                await self._sleep(delay)
-                attempt += 1
-                continue
-            self.last_meta = response.meta
-            return response
+            except Exception as err:
+                outcome = err
+            settled = self._settle(spec, attempt, start, outcome)
+            if isinstance(settled, ApiResponse):
+                return settled
+            await self._sleep(settled)
+            attempt += 1
 
     async def whoami(self) -> dict[str, Any]:
         data: dict[str, Any] = (await self.request("GET", "/api/v1/auth/whoami")).data
