@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from cstar_cli.relay.socket import SocketFatal
+from cstar_cli.times import to_iso
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx")
 SOURCES = ("api", "cli", "mcp", "sdk", "dashboard")
-RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 class BadFilter(ValueError):
@@ -31,21 +28,12 @@ class BadFilter(ValueError):
 
 def parse_since(value: str, now: float | None = None) -> str:
     """``10m``, ``2h``, ``7d`` or an ISO-8601 time → ISO-8601 UTC."""
-    text = value.strip()
-    match = RELATIVE.match(text.lower())
-    if match:
-        seconds = int(match.group(1)) * UNITS[match.group(2)]
-        moment = (now if now is not None else time.time()) - seconds
-        return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return to_iso(value, now=now)
     except ValueError:
         raise BadFilter(
             f"--since {value!r} is neither a duration (10m, 2h, 7d) nor an ISO-8601 time."
         ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def build_filters(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import typer
 
 from cstar_cli.commands._common import JSON_HELP, app_of
-from cstar_cli.commands.resources import page_footer
+from cstar_cli.commands.resources import show_pages
 from cstar_cli.commands.trigger import EVENT_COLUMNS, event_row
 
 DELIVERY_COLUMNS = (
@@ -21,25 +20,15 @@ DELIVERY_COLUMNS = (
     ("CREATED", "createdAt"),
     ("ERROR", "error"),
 )
-_RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 def parse_time(text: str, option: str, *, now: float | None = None) -> str:
     """``10m``, ``2h``, ``7d`` (ago) or an ISO-8601 time → ISO-8601 UTC for the API."""
-    import time
-    from datetime import UTC, datetime
-
-    from cstar_cli.catalog import iso_time
     from cstar_cli.errors import UsageError
+    from cstar_cli.times import to_iso
 
-    value = text.strip()
-    match = _RELATIVE.match(value.lower())
-    if match:
-        seconds = int(match.group(1)) * _UNITS[match.group(2)]
-        return iso_time((time.time() if now is None else now) - seconds)
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        return to_iso(text, now=now)
     except ValueError:
         raise UsageError(
             f"Invalid {option} {text!r}.",
@@ -47,9 +36,6 @@ def parse_time(text: str, option: str, *, now: float | None = None) -> str:
             "(2026-03-06 or 2026-03-06T14:30:00Z).",
             code="invalid_time",
         ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return iso_time(parsed.timestamp())
 
 
 def check_type(pattern: str) -> str:
@@ -98,17 +84,17 @@ def events_list(
         params["since"] = parse_time(since, "--since")
     if until:
         params["until"] = parse_time(until, "--until")
-    api = EventsAPI(app.client())
-    if all_pages:
-        items = list(api.iter_all(params, page_size=100))
-        _render_events(app, items, json_output=json_output)
-        if not json_output and items:
-            app.printer.info(f"{len(items)} events.")
-        return
-    result = api.list({**params, "page": page, "pageSize": page_size})
-    _render_events(app, result.data, json_output=json_output)
-    if not json_output:
-        page_footer(app, result)
+    show_pages(
+        app,
+        EventsAPI(app.client()),
+        params,
+        page=page,
+        page_size=page_size,
+        all_pages=all_pages,
+        json_output=json_output,
+        render=lambda items: _render_events(app, items, json_output=json_output),
+        noun="events",
+    )
 
 
 def _render_events(app: Any, items: list[dict[str, Any]], *, json_output: bool) -> None:

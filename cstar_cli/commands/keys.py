@@ -8,7 +8,7 @@ from typing import Any, Literal
 import typer
 
 from cstar_cli.commands._common import JSON_HELP, app_of, confirm
-from cstar_cli.commands.resources import page_footer, render_list
+from cstar_cli.commands.resources import render_list, show_pages
 from cstar_cli.context import AppContext
 
 KEY_COLUMNS = (
@@ -96,15 +96,19 @@ def keys_list(
     """
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {"sort": sort} if sort else {}
-    keys = app.client().keys
-    if all_pages:
-        items = [_with_status(k) for k in keys.iter_all(params)]
-        render_list(app, items, KEY_COLUMNS, json_output=json_output)
-        return
-    result = keys.list({**params, "page": page, "pageSize": page_size})
-    render_list(app, [_with_status(k) for k in result.data], KEY_COLUMNS, json_output=json_output)
-    if not json_output:
-        page_footer(app, result)
+    show_pages(
+        app,
+        app.client().keys,
+        params,
+        page=page,
+        page_size=page_size,
+        all_pages=all_pages,
+        json_output=json_output,
+        render=lambda items: render_list(
+            app, [_with_status(k) for k in items], KEY_COLUMNS, json_output=json_output
+        ),
+        noun="keys",
+    )
 
 
 def keys_get(

@@ -308,6 +308,31 @@ def render_item(
         app.printer.table(messages, MESSAGE_COLUMNS)
 
 
+def show_pages(
+    app: Any,
+    source: Any,
+    params: dict[str, Any],
+    *,
+    page: int,
+    page_size: int,
+    all_pages: bool,
+    json_output: bool,
+    render: Callable[[list[dict[str, Any]]], None],
+    noun: str,
+) -> None:
+    """One page (with a footer saying how to get more), or with ``--all`` every item."""
+    if all_pages:
+        items = list(source.iter_all(params, page_size=page_size if page_size != 20 else 100))
+        render(items)
+        if not json_output and items:
+            app.printer.info(f"{len(items)} {noun}.")
+        return
+    result = source.list({**params, "page": page, "pageSize": page_size})
+    render(result.data)
+    if not json_output:
+        page_footer(app, result)
+
+
 def page_footer(app: Any, page: Any) -> None:
     p = page.pagination
     if p is None:
@@ -335,17 +360,17 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
         params = _values(spec.filters, kwargs)
         if sort:
             params["sort"] = sort
-        resource = getattr(app.client(), spec.name)
-        if all_pages:
-            items = list(resource.iter_all(params, page_size=page_size if page_size != 20 else 100))
-            render_list(app, items, spec.columns, json_output=json_output)
-            if not json_output and items:
-                app.printer.info(f"{len(items)} {spec.name}.")
-            return
-        result = resource.list({**params, "page": page, "pageSize": page_size})
-        render_list(app, result.data, spec.columns, json_output=json_output)
-        if not json_output:
-            page_footer(app, result)
+        show_pages(
+            app,
+            getattr(app.client(), spec.name),
+            params,
+            page=page,
+            page_size=page_size,
+            all_pages=all_pages,
+            json_output=json_output,
+            render=lambda items: render_list(app, items, spec.columns, json_output=json_output),
+            noun=spec.name,
+        )
 
     list_params = [
         *(_option(f) for f in spec.filters),

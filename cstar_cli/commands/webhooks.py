@@ -342,18 +342,21 @@ def webhooks_list(
 
     Example: cstar webhooks list --active --json
     """
-    from cstar_cli.commands.resources import page_footer, render_list
+    from cstar_cli.commands.resources import render_list, show_pages
 
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {} if active is None else {"active": active}
-    if all_pages:
-        items = list(_api(app).iter_all(params))
-        render_list(app, items, WEBHOOK_COLUMNS, json_output=json_output)
-        return
-    result = _api(app).list({**params, "page": page, "pageSize": page_size})
-    render_list(app, result.data, WEBHOOK_COLUMNS, json_output=json_output)
-    if not json_output:
-        page_footer(app, result)
+    show_pages(
+        app,
+        _api(app),
+        params,
+        page=page,
+        page_size=page_size,
+        all_pages=all_pages,
+        json_output=json_output,
+        render=lambda items: render_list(app, items, WEBHOOK_COLUMNS, json_output=json_output),
+        noun="webhooks",
+    )
 
 
 def webhooks_get(
