@@ -193,6 +193,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 def load_command(name: str) -> Any:
     """Import one command's module and turn it into a click command named ``name``."""
     import importlib
+    import inspect
 
     import typer
     from typer.main import get_command
@@ -200,7 +201,8 @@ def load_command(name: str) -> Any:
     module_name, attribute, _ = COMMANDS[name]
     module = importlib.import_module(f"cstar_cli.commands.{module_name}")
     target = getattr(module, attribute)
-    if module_name in ("auth", "dev", "listen", "demo", "logs") or attribute.startswith("raw_"):
+    # A group module exposes a builder that takes nothing; a single command takes its options.
+    if inspect.signature(target).parameters:
         holder = typer.Typer(add_completion=False, rich_markup_mode=None)
         holder.command(name)(target)
         command = get_command(holder)
