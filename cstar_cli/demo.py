@@ -21,6 +21,11 @@ from cstar_cli.api.signing import SignatureVerificationError, construct_event
 DEMO_TIMEOUT = 10.0
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64  # listen forwards up to 16 at once; the stdlib default is 5
+
+
 @dataclass
 class Verified:
     event_type: str
@@ -68,8 +73,7 @@ class VerifyingReceiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self._server.server_address[1]}/webhooks"
 

@@ -10,6 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+class ReceiverServer(ThreadingHTTPServer):
+    allow_reuse_address = True
+    # The stdlib default backlog of 5 refuses connections when the platform sends 64 at once.
+    request_queue_size = 256
+
+
 @dataclass
 class Received:
     path: str
@@ -59,8 +65,7 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        ThreadingHTTPServer.allow_reuse_address = True
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = ReceiverServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self

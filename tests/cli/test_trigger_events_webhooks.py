@@ -21,6 +21,7 @@ from cstar_cli.server.settings import PlatformSettings
 from cstar_cli.trigger.fixtures import FIXTURES
 from tests.cli.conftest import CliFn, assert_clean_error
 from tests.conftest import RunningPlatform
+from tests.receiver import ReceiverServer
 
 DEADLINE = 5.0
 
@@ -83,7 +84,7 @@ def receiver() -> Iterator[Receiver]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    rec.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    rec.server = ReceiverServer(("127.0.0.1", 0), Handler)
     rec.server.daemon_threads = True
     thread = threading.Thread(target=rec.server.serve_forever, args=(0.05,), daemon=True)
     thread.start()

@@ -22,6 +22,7 @@ from cstar_cli.context import Services
 from cstar_cli.main import build_app
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
+from tests.receiver import ReceiverServer
 
 MINUTE = 60
 DAY = 86_400
@@ -173,7 +174,7 @@ def receiver() -> Iterator[Receiver]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    received.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    received.server = ReceiverServer(("127.0.0.1", 0), Handler)
     received.server.daemon_threads = True
     thread = threading.Thread(target=received.server.serve_forever, daemon=True)
     thread.start()
