@@ -23,7 +23,7 @@ DEMO_TIMEOUT = 10.0
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 64  # listen forwards up to 16 at once; the stdlib default is 5
+    request_queue_size = 64  # the stdlib default of 5 is too few for a burst
 
 
 @dataclass
@@ -90,21 +90,33 @@ class DemoReporter:
         self.say = say
         self._ready = ready
 
-    def ready(self, session: Any) -> None:
+    def ready(self, session: Any, ready: dict[str, Any]) -> None:
         self.say(f"  listening as {session.id}, signing secret {session.signing_secret[:12]}…")
         self._ready.set()
 
-    def received(self, event: Any) -> None:
+    def received(self, route: Any, event: Any) -> None:
         self.say(f"  --> {event.event_type} [{event.event_id}]")
 
-    def responded(self, event: Any, result: Any) -> None:
-        self.say(f"  <-- [{result.status}] forwarded in {result.duration_ms:.0f} ms")
+    def shown(self, event: Any) -> None:
+        self.received(None, event)
+
+    def responded(self, route: Any, event: Any, attempt: Any, **_: Any) -> None:
+        self.say(f"  <-- [{attempt.status}] forwarded in {attempt.duration_ms:.0f} ms")
+
+    def held(self, route: Any, count: int, reason: str) -> None:
+        self.say(f"  ! the receiver can't be reached ({reason}); holding {count} event(s)")
+
+    def released(self, route: Any, count: int) -> None:
+        self.say("  ✓ the receiver is back")
 
     def disconnected(self, reason: str, retry_in: float) -> None:
         self.say(f"  ! disconnected ({reason}); retrying in {retry_in:.1f} s")
 
     def reconnected(self, pending: int) -> None:
         self.say("  ✓ reconnected")
+
+    def stopping(self, sending: int, unfinished: int) -> None:
+        pass
 
     def notice(self, message: str) -> None:
         self.say(f"  {message}")
@@ -142,6 +154,7 @@ async def _loop(
 ) -> bool:
     from cstar_cli.api.client import AsyncCstarClient
     from cstar_cli.relay.session import Listener, ListenOptions, open_session
+    from cstar_cli.relay.targets import Route
 
     loop = asyncio.get_running_loop()
     arrived = asyncio.Event()
@@ -155,12 +168,14 @@ async def _loop(
 
     receiver.on_result = on_result
     async with AsyncCstarClient(key, api_base=api_base) as client:
-        session = await open_session(client, sorted(expected), "cstar-demo")
+        options = ListenOptions(
+            routes=[Route(url)], events=sorted(expected), device_name="cstar-demo"
+        )
+        session = await open_session(client, options)
         receiver.secret = session.signing_secret
         say("3. Listening: events are relayed over a websocket to the receiver")
         ready = asyncio.Event()
         stop = asyncio.Event()
-        options = ListenOptions(forward_to=url, events=sorted(expected), device_name="cstar-demo")
         listener = Listener(client, key, options, DemoReporter(say, ready))
         task = asyncio.create_task(listener.run(stop))
         try:

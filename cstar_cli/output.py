@@ -74,6 +74,7 @@ class Printer:
         self.verbose_enabled = verbose
         self.json_mode = False
         self._consoles: dict[tuple[bool, int], Console] = {}
+        self._status: str | None = None  # the updating line on a terminal's stderr
 
     # -- consoles ----------------------------------------------------------------------------
 
@@ -102,6 +103,36 @@ class Printer:
             self._consoles[key] = console
         return console
 
+    # -- the status line (stderr) ---------------------------------------------------------------
+
+    def status(self, message: str | None) -> None:
+        """A line on stderr that updates in place on a terminal (one line per call otherwise);
+        ``None`` ends it. Other output printed meanwhile goes above it."""
+        stream = self._stream(True)
+        if not stream.isatty():
+            if message is not None:
+                stream.write(scrub(message) + "\n")
+                stream.flush()
+            return
+        self._status = None if message is None else scrub(message)
+        stream.write("\r\x1b[2K" + (self._status or ""))
+        stream.flush()
+
+    def stderr_is_terminal(self) -> bool:
+        return self._stream(True).isatty()
+
+    def _lift_status(self) -> None:
+        if self._status is not None:
+            stream = self._stream(True)
+            stream.write("\r\x1b[2K")
+            stream.flush()
+
+    def _restore_status(self) -> None:
+        if self._status is not None:
+            stream = self._stream(True)
+            stream.write(self._status)
+            stream.flush()
+
     # -- data (stdout) -------------------------------------------------------------------------
 
     def json(self, value: Any, *, reveal: bool = False) -> None:
@@ -115,8 +146,10 @@ class Printer:
         """One JSON object on one line of stdout (streams); secrets redacted unless ``reveal``."""
         stream = self._stream(False)
         data = value if reveal else _scrub_value(value)
+        self._lift_status()
         stream.write(json.dumps(data, ensure_ascii=False) + "\n")
         stream.flush()
+        self._restore_status()
 
     def table(
         self,
@@ -175,24 +208,35 @@ class Printer:
 
     def styled_line(self, message: str, style: str | None) -> None:
         """One line of data on stdout, coloured with ``style`` on a terminal that wants colour."""
-        stream = self._stream(False)
-        if (
-            style is None
-            or self.color == "never"
-            or not (self.color == "always" or stream.isatty())
-        ):
-            stream.write(message + "\n")
-            stream.flush()
-            return
-        from rich.text import Text
+        self.styled_parts([(message, style)])
 
-        self._console(False).print(Text(message, style=style))
+    def styled_parts(
+        self, parts: Sequence[tuple[str, str | None]], *, reveal: bool = False
+    ) -> None:
+        """One line of data on stdout from ``(text, style)`` parts; styles only where colour is
+        wanted (a terminal, or ``--color always``)."""
+        stream = self._stream(False)
+        self._lift_status()
+        if self.color == "never" or not (self.color == "always" or stream.isatty()):
+            line = "".join(text for text, _ in parts)
+            stream.write((line if reveal else scrub(line)) + "\n")
+            stream.flush()
+        else:
+            from rich.text import Text
+
+            line_text = Text()
+            for text, style in parts:
+                line_text.append(text if reveal else scrub(text), style=style)
+            self._console(False).print(line_text, soft_wrap=True)  # the terminal wraps it
+        self._restore_status()
 
     def text(self, message: str, *, reveal: bool = False) -> None:
         """Plain text on stdout (data, not chatter)."""
         stream = self._stream(False)
+        self._lift_status()
         stream.write((message if reveal else scrub(message)) + "\n")
         stream.flush()
+        self._restore_status()
 
     # -- people (stderr) -----------------------------------------------------------------------
 
@@ -203,7 +247,9 @@ class Printer:
         if prefix:
             text.append(prefix, style=style)
         text.append(scrub(message))
+        self._lift_status()
         self._console(True).print(text)
+        self._restore_status()
 
     def info(self, message: str) -> None:
         self._say(message)

@@ -1,8 +1,7 @@
-"""``cstar listen``: relay webhook events to a local URL, signed, without losing any (D14–D16)."""
+"""``cstar listen``: relay webhook events to local URLs, signed, in order, without losing any."""
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -12,26 +11,39 @@ from cstar_cli.commands._common import app_of
 if TYPE_CHECKING:
     from cstar_cli.api.client import AsyncCstarClient
     from cstar_cli.context import AppContext
-    from cstar_cli.relay.forward import ForwardResult, RelayEvent
-    from cstar_cli.relay.session import SessionInfo
+    from cstar_cli.relay.session import ListenOptions
 
 
 def listen(
     ctx: typer.Context,
-    forward_to: str | None = typer.Option(
+    forward_to: list[str] | None = typer.Option(
         None,
         "--forward-to",
         "-f",
-        help="Where to POST events: a URL, a port (3000) or a path (/webhooks) on localhost.",
+        metavar="[EVENTS=]URL",
+        help="Where to POST events: a URL, a port (3000) or a path (/webhooks) on localhost. "
+        "Repeatable; 'boss.*,player.*=localhost:4000/game' sends only those events there.",
     ),
     events: str | None = typer.Option(
-        None, "--events", "-e", help="Event types to receive: ticket.created,customer.*,… (all)."
+        None,
+        "--events",
+        "-e",
+        metavar="PATTERNS",
+        help="Event types to receive: ticket.created,customer.*,… (all).",
     ),
     header: list[str] | None = typer.Option(
-        None, "--header", "-H", help="Extra header for each forward, 'Name: value' (repeatable)."
+        None,
+        "--header",
+        "-H",
+        metavar="'NAME: VALUE'",
+        help="Extra header for each forward (repeatable).",
     ),
     timeout: float = typer.Option(
-        10.0, "--timeout", min=0.1, help="Seconds to wait for the local endpoint."
+        10.0,
+        "--timeout",
+        min=0.1,
+        metavar="SECONDS",
+        help="Seconds to wait for the local endpoint's answer.",
     ),
     skip_verify: bool = typer.Option(
         False, "--skip-verify", help="Don't verify the local endpoint's TLS certificate."
@@ -43,32 +55,54 @@ def listen(
         False, "--no-legacy-signature", help="Don't add the X-Cstar-Signature header."
     ),
     device_name: str | None = typer.Option(
-        None, "--device-name", help="Session name (default: this host); same name resumes it."
+        None,
+        "--device-name",
+        metavar="NAME",
+        help="Session name (default: this host); the same name resumes it.",
     ),
     max_in_flight: int = typer.Option(
-        16, "--max-in-flight", min=1, max=256, help="Forwards running at once."
+        1,
+        "--max-in-flight",
+        min=1,
+        max=256,
+        metavar="N",
+        help="Forward up to N events at once per target. More than 1 gives up order "
+        "for throughput (default 1: in order).",
     ),
     ordered: bool = typer.Option(
-        False, "--ordered", help="Forward strictly one at a time, in order."
+        False, "--ordered", help="Forward in order, one at a time (the default; kept as alias)."
     ),
     retries: int = typer.Option(
-        5, "--retries", min=0, max=20, help="Retries when the local endpoint fails or is down."
+        3,
+        "--retries",
+        min=0,
+        max=20,
+        metavar="N",
+        help="Retries of an answer that is a 5xx, a timeout or broken. An endpoint that can't "
+        "be reached is retried until it is back, whatever this says.",
+    ),
+    print_json: bool = typer.Option(
+        False, "--print-json", help="Add each event's full payload to its line."
     ),
     json_output: bool = typer.Option(
-        False, "--json", help="One JSON object per line on stdout: ready, event, response."
+        False,
+        "--json",
+        help="One JSON object per line on stdout: ready, event, response, held.",
     ),
 ) -> None:
-    """Relay webhook events to a local URL, signed, without losing any.
+    """Relay webhook events to local URLs, signed, in order, without losing any.
 
-    Events that arrive while you are offline, asleep or reconnecting wait on the platform and
-    are delivered once you are back, in order, each exactly once to your endpoint.
+    Events that arrive while you are offline, asleep or reconnecting wait on the platform, and
+    events for a local server that is down or restarting wait in `cstar listen`: everything is
+    delivered once it is back, in order, once to each target. Without --forward-to, events are
+    only printed.
 
     Example: cstar listen --forward-to localhost:3000/webhooks --events 'ticket.*'
     """
     from cstar_cli import catalog
     from cstar_cli.errors import UsageError
-    from cstar_cli.relay.forward import InvalidForwardTarget, parse_forward_to
     from cstar_cli.relay.session import ListenOptions
+    from cstar_cli.relay.targets import ACCEPTED_FORMS, InvalidForwardTarget, parse_route
 
     app = app_of(ctx, json_output=json_output)
     patterns: list[str] | None = None
@@ -77,31 +111,43 @@ def listen(
             patterns = catalog.validate_patterns(events.split(","))
         except ValueError as err:
             raise UsageError(str(err), "See `cstar trigger --list` for every event type.") from None
-    if forward_to is None and not print_secret:
+    if ordered and max_in_flight > 1:
         raise UsageError(
-            "Missing --forward-to.", "Example: cstar listen --forward-to localhost:3000/webhooks"
+            "--ordered and --max-in-flight above 1 contradict each other.",
+            "Forwarding in order is the default; drop --ordered to forward several at once.",
         )
-    target = ""
-    if forward_to is not None:
-        try:
-            target = parse_forward_to(forward_to)
-        except InvalidForwardTarget as err:
-            raise UsageError(str(err)) from None
+    try:
+        routes = [parse_route(value) for value in forward_to or []]
+    except InvalidForwardTarget as err:
+        raise UsageError(str(err), ACCEPTED_FORMS) from None
+    if len({(r.target, r.patterns) for r in routes}) != len(routes):
+        raise UsageError("The same --forward-to is given twice.", "Give each target once.")
+    name = device_name
+    if not routes and not print_secret:
+        import socket
+
+        name = print_device_name(device_name or socket.gethostname() or "default")
     options = ListenOptions(
-        forward_to=target,
+        routes=routes,
         events=patterns,
-        device_name=device_name,
+        device_name=name,
         headers=parse_headers(header or []),
         timeout=timeout,
         verify_tls=not skip_verify,
         legacy_signature=not no_legacy_signature,
         max_in_flight=max_in_flight,
-        ordered=ordered,
         retries=retries,
     )
-    code = run_listen(app, options, print_secret=print_secret, json_output=json_output)
+    code = run_listen(
+        app, options, print_secret=print_secret, json_output=json_output, print_json=print_json
+    )
     if code:
         raise typer.Exit(code)
+
+
+def print_device_name(device: str) -> str:
+    """Print mode's own session (D15): it never drains a forwarding listener's backlog."""
+    return device if device.endswith("-print") else f"{device}-print"
 
 
 def parse_headers(values: list[str]) -> dict[str, str]:
@@ -133,21 +179,30 @@ def async_client(app: AppContext) -> tuple[AsyncCstarClient, str]:
     return client, resolved.api_key
 
 
-def run_listen(app: AppContext, options: Any, *, print_secret: bool, json_output: bool) -> int:
-    """Run the relay until Ctrl-C (exit 130), SIGTERM (0) or a takeover (0)."""
+def run_listen(
+    app: AppContext,
+    options: ListenOptions,
+    *,
+    print_secret: bool,
+    json_output: bool,
+    print_json: bool = False,
+) -> int:
+    """Run the relay until Ctrl-C (exit 130; a second one stops at once), SIGTERM (0) or a
+    takeover (0)."""
     import asyncio
     import signal
 
+    from cstar_cli.commands.listen_report import ListenReporter
     from cstar_cli.relay.session import Listener, open_session
 
     client, api_key = async_client(app)
-    reporter = ListenReporter(app, options.forward_to, json_output)
+    reporter = ListenReporter(app, json_output=json_output, print_json=print_json)
     interrupted: list[int] = []
 
     async def main() -> int:
         async with client:
             if print_secret:
-                session = await open_session(client, options.events, options.device_name)
+                session = await open_session(client, options, declare_routes=False)
                 if json_output:
                     app.printer.json_line(
                         {"sessionId": session.id, "signingSecret": session.signing_secret},
@@ -157,113 +212,33 @@ def run_listen(app: AppContext, options: Any, *, print_secret: bool, json_output
                     app.printer.text(session.signing_secret, reveal=True)
                 return 0
             stop = asyncio.Event()
+            listener = Listener(client, api_key, options, reporter)
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, _stopper(stop, interrupted, sig))
-            listener = Listener(client, api_key, options, reporter)
+                loop.add_signal_handler(sig, _stopper(stop, listener, interrupted, sig))
             outcome = await listener.run(stop)
-            if outcome == "stopped" and interrupted:
+            if outcome == "aborted":
                 app.printer.info(
-                    f"Stopped after forwarding {listener.forwarded} event(s); "
-                    "everything forwarded was acknowledged."
+                    "Stopped at once; whatever was not acknowledged stays queued on the platform."
                 )
+                return 130
+            if outcome == "stopped" and interrupted:
+                if not options.print_mode:
+                    app.printer.info(
+                        f"Stopped after forwarding {listener.forwarded} event(s); "
+                        "everything forwarded was acknowledged."
+                    )
                 return 130 if interrupted[0] == signal.SIGINT else 0
             return 0
 
     return asyncio.run(main())
 
 
-def _stopper(stop: Any, interrupted: list[int], sig: int) -> Any:
+def _stopper(stop: Any, listener: Any, interrupted: list[int], sig: int) -> Any:
     def handler() -> None:
         interrupted.append(sig)
+        if stop.is_set():
+            listener.abort()  # the second signal: stop now
         stop.set()
 
     return handler
-
-
-class ListenReporter:
-    """Prints what the relay does: data lines on stdout, connection news on stderr."""
-
-    def __init__(self, app: AppContext, forward_to: str, json_output: bool) -> None:
-        self.printer = app.printer
-        self.forward_to = forward_to
-        self.json = json_output
-
-    @staticmethod
-    def _now() -> str:
-        return time.strftime("%Y-%m-%d %H:%M:%S")
-
-    def ready(self, session: SessionInfo) -> None:
-        if self.json:
-            self.printer.json_line(
-                {
-                    "type": "ready",
-                    "sessionId": session.id,
-                    "signingSecret": session.signing_secret,
-                    "forwardTo": self.forward_to,
-                    "deviceName": session.device_name,
-                    "events": session.events,
-                    "pending": session.pending,
-                },
-                reveal=True,
-            )
-            return
-        self.printer.text(
-            f"> Ready! Forwarding {', '.join(session.events)} to {self.forward_to} "
-            f"(session {session.id}, device {session.device_name!r})",
-        )
-        self.printer.text(
-            f"> Your webhook signing secret is {session.signing_secret} (^C to quit)", reveal=True
-        )
-        if session.pending:
-            self.printer.text(f"> {session.pending} event(s) waited for you; delivering them now.")
-
-    def received(self, event: RelayEvent) -> None:
-        if self.json:
-            self.printer.json_line(
-                {
-                    "type": "event",
-                    "seq": event.seq,
-                    "eventId": event.event_id,
-                    "eventType": event.event_type,
-                    "deliveryId": event.delivery_id,
-                }
-            )
-            return
-        self.printer.text(f"{self._now()}   --> {event.event_type} [{event.event_id}]", reveal=True)
-
-    def responded(self, event: RelayEvent, result: ForwardResult) -> None:
-        if self.json:
-            self.printer.json_line(
-                {
-                    "type": "response",
-                    "seq": event.seq,
-                    "eventId": event.event_id,
-                    "status": result.status,
-                    "durationMs": result.duration_ms,
-                    "attempts": result.attempts,
-                    "error": result.error,
-                }
-            )
-            return
-        status = f"[{result.status}]" if result.status is not None else "[ERR]"
-        tail = f" after {result.attempts} attempts" if result.attempts > 1 else ""
-        problem = f" {result.error}" if result.error and not result.ok else ""
-        self.printer.text(
-            f"{self._now()}   <-- {status} POST {self.forward_to} ({result.duration_ms:.0f} ms)"
-            f"{tail}{problem} [{event.event_id}]",
-            reveal=True,
-        )
-
-    def disconnected(self, reason: str, retry_in: float) -> None:
-        self.printer.warn(
-            f"Disconnected: {reason}. Reconnecting in {retry_in:.1f} s; "
-            "events wait on the platform meanwhile."
-        )
-
-    def reconnected(self, pending: int) -> None:
-        waiting = f"; {pending} event(s) waiting" if pending else ""
-        self.printer.success(f"Reconnected{waiting}. Resuming where we stopped.")
-
-    def notice(self, message: str) -> None:
-        self.printer.info(message)

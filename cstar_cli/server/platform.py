@@ -141,17 +141,14 @@ class Platform:
             or bool(session["livemode"]) != principal.livemode
         ):
             raise ApiError.not_found("listen session", session_id)
-        self.relay.requeue(hex_id, event["id"])
-        return 1
+        return self.relay.requeue(hex_id, event)
 
     def resend_to_sessions(self, principal: Principal, event: Row) -> int:
         """Queue an event again for every live session whose filter matches it."""
         sessions = self.relay.matching_sessions(
             principal.team_id, principal.livemode, event["type"]
         )
-        for session_id in sessions:
-            self.relay.requeue(session_id, event["id"])
-        return len(sessions)
+        return sum(self.relay.requeue(session_id, event) for session_id in sessions)
 
     def written(self) -> None:
         """A write request finished: its events may be waiting in the outbox."""

@@ -1,11 +1,16 @@
-"""The listen relay's platform side (D14, D15): sessions, their queues and live connections.
+"""The listen relay's platform side (D14, D15): sessions, their routes, queues and connections.
 
 A session belongs to a team, an environment and a device name; a new ``cstar listen`` with the
-same device name takes it over, backlog and signing secret included. Every event that matches a
-session's filter is numbered (``seq``) and stored in ``session_events`` in the dispatcher's
-fan-out transaction; it stays there until the CLI acknowledges it *after* forwarding it, so a
-dropped connection, a killed CLI or a platform restart loses nothing. On (re)connect the CLI says
-up to which ``seq`` it has finished; everything after that is sent again, in order.
+same device name takes it over, backlog and signing secret included. A session has *routes* (a
+target and event patterns, declared by the CLI): every event that matches the session's filter
+and a route's patterns is numbered for that route (``seq``) and stored in ``route_events`` in the
+dispatcher's fan-out transaction. It stays there until the CLI acknowledges it *after* the
+route's target answered, so a dropped connection, a killed CLI or a platform restart loses
+nothing, and a target that is down never holds back another route. On (re)connect the CLI says,
+per route, up to which ``seq`` it has finished; everything after that is sent again, in order.
+
+Print-mode connections (``cstar listen`` without ``--forward-to``) get events live from the same
+fan-out and acknowledge nothing; nothing is queued for them.
 
 The wire format is documented in ``docs/relay-protocol.md``.
 """
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
@@ -27,14 +33,54 @@ from cstar_cli.server.db import Database, Row
 
 log = logging.getLogger("cstar.platform.relay")
 
+PROTOCOL_VERSION = 2
 SESSION_TTL = 24 * 3600
-WINDOW = 1000  # events sent but not yet acknowledged, per connection
+WINDOW = 1000  # events sent but not yet acknowledged, per route and connection
 FRAME_BATCH = 100  # events per websocket frame at most
+REPLAY_LIMIT = 1000  # events a print-mode reconnect may catch up on
+UNROUTED = ""  # the queue of events waiting for a session's first routes
 CLOSE_REPLACED = 4409
 CLOSE_AUTH = 4401
 CLOSE_GONE = 4404
+ROUTE_PREFIX = "rte_"
 
 SendText = Callable[[str], Awaitable[None]]
+_SELECT_QUEUED = (
+    "SELECT q.seq, q.delivery_id, q.event_id, q.attempt, q.resend, e.type, e.payload, "
+    "e.request_id FROM route_events q JOIN events e ON e.id = q.event_id "
+    "WHERE q.session_id = ? AND q.route_id = ? AND q.seq > ? ORDER BY q.seq LIMIT ?"
+)
+_INSERT_QUEUED = (
+    "INSERT INTO route_events (session_id, route_id, seq, delivery_id, event_id, attempt, "
+    "resend, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """A route as the CLI declares it: where it forwards, which events, how far it got."""
+
+    target: str
+    events: tuple[str, ...] = ("*",)
+    after: int = 0
+
+    @property
+    def id(self) -> str:
+        return route_id(self.target, self.events)
+
+
+def route_id(target: str, events: Iterable[str]) -> str:
+    """A route's id: the same target and patterns always name the same route."""
+    digest = hashlib.sha256(json.dumps([target, sorted(set(events))]).encode()).hexdigest()
+    return digest[:32]
+
+
+@dataclass
+class RouteCursor:
+    """How far one connection got in sending one route's queue."""
+
+    last_sent: int = 0
+    unacked: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -44,11 +90,22 @@ class Connection:
     session_id: str
     send_text: SendText
     close: Callable[[int, str], Awaitable[None]]
-    forward_to: str = ""
-    last_sent: int = 0
-    unacked: set[int] = field(default_factory=set)
+    mode: str = "forward"  # or "print"
+    instance: str = ""  # the CLI process's own id: its reconnects are not takeovers
+    routes: dict[str, RouteCursor] = field(default_factory=dict)
+    live: list[Row] = field(default_factory=list)  # print mode: events not yet sent
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     closed: bool = False
+
+
+@dataclass(frozen=True)
+class Attached:
+    """What a connection learns when it attaches (the ``ready`` frame)."""
+
+    routes: list[dict[str, Any]]
+    inactive: list[dict[str, Any]]
+    pending: int
+    took_over: bool
 
 
 class RelayHub:
@@ -61,7 +118,13 @@ class RelayHub:
 
     # -- sessions --------------------------------------------------------------------------
     def open_session(
-        self, team_id: str, livemode: bool, device: str, events: list[str], secret: str
+        self,
+        team_id: str,
+        livemode: bool,
+        device: str,
+        events: list[str],
+        secret: str,
+        routes: list[RouteSpec] | None = None,
     ) -> Row:
         """Create the device's session, or resume it with a new filter (D14)."""
         now = self.clock()
@@ -91,6 +154,8 @@ class RelayHub:
                 values = {"events": json.dumps(events), "expires_at": now + SESSION_TTL}
                 self.db.update("listen_sessions", "id", row["id"], values)
                 row = {**row, **values}
+            if routes is not None:
+                self.set_routes(row["id"], routes)
         return row
 
     def session(self, session_id: str) -> Row | None:
@@ -98,65 +163,99 @@ class RelayHub:
 
     def pending(self, session_id: str) -> int:
         row = self.db.one(
-            "SELECT COUNT(*) AS n FROM session_events WHERE session_id = ?", (session_id,)
+            "SELECT COUNT(*) AS n FROM route_events WHERE session_id = ?", (session_id,)
         )
         return int(row["n"]) if row else 0
 
+    def route_backlog(self, session_id: str) -> dict[str, int]:
+        """Events waiting per route of a session (``''``: not given to a route yet)."""
+        rows = self.db.all(
+            "SELECT route_id, COUNT(*) AS n FROM route_events WHERE session_id = ? "
+            "GROUP BY route_id",
+            (session_id,),
+        )
+        return {r["route_id"]: int(r["n"]) for r in rows}
+
+    def routes(self, session_id: str, *, active: bool | None = None) -> list[Row]:
+        sql = "SELECT * FROM listen_routes WHERE session_id = ?"
+        if active is not None:
+            sql += f" AND active = {int(active)}"
+        return self.db.all(sql + " ORDER BY created_at, route_id", (session_id,))
+
+    def set_routes(self, session_id: str, specs: list[RouteSpec]) -> None:
+        """Make ``specs`` the session's active routes; others keep their backlog, inactive.
+
+        Events that waited for the session's first routes go to every new route that matches.
+        """
+        stamp = iso(self.clock())
+        with self.db.transaction():
+            for spec in specs:
+                self.db.execute(
+                    "INSERT INTO listen_routes (session_id, route_id, target, events, active, "
+                    "created_at) VALUES (?, ?, ?, ?, 1, ?) "
+                    "ON CONFLICT(session_id, route_id) DO UPDATE SET active = 1",
+                    (session_id, spec.id, spec.target, json.dumps(list(spec.events)), stamp),
+                )
+            keep = [spec.id for spec in specs]
+            marks = ",".join("?" * len(keep))
+            self.db.execute(
+                "UPDATE listen_routes SET active = 0 WHERE session_id = ?"
+                + (f" AND route_id NOT IN ({marks})" if keep else ""),
+                (session_id, *keep),
+            )
+            self.db.execute("UPDATE listen_sessions SET routed = 1 WHERE id = ?", (session_id,))
+            self._distribute_unrouted(session_id, specs)
+
+    def _distribute_unrouted(self, session_id: str, specs: list[RouteSpec]) -> None:
+        waiting = self.db.all(
+            "SELECT r.*, e.type FROM route_events r JOIN events e ON e.id = r.event_id "
+            "WHERE r.session_id = ? AND r.route_id = ? ORDER BY r.seq",
+            (session_id, UNROUTED),
+        )
+        if not waiting or not specs:
+            return
+        for row in waiting:
+            for spec in specs:
+                if any(catalog.matches(p, row["type"]) for p in spec.events):
+                    self._queue(session_id, spec.id, row["event_id"], row["attempt"], row["resend"])
+        self.db.execute(
+            "DELETE FROM route_events WHERE session_id = ? AND route_id = ?",
+            (session_id, UNROUTED),
+        )
+
     def _live_sessions(self, team_id: str, livemode: int) -> list[Row]:
         return self.db.all(
-            "SELECT id, events, next_seq FROM listen_sessions "
+            "SELECT id, events, routed FROM listen_sessions "
             "WHERE team_id = ? AND livemode = ? AND expires_at > ?",
             (team_id, livemode, self.clock()),
         )
 
+    def _targets(self, session: Row) -> list[tuple[str, list[str], int]]:
+        """``(route id, patterns, next seq)`` an event of this session may be queued for."""
+        if not session["routed"]:
+            return [(UNROUTED, ["*"], self._next_seq(session["id"], UNROUTED))]
+        return [
+            (r["route_id"], json.loads(r["events"]), int(r["next_seq"]))
+            for r in self.db.all(
+                "SELECT route_id, events, next_seq FROM listen_routes "
+                "WHERE session_id = ? AND active = 1",
+                (session["id"],),
+            )
+        ]
+
+    def _next_seq(self, session_id: str, rid: str) -> int:
+        if rid == UNROUTED:  # no route row to count in: number after what is queued
+            sql = (
+                "SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM route_events "
+                "WHERE session_id = ? AND route_id = ?"
+            )
+        else:
+            sql = "SELECT next_seq AS n FROM listen_routes WHERE session_id = ? AND route_id = ?"
+        row = self.db.one(sql, (session_id, rid))
+        return int(row["n"]) if row else 1
+
     def subscribers(self, team_id: str, livemode: bool, event_type: str) -> int:
-        return sum(
-            1
-            for s in self._live_sessions(team_id, int(livemode))
-            if _matches(s["events"], event_type)
-        )
-
-    # -- queueing (called inside the dispatcher's fan-out transaction) ----------------------
-    def fan_out(self, events: list[Row]) -> None:
-        sessions: dict[tuple[str, int], list[Row]] = {}
-        touched: set[str] = set()
-        next_seq: dict[str, int] = {}
-        for event in events:
-            scope = (event["team_id"], event["livemode"])
-            if scope not in sessions:
-                sessions[scope] = self._live_sessions(*scope)
-            for session in sessions[scope]:
-                if _matches(session["events"], event["type"]):
-                    sid = session["id"]
-                    seq: int = next_seq.get(sid) or int(session["next_seq"])
-                    self._queue(sid, seq, event["id"])
-                    next_seq[sid] = seq + 1
-                    touched.add(sid)
-        for sid, seq in next_seq.items():
-            self.db.execute("UPDATE listen_sessions SET next_seq = ? WHERE id = ?", (seq, sid))
-        self.notify(touched)
-
-    def _queue(self, session_id: str, seq: int, event_id: str) -> None:
-        self.db.insert(
-            "session_events",
-            {
-                "session_id": session_id,
-                "seq": seq,
-                "delivery_id": ids.new_hex(),
-                "event_id": event_id,
-                "created_at": self.clock(),
-            },
-        )
-
-    def requeue(self, session_id: str, event_id: str) -> None:
-        """Queue an event again for a session (``POST /events/{id}/resend``)."""
-        row = self.db.one("SELECT next_seq FROM listen_sessions WHERE id = ?", (session_id,))
-        assert row is not None
-        self._queue(session_id, int(row["next_seq"]), event_id)
-        self.db.execute(
-            "UPDATE listen_sessions SET next_seq = next_seq + 1 WHERE id = ?", (session_id,)
-        )
-        self.notify([session_id])
+        return len(self.matching_sessions(team_id, livemode, event_type))
 
     def matching_sessions(self, team_id: str, livemode: bool, event_type: str) -> list[str]:
         return [
@@ -165,6 +264,84 @@ class RelayHub:
             if _matches(s["events"], event_type)
         ]
 
+    # -- queueing (called inside the dispatcher's fan-out transaction) ----------------------
+    def fan_out(self, events: list[Row]) -> None:
+        """Queue each event for every route that wants it; hand it to print-mode watchers."""
+        scopes: dict[tuple[str, int], list[tuple[Row, list[tuple[str, list[str], int]]]]] = {}
+        next_seq: dict[tuple[str, str], int] = {}
+        queued: list[tuple[Any, ...]] = []
+        touched: set[str] = set()
+        now = self.clock()
+        for event in events:
+            scope = (event["team_id"], event["livemode"])
+            if scope not in scopes:
+                scopes[scope] = [(s, self._targets(s)) for s in self._live_sessions(*scope)]
+            for session, targets in scopes[scope]:
+                if not _matches(session["events"], event["type"]):
+                    continue
+                sid = session["id"]
+                for rid, patterns, first in targets:
+                    if any(catalog.matches(p, event["type"]) for p in patterns):
+                        seq = next_seq.get((sid, rid), first)
+                        next_seq[(sid, rid)] = seq + 1
+                        queued.append((sid, rid, seq, ids.new_hex(), event["id"], 1, 0, now))
+                        touched.add(sid)
+                watcher = self.connections.get(sid)
+                if watcher is not None and watcher.mode == "print":
+                    watcher.live.append(event)
+                    touched.add(sid)
+        if queued:
+            self.db.conn.executemany(_INSERT_QUEUED, queued)
+            self.db.conn.executemany(
+                "UPDATE listen_routes SET next_seq = ? WHERE session_id = ? AND route_id = ?",
+                [(seq, sid, rid) for (sid, rid), seq in next_seq.items() if rid != UNROUTED],
+            )
+        self.notify(touched)
+
+    def _queue(
+        self, session_id: str, rid: str, event_id: str, attempt: int = 1, resend: int = 0
+    ) -> None:
+        seq = self._next_seq(session_id, rid)
+        row = (session_id, rid, seq, ids.new_hex(), event_id, attempt, resend, self.clock())
+        self.db.execute(_INSERT_QUEUED, row)
+        self.db.execute(
+            "UPDATE listen_routes SET next_seq = ? WHERE session_id = ? AND route_id = ?",
+            (seq + 1, session_id, rid),
+        )
+
+    def requeue(self, session_id: str, event: Row) -> int:
+        """Queue an event again for a session (``POST /events/{id}/resend``); returns routes.
+
+        It goes to every active route whose patterns match (every active route if none does),
+        marked as a resend, numbered after the attempts it already had there.
+        """
+        session = self.session(session_id)
+        assert session is not None
+        targets = self._targets(session)
+        chosen = [
+            rid
+            for rid, patterns, _ in targets
+            if any(catalog.matches(p, event["type"]) for p in patterns)
+        ] or [rid for rid, _, _ in targets]
+        for rid in chosen:
+            last = self.db.one(
+                "SELECT MAX(attempt) AS n FROM deliveries "
+                "WHERE event_id = ? AND session_id = ? AND COALESCE(route_id, '') = ?",
+                (event["id"], session_id, rid),
+            )
+            self._queue(session_id, rid, event["id"], ((last or {}).get("n") or 0) + 1, 1)
+        self.notify([session_id])
+        return len(chosen)
+
+    def queued_for_event(self, event_id: str) -> list[Row]:
+        """Deliveries of an event still waiting in listen sessions (``GET /events/{id}``)."""
+        return self.db.all(
+            "SELECT q.*, r.target FROM route_events q LEFT JOIN listen_routes r "
+            "ON r.session_id = q.session_id AND r.route_id = q.route_id "
+            "WHERE q.event_id = ? ORDER BY q.created_at",
+            (event_id,),
+        )
+
     def notify(self, session_ids: Iterable[str]) -> None:
         for sid in session_ids:
             connection = self.connections.get(sid)
@@ -172,32 +349,72 @@ class RelayHub:
                 connection.wake.set()
 
     # -- connections -----------------------------------------------------------------------
-    async def attach(self, connection: Connection, after: int) -> int:
-        """Make ``connection`` the session's only one; drop what the CLI says it finished."""
-        previous = self.connections.get(connection.session_id)
-        self.connections[connection.session_id] = connection
+    async def attach(
+        self, connection: Connection, specs: list[RouteSpec], acks: list[dict[str, Any]]
+    ) -> Attached:
+        """Make ``connection`` the session's only one; record the acknowledgements the CLI
+        could not send before, then drop what it says it finished."""
+        sid = connection.session_id
+        previous = self.connections.get(sid)
+        self.connections[sid] = connection
+        took_over = (
+            previous is not None
+            and not previous.closed
+            and (not previous.instance or previous.instance != connection.instance)
+        )
         if previous is not None and not previous.closed:
             previous.closed = True
+            previous.wake.set()
             with contextlib.suppress(Exception):
                 await previous.send_text(json.dumps({"type": "replaced"}))
                 await previous.close(CLOSE_REPLACED, "replaced by a newer cstar listen")
         with self.db.transaction():
-            self.db.execute(
-                "DELETE FROM session_events WHERE session_id = ? AND seq <= ?",
-                (connection.session_id, after),
-            )
+            self.set_routes(sid, specs)
+            connection.routes = {spec.id: RouteCursor(last_sent=spec.after) for spec in specs}
+            self.acknowledge(connection, acks)
+            for spec in specs:
+                self.db.execute(
+                    "DELETE FROM route_events WHERE session_id = ? AND route_id = ? AND seq <= ?",
+                    (sid, spec.id, spec.after),
+                )
             self.db.execute(
                 "UPDATE listen_sessions SET expires_at = ? WHERE id = ?",
-                (self.clock() + SESSION_TTL, connection.session_id),
+                (self.clock() + SESSION_TTL, sid),
             )
-        connection.last_sent = after
-        return self.pending(connection.session_id)
+        backlog = self.route_backlog(sid)
+        active = {spec.id for spec in specs}
+        routes = [
+            {
+                **_route_json(spec.id, spec.target, list(spec.events)),
+                "pending": backlog.get(spec.id, 0),
+            }
+            for spec in specs
+        ]
+        inactive = [
+            {**_route_json(r["route_id"], r["target"], json.loads(r["events"])), "pending": n}
+            for r in self.routes(sid)
+            if r["route_id"] not in active and (n := backlog.get(r["route_id"], 0))
+        ]
+        pending = sum(backlog.get(rid, 0) for rid in active)
+        return Attached(routes, inactive, pending, took_over)
+
+    def replay(self, connection: Connection, after_event: str | None) -> None:
+        """Print mode: catch up on events committed since ``after_event`` (a reconnect)."""
+        session = self.session(connection.session_id)
+        if session is None or not after_event:
+            return
+        rows = self.db.all(
+            "SELECT * FROM events WHERE team_id = ? AND livemode = ? AND fan_out = 1 AND seq > "
+            "(SELECT seq FROM events WHERE id = ?) ORDER BY seq LIMIT ?",
+            (session["team_id"], session["livemode"], after_event, REPLAY_LIMIT),
+        )
+        connection.live[:0] = [r for r in rows if _matches(session["events"], r["type"])]
+        connection.wake.set()
 
     async def end_session(self, session_id: str) -> None:
         """Delete a session and its backlog; a connected CLI is told it is gone (4404)."""
         connection = self.connections.pop(session_id, None)
         with self.db.transaction():
-            self.db.execute("DELETE FROM session_events WHERE session_id = ?", (session_id,))
             self.db.execute("DELETE FROM listen_sessions WHERE id = ?", (session_id,))
         if connection is not None:
             connection.closed = True
@@ -211,56 +428,88 @@ class RelayHub:
             del self.connections[connection.session_id]
 
     async def pump(self, connection: Connection) -> None:
-        """Send queued events in order, at most ``WINDOW`` unacknowledged at a time."""
+        """Send queued events in order, at most ``WINDOW`` unacknowledged per route."""
         while not connection.closed:
             connection.wake.clear()
-            room = WINDOW - len(connection.unacked)
-            rows = (
-                self.db.all(
-                    "SELECT s.seq, s.delivery_id, s.event_id, e.type, e.payload, e.request_id "
-                    "FROM session_events s JOIN events e ON e.id = s.event_id "
-                    "WHERE s.session_id = ? AND s.seq > ? ORDER BY s.seq LIMIT ?",
-                    (connection.session_id, connection.last_sent, room),
+            more = False
+            if connection.mode == "print":
+                batch, connection.live = connection.live, []
+                await self._send_rows(connection, None, None, batch)
+            for rid, cursor in connection.routes.items():
+                room = WINDOW - len(cursor.unacked)
+                if room <= 0:
+                    continue
+                rows = self.db.all(
+                    _SELECT_QUEUED,
+                    (connection.session_id, rid, cursor.last_sent, room),
                 )
-                if room > 0
-                else []
-            )
-            for start in range(0, len(rows), FRAME_BATCH):
-                chunk = rows[start : start + FRAME_BATCH]
-                frame = {"type": "events", "events": [_wire_event(r) for r in chunk]}
-                await connection.send_text(json.dumps(frame, separators=(",", ":")))
-                connection.unacked.update(r["seq"] for r in chunk)
-                connection.last_sent = chunk[-1]["seq"]
-            if room <= 0 or len(rows) < room:
+                await self._send_rows(connection, rid, cursor, rows)
+                more = more or len(rows) == room
+            if not more and not connection.live:
                 await connection.wake.wait()
 
+    async def _send_rows(
+        self, connection: Connection, rid: str | None, cursor: RouteCursor | None, rows: list[Row]
+    ) -> None:
+        for start in range(0, len(rows), FRAME_BATCH):
+            chunk = rows[start : start + FRAME_BATCH]
+            frame = {"type": "events", "events": [_wire_event(r, rid) for r in chunk]}
+            await connection.send_text(json.dumps(frame, separators=(",", ":")))
+            if cursor is not None:
+                cursor.unacked.update(r["seq"] for r in chunk)
+                cursor.last_sent = chunk[-1]["seq"]
+
     def acknowledge(self, connection: Connection, acks: list[dict[str, Any]]) -> None:
-        """Forget acknowledged events and record each local result as a delivery attempt."""
-        by_seq = {int(ack["seq"]): ack for ack in acks}
-        connection.unacked.difference_update(by_seq)
-        stamp = iso(self.clock())
+        """Forget acknowledged events and record each answered attempt as a delivery attempt."""
         sid = connection.session_id
+        only = next(iter(connection.routes)) if len(connection.routes) == 1 else None
+        keyed: dict[tuple[str, int], dict[str, Any]] = {}
+        for ack in acks:
+            if not isinstance(ack, dict) or not isinstance(ack.get("seq"), int):
+                continue
+            rid = _unwire_route(ack.get("route")) or only
+            if rid is None or rid not in connection.routes:
+                continue
+            seq = ack["seq"]
+            connection.routes[rid].unacked.discard(seq)
+            keyed[(rid, seq)] = ack
+        if not keyed:
+            return
+        stamp = iso(self.clock())
         with self.db.transaction():
             session = self.db.one(
                 "SELECT team_id, livemode FROM listen_sessions WHERE id = ?", (sid,)
             )
-            marks = ",".join("?" * len(by_seq))
-            rows = self.db.all(
-                f"SELECT * FROM session_events WHERE session_id = ? AND seq IN ({marks})",
-                (sid, *by_seq),
-            )
-            if session is None or not rows:
+            if session is None:
                 return
+            rows = [
+                row
+                for (rid, seq) in keyed
+                if (
+                    row := self.db.one(
+                        "SELECT q.*, r.target FROM route_events q LEFT JOIN listen_routes r "
+                        "ON r.session_id = q.session_id AND r.route_id = q.route_id "
+                        "WHERE q.session_id = ? AND q.route_id = ? AND q.seq = ?",
+                        (sid, rid, seq),
+                    )
+                )
+            ]
             self.db.conn.executemany(
-                "DELETE FROM session_events WHERE session_id = ? AND seq = ?",
-                [(sid, row["seq"]) for row in rows],
+                "DELETE FROM route_events WHERE session_id = ? AND route_id = ? AND seq = ?",
+                [(sid, row["route_id"], row["seq"]) for row in rows],
             )
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO deliveries (id, event_id, team_id, livemode, webhook_id, "
                 "session_id, url, attempt, status, scheduled_at, response_status, duration_ms, "
-                "response_body, error, created_at, finished_at) "
-                "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
-                [_attempt_row(row, by_seq[row["seq"]], session, connection, stamp) for row in rows],
+                "response_body, error, created_at, finished_at, route_id) "
+                "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    attempt
+                    for row in rows
+                    for attempt in _attempt_rows(
+                        row, keyed[(row["route_id"], row["seq"])], session, stamp
+                    )
+                ],
             )
         connection.wake.set()
 
@@ -273,40 +522,83 @@ class RelayHub:
                 await connection.close(1012, "platform closing the connection")
 
 
-def _attempt_row(
-    row: Row, ack: dict[str, Any], session: Row, connection: Connection, stamp: str
-) -> tuple[Any, ...]:
-    status = ack.get("status")
-    code = status if isinstance(status, int) else None
-    ok = code is not None and 200 <= code < 300
-    return (
-        row["delivery_id"],
-        row["event_id"],
-        session["team_id"],
-        session["livemode"],
-        connection.session_id,
-        str(ack.get("forwardTo") or connection.forward_to or "cstar listen"),
-        int(ack.get("attempts") or 1),
-        "succeeded" if ok else "failed",
-        row["created_at"],
-        code,
-        ack.get("durationMs"),
-        ack.get("error"),
-        stamp,
-        stamp,
-    )
+def _route_json(rid: str, target: str, events: list[str]) -> dict[str, Any]:
+    return {"id": ROUTE_PREFIX + rid, "target": target, "events": events}
+
+
+def _unwire_route(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return value.removeprefix(ROUTE_PREFIX)
+
+
+def _attempt_rows(row: Row, ack: dict[str, Any], session: Row, stamp: str) -> list[tuple[Any, ...]]:
+    """One deliveries row per answered attempt the CLI reports (the last one keeps the id)."""
+    tries = [t for t in ack.get("tries") or [] if isinstance(t, dict)] or [
+        {
+            "attempt": int(ack.get("attempts") or 1) + int(row["attempt"]) - 1,
+            "status": ack.get("status"),
+            "durationMs": ack.get("durationMs"),
+            "error": ack.get("error"),
+            "body": ack.get("body"),
+        }
+    ]
+    out = []
+    for index, attempt in enumerate(tries):
+        status = attempt.get("status")
+        code = status if isinstance(status, int) else None
+        ok = code is not None and 200 <= code < 300
+        last = index == len(tries) - 1
+        number = int(attempt.get("attempt") or row["attempt"] + index)
+        delivery = row["delivery_id"] if last else _derived_id(row["delivery_id"], number)
+        body = attempt.get("body")
+        out.append(
+            (
+                delivery,
+                row["event_id"],
+                session["team_id"],
+                session["livemode"],
+                row["session_id"],
+                str(row.get("target") or ack.get("forwardTo") or "cstar listen"),
+                number,
+                "succeeded" if ok else "failed",
+                row["created_at"],
+                code,
+                attempt.get("durationMs"),
+                body[:2048] if isinstance(body, str) else None,
+                attempt.get("error"),
+                stamp,
+                stamp,
+                row["route_id"] or None,
+            )
+        )
+    return out
+
+
+def _derived_id(delivery_id: str, attempt: int) -> str:
+    return hashlib.sha256(f"{delivery_id}:{attempt}".encode()).hexdigest()[:32]
 
 
 def _matches(events_json: str, event_type: str) -> bool:
     return any(catalog.matches(p, event_type) for p in json.loads(events_json))
 
 
-def _wire_event(row: Row) -> dict[str, Any]:
+def _wire_event(row: Row, rid: str | None) -> dict[str, Any]:
+    if rid is None:  # print mode: a live event, not a queued delivery
+        return {
+            "eventId": row["id"],
+            "eventType": row["type"],
+            "requestId": row["request_id"],
+            "payload": row["payload"],
+        }
     return {
+        "route": ROUTE_PREFIX + rid,
         "seq": row["seq"],
         "deliveryId": ids.DELIVERY + row["delivery_id"],
         "eventId": row["event_id"],
         "eventType": row["type"],
         "requestId": row["request_id"],
         "payload": row["payload"],
+        "attempt": row["attempt"],
+        "resend": bool(row["resend"]),
     }

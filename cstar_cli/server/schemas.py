@@ -457,9 +457,23 @@ class ResendResult(Output):
     deliveryIds: list[str]
 
 
+class ListenRouteCreate(Input):
+    target: Annotated[str, Field(min_length=1, max_length=2048)]
+    events: Annotated[list[EventPattern], Field(max_length=50)] | None = None
+
+
 class ListenCreate(Input):
     events: Annotated[list[EventPattern], Field(max_length=50)] | None = None
     deviceName: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    routes: Annotated[list[ListenRouteCreate], Field(max_length=20)] | None = None
+
+
+class ListenRoute(Output):
+    id: str
+    target: str
+    events: list[str]
+    active: bool
+    pending: int
 
 
 class ListenSession(Output):
@@ -470,6 +484,7 @@ class ListenSession(Output):
     signingSecret: str
     websocketUrl: str
     pending: int
+    routes: list[ListenRoute]
     createdAt: str
     expiresAt: str
 

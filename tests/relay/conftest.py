@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -69,6 +69,13 @@ class ListenProcess:
                 )
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out; stderr: {''.join(self.stderr)[-2000:]}")
+            time.sleep(0.01)
+
+    def wait_for_stderr(self, text: str, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in "".join(self.stderr):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"no {text!r} on stderr: {''.join(self.stderr)[-2000:]}")
             time.sleep(0.01)
 
     @property
@@ -148,3 +155,20 @@ def fire(target: Target, count: int, event: str = "ticket.created", workers: int
     share = [count // workers + (1 if i < count % workers else 0) for i in range(workers)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return [event_id for chunk in pool.map(batch, share) for event_id in chunk]
+
+
+T = TypeVar("T")
+
+
+def eventually(
+    probe: Callable[[], T], done: Callable[[T], bool], timeout: float = 10, every: float = 0.02
+) -> T:
+    """Call ``probe`` until ``done(result)``; fail with the last result after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if done(result):
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met after {timeout} s; last: {result!r}")
+        time.sleep(every)

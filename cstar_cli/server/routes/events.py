@@ -11,6 +11,7 @@ from starlette.responses import Response
 from cstar_cli import catalog
 from cstar_cli.server import ids, responses
 from cstar_cli.server.auth import Principal
+from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -84,8 +85,33 @@ async def get_event(request: Request, eventId: str) -> Response:
         "ORDER BY created_at, rowid",
         (row["type"], row["id"]),
     )
+    queued = [_queued_delivery(q, row["type"]) for q in platform.relay.queued_for_event(row["id"])]
     return responses.ok(
-        request, {**_payload(row), "deliveries": [serialize_delivery(a) for a in attempts]}
+        request,
+        {**_payload(row), "deliveries": [serialize_delivery(a) for a in attempts] + queued},
+    )
+
+
+def _queued_delivery(queued: Row, event_type: str) -> dict[str, Any]:
+    """An event still waiting in a listen session's route, shown as a pending attempt."""
+    return serialize_delivery(
+        {
+            "id": queued["delivery_id"],
+            "event_id": queued["event_id"],
+            "event_type": event_type,
+            "webhook_id": None,
+            "session_id": queued["session_id"],
+            "url": queued["target"] or "cstar listen",
+            "attempt": queued["attempt"],
+            "status": "pending",
+            "response_status": None,
+            "duration_ms": None,
+            "response_body": None,
+            "error": None,
+            "scheduled_at": queued["created_at"],
+            "created_at": iso(queued["created_at"]),
+            "finished_at": None,
+        }
     )
 
 

@@ -8,15 +8,24 @@ import json
 import socket
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from starlette.responses import Response
 
 from cstar_cli.server import ids, responses
 from cstar_cli.server.auth import Principal, bearer_key
+from cstar_cli.server.clock import iso
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.relay import CLOSE_AUTH, CLOSE_GONE, Connection
+from cstar_cli.server.relay import (
+    CLOSE_AUTH,
+    CLOSE_GONE,
+    PROTOCOL_VERSION,
+    ROUTE_PREFIX,
+    Connection,
+    RouteSpec,
+)
 from cstar_cli.server.routes.common import platform_of, principal_of, require_secret
 from cstar_cli.server.routes.webhooks import check_events, new_secret
 from cstar_cli.server.schemas import ListenCreate
@@ -24,9 +33,12 @@ from cstar_cli.server.schemas import ListenCreate
 router = APIRouter(tags=["listen"])
 
 HELLO_TIMEOUT = 10.0
+CLOSE_INVALID = 4400
 
 
-def serialize(row: dict[str, Any], websocket_url: str, pending: int) -> dict[str, Any]:
+def serialize(platform: Platform, row: dict[str, Any], websocket_url: str) -> dict[str, Any]:
+    hub = platform.relay
+    backlog = hub.route_backlog(row["id"])
     return {
         "id": ids.LISTEN_SESSION + row["id"],
         "object": "listen_session",
@@ -34,16 +46,48 @@ def serialize(row: dict[str, Any], websocket_url: str, pending: int) -> dict[str
         "events": json.loads(row["events"]),
         "signingSecret": row["secret"],
         "websocketUrl": websocket_url,
-        "pending": pending,
+        "pending": sum(backlog.values()),
+        "routes": [
+            {
+                "id": ROUTE_PREFIX + r["route_id"],
+                "target": r["target"],
+                "events": json.loads(r["events"]),
+                "active": bool(r["active"]),
+                "pending": backlog.get(r["route_id"], 0),
+            }
+            for r in hub.routes(row["id"])
+        ],
         "createdAt": row["created_at"],
-        "expiresAt": _iso(row["expires_at"]),
+        "expiresAt": iso(row["expires_at"]),
     }
 
 
-def _iso(ts: float) -> str:
-    from cstar_cli.server.clock import iso
-
-    return iso(ts)
+def route_specs(routes: list[Any]) -> list[RouteSpec]:
+    """Declared routes, checked: an http(s) target with a host, known event patterns."""
+    specs: list[RouteSpec] = []
+    for index, route in enumerate(routes):
+        if not isinstance(route, dict) or not isinstance(route.get("target"), str):
+            raise ApiError.invalid("Each route needs a 'target' URL.", param=f"routes.{index}")
+        target = route["target"]
+        parts = urlsplit(target)
+        try:
+            valid = (
+                parts.scheme in ("http", "https")
+                and bool(parts.hostname)
+                and (parts.port is None or 0 < parts.port < 65536)
+            )
+        except ValueError:
+            valid = False
+        if not valid or len(target) > 2048:
+            raise ApiError.invalid(
+                f"'{target}' is not an http(s) URL to forward to.", param=f"routes.{index}.target"
+            )
+        events = check_events(list(route.get("events") or ["*"]))
+        after = max(0, int(route.get("after") or 0))
+        specs.append(RouteSpec(target, tuple(["*"] if "*" in events else events), after))
+    if len({spec.id for spec in specs}) != len(specs):
+        raise ApiError.invalid("Two routes have the same target and events.", param="routes")
+    return specs
 
 
 @router.post("/webhooks/listen", status_code=201, summary="Open (or resume) a listen session")
@@ -53,14 +97,17 @@ async def open_listen_session(request: Request, body: ListenCreate | None = None
     body = body or ListenCreate()
     events = check_events(body.events or ["*"])
     device = body.deviceName or socket.gethostname() or "default"
+    specs = None
+    if body.routes is not None:
+        specs = route_specs([r.model_dump(exclude_none=True) for r in body.routes])
     row = platform.relay.open_session(
-        principal.team_id, principal.livemode, device, events, new_secret()
+        principal.team_id, principal.livemode, device, events, new_secret(), specs
     )
     base = str(request.base_url).rstrip("/").replace("http://", "ws://", 1)
     base = base.replace("https://", "wss://", 1)
     team = principal.team_id
     url = f"{base}/api/v1/teams/{team}/webhooks/listen/{ids.LISTEN_SESSION}{row['id']}/ws"
-    return responses.ok(request, serialize(row, url, platform.relay.pending(row["id"])), status=201)
+    return responses.ok(request, serialize(platform, row, url), status=201)
 
 
 @router.delete("/webhooks/listen/{sessionId}", summary="End a listen session and drop its backlog")
@@ -117,10 +164,20 @@ async def listen_socket(websocket: WebSocket, teamId: str, sessionId: str) -> No
         return
     try:
         hello = json.loads(await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT))
-        after = int(hello.get("after", 0)) if hello.get("type") == "hello" else 0
+        if not isinstance(hello, dict) or hello.get("type") != "hello":
+            raise ValueError("not a hello")
     except (TimeoutError, ValueError, WebSocketDisconnect, KeyError):
         with contextlib.suppress(Exception):
             await websocket.close(code=1002, reason="expected a hello message")
+        return
+    try:
+        mode, specs = _hello_routes(hello)
+    except (ApiError, TypeError, ValueError) as err:
+        message = err.message if isinstance(err, ApiError) else "Malformed hello message."
+        with contextlib.suppress(Exception):
+            frame = {"type": "error", "code": "parameter_invalid", "message": message}
+            await websocket.send_text(json.dumps(frame))
+            await websocket.close(code=CLOSE_INVALID, reason="parameter_invalid")
         return
     lock = asyncio.Lock()
 
@@ -131,25 +188,30 @@ async def listen_socket(websocket: WebSocket, teamId: str, sessionId: str) -> No
     async def close(code: int, reason: str) -> None:
         await websocket.close(code=code, reason=reason)
 
-    connection = Connection(session_hex, send_text, close, str(hello.get("forwardTo") or ""))
-    pending = await hub.attach(connection, after)
-    await send_text(
-        json.dumps(
-            {
-                "type": "ready",
-                "sessionId": ids.LISTEN_SESSION + session_hex,
-                "pending": pending,
-                "after": after,
-            }
-        )
-    )
+    connection = Connection(session_hex, send_text, close, mode, str(hello.get("instance") or ""))
+    acks = hello.get("acks")
+    attached = await hub.attach(connection, specs, acks if isinstance(acks, list) else [])
+    if mode == "print":
+        hub.replay(connection, str(hello.get("afterEvent") or "") or None)
+    ready = {
+        "type": "ready",
+        "version": PROTOCOL_VERSION,
+        "sessionId": ids.LISTEN_SESSION + session_hex,
+        "mode": mode,
+        "pending": attached.pending,
+        "routes": attached.routes,
+        "inactiveRoutes": attached.inactive,
+        "tookOver": attached.took_over,
+        "after": specs[0].after if len(specs) == 1 else 0,
+    }
+    await send_text(json.dumps(ready))
     pump = asyncio.create_task(hub.pump(connection))
     try:
         while not connection.closed:
             message = json.loads(await websocket.receive_text())
             if message.get("type") == "ack":
                 hub.acknowledge(connection, list(message.get("acks", [])))
-    except (WebSocketDisconnect, ValueError, RuntimeError):
+    except (WebSocketDisconnect, ValueError, RuntimeError, AttributeError, TypeError):
         pass
     finally:
         hub.detach(connection)
@@ -157,3 +219,16 @@ async def listen_socket(websocket: WebSocket, teamId: str, sessionId: str) -> No
         pump.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await pump
+
+
+def _hello_routes(hello: dict[str, Any]) -> tuple[str, list[RouteSpec]]:
+    """The connection's mode and routes; a version 1 hello is one route to ``forwardTo``."""
+    if hello.get("mode") == "print":
+        return "print", []
+    if "routes" in hello:
+        routes = hello["routes"]
+        if not isinstance(routes, list) or not routes:
+            raise ApiError.invalid("A forwarding hello declares at least one route.")
+        return "forward", route_specs(routes)
+    target = str(hello.get("forwardTo") or "http://localhost/")
+    return "forward", route_specs([{"target": target, "after": hello.get("after", 0)}])

@@ -1,0 +1,55 @@
+"""`cstar listen` as a person sees it on a terminal: colours, the held line, Ctrl-C."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from cstar_cli.server.runner import PlatformThread
+from cstar_cli.server.settings import PlatformSettings
+from tests.receiver import Received, Receiver
+from tests.relay.conftest import Target, fire
+from tests.relay.test_listen_promises import free_port
+from tests.terminal import Terminal
+
+
+@pytest.fixture
+def target() -> Iterator[Target]:
+    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
+    with PlatformThread(settings) as server:
+        yield Target(server.api_base, server.keys.team_id, server.keys.secret_key)
+
+
+def test_held_line_updates_in_place_status_codes_are_coloured_and_ctrl_c_stops(
+    target: Target,
+) -> None:
+    port = free_port()
+    argv = [sys.executable, "-m", "cstar_cli", "listen", "-f", f"127.0.0.1:{port}/hooks"]
+    argv += ["--api-base", target.api_base, "--api-key", target.key, "--device-name", "tty"]
+    terminal = Terminal(argv, columns=80)
+    try:
+        terminal.wait_for(r"Ready!")
+        fire(target, 1, workers=1)
+        terminal.wait_for(r"holding 1 event in order")
+        fire(target, 1, workers=1)
+        terminal.wait_for(r"holding 2 events in order")
+        assert "\r\x1b[2K" in terminal.raw  # one line, rewritten in place
+
+        def first_refused(request: Received) -> int:
+            return 503 if request.headers["x-delivery-attempt"] == "1" else 200
+
+        with Receiver(respond=first_refused).start_on(port):
+            terminal.wait_for(r"answered again; delivering 2 held events")
+            terminal.wait_for(r"(?s)<-- \[200\].*<-- \[200\]")
+        assert re.search(r"\x1b\[31m\[503\]", terminal.raw)  # 5xx in red
+        assert re.search(r"\x1b\[32m\[200\]", terminal.raw)  # 2xx in green
+        assert "attempt 1/4, retrying in 0.5 s" in terminal.text
+        terminal.type("\x03")  # Ctrl-C, delivered by the terminal
+        terminal.wait_for(r"Stopping\.")
+        assert terminal.wait() == 130
+        assert "Traceback" not in terminal.text
+    finally:
+        terminal.close()
