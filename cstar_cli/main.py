@@ -148,7 +148,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "listen": (
         "listen",
         "listen",
-        "Relay webhook events to a local URL, signed, without losing any.",
+        "Relay webhook events to local URLs, signed, in order, without losing any.",
     ),
     "trigger": (
         "trigger",

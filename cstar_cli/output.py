@@ -32,18 +32,12 @@ def redact(secret: str) -> str:
 
 
 def scrub(text: str) -> str:
-    """Replace every secret-looking token in ``text`` with its redacted form."""
+    """Replace every secret-looking token in ``text`` with its redacted form.
+
+    Safe on serialized JSON too: a token never contains a quote or a backslash, so redacting
+    inside the text redacts inside its strings and leaves the document valid.
+    """
     return SECRET_PATTERN.sub(lambda m: f"{m.group(1)}…{m.group(2)[-4:]}", text)
-
-
-def _scrub_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return scrub(value)
-    if isinstance(value, Mapping):
-        return {k: _scrub_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_scrub_value(v) for v in value]
-    return value
 
 
 def cell(value: Any) -> str:
@@ -137,19 +131,24 @@ class Printer:
 
     def json(self, value: Any, *, reveal: bool = False) -> None:
         """One JSON document on stdout (secrets redacted unless ``reveal``)."""
-        data = value if reveal else _scrub_value(value)
+        text = json.dumps(value, indent=2, ensure_ascii=False)
         stream = self._stream(False)
-        stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        stream.write((text if reveal else scrub(text)) + "\n")
         stream.flush()
 
-    def json_line(self, value: Any, *, reveal: bool = False) -> None:
-        """One JSON object on one line of stdout (streams); secrets redacted unless ``reveal``."""
+    def json_line(self, value: Any, *, reveal: bool = False, flush: bool = True) -> None:
+        """One JSON object on one line of stdout (streams); secrets redacted unless ``reveal``.
+        ``flush=False`` leaves the flush to a later :meth:`flush` (busy streams)."""
         stream = self._stream(False)
-        data = value if reveal else _scrub_value(value)
+        text = json.dumps(value, ensure_ascii=False)
         self._lift_status()
-        stream.write(json.dumps(data, ensure_ascii=False) + "\n")
-        stream.flush()
+        stream.write((text if reveal else scrub(text)) + "\n")
+        if flush:
+            stream.flush()
         self._restore_status()
+
+    def flush(self) -> None:
+        self._stream(False).flush()
 
     def table(
         self,
@@ -211,7 +210,7 @@ class Printer:
         self.styled_parts([(message, style)])
 
     def styled_parts(
-        self, parts: Sequence[tuple[str, str | None]], *, reveal: bool = False
+        self, parts: Sequence[tuple[str, str | None]], *, reveal: bool = False, flush: bool = True
     ) -> None:
         """One line of data on stdout from ``(text, style)`` parts; styles only where colour is
         wanted (a terminal, or ``--color always``)."""
@@ -220,7 +219,8 @@ class Printer:
         if self.color == "never" or not (self.color == "always" or stream.isatty()):
             line = "".join(text for text, _ in parts)
             stream.write((line if reveal else scrub(line)) + "\n")
-            stream.flush()
+            if flush:
+                stream.flush()
         else:
             from rich.text import Text
 
@@ -230,12 +230,13 @@ class Printer:
             self._console(False).print(line_text, soft_wrap=True)  # the terminal wraps it
         self._restore_status()
 
-    def text(self, message: str, *, reveal: bool = False) -> None:
+    def text(self, message: str, *, reveal: bool = False, flush: bool = True) -> None:
         """Plain text on stdout (data, not chatter)."""
         stream = self._stream(False)
         self._lift_status()
         stream.write((message if reveal else scrub(message)) + "\n")
-        stream.flush()
+        if flush:
+            stream.flush()
         self._restore_status()
 
     # -- people (stderr) -----------------------------------------------------------------------
@@ -267,7 +268,7 @@ class Printer:
     def error(self, report: ErrorReport, *, as_json: bool = False) -> None:
         """The error on stderr: a JSON object with ``--json``, else message, hint, request id."""
         if as_json:
-            sys.stderr.write(json.dumps(_scrub_value(report.as_json())) + "\n")
+            sys.stderr.write(scrub(json.dumps(report.as_json())) + "\n")
             sys.stderr.flush()
             return
         lines = [report.message]

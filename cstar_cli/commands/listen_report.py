@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,18 @@ class ListenReporter:
         self.session: SessionInfo | None = None
         self.routes = 0
         self._held_printed: dict[str, tuple[float, int]] = {}
+        self._flush_due = False
+
+    def _later(self) -> bool:
+        """Per-event lines are flushed once per turn of the event loop, not each (busy streams)."""
+        if not self._flush_due:
+            self._flush_due = True
+            asyncio.get_running_loop().call_soon(self._flush)
+        return False
+
+    def _flush(self) -> None:
+        self._flush_due = False
+        self.printer.flush()
 
     @staticmethod
     def _now() -> str:
@@ -144,13 +157,15 @@ class ListenReporter:
                 )
             if self.print_json:
                 line["payload"] = json.loads(event.payload)
-            self.printer.json_line(line)
+            self.printer.json_line(line, flush=self._later())
             return
         tail = f" → {route.target}" if route is not None and self.routes > 1 else ""
         if event.resend:
             tail += f" (resend, delivery attempt {event.attempt})"
         self.printer.text(
-            f"{self._now()}   --> {event.event_type} [{event.event_id}]{tail}", reveal=True
+            f"{self._now()}   --> {event.event_type} [{event.event_id}]{tail}",
+            reveal=True,
+            flush=self._later(),
         )
         if self.print_json:
             self.printer.text(json.dumps(json.loads(event.payload), indent=2, ensure_ascii=False))
@@ -186,7 +201,8 @@ class ListenReporter:
                     "retryIn": retry_in,
                     "resend": event.resend,
                     "resendCommand": self.resend_command(event) if outcome == "failed" else None,
-                }
+                },
+                flush=self._later(),
             )
             return
         status = f"[{attempt.status}]" if attempt.status is not None else "[ERR]"
@@ -212,6 +228,7 @@ class ListenReporter:
                 ),
             ],
             reveal=True,
+            flush=self._later(),
         )
         if outcome == "failed":
             self.printer.info(f"Resend it with: {self.resend_command(event)}")

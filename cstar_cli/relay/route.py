@@ -139,6 +139,10 @@ class RouteWorker:
             self._complete(event, known)
             return
         self._known[event.delivery_id] = _WAITING
+        if self._can_start() and not self._queue:
+            self._start(event)  # idle: forward at once, tell the user right after
+            asyncio.get_running_loop().call_soon(self.reporter.received, self.info, event)
+            return
         self._queue.append(event)
         self.reporter.received(self.info, event)
         self._report_hold()
@@ -153,14 +157,31 @@ class RouteWorker:
     async def run(self) -> None:
         """Start forwards in order, at most ``window`` at a time, none while held."""
         while not self._stopping.is_set():
-            if self._queue and len(self._tasks) < self.window and self.held_reason is None:
-                event = self._queue.popleft()
-                task = asyncio.create_task(self._deliver(event))
-                self._tasks.add(task)
-                task.add_done_callback(self._task_done)
+            if self._queue and self._can_start():
+                self._start(self._queue.popleft())
                 continue
             self._changed.clear()
             await self._changed.wait()
+
+    def _can_start(self) -> bool:
+        return (
+            len(self._tasks) < self.window
+            and self.held_reason is None
+            and not self._stopping.is_set()
+        )
+
+    def _start(self, event: RelayEvent) -> None:
+        task = asyncio.create_task(self._work(event))
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    async def _work(self, event: RelayEvent) -> None:
+        """Deliver ``event``, then go on with the queue's head while nothing holds us back."""
+        while True:
+            await self._deliver(event)
+            if not self._queue or self.held_reason is not None or self._stopping.is_set():
+                return
+            event = self._queue.popleft()
 
     def _task_done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from cstar_cli.api.client import AsyncCstarClient
 
 PROTOCOL_VERSION = 2
+ACK_BATCH, ACK_DELAY = 100, 0.002  # acknowledgements wait at most 2 ms to share a frame
 CLOSE_AUTH = 4401
 CLOSE_INVALID = 4400
 CLOSE_GONE = 4404
@@ -323,6 +324,8 @@ class Listener:
     async def _send_acks(self, ws: Any) -> None:
         while True:
             await self._ack_ready.wait()
+            if len(self._acks) < ACK_BATCH:  # a busy route finishes many in a moment: one frame
+                await asyncio.sleep(ACK_DELAY)
             self._ack_ready.clear()
             await self._flush_acks(ws)
 

@@ -40,6 +40,7 @@ class Database:
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
         self._depth = 0
+        self.outbox_dirty = False  # events were recorded since the last fan-out
         self._checkpointer: _Checkpointer | None = None
         if path != ":memory:":
             self.conn.execute("PRAGMA journal_mode=WAL")

@@ -135,6 +135,15 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
 
+    def fan_out_now(self) -> None:
+        """Fan out everything committed so far, now (see ``Platform.hand_off``)."""
+        try:
+            while self.fan_out():
+                pass
+        except Exception:  # the loop retries; a request must never fail because of it
+            log.exception("fan-out failed")
+        self.wake()
+
     def fan_out(self) -> bool:
         """Record pending attempts for events past the cursor; True if there may be more."""
         db = self.db

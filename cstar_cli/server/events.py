@@ -40,6 +40,7 @@ def emit(
         "livemode": principal.livemode,
         "data": data,
     }
+    db.outbox_dirty = True
     db.insert(
         "events",
         {

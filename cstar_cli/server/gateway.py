@@ -337,6 +337,7 @@ class ApiGateway:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                await self.platform.hand_off()
                 message["headers"] = list(message.get("headers", [])) + extra
                 if captured is not None:
                     captured.status = message["status"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -149,6 +150,14 @@ class Platform:
             principal.team_id, principal.livemode, event["type"]
         )
         return sum(self.relay.requeue(session_id, event) for session_id in sessions)
+
+    async def hand_off(self) -> None:
+        """Before a write's answer goes out, give the events it committed to every consumer
+        (webhooks, listen sessions) at once, so they don't wait for the answer and the log."""
+        if self.db.outbox_dirty:
+            self.db.outbox_dirty = False
+            self.dispatcher.fan_out_now()
+            await asyncio.sleep(0)  # let the connections that were woken send
 
     def written(self) -> None:
         """A write request finished: its events may be waiting in the outbox."""

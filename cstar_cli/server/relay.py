@@ -482,18 +482,15 @@ class RelayHub:
             )
             if session is None:
                 return
-            rows = [
-                row
-                for (rid, seq) in keyed
-                if (
-                    row := self.db.one(
-                        "SELECT q.*, r.target FROM route_events q LEFT JOIN listen_routes r "
-                        "ON r.session_id = q.session_id AND r.route_id = q.route_id "
-                        "WHERE q.session_id = ? AND q.route_id = ? AND q.seq = ?",
-                        (sid, rid, seq),
-                    )
+            rows: list[Row] = []
+            for rid in {rid for rid, _ in keyed}:
+                seqs = [seq for r, seq in keyed if r == rid]
+                rows += self.db.all(
+                    "SELECT q.*, r.target FROM route_events q LEFT JOIN listen_routes r "
+                    "ON r.session_id = q.session_id AND r.route_id = q.route_id "
+                    f"WHERE q.session_id = ? AND q.route_id = ? AND q.seq IN ({_marks(seqs)})",
+                    (sid, rid, *seqs),
                 )
-            ]
             self.db.conn.executemany(
                 "DELETE FROM route_events WHERE session_id = ? AND route_id = ? AND seq = ?",
                 [(sid, row["route_id"], row["seq"]) for row in rows],
@@ -520,6 +517,10 @@ class RelayHub:
             connection.wake.set()
             with contextlib.suppress(Exception):
                 await connection.close(1012, "platform closing the connection")
+
+
+def _marks(values: list[Any]) -> str:
+    return ",".join("?" * len(values))
 
 
 def _route_json(rid: str, target: str, events: list[str]) -> dict[str, Any]:
