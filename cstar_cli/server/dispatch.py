@@ -27,6 +27,7 @@ from cstar_cli.api.delivery import delivery_headers
 from cstar_cli.server import ids
 from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database, Row
+from cstar_cli.server.vault import SecretBox
 
 if TYPE_CHECKING:
     import httpx
@@ -79,8 +80,11 @@ def _ms(started: float) -> float:
 class Dispatcher:
     """Fan-out and sending for one platform; runs as tasks on the platform's event loop."""
 
-    def __init__(self, db: Database, clock: Callable[[], float], retry_scale: float) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], float], retry_scale: float, vault: SecretBox
+    ) -> None:
         self.db = db
+        self.vault = vault
         self.clock = clock
         self.retry_scale = retry_scale
         self._wake = asyncio.Event()
@@ -244,7 +248,7 @@ class Dispatcher:
         payload = row["payload"].encode()
         headers = delivery_headers(
             payload,
-            row["secret"],
+            self.vault.decrypt(row["secret"]),
             event_type=row["event_type"],
             event_id=row["event_id"],
             subscription_id=subscription_id,

@@ -17,11 +17,12 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from cstar_cli.server import ids
+from cstar_cli.server import identity, ids
+from cstar_cli.server.access import AccessTable, authorize
 from cstar_cli.server.auth import Principal, bearer_key
 from cstar_cli.server.clock import iso
 from cstar_cli.server.errors import ApiError
-from cstar_cli.server.logs import entry_for, error_fields
+from cstar_cli.server.logs import entry_for, error_fields, redact_query
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.responses import dump, error_bytes
 from cstar_cli.server.settings import API_VERSION, MAX_BODY_BYTES, SUPPORTED_API_VERSIONS
@@ -70,9 +71,10 @@ class _Captured:
 class ApiGateway:
     """Pure ASGI middleware; see the module docstring."""
 
-    def __init__(self, app: ASGIApp, platform: Platform) -> None:
+    def __init__(self, app: ASGIApp, platform: Platform, access: AccessTable) -> None:
         self.app = app
         self.platform = platform
+        self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,7 +114,11 @@ class ApiGateway:
             principal = self._authenticate(headers, scope)
             state["principal"] = principal
             self._rate_limit(principal, scope, extra_headers)
-            self._check_scope(principal, scope["method"], scope["path"])
+            self._check_team(principal, scope["path"])
+            shown = identity.presented(headers, scope.get("query_string", b""))
+            if shown is not None:
+                state["identity"] = identity.verify(self.platform, principal, *shown)
+            authorize(principal, self.access.access(scope), scope["method"], shown is not None)
             body = await _read_body(receive, headers)
         except ApiError as err:
             await self._send_error(send, err, request_id, extra_headers)
@@ -144,7 +150,7 @@ class ApiGateway:
             if owner is None:
                 return  # no key of any team: nobody's log to show it in
         client = scope.get("client")
-        query = scope.get("query_string", b"").decode("latin-1")
+        query = redact_query(scope.get("query_string", b"").decode("latin-1"))
         self.platform.request_log.record(
             entry_for(
                 request_id=request_id,
@@ -192,7 +198,7 @@ class ApiGateway:
                 headers={"Retry-After": str(retry_after)},
             )
 
-    def _check_scope(self, principal: Principal, method: str, path: str) -> None:
+    def _check_team(self, principal: Principal, path: str) -> None:
         match = TEAM_PATH.match(path)
         if match is not None:
             try:
@@ -205,13 +211,6 @@ class ApiGateway:
                     "This API key does not belong to the requested team. "
                     "Run 'cstar status' to see the key's team id.",
                 )
-        if method in WRITE_METHODS and not principal.is_secret:
-            env = principal.environment
-            raise ApiError.forbidden(
-                "publishable_key_write",
-                f"Publishable keys (pk_{env}_) are read-only. "
-                f"Use a secret key (sk_{env}_) for write operations.",
-            )
 
     async def _idempotent(
         self,
@@ -237,6 +236,9 @@ class ApiGateway:
             "?" + scope["query_string"].decode() if scope["query_string"] else ""
         )
         body_hash = hashlib.sha256(body).hexdigest()
+        acting_for: identity.Identity | None = scope["state"].get("identity")
+        if acting_for is not None:
+            key = f"{acting_for.customer_id}/{key}"  # one customer never replays another's
         scope_key = (principal.team_id, int(principal.livemode), key)
         with db.transaction():
             row = db.one(
@@ -291,6 +293,7 @@ class ApiGateway:
                 await self._replay(send, row, extra)
             return
         captured = _Captured()
+        vault = self.platform.vault  # stored responses may hold secrets (new keys, whsec_): D27
         try:
             await self._call(scope, receive, send, extra, captured)
         finally:
@@ -299,7 +302,11 @@ class ApiGateway:
                     db.execute(
                         "UPDATE idempotency_keys SET state = 'complete', status = ?, "
                         "response_body = ? WHERE team_id = ? AND livemode = ? AND key = ?",
-                        (captured.status, b"".join(captured.chunks), *scope_key),
+                        (
+                            captured.status,
+                            vault.encrypt_bytes(b"".join(captured.chunks)),
+                            *scope_key,
+                        ),
                     )
                 else:
                     db.execute(
@@ -311,7 +318,7 @@ class ApiGateway:
     async def _replay(
         self, send: Send, row: dict[str, Any], extra: list[tuple[bytes, bytes]]
     ) -> None:
-        body = json.loads(row["response_body"])
+        body = json.loads(self.platform.vault.decrypt_bytes(row["response_body"]))
         body.setdefault("meta", {})["idempotentReplayed"] = True
         payload = dump(body)
         headers = [(name, value) for name, value in extra if name != b"x-cstar-request-id"] + [

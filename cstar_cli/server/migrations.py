@@ -337,4 +337,15 @@ CREATE TABLE request_logs (
 CREATE INDEX request_logs_scope ON request_logs (team_id, livemode, seq);
 CREATE INDEX request_logs_age ON request_logs (created_ts)
 """,
+    # 6: secrets at rest (D27) and key lifecycle (D28). The platform key's probe; each secret key
+    # sealed with it (identity HMACs, D18, are keyed with secret keys); the key a roll replaced a
+    # key with. Webhook secrets and stored idempotent responses are sealed in their own columns.
+    """
+CREATE TABLE platform_vault (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    probe TEXT NOT NULL
+);
+ALTER TABLE api_keys ADD COLUMN secret_sealed TEXT;
+ALTER TABLE api_keys ADD COLUMN replaced_by TEXT
+""",
 ]

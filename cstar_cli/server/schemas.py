@@ -155,10 +155,16 @@ class Ticket(Output):
     resolvedAt: str | None
     closedAt: str | None
     customer: CustomerSummary | None = None
+    assignedToName: str | None = None
+    """Through a customer identity (D23): the agent's display name, instead of ``assignedTo``."""
 
 
 class TicketWithMessages(Ticket):
     messages: list[Message]
+
+
+class FirstMessage(Input):
+    content: Annotated[str, Field(min_length=1, max_length=100_000)]
 
 
 class TicketCreate(Input):
@@ -172,6 +178,8 @@ class TicketCreate(Input):
     notes: Notes | None = None
     metadata: Metadata = {}
     channel: Literal["api", "email", "widget", "chat", "phone"] = "api"
+    message: FirstMessage | None = None
+    """The customer's first message, stored with the ticket (sender ``customer``)."""
 
 
 class TicketUpdate(Input):

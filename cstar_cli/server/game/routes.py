@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from cstar_cli.server import ids, responses
+from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.clock import iso, parse_iso
 from cstar_cli.server.db import Row
@@ -127,7 +128,9 @@ def player_stats(platform: Platform, principal: Principal, member: Row) -> dict[
     }
 
 
-@router.get("/game/player", tags=["game"], summary="Get a player's game stats")
+@router.get(
+    "/game/player", tags=["game"], summary="Get a player's game stats", openapi_extra=PUBLIC
+)
 async def get_player(
     request: Request,
     userId: str | None = Query(None, description=USER_ID_HELP),
@@ -139,7 +142,9 @@ async def get_player(
     return responses.ok(request, player_stats(platform, principal, member))
 
 
-@router.get("/game/leaderboard", tags=["game"], summary="Rank the team's players")
+@router.get(
+    "/game/leaderboard", tags=["game"], summary="Rank the team's players", openapi_extra=PUBLIC
+)
 async def leaderboard(
     request: Request,
     paging: PageParams = Depends(_pages),
@@ -222,7 +227,9 @@ def serialize_boss(platform: Platform, boss: Row, now: float) -> dict[str, Any]:
     }
 
 
-@router.get("/game/bosses", tags=["game"], summary="List SLA bosses, active and past")
+@router.get(
+    "/game/bosses", tags=["game"], summary="List SLA bosses, active and past", openapi_extra=PUBLIC
+)
 async def list_bosses(
     request: Request,
     paging: PageParams = Depends(page_params),
@@ -239,7 +246,7 @@ async def list_bosses(
     return responses.listing(request, data, paging.page, paging.page_size, total)
 
 
-@router.get("/game/achievements", tags=["game"], summary="List achievements")
+@router.get("/game/achievements", tags=["game"], summary="List achievements", openapi_extra=PUBLIC)
 async def list_achievements(
     request: Request,
     userId: str | None = Query(None, description=USER_ID_HELP + " Adds unlocked/unlockedAt."),
