@@ -11,8 +11,10 @@ from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisc
 from starlette.responses import Response
 
 from cstar_cli.server import responses
+from cstar_cli.server.access import Access, authorize
 from cstar_cli.server.auth import bearer_key
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.keystreams import StreamEnd
 from cstar_cli.server.logs import LogFilter, Subscriber, serialize
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.relay import CLOSE_AUTH
@@ -79,6 +81,7 @@ async def stream_logs(websocket: WebSocket, teamId: str) -> None:
             team = ""
         if team != principal.team_id:
             raise ApiError.forbidden("team_access_denied", "This key does not belong to the team.")
+        authorize(principal, Access.SECRET, "GET", identified=False)  # D23, as GET /logs
         params = websocket.query_params
         flt = LogFilter.parse(
             team_id=principal.team_id,
@@ -117,6 +120,12 @@ async def stream_logs(websocket: WebSocket, teamId: str) -> None:
     )
     log.subscribers.add(subscriber)
     reader = asyncio.create_task(_drain_client(websocket))
+
+    async def key_ended(end: StreamEnd) -> None:  # D28: the key was revoked, rolled or expired
+        await websocket.send_text(json.dumps(end.frame()))
+        await websocket.close(code=end.code, reason=end.reason)
+
+    forget_key = platform.key_streams.register(principal, key_ended)
     try:
         await websocket.send_text(json.dumps({"type": "ready", "after": after}))
         last = after
@@ -153,6 +162,7 @@ async def stream_logs(websocket: WebSocket, teamId: str) -> None:
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
+        forget_key()
         log.subscribers.discard(subscriber)
         reader.cancel()
         with contextlib.suppress(BaseException):
