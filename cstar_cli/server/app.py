@@ -98,6 +98,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             f"{request.method} is not allowed on {request.url.path}.",
             headers=dict(exc.headers or {}),
         )
+    elif exc.status_code == 400:  # a body the framework itself could not parse
+        err = ApiError(400, "invalid_json", "The request body is not valid JSON.")
     else:
         err = ApiError(
             404,

@@ -20,6 +20,7 @@ from typing import Any
 from cstar_cli.server import identity, ids
 from cstar_cli.server.access import AccessTable, authorize
 from cstar_cli.server.auth import Principal, bearer_key
+from cstar_cli.server.bounds import check_query, parse_body
 from cstar_cli.server.clock import iso
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.logs import entry_for, error_fields, redact_query
@@ -111,6 +112,7 @@ class ApiGateway:
         try:
             version = _api_version(headers.get("cstar-version"))
             extra_headers.append((b"cstar-version", version.encode()))
+            check_query(scope.get("query_string", b""))
             principal = self._authenticate(headers, scope)
             state["principal"] = principal
             self._rate_limit(principal, scope, extra_headers)
@@ -118,8 +120,11 @@ class ApiGateway:
             shown = identity.presented(headers, scope.get("query_string", b""))
             if shown is not None:
                 state["identity"] = identity.verify(self.platform, principal, *shown)
-            authorize(principal, self.access.access(scope), scope["method"], shown is not None)
+            route_access = self.access.access(scope)
+            authorize(principal, route_access, scope["method"], shown is not None)
             body = await _read_body(receive, headers)
+            if body:
+                parse_body(body, headers.get("content-type"))  # D32, before idempotency
         except ApiError as err:
             await self._send_error(send, err, request_id, extra_headers)
             return
@@ -130,7 +135,8 @@ class ApiGateway:
             ] + [(b"content-type", b"application/json")]
         replay_receive = _replaying(body, receive)
         idem_key = headers.get("idempotency-key")
-        if idem_key is not None and scope["method"] in IDEMPOTENT_METHODS:
+        if idem_key is not None and scope["method"] in IDEMPOTENT_METHODS and route_access:
+            # (a URL no route takes is answered 404 and never kept for replay)
             await self._idempotent(
                 scope, replay_receive, send, principal, idem_key, body, request_id, extra_headers
             )

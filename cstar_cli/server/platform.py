@@ -57,7 +57,14 @@ class Platform:
         self._seal_plaintext()
         self.key_streams = KeyStreams(settings.clock)
         self.rate_limiter = RateLimiter(settings)
-        self.dispatcher = Dispatcher(self.db, settings.clock, settings.retry_scale, self.vault)
+        self.dispatcher = Dispatcher(
+            self.db,
+            settings.clock,
+            settings.retry_scale,
+            self.vault,
+            loopback_only=settings.loopback_deliveries_only,
+            budget=settings.delivery_budget,
+        )
         self.relay = RelayHub(self.db, settings.clock)
         self.request_log = RequestLog(self.db, settings.clock)
         self.dispatcher.on_fanout(self.relay.fan_out)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from cstar_cli.server.bounds import check_metadata
 
 T = TypeVar("T")
 
@@ -29,7 +31,7 @@ ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 Notes = Annotated[str, Field(max_length=10_000)]
 Tag = Annotated[str, Field(min_length=1, max_length=64)]
 Tags = Annotated[list[Tag], Field(max_length=50)]
-Metadata = Annotated[dict[str, Any], Field(max_length=50)]
+Metadata = Annotated[dict[str, Any], Field(max_length=50), AfterValidator(check_metadata)]
 Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 
@@ -354,7 +356,7 @@ class ApiKeyRoll(Input):
 
 # -- webhooks and events ---------------------------------------------------------------------
 EventPattern = Annotated[str, Field(min_length=1, max_length=100)]
-Url = Annotated[str, Field(min_length=1, max_length=2000)]
+Url = Annotated[str, Field(min_length=1, max_length=2000, json_schema_extra={"format": "uri"})]
 
 
 class Webhook(Output):

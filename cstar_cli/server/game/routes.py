@@ -24,8 +24,8 @@ from cstar_cli.server.game.sla import RULE_PREFIX, ensure_default_rules, ensure_
 from cstar_cli.server.game.timer import evaluate_scope
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes.common import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
+    PAGE,
+    PAGE_SIZE,
     PageParams,
     Where,
     fetch_page,
@@ -47,14 +47,7 @@ def _now(platform: Platform, principal: Principal) -> float:
     return platform.now(principal.team_id, principal.livemode)
 
 
-def _pages(
-    page: int = Query(1, description="Page number, from 1."),
-    pageSize: int = Query(DEFAULT_PAGE_SIZE, description="Items per page, 1 to 100."),
-) -> PageParams:
-    if page < 1:
-        raise ApiError.invalid("page must be 1 or more.", param="page")
-    if not 1 <= pageSize <= MAX_PAGE_SIZE:
-        raise ApiError.invalid(f"pageSize must be between 1 and {MAX_PAGE_SIZE}.", param="pageSize")
+def _pages(page: int = PAGE, pageSize: int = PAGE_SIZE) -> PageParams:
     return PageParams(page, pageSize, None)
 
 

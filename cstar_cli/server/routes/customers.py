@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from cstar_cli.server import events, ids, responses
 from cstar_cli.server.auth import Principal
+from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -78,7 +79,9 @@ async def list_customers(
     paging: PageParams = Depends(page_params),
     status: CustomerStatus | None = Query(None),
     sentiment: Sentiment | None = Query(None),
-    search: str | None = Query(None, description="Text in the name or email."),
+    search: str | None = Query(
+        None, max_length=MAX_SEARCH, description="Text in the name or email."
+    ),
     tag: str | None = Query(None),
 ) -> Response:
     platform, principal = platform_of(request), principal_of(request)

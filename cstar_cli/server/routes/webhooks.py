@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import secrets
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
@@ -30,11 +28,11 @@ from cstar_cli.server.routes.common import (
     principal_of,
 )
 from cstar_cli.server.schemas import TriggerTest, WebhookCreate, WebhookTest, WebhookUpdate
+from cstar_cli.server.webhook_urls import check_url
 
 router = APIRouter(tags=["webhooks"])
 
 SORT_FIELDS = {"createdAt": "created_at", "updatedAt": "updated_at", "url": "url"}
-LOOPBACK_HOSTS = {"localhost"}
 
 
 def new_secret() -> str:
@@ -78,28 +76,6 @@ def serialize_delivery(row: Row) -> dict[str, Any]:
         "createdAt": row["created_at"],
         "finishedAt": row["finished_at"],
     }
-
-
-def check_url(url: str, livemode: bool) -> str:
-    """Test mode takes http and https; live mode wants https except on loopback (D12)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ApiError.invalid(f"'{url}' is not an http(s) URL.", param="url")
-    if livemode and parts.scheme != "https" and not _is_loopback(parts.hostname):
-        raise ApiError.invalid(
-            "Live-mode webhooks need an https URL (http is allowed for loopback addresses).",
-            param="url",
-        )
-    return url
-
-
-def _is_loopback(host: str) -> bool:
-    if host in LOOPBACK_HOSTS:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_events(patterns: list[str]) -> list[str]:
