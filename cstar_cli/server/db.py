@@ -42,7 +42,9 @@ class Database:
         except sqlite3.DatabaseError as err:
             with contextlib.suppress(Exception):
                 self.conn.close()
-            raise StorageError(f"{path} is not a usable SQLite database ({err}).") from None
+            raise StorageError(f"{path} is not a SQLite database ({err}).") from None
+        except OSError as err:
+            raise StorageError(f"{path} cannot be opened ({err.strerror or err}).") from None
 
     def _open(self, path: str) -> None:
         secure_database_files(path)

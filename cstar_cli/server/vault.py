@@ -55,10 +55,13 @@ class SecretBox:
         """The box whose key is in ``path``; a new key is written there (0600) if there is none."""
         from cryptography.fernet import Fernet
 
-        data = read_private(path)
-        if data is None:
-            data = Fernet.generate_key()
-            write_private(path, data + b"\n")
+        try:
+            data = read_private(path)
+            if data is None:
+                data = Fernet.generate_key()
+                write_private(path, data + b"\n")
+        except OSError as err:
+            raise VaultError(f"{path} cannot be read or written ({err.strerror or err}).") from None
         try:
             return cls(data.strip())
         except ValueError:
