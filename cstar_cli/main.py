@@ -112,10 +112,11 @@ def _group_class() -> type[Any]:
                 raise
             except (Exception, KeyboardInterrupt) as exc:
                 from cstar_cli.config import debug_enabled
+                from cstar_cli.streamerrors import as_stream_error
 
                 if debug_enabled() and not isinstance(exc, KeyboardInterrupt):
                     raise
-                report = describe(exc)
+                report = describe(as_stream_error(exc, ctx.meta.get("cstar.command")))
                 if report is None:
                     report = ErrorReport(
                         1,

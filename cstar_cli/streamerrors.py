@@ -58,3 +58,12 @@ def stream_refused(code: str, message: str, *, command: str) -> CstarError:
     return CstarError(
         f"The platform refused `{command}`: {message}", "Check the key with `cstar status`."
     )
+
+
+def as_stream_error(exc: BaseException, command: str | None) -> BaseException:
+    """A ``SocketFatal`` that escaped a command (``cstar listen``) as the error to show."""
+    from cstar_cli.relay.socket import SocketFatal
+
+    if isinstance(exc, SocketFatal):
+        return stream_refused(exc.code, exc.message, command=command or "cstar")
+    return exc

@@ -1,9 +1,11 @@
 """The ASGI gateway in front of every API route.
 
-In one place and in this order: request id, API version (D7), authentication and team scope (§1,
-D9), publishable-key writes, rate limits (D6), the 1 MiB body limit, idempotency (D8), and the
-response headers every answer carries. Routes behind it see an authenticated ``Principal`` in
-``request.state.principal`` and a body that is already read.
+In one place and in this order: request id, API version (D7), query bounds (D32), authentication
+(§1, D9), rate limits (D6), team scope, identity verification (D18), the route's declared access
+(D23), the 1 MiB body limit and strict JSON (D32), idempotency (D8), and the response headers
+every answer carries. Routes behind it see an authenticated ``Principal`` in
+``request.state.principal`` and a body that is already read. Websockets are handed to
+``wsguard``, so each one ends with its key (D28).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from cstar_cli.server.logs import entry_for, error_fields, redact_query
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.responses import dump, error_bytes
 from cstar_cli.server.settings import API_VERSION, MAX_BODY_BYTES, SUPPORTED_API_VERSIONS
+from cstar_cli.server.wsguard import guard_websocket
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -78,6 +81,9 @@ class ApiGateway:
         self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"].startswith("/api/"):
+            await guard_websocket(self.app, self.platform, scope, receive, send)  # D28
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

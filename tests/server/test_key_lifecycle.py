@@ -183,3 +183,30 @@ def test_a_publishable_key_cannot_open_the_log_stream(own_platform: Start) -> No
     tail = Tail(platform, platform.server.keys.publishable_key)
     assert tail.exit_code() == 4, tail.said
     assert "needs a secret key" in tail.said
+
+
+def test_revoking_a_key_stops_cstar_listen_with_exit_4(own_platform: Start) -> None:
+    platform = own_platform()
+    key = new_key(platform, "listen")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cstar_cli", "listen", "--forward-to", "http://127.0.0.1:9/hooks"]
+        + ["--device-name", "lifecycle", "--api-base", platform.server.api_base]
+        + ["--api-key", key["secret"]],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        ready = proc.stdout.readline()
+        assert "Ready!" in ready, ready
+        with platform.client() as api:
+            assert api.delete(platform.team(f"/keys/{key['id']}")).status_code == 200
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 4, stderr
+    assert "`cstar listen` stopped: the API key was revoked" in stderr
+    assert "Traceback" not in stderr and "Unexpected error" not in stderr

@@ -14,7 +14,6 @@ from cstar_cli.server import responses
 from cstar_cli.server.access import Access, authorize
 from cstar_cli.server.auth import bearer_key
 from cstar_cli.server.errors import ApiError
-from cstar_cli.server.keystreams import StreamEnd
 from cstar_cli.server.logs import LogFilter, Subscriber, serialize
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.relay import CLOSE_AUTH
@@ -119,13 +118,8 @@ async def stream_logs(websocket: WebSocket, teamId: str) -> None:
         close=lambda: websocket.close(code=1012, reason="platform closing the stream"),
     )
     log.subscribers.add(subscriber)
+    # D28: the gateway's websocket guard closes this stream (4401) when its key stops working.
     reader = asyncio.create_task(_drain_client(websocket))
-
-    async def key_ended(end: StreamEnd) -> None:  # D28: the key was revoked, rolled or expired
-        await websocket.send_text(json.dumps(end.frame()))
-        await websocket.close(code=end.code, reason=end.reason)
-
-    forget_key = platform.key_streams.register(principal, key_ended)
     try:
         await websocket.send_text(json.dumps({"type": "ready", "after": after}))
         last = after
@@ -162,7 +156,6 @@ async def stream_logs(websocket: WebSocket, teamId: str) -> None:
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
-        forget_key()
         log.subscribers.discard(subscriber)
         reader.cancel()
         with contextlib.suppress(BaseException):
