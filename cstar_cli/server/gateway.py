@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from cstar_cli.server import identity, ids
-from cstar_cli.server.access import AccessTable, authorize
+from cstar_cli.server.access import WRITE_METHODS, AccessTable, authorize
 from cstar_cli.server.auth import Principal, bearer_key
 from cstar_cli.server.bounds import check_query, parse_body
 from cstar_cli.server.clock import iso
@@ -40,7 +40,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger("cstar.platform")
 
 TEAM_PATH = re.compile(r"^/api/v1/teams/([^/]+)(?:/|$)")
-WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 IDEMPOTENT_METHODS = frozenset({"POST", "PATCH", "DELETE"})
 IDEMPOTENCY_TTL = 24 * 3600
 MAX_IDEMPOTENCY_KEY = 255
