@@ -21,7 +21,7 @@ from cstar_cli.config import (
     check_profile_name,
     config_home,
 )
-from cstar_cli.errors import NotLoggedInError, UnknownProfileError, UsageError
+from cstar_cli.errors import ErrorReport, NotLoggedInError, UnknownProfileError, UsageError
 from cstar_cli.output import Printer, redact
 
 if TYPE_CHECKING:
@@ -236,6 +236,18 @@ class AppContext:
                 team_id = str(stored_team) if stored_team else None
             self._client = self.make_client(resolved.api_key, team_id=team_id)
         return self._client
+
+    def explain(self, report: ErrorReport, command: str | None) -> ErrorReport:
+        """The report, reworded when a publishable key was refused a secret-key command."""
+        from cstar_cli.errors import CstarError, explain_publishable
+
+        try:
+            resolved = self.resolve_key()
+        except CstarError:
+            return report
+        if resolved is None:
+            return report
+        return explain_publishable(report, command, resolved.api_key)
 
     def stdin_isatty(self) -> bool:
         if self.services.stdin_isatty is not None:

@@ -7,7 +7,7 @@ Nothing here imports rich, typer or httpx.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 
@@ -162,3 +162,23 @@ def describe(exc: BaseException) -> ErrorReport | None:
             exc.doc_url,
         )
     return None
+
+
+SECRET_KEY_CODES = frozenset({"insufficient_permissions", "publishable_key_write"})
+
+
+def explain_publishable(report: ErrorReport, command: str | None, api_key: str) -> ErrorReport:
+    """Say plainly that a command needs a secret key when it was run with a publishable one."""
+    if report.code not in SECRET_KEY_CODES or not api_key.startswith("pk_"):
+        return report
+    env = "live" if api_key.startswith("pk_live_") else "test"
+    shown = f"pk_{env}_…{api_key[-4:]}"
+    what = f"`{command}`" if command else "This command"
+    read_only = " Publishable keys are read-only." if report.code == "publishable_key_write" else ""
+    message = (
+        f"{what} needs a secret key.{read_only} This profile uses a publishable key ({shown}), "
+        "which reads only published articles, the game and whoami, and acts for one customer "
+        "only with a verified identity."
+    )
+    hint = f"Log in with a secret key: `cstar login --api-key sk_{env}_…` (or pass --api-key)."
+    return replace(report, message=message, hint=hint)

@@ -109,6 +109,8 @@ class LogTail:
         self.on_disconnect = on_disconnect
         self.last_seq: int | None = None
         self.shown = 0
+        self.refusal: tuple[str, str] | None = None
+        """The platform's last ``error`` frame (code, message): why it is closing the stream."""
 
     def url(self) -> str:
         return self._url
@@ -139,6 +141,8 @@ class LogTail:
     async def _read(self, ws: Any) -> None:
         async for message in ws:
             frame = json.loads(message)
+            if frame.get("type") == "error":
+                self.refusal = (str(frame.get("code")), str(frame.get("message")))
             if frame.get("type") != "logs":
                 continue
             for entry in frame.get("entries", []):
@@ -151,9 +155,9 @@ class LogTail:
 
     async def closed(self, code: int | None, reason: str) -> str | None:
         if code in (4400, 4401):
-            raise SocketFatal(
-                reason or "logs_refused", f"The platform refused the stream ({reason})."
-            )
+            if self.refusal is not None:
+                raise SocketFatal(*self.refusal)
+            raise SocketFatal(reason or "logs_refused", f"the stream was refused ({reason})")
         return None
 
     def disconnected(self, reason: str, retry_in: float) -> None:

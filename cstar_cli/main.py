@@ -66,8 +66,30 @@ def _group_class() -> type[Any]:
             if ctx.parent is None:
                 args = hoist_global_options(list(args))
                 ctx.meta["cstar.json"] = wants_json(args)
+                ctx.meta["cstar.command"] = self.command_words(ctx, args)
             result: list[str] = super().parse_args(ctx, args)
             return result
+
+        def command_words(self, ctx: Any, args: list[str]) -> str:
+            """``cstar tickets list``: the command the arguments name (for error messages)."""
+            words, command = ["cstar"], self
+            values = iter(args)
+            for arg in values:
+                if arg in GLOBAL_VALUE_OPTIONS:
+                    next(values, None)  # hoisted to the front with its value
+                    continue
+                if arg in GLOBAL_FLAGS or arg.split("=", 1)[0] in GLOBAL_VALUE_OPTIONS:
+                    continue
+                if arg.startswith("-") or not hasattr(command, "get_command"):
+                    break
+                try:
+                    command = command.get_command(ctx, arg)
+                except Exception:  # a command that fails to load says so when it runs
+                    break
+                if command is None:
+                    break
+                words.append(arg)
+            return " ".join(words)
 
         def list_commands(self, ctx: Any) -> list[str]:
             return list(COMMANDS)
@@ -90,10 +112,11 @@ def _group_class() -> type[Any]:
                 raise
             except (Exception, KeyboardInterrupt) as exc:
                 from cstar_cli.config import debug_enabled
+                from cstar_cli.streamerrors import as_stream_error
 
                 if debug_enabled() and not isinstance(exc, KeyboardInterrupt):
                     raise
-                report = describe(exc)
+                report = describe(as_stream_error(exc, ctx.meta.get("cstar.command")))
                 if report is None:
                     report = ErrorReport(
                         1,
@@ -105,6 +128,7 @@ def _group_class() -> type[Any]:
                 from cstar_cli.context import AppContext
 
                 app = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
+                report = app.explain(report, ctx.meta.get("cstar.command"))
                 as_json = bool(ctx.meta.get("cstar.json")) or app.printer.json_mode
                 try:
                     app.printer.error(report, as_json=as_json)

@@ -6,7 +6,8 @@ The current scheme (``X-Signature``) is Stripe-style::
 
 keyed with the whole webhook secret string, ``whsec_`` prefix included. Receivers reject a
 timestamp more than ``tolerance`` seconds (default 300) away from their clock, in either
-direction. Two older forms still verify, without any timestamp and so without a replay window:
+direction. Two older forms carry no timestamp, so a captured delivery would verify forever;
+they verify only when asked for with ``allow_legacy=True`` (D30):
 
 - ``sha256=<hex HMAC-SHA256 of raw_body>`` (the legacy ``X-Signature``), and
 - a bare ``<hex HMAC-SHA256 of raw_body>`` (the launch post's ``X-Cstar-Signature``).
@@ -26,6 +27,7 @@ from typing import Any, Final, Literal, NamedTuple
 __all__ = [
     "DEFAULT_TOLERANCE",
     "InvalidPayloadError",
+    "LegacySignatureError",
     "MalformedHeaderError",
     "Scheme",
     "SignatureMismatchError",
@@ -54,7 +56,8 @@ _MAX_TIMESTAMP_DIGITS: Final = 15
 class SignatureVerificationError(Exception):
     """A webhook signature did not verify; ``reason`` says why in a stable, machine-readable way.
 
-    Reasons: ``malformed_header``, ``timestamp_outside_tolerance``, ``signature_mismatch`` and
+    Reasons: ``malformed_header``, ``timestamp_outside_tolerance``, ``signature_mismatch``,
+    ``legacy_signature_refused`` (an untimestamped form without ``allow_legacy=True``) and
     ``invalid_payload`` (the signature verified but the body is not a JSON object). Catch this
     class to reject a delivery (answer 400 or 401); the subclasses tell the reasons apart.
     """
@@ -83,6 +86,20 @@ class TimestampOutsideToleranceError(SignatureVerificationError):
         self.age = age
         """Seconds between ``t`` and now; negative when ``t`` lies in the future."""
         self.tolerance = tolerance
+
+
+class LegacySignatureError(SignatureVerificationError):
+    """An untimestamped legacy signature, and the caller did not pass ``allow_legacy=True``."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        form = "sha256=" if scheme == "sha256" else "bare hex (X-Cstar-Signature)"
+        super().__init__(
+            "legacy_signature_refused",
+            f"The {form} signature carries no timestamp, so a captured delivery would verify "
+            "forever (no replay protection); it is accepted only with allow_legacy=True "
+            "(cstar webhooks verify --allow-legacy). Verify X-Signature (t=…,v1=…) instead.",
+        )
+        self.scheme = scheme
 
 
 class SignatureMismatchError(SignatureVerificationError):
@@ -235,12 +252,15 @@ def verify(
     secret: str,
     tolerance: int = DEFAULT_TOLERANCE,
     now: float | None = None,
+    *,
+    allow_legacy: bool = False,
 ) -> Verification:
     """Check a signature header against the raw body; return which form verified.
 
     ``tolerance`` is in seconds and applies to ``t=`` headers only, in both directions;
-    ``0`` turns the age check off (useful to re-check a captured delivery). Raises
-    :class:`MalformedHeaderError`, :class:`TimestampOutsideToleranceError` or
+    ``0`` turns the age check off (useful to re-check a captured delivery). The untimestamped
+    legacy forms verify only with ``allow_legacy=True``. Raises :class:`MalformedHeaderError`,
+    :class:`LegacySignatureError`, :class:`TimestampOutsideToleranceError` or
     :class:`SignatureMismatchError`; ``ValueError`` for an empty secret or a negative tolerance.
     """
     key = _check_secret(secret)
@@ -248,6 +268,8 @@ def verify(
         raise ValueError("tolerance must be 0 (no age check) or a positive number of seconds.")
     body = _as_bytes(raw_body)
     parsed = parse_header(header)
+    if parsed.timestamp is None and not allow_legacy:
+        raise LegacySignatureError(parsed.scheme)
     if parsed.timestamp is None:
         if not _any_matches(_hmac_hex(key, body), parsed.signatures):
             form = "sha256=" if parsed.scheme == "sha256" else "bare hex"
@@ -287,13 +309,17 @@ def construct_event(
     secret: str,
     tolerance: int = DEFAULT_TOLERANCE,
     now: float | None = None,
+    *,
+    allow_legacy: bool = False,
 ) -> dict[str, Any]:
     """Verify a delivery, then return its parsed JSON event.
 
-    Raises a :class:`SignatureVerificationError` subclass saying why it failed; for a body that
-    verified but is not a JSON object, :class:`InvalidPayloadError`. Answer 400/401 on those.
+    Pass the ``X-Signature`` header (``t=…,v1=…``); the legacy untimestamped forms are refused
+    unless ``allow_legacy=True``. Raises a :class:`SignatureVerificationError` subclass saying
+    why it failed; for a body that verified but is not a JSON object,
+    :class:`InvalidPayloadError`. Answer 400/401 on those.
     """
-    verify(raw_body, header, secret, tolerance, now)
+    verify(raw_body, header, secret, tolerance, now, allow_legacy=allow_legacy)
     try:
         event = json.loads(_as_bytes(raw_body))
     except (UnicodeDecodeError, ValueError) as err:
@@ -311,10 +337,12 @@ def verify_signature(
     secret: str,
     tolerance: int = DEFAULT_TOLERANCE,
     now: float | None = None,
+    *,
+    allow_legacy: bool = False,
 ) -> bool:
-    """True when the header verifies the body; never raises for bad input."""
+    """True when the header verifies the body (legacy forms only with ``allow_legacy``)."""
     try:
-        verify(raw_body, header, secret, tolerance, now)
+        verify(raw_body, header, secret, tolerance, now, allow_legacy=allow_legacy)
     except Exception:  # any bad input (wrong types included) just means "not verified"
         return False
     return True

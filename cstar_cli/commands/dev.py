@@ -12,9 +12,34 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def default_db_path() -> Path:
+    """``dev.db`` in cstar's own data dir, which is kept private (0700, D27)."""
+    import contextlib
+    import os
+
     from cstar_cli.config import data_dir
 
-    return data_dir() / "dev.db"
+    folder = data_dir()
+    with contextlib.suppress(OSError):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)  # an older release made it 0755
+    return folder / "dev.db"
+
+
+def check_db_path(db_path: str) -> None:
+    """A ``--db`` that can never be a database is a usage error (exit 2) naming it (D32)."""
+    from cstar_cli.errors import UsageError
+
+    hint = "Pass a file path such as ~/cstar/dev.db, or --db :memory: for a throwaway platform."
+    if db_path == ":memory:":
+        return
+    if not db_path.strip():
+        raise UsageError("--db is empty: it needs the path of a database file.", hint)
+    path = Path(db_path).expanduser()
+    if path.is_dir():
+        raise UsageError(f"--db {db_path} is a directory, not a database file.", hint)
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise UsageError(f"--db {db_path}: {parent} is a file, so it cannot hold a database.", hint)
 
 
 def dev(
@@ -41,11 +66,14 @@ def dev(
 
     Example: cstar dev --port 0 --db :memory:
     """
-    from cstar_cli.errors import UsageError
+    from cstar_cli.errors import CstarError, UsageError
+    from cstar_cli.server.db import StorageError
     from cstar_cli.server.runner import ReadyInfo, serve_forever
     from cstar_cli.server.settings import PlatformSettings
+    from cstar_cli.server.vault import VaultError
 
     db_path = db if db is not None else str(default_db_path())
+    check_db_path(db_path)
     if host not in LOOPBACK:
         print(
             f"Warning: binding to {host} exposes the local platform (and its test data) beyond "
@@ -82,6 +110,12 @@ def dev(
 
     try:
         serve_forever(settings, host, port, ready)
+    except (StorageError, VaultError) as err:
+        raise CstarError(
+            f"Cannot use --db {db_path}: {err}",
+            "Point --db at a new file (or a database cstar dev made), or use --db :memory:.",
+            code="database_unusable",
+        ) from None
     except OSError as err:
         raise UsageError(
             f"Cannot start the platform on {host}:{port}: {err.strerror or err}.",

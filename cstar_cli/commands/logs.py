@@ -107,9 +107,9 @@ def run_tail(app: AppContext, params: dict[str, str], printer: LogPrinter) -> in
     import asyncio
     import signal
 
-    from cstar_cli.errors import CstarError
     from cstar_cli.logtail import LogTail
     from cstar_cli.relay.socket import SocketFatal, run_socket
+    from cstar_cli.streamerrors import stream_refused
 
     client = app.client()
     resolved = app.require_key()
@@ -144,7 +144,7 @@ def run_tail(app: AppContext, params: dict[str, str], printer: LogPrinter) -> in
         try:
             await run_socket(tailer, resolved.api_key, stop)
         except SocketFatal as err:
-            raise CstarError(err.message, "Check the key with `cstar status`.") from None
+            raise stream_refused(err.code, err.message, command="cstar logs --tail") from None
         return 130 if interrupted and interrupted[0] == signal.SIGINT else 0
 
     return asyncio.run(main())

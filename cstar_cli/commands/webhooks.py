@@ -73,12 +73,18 @@ def verify(
         min=0,
         help="Seconds a t= timestamp may be from this machine's clock; 0 skips the age check.",
     ),
+    allow_legacy: bool = typer.Option(
+        False,
+        "--allow-legacy",
+        help="Also accept the untimestamped sha256= and bare-hex forms (no replay protection).",
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
     """Check a webhook signature against a saved request body, offline; no login needed.
 
     Exit 0 when it verifies; exit 1 with the reason when it does not: a malformed header,
-    a timestamp outside the tolerance, or a signature mismatch (wrong secret or changed body).
+    a timestamp outside the tolerance, a signature mismatch (wrong secret or changed body), or
+    an untimestamped legacy form without --allow-legacy.
 
     Example: cstar webhooks verify --secret whsec_… --signature 't=…,v1=…' --payload-file body.json
     """
@@ -91,7 +97,9 @@ def verify(
         body = _read_payload(payload_file)
         header = _HEADER_NAME.sub("", signature, count=1)
         try:
-            result = signing.verify(body, header, secret, tolerance=tolerance)
+            result = signing.verify(
+                body, header, secret, tolerance=tolerance, allow_legacy=allow_legacy
+            )
         except signing.SignatureVerificationError as err:
             raise _failure(err, body, header, secret) from None
     except CstarError as err:
@@ -173,6 +181,11 @@ def _failure(err: SignatureVerificationError, body: bytes, header: str, secret: 
             "'t=<unix seconds>,v1=<64 hex>' (X-Signature), 'sha256=<64 hex>' or the bare hex "
             "digest (X-Cstar-Signature)."
         )
+    elif isinstance(err, signing.LegacySignatureError):
+        hint = (
+            "Pass the X-Signature header (t=…,v1=…) instead, or add --allow-legacy if you "
+            "really mean to accept a signature that can be replayed."
+        )
     elif isinstance(err, signing.TimestampOutsideToleranceError):
         if err.age < 0:
             hint = "Check this machine's clock (and the sender's); they should agree to the second."
@@ -195,7 +208,9 @@ def _mismatch_hint(body: bytes, header: str, secret: str) -> str:
     from cstar_cli.api import signing
 
     def verifies(candidate_body: bytes, candidate_secret: str) -> bool:
-        return signing.verify_signature(candidate_body, header, candidate_secret, tolerance=0)
+        return signing.verify_signature(
+            candidate_body, header, candidate_secret, tolerance=0, allow_legacy=True
+        )
 
     stripped = body.rstrip(b"\r\n")
     if stripped != body and verifies(stripped, secret):

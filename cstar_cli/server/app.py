@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from cstar_cli import __version__
 from cstar_cli.server import responses
+from cstar_cli.server.access import AccessTable
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.game import routes as game_routes
 from cstar_cli.server.gateway import ApiGateway
@@ -56,11 +57,13 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
         lifespan=lifespan,
     )
     api.state.platform = platform
-    api.include_router(whoami.router)
-    for module in (tickets, customers, articles, members, keys, listen, webhooks, events, logs):
-        api.include_router(module.router, prefix=TEAM_PREFIX)
-
-    api.include_router(game_routes.router, prefix=TEAM_PREFIX)
+    routers = [(whoami.router, "")] + [
+        (module.router, TEAM_PREFIX)
+        for module in (tickets, customers, articles, members, keys, listen, webhooks, events, logs)
+    ]
+    routers.append((game_routes.router, TEAM_PREFIX))
+    for router, prefix in routers:
+        api.include_router(router, prefix=prefix)
 
     @api.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -71,7 +74,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     api.add_exception_handler(StarletteHTTPException, _http_error)
     api.add_exception_handler(Exception, _server_error)
     api.openapi = lambda: build_openapi(api)  # type: ignore[method-assign]
-    gateway = ApiGateway(api, platform)
+    gateway = ApiGateway(api, platform, AccessTable(routers))
     gateway.platform = platform
     return gateway
 
@@ -95,6 +98,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             f"{request.method} is not allowed on {request.url.path}.",
             headers=dict(exc.headers or {}),
         )
+    elif exc.status_code == 400:  # a body the framework itself could not parse
+        err = ApiError(400, "invalid_json", "The request body is not valid JSON.")
     else:
         err = ApiError(
             404,

@@ -27,6 +27,8 @@ class Principal:
     key_type: str
     livemode: bool
     redacted_key: str
+    expires_at: float | None = None
+    """Unix time when a rolled key's grace period ends (D28); ``None`` for a key without one."""
 
     @property
     def environment(self) -> str:

@@ -11,27 +11,43 @@ import contextlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from cstar_cli.server.files import secure_database_files
 from cstar_cli.server.migrations import MIGRATIONS
 
 Row = dict[str, Any]
+WAL_SIZE_LIMIT = 16 * 1024 * 1024
 
 
 def _dict_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
     return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
 
 
+class StorageError(Exception):
+    """The database file cannot be used (not SQLite, unreadable); the message names the file."""
+
+
 class Database:
-    """The platform's SQLite database."""
+    """The platform's SQLite database (a 0600 file in a 0700 directory, D27)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._open(path)
+        except sqlite3.DatabaseError as err:
+            with contextlib.suppress(Exception):
+                self.conn.close()
+            raise StorageError(f"{path} is not a SQLite database ({err}).") from None
+        except OSError as err:
+            raise StorageError(f"{path} cannot be opened ({err.strerror or err}).") from None
+
+    def _open(self, path: str) -> None:
+        secure_database_files(path)
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.conn.row_factory = _dict_factory
         # NORMAL in WAL mode keeps every committed transaction across a process kill; only an
@@ -47,6 +63,9 @@ class Database:
             # Checkpoints fsync the database file; done inline they stall the event loop for
             # tens of milliseconds. A background thread does them instead (see _Checkpointer).
             self.conn.execute("PRAGMA wal_autocheckpoint=0")
+            # When a checkpoint resets the WAL, SQLite trims the file back to this size.
+            self.conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
+            secure_database_files(path)  # the -wal and -shm files SQLite just made
             self._checkpointer = _Checkpointer(path)
         self.migrate()
 
@@ -132,30 +151,51 @@ class _Checkpointer:
     """Copies the WAL back into the database file from its own thread and connection.
 
     PASSIVE checkpoints never block writers, and sqlite3 releases the GIL while it works, so the
-    event loop keeps serving while the fsync happens here.
+    event loop keeps serving while the fsync happens here. Once nothing has been written for
+    ``IDLE_SECONDS``, a TRUNCATE checkpoint empties the WAL file, so it never grows without bound
+    (``truncated`` is set each time that happens).
     """
 
     INTERVAL = 0.5
+    IDLE_SECONDS = 2.0
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.truncated = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="cstar-checkpoint", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        wal = Path(self.path + "-wal")
+        last_version: object = None
+        idle_since = time.monotonic()
         try:
             conn.execute("PRAGMA busy_timeout=5000")
             while not self._stop.wait(self.INTERVAL):
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                with contextlib.suppress(sqlite3.Error, OSError):
+                    version = conn.execute("PRAGMA data_version").fetchone()[0]
+                    if version != last_version:
+                        last_version, idle_since = version, time.monotonic()
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    elif time.monotonic() - idle_since >= self.IDLE_SECONDS and _size(wal):
+                        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                        if not _size(wal):
+                            self.truncated.set()
         finally:
             conn.close()
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def dumps(value: Any) -> str:

@@ -18,7 +18,7 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,8 @@ from cstar_cli.api.delivery import delivery_headers
 from cstar_cli.server import ids
 from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database, Row
+from cstar_cli.server.vault import SecretBox
+from cstar_cli.server.webhook_urls import refusal
 
 if TYPE_CHECKING:
     import httpx
@@ -36,6 +38,7 @@ log = logging.getLogger("cstar.platform.dispatch")
 RETRY_SCHEDULE = (30, 120, 600, 3600, 6 * 3600, 24 * 3600)
 DELIVERY_TIMEOUT = 10.0
 SNIPPET_BYTES = 2048
+MAX_ANSWER = 64 * 1024
 MAX_IN_FLIGHT = 64
 FANOUT_BATCH = 500
 
@@ -52,24 +55,55 @@ class AttemptResult:
 
 
 async def post_event(
-    client: httpx.AsyncClient, url: str, payload: bytes, headers: dict[str, str]
+    client: httpx.AsyncClient,
+    url: str,
+    payload: bytes,
+    headers: dict[str, str],
+    refuse: Callable[[], Awaitable[str | None]] | None = None,
+    budget: float = DELIVERY_TIMEOUT,
 ) -> AttemptResult:
-    """POST one delivery within the 10 s budget; anything but 2xx is a failure."""
+    """POST one delivery; anything but a 2xx answer within the budget is a failure (D29).
+
+    The budget (10 s) is the whole attempt (resolve, connect, send, the answer's head and body);
+    at most ``MAX_ANSWER`` bytes of the answer are read. Whatever goes wrong — even a URL that
+    cannot be sent to at all — is a failed attempt, never an exception.
+    """
     import httpx
 
     started = time.perf_counter()
     try:
-        response = await client.post(
-            url, content=payload, headers=headers, timeout=DELIVERY_TIMEOUT
-        )
-    except httpx.TimeoutException:
-        return AttemptResult(False, None, _ms(started), None, "timeout after 10 s")
+        async with asyncio.timeout(budget):
+            refusal = await refuse() if refuse is not None else None
+            if refusal is not None:
+                return AttemptResult(False, None, _ms(started), None, refusal)
+            async with client.stream(
+                "POST", url, content=payload, headers=headers, timeout=budget
+            ) as response:
+                answer = await _read_capped(response)
+    except (TimeoutError, httpx.TimeoutException):
+        return AttemptResult(False, None, _ms(started), None, f"timeout after {budget:g} s")
     except httpx.HTTPError as err:
         return AttemptResult(False, None, _ms(started), None, f"{type(err).__name__}: {err}")
-    snippet = response.content[:SNIPPET_BYTES].decode("utf-8", "replace")
+    except Exception as err:  # a delivery that cannot even start (a bad URL, port 99999, …)
+        return AttemptResult(
+            False, None, _ms(started), None, f"cannot deliver: {type(err).__name__}: {err}"
+        )
+    snippet = answer[:SNIPPET_BYTES].decode("utf-8", "replace")
     ok = 200 <= response.status_code < 300
     error = None if ok else f"receiver answered {response.status_code}"
     return AttemptResult(ok, response.status_code, _ms(started), snippet, error)
+
+
+async def _read_capped(response: httpx.Response) -> bytes:
+    """At most ``MAX_ANSWER`` bytes of the answer; the rest is never read."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= MAX_ANSWER:
+            break
+    return b"".join(chunks)[:MAX_ANSWER]
 
 
 def _ms(started: float) -> float:
@@ -79,8 +113,20 @@ def _ms(started: float) -> float:
 class Dispatcher:
     """Fan-out and sending for one platform; runs as tasks on the platform's event loop."""
 
-    def __init__(self, db: Database, clock: Callable[[], float], retry_scale: float) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], float],
+        retry_scale: float,
+        vault: SecretBox,
+        *,
+        loopback_only: bool = False,
+        budget: float = DELIVERY_TIMEOUT,
+    ) -> None:
         self.db = db
+        self.vault = vault
+        self.loopback_only = loopback_only
+        self.budget = budget
         self.clock = clock
         self.retry_scale = retry_scale
         self._wake = asyncio.Event()
@@ -245,7 +291,11 @@ class Dispatcher:
             with db.transaction():
                 db.update("deliveries", "id", delivery_id, {"status": "cancelled"})
             return
-        result = await self.attempt(row, ids.WEBHOOK + row["webhook_id"])
+        try:
+            result = await self.attempt(row, ids.WEBHOOK + row["webhook_id"])
+        except Exception as err:  # e.g. a secret that cannot be unsealed: still an attempt
+            log.warning("delivery %s could not start: %s", delivery_id, err)
+            result = AttemptResult(False, None, 0.0, None, f"cannot deliver: {err}")
         self.record(row, result)
 
     async def attempt(self, row: Row, subscription_id: str) -> AttemptResult:
@@ -253,7 +303,7 @@ class Dispatcher:
         payload = row["payload"].encode()
         headers = delivery_headers(
             payload,
-            row["secret"],
+            self.vault.decrypt(row["secret"]),
             event_type=row["event_type"],
             event_id=row["event_id"],
             subscription_id=subscription_id,
@@ -262,7 +312,12 @@ class Dispatcher:
             legacy=bool(row["legacy_signature"]),
             now=self.clock(),
         )
-        return await post_event(self._client, row["url"], payload, headers)
+        url, livemode = row["url"], bool(row["livemode"])
+
+        async def refuse() -> str | None:
+            return await refusal(url, livemode=livemode, loopback_only=self.loopback_only)
+
+        return await post_event(self._client, url, payload, headers, refuse, self.budget)
 
     def record(self, row: Row, result: AttemptResult, *, retry: bool = True) -> None:
         """Store an attempt's outcome and, after a failure, schedule the next attempt."""

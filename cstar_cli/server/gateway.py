@@ -1,9 +1,11 @@
 """The ASGI gateway in front of every API route.
 
-In one place and in this order: request id, API version (D7), authentication and team scope (§1,
-D9), publishable-key writes, rate limits (D6), the 1 MiB body limit, idempotency (D8), and the
-response headers every answer carries. Routes behind it see an authenticated ``Principal`` in
-``request.state.principal`` and a body that is already read.
+In one place and in this order: request id, API version (D7), query bounds (D32), authentication
+(§1, D9), rate limits (D6), team scope, identity verification (D18), the route's declared access
+(D23), the 1 MiB body limit and strict JSON (D32), idempotency (D8), and the response headers
+every answer carries. Routes behind it see an authenticated ``Principal`` in
+``request.state.principal`` and a body that is already read. Websockets are handed to
+``wsguard``, so each one ends with its key (D28).
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from cstar_cli.server import ids
+from cstar_cli.server import identity, ids
+from cstar_cli.server.access import WRITE_METHODS, AccessTable, authorize
 from cstar_cli.server.auth import Principal, bearer_key
+from cstar_cli.server.bounds import check_query, parse_body
 from cstar_cli.server.clock import iso
 from cstar_cli.server.errors import ApiError
-from cstar_cli.server.logs import entry_for, error_fields
+from cstar_cli.server.logs import entry_for, error_fields, redact_query
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.responses import dump, error_bytes
 from cstar_cli.server.settings import API_VERSION, MAX_BODY_BYTES, SUPPORTED_API_VERSIONS
+from cstar_cli.server.wsguard import guard_websocket
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -35,7 +40,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger("cstar.platform")
 
 TEAM_PATH = re.compile(r"^/api/v1/teams/([^/]+)(?:/|$)")
-WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 IDEMPOTENT_METHODS = frozenset({"POST", "PATCH", "DELETE"})
 IDEMPOTENCY_TTL = 24 * 3600
 MAX_IDEMPOTENCY_KEY = 255
@@ -70,11 +74,15 @@ class _Captured:
 class ApiGateway:
     """Pure ASGI middleware; see the module docstring."""
 
-    def __init__(self, app: ASGIApp, platform: Platform) -> None:
+    def __init__(self, app: ASGIApp, platform: Platform, access: AccessTable) -> None:
         self.app = app
         self.platform = platform
+        self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"].startswith("/api/"):
+            await guard_websocket(self.app, self.platform, scope, receive, send)  # D28
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -109,11 +117,19 @@ class ApiGateway:
         try:
             version = _api_version(headers.get("cstar-version"))
             extra_headers.append((b"cstar-version", version.encode()))
+            check_query(scope.get("query_string", b""))
             principal = self._authenticate(headers, scope)
             state["principal"] = principal
             self._rate_limit(principal, scope, extra_headers)
-            self._check_scope(principal, scope["method"], scope["path"])
+            self._check_team(principal, scope["path"])
+            shown = identity.presented(headers, scope.get("query_string", b""))
+            if shown is not None:
+                state["identity"] = identity.verify(self.platform, principal, *shown)
+            route_access = self.access.access(scope)
+            authorize(principal, route_access, scope["method"], shown is not None)
             body = await _read_body(receive, headers)
+            if body:
+                parse_body(body, headers.get("content-type"))  # D32, before idempotency
         except ApiError as err:
             await self._send_error(send, err, request_id, extra_headers)
             return
@@ -124,7 +140,8 @@ class ApiGateway:
             ] + [(b"content-type", b"application/json")]
         replay_receive = _replaying(body, receive)
         idem_key = headers.get("idempotency-key")
-        if idem_key is not None and scope["method"] in IDEMPOTENT_METHODS:
+        if idem_key is not None and scope["method"] in IDEMPOTENT_METHODS and route_access:
+            # (a URL no route takes is answered 404 and never kept for replay)
             await self._idempotent(
                 scope, replay_receive, send, principal, idem_key, body, request_id, extra_headers
             )
@@ -144,7 +161,7 @@ class ApiGateway:
             if owner is None:
                 return  # no key of any team: nobody's log to show it in
         client = scope.get("client")
-        query = scope.get("query_string", b"").decode("latin-1")
+        query = redact_query(scope.get("query_string", b"").decode("latin-1"))
         self.platform.request_log.record(
             entry_for(
                 request_id=request_id,
@@ -192,7 +209,7 @@ class ApiGateway:
                 headers={"Retry-After": str(retry_after)},
             )
 
-    def _check_scope(self, principal: Principal, method: str, path: str) -> None:
+    def _check_team(self, principal: Principal, path: str) -> None:
         match = TEAM_PATH.match(path)
         if match is not None:
             try:
@@ -205,13 +222,6 @@ class ApiGateway:
                     "This API key does not belong to the requested team. "
                     "Run 'cstar status' to see the key's team id.",
                 )
-        if method in WRITE_METHODS and not principal.is_secret:
-            env = principal.environment
-            raise ApiError.forbidden(
-                "publishable_key_write",
-                f"Publishable keys (pk_{env}_) are read-only. "
-                f"Use a secret key (sk_{env}_) for write operations.",
-            )
 
     async def _idempotent(
         self,
@@ -237,6 +247,9 @@ class ApiGateway:
             "?" + scope["query_string"].decode() if scope["query_string"] else ""
         )
         body_hash = hashlib.sha256(body).hexdigest()
+        acting_for: identity.Identity | None = scope["state"].get("identity")
+        if acting_for is not None:
+            key = f"{acting_for.customer_id}/{key}"  # one customer never replays another's
         scope_key = (principal.team_id, int(principal.livemode), key)
         with db.transaction():
             row = db.one(
@@ -291,6 +304,7 @@ class ApiGateway:
                 await self._replay(send, row, extra)
             return
         captured = _Captured()
+        vault = self.platform.vault  # stored responses may hold secrets (new keys, whsec_): D27
         try:
             await self._call(scope, receive, send, extra, captured)
         finally:
@@ -299,7 +313,11 @@ class ApiGateway:
                     db.execute(
                         "UPDATE idempotency_keys SET state = 'complete', status = ?, "
                         "response_body = ? WHERE team_id = ? AND livemode = ? AND key = ?",
-                        (captured.status, b"".join(captured.chunks), *scope_key),
+                        (
+                            captured.status,
+                            vault.encrypt_bytes(b"".join(captured.chunks)),
+                            *scope_key,
+                        ),
                     )
                 else:
                     db.execute(
@@ -311,7 +329,7 @@ class ApiGateway:
     async def _replay(
         self, send: Send, row: dict[str, Any], extra: list[tuple[bytes, bytes]]
     ) -> None:
-        body = json.loads(row["response_body"])
+        body = json.loads(self.platform.vault.decrypt_bytes(row["response_body"]))
         body.setdefault("meta", {})["idempotentReplayed"] = True
         payload = dump(body)
         headers = [(name, value) for name, value in extra if name != b"x-cstar-request-id"] + [

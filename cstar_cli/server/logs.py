@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote_plus
 
 from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database, Row
@@ -177,6 +178,20 @@ class LogFilter:
                 clauses.append("substr(path, 1, ?) = ?")
                 params += [len(self.path), self.path]
         return " AND ".join(clauses), params
+
+
+REDACTED_PARAMS = frozenset({"key", "identity", "identityHash"})
+
+
+def redact_query(query: str) -> str:
+    """The query string with credentials (``key``, ``identity``, ``identityHash``) redacted."""
+    pieces = []
+    for piece in query.split("&"):
+        name, sep, value = piece.partition("=")
+        if sep and value and unquote_plus(name) in REDACTED_PARAMS:
+            piece = f"{name}=redacted"
+        pieces.append(piece)
+    return "&".join(pieces)
 
 
 def _path_matches(pattern: str, path: str) -> bool:

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
+from cstar_cli.server.access import ACCESS_FIELD, Access
 from cstar_cli.server.game.schemas import (
     Achievement,
     Boss,
@@ -108,7 +109,8 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
 
 ERROR_DESCRIPTIONS = {
     "400": "Invalid request (parameter_missing, parameter_invalid, invalid_json)",
-    "401": "Missing, malformed, unknown, revoked or expired API key",
+    "401": "Missing, malformed, unknown, revoked or expired API key; an identity that does not "
+    "verify (identity_verification_failed)",
     "403": "Key not allowed (publishable_key_write, insufficient_permissions, team_access_denied)",
     "404": "No such resource (resource_missing)",
     "409": "Conflict (resource_conflict, idempotency_key_reused, idempotency_key_in_use)",
@@ -128,6 +130,25 @@ ID_PREFIXES = {
     "sessionId": "cls_",
     "ruleId": "sla_",
 }
+
+
+IDENTITY_HEADERS = [
+    {
+        "name": "X-Cstar-Identity",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string", "maxLength": 4096},
+        "description": "A customer identity (D18): base64url of the exact signed JSON payload. "
+        "With a publishable key, the request acts for that customer (D23).",
+    },
+    {
+        "name": "X-Cstar-Identity-Hash",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string", "maxLength": 128},
+        "description": "Hex HMAC-SHA256 of the identity payload, keyed with a secret key.",
+    },
+]
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
@@ -195,6 +216,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     "description": "API version (date); the latest when omitted.",
                 }
             )
+            if operation.get(ACCESS_FIELD) == Access.PORTAL:
+                params.extend(IDENTITY_HEADERS)
             if method in WRITE_METHODS:
                 params.append(
                     {

@@ -14,9 +14,11 @@ from cstar_cli.server.dispatch import Dispatcher
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.game.clock import load_offsets
 from cstar_cli.server.game.timer import GameTimer
+from cstar_cli.server.keystreams import KeyStreams
 from cstar_cli.server.logs import RequestLog
 from cstar_cli.server.relay import RelayHub
 from cstar_cli.server.settings import PlatformSettings
+from cstar_cli.server.vault import open_vault
 
 
 @dataclass
@@ -52,9 +54,19 @@ class Platform:
     def __init__(self, settings: PlatformSettings) -> None:
         self.settings = settings
         self.db = Database(settings.db_path)
+        self.vault = open_vault(self.db)
+        self._seal_plaintext()
+        self.key_streams = KeyStreams(settings.clock)
         self.rate_limiter = RateLimiter(settings)
-        self.dispatcher = Dispatcher(self.db, settings.clock, settings.retry_scale)
-        self.relay = RelayHub(self.db, settings.clock)
+        self.dispatcher = Dispatcher(
+            self.db,
+            settings.clock,
+            settings.retry_scale,
+            self.vault,
+            loopback_only=settings.loopback_deliveries_only,
+            budget=settings.delivery_budget,
+        )
+        self.relay = RelayHub(self.db, settings.clock, self.vault)
         self.request_log = RequestLog(self.db, settings.clock)
         self.dispatcher.on_fanout(self.relay.fan_out)
         # D21 test-clock offsets, stored in SQLite (game_scopes) so a restart keeps them.
@@ -62,6 +74,7 @@ class Platform:
         self.game_timer = GameTimer(self)
         self._last_used_written: dict[str, float] = {}
         self._slugs: dict[str, str] = {}
+        self._secret_keys: dict[tuple[str, bool], list[str]] = {}
         # Requests that were running when the platform last stopped can never finish.
         with self.db.transaction():
             self.db.execute("DELETE FROM idempotency_keys WHERE state = 'in_progress'")
@@ -113,15 +126,76 @@ class Platform:
             key_type=row["type"],
             livemode=bool(row["livemode"]),
             redacted_key=redact(key),
+            expires_at=None if row["expires_at"] is None else parse_iso(row["expires_at"]),
         )
+
+    def secret_keys(self, team_id: str, livemode: bool) -> list[str]:
+        """The team+environment's working secret keys, unsealed (identity HMACs use them, D18)."""
+        scope = (team_id, livemode)
+        keys = self._secret_keys.get(scope)
+        if keys is None:
+            rows = self.db.all(
+                "SELECT secret_sealed, expires_at FROM api_keys WHERE team_id = ? AND "
+                "livemode = ? AND type = 'secret' AND revoked_at IS NULL "
+                "AND secret_sealed IS NOT NULL",
+                (team_id, int(livemode)),
+            )
+            keys = self._secret_keys[scope] = [
+                self.vault.decrypt(row["secret_sealed"])
+                for row in rows
+                if row["expires_at"] is None or parse_iso(row["expires_at"]) > self.now()
+            ]
+            if any(row["expires_at"] is not None for row in rows):
+                del self._secret_keys[scope]  # a grace period may end at any time: don't cache
+        return keys
+
+    def keys_changed(self, team_id: str) -> None:
+        """A key of the team was created, revoked or rolled."""
+        for scope in [scope for scope in self._secret_keys if scope[0] == team_id]:
+            del self._secret_keys[scope]
+
+    def adopt_key(self, key: str) -> None:
+        """Seal a secret key the platform knows only by hash (seed keys of an older release)."""
+        if not key.startswith("sk_"):
+            return
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE api_keys SET secret_sealed = ? "
+                "WHERE key_hash = ? AND secret_sealed IS NULL",
+                (self.vault.encrypt(key), hash_key(key)),
+            )
+        self._secret_keys.clear()
+
+    def _seal_plaintext(self) -> None:
+        """Encrypt secrets an older release stored in plain text (D27)."""
+        db, box = self.db, self.vault
+        with db.transaction():
+            for table in ("webhooks", "listen_sessions"):
+                for row in db.all(f"SELECT id, secret FROM {table}"):
+                    if not box.is_sealed(row["secret"]):
+                        sealed = box.encrypt(row["secret"])
+                        db.execute(
+                            f"UPDATE {table} SET secret = ? WHERE id = ?", (sealed, row["id"])
+                        )
+            for kept in db.all(
+                "SELECT rowid, response_body FROM idempotency_keys WHERE response_body IS NOT NULL"
+            ):
+                if not box.is_sealed(kept["response_body"]):
+                    sealed_body = box.encrypt_bytes(bytes(kept["response_body"]))
+                    db.execute(
+                        "UPDATE idempotency_keys SET response_body = ? WHERE rowid = ?",
+                        (sealed_body, kept["rowid"]),
+                    )
 
     async def start(self) -> None:
         """Start the background work (webhook dispatcher); called from the app's lifespan."""
         await self.dispatcher.start()
         await self.request_log.start()
+        await self.key_streams.start()
         self.game_timer.start()
 
     async def stop(self) -> None:
+        await self.key_streams.stop()
         await self.game_timer.stop()
         await self.relay.disconnect_all()
         await self.request_log.disconnect_all()

@@ -30,6 +30,7 @@ from cstar_cli import catalog
 from cstar_cli.server import ids
 from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database, Row
+from cstar_cli.server.vault import SecretBox
 
 log = logging.getLogger("cstar.platform.relay")
 
@@ -111,9 +112,10 @@ class Attached:
 class RelayHub:
     """Listen sessions of one platform: storage, fan-out and the connected CLIs."""
 
-    def __init__(self, db: Database, clock: Callable[[], float]) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float], vault: SecretBox) -> None:
         self.db = db
         self.clock = clock
+        self.vault = vault
         self.connections: dict[str, Connection] = {}
 
     # -- sessions --------------------------------------------------------------------------
@@ -126,7 +128,10 @@ class RelayHub:
         secret: str,
         routes: list[RouteSpec] | None = None,
     ) -> Row:
-        """Create the device's session, or resume it with a new filter (D14)."""
+        """Create the device's session, or resume it with a new filter (D14).
+
+        The row comes back with its signing secret readable; it is stored sealed (D27).
+        """
         now = self.clock()
         with self.db.transaction():
             row = self.db.one(
@@ -144,7 +149,7 @@ class RelayHub:
                     "livemode": int(livemode),
                     "device_name": device,
                     "events": json.dumps(events),
-                    "secret": secret,
+                    "secret": self.vault.encrypt(secret),
                     "next_seq": 1,
                     "created_at": iso(now),
                     "expires_at": now + SESSION_TTL,
@@ -156,7 +161,7 @@ class RelayHub:
                 row = {**row, **values}
             if routes is not None:
                 self.set_routes(row["id"], routes)
-        return row
+        return {**row, "secret": self.vault.decrypt(row["secret"])}
 
     def session(self, session_id: str) -> Row | None:
         return self.db.one("SELECT * FROM listen_sessions WHERE id = ?", (session_id,))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import signal
 import socket
 import threading
@@ -16,6 +15,7 @@ from typing import Any, TypeVar
 
 from cstar_cli.server.app import create_app
 from cstar_cli.server.clock import iso
+from cstar_cli.server.files import read_private, write_private
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.seed import SeedKeys, seed, seeded_team
 from cstar_cli.server.settings import PlatformSettings
@@ -49,23 +49,37 @@ def prepare(platform: Platform) -> tuple[SeedKeys, bool]:
     db = platform.db
     team_id = seeded_team(db)
     path = keys_file(platform.settings.db_path)
-    if team_id is not None and path is not None and path.exists():
-        data = json.loads(path.read_text())
-        if data.get("teamId") == team_id:
-            return SeedKeys(
-                team_id=team_id,
-                secret_key=data["secretKey"],
-                publishable_key=data["publishableKey"],
-                live_secret_key=data["liveSecretKey"],
-                live_publishable_key=data["livePublishableKey"],
-            ), False
+    if team_id is not None and path is not None:
+        kept = _read_keys(path, team_id)
+        if kept is not None:
+            for key in (kept.secret_key, kept.live_secret_key):
+                platform.adopt_key(key)  # an older release kept only their hashes
+            return kept, False
     if team_id is None:
-        keys, fresh = seed(db, platform.now()), True
+        keys, fresh = seed(db, platform.vault, platform.now()), True
     else:
         keys, fresh = reissue_keys(platform, team_id), False
     if path is not None:
-        write_private(path, json.dumps(keys.as_json(), indent=2) + "\n")
+        write_private(path, (json.dumps(keys.as_json(), indent=2) + "\n").encode())
     return keys, fresh
+
+
+def _read_keys(path: Path, team_id: str) -> SeedKeys | None:
+    """The seed keys file, if it is a regular file (never a symlink) of this team."""
+    raw = read_private(path)
+    try:
+        data = json.loads(raw) if raw is not None else None
+        if not isinstance(data, dict) or data.get("teamId") != team_id:
+            return None
+        return SeedKeys(
+            team_id=team_id,
+            secret_key=data["secretKey"],
+            publishable_key=data["publishableKey"],
+            live_secret_key=data["liveSecretKey"],
+            live_publishable_key=data["livePublishableKey"],
+        )
+    except (ValueError, KeyError):
+        return None  # damaged: new seed keys replace it
 
 
 def reissue_keys(platform: Platform, team_id: str) -> SeedKeys:
@@ -78,7 +92,9 @@ def reissue_keys(platform: Platform, team_id: str) -> SeedKeys:
         for environment in ("test", "live"):
             for key_type in ("secret", "publishable"):
                 label = f"Seed {key_type} key ({environment}, re-issued)"
-                _, secret = insert_key(platform.db, team_id, key_type, environment, label, stamp)
+                _, secret = insert_key(
+                    platform.db, platform.vault, team_id, key_type, environment, label, stamp
+                )
                 made[(key_type, environment)] = secret
     return SeedKeys(
         team_id,
@@ -87,14 +103,6 @@ def reissue_keys(platform: Platform, team_id: str) -> SeedKeys:
         made[("secret", "live")],
         made[("publishable", "live")],
     )
-
-
-def write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600)
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from cstar_cli.server.bounds import check_metadata
 
 T = TypeVar("T")
 
@@ -29,7 +31,7 @@ ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 Notes = Annotated[str, Field(max_length=10_000)]
 Tag = Annotated[str, Field(min_length=1, max_length=64)]
 Tags = Annotated[list[Tag], Field(max_length=50)]
-Metadata = Annotated[dict[str, Any], Field(max_length=50)]
+Metadata = Annotated[dict[str, Any], Field(max_length=50), AfterValidator(check_metadata)]
 Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 
@@ -155,10 +157,16 @@ class Ticket(Output):
     resolvedAt: str | None
     closedAt: str | None
     customer: CustomerSummary | None = None
+    assignedToName: str | None = None
+    """Through a customer identity (D23): the agent's display name, instead of ``assignedTo``."""
 
 
 class TicketWithMessages(Ticket):
     messages: list[Message]
+
+
+class FirstMessage(Input):
+    content: Annotated[str, Field(min_length=1, max_length=100_000)]
 
 
 class TicketCreate(Input):
@@ -172,6 +180,8 @@ class TicketCreate(Input):
     notes: Notes | None = None
     metadata: Metadata = {}
     channel: Literal["api", "email", "widget", "chat", "phone"] = "api"
+    message: FirstMessage | None = None
+    """The customer's first message, stored with the ticket (sender ``customer``)."""
 
 
 class TicketUpdate(Input):
@@ -346,7 +356,7 @@ class ApiKeyRoll(Input):
 
 # -- webhooks and events ---------------------------------------------------------------------
 EventPattern = Annotated[str, Field(min_length=1, max_length=100)]
-Url = Annotated[str, Field(min_length=1, max_length=2000)]
+Url = Annotated[str, Field(min_length=1, max_length=2000, json_schema_extra={"format": "uri"})]
 
 
 class Webhook(Output):

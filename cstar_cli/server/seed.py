@@ -9,6 +9,7 @@ from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database
 from cstar_cli.server.routes.keys import insert_key
 from cstar_cli.server.routes.members import new_member
+from cstar_cli.server.vault import SecretBox
 
 SEED_MEMBERS = (
     ("Ada Lovelace", "ada@example.com", "owner"),
@@ -42,7 +43,7 @@ def seeded_team(db: Database) -> str | None:
     return None if row is None else str(row["id"])
 
 
-def seed(db: Database, now: float, team_name: str = "Local Dev Team") -> SeedKeys:
+def seed(db: Database, vault: SecretBox, now: float, team_name: str = "Local Dev Team") -> SeedKeys:
     """Create the seed team, members and keys in one transaction."""
     stamp = iso(now)
     team_id = str(uuid.uuid4())
@@ -57,7 +58,7 @@ def seed(db: Database, now: float, team_name: str = "Local Dev Team") -> SeedKey
         for environment in ("test", "live"):
             for key_type in ("secret", "publishable"):
                 label = f"Seed {key_type} key ({environment})"
-                _, secret = insert_key(db, team_id, key_type, environment, label, stamp)
+                _, secret = insert_key(db, vault, team_id, key_type, environment, label, stamp)
                 keys[(key_type, environment)] = secret
     return SeedKeys(
         team_id=team_id,

@@ -25,3 +25,7 @@ class PlatformSettings:
     retry_scale: float = 1.0
     request_logging: bool = True
     clock: Callable[[], float] = time.time
+    delivery_budget: float = 10.0
+    """Seconds one webhook delivery attempt may take in all (D13, D29)."""
+    loopback_deliveries_only: bool = False
+    """Deliver webhooks to loopback addresses only (a guard for fuzz runs in CI)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import uuid
 
 from tests.cli.conftest import CliFn
 from tests.conftest import RunningPlatform
@@ -78,3 +79,20 @@ def test_identity_sign_forms(cli: CliFn, logged_in: RunningPlatform) -> None:
     assert '"timestamp":' in now["payload"]
     pk = cli("identity", "sign", "--email", "a@b.co", "--api-key", logged_in.publishable_key)
     assert pk.exit_code == 2 and "secret key" in pk.stderr
+
+
+def test_what_identity_sign_prints_opens_a_customer_portal(
+    cli: CliFn, logged_in: RunningPlatform
+) -> None:
+    email = f"portal-{uuid.uuid4().hex[:8]}@example.com"
+    signed = cli("identity", "sign", "--email", email, "--json").json()
+    headers = {"X-Cstar-Identity": signed["header"], "X-Cstar-Identity-Hash": signed["hash"]}
+    with logged_in.client(logged_in.publishable_key) as portal:
+        made = portal.post(logged_in.team_url("/tickets"), headers=headers, json={"title": "Hi"})
+        assert made.status_code == 201, made.text
+        mine = portal.get(logged_in.team_url("/tickets"), headers=headers).json()["data"]
+    ticket = made.json()["data"]
+    assert [t["id"] for t in mine] == [ticket["id"]]
+    with logged_in.client() as staff:  # leave the session platform as it was
+        staff.delete(logged_in.team_url(f"/tickets/{ticket['id']}"))
+        staff.delete(logged_in.team_url(f"/customers/{ticket['customerId']}"))

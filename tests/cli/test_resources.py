@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
-import pytest
-
-from tests.cli.conftest import CliFn
+from tests.cli.conftest import CliFn, assert_clean_error
 from tests.conftest import RunningPlatform
 
 
@@ -90,14 +89,21 @@ def test_update_needs_a_field(cli: CliFn, logged_in: RunningPlatform) -> None:
     assert run.exit_code == 2 and "Nothing to update" in run.stderr
 
 
-@pytest.mark.parametrize("publishable", [True])
-def test_publishable_key_can_read(cli: CliFn, platform: RunningPlatform, publishable: bool) -> None:
-    run = cli(
-        "--api-base", platform.api_base, "--api-key", platform.publishable_key,
-        "tickets", "list", "--json",
-    )  # fmt: skip
-    assert run.exit_code == 0, run.output
-    assert isinstance(run.json(), list)
+def test_publishable_key_reads_articles_and_says_plainly_what_needs_a_secret_key(
+    cli: CliFn, platform: RunningPlatform
+) -> None:
+    # D23: a publishable key reads published articles; tickets need a secret key (exit 4).
+    base = ("--api-base", platform.api_base, "--api-key", platform.publishable_key)
+    articles = cli(*base, "articles", "list", "--json")
+    assert articles.exit_code == 0, articles.output
+    assert isinstance(articles.json(), list)
+    tickets = cli(*base, "tickets", "list")
+    assert_clean_error(tickets, 4, "`cstar tickets list` needs a secret key", "cstar login")
+    as_json = cli(*base, "customers", "list", "--json")
+    assert as_json.exit_code == 4 and as_json.stdout == ""
+    error = json.loads(as_json.stderr)["error"]
+    assert error["code"] == "insufficient_permissions"
+    assert "`cstar customers list` needs a secret key" in error["message"]
 
 
 def test_raw_commands(cli: CliFn, logged_in: RunningPlatform) -> None:

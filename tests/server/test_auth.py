@@ -51,9 +51,14 @@ def test_whoami_names_team_key_type_and_environment(platform: RunningPlatform) -
     assert data["teamSlug"] == "local-dev"
 
 
-def test_publishable_keys_read_but_never_write(platform: RunningPlatform) -> None:
+def test_publishable_keys_read_public_data_but_never_write(platform: RunningPlatform) -> None:
+    # D23: a publishable key reads articles, the game and whoami; tickets need a secret key.
     with platform.client(platform.publishable_key) as client:
-        assert client.get(platform.team_url("/tickets")).status_code == 200
+        assert client.get(platform.team_url("/articles")).status_code == 200
+        assert client.get(platform.team_url("/game/leaderboard")).status_code == 200
+        assert error_of(client.get(platform.team_url("/tickets")))["code"] == (
+            "insufficient_permissions"
+        )
         for method, path in [
             ("POST", "/tickets"),
             ("PATCH", "/customers/x"),
@@ -92,7 +97,8 @@ def test_test_and_live_data_never_meet(platform: RunningPlatform) -> None:
 
 
 def test_another_teams_key_gets_403_and_never_data(platform: RunningPlatform) -> None:
-    other = seed(platform.server.platform.db, platform.server.platform.now(), "Other Team")
+    server = platform.server.platform
+    other = seed(server.db, server.vault, server.now(), "Other Team")
     with platform.client() as mine:
         ticket = mine.post(platform.team_url("/tickets"), json={"title": "private"}).json()["data"]
     with platform.client(other.secret_key) as theirs:

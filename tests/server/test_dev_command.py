@@ -167,3 +167,45 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
                 page += 1
     missing = [ticket for ticket in acknowledged if ticket not in stored]
     assert missing == []
+
+
+def run_dev(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cstar_cli", "dev", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_db_path_that_cannot_be_a_database_is_a_usage_error(tmp_path: Path) -> None:
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("hello\n")
+    for value, fragment in (
+        ("", "--db is empty"),
+        (str(tmp_path), "is a directory"),
+        (str(a_file / "dev.db"), "is a file"),
+    ):
+        result = run_dev("--db", value)
+        assert result.returncode == 2, (value, result.stderr)
+        assert fragment in result.stderr and "Traceback" not in result.stderr
+        assert "Unexpected error" not in result.stderr
+
+
+def test_a_file_that_is_not_sqlite_is_a_clear_error_naming_it(tmp_path: Path) -> None:
+    not_a_db = tmp_path / "notadb.txt"
+    not_a_db.write_text("this is not a database, just some notes\n" * 20)
+    result = run_dev("--db", str(not_a_db))
+    assert result.returncode == 1, result.stderr
+    assert str(not_a_db) in result.stderr and "not a SQLite database" in result.stderr
+    assert "Traceback" not in result.stderr and "Unexpected error" not in result.stderr
+    assert not_a_db.read_text().startswith("this is not a database")  # left as it was
+
+
+def test_the_default_data_dir_is_private(isolate: Path) -> None:
+    data = isolate / "data"
+    data.mkdir(mode=0o755)
+    with cstar_dev() as (_, ready):
+        assert ready["db"] == str(data / "dev.db")
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "dev.db").stat().st_mode) == 0o600

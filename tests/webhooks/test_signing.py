@@ -13,6 +13,7 @@ import pytest
 
 from cstar_cli.api.signing import (
     InvalidPayloadError,
+    LegacySignatureError,
     MalformedHeaderError,
     SignatureMismatchError,
     SignatureVerificationError,
@@ -210,27 +211,46 @@ def test_malformed_headers_say_what_is_wrong(header: str | None, fragment: str) 
     assert verify_signature(BODY, header, SECRET, now=T) is False
 
 
-def test_legacy_sha256_form_verifies_without_any_age_check() -> None:
+@pytest.mark.parametrize(
+    ("header", "form"),
+    [(f"sha256={legacy_signature(BODY, SECRET)}", "sha256="), (legacy_signature(BODY, SECRET), "")],
+    ids=["sha256", "bare-hex"],
+)
+def test_untimestamped_legacy_forms_are_refused_unless_asked_for(header: str, form: str) -> None:
+    # D30: a captured legacy delivery would verify forever, so it is refused by default.
+    with pytest.raises(LegacySignatureError) as info:
+        verify(BODY, header, SECRET, now=T)
+    assert info.value.reason == "legacy_signature_refused"
+    assert form in info.value.message and "allow_legacy=True" in info.value.message
+    assert "replay" in info.value.message
+    with pytest.raises(LegacySignatureError):
+        construct_event(BODY, header, SECRET, now=T)
+    assert verify_signature(BODY, header, SECRET, now=T) is False
+    assert verify_signature(BODY, header, SECRET, now=T, allow_legacy=True) is True
+
+
+def test_legacy_sha256_form_verifies_without_any_age_check_when_allowed() -> None:
     header = f"sha256={legacy_signature(BODY, SECRET)}"
 
-    result = verify(BODY, header, SECRET, now=T + 10**9)
+    result = verify(BODY, header, SECRET, now=T + 10**9, allow_legacy=True)
     assert (result.scheme, result.timestamp, result.age) == ("sha256", None, None)
-    assert construct_event(BODY, f"  {header.upper().replace('SHA256', 'sha256')} ", SECRET)
+    sloppy = f"  {header.upper().replace('SHA256', 'sha256')} "
+    assert construct_event(BODY, sloppy, SECRET, allow_legacy=True)
     with pytest.raises(SignatureMismatchError, match="sha256="):
-        verify(BODY + b"\n", header, SECRET)
+        verify(BODY + b"\n", header, SECRET, allow_legacy=True)
     with pytest.raises(SignatureMismatchError):
-        verify(BODY, header, "whsec_other")
+        verify(BODY, header, "whsec_other", allow_legacy=True)
 
 
-def test_the_launch_posts_bare_hex_form_verifies() -> None:
+def test_the_launch_posts_bare_hex_form_verifies_when_allowed() -> None:
     digest = legacy_signature(BODY, SECRET)
 
-    assert verify(BODY, digest, SECRET).scheme == "hex"
-    assert verify(BODY, f" {digest.upper()}\n", SECRET).scheme == "hex"
+    assert verify(BODY, digest, SECRET, allow_legacy=True).scheme == "hex"
+    assert verify(BODY, f" {digest.upper()}\n", SECRET, allow_legacy=True).scheme == "hex"
     with pytest.raises(SignatureMismatchError, match="bare hex"):
-        verify(BODY.replace(b"{}", b'{"x":1}'), digest, SECRET)
+        verify(BODY.replace(b"{}", b'{"x":1}'), digest, SECRET, allow_legacy=True)
     with pytest.raises(SignatureMismatchError):
-        verify(BODY, digest, "whsec_other")
+        verify(BODY, digest, "whsec_other", allow_legacy=True)
 
 
 def test_every_comparison_is_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -245,8 +265,8 @@ def test_every_comparison_is_constant_time(monkeypatch: pytest.MonkeyPatch) -> N
     digest = legacy_signature(BODY, SECRET)
     for header in (sign_payload(BODY, SECRET, T), f"sha256={digest}", digest):
         calls.clear()
-        assert verify_signature(BODY, header, SECRET, now=T)
-        assert verify_signature(BODY + b"!", header, SECRET, now=T) is False
+        assert verify_signature(BODY, header, SECRET, now=T, allow_legacy=True)
+        assert verify_signature(BODY + b"!", header, SECRET, now=T, allow_legacy=True) is False
         assert len(calls) == 2, header
 
 

@@ -99,15 +99,21 @@ def test_json_success_is_one_object_on_stdout(payload: Path) -> None:
         (lambda: legacy_signature(BODY, SECRET), "hex", "X-Cstar-Signature"),
     ],
 )
-def test_the_legacy_forms_verify_and_say_they_have_no_replay_protection(
+def test_the_legacy_forms_verify_only_with_allow_legacy_and_say_why(
     payload: Path, make_header: Any, scheme: str, text: str
 ) -> None:
-    out = verify(payload, make_header())
+    refused = verify(payload, make_header())  # D30: refused by default
+    assert refused.exit_code == 1
+    assert "no timestamp" in refused.stderr and "--allow-legacy" in refused.stderr
+    error = json.loads(verify(payload, make_header(), "--json").stderr)["error"]
+    assert error["code"] == "legacy_signature_refused"
+
+    out = verify(payload, make_header(), "--allow-legacy")
     assert out.exit_code == 0
     assert text in out.stderr
     assert "no replay protection" in out.stderr
 
-    result = json.loads(verify(payload, make_header(), "--json").stdout)
+    result = json.loads(verify(payload, make_header(), "--allow-legacy", "--json").stdout)
     assert (result["scheme"], result["timestamp"], result["age_seconds"]) == (scheme, None, None)
 
 
@@ -135,7 +141,7 @@ def test_a_pasted_header_line_is_accepted(payload: Path) -> None:
     header = sign_payload(BODY, SECRET, now())
     assert verify(payload, f"X-Signature: {header}").exit_code == 0
     digest = legacy_signature(BODY, SECRET)
-    assert verify(payload, f"x-cstar-signature: {digest}").exit_code == 0
+    assert verify(payload, f"x-cstar-signature: {digest}", "--allow-legacy").exit_code == 0
 
 
 def test_a_changed_body_is_a_mismatch(tmp_path: Path) -> None:

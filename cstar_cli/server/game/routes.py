@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from cstar_cli.server import ids, responses
+from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.clock import iso, parse_iso
 from cstar_cli.server.db import Row
@@ -23,8 +24,8 @@ from cstar_cli.server.game.sla import RULE_PREFIX, ensure_default_rules, ensure_
 from cstar_cli.server.game.timer import evaluate_scope
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes.common import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
+    PAGE,
+    PAGE_SIZE,
     PageParams,
     Where,
     fetch_page,
@@ -46,14 +47,7 @@ def _now(platform: Platform, principal: Principal) -> float:
     return platform.now(principal.team_id, principal.livemode)
 
 
-def _pages(
-    page: int = Query(1, description="Page number, from 1."),
-    pageSize: int = Query(DEFAULT_PAGE_SIZE, description="Items per page, 1 to 100."),
-) -> PageParams:
-    if page < 1:
-        raise ApiError.invalid("page must be 1 or more.", param="page")
-    if not 1 <= pageSize <= MAX_PAGE_SIZE:
-        raise ApiError.invalid(f"pageSize must be between 1 and {MAX_PAGE_SIZE}.", param="pageSize")
+def _pages(page: int = PAGE, pageSize: int = PAGE_SIZE) -> PageParams:
     return PageParams(page, pageSize, None)
 
 
@@ -127,7 +121,9 @@ def player_stats(platform: Platform, principal: Principal, member: Row) -> dict[
     }
 
 
-@router.get("/game/player", tags=["game"], summary="Get a player's game stats")
+@router.get(
+    "/game/player", tags=["game"], summary="Get a player's game stats", openapi_extra=PUBLIC
+)
 async def get_player(
     request: Request,
     userId: str | None = Query(None, description=USER_ID_HELP),
@@ -139,7 +135,9 @@ async def get_player(
     return responses.ok(request, player_stats(platform, principal, member))
 
 
-@router.get("/game/leaderboard", tags=["game"], summary="Rank the team's players")
+@router.get(
+    "/game/leaderboard", tags=["game"], summary="Rank the team's players", openapi_extra=PUBLIC
+)
 async def leaderboard(
     request: Request,
     paging: PageParams = Depends(_pages),
@@ -222,7 +220,9 @@ def serialize_boss(platform: Platform, boss: Row, now: float) -> dict[str, Any]:
     }
 
 
-@router.get("/game/bosses", tags=["game"], summary="List SLA bosses, active and past")
+@router.get(
+    "/game/bosses", tags=["game"], summary="List SLA bosses, active and past", openapi_extra=PUBLIC
+)
 async def list_bosses(
     request: Request,
     paging: PageParams = Depends(page_params),
@@ -239,7 +239,7 @@ async def list_bosses(
     return responses.listing(request, data, paging.page, paging.page_size, total)
 
 
-@router.get("/game/achievements", tags=["game"], summary="List achievements")
+@router.get("/game/achievements", tags=["game"], summary="List achievements", openapi_extra=PUBLIC)
 async def list_achievements(
     request: Request,
     userId: str | None = Query(None, description=USER_ID_HELP + " Adds unlocked/unlockedAt."),

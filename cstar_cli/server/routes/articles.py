@@ -12,7 +12,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from cstar_cli.server import events, ids, responses
+from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.auth import Principal
+from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -115,18 +117,22 @@ def _emit(request: Request, principal: Principal, event_type: str, data: dict[st
     )
 
 
-@router.get("/articles", summary="List articles")
+@router.get("/articles", summary="List articles", openapi_extra=PUBLIC)
 async def list_articles(
     request: Request,
     paging: PageParams = Depends(page_params),
     status: ArticleStatus | None = Query(None),
     category: str | None = Query(None, description="Category id or name."),
     isPublic: str | None = Query(None, description="true or false."),
-    search: str | None = Query(None, description="Text in the title or content."),
+    search: str | None = Query(
+        None, max_length=MAX_SEARCH, description="Text in the title or content."
+    ),
     tag: str | None = Query(None),
 ) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     where = Where(principal)
+    if not principal.is_secret:  # D23: code anyone can read sees the published help center
+        where.add("status = 'published' AND is_public = 1")
     if status is not None:
         where.add("status = ?", status)
     if category is not None:
@@ -140,8 +146,16 @@ async def list_articles(
         platform, "articles", where, order_by(paging.sort, SORT_FIELDS), paging
     )
     return responses.listing(
-        request, [serialize(r) for r in rows], paging.page, paging.page_size, total
+        request, [_shown(principal, r) for r in rows], paging.page, paging.page_size, total
     )
+
+
+def _shown(principal: Principal, row: Row) -> dict[str, Any]:
+    """An article as the caller sees it: staff notes only for secret keys."""
+    article = serialize(row)
+    if not principal.is_secret:
+        article["notes"] = None
+    return article
 
 
 @router.post("/articles", status_code=201, summary="Create an article")
@@ -179,10 +193,13 @@ async def create_article(request: Request, body: ArticleCreate) -> Response:
     return responses.ok(request, serialize(row), status=201)
 
 
-@router.get("/articles/{articleId}", summary="Get an article")
+@router.get("/articles/{articleId}", summary="Get an article", openapi_extra=PUBLIC)
 async def get_article(request: Request, articleId: str) -> Response:
-    row = _load(platform_of(request), principal_of(request), articleId)
-    return responses.ok(request, serialize(row))
+    principal = principal_of(request)
+    row = _load(platform_of(request), principal, articleId)
+    if not principal.is_secret and not (row["status"] == "published" and row["is_public"]):
+        raise ApiError.not_found("article", articleId)
+    return responses.ok(request, _shown(principal, row))
 
 
 @router.patch("/articles/{articleId}", summary="Update an article")

@@ -11,6 +11,7 @@ from fastapi import Query, Request
 
 from cstar_cli.server import ids
 from cstar_cli.server.auth import Principal
+from cstar_cli.server.bounds import MAX_PAGE, MAX_SEARCH
 from cstar_cli.server.clock import parse_iso
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
@@ -64,18 +65,20 @@ class PageParams:
     sort: str | None
 
 
+PAGE = Query(1, ge=1, le=MAX_PAGE, description=f"Page number, 1 to {MAX_PAGE}.")
+PAGE_SIZE = Query(
+    DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"Items per page, 1 to {MAX_PAGE_SIZE}."
+)
+
+
 def page_params(
-    page: int = Query(1, description="Page number, from 1."),
-    pageSize: int = Query(DEFAULT_PAGE_SIZE, description="Items per page, 1 to 100."),
+    page: int = PAGE,
+    pageSize: int = PAGE_SIZE,
     sort: str | None = Query(
         None, description="Field to sort by; prefix with '-' for descending. Default -createdAt."
     ),
 ) -> PageParams:
-    """FastAPI dependency for ``page``, ``pageSize`` and ``sort`` (D3, D4)."""
-    if page < 1:
-        raise ApiError.invalid("page must be 1 or more.", param="page")
-    if not 1 <= pageSize <= MAX_PAGE_SIZE:
-        raise ApiError.invalid(f"pageSize must be between 1 and {MAX_PAGE_SIZE}.", param="pageSize")
+    """FastAPI dependency for ``page``, ``pageSize`` (D3, D32) and ``sort`` (D4)."""
     return PageParams(page, pageSize, sort)
 
 
@@ -117,6 +120,8 @@ class Where:
 
     def search(self, columns: Sequence[str], term: str | None) -> None:
         """Match ``term`` as a substring of any of ``columns`` (SQL expressions)."""
+        if term and len(term) > MAX_SEARCH:
+            raise ApiError.invalid(f"search is at most {MAX_SEARCH} characters.", param="search")
         if term:
             clause = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
             self.add(f"({clause})", *([like_pattern(term)] * len(columns)))

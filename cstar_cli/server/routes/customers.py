@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from cstar_cli.server import events, ids, responses
 from cstar_cli.server.auth import Principal
+from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -78,7 +79,9 @@ async def list_customers(
     paging: PageParams = Depends(page_params),
     status: CustomerStatus | None = Query(None),
     sentiment: Sentiment | None = Query(None),
-    search: str | None = Query(None, description="Text in the name or email."),
+    search: str | None = Query(
+        None, max_length=MAX_SEARCH, description="Text in the name or email."
+    ),
     tag: str | None = Query(None),
 ) -> Response:
     platform, principal = platform_of(request), principal_of(request)
@@ -96,38 +99,61 @@ async def list_customers(
     return responses.listing(request, data, paging.page, paging.page_size, total)
 
 
-@router.post("/customers", status_code=201, summary="Create a customer")
-async def create_customer(request: Request, body: CustomerCreate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+def insert_customer(
+    platform: Platform, principal: Principal, request_id: str | None, **fields: Any
+) -> Row:
+    """Store a new customer and its ``customer.created`` event; ``name`` and ``email`` required.
+
+    Raises ``sqlite3.IntegrityError`` when the email is taken in this team and environment.
+    """
     db = platform.db
     stamp = platform.now_iso(principal)
     row: Row = {
         "id": ids.new_hex(),
         "team_id": principal.team_id,
         "livemode": int(principal.livemode),
-        "name": body.name,
-        "email": body.email,
-        "email_key": body.email.lower(),
-        "status": body.status,
-        "sentiment": body.sentiment,
-        "tags": dumps(body.tags),
-        "notes": body.notes,
-        "custom_fields": dumps(body.customFields),
-        "metadata": dumps(body.metadata),
+        "name": fields["name"],
+        "email": fields["email"],
+        "email_key": fields["email"].lower(),
+        "status": fields.get("status", "active"),
+        "sentiment": fields.get("sentiment"),
+        "tags": dumps(fields.get("tags", [])),
+        "notes": fields.get("notes"),
+        "custom_fields": dumps(fields.get("custom_fields", {})),
+        "metadata": dumps(fields.get("metadata", {})),
         "created_at": stamp,
         "updated_at": stamp,
     }
+    with db.transaction():
+        db.insert("customers", row)
+        events.emit(
+            db,
+            principal,
+            "customer.created",
+            {"customer": events.customer_data(row)},
+            now=platform.now(principal.team_id, principal.livemode),
+            request_id=request_id,
+        )
+    return row
+
+
+@router.post("/customers", status_code=201, summary="Create a customer")
+async def create_customer(request: Request, body: CustomerCreate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
     try:
-        with db.transaction():
-            db.insert("customers", row)
-            events.emit(
-                db,
-                principal,
-                "customer.created",
-                {"customer": events.customer_data(row)},
-                now=platform.now(principal.team_id, principal.livemode),
-                request_id=responses.request_id_of(request),
-            )
+        row = insert_customer(
+            platform,
+            principal,
+            responses.request_id_of(request),
+            name=body.name,
+            email=body.email,
+            status=body.status,
+            sentiment=body.sentiment,
+            tags=body.tags,
+            notes=body.notes,
+            custom_fields=body.customFields,
+            metadata=body.metadata,
+        )
     except sqlite3.IntegrityError:
         raise _email_taken(body.email) from None
     return responses.ok(request, serialize(row, 0), status=201)

@@ -23,7 +23,6 @@ from cstar_cli.server.routes.common import (
     page_params,
     platform_of,
     principal_of,
-    require_secret,
 )
 from cstar_cli.server.routes.webhooks import load_webhook, serialize_delivery
 from cstar_cli.server.schemas import EventResend
@@ -57,7 +56,6 @@ async def list_events(
     until: str | None = Query(None, description="ISO-8601: events before this time."),
 ) -> Response:
     platform, principal = platform_of(request), principal_of(request)
-    require_secret(principal)
     where = Where(principal)
     if type is not None:
         try:
@@ -78,7 +76,6 @@ async def list_events(
 @router.get("/events/{eventId}", summary="Get an event with its delivery attempts")
 async def get_event(request: Request, eventId: str) -> Response:
     platform, principal = platform_of(request), principal_of(request)
-    require_secret(principal)
     row = load_event(platform, principal, eventId)
     attempts = platform.db.all(
         "SELECT d.*, ? AS event_type FROM deliveries d WHERE event_id = ? "
@@ -118,7 +115,6 @@ def _queued_delivery(queued: Row, event_type: str) -> dict[str, Any]:
 @router.post("/events/{eventId}/resend", summary="Deliver an event again")
 async def resend_event(request: Request, eventId: str, body: EventResend | None = None) -> Response:
     platform, principal = platform_of(request), principal_of(request)
-    require_secret(principal)
     row = load_event(platform, principal, eventId)
     body = body or EventResend()
     now = platform.now()

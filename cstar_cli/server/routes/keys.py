@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from cstar_cli.server import ids, responses
 from cstar_cli.server.auth import Principal, hash_key, mint_key, redact
-from cstar_cli.server.clock import iso
+from cstar_cli.server.clock import iso, parse_iso
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -21,9 +21,9 @@ from cstar_cli.server.routes.common import (
     page_params,
     platform_of,
     principal_of,
-    require_secret,
 )
 from cstar_cli.server.schemas import ApiKeyCreate, ApiKeyRoll
+from cstar_cli.server.vault import SecretBox
 
 router = APIRouter(tags=["keys"])
 
@@ -50,9 +50,19 @@ def serialize(row: Row, secret: str | None = None) -> dict[str, Any]:
 
 
 def insert_key(
-    db: Database, team_id: str, key_type: str, environment: str, name: str, stamp: str
+    db: Database,
+    vault: SecretBox,
+    team_id: str,
+    key_type: str,
+    environment: str,
+    name: str,
+    stamp: str,
 ) -> tuple[Row, str]:
-    """Mint and store a key; returns the row and the only copy of the key material."""
+    """Mint and store a key; returns the row and the only copy of the key material.
+
+    The key is found again by its hash; a secret key is also kept sealed (D27), since identity
+    hashes (D18) are keyed with it.
+    """
     secret = mint_key(key_type, environment)
     row: Row = {
         "id": ids.new_hex(),
@@ -67,15 +77,15 @@ def insert_key(
         "last_used_at": None,
         "expires_at": None,
         "revoked_at": None,
+        "secret_sealed": vault.encrypt(secret) if key_type == "secret" else None,
+        "replaced_by": None,
     }
     db.insert("api_keys", row)
     return row, secret
 
 
 def _manager(request: Request) -> tuple[Platform, Principal]:
-    principal = principal_of(request)
-    require_secret(principal)
-    return platform_of(request), principal
+    return platform_of(request), principal_of(request)
 
 
 def _visible_environments(principal: Principal) -> tuple[int, ...]:
@@ -118,8 +128,15 @@ async def create_key(request: Request, body: ApiKeyCreate) -> Response:
         )
     with platform.db.transaction():
         row, secret = insert_key(
-            platform.db, principal.team_id, body.type, environment, body.name, platform.now_iso()
+            platform.db,
+            platform.vault,
+            principal.team_id,
+            body.type,
+            environment,
+            body.name,
+            platform.now_iso(),
         )
+    platform.keys_changed(principal.team_id)
     return responses.ok(request, serialize(row, secret), status=201)
 
 
@@ -136,22 +153,50 @@ async def revoke_key(request: Request, keyId: str) -> Response:
     if row["revoked_at"] is None:
         with platform.db.transaction():
             platform.db.update("api_keys", "id", row["id"], {"revoked_at": platform.now_iso()})
+    platform.keys_changed(principal.team_id)
+    platform.key_streams.revoked(ids.KEY + row["id"])
     return responses.ok(request, {"id": ids.KEY + row["id"], "deleted": True})
+
+
+def _unrollable(platform: Platform, row: Row, key_id: str) -> str | None:
+    """Why a key cannot be rolled (D28), or ``None``: a dead key never comes back."""
+    if row["revoked_at"] is not None:
+        return f"Key '{key_id}' is revoked and cannot be rolled."
+    if row["replaced_by"] is not None or row["expires_at"] is not None:
+        if row["expires_at"] is not None and parse_iso(row["expires_at"]) <= platform.now():
+            return f"Key '{key_id}' has expired and cannot be rolled."
+        return f"Key '{key_id}' was already rolled; roll its replacement instead."
+    return None
 
 
 @router.post("/keys/{keyId}/roll", summary="Roll an API key: a new key replaces it")
 async def roll_key(request: Request, keyId: str, body: ApiKeyRoll | None = None) -> Response:
     platform, principal = _manager(request)
     row = _load(platform, principal, keyId)
-    if row["revoked_at"] is not None:
-        raise ApiError.invalid(f"Key '{keyId}' is revoked and cannot be rolled.", param="keyId")
+    refusal = _unrollable(platform, row, keyId)
+    if refusal is not None:
+        raise ApiError.conflict(refusal, param="keyId")
     expires_in = body.expiresIn if body is not None else 0
     now = platform.now()
     environment = "live" if row["livemode"] else "test"
     with platform.db.transaction():
         new_row, secret = insert_key(
-            platform.db, row["team_id"], row["type"], environment, row["name"], iso(now)
+            platform.db,
+            platform.vault,
+            row["team_id"],
+            row["type"],
+            environment,
+            row["name"],
+            iso(now),
         )
-        old = {"expires_at": iso(now + expires_in)} if expires_in else {"revoked_at": iso(now)}
+        old: Row = {"replaced_by": new_row["id"]}
+        old.update(
+            {"expires_at": iso(now + expires_in)} if expires_in else {"revoked_at": iso(now)}
+        )
         platform.db.update("api_keys", "id", row["id"], old)
+    platform.keys_changed(principal.team_id)
+    if expires_in:
+        platform.key_streams.expire_at(ids.KEY + row["id"], now + expires_in)
+    else:
+        platform.key_streams.revoked(ids.KEY + row["id"])
     return responses.ok(request, serialize(new_row, secret))

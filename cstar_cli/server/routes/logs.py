@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisc
 from starlette.responses import Response
 
 from cstar_cli.server import responses
+from cstar_cli.server.access import Access, authorize
 from cstar_cli.server.auth import bearer_key
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.logs import LogFilter, Subscriber, serialize
@@ -79,6 +80,7 @@ async def stream_logs(websocket: WebSocket, teamId: str) -> None:
             team = ""
         if team != principal.team_id:
             raise ApiError.forbidden("team_access_denied", "This key does not belong to the team.")
+        authorize(principal, Access.SECRET, "GET", identified=False)  # D23, as GET /logs
         params = websocket.query_params
         flt = LogFilter.parse(
             team_id=principal.team_id,
@@ -116,6 +118,7 @@ async def stream_logs(websocket: WebSocket, teamId: str) -> None:
         close=lambda: websocket.close(code=1012, reason="platform closing the stream"),
     )
     log.subscribers.add(subscriber)
+    # D28: the gateway's websocket guard closes this stream (4401) when its key stops working.
     reader = asyncio.create_task(_drain_client(websocket))
     try:
         await websocket.send_text(json.dumps({"type": "ready", "after": after}))

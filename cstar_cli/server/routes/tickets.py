@@ -9,11 +9,20 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from cstar_cli.server import events, game, ids, responses
+from cstar_cli.server.access import PORTAL
 from cstar_cli.server.auth import Principal
+from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.clock import parse_iso
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.identity import Identity
 from cstar_cli.server.platform import Platform
+from cstar_cli.server.portal import (
+    acting_for,
+    check_message_create,
+    check_ticket_create,
+    ticket_view,
+)
 from cstar_cli.server.routes.common import (
     PageParams,
     Where,
@@ -112,6 +121,51 @@ def load_ticket(platform: Platform, principal: Principal, ticket_id: str) -> Row
     return load_scoped(platform, principal, "tickets", ids.TICKET, "ticketId", ticket_id)
 
 
+def _load_for(request: Request, ticket_id: str) -> Row:
+    """A ticket the caller may see: through an identity, only that customer's own (else 404)."""
+    platform, principal = platform_of(request), principal_of(request)
+    row = load_ticket(platform, principal, ticket_id)
+    portal = acting_for(request)
+    if portal is not None and row["customer_id"] != portal.customer_id:
+        raise ApiError.not_found("ticket", ticket_id)
+    return row
+
+
+def _messages(platform: Platform, ticket_hex: str, portal: Identity | None) -> list[Row]:
+    hidden = "" if portal is None else " AND is_internal = 0"
+    return platform.db.all(
+        f"SELECT * FROM messages WHERE ticket_id = ?{hidden} ORDER BY created_at, rowid",
+        (ticket_hex,),
+    )
+
+
+def _shown(
+    platform: Platform, portal: Identity | None, ticket: dict[str, Any], row: Row
+) -> dict[str, Any]:
+    """The ticket as this caller sees it (a portal gets the D23 allow-list)."""
+    if portal is None:
+        return ticket
+    visible = len(_messages(platform, row["id"], portal))
+    member = None
+    if row["assigned_to"] is not None:
+        member = platform.db.one("SELECT name FROM members WHERE id = ?", (row["assigned_to"],))
+    return ticket_view(ticket, messages=visible, assignee=member["name"] if member else None)
+
+
+def _message_row(principal: Principal, ticket_hex: str, stamp: str, **fields: Any) -> Row:
+    return {
+        "id": ids.new_hex(),
+        "ticket_id": ticket_hex,
+        "team_id": principal.team_id,
+        "livemode": int(principal.livemode),
+        "content": fields["content"],
+        "sender": fields["sender"],
+        "sender_name": fields.get("sender_name"),
+        "is_internal": int(fields.get("is_internal", False)),
+        "created_at": stamp,
+    }
+
+
 def _customer(platform: Platform, principal: Principal, hex_id: str | None) -> Row | None:
     if hex_id is None:
         return None
@@ -140,7 +194,7 @@ def _resolve_member(platform: Platform, principal: Principal, value: str) -> str
     return hex_id
 
 
-@router.get("/tickets", summary="List tickets")
+@router.get("/tickets", summary="List tickets", openapi_extra=PORTAL)
 async def list_tickets(
     request: Request,
     paging: PageParams = Depends(page_params),
@@ -148,15 +202,20 @@ async def list_tickets(
     priority: Priority | None = Query(None),
     assignedTo: str | None = Query(None, description="Member id (mem_...)."),
     customerId: str | None = Query(None, description="Customer id (cus_...) or UUID."),
-    search: str | None = Query(None, description="Text in the title, customer name or messages."),
+    search: str | None = Query(
+        None, max_length=MAX_SEARCH, description="Text in the title, customer name or messages."
+    ),
     tag: str | None = Query(None),
     createdAfter: str | None = Query(None, description="ISO-8601 lower bound on createdAt."),
     createdBefore: str | None = Query(None, description="ISO-8601 upper bound on createdAt."),
     expand: str | None = Query(None, description="Comma list; 'customer' inlines the customer."),
 ) -> Response:
     platform, principal = platform_of(request), principal_of(request)
+    portal = acting_for(request)
     expansions = _expand(expand)
     where = Where(principal)
+    if portal is not None:
+        where.add("customer_id = ?", portal.customer_id)
     if status is not None:
         where.add("status = ?", status)
     if priority is not None:
@@ -171,25 +230,41 @@ async def list_tickets(
         [
             "title",
             "customer_name",
-            "(SELECT group_concat(m.content, ' ') FROM messages m WHERE m.ticket_id = tickets.id)",
+            "(SELECT group_concat(m.content, ' ') FROM messages m WHERE m.ticket_id = tickets.id"
+            + ("" if portal is None else " AND m.is_internal = 0")
+            + ")",
         ],
         search,
     )
     rows, total = fetch_page(platform, "tickets", where, order_by(paging.sort, SORT_FIELDS), paging)
     data = [
-        serialize(row, _customer(platform, principal, row["customer_id"]) if expansions else None)
+        _shown(
+            platform,
+            portal,
+            serialize(
+                row, _customer(platform, principal, row["customer_id"]) if expansions else None
+            ),
+            row,
+        )
         for row in rows
     ]
     return responses.listing(request, data, paging.page, paging.page_size, total)
 
 
-@router.post("/tickets", status_code=201, summary="Create a ticket")
+@router.post("/tickets", status_code=201, summary="Create a ticket", openapi_extra=PORTAL)
 async def create_ticket(request: Request, body: TicketCreate) -> Response:
     platform, principal = platform_of(request), principal_of(request)
+    portal = acting_for(request)
     db = platform.db
     now = platform.now(principal.team_id, principal.livemode)
     stamp = platform.now_iso(principal)
-    customer = _resolve_customer(platform, principal, body.customerId) if body.customerId else None
+    if portal is not None:  # the identity's customer, whatever customerId says (D23)
+        check_ticket_create(body)
+        customer = _customer(platform, principal, portal.customer_id)
+    else:
+        customer = (
+            _resolve_customer(platform, principal, body.customerId) if body.customerId else None
+        )
     assigned = _resolve_member(platform, principal, body.assignedTo) if body.assignedTo else None
     response_deadline, resolution_deadline = game.deadlines(
         db, principal, body.priority, now, now=now
@@ -215,7 +290,7 @@ async def create_ticket(request: Request, body: TicketCreate) -> Response:
             "tags": dumps(body.tags),
             "notes": body.notes,
             "metadata": dumps(body.metadata),
-            "message_count": 0,
+            "message_count": int(body.message is not None),
             "response_deadline": response_deadline,
             "resolution_deadline": resolution_deadline,
             "first_response_at": None,
@@ -238,28 +313,38 @@ async def create_ticket(request: Request, body: TicketCreate) -> Response:
             data["customer"] = events.customer_data(customer)
         rid = responses.request_id_of(request)
         events.emit(db, principal, "ticket.created", data, now=now, request_id=rid)
+        if body.message is not None:
+            first = _message_row(
+                principal,
+                row["id"],
+                stamp,
+                content=body.message.content,
+                sender="customer",
+                sender_name=row["customer_name"],
+            )
+            db.insert("messages", first)
+            added = {"ticket": data["ticket"], "message": events.message_data(first)}
+            events.emit(db, principal, "ticket.message_added", added, now=now, request_id=rid)
         if assigned is not None:
             events.emit(db, principal, "ticket.assigned", data, now=now, request_id=rid)
         game.on_ticket_written(platform, principal, None, row, now=now, request_id=rid)
-    return responses.ok(request, serialize(row), status=201)
+    return responses.ok(request, _shown(platform, portal, serialize(row), row), status=201)
 
 
-@router.get("/tickets/{ticketId}", summary="Get a ticket with its messages")
+@router.get("/tickets/{ticketId}", summary="Get a ticket with its messages", openapi_extra=PORTAL)
 async def get_ticket(
     request: Request,
     ticketId: str,
     expand: str | None = Query(None, description="Comma list; 'customer' inlines the customer."),
 ) -> Response:
     platform, principal = platform_of(request), principal_of(request)
+    portal = acting_for(request)
     expansions = _expand(expand)
-    row = load_ticket(platform, principal, ticketId)
+    row = _load_for(request, ticketId)
     customer = _customer(platform, principal, row["customer_id"]) if expansions else None
     ticket = serialize(row, customer)
-    messages = platform.db.all(
-        "SELECT * FROM messages WHERE ticket_id = ? ORDER BY created_at, rowid", (row["id"],)
-    )
-    ticket["messages"] = [serialize_message(m) for m in messages]
-    return responses.ok(request, ticket)
+    ticket["messages"] = [serialize_message(m) for m in _messages(platform, row["id"], portal)]
+    return responses.ok(request, _shown(platform, portal, ticket, row))
 
 
 @router.patch("/tickets/{ticketId}", summary="Update a ticket")
@@ -347,36 +432,44 @@ async def delete_ticket(request: Request, ticketId: str) -> Response:
     return responses.ok(request, {"id": ids.TICKET + row["id"], "deleted": True})
 
 
-@router.get("/tickets/{ticketId}/messages", summary="List a ticket's messages")
+@router.get(
+    "/tickets/{ticketId}/messages", summary="List a ticket's messages", openapi_extra=PORTAL
+)
 async def list_messages(request: Request, ticketId: str) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    row = load_ticket(platform, principal, ticketId)
-    messages = platform.db.all(
-        "SELECT * FROM messages WHERE ticket_id = ? ORDER BY created_at, rowid", (row["id"],)
-    )
+    platform = platform_of(request)
+    row = _load_for(request, ticketId)
+    messages = _messages(platform, row["id"], acting_for(request))
     return responses.plain_list(request, [serialize_message(m) for m in messages])
 
 
-@router.post("/tickets/{ticketId}/messages", status_code=201, summary="Add a message")
+@router.post(
+    "/tickets/{ticketId}/messages",
+    status_code=201,
+    summary="Add a message",
+    openapi_extra=PORTAL,
+)
 async def create_message(request: Request, ticketId: str, body: MessageCreate) -> Response:
     platform, principal = platform_of(request), principal_of(request)
+    portal = acting_for(request)
     db = platform.db
-    row = load_ticket(platform, principal, ticketId)
+    row = _load_for(request, ticketId)
     now = platform.now(principal.team_id, principal.livemode)
     stamp = platform.now_iso(principal)
-    message: Row = {
-        "id": ids.new_hex(),
-        "ticket_id": row["id"],
-        "team_id": principal.team_id,
-        "livemode": int(principal.livemode),
-        "content": body.content,
-        "sender": body.sender,
-        "sender_name": body.senderName,
-        "is_internal": int(body.isInternal),
-        "created_at": stamp,
-    }
+    sender, sender_name = body.sender, body.senderName
+    if portal is not None:
+        check_message_create(body)
+        sender, sender_name = "customer", portal.name
+    message = _message_row(
+        principal,
+        row["id"],
+        stamp,
+        content=body.content,
+        sender=sender,
+        sender_name=sender_name,
+        is_internal=body.isInternal,
+    )
     values: Row = {"message_count": row["message_count"] + 1, "updated_at": stamp}
-    if body.sender == "agent" and not body.isInternal and row["first_response_at"] is None:
+    if sender == "agent" and not body.isInternal and row["first_response_at"] is None:
         values["first_response_at"] = stamp
     values.update(game.sla_fields(row, {**row, **values}, now))
     with db.transaction():

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import secrets
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
@@ -28,14 +26,13 @@ from cstar_cli.server.routes.common import (
     page_params,
     platform_of,
     principal_of,
-    require_secret,
 )
 from cstar_cli.server.schemas import TriggerTest, WebhookCreate, WebhookTest, WebhookUpdate
+from cstar_cli.server.webhook_urls import check_url
 
 router = APIRouter(tags=["webhooks"])
 
 SORT_FIELDS = {"createdAt": "created_at", "updatedAt": "updated_at", "url": "url"}
-LOOPBACK_HOSTS = {"localhost"}
 
 
 def new_secret() -> str:
@@ -81,28 +78,6 @@ def serialize_delivery(row: Row) -> dict[str, Any]:
     }
 
 
-def check_url(url: str, livemode: bool) -> str:
-    """Test mode takes http and https; live mode wants https except on loopback (D12)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ApiError.invalid(f"'{url}' is not an http(s) URL.", param="url")
-    if livemode and parts.scheme != "https" and not _is_loopback(parts.hostname):
-        raise ApiError.invalid(
-            "Live-mode webhooks need an https URL (http is allowed for loopback addresses).",
-            param="url",
-        )
-    return url
-
-
-def _is_loopback(host: str) -> bool:
-    if host in LOOPBACK_HOSTS:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_events(patterns: list[str]) -> list[str]:
     try:
         return catalog.validate_patterns(patterns)
@@ -115,9 +90,7 @@ def load_webhook(platform: Platform, principal: Principal, webhook_id: str) -> R
 
 
 def _admin(request: Request) -> tuple[Platform, Principal]:
-    principal = principal_of(request)
-    require_secret(principal)
-    return platform_of(request), principal
+    return platform_of(request), principal_of(request)
 
 
 @router.get("/webhooks", summary="List webhook endpoints")
@@ -152,7 +125,7 @@ async def create_webhook(request: Request, body: WebhookCreate) -> Response:
         "description": body.description,
         "url": check_url(body.url, principal.livemode),
         "events": dumps(check_events(body.events)),
-        "secret": secret,
+        "secret": platform.vault.encrypt(secret),
         "is_active": int(body.isActive),
         "legacy_signature": int(body.legacySignature),
         "created_at": stamp,
@@ -305,7 +278,7 @@ async def rotate_secret(request: Request, webhookId: str) -> Response:
     platform, principal = _admin(request)
     row = load_webhook(platform, principal, webhookId)
     secret = new_secret()
-    values = {"secret": secret, "updated_at": platform.now_iso(principal)}
+    values = {"secret": platform.vault.encrypt(secret), "updated_at": platform.now_iso(principal)}
     with platform.db.transaction():
         platform.db.update("webhooks", "id", row["id"], values)
     return responses.ok(request, serialize({**row, **values}, secret))

@@ -6,12 +6,13 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from cstar_cli.server import responses
+from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.routes.common import platform_of, principal_of
 
 router = APIRouter(tags=["auth"])
 
 
-@router.get("/api/v1/auth/whoami", summary="Identify the calling key")
+@router.get("/api/v1/auth/whoami", summary="Identify the calling key", openapi_extra=PUBLIC)
 async def whoami(request: Request) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     team = platform.db.one("SELECT name, slug FROM teams WHERE id = ?", (principal.team_id,))
