@@ -248,7 +248,7 @@ def main() -> None:
     parser.add_argument(
         "--batch", type=int, default=100, help="events per trigger request when flat out"
     )
-    parser.add_argument("--in-flight", default="8", help="--max-in-flight values, e.g. 1,4,8,16")
+    parser.add_argument("--in-flight", default="1", help="--max-in-flight values, e.g. 1,4,16")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

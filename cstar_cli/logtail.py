@@ -15,11 +15,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from cstar_cli.relay.socket import SocketFatal
-from cstar_cli.times import to_iso
+from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_INVALID
+from cstar_cli.wire.enums import LOG_SOURCES
+from cstar_cli.wire.times import to_iso
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx")
-SOURCES = ("api", "cli", "mcp", "sdk", "dashboard")
 
 
 class BadFilter(ValueError):
@@ -67,8 +68,8 @@ def build_filters(
             raise BadFilter(f"--status-class is one of {', '.join(STATUS_CLASSES)}.")
         params["statusClass"] = status_class.lower()
     if source:
-        if source not in SOURCES:
-            raise BadFilter(f"--source is one of {', '.join(SOURCES)}.")
+        if source not in LOG_SOURCES:
+            raise BadFilter(f"--source is one of {', '.join(LOG_SOURCES)}.")
         params["source"] = source
     if since:
         params["since"] = parse_since(since)
@@ -154,7 +155,7 @@ class LogTail:
                 self.show(entry)
 
     async def closed(self, code: int | None, reason: str) -> str | None:
-        if code in (4400, 4401):
+        if code in (CLOSE_INVALID, CLOSE_AUTH):
             if self.refusal is not None:
                 raise SocketFatal(*self.refusal)
             raise SocketFatal(reason or "logs_refused", f"the stream was refused ({reason})")

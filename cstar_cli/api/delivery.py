@@ -5,9 +5,8 @@ Standard library only; the signature covers the exact bytes that are sent.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from cstar_cli.api.signing import legacy_signature, sign_payload
+from cstar_cli.wire.times import iso
 
 USER_AGENT = "cStar-Webhooks/1.0"
 
@@ -25,7 +24,7 @@ def delivery_headers(
     now: float,
 ) -> dict[str, str]:
     """The documented delivery headers, signed with ``secret`` at time ``now``."""
-    stamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    stamp = iso(now)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,

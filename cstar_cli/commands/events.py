@@ -25,7 +25,7 @@ DELIVERY_COLUMNS = (
 def parse_time(text: str, option: str, *, now: float | None = None) -> str:
     """``10m``, ``2h``, ``7d`` (ago) or an ISO-8601 time → ISO-8601 UTC for the API."""
     from cstar_cli.errors import UsageError
-    from cstar_cli.times import to_iso
+    from cstar_cli.wire.times import to_iso
 
     try:
         return to_iso(text, now=now)
@@ -40,8 +40,8 @@ def parse_time(text: str, option: str, *, now: float | None = None) -> str:
 
 def check_type(pattern: str) -> str:
     """One event type or ``resource.*``/``*``, checked against the catalogue (exit 2)."""
-    from cstar_cli import catalog
     from cstar_cli.errors import UsageError
+    from cstar_cli.wire import catalog
 
     if "," in pattern:
         raise UsageError(

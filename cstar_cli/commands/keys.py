@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 import typer
@@ -21,20 +20,17 @@ KEY_COLUMNS = (
     ("CREATED", "createdAt"),
     ("LAST USED", "lastUsedAt"),
 )
-DURATION = re.compile(r"^(\d+)\s*([smhd]?)$")
-UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_duration(text: str) -> int:
-    """``90``, ``90s``, ``15m``, ``2h``, ``7d`` → seconds."""
+    """``90``, ``90s``, ``15m``, ``2h``, ``7d`` → seconds (the wire's one grammar)."""
     from cstar_cli.errors import UsageError
+    from cstar_cli.wire import times
 
-    match = DURATION.match(text.strip().lower())
-    if not match:
-        raise UsageError(
-            f"Invalid duration {text!r}.", "Use seconds or a unit: 90, 90s, 15m, 2h, 7d."
-        )
-    return int(match.group(1)) * UNITS[match.group(2)]
+    try:
+        return times.parse_duration(text)
+    except ValueError as err:
+        raise UsageError(f"Invalid duration {text!r}.", str(err).split("; ", 1)[-1]) from None
 
 
 def _with_status(key: dict[str, Any]) -> dict[str, Any]:

@@ -99,10 +99,10 @@ def listen(
 
     Example: cstar listen --forward-to localhost:3000/webhooks --events 'ticket.*'
     """
-    from cstar_cli import catalog
     from cstar_cli.errors import UsageError
     from cstar_cli.relay.session import ListenOptions
     from cstar_cli.relay.targets import ACCEPTED_FORMS, InvalidForwardTarget, parse_route
+    from cstar_cli.wire import catalog
 
     app = app_of(ctx, json_output=json_output)
     patterns: list[str] | None = None

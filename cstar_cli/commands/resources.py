@@ -15,6 +15,7 @@ from typing import Any, Literal
 import typer
 
 from cstar_cli.commands._common import DATA_HELP, JSON_HELP, app_of, confirm, parse_data
+from cstar_cli.wire import enums
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,8 @@ TICKETS = ResourceSpec(
     "ticket",
     fields=(
         Field("title", "Ticket title.", required=True),
-        Field("status", "Status.", ("new", "open", "pending", "resolved", "closed")),
-        Field("priority", "Priority.", ("low", "normal", "high", "urgent")),
+        Field("status", "Status.", enums.TICKET_STATUSES),
+        Field("priority", "Priority.", enums.PRIORITIES),
         Field("customerId", "Customer id (cus_…)."),
         Field("customerName", "Customer name, when there is no customer record."),
         Field("assignedTo", "Member id (mem_…) to assign."),
@@ -69,8 +70,8 @@ TICKETS = ResourceSpec(
         NOTES,
     ),
     filters=(
-        Field("status", "Only this status.", ("new", "open", "pending", "resolved", "closed")),
-        Field("priority", "Only this priority.", ("low", "normal", "high", "urgent")),
+        Field("status", "Only this status.", enums.TICKET_STATUSES),
+        Field("priority", "Only this priority.", enums.PRIORITIES),
         Field("assignedTo", "Only tickets assigned to this member (mem_…)."),
         Field("customerId", "Only this customer's tickets (cus_…)."),
         SEARCH,
@@ -98,21 +99,21 @@ CUSTOMERS = ResourceSpec(
     fields=(
         Field("name", "Full name.", required=True),
         Field("email", "Email address.", required=True),
-        Field("status", "Status.", ("active", "inactive")),
+        Field("status", "Status.", enums.CUSTOMER_STATUSES),
         Field(
             "sentiment",
             "Sentiment.",
-            ("positive", "neutral", "negative", "happy", "frustrated", "angry"),
+            enums.SENTIMENTS,
         ),
         TAGS,
         NOTES,
     ),
     filters=(
-        Field("status", "Only this status.", ("active", "inactive")),
+        Field("status", "Only this status.", enums.CUSTOMER_STATUSES),
         Field(
             "sentiment",
             "Only this sentiment.",
-            ("positive", "neutral", "negative", "happy", "frustrated", "angry"),
+            enums.SENTIMENTS,
         ),
         SEARCH,
         TAG_FILTER,
@@ -140,14 +141,14 @@ ARTICLES = ResourceSpec(
         Field("excerpt", "Short summary."),
         Field("category", "Category name."),
         Field("categoryId", "Category id."),
-        Field("status", "Status.", ("draft", "published", "archived")),
+        Field("status", "Status.", enums.ARTICLE_STATUSES),
         Field("isPublic", "Visible in the public library.", kind="bool"),
         Field("metaDescription", "SEO description."),
         TAGS,
         NOTES,
     ),
     filters=(
-        Field("status", "Only this status.", ("draft", "published", "archived")),
+        Field("status", "Only this status.", enums.ARTICLE_STATUSES),
         Field("category", "Only this category (id or name)."),
         Field("isPublic", "Only public (or, with --no-is-public, private) articles.", kind="bool"),
         SEARCH,
@@ -165,7 +166,7 @@ ARTICLES = ResourceSpec(
     help="Manage knowledge-base articles.",
 )
 
-ROLES = ("owner", "admin", "manager", "librarian", "agent", "spectator")
+ROLES = enums.ROLES
 MEMBERS = ResourceSpec(
     "members",
     "member",

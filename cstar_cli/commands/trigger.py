@@ -17,8 +17,8 @@ EVENT_COLUMNS = (("ID", "id"), ("TYPE", "type"), ("CREATED", "createdAt"), ("OBJ
 
 def unknown_event(name: str) -> Exception:
     """A usage error for an event type not in the catalogue, with close matches."""
-    from cstar_cli.catalog import suggest
     from cstar_cli.errors import UsageError
+    from cstar_cli.wire.catalog import suggest
 
     close = suggest(name)
     message = f"Unknown event type {name!r}."
@@ -79,8 +79,8 @@ def trigger(
 
     Example: cstar trigger ticket.closed --fixture --override ticket.priority=urgent
     """
-    from cstar_cli import catalog
     from cstar_cli.errors import UsageError
+    from cstar_cli.wire import catalog
 
     app = app_of(ctx, json_output=json_output)
     if list_types:
@@ -126,8 +126,8 @@ def trigger(
 
 
 def _render_list(app: AppContext, *, json_output: bool) -> None:
-    from cstar_cli import catalog
     from cstar_cli.trigger.fixtures import FIXTURES
+    from cstar_cli.wire import catalog
 
     entries = catalog.events()
     if json_output:

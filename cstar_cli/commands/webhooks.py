@@ -301,8 +301,8 @@ def _not_found_hint(err: Exception) -> None:
 
 def check_events(values: list[str]) -> list[str]:
     """``--events`` values (repeatable, comma lists) checked against the catalogue (exit 2)."""
-    from cstar_cli import catalog
     from cstar_cli.errors import UsageError
+    from cstar_cli.wire import catalog
 
     try:
         return catalog.validate_patterns(values)
@@ -524,9 +524,9 @@ def webhooks_test(
 
     Example: cstar webhooks test whk_… --event ticket.closed
     """
-    from cstar_cli import catalog
     from cstar_cli.commands.trigger import unknown_event
     from cstar_cli.errors import CstarError
+    from cstar_cli.wire import catalog
 
     app = app_of(ctx, json_output=json_output)
     name = event.strip()

@@ -6,21 +6,16 @@ start on Monday.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
+from cstar_cli.wire import times
+from cstar_cli.wire.times import iso_datetime as iso
+
 KEYWORDS = ("today", "yesterday", "this_week", "last_week", "this_month")
-DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
-UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 class TimeInputError(ValueError):
     """A time or duration the tools cannot read; the message says what is accepted."""
-
-
-def iso(moment: datetime) -> str:
-    """``2026-03-02T00:00:00.000Z`` (the API's own format)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def start_of_day(now: datetime) -> datetime:
@@ -45,11 +40,14 @@ def keyword_start(word: str, now: datetime) -> datetime | None:
 
 
 def parse_duration(text: str, param: str) -> timedelta:
-    """``30m``, ``24h``, ``7d``, ``2w``."""
-    match = DURATION.match(text)
-    if not match or int(match.group(1)) == 0:
+    """``30m``, ``24h``, ``7d``, ``2w`` (the wire's one duration grammar)."""
+    try:
+        seconds = times.parse_duration(text)
+    except ValueError:
+        seconds = 0
+    if not seconds:
         raise TimeInputError(f"{param} must be a duration like 30m, 24h, 7d or 2w, not {text!r}.")
-    return timedelta(seconds=int(match.group(1)) * UNITS[match.group(2).lower()])
+    return timedelta(seconds=seconds)
 
 
 def parse_time(text: str, param: str, now: datetime, *, allow_duration: bool = False) -> str:
@@ -58,7 +56,7 @@ def parse_time(text: str, param: str, now: datetime, *, allow_duration: bool = F
     start = keyword_start(value, now)
     if start is not None:
         return iso(start)
-    if allow_duration and DURATION.match(value):
+    if allow_duration and times.is_duration(value):
         return iso(now - parse_duration(value, param))
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))

@@ -19,10 +19,24 @@ from pydantic import Field
 
 from cstar_cli import __version__
 from cstar_cli.api.errors import CstarAPIError
-from cstar_cli.catalog import EVENT_TYPES
 from cstar_cli.errors import UsageError
 from cstar_cli.mcp.options import ServerOptions
-from cstar_cli.mcp.timewindow import TimeInputError, iso, parse_duration, parse_time
+from cstar_cli.mcp.timewindow import TimeInputError, parse_duration, parse_time
+from cstar_cli.wire.catalog import EVENT_TYPES
+from cstar_cli.wire.enums import (
+    ArticleStatus,
+    CustomerStatus,
+    HttpMethod,
+    LogSource,
+    Period,
+    Priority,
+    Role,
+    Sender,
+    Sentiment,
+    StatusClass,
+    TicketStatus,
+)
+from cstar_cli.wire.times import iso_datetime as iso
 
 if TYPE_CHECKING:
     from cstar_cli.api._core import ApiResponse
@@ -32,17 +46,6 @@ if TYPE_CHECKING:
 else:
     EventName = Literal[EVENT_TYPES]  # the 35 event types of the catalogue, as an enum
 
-TicketStatus = Literal["new", "open", "pending", "resolved", "closed"]
-Priority = Literal["low", "normal", "high", "urgent"]
-Sender = Literal["agent", "customer", "system"]
-CustomerStatus = Literal["active", "inactive"]
-Sentiment = Literal["positive", "neutral", "negative", "happy", "frustrated", "angry"]
-ArticleStatus = Literal["draft", "published", "archived"]
-Role = Literal["owner", "admin", "manager", "librarian", "agent", "spectator"]
-HttpMethod = Literal["GET", "POST", "PATCH", "PUT", "DELETE"]
-StatusClass = Literal["2xx", "4xx", "5xx"]
-LogSource = Literal["api", "cli", "mcp", "sdk", "dashboard"]
-Period = Literal["season", "week"]
 TicketSort = Literal[
     "-createdAt", "createdAt", "-updatedAt", "updatedAt", "-priority", "priority", "status", "title"
 ]

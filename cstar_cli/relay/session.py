@@ -23,16 +23,13 @@ from cstar_cli.relay.route import Outcome, RouteInfo, RouteReporter, RouteWorker
 from cstar_cli.relay.socket import SocketFatal as ListenFatal
 from cstar_cli.relay.socket import run_socket
 from cstar_cli.relay.targets import Route
+from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_GONE, CLOSE_INVALID, CLOSE_REPLACED
 
 if TYPE_CHECKING:
     from cstar_cli.api.client import AsyncCstarClient
 
 PROTOCOL_VERSION = 2
 ACK_BATCH, ACK_DELAY = 100, 0.002  # acknowledgements wait at most 2 ms to share a frame
-CLOSE_AUTH = 4401
-CLOSE_INVALID = 4400
-CLOSE_GONE = 4404
-CLOSE_REPLACED = 4409
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from cstar_cli import catalog
+from cstar_cli.wire import catalog
 
 ACCEPTED_FORMS = (
     "Use a port (3000), a path (/webhooks), host:port/path (localhost:3000/webhooks) or an "

@@ -22,13 +22,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cstar_cli import catalog
 from cstar_cli.api.delivery import delivery_headers
 from cstar_cli.server import ids
-from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.vault import SecretBox
 from cstar_cli.server.webhook_urls import refusal
+from cstar_cli.wire import catalog
+from cstar_cli.wire.times import iso
 
 if TYPE_CHECKING:
     import httpx

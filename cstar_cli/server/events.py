@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cstar_cli import catalog
 from cstar_cli.server import ids
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database
+from cstar_cli.wire import catalog
+from cstar_cli.wire.times import iso
 
 DASHBOARD_BASE = "https://www.cstar.help/team"
 

@@ -23,13 +23,13 @@ from cstar_cli.server import identity, ids
 from cstar_cli.server.access import WRITE_METHODS, AccessTable, authorize
 from cstar_cli.server.auth import Principal, bearer_key
 from cstar_cli.server.bounds import check_query, parse_body
-from cstar_cli.server.clock import iso
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.logs import entry_for, error_fields, redact_query
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.responses import dump, error_bytes
 from cstar_cli.server.settings import API_VERSION, MAX_BODY_BYTES, SUPPORTED_API_VERSIONS
 from cstar_cli.server.wsguard import guard_websocket
+from cstar_cli.wire.times import iso
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -7,34 +7,39 @@ import string
 import uuid
 
 from cstar_cli.server.errors import ApiError
-
-TICKET = "tkt_"
-CUSTOMER = "cus_"
-ARTICLE = "art_"
-MESSAGE = "msg_"
-WEBHOOK = "whk_"
-KEY = "key_"
-MEMBER = "mem_"
-USER = "usr_"
-REQUEST = "req_"
-LISTEN_SESSION = "cls_"
-DELIVERY = "del_"
-
-KNOWN_PREFIXES = (
-    TICKET,
-    CUSTOMER,
+from cstar_cli.wire.ids import (  # the prefixes are wire vocabulary; parsing them is ours
     ARTICLE,
-    MESSAGE,
-    WEBHOOK,
-    KEY,
-    MEMBER,
-    USER,
-    REQUEST,
-    LISTEN_SESSION,
+    CUSTOMER,
     DELIVERY,
-    "evt_",
-    "sla_",
+    KEY,
+    KNOWN_PREFIXES,
+    LISTEN_SESSION,
+    MEMBER,
+    MESSAGE,
+    REQUEST,
+    TICKET,
+    USER,
+    WEBHOOK,
 )
+
+__all__ = [
+    "ARTICLE",
+    "CUSTOMER",
+    "DELIVERY",
+    "KEY",
+    "KNOWN_PREFIXES",
+    "LISTEN_SESSION",
+    "MEMBER",
+    "MESSAGE",
+    "REQUEST",
+    "TICKET",
+    "USER",
+    "WEBHOOK",
+    "base62",
+    "new_hex",
+    "parse",
+    "wire",
+]
 _BASE62 = string.ascii_letters + string.digits
 
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from cstar_cli.server.auth import Principal
+from cstar_cli.wire.codes import CLOSE_AUTH
 
 log = logging.getLogger("cstar.platform.keystreams")
 
-CLOSE_KEY_ENDED = 4401
 POLL = 0.2
 CLOSE_TIMEOUT = 1.0
 MESSAGES = {
@@ -46,7 +46,7 @@ class StreamEnd:
 
     key_id: str
     reason: str
-    code: int = CLOSE_KEY_ENDED
+    code: int = CLOSE_AUTH
 
     @property
     def message(self) -> str:

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
-from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.errors import ApiError
+from cstar_cli.wire.enums import LOG_SOURCES
+from cstar_cli.wire.times import iso
 
 log = logging.getLogger("cstar.platform.logs")
 
@@ -29,7 +30,6 @@ RETENTION_SECONDS = 30 * 24 * 3600
 MAX_ROWS = 500_000
 FLUSH_INTERVAL = 0.2
 PRUNE_INTERVAL = 60.0
-SOURCES = ("api", "cli", "mcp", "sdk", "dashboard")
 STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
@@ -91,7 +91,7 @@ class LogFilter:
         since: str | None = None,
     ) -> LogFilter:
         """Check and normalise query values; a bad one is a 400 naming the parameter."""
-        from cstar_cli.server.clock import parse_iso
+        from cstar_cli.wire.times import parse_iso
 
         methods: tuple[str, ...] = ()
         if method:
@@ -115,8 +115,8 @@ class LogFilter:
             raise ApiError.invalid(
                 f"statusClass is one of {', '.join(STATUS_CLASSES)}.", param="statusClass"
             )
-        if source is not None and source not in SOURCES:
-            raise ApiError.invalid(f"source is one of {', '.join(SOURCES)}.", param="source")
+        if source is not None and source not in LOG_SOURCES:
+            raise ApiError.invalid(f"source is one of {', '.join(LOG_SOURCES)}.", param="source")
         since_ts = None
         if since:
             try:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from cstar_cli.server import ids
 from cstar_cli.server.auth import Principal, hash_key, redact
-from cstar_cli.server.clock import iso, parse_iso
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.dispatch import Dispatcher
 from cstar_cli.server.errors import ApiError
@@ -19,6 +18,7 @@ from cstar_cli.server.logs import RequestLog
 from cstar_cli.server.relay import RelayHub
 from cstar_cli.server.settings import PlatformSettings
 from cstar_cli.server.vault import open_vault
+from cstar_cli.wire.times import iso, parse_iso
 
 
 @dataclass

@@ -26,11 +26,13 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cstar_cli import catalog
 from cstar_cli.server import ids
-from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.vault import SecretBox
+from cstar_cli.wire import catalog
+from cstar_cli.wire.codes import CLOSE_GONE, CLOSE_REPLACED
+from cstar_cli.wire.ids import ROUTE
+from cstar_cli.wire.times import iso
 
 log = logging.getLogger("cstar.platform.relay")
 
@@ -40,10 +42,7 @@ WINDOW = 1000  # events sent but not yet acknowledged, per route and connection
 FRAME_BATCH = 100  # events per websocket frame at most
 REPLAY_LIMIT = 1000  # events a print-mode reconnect may catch up on
 UNROUTED = ""  # the queue of events waiting for a session's first routes
-CLOSE_REPLACED = 4409
-CLOSE_AUTH = 4401
-CLOSE_GONE = 4404
-ROUTE_PREFIX = "rte_"
+ROUTE_PREFIX = ROUTE
 
 SendText = Callable[[str], Awaitable[None]]
 _SELECT_QUEUED = (

@@ -8,8 +8,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cstar_cli.server.clock import iso
 from cstar_cli.server.errors import ApiError
+from cstar_cli.wire.times import iso
 
 
 def dump(obj: Any) -> bytes:

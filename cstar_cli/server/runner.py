@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cstar_cli.server.app import create_app
-from cstar_cli.server.clock import iso
 from cstar_cli.server.files import read_private, write_private
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.seed import SeedKeys, seed, seeded_team
 from cstar_cli.server.settings import PlatformSettings
+from cstar_cli.wire.times import iso
 
 T = TypeVar("T")
 

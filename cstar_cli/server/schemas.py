@@ -12,19 +12,21 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from cstar_cli.server.bounds import check_metadata
+from cstar_cli.wire.enums import (
+    ArticleStatus,
+    CustomerStatus,
+    Environment,
+    KeyType,
+    LogSource,
+    Priority,
+    Role,
+    Sender,
+    Sentiment,
+    TicketStatus,
+)
 
 T = TypeVar("T")
 
-TicketStatus = Literal["new", "open", "pending", "resolved", "closed"]
-Priority = Literal["low", "normal", "high", "urgent"]
-Sender = Literal["agent", "customer", "system"]
-CustomerStatus = Literal["active", "inactive"]
-# The docs disagree on sentiment (platform-facts §0); both documented sets are accepted.
-Sentiment = Literal["positive", "neutral", "negative", "happy", "frustrated", "angry"]
-ArticleStatus = Literal["draft", "published", "archived"]
-Role = Literal["owner", "admin", "manager", "librarian", "agent", "spectator"]
-KeyType = Literal["secret", "publishable"]
-Environment = Literal["test", "live"]
 
 Title = Annotated[str, Field(min_length=1, max_length=500)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
@@ -513,7 +515,7 @@ class RequestLogEntry(Output):
     path: str
     status: int
     durationMs: float
-    source: Literal["api", "cli", "mcp", "sdk", "dashboard"]
+    source: LogSource
     ipAddress: str | None
     key: str | None
     idempotencyKey: str | None

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database
 from cstar_cli.server.routes.keys import insert_key
 from cstar_cli.server.routes.members import new_member
 from cstar_cli.server.vault import SecretBox
+from cstar_cli.wire.times import iso
 
 SEED_MEMBERS = (
     ("Ada Lovelace", "ada@example.com", "owner"),

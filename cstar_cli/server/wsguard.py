@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cstar_cli.server.auth import bearer_key
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.keystreams import StreamEnd
+from cstar_cli.wire.codes import CLOSE_AUTH
 
 if TYPE_CHECKING:
     from cstar_cli.server.platform import Platform
@@ -70,7 +71,7 @@ async def guard_websocket(
             if incoming in done:
                 return incoming.result()
             incoming.cancel()
-        return {"type": "websocket.disconnect", "code": 4401, "reason": "key ended"}
+        return {"type": "websocket.disconnect", "code": CLOSE_AUTH, "reason": "key ended"}
 
     with platform.key_streams.hold(principal, key_ended):
         await app(scope, guarded_receive, guarded_send)

@@ -419,7 +419,7 @@ class FixtureRun:
 def _shift(timestamp: str, seconds: float) -> str:
     from datetime import datetime
 
-    from cstar_cli.catalog import iso_time
+    from cstar_cli.wire.times import iso as iso_time
 
     value = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
     return iso_time(value.timestamp() + seconds)
@@ -438,8 +438,8 @@ def run_fixture(
     against a remote API or a test clock; events are matched to this run by the ids of the
     objects its steps created or changed, so other activity on the team is left out.
     """
-    from cstar_cli.catalog import iso_time
     from cstar_cli.trigger.api import EventsAPI
+    from cstar_cli.wire.times import iso as iso_time
 
     who = client.whoami()
     if who.get("environment") != "test":

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from cstar_cli import catalog
 from cstar_cli.api.signing import SignatureVerificationError, construct_event
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
 from cstar_cli.trigger.fixtures import FIXTURES
+from cstar_cli.wire import catalog
 from tests.cli.conftest import CliFn, assert_clean_error
 from tests.conftest import RunningPlatform
 from tests.receiver import ReceiverServer

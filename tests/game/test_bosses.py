@@ -155,7 +155,7 @@ def test_pending_pauses_the_sla_and_shifts_the_deadlines(game: Game) -> None:
     assert game.bosses() == []  # a paused ticket is never at risk
     resumed = game.update(ticket["id"], status="open")
     assert resumed["slaPaused"] is False
-    from cstar_cli.server.clock import parse_iso
+    from cstar_cli.wire.times import parse_iso
 
     shift = parse_iso(resumed["responseDeadline"]) - parse_iso(ticket["responseDeadline"])
     assert shift == 60 * MINUTE

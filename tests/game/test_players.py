@@ -121,7 +121,7 @@ def test_player_lookup_errors_follow_d5(game: Game) -> None:
 
 
 def test_every_game_event_has_the_catalogue_sample_shape(game: Game) -> None:
-    from cstar_cli import catalog
+    from cstar_cli.wire import catalog
 
     grace = game.member("Grace")
     _resolve_now(game, grace["id"])

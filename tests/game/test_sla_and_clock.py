@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from cstar_cli.server.clock import parse_iso
+from cstar_cli.wire.times import parse_iso
 from tests.game.conftest import MINUTE, FakeClock, Game
 
 

@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from cstar_cli import __version__
-from cstar_cli.catalog import EVENT_TYPES
 from cstar_cli.errors import UsageError
 from cstar_cli.mcp.tools import TOOL_NAMES, WRITE_TOOLS, select_tools
+from cstar_cli.wire.catalog import EVENT_TYPES
 from tests.mcp.conftest import McpRunner, Session
 
 READ_TOOLS = [name for name in TOOL_NAMES if name not in WRITE_TOOLS]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cstar_cli.server.clock import parse_iso
+from cstar_cli.wire.times import parse_iso
 from tests.server.conftest import OwnPlatform
 
 Start = Callable[..., OwnPlatform]

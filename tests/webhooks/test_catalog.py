@@ -1,4 +1,4 @@
-"""cstar_cli.catalog: the 35-type event catalogue, patterns, suggestions and synthetic payloads."""
+"""The 35-type event catalogue (cstar_cli.wire): patterns, suggestions, synthetic payloads."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from cstar_cli import catalog
-from cstar_cli.catalog import (
+from cstar_cli.wire import catalog
+from cstar_cli.wire.catalog import (
     CATEGORIES,
     DESCRIPTIONS,
     EVENT_TYPES,
@@ -345,7 +345,7 @@ def test_event_id_and_envelope_follow_d11() -> None:
 
 def test_importing_the_catalogue_and_signing_stays_cheap() -> None:
     code = (
-        "import sys, cstar_cli.catalog, cstar_cli.api.signing;"
+        "import sys, cstar_cli.wire.catalog, cstar_cli.api.signing;"
         "heavy = ('typer', 'click', 'rich', 'httpx', 'fastapi', 'pydantic', 'cstar_cli.server');"
         "print([m for m in sys.modules if m.startswith(heavy)])"
     )

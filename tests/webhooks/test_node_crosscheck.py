@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from cstar_cli import catalog
 from cstar_cli.api.signing import legacy_signature, sign_payload, verify_signature
+from cstar_cli.wire import catalog
 
 VERIFIER = Path(__file__).with_name("node_verifier.mjs")
 SECRET = "whsec_Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg"

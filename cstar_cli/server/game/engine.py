@@ -12,10 +12,10 @@ from typing import Any
 
 from cstar_cli.server import events, ids
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.game import rules
 from cstar_cli.server.game.sla import CLOSED, ensure_scope, next_deadline, risk_time
+from cstar_cli.wire.times import iso
 
 ACTIVE_STATUSES = ("new", "open")
 

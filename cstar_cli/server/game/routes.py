@@ -10,7 +10,6 @@ from starlette.responses import Response
 from cstar_cli.server import ids, responses
 from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.clock import iso, parse_iso
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.game import clock, engine, rules
@@ -34,7 +33,8 @@ from cstar_cli.server.routes.common import (
     platform_of,
     principal_of,
 )
-from cstar_cli.server.schemas import Priority
+from cstar_cli.wire.enums import Priority
+from cstar_cli.wire.times import iso, parse_iso
 
 router = APIRouter()
 

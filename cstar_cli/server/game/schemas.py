@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from cstar_cli.server.schemas import Input, Output, Priority, ShortText
+from cstar_cli.server.schemas import Input, Output, ShortText
+from cstar_cli.wire.enums import Priority
 
 MAX_TARGET_MINUTES = 366 * 24 * 60
 Minutes = Annotated[int, Field(ge=1, le=MAX_TARGET_MINUTES)]

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from cstar_cli.server import ids
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.clock import iso, parse_iso
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.game import rules
 from cstar_cli.server.sla import DEFAULT_TARGETS
+from cstar_cli.wire.times import iso, parse_iso
 
 RULE_PREFIX = "sla_"
 DEFAULT_NAMES = {

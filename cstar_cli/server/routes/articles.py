@@ -30,7 +30,8 @@ from cstar_cli.server.routes.common import (
     platform_of,
     principal_of,
 )
-from cstar_cli.server.schemas import ArticleCreate, ArticleStatus, ArticleUpdate
+from cstar_cli.server.schemas import ArticleCreate, ArticleUpdate
+from cstar_cli.wire.enums import ArticleStatus
 
 router = APIRouter(tags=["articles"])
 

@@ -12,10 +12,10 @@ from fastapi import Query, Request
 from cstar_cli.server import ids
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.bounds import MAX_PAGE, MAX_SEARCH
-from cstar_cli.server.clock import parse_iso
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
+from cstar_cli.wire.times import parse_iso
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20

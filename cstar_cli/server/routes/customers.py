@@ -26,7 +26,8 @@ from cstar_cli.server.routes.common import (
     platform_of,
     principal_of,
 )
-from cstar_cli.server.schemas import CustomerCreate, CustomerStatus, CustomerUpdate, Sentiment
+from cstar_cli.server.schemas import CustomerCreate, CustomerUpdate
+from cstar_cli.wire.enums import CustomerStatus, Sentiment
 
 router = APIRouter(tags=["customers"])
 

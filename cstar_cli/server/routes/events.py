@@ -8,10 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from cstar_cli import catalog
 from cstar_cli.server import ids, responses
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -26,6 +24,8 @@ from cstar_cli.server.routes.common import (
 )
 from cstar_cli.server.routes.webhooks import load_webhook, serialize_delivery
 from cstar_cli.server.schemas import EventResend
+from cstar_cli.wire import catalog
+from cstar_cli.wire.times import iso
 
 router = APIRouter(tags=["events"])
 

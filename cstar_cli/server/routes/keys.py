@@ -9,7 +9,6 @@ from starlette.responses import Response
 
 from cstar_cli.server import ids, responses
 from cstar_cli.server.auth import Principal, hash_key, mint_key, redact
-from cstar_cli.server.clock import iso, parse_iso
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -24,6 +23,7 @@ from cstar_cli.server.routes.common import (
 )
 from cstar_cli.server.schemas import ApiKeyCreate, ApiKeyRoll
 from cstar_cli.server.vault import SecretBox
+from cstar_cli.wire.times import iso, parse_iso
 
 router = APIRouter(tags=["keys"])
 

@@ -15,12 +15,9 @@ from starlette.responses import Response
 
 from cstar_cli.server import ids, responses
 from cstar_cli.server.auth import Principal, bearer_key
-from cstar_cli.server.clock import iso
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.relay import (
-    CLOSE_AUTH,
-    CLOSE_GONE,
     PROTOCOL_VERSION,
     ROUTE_PREFIX,
     Connection,
@@ -29,11 +26,12 @@ from cstar_cli.server.relay import (
 from cstar_cli.server.routes.common import platform_of, principal_of, require_secret
 from cstar_cli.server.routes.webhooks import check_events, new_secret
 from cstar_cli.server.schemas import ListenCreate
+from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_GONE, CLOSE_INVALID
+from cstar_cli.wire.times import iso
 
 router = APIRouter(tags=["listen"])
 
 HELLO_TIMEOUT = 10.0
-CLOSE_INVALID = 4400
 
 
 def serialize(platform: Platform, row: dict[str, Any], websocket_url: str) -> dict[str, Any]:

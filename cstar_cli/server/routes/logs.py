@@ -16,12 +16,11 @@ from cstar_cli.server.auth import bearer_key
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.logs import LogFilter, Subscriber, serialize
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.relay import CLOSE_AUTH
 from cstar_cli.server.routes.common import PageParams, page_params, platform_of, principal_of
+from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_INVALID
 
 router = APIRouter(tags=["logs"])
 
-CLOSE_BAD_FILTER = 4400
 REPLAY_BATCH = 500
 HELLO_TIMEOUT = 10.0
 
@@ -92,7 +91,7 @@ async def stream_logs(websocket: WebSocket, teamId: str) -> None:
             since=params.get("since"),
         )
     except ApiError as err:
-        code = CLOSE_BAD_FILTER if err.status == 400 else CLOSE_AUTH
+        code = CLOSE_INVALID if err.status == 400 else CLOSE_AUTH
         with contextlib.suppress(Exception):
             await websocket.send_text(
                 json.dumps(

@@ -23,7 +23,8 @@ from cstar_cli.server.routes.common import (
     platform_of,
     principal_of,
 )
-from cstar_cli.server.schemas import MemberCreate, MemberUpdate, Role
+from cstar_cli.server.schemas import MemberCreate, MemberUpdate
+from cstar_cli.wire.enums import Role
 
 router = APIRouter(tags=["members"])
 

@@ -12,7 +12,6 @@ from cstar_cli.server import events, game, ids, responses
 from cstar_cli.server.access import PORTAL
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.bounds import MAX_SEARCH
-from cstar_cli.server.clock import parse_iso
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.identity import Identity
@@ -34,13 +33,9 @@ from cstar_cli.server.routes.common import (
     platform_of,
     principal_of,
 )
-from cstar_cli.server.schemas import (
-    MessageCreate,
-    Priority,
-    TicketCreate,
-    TicketStatus,
-    TicketUpdate,
-)
+from cstar_cli.server.schemas import MessageCreate, TicketCreate, TicketUpdate
+from cstar_cli.wire.enums import Priority, TicketStatus
+from cstar_cli.wire.times import parse_iso
 
 router = APIRouter(tags=["tickets"])
 

@@ -9,10 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from cstar_cli import catalog
 from cstar_cli.server import events, ids, responses
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.clock import iso
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -29,6 +27,8 @@ from cstar_cli.server.routes.common import (
 )
 from cstar_cli.server.schemas import TriggerTest, WebhookCreate, WebhookTest, WebhookUpdate
 from cstar_cli.server.webhook_urls import check_url
+from cstar_cli.wire import catalog
+from cstar_cli.wire.times import iso
 
 router = APIRouter(tags=["webhooks"])
 

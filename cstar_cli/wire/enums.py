@@ -1,0 +1,34 @@
+"""The enumerations of the API (platform-facts §2; D9, D17, D22), as types and as tuples."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+TicketStatus = Literal["new", "open", "pending", "resolved", "closed"]
+Priority = Literal["low", "normal", "high", "urgent"]
+Sender = Literal["agent", "customer", "system"]
+CustomerStatus = Literal["active", "inactive"]
+# The docs disagree on sentiment (platform-facts §0); both documented sets are accepted.
+Sentiment = Literal["positive", "neutral", "negative", "happy", "frustrated", "angry"]
+ArticleStatus = Literal["draft", "published", "archived"]
+Role = Literal["owner", "admin", "manager", "librarian", "agent", "spectator"]
+KeyType = Literal["secret", "publishable"]
+Environment = Literal["test", "live"]
+LogSource = Literal["api", "cli", "mcp", "sdk", "dashboard"]
+StatusClass = Literal["2xx", "4xx", "5xx"]
+HttpMethod = Literal["GET", "POST", "PATCH", "PUT", "DELETE"]
+Period = Literal["season", "week"]
+
+TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)
+PRIORITIES: tuple[str, ...] = get_args(Priority)
+SENDERS: tuple[str, ...] = get_args(Sender)
+CUSTOMER_STATUSES: tuple[str, ...] = get_args(CustomerStatus)
+SENTIMENTS: tuple[str, ...] = get_args(Sentiment)
+ARTICLE_STATUSES: tuple[str, ...] = get_args(ArticleStatus)
+ROLES: tuple[str, ...] = get_args(Role)
+KEY_TYPES: tuple[str, ...] = get_args(KeyType)
+ENVIRONMENTS: tuple[str, ...] = get_args(Environment)
+LOG_SOURCES: tuple[str, ...] = get_args(LogSource)
+STATUS_CLASSES: tuple[str, ...] = get_args(StatusClass)
+HTTP_METHODS: tuple[str, ...] = get_args(HttpMethod)
+PERIODS: tuple[str, ...] = get_args(Period)

@@ -1,0 +1,34 @@
+"""Id prefixes (D2): every id on the wire is ``prefix + 32 lowercase hex``."""
+
+from __future__ import annotations
+
+TICKET = "tkt_"
+CUSTOMER = "cus_"
+ARTICLE = "art_"
+MESSAGE = "msg_"
+WEBHOOK = "whk_"
+KEY = "key_"
+MEMBER = "mem_"
+USER = "usr_"
+REQUEST = "req_"
+LISTEN_SESSION = "cls_"
+DELIVERY = "del_"
+EVENT = "evt_"
+SLA_RULE = "sla_"
+ROUTE = "rte_"
+
+KNOWN_PREFIXES = (
+    TICKET,
+    CUSTOMER,
+    ARTICLE,
+    MESSAGE,
+    WEBHOOK,
+    KEY,
+    MEMBER,
+    USER,
+    REQUEST,
+    LISTEN_SESSION,
+    DELIVERY,
+    EVENT,
+    SLA_RULE,
+)
