@@ -98,6 +98,16 @@ class EnvSettings:
         )
 
 
+PASSED_TO_SERVERS = ("CSTAR_HOME", "CSTAR_NO_KEYRING")
+"""Set for servers an AI tool starts (they get a minimal environment): where the profile is."""
+
+
+def passthrough_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The ``CSTAR_*`` settings an MCP client must pass on to ``cstar mcp-server``."""
+    env = os.environ if environ is None else environ
+    return {name: env[name] for name in PASSED_TO_SERVERS if env.get(name)}
+
+
 def debug_enabled() -> bool:
     """``CSTAR_DEBUG=1``: show tracebacks."""
     return os.environ.get("CSTAR_DEBUG") == "1"

@@ -8,10 +8,11 @@ never import httpx or keyring.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cstar_cli.config import (
     DEFAULT_API_BASE,
@@ -26,7 +27,7 @@ from cstar_cli.output import Printer, redact
 
 if TYPE_CHECKING:
     from cstar_cli.api._core import RequestSpec, RetryPolicy
-    from cstar_cli.api.client import CstarClient
+    from cstar_cli.api.client import AsyncCstarClient, CstarClient
     from cstar_cli.credentials import CredentialStore
 
 KEY_PATTERN = re.compile(r"^(sk|pk)_(test|live)_[A-Za-z0-9_-]{32}$")
@@ -48,13 +49,18 @@ def check_key_format(api_key: str, source: str) -> str:
 
 @dataclass
 class Services:
-    """What tests (and embedders) may swap: the HTTP transport, sleeping, the terminal check."""
+    """What tests (and embedders) may swap: transports, streams, the clock, sleeping, the
+    terminal check. ``None`` streams mean the process's own at the time of the run."""
 
-    transport: Any = None
+    transport: Any = None  # an httpx transport for the sync client
+    async_transport: Any = None  # an httpx async transport for the async client
     sleep: Callable[[float], None] | None = None
     retry: RetryPolicy | None = None
     stdin_isatty: Callable[[], bool] | None = None
     timeout: float = 30.0
+    stdout: TextIO | None = None
+    stderr: TextIO | None = None
+    clock: Callable[[], float] = time.time
 
 
 @dataclass
@@ -126,7 +132,12 @@ class AppContext:
     def printer(self) -> Printer:
         if self._printer is None:
             color = self.options.color or self._profile_color() or "auto"
-            self._printer = Printer(color=color, verbose=self.options.verbose)
+            self._printer = Printer(
+                color=color,
+                verbose=self.options.verbose,
+                stdout=self.services.stdout,
+                stderr=self.services.stderr,
+            )
         return self._printer
 
     def _profile_color(self) -> str | None:
@@ -230,12 +241,33 @@ class AppContext:
         """The logged-in client for this run (built once)."""
         if self._client is None:
             resolved = self.require_key()
-            team_id = None
-            if resolved.from_store:
-                stored_team = self.profile_settings().get("team_id")
-                team_id = str(stored_team) if stored_team else None
-            self._client = self.make_client(resolved.api_key, team_id=team_id)
+            self._client = self.make_client(resolved.api_key, team_id=self._team_of(resolved))
         return self._client
+
+    def async_client(self, *, user_agent: str | None = None) -> AsyncCstarClient:
+        """A new logged-in async client on this run's services (``listen``, ``mcp-server``);
+        use it as ``async with``. ``-v`` shows its requests like the sync client's."""
+        from cstar_cli.api.client import AsyncCstarClient
+
+        resolved = self.require_key()
+        base, _ = self.api_base()
+        return AsyncCstarClient(
+            resolved.api_key,
+            team_id=self._team_of(resolved),
+            api_base=base,
+            timeout=self.services.timeout,
+            retry=self.services.retry,
+            transport=self.services.async_transport,
+            on_request=self._log_request,
+            user_agent=user_agent,
+        )
+
+    def _team_of(self, resolved: ResolvedKey) -> str | None:
+        """The team a stored key belongs to (saves a ``whoami``); unknown for other keys."""
+        if not resolved.from_store:
+            return None
+        stored_team = self.profile_settings().get("team_id")
+        return str(stored_team) if stored_team else None
 
     def explain(self, report: ErrorReport, command: str | None) -> ErrorReport:
         """The report, reworded when a publishable key was refused a secret-key command."""

@@ -72,6 +72,18 @@ class AbortedError(CstarError):
     code = "aborted"
 
 
+class Stopped(CstarError):
+    """The user stopped a long-running command (Ctrl-C); it has already said what happened,
+    so nothing more is printed: the command just exits 130."""
+
+    exit_code = ExitCode.INTERRUPTED
+    error_type = "interrupted"
+    code = "interrupted"
+
+    def __init__(self) -> None:
+        super().__init__("Stopped.")
+
+
 @dataclass(frozen=True)
 class ErrorReport:
     """What the user sees for one failure: the same fields in text and in ``--json`` mode."""

@@ -112,8 +112,11 @@ def _group_class() -> type[Any]:
                 raise
             except (Exception, KeyboardInterrupt) as exc:
                 from cstar_cli.config import debug_enabled
+                from cstar_cli.errors import Stopped
                 from cstar_cli.streamerrors import as_stream_error
 
+                if isinstance(exc, Stopped):  # the command said what happened already
+                    raise Exit(int(exc.exit_code)) from None
                 if debug_enabled() and not isinstance(exc, KeyboardInterrupt):
                     raise
                 report = describe(as_stream_error(exc, ctx.meta.get("cstar.command")))

@@ -63,22 +63,29 @@ def table_cell(field: str, value: Any) -> str:
 class Printer:
     """Owns the consoles; created per run by the AppContext."""
 
-    def __init__(self, *, color: str = "auto", verbose: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        color: str = "auto",
+        verbose: bool = False,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+    ) -> None:
         self.color = color
         self.verbose_enabled = verbose
         self.json_mode = False
-        self._consoles: dict[tuple[bool, int], Console] = {}
+        self._streams = (stdout or sys.stdout, stderr or sys.stderr)
+        self._consoles: dict[bool, Console] = {}
         self._status: str | None = None  # the updating line on a terminal's stderr
 
     # -- consoles ----------------------------------------------------------------------------
 
     def _stream(self, err: bool) -> TextIO:
-        return sys.stderr if err else sys.stdout
+        return self._streams[err]
 
     def _console(self, err: bool) -> Console:
         stream = self._stream(err)
-        key = (err, id(stream))
-        console = self._consoles.get(key)
+        console = self._consoles.get(err)
         if console is None:
             from rich.console import Console
 
@@ -94,7 +101,7 @@ class Printer:
             )
             if self.color == "never":
                 console.no_color = True
-            self._consoles[key] = console
+            self._consoles[err] = console
         return console
 
     # -- the status line (stderr) ---------------------------------------------------------------
@@ -268,8 +275,9 @@ class Printer:
     def error(self, report: ErrorReport, *, as_json: bool = False) -> None:
         """The error on stderr: a JSON object with ``--json``, else message, hint, request id."""
         if as_json:
-            sys.stderr.write(scrub(json.dumps(report.as_json())) + "\n")
-            sys.stderr.flush()
+            stream = self._stream(True)
+            stream.write(scrub(json.dumps(report.as_json())) + "\n")
+            stream.flush()
             return
         lines = [report.message]
         if report.param:

@@ -9,6 +9,11 @@ Example::
         for t in cstar.tickets.iter_all({"status": "open"}):
             print(t["id"], t["title"])
 
+    async with AsyncCstarClient("sk_test_…") as cstar:        # the same resources, awaited
+        ticket = await cstar.tickets.create({"title": "Printer on fire"})
+        async for t in cstar.tickets.iter_all({"status": "open"}):
+            ...
+
 Every write carries an ``Idempotency-Key`` (fresh per call unless given) that is reused on the
 client's own retries. Connection errors, 429 (``Retry-After`` honoured up to a cap) and
 502/503/504 are retried with exponential backoff and jitter. Pass ``transport=`` (any httpx
@@ -34,6 +39,13 @@ from cstar_cli.api._core import (
     to_page,
 )
 from cstar_cli.api.errors import APIConnectionError, APITimeoutError, CstarAPIError
+from cstar_cli.api.resources import (
+    EventsResource,
+    KeysResource,
+    Resource,
+    TicketsResource,
+    WebhooksResource,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -42,7 +54,6 @@ RequestHook = Callable[[RequestSpec, int | None, float, str | None, int], None]
 """Called after each attempt: (request, status or None, seconds, request id, attempt number)."""
 
 DEFAULT_TIMEOUT = 30.0
-TEAM_RESOURCES = ("tickets", "customers", "articles", "members")
 
 
 def _timeout(seconds: float) -> httpx.Timeout:
@@ -93,6 +104,33 @@ class _Base:
         self.retry = retry or RetryPolicy()
         self.on_request = on_request
         self.last_meta: dict[str, Any] = {}
+        self.tickets = TicketsResource(self)
+        self.customers = Resource(self, "customers")
+        self.articles = Resource(self, "articles")
+        self.members = Resource(self, "members")
+        self.keys = KeysResource(self, "keys")
+        self.webhooks = WebhooksResource(self, "webhooks")
+        self.events = EventsResource(self, "events")
+
+    def resource(self, name: str) -> Resource:
+        """The resource called ``name`` (``tickets``, ``webhooks``…), or a plain one."""
+        known = getattr(self, name.replace("-", "_"), None)
+        return known if isinstance(known, Resource) else Resource(self, name)
+
+    def _call(
+        self,
+        method: str,
+        parts: tuple[str, ...],
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+        page: bool = False,
+    ) -> Any:
+        raise NotImplementedError
+
+    def _iterate(self, resource: Resource, params: Mapping[str, Any] | None, page_size: int) -> Any:
+        raise NotImplementedError
 
     def _spec(
         self,
@@ -180,11 +218,6 @@ class CstarClient(_Base):
         )
         self._sleep = sleep
         self._http = httpx.Client(transport=transport, timeout=_timeout(timeout))
-        self.tickets = TicketsResource(self, "tickets")
-        self.customers = Resource(self, "customers")
-        self.articles = Resource(self, "articles")
-        self.members = Resource(self, "members")
-        self.keys = KeysResource(self, "keys")
 
     def __enter__(self) -> CstarClient:
         return self
@@ -240,91 +273,32 @@ class CstarClient(_Base):
         assert self.team_id is not None
         return self._team_path(self.team_id, *parts)
 
+    def _call(
+        self,
+        method: str,
+        parts: tuple[str, ...],
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+        page: bool = False,
+    ) -> Any:
+        path = self.team_path(*parts)
+        response = self.request(
+            method, path, params=params, json=json, idempotency_key=idempotency_key
+        )
+        return to_page(response) if page else response.data
 
-class Resource:
-    """CRUD and paging on one team resource (``/teams/{teamId}/<name>``)."""
-
-    def __init__(self, client: CstarClient, name: str) -> None:
-        self._client = client
-        self.name = name
-
-    def _path(self, *parts: str) -> str:
-        return self._client.team_path(self.name, *parts)
-
-    def list(self, params: Mapping[str, Any] | None = None) -> Page:
-        """One page; ``params`` may hold filters, ``page``, ``pageSize`` and ``sort``."""
-        return to_page(self._client.request("GET", self._path(), params=params))
-
-    def iter_all(
-        self, params: Mapping[str, Any] | None = None, *, page_size: int = 100
+    def _iterate(
+        self, resource: Resource, params: Mapping[str, Any] | None, page_size: int
     ) -> Iterator[dict[str, Any]]:
-        """Every item across pages, fetching the next page only when needed."""
         query = {"pageSize": page_size, **(params or {}), "page": 1}
         while True:
-            page = self.list(query)
+            page: Page = resource.list(query)
             yield from page.data
             if not page.has_more or not page.data:
                 return
             query["page"] = int(query["page"]) + 1
-
-    def get(self, item_id: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        data: dict[str, Any] = self._client.request("GET", self._path(item_id), params=params).data
-        return data
-
-    def create(self, body: Mapping[str, Any], *, idempotency_key: str | None = None) -> Any:
-        return self._client.request(
-            "POST", self._path(), json=dict(body), idempotency_key=idempotency_key
-        ).data
-
-    def update(
-        self, item_id: str, body: Mapping[str, Any], *, idempotency_key: str | None = None
-    ) -> Any:
-        return self._client.request(
-            "PATCH", self._path(item_id), json=dict(body), idempotency_key=idempotency_key
-        ).data
-
-    def delete(self, item_id: str, *, idempotency_key: str | None = None) -> Any:
-        return self._client.request(
-            "DELETE", self._path(item_id), idempotency_key=idempotency_key
-        ).data
-
-
-class MessagesResource:
-    """Messages of a ticket: ``/tickets/{ticketId}/messages``."""
-
-    def __init__(self, client: CstarClient) -> None:
-        self._client = client
-
-    def list(self, ticket_id: str) -> Page:
-        path = self._client.team_path("tickets", ticket_id, "messages")
-        return to_page(self._client.request("GET", path))
-
-    def create(
-        self, ticket_id: str, body: Mapping[str, Any], *, idempotency_key: str | None = None
-    ) -> Any:
-        path = self._client.team_path("tickets", ticket_id, "messages")
-        return self._client.request(
-            "POST", path, json=dict(body), idempotency_key=idempotency_key
-        ).data
-
-
-class TicketsResource(Resource):
-    """Tickets, with their messages under ``.messages``."""
-
-    def __init__(self, client: CstarClient, name: str) -> None:
-        super().__init__(client, name)
-        self.messages = MessagesResource(client)
-
-
-class KeysResource(Resource):
-    """API keys (D9): the full key appears only in ``create`` and ``roll`` answers."""
-
-    def revoke(self, key_id: str) -> Any:
-        return self.delete(key_id)
-
-    def roll(self, key_id: str, *, expires_in: int = 0) -> Any:
-        body = {"expiresIn": expires_in} if expires_in else {}
-        return self._client.request("POST", self._path(key_id, "roll"), json=body).data
 
 
 class AsyncCstarClient(_Base):
@@ -415,34 +389,56 @@ class AsyncCstarClient(_Base):
         assert self.team_id is not None
         return self._team_path(self.team_id, *parts)
 
-    async def list(self, resource: str, params: Mapping[str, Any] | None = None) -> Page:
-        """One page of ``resource`` (``tickets``, ``customers``, ``articles``, ``members``…)."""
-        path = await self.team_path(resource)
-        return to_page(await self.request("GET", path, params=params))
+    async def _call(
+        self,
+        method: str,
+        parts: tuple[str, ...],
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+        page: bool = False,
+    ) -> Any:
+        path = await self.team_path(*parts)
+        response = await self.request(
+            method, path, params=params, json=json, idempotency_key=idempotency_key
+        )
+        return to_page(response) if page else response.data
 
-    async def iter_all(
-        self, resource: str, params: Mapping[str, Any] | None = None, *, page_size: int = 100
+    async def _iterate(
+        self, resource: Resource, params: Mapping[str, Any] | None, page_size: int
     ) -> AsyncIterator[dict[str, Any]]:
-        """Every item of ``resource`` across pages."""
         query = {"pageSize": page_size, **(params or {}), "page": 1}
         while True:
-            page = await self.list(resource, query)
+            page: Page = await resource.list(query)
             for item in page.data:
                 yield item
             if not page.has_more or not page.data:
                 return
             query["page"] = int(query["page"]) + 1
 
+    # The first async API took the resource name first; these keep working.
+    async def list(self, resource: str, params: Mapping[str, Any] | None = None) -> Page:
+        """One page of ``resource``: ``await cstar.tickets.list(params)``."""
+        page: Page = await self.resource(resource).list(params)
+        return page
+
+    def iter_all(
+        self, resource: str, params: Mapping[str, Any] | None = None, *, page_size: int = 100
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every item of ``resource``: ``cstar.tickets.iter_all(params)``."""
+        iterator: AsyncIterator[dict[str, Any]] = self.resource(resource).iter_all(
+            params, page_size=page_size
+        )
+        return iterator
+
     async def get(self, resource: str, item_id: str) -> Any:
-        return (await self.request("GET", await self.team_path(resource, item_id))).data
+        return await self.resource(resource).get(item_id)
 
     async def create(
         self, resource: str, body: Mapping[str, Any], *, idempotency_key: str | None = None
     ) -> Any:
-        path = await self.team_path(resource)
-        return (
-            await self.request("POST", path, json=dict(body), idempotency_key=idempotency_key)
-        ).data
+        return await self.resource(resource).create(body, idempotency_key=idempotency_key)
 
     async def update(
         self,
@@ -452,13 +448,9 @@ class AsyncCstarClient(_Base):
         *,
         idempotency_key: str | None = None,
     ) -> Any:
-        path = await self.team_path(resource, item_id)
-        return (
-            await self.request("PATCH", path, json=dict(body), idempotency_key=idempotency_key)
-        ).data
+        return await self.resource(resource).update(item_id, body, idempotency_key=idempotency_key)
 
     async def delete(
         self, resource: str, item_id: str, *, idempotency_key: str | None = None
     ) -> Any:
-        path = await self.team_path(resource, item_id)
-        return (await self.request("DELETE", path, idempotency_key=idempotency_key)).data
+        return await self.resource(resource).delete(item_id, idempotency_key=idempotency_key)

@@ -74,7 +74,6 @@ def events_list(
 
     Example: cstar events list --type ticket.* --since 2h --json
     """
-    from cstar_cli.trigger.api import EventsAPI
 
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {}
@@ -86,7 +85,7 @@ def events_list(
         params["until"] = parse_time(until, "--until")
     show_pages(
         app,
-        EventsAPI(app.client()),
+        app.client().events,
         params,
         page=page,
         page_size=page_size,
@@ -120,10 +119,8 @@ def events_get(
     """
     import json
 
-    from cstar_cli.trigger.api import EventsAPI
-
     app = app_of(ctx, json_output=json_output)
-    event = EventsAPI(app.client()).get(event_id)
+    event = app.client().events.get(event_id)
     if json_output:
         app.printer.json(event)
         return
@@ -155,10 +152,9 @@ def events_resend(
 
     Example: cstar events resend evt_ticket_created_1774583010044_abc12345 --webhook whk_…
     """
-    from cstar_cli.trigger.api import EventsAPI
 
     app = app_of(ctx, json_output=json_output)
-    result = EventsAPI(app.client()).resend(event_id, webhook_id=webhook, session_id=session)
+    result = app.client().events.resend(event_id, webhook_id=webhook, session_id=session)
     if json_output:
         app.printer.json(result)
         return

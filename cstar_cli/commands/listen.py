@@ -9,7 +9,6 @@ import typer
 from cstar_cli.commands._common import app_of
 
 if TYPE_CHECKING:
-    from cstar_cli.api.client import AsyncCstarClient
     from cstar_cli.context import AppContext
     from cstar_cli.relay.session import ListenOptions
 
@@ -138,11 +137,9 @@ def listen(
         max_in_flight=max_in_flight,
         retries=retries,
     )
-    code = run_listen(
+    run_listen(
         app, options, print_secret=print_secret, json_output=json_output, print_json=print_json
     )
-    if code:
-        raise typer.Exit(code)
 
 
 def print_device_name(device: str) -> str:
@@ -162,23 +159,6 @@ def parse_headers(values: list[str]) -> dict[str, str]:
     return headers
 
 
-def async_client(app: AppContext) -> tuple[AsyncCstarClient, str]:
-    """An async client for the profile, and the key it uses."""
-    from cstar_cli.api.client import AsyncCstarClient
-
-    resolved = app.require_key()
-    team_id = app.profile_settings().get("team_id") if resolved.from_store else None
-    base, _ = app.api_base()
-    client = AsyncCstarClient(
-        resolved.api_key,
-        team_id=str(team_id) if team_id else None,
-        api_base=base,
-        timeout=app.services.timeout,
-        retry=app.services.retry,
-    )
-    return client, resolved.api_key
-
-
 def run_listen(
     app: AppContext,
     options: ListenOptions,
@@ -186,20 +166,21 @@ def run_listen(
     print_secret: bool,
     json_output: bool,
     print_json: bool = False,
-) -> int:
+) -> None:
     """Run the relay until Ctrl-C (exit 130; a second one stops at once), SIGTERM (0) or a
     takeover (0)."""
     import asyncio
     import signal
 
     from cstar_cli.commands.listen_report import ListenReporter
+    from cstar_cli.errors import ExitCode, Stopped
     from cstar_cli.relay.session import Listener, open_session
 
-    client, api_key = async_client(app)
+    client = app.async_client()
     reporter = ListenReporter(app, json_output=json_output, print_json=print_json)
     interrupted: list[int] = []
 
-    async def main() -> int:
+    async def main() -> ExitCode:
         async with client:
             if print_secret:
                 session = await open_session(client, options, declare_routes=False)
@@ -210,9 +191,10 @@ def run_listen(
                     )
                 else:
                     app.printer.text(session.signing_secret, reveal=True)
-                return 0
+                return ExitCode.OK
             stop = asyncio.Event()
-            listener = Listener(client, api_key, options, reporter)
+            assert client.api_key is not None
+            listener = Listener(client, client.api_key, options, reporter)
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, _stopper(stop, listener, interrupted, sig))
@@ -221,17 +203,18 @@ def run_listen(
                 app.printer.info(
                     "Stopped at once; whatever was not acknowledged stays queued on the platform."
                 )
-                return 130
+                return ExitCode.INTERRUPTED
             if outcome == "stopped" and interrupted:
                 if not options.print_mode:
                     app.printer.info(
                         f"Stopped after forwarding {listener.forwarded} event(s); "
                         "everything forwarded was acknowledged."
                     )
-                return 130 if interrupted[0] == signal.SIGINT else 0
-            return 0
+                return ExitCode.INTERRUPTED if interrupted[0] == signal.SIGINT else ExitCode.OK
+            return ExitCode.OK
 
-    return asyncio.run(main())
+    if asyncio.run(main()) == ExitCode.INTERRUPTED:
+        raise Stopped
 
 
 def _stopper(stop: Any, listener: Any, interrupted: list[int], sig: int) -> Any:

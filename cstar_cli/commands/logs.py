@@ -57,9 +57,7 @@ def logs(
     if not tail:
         show_recent(app, params, limit, printer)
         return
-    code = run_tail(app, params, printer)
-    if code:
-        raise typer.Exit(code)
+    run_tail(app, params, printer)
 
 
 class LogPrinter:
@@ -102,11 +100,12 @@ def show_recent(app: AppContext, params: dict[str, str], limit: int, printer: Lo
         printer(entry)
 
 
-def run_tail(app: AppContext, params: dict[str, str], printer: LogPrinter) -> int:
+def run_tail(app: AppContext, params: dict[str, str], printer: LogPrinter) -> None:
     """Stream until Ctrl-C (exit 130) or SIGTERM (0); reconnects by itself."""
     import asyncio
     import signal
 
+    from cstar_cli.errors import Stopped
     from cstar_cli.logtail import LogTail
     from cstar_cli.relay.socket import SocketFatal, run_socket
     from cstar_cli.streamerrors import stream_refused
@@ -131,7 +130,8 @@ def run_tail(app: AppContext, params: dict[str, str], printer: LogPrinter) -> in
     tailer = LogTail(url, params, printer, on_ready=ready, on_disconnect=disconnected)
     interrupted: list[int] = []
 
-    async def main() -> int:
+    async def main() -> bool:
+        """True when stopped by Ctrl-C."""
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
 
@@ -145,6 +145,7 @@ def run_tail(app: AppContext, params: dict[str, str], printer: LogPrinter) -> in
             await run_socket(tailer, resolved.api_key, stop)
         except SocketFatal as err:
             raise stream_refused(err.code, err.message, command="cstar logs --tail") from None
-        return 130 if interrupted and interrupted[0] == signal.SIGINT else 0
+        return bool(interrupted) and interrupted[0] == signal.SIGINT
 
-    return asyncio.run(main())
+    if asyncio.run(main()):
+        raise Stopped

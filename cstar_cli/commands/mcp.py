@@ -18,11 +18,9 @@ def resolve_options(
     app: AppContext, *, read_only: bool, tools: str | None, allow_live_writes: bool
 ) -> ServerOptions:
     """The server's options from the profile and global flags (same resolution as every command)."""
-    from cstar_cli.mcp.options import ServerOptions, parse_tool_list
-    from cstar_cli.mcp.tools import select_tools
+    from cstar_cli.mcp.options import ServerOptions
 
-    allow = parse_tool_list(tools)
-    select_tools(allow, read_only=read_only)  # unknown names fail here, before any I/O
+    allow = checked_tools(tools, read_only=read_only)  # unknown names fail here, before any I/O
     resolved = app.require_key()
     base, _ = app.api_base()
     team_id = None
@@ -45,12 +43,11 @@ def print_config_run(
     app: AppContext, *, read_only: bool, tools: str | None, allow_live_writes: bool
 ) -> dict[str, Any]:
     """The MCP client config snippet for this profile; never includes a key."""
-    from cstar_cli.mcp.options import client_config, parse_tool_list
-    from cstar_cli.mcp.tools import select_tools
-
-    allow = parse_tool_list(tools)
-    select_tools(allow, read_only=read_only)
+    from cstar_cli.config import passthrough_environment
     from cstar_cli.errors import NotLoggedInError, UsageError
+    from cstar_cli.mcp.options import client_config
+
+    allow = checked_tools(tools, read_only=read_only)
 
     try:
         resolved = app.resolve_key()
@@ -72,7 +69,22 @@ def print_config_run(
         read_only=read_only,
         tools=allow,
         allow_live_writes=allow_live_writes,
+        environment=passthrough_environment(),
     )
+
+
+def checked_tools(tools: str | None, *, read_only: bool) -> tuple[str, ...] | None:
+    """``--tools`` as names, checked against the tools and ``--read-only`` (exit 2 if wrong)."""
+    from cstar_cli.errors import UsageError
+    from cstar_cli.mcp.options import parse_tool_list
+    from cstar_cli.mcp.tools import ToolSelectionError, select_tools
+
+    allow = parse_tool_list(tools)
+    try:
+        select_tools(allow, read_only=read_only)
+    except ToolSelectionError as err:
+        raise UsageError(err.message, err.hint, code=err.code) from None
+    return allow
 
 
 def serve_run(app: AppContext, options: ServerOptions) -> None:
@@ -100,12 +112,10 @@ def serve_run(app: AppContext, options: ServerOptions) -> None:
             )
 
     async def main() -> None:
-        await serve_stdio(
-            options,
-            say=printer.verbose,
-            warn=printer.warn,
-            ready=ready,
-        )
+        from cstar_cli.mcp.options import USER_AGENT
+
+        async with app.async_client(user_agent=USER_AGENT) as client:
+            await serve_stdio(options, client, say=printer.verbose, warn=printer.warn, ready=ready)
 
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C before the signal handlers exist
         anyio.run(main)

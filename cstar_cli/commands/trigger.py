@@ -103,9 +103,8 @@ def trigger(
     if fixture:
         _run_fixture(app, name, override or [], json_output=json_output)
         return
-    from cstar_cli.trigger.api import WebhooksAPI
 
-    result = WebhooksAPI(app.client()).trigger_test(name)
+    result = app.client().webhooks.trigger_test(name)
     if json_output:
         app.printer.json(result)
         return

@@ -287,9 +287,8 @@ SECRET_ENV = "CSTAR_WEBHOOK_SECRET"  # noqa: S105 - a variable name, not a secre
 
 
 def _api(app: AppContext) -> Any:
-    from cstar_cli.trigger.api import WebhooksAPI
 
-    return WebhooksAPI(app.client())
+    return app.client().webhooks
 
 
 def _not_found_hint(err: Exception) -> None:

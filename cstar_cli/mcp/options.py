@@ -78,17 +78,16 @@ def client_config(
     read_only: bool = False,
     tools: Sequence[str] | None = None,
     allow_live_writes: bool = False,
-    environ: Mapping[str, str] | None = None,
+    environment: Mapping[str, str] | None = None,
     command: tuple[str, list[str]] | None = None,
     server_name: str = "cstar",
 ) -> dict[str, Any]:
     """The ``{"mcpServers": {...}}`` snippet for an MCP client's config file.
 
     Never contains a key: the server reads it from the profile (``cstar login``) when it starts.
-    ``CSTAR_HOME`` and ``CSTAR_NO_KEYRING`` are passed on when set, because MCP clients start
-    servers with a minimal environment.
+    ``environment`` is what the server must be started with (MCP clients start servers with a
+    minimal environment): the caller knows where the profile lives.
     """
-    env_in = os.environ if environ is None else environ
     program, prefix = command or cstar_command(argv0=sys.argv[0] if sys.argv else None)
     args = [*prefix, "mcp-server", "--stdio"]
     if profile:
@@ -102,7 +101,6 @@ def client_config(
     if allow_live_writes:
         args.append("--allow-live-writes")
     entry: dict[str, Any] = {"command": program, "args": args}
-    env = {name: env_in[name] for name in ("CSTAR_HOME", "CSTAR_NO_KEYRING") if env_in.get(name)}
-    if env:
-        entry["env"] = env
+    if environment:
+        entry["env"] = dict(environment)
     return {"mcpServers": {server_name: entry}}

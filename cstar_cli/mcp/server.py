@@ -29,7 +29,7 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 
 from cstar_cli import __version__
 from cstar_cli.api.errors import CstarAPIError
-from cstar_cli.mcp.options import USER_AGENT, ServerOptions
+from cstar_cli.mcp.options import ServerOptions
 from cstar_cli.mcp.tools import CstarTools, ToolInputError, ToolSpec, select_tools
 
 if TYPE_CHECKING:
@@ -252,37 +252,22 @@ def _stdin_lines() -> _Lines:
 
 async def serve_stdio(
     options: ServerOptions,
+    client: AsyncCstarClient,
     *,
     say: Callable[[str], None],
     warn: Callable[[str], None],
     ready: Callable[[dict[str, Any], list[str]], None] | None = None,
-    transport: Any = None,
 ) -> None:
     """Check the key, then serve MCP on stdio until EOF, SIGINT or SIGTERM (returns normally).
 
+    ``client`` is the command's own (built by its context, so ``-v`` and test transports apply).
     Raises the API error when the key is refused (401/403; the command maps it to exit 4). When
     the API cannot be reached or fails, the server still starts, with a warning: tools report
     the error per call. From then on fd 0 points at the null device (see :func:`_stdin_lines`).
     """
-    from cstar_cli.api.client import AsyncCstarClient
-
     refused: CstarAPIError | None = None
     with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-        async with (
-            AsyncCstarClient(
-                options.api_key,
-                team_id=options.team_id,
-                api_base=options.api_base,
-                timeout=options.timeout,
-                transport=transport,
-                user_agent=USER_AGENT,
-                on_request=lambda spec, status, seconds, rid, attempt: say(
-                    f"{spec.method} {spec.url} → {status or 'no answer'} in "
-                    f"{seconds * 1000:.0f} ms" + (f" {rid}" if rid else "")
-                ),
-            ) as client,
-            anyio.create_task_group() as group,
-        ):
+        async with anyio.create_task_group() as group:
 
             async def stop_on_signal() -> None:
                 async for signum in signals:

@@ -19,7 +19,6 @@ from pydantic import Field
 
 from cstar_cli import __version__
 from cstar_cli.api.errors import CstarAPIError
-from cstar_cli.errors import UsageError
 from cstar_cli.mcp.options import ServerOptions
 from cstar_cli.mcp.timewindow import TimeInputError, parse_duration, parse_time
 from cstar_cli.wire.catalog import EVENT_TYPES
@@ -126,24 +125,34 @@ TOOL_NAMES: tuple[str, ...] = tuple(spec.name for spec in TOOLS)
 WRITE_TOOLS: frozenset[str] = frozenset(spec.name for spec in TOOLS if spec.writes)
 
 
+class ToolSelectionError(ValueError):
+    """``--tools`` names a tool that doesn't exist, or a write tool with ``--read-only``."""
+
+    def __init__(self, message: str, hint: str, *, code: str = "unknown_tool") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.code = code
+
+
 def select_tools(allow: tuple[str, ...] | None, *, read_only: bool) -> list[ToolSpec]:
     """The tools to register: the allow-list (if any), minus writes in read-only mode.
 
-    Unknown names, and write tools named together with ``--read-only``, are usage errors.
+    Unknown names, and write tools named together with ``--read-only``, raise
+    :class:`ToolSelectionError` (the command reports it as a usage error).
     """
     if allow is not None:
         unknown = [name for name in allow if name not in TOOL_NAMES]
         if unknown:
-            raise UsageError(
+            raise ToolSelectionError(
                 f"Unknown tool name{'s' if len(unknown) > 1 else ''} in --tools: "
                 f"{', '.join(unknown)}.",
                 "Valid tools: " + ", ".join(TOOL_NAMES) + ".",
-                code="unknown_tool",
             )
         if read_only:
             writers = [name for name in allow if name in WRITE_TOOLS]
             if writers:
-                raise UsageError(
+                raise ToolSelectionError(
                     f"--read-only conflicts with write tools in --tools: {', '.join(writers)}.",
                     "Drop them from --tools, or drop --read-only. Read-only tools: "
                     + ", ".join(n for n in TOOL_NAMES if n not in WRITE_TOOLS)

@@ -438,7 +438,6 @@ def run_fixture(
     against a remote API or a test clock; events are matched to this run by the ids of the
     objects its steps created or changed, so other activity on the team is left out.
     """
-    from cstar_cli.trigger.api import EventsAPI
     from cstar_cli.wire.times import iso as iso_time
 
     who = client.whoami()
@@ -471,7 +470,7 @@ def run_fixture(
         if on_step is not None:
             on_step(result)
     ids = {i for s in run.steps if s.method != "GET" and (i := s.object_id) is not None}
-    events = EventsAPI(client).iter_all({"since": run.since})
+    events = client.events.iter_all({"since": run.since})
     run.events = [e for e in events if _related(e, ids)][::-1]
     return run
 

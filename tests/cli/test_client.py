@@ -138,6 +138,27 @@ def test_async_client_against_the_platform(platform: RunningPlatform) -> None:
     asyncio.run(scenario())
 
 
+def test_async_client_offers_the_same_resources_as_the_sync_one(platform: RunningPlatform) -> None:
+    async def scenario() -> None:
+        async with AsyncCstarClient(platform.secret_key, api_base=platform.api_base) as cstar:
+            ticket = await cstar.tickets.create({"title": "resource api"})
+            message = await cstar.tickets.messages.create(ticket["id"], {"content": "hello"})
+            page = await cstar.tickets.messages.list(ticket["id"])
+            assert message["id"] in [m["id"] for m in page.data]
+            seen = [t["id"] async for t in cstar.tickets.iter_all({"search": "resource api"})]
+            assert seen == [ticket["id"]]
+            fired = await cstar.webhooks.trigger_test("ticket.created")
+            event = await cstar.events.get(fired["eventId"])
+            assert event["type"] == "ticket.created"
+            assert (await cstar.tickets.delete(ticket["id"]))["deleted"] is True
+
+    with CstarClient(platform.secret_key, api_base=platform.api_base) as sync:
+        made = sync.tickets.create({"title": "resource api sync"})
+        assert sync.tickets.get(made["id"])["title"] == "resource api sync"
+        sync.tickets.delete(made["id"])
+    asyncio.run(scenario())
+
+
 def test_api_package_never_imports_the_cli_layers() -> None:
     import subprocess
     import sys

@@ -105,7 +105,7 @@ def test_print_config_command_runs_this_cstar() -> None:
     snippet = client_config(
         tools=["whoami", "list_tickets"],
         api_base="http://127.0.0.1:8642",
-        environ={},
+        environment={},
         command=("/usr/bin/cstar", []),
     )
     assert snippet == {

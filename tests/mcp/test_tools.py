@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from cstar_cli import __version__
-from cstar_cli.errors import UsageError
-from cstar_cli.mcp.tools import TOOL_NAMES, WRITE_TOOLS, select_tools
+from cstar_cli.mcp.tools import TOOL_NAMES, WRITE_TOOLS, ToolSelectionError, select_tools
 from cstar_cli.wire.catalog import EVENT_TYPES
 from tests.mcp.conftest import McpRunner, Session
 
@@ -67,11 +66,11 @@ def test_allow_list_exposes_only_the_named_tools(mcp_run: McpRunner) -> None:
 
 
 def test_allow_list_rejects_unknown_names_and_read_only_conflicts() -> None:
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(ToolSelectionError) as caught:
         select_tools(("list_tickets", "delete_everything"), read_only=False)
     assert "delete_everything" in caught.value.message
     assert caught.value.hint and "list_tickets" in caught.value.hint
-    with pytest.raises(UsageError, match="create_ticket"):
+    with pytest.raises(ToolSelectionError, match="create_ticket"):
         select_tools(("create_ticket",), read_only=True)
 
 

@@ -198,6 +198,18 @@ def test_print_secret_is_stable_per_device(target: Target) -> None:
     assert secret() == first
 
 
+def test_verbose_shows_listens_requests(target: Target) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cstar_cli", "-v", "listen", "--print-secret", "--device-name", "v"]
+        + ["--api-base", target.api_base, "--api-key", target.key],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"POST {target.url('/webhooks/listen')} → 201" in result.stderr
+
+
 def test_platform_killed_and_restarted_mid_stream_loses_nothing(
     tmp_path: Path, listen: Callable[..., ListenProcess]
 ) -> None:

@@ -1,0 +1,140 @@
+"""The API's resources, one class each, shared by the sync and the async client.
+
+A resource only says *which* request to make; its client makes it. On the sync client a method
+returns the answer, on the async client it returns an awaitable of the same answer::
+
+    cstar.tickets.create({"title": "Printer on fire"})          # CstarClient
+    await cstar.tickets.create({"title": "Printer on fire"})    # AsyncCstarClient
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+
+class Caller(Protocol):
+    """What a resource needs from its client (both clients implement it)."""
+
+    def _call(
+        self,
+        method: str,
+        parts: tuple[str, ...],
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+        page: bool = False,
+    ) -> Any: ...
+
+    def _iterate(
+        self, resource: Resource, params: Mapping[str, Any] | None, page_size: int
+    ) -> Any: ...
+
+
+class Resource:
+    """CRUD and paging on one team resource (``/teams/{teamId}/<name>``)."""
+
+    def __init__(self, client: Caller, name: str) -> None:
+        self._client = client
+        self.name = name
+
+    def _call(self, method: str, *parts: str, **kwargs: Any) -> Any:
+        return self._client._call(method, (self.name, *parts), **kwargs)
+
+    def list(self, params: Mapping[str, Any] | None = None) -> Any:
+        """One :class:`Page`; ``params`` may hold filters, ``page``, ``pageSize`` and ``sort``."""
+        return self._call("GET", params=params, page=True)
+
+    def iter_all(self, params: Mapping[str, Any] | None = None, *, page_size: int = 100) -> Any:
+        """Every item across pages (an async iterator on the async client)."""
+        return self._client._iterate(self, params, page_size)
+
+    def get(self, item_id: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self._call("GET", item_id, params=params)
+
+    def create(self, body: Mapping[str, Any], *, idempotency_key: str | None = None) -> Any:
+        return self._call("POST", json=dict(body), idempotency_key=idempotency_key)
+
+    def update(
+        self, item_id: str, body: Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> Any:
+        return self._call("PATCH", item_id, json=dict(body), idempotency_key=idempotency_key)
+
+    def delete(self, item_id: str, *, idempotency_key: str | None = None) -> Any:
+        return self._call("DELETE", item_id, idempotency_key=idempotency_key)
+
+
+class MessagesResource:
+    """Messages of a ticket: ``/tickets/{ticketId}/messages``."""
+
+    def __init__(self, client: Caller) -> None:
+        self._client = client
+
+    def list(self, ticket_id: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self._client._call(
+            "GET", ("tickets", ticket_id, "messages"), params=params, page=True
+        )
+
+    def create(
+        self, ticket_id: str, body: Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> Any:
+        return self._client._call(
+            "POST",
+            ("tickets", ticket_id, "messages"),
+            json=dict(body),
+            idempotency_key=idempotency_key,
+        )
+
+
+class TicketsResource(Resource):
+    """Tickets, with their messages under ``.messages``."""
+
+    def __init__(self, client: Caller, name: str = "tickets") -> None:
+        super().__init__(client, name)
+        self.messages = MessagesResource(client)
+
+
+class KeysResource(Resource):
+    """API keys (D9): the full key appears only in ``create`` and ``roll`` answers."""
+
+    def revoke(self, key_id: str) -> Any:
+        return self.delete(key_id)
+
+    def roll(self, key_id: str, *, expires_in: int = 0) -> Any:
+        body = {"expiresIn": expires_in} if expires_in else {}
+        return self._call("POST", key_id, "roll", json=body)
+
+
+class WebhooksResource(Resource):
+    """Webhook endpoints (D12): CRUD, plus test, rotate-secret, deliveries and trigger-test."""
+
+    def test(self, webhook_id: str, event: str | None = None) -> Any:
+        """Send one sample event to this endpoint now; ``{deliveryId, success, status, …}``."""
+        return self._call("POST", webhook_id, "test", json={"event": event} if event else {})
+
+    def rotate_secret(self, webhook_id: str) -> Any:
+        """Replace the signing secret; the answer carries the new ``secret`` (once)."""
+        return self._call("POST", webhook_id, "rotate-secret")
+
+    def deliveries(self, webhook_id: str, params: Mapping[str, Any] | None = None) -> Any:
+        """One page of delivery attempts to this endpoint, newest first."""
+        return self._call("GET", webhook_id, "deliveries", params=params, page=True)
+
+    def trigger_test(self, event: str, data: Mapping[str, Any] | None = None) -> Any:
+        """Fire a synthetic event at every matching webhook and listen session."""
+        body: dict[str, Any] = {"event": event}
+        if data is not None:
+            body["data"] = dict(data)
+        return self._call("POST", "trigger-test", json=body)
+
+
+class EventsResource(Resource):
+    """Events as delivered (snake_case payloads, D10), newest first; resend to endpoints."""
+
+    def resend(
+        self, event_id: str, *, webhook_id: str | None = None, session_id: str | None = None
+    ) -> Any:
+        """Deliver an event again: to one webhook, one listen session, or every match."""
+        body = {"webhookId": webhook_id, "sessionId": session_id}
+        return self._call("POST", event_id, "resend", json={k: v for k, v in body.items() if v})
