@@ -103,7 +103,7 @@ def _group_class() -> type[Any]:
 
         def format_commands(self, ctx: Any, formatter: Any) -> None:
             with formatter.section("Commands"):
-                formatter.write_dl([(name, spec[2]) for name, spec in COMMANDS.items()])
+                formatter.write_dl([(name, spec[1]) for name, spec in COMMANDS.items()])
 
         def invoke(self, ctx: Any) -> Any:
             try:
@@ -142,101 +142,73 @@ def _group_class() -> type[Any]:
     return CstarGroup
 
 
-# The one explicit list of command groups: name -> (module, builder, one-line help).
+# The one explicit list of top-level commands: name -> (module, one-line help). Every module
+# registers the same way: ``build(name)`` returns the Typer app of that command.
 # Modules are imported only when their command runs, so `cstar --help` stays fast; a test checks
 # that each one-line help matches the command's own docstring.
-COMMANDS: dict[str, tuple[str, str, str]] = {
+COMMANDS: dict[str, tuple[str, str]] = {
     "demo": (
-        "demo",
         "demo",
         "Show the whole loop: a local platform, a verifying receiver, listen, and real events.",
     ),
     "dev": (
         "dev",
-        "dev",
         "Run the local cStar platform: the full API, on your machine, backed by SQLite.",
     ),
-    "login": (
-        "auth",
-        "login",
-        "Log in: check an API key against the API and store it for the profile.",
-    ),
+    "login": ("auth", "Log in: check an API key against the API and store it for the profile."),
     "logout": (
         "auth",
-        "logout",
         "Log out: forget the profile's stored API key (or every profile's with --all).",
     ),
     "status": (
         "auth",
-        "status",
         "Show the profile, API base, team, environment, key (redacted) and check the API.",
     ),
-    "config": ("config", "build", "Read and write profile settings in $CSTAR_HOME/config.toml."),
+    "config": ("config", "Read and write profile settings in $CSTAR_HOME/config.toml."),
     "listen": (
-        "listen",
         "listen",
         "Relay webhook events to local URLs, signed, in order, without losing any.",
     ),
     "trigger": (
         "trigger",
-        "build",
         "Fire a test event at your webhooks and listen sessions, or run a fixture.",
     ),
     "events": (
         "events",
-        "build",
         "Browse events as delivered, see their delivery attempts, and resend them.",
     ),
     "webhooks": (
         "webhooks",
-        "build",
         "Manage webhook endpoints and their deliveries; rotate secrets, verify signatures.",
     ),
-    "logs": (
-        "logs",
-        "logs",
-        "Show the team's API request log: recent entries, or live with --tail.",
-    ),
-    "keys": ("keys", "build", "Manage API keys: create, list, get, revoke, roll."),
-    "tickets": ("resources", "tickets", "Manage tickets and their messages."),
-    "customers": ("resources", "customers", "Manage customers."),
-    "articles": ("resources", "articles", "Manage knowledge-base articles."),
-    "members": ("resources", "members", "Manage team members."),
-    "game": (
-        "game",
-        "build",
-        "Play the game: the leaderboard, a player's stats and the SLA bosses.",
-    ),
-    "get": ("raw", "raw_get", "Send a raw GET to the API."),
-    "post": ("raw", "raw_post", "Send a raw POST to the API."),
-    "patch": ("raw", "raw_patch", "Send a raw PATCH to the API."),
-    "delete": ("raw", "raw_delete", "Send a raw DELETE to the API."),
-    "identity": ("identity", "build", "Sign customer identities (identity verification)."),
-    "mcp-server": ("mcp", "build", "Serve the Model Context Protocol over stdio for AI tools."),
-    "completion": ("completion", "build", "Shell completion: show or install the script."),
+    "logs": ("logs", "Show the team's API request log: recent entries, or live with --tail."),
+    "keys": ("keys", "Manage API keys: create, list, get, revoke, roll."),
+    "tickets": ("resources", "Manage tickets and their messages."),
+    "customers": ("resources", "Manage customers."),
+    "articles": ("resources", "Manage knowledge-base articles."),
+    "members": ("resources", "Manage team members."),
+    "game": ("game", "Play the game: the leaderboard, a player's stats and the SLA bosses."),
+    "get": ("raw", "Send a raw GET to the API."),
+    "post": ("raw", "Send a raw POST to the API."),
+    "patch": ("raw", "Send a raw PATCH to the API."),
+    "delete": ("raw", "Send a raw DELETE to the API."),
+    "identity": ("identity", "Sign customer identities (identity verification)."),
+    "mcp-server": ("mcp", "Serve the Model Context Protocol over stdio for AI tools."),
+    "completion": ("completion", "Shell completion: show or install the script."),
 }
 
 
 def load_command(name: str) -> Any:
-    """Import one command's module and turn it into a click command named ``name``."""
+    """Import one command's module and turn ``build(name)`` into a click command."""
     import importlib
-    import inspect
 
-    import typer
     from typer.main import get_command
 
-    module_name, attribute, _ = COMMANDS[name]
+    module_name, _ = COMMANDS[name]
     module = importlib.import_module(f"cstar_cli.commands.{module_name}")
-    target = getattr(module, attribute)
-    # A group module exposes a builder that takes nothing; a single command takes its options.
-    if inspect.signature(target).parameters:
-        holder = typer.Typer(add_completion=False, rich_markup_mode=None)
-        holder.command(name)(target)
-        command = get_command(holder)
-    else:
-        group = target()
-        group.rich_markup_mode = None
-        command = get_command(group)
+    group = module.build(name)
+    group.rich_markup_mode = None
+    command = get_command(group)
     command.name = name
     return command
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import typer
@@ -16,6 +16,13 @@ DATA_HELP = (
     "Field as key=value (repeatable). key:=JSON for numbers, booleans, lists or objects; "
     "key[]=item appends to a list; key[sub]=value sets a nested field."
 )
+
+
+def one_command(function: Callable[..., None]) -> typer.Typer:
+    """A top-level command that is a single function (``cstar listen``), as a Typer app."""
+    app = typer.Typer(add_completion=False, rich_markup_mode=None)
+    app.command()(function)
+    return app
 
 
 def app_of(ctx: typer.Context, *, json_output: bool = False) -> AppContext:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of
+from cstar_cli.commands._common import JSON_HELP, app_of, one_command
 from cstar_cli.context import AppContext
 
 LOGIN_FIELDS = (
@@ -206,3 +207,9 @@ def status(
         "CLI version": info["cliVersion"],
     }
     app.printer.detail(rows)
+
+
+def build(name: str) -> typer.Typer:
+    """``cstar {name}``: one of this module's top-level commands."""
+    commands: dict[str, Callable[..., None]] = {"login": login, "logout": logout, "status": status}
+    return one_command(commands[name])

@@ -74,7 +74,7 @@ def completion_install(
     app.printer.info("Restart your shell (or open a new terminal) to use it.")
 
 
-def build() -> typer.Typer:
+def build(name: str) -> typer.Typer:
     group = typer.Typer(help="Shell completion: show or install the script.", no_args_is_help=True)
     group.command("show")(completion_show)
     group.command("install")(completion_install)

@@ -127,7 +127,7 @@ def config_unset(
     app.printer.success(f"Unset {key} in profile {app.profile_name!r}.")
 
 
-def build() -> typer.Typer:
+def build(name: str) -> typer.Typer:
     group = typer.Typer(
         help="Read and write profile settings in $CSTAR_HOME/config.toml.", no_args_is_help=True
     )

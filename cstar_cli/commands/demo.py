@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cstar_cli.commands._common import app_of
+from cstar_cli.commands._common import app_of, one_command
 
 
 def demo(ctx: typer.Context) -> None:
@@ -30,3 +30,7 @@ def demo(ctx: typer.Context) -> None:
     app.printer.info(
         "`cstar listen --forward-to localhost:3000/webhooks` to relay to your own app."
     )
+
+
+def build(name: str) -> typer.Typer:
+    return one_command(demo)

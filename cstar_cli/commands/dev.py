@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from cstar_cli.commands._common import one_command
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -122,3 +124,7 @@ def dev(
             "Pick another port with --port (0 chooses a free one).",
         ) from None
     print("Local platform stopped.", file=sys.stderr)
+
+
+def build(name: str) -> typer.Typer:
+    return one_command(dev)

@@ -173,7 +173,7 @@ def events_resend(
     app.printer.info(f"`cstar events get {event_id}` shows how the deliveries went.")
 
 
-def build() -> typer.Typer:
+def build(name: str) -> typer.Typer:
     group = typer.Typer(
         help="Browse events as delivered, see their delivery attempts, and resend them.\n\n"
         "Example: cstar events list --type 'ticket.*' --since 1h",

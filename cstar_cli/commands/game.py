@@ -199,7 +199,7 @@ def game_bosses(
     app.printer.table(rows, BOSS_COLUMNS, empty=empty)
 
 
-def build() -> typer.Typer:
+def build(name: str) -> typer.Typer:
     group = typer.Typer(help=HELP, no_args_is_help=True)
     group.command("leaderboard")(game_leaderboard)
     group.command("player")(game_player)

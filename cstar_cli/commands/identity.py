@@ -66,7 +66,7 @@ def identity_sign(
     )
 
 
-def build() -> typer.Typer:
+def build(name: str) -> typer.Typer:
     group = typer.Typer(no_args_is_help=True)
 
     @group.callback()

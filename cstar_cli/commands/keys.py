@@ -190,7 +190,7 @@ def keys_roll(
         app.printer.info(f"Profile {app.profile_name!r} now uses the new key ({location}).")
 
 
-def build() -> typer.Typer:
+def build(name: str) -> typer.Typer:
     group = typer.Typer(
         help="Manage API keys: create, list, get, revoke, roll.", no_args_is_help=True
     )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cstar_cli.commands._common import app_of
+from cstar_cli.commands._common import app_of, one_command
 
 if TYPE_CHECKING:
     from cstar_cli.context import AppContext
@@ -225,3 +225,7 @@ def _stopper(stop: Any, listener: Any, interrupted: list[int], sig: int) -> Any:
         stop.set()
 
     return handler
+
+
+def build(name: str) -> typer.Typer:
+    return one_command(listen)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cstar_cli.commands._common import app_of
+from cstar_cli.commands._common import app_of, one_command
 
 if TYPE_CHECKING:
     from cstar_cli.context import AppContext
@@ -149,3 +149,7 @@ def run_tail(app: AppContext, params: dict[str, str], printer: LogPrinter) -> No
 
     if asyncio.run(main()):
         raise Stopped
+
+
+def build(name: str) -> typer.Typer:
+    return one_command(logs)

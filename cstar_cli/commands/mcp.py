@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cstar_cli.commands._common import app_of
+from cstar_cli.commands._common import app_of, one_command
 from cstar_cli.context import AppContext
 
 if TYPE_CHECKING:
@@ -184,8 +184,5 @@ def mcp_server(
     serve_run(app, options)
 
 
-def build() -> typer.Typer:
-    """The ``mcp-server`` command (a one-command Typer app, loaded lazily by ``cstar_cli.main``)."""
-    holder = typer.Typer(add_completion=False, rich_markup_mode=None)
-    holder.command("mcp-server")(mcp_server)
-    return holder
+def build(name: str) -> typer.Typer:
+    return one_command(mcp_server)

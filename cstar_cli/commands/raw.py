@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from cstar_cli.commands._common import DATA_HELP, app_of, parse_data
+from cstar_cli.commands._common import DATA_HELP, app_of, one_command, parse_data
 
 
 def resolve_path(app: Any, path: str) -> str:
@@ -81,3 +81,10 @@ raw_get = _make("GET")
 raw_post = _make("POST")
 raw_patch = _make("PATCH")
 raw_delete = _make("DELETE")
+
+
+def build(name: str) -> typer.Typer:
+    """``cstar {name}``: one of this module's top-level commands."""
+    return one_command(
+        {"get": raw_get, "post": raw_post, "patch": raw_patch, "delete": raw_delete}[name]
+    )

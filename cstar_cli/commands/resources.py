@@ -564,22 +564,13 @@ def messages_create(
     render_item(app, message, json_output=json_output)
 
 
-def tickets() -> typer.Typer:
-    group = build_resource(TICKETS)
-    messages = typer.Typer(help="A ticket's messages: list, create.", no_args_is_help=True)
-    messages.command("list")(messages_list)
-    messages.command("create")(messages_create)
-    group.add_typer(messages, name="messages")
+def build(name: str) -> typer.Typer:
+    """``cstar tickets|customers|articles|members``: one group per resource spec."""
+    spec = {s.name: s for s in (TICKETS, CUSTOMERS, ARTICLES, MEMBERS)}[name]
+    group = build_resource(spec)
+    if spec is TICKETS:
+        messages = typer.Typer(help="A ticket's messages: list, create.", no_args_is_help=True)
+        messages.command("list")(messages_list)
+        messages.command("create")(messages_create)
+        group.add_typer(messages, name="messages")
     return group
-
-
-def customers() -> typer.Typer:
-    return build_resource(CUSTOMERS)
-
-
-def articles() -> typer.Typer:
-    return build_resource(ARTICLES)
-
-
-def members() -> typer.Typer:
-    return build_resource(MEMBERS)

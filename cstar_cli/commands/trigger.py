@@ -192,7 +192,7 @@ def _render_run(app: AppContext, run: FixtureRun) -> None:
     app.printer.info("`cstar events get EVENT_ID` shows an event's payload and deliveries.")
 
 
-def build() -> typer.Typer:
+def build(name: str) -> typer.Typer:
     group = typer.Typer(add_completion=False)
     group.command("trigger")(trigger)
     return group

@@ -33,7 +33,7 @@ def webhooks() -> None:
     """
 
 
-def build() -> typer.Typer:
+def build(name: str) -> typer.Typer:
     """The ``webhooks`` group for ``cstar_cli.main`` (the module-level app, every command on it)."""
     return app
 

@@ -88,7 +88,7 @@ def test_completion_needs_a_shell(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_root_help_lines_match_each_commands_own_help() -> None:
     from cstar_cli.main import COMMANDS, load_command
 
-    for name, (_, _, line) in COMMANDS.items():
+    for name, (_, line) in COMMANDS.items():
         assert load_command(name).get_short_help_str(limit=300) == line, name
 
 
