@@ -7,8 +7,7 @@ from typing import Any
 import typer
 
 from cstar_cli.commands._common import JSON_HELP, app_of
-from cstar_cli.commands.resources import show_pages
-from cstar_cli.commands.trigger import EVENT_COLUMNS, event_row
+from cstar_cli.render import EVENT_COLUMNS, event_row, show_pages
 
 DELIVERY_COLUMNS = (
     ("ID", "id"),

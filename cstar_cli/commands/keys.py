@@ -7,8 +7,8 @@ from typing import Any, Literal
 import typer
 
 from cstar_cli.commands._common import JSON_HELP, app_of, confirm
-from cstar_cli.commands.resources import render_list, show_pages
 from cstar_cli.context import AppContext
+from cstar_cli.render import render_list, show_pages
 
 KEY_COLUMNS = (
     ("ID", "id"),

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import typer
 
 from cstar_cli.commands._common import DATA_HELP, JSON_HELP, app_of, confirm, parse_data
+from cstar_cli.render import MESSAGE_COLUMNS, render_item, render_list, show_pages
 from cstar_cli.wire import enums
 
 
@@ -191,15 +192,6 @@ MEMBERS = ResourceSpec(
 
 SPECS = (TICKETS, CUSTOMERS, ARTICLES, MEMBERS)
 
-MESSAGE_COLUMNS = (
-    ("ID", "id"),
-    ("SENDER", "sender"),
-    ("NAME", "senderName"),
-    ("INTERNAL", "isInternal"),
-    ("CREATED", "createdAt"),
-    ("CONTENT", "content"),
-)
-
 
 # -- building commands from specs ---------------------------------------------------------------
 
@@ -283,65 +275,6 @@ def _annotate(spec: ResourceSpec, err: Exception) -> None:
     for f in spec.fields:
         if err.param == f.name:
             err.hint = f"Pass {f.option} (or -d {f.name}=…)."
-
-
-def render_list(app: Any, items: list[dict[str, Any]], columns: Any, *, json_output: bool) -> None:
-    if json_output:
-        app.printer.json(items)
-    else:
-        app.printer.table(items, columns)
-
-
-def render_item(
-    app: Any, item: Any, *, json_output: bool, skip: Sequence[str] = ("object",)
-) -> None:
-    if json_output:
-        app.printer.json(item)
-        return
-    if not isinstance(item, dict):
-        app.printer.text(str(item))
-        return
-    shown = [k for k in item if k not in skip and k != "messages"]
-    app.printer.detail(item, fields=shown)
-    messages = item.get("messages")
-    if isinstance(messages, list) and messages:
-        app.printer.info(f"\n{len(messages)} message(s):")
-        app.printer.table(messages, MESSAGE_COLUMNS)
-
-
-def show_pages(
-    app: Any,
-    source: Any,
-    params: dict[str, Any],
-    *,
-    page: int,
-    page_size: int,
-    all_pages: bool,
-    json_output: bool,
-    render: Callable[[list[dict[str, Any]]], None],
-    noun: str,
-) -> None:
-    """One page (with a footer saying how to get more), or with ``--all`` every item."""
-    if all_pages:
-        items = list(source.iter_all(params, page_size=page_size if page_size != 20 else 100))
-        render(items)
-        if not json_output and items:
-            app.printer.info(f"{len(items)} {noun}.")
-        return
-    result = source.list({**params, "page": page, "pageSize": page_size})
-    render(result.data)
-    if not json_output:
-        page_footer(app, result)
-
-
-def page_footer(app: Any, page: Any) -> None:
-    p = page.pagination
-    if p is None:
-        return
-    text = f"Page {p.page} of {max(p.total_pages, 1)} ({p.total} total)."
-    if p.has_more:
-        text += f" Next: --page {p.page + 1}, or --all for everything."
-    app.printer.info(text)
 
 
 def build_resource(spec: ResourceSpec) -> typer.Typer:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from cstar_cli.commands._common import JSON_HELP, app_of
+from cstar_cli.render import EVENT_COLUMNS, event_row
 
 if TYPE_CHECKING:
     from cstar_cli.context import AppContext
     from cstar_cli.trigger.fixtures import FixtureRun, StepResult
-
-EVENT_COLUMNS = (("ID", "id"), ("TYPE", "type"), ("CREATED", "createdAt"), ("OBJECT", "object"))
 
 
 def unknown_event(name: str) -> Exception:
@@ -28,19 +27,6 @@ def unknown_event(name: str) -> Exception:
     return UsageError(
         message, "`cstar trigger --list` shows every event type.", code="unknown_event_type"
     )
-
-
-def event_row(event: dict[str, Any]) -> dict[str, Any]:
-    """An event (snake_case, as delivered) as a table row: id, type, time, main object's id."""
-    data = event.get("data") if isinstance(event.get("data"), dict) else {}
-    assert isinstance(data, dict)
-    obj = next((v.get("id") for v in data.values() if isinstance(v, dict) and v.get("id")), None)
-    return {
-        "id": event.get("id"),
-        "type": event.get("type"),
-        "createdAt": event.get("created_at"),
-        "object": obj,
-    }
 
 
 def trigger(

@@ -108,7 +108,9 @@ def verify(
             raise typer.Exit(int(err.exit_code)) from None
         raise
 
-    event = _event_summary(body)
+    from cstar_cli.api.diagnosis import event_summary
+
+    event = event_summary(body)
     if json_output:
         out: dict[str, Any] = {
             "verified": True,
@@ -144,14 +146,6 @@ def _read_payload(name: str) -> bytes:
         raise UsageError(f"Cannot read the payload file {name}: {err.strerror or err}") from None
 
 
-def _event_summary(body: bytes) -> dict[str, Any]:
-    try:
-        event = json.loads(body)
-    except ValueError:
-        return {}
-    return event if isinstance(event, dict) else {}
-
-
 def _success_text(result: Verification, tolerance: int, event: dict[str, Any]) -> str:
     lines = [f"Signature verified: {_SCHEME_TEXT[result.scheme]}."]
     if result.age is not None and result.timestamp is not None:
@@ -172,75 +166,12 @@ def _success_text(result: Verification, tolerance: int, event: dict[str, Any]) -
 
 
 def _failure(err: SignatureVerificationError, body: bytes, header: str, secret: str) -> CstarError:
-    from cstar_cli.api import signing
-
-    hint: str
-    if isinstance(err, signing.MalformedHeaderError):
-        hint = (
-            "Pass the signature header value exactly as received, quoted for the shell: "
-            "'t=<unix seconds>,v1=<64 hex>' (X-Signature), 'sha256=<64 hex>' or the bare hex "
-            "digest (X-Cstar-Signature)."
-        )
-    elif isinstance(err, signing.LegacySignatureError):
-        hint = (
-            "Pass the X-Signature header (t=…,v1=…) instead, or add --allow-legacy if you "
-            "really mean to accept a signature that can be replayed."
-        )
-    elif isinstance(err, signing.TimestampOutsideToleranceError):
-        if err.age < 0:
-            hint = "Check this machine's clock (and the sender's); they should agree to the second."
-        else:
-            hint = (
-                "Receivers should reject this delivery. To check a delivery captured earlier, "
-                "run again with --tolerance 0 (skips the age check)."
-            )
-    else:
-        hint = _mismatch_hint(body, header, secret)
+    from cstar_cli.api.diagnosis import what_to_do
     from cstar_cli.errors import CstarError
 
-    failure = CstarError(err.message, hint, code=err.reason)
+    failure = CstarError(err.message, what_to_do(err, body, header, secret), code=err.reason)
     failure.error_type = "signature_verification_error"
     return failure
-
-
-def _mismatch_hint(body: bytes, header: str, secret: str) -> str:
-    """Find the usual culprit by trying near variants of the body and secret (never accepted)."""
-    from cstar_cli.api import signing
-
-    def verifies(candidate_body: bytes, candidate_secret: str) -> bool:
-        return signing.verify_signature(
-            candidate_body, header, candidate_secret, tolerance=0, allow_legacy=True
-        )
-
-    stripped = body.rstrip(b"\r\n")
-    if stripped != body and verifies(stripped, secret):
-        return (
-            "The payload file ends with a newline the signed body did not have (editors and echo "
-            "add one). Save the body byte for byte, e.g. with printf '%s' or curl --data-binary."
-        )
-    if secret.startswith("whsec_") and verifies(body, secret.removeprefix("whsec_")):
-        return (
-            "The sender keyed the HMAC with the secret minus its whsec_ prefix; cStar keys it "
-            "with the whole secret string, whsec_ included."
-        )
-    if not secret.startswith("whsec_") and verifies(body, "whsec_" + secret):
-        return "Pass the whole secret, whsec_ prefix included: cStar keys the HMAC with all of it."
-    event = _event_summary(body)
-    if event:
-        for compact in (
-            json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode("utf-8"),
-            json.dumps(event, separators=(",", ":")).encode("ascii"),
-        ):
-            if compact != body and verifies(compact, secret):
-                return (
-                    "The signature is over the compact JSON the sender sent; the payload file "
-                    "was re-formatted. Save the raw request body byte for byte, before parsing."
-                )
-    return (
-        "Check that --secret is this endpoint's signing secret (whsec_…, shown once when the "
-        "webhook was created or rotated; `cstar listen` prints its own), and that the payload "
-        "file holds the raw request body byte for byte, not re-serialised JSON."
-    )
 
 
 def _print_json_error(err: CstarError) -> None:
@@ -356,7 +287,7 @@ def webhooks_list(
 
     Example: cstar webhooks list --active --json
     """
-    from cstar_cli.commands.resources import render_list, show_pages
+    from cstar_cli.render import render_list, show_pages
 
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {} if active is None else {"active": active}
@@ -598,7 +529,7 @@ def webhooks_deliveries(
 
     Example: cstar webhooks deliveries whk_… --status failed
     """
-    from cstar_cli.commands.resources import page_footer
+    from cstar_cli.render import page_footer
 
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {"page": page, "pageSize": page_size}
