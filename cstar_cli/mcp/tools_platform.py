@@ -1,0 +1,144 @@
+"""The MCP tools of the platform around the desk: events, webhooks, request logs, the game."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from cstar_cli.mcp.toolkit import (
+    AnyResult,
+    EventName,
+    ItemResult,
+    ListResult,
+    Page,
+    PageSize,
+    ToolBase,
+)
+from cstar_cli.wire.enums import (
+    HttpMethod,
+    LogSource,
+    Period,
+    StatusClass,
+)
+
+
+class PlatformTools(ToolBase):
+    """Events and webhooks, request logs and gamification."""
+
+    # -- events and webhooks ----------------------------------------------------------------
+
+    async def list_events(
+        self,
+        type: Annotated[
+            str | None,
+            Field(description="An event type (ticket.created) or pattern (ticket.*)."),
+        ] = None,
+        since: Annotated[
+            str | None,
+            Field(description="At or after: ISO time, keyword (today, this_week) or 1h, 7d."),
+        ] = None,
+        until: Annotated[str | None, Field(description="Before: ISO time or keyword.")] = None,
+        page: Page = 1,
+        page_size: PageSize = 20,
+    ) -> ListResult:
+        """List webhook events the team emitted, newest first (what happened: ticket.created,
+        customer.updated…), each with its payload. Needs a secret key."""
+        params = {
+            "type": type,
+            "since": self._time(since, "since", allow_duration=True),
+            "until": self._time(until, "until"),
+            "page": page,
+            "pageSize": page_size,
+        }
+        return await self._list("events", params=params)
+
+    async def trigger_event(
+        self,
+        event: Annotated[EventName, Field(description="The event type to fire.")],
+        data: Annotated[
+            dict[str, Any] | None,
+            Field(description="The event's data object; omit for a realistic sample."),
+        ] = None,
+    ) -> ItemResult:
+        """Fire a synthetic test event to every active webhook and `cstar listen` session that
+        subscribes to it (for testing integrations; no real ticket or customer changes).
+        Returns eventId and how many endpoints it was delivered to."""
+        body: dict[str, Any] = {"event": event}
+        if data is not None:
+            body["data"] = data
+        return await self._item("POST", "webhooks", "trigger-test", body=body)
+
+    async def list_webhooks(
+        self,
+        active: Annotated[bool | None, Field(description="Only active (or inactive) ones.")] = (
+            None
+        ),
+        page: Page = 1,
+        page_size: PageSize = 20,
+    ) -> ListResult:
+        """List the team's webhook endpoints: URL, subscribed events, active flag (signing
+        secrets are never shown)."""
+        params = {"active": active, "page": page, "pageSize": page_size}
+        return await self._list("webhooks", params=params)
+
+    # -- request logs -----------------------------------------------------------------------
+
+    async def list_request_logs(
+        self,
+        method: HttpMethod | None = None,
+        path: Annotated[
+            str | None,
+            Field(description="Path prefix or glob, e.g. /api/v1/teams/*/tickets."),
+        ] = None,
+        status: Annotated[int | None, Field(ge=100, le=599, description="Exact status.")] = None,
+        status_class: Annotated[
+            StatusClass | None, Field(description="4xx for client errors, 5xx for failures.")
+        ] = None,
+        source: Annotated[
+            LogSource | None, Field(description="Who sent it: api, cli, mcp, sdk, dashboard.")
+        ] = None,
+        since: Annotated[
+            str | None,
+            Field(description="At or after: ISO time, keyword (today) or 15m, 1h, 7d."),
+        ] = None,
+        page_size: PageSize = 20,
+    ) -> ListResult:
+        """Recent API request logs, newest first: method, path, status, duration, source, error
+        and request id (never bodies or full keys). Use it to debug failing integrations, e.g.
+        status_class="4xx", since="1h"."""
+        params = {
+            "method": method,
+            "path": path,
+            "status": status,
+            "statusClass": status_class,
+            "source": source,
+            "since": self._time(since, "since", allow_duration=True),
+            "pageSize": page_size,
+        }
+        return await self._list("logs", params=params)
+
+    # -- gamification -----------------------------------------------------------------------
+
+    async def game_leaderboard(
+        self,
+        period: Annotated[
+            Period, Field(description="season (all season) or week (this week).")
+        ] = "season",
+    ) -> AnyResult:
+        """The team's gamification leaderboard: members ranked by XP, with levels and
+        streaks."""
+        return await self._any("game", "leaderboard", params={"period": period})
+
+    async def game_player(
+        self,
+        user_id: Annotated[
+            str, Field(min_length=1, description="The member's userId (usr_…), see list_members.")
+        ],
+    ) -> AnyResult:
+        """One player's gamification state: level, XP, streak, achievements."""
+        return await self._any("game", "player", params={"userId": user_id})
+
+    async def game_bosses(self) -> AnyResult:
+        """SLA bosses: active ones (tickets close to missing their SLA) and recent defeats."""
+        return await self._any("game", "bosses")
