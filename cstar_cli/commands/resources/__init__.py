@@ -1,0 +1,26 @@
+"""Resource commands: ``cstar tickets|customers|articles|members list|get|create|update|delete``
+and ``cstar tickets messages list|create``.
+
+One table of resource specs drives every command: each field becomes an option (``--title``,
+``--customer-id``…), anything else can be sent with ``-d key=value``.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from cstar_cli.commands.resources.builder import build_resource
+from cstar_cli.commands.resources.messages import messages_create, messages_list
+from cstar_cli.commands.resources.specs import ARTICLES, CUSTOMERS, MEMBERS, TICKETS
+
+
+def build(name: str) -> typer.Typer:
+    """``cstar tickets|customers|articles|members``: one group per resource spec."""
+    spec = {s.name: s for s in (TICKETS, CUSTOMERS, ARTICLES, MEMBERS)}[name]
+    group = build_resource(spec)
+    if spec is TICKETS:
+        messages = typer.Typer(help="A ticket's messages: list, create.", no_args_is_help=True)
+        messages.command("list")(messages_list)
+        messages.command("create")(messages_create)
+        group.add_typer(messages, name="messages")
+    return group

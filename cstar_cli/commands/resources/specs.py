@@ -1,0 +1,183 @@
+"""The table that drives every resource command: each field becomes an option (``--title``,
+``--customer-id``…), each filter a list option, each column a table column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from cstar_cli.wire import enums
+
+
+@dataclass(frozen=True)
+class Field:
+    """A wire field exposed as an option."""
+
+    name: str
+    help: str
+    choices: tuple[str, ...] | None = None
+    kind: Literal["str", "bool", "list"] = "str"
+    required: bool = False  # required on create
+
+    @property
+    def option(self) -> str:
+        out = "".join(f"-{c.lower()}" if c.isupper() else c for c in self.name)
+        return "--" + out
+
+    @property
+    def param(self) -> str:
+        return "f_" + self.option[2:].replace("-", "_")
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    name: str
+    singular: str
+    fields: tuple[Field, ...]
+    filters: tuple[Field, ...]
+    columns: tuple[tuple[str, str], ...]
+    example_create: str
+    help: str = ""
+    sort_example: str = "-createdAt"
+    detail_skip: tuple[str, ...] = field(default=("object",))
+
+
+TAGS = Field("tags", "Tag (repeatable: --tags a --tags b).", kind="list")
+NOTES = Field("notes", "Internal notes.")
+SEARCH = Field("search", "Text to search for.")
+TAG_FILTER = Field("tag", "Only items with this exact tag.")
+
+TICKETS = ResourceSpec(
+    "tickets",
+    "ticket",
+    fields=(
+        Field("title", "Ticket title.", required=True),
+        Field("status", "Status.", enums.TICKET_STATUSES),
+        Field("priority", "Priority.", enums.PRIORITIES),
+        Field("customerId", "Customer id (cus_…)."),
+        Field("customerName", "Customer name, when there is no customer record."),
+        Field("assignedTo", "Member id (mem_…) to assign."),
+        TAGS,
+        NOTES,
+    ),
+    filters=(
+        Field("status", "Only this status.", enums.TICKET_STATUSES),
+        Field("priority", "Only this priority.", enums.PRIORITIES),
+        Field("assignedTo", "Only tickets assigned to this member (mem_…)."),
+        Field("customerId", "Only this customer's tickets (cus_…)."),
+        SEARCH,
+        TAG_FILTER,
+        Field("createdAfter", "Created at or after (ISO-8601)."),
+        Field("createdBefore", "Created before (ISO-8601)."),
+        Field("expand", "Comma list of relations to inline, e.g. customer."),
+    ),
+    columns=(
+        ("ID", "id"),
+        ("TITLE", "title"),
+        ("STATUS", "status"),
+        ("PRIORITY", "priority"),
+        ("CUSTOMER", "customerName"),
+        ("ASSIGNED", "assignedTo"),
+        ("CREATED", "createdAt"),
+    ),
+    example_create="cstar tickets create --title 'Printer on fire' --priority urgent",
+    help="Manage tickets and their messages.",
+)
+
+CUSTOMERS = ResourceSpec(
+    "customers",
+    "customer",
+    fields=(
+        Field("name", "Full name.", required=True),
+        Field("email", "Email address.", required=True),
+        Field("status", "Status.", enums.CUSTOMER_STATUSES),
+        Field(
+            "sentiment",
+            "Sentiment.",
+            enums.SENTIMENTS,
+        ),
+        TAGS,
+        NOTES,
+    ),
+    filters=(
+        Field("status", "Only this status.", enums.CUSTOMER_STATUSES),
+        Field(
+            "sentiment",
+            "Only this sentiment.",
+            enums.SENTIMENTS,
+        ),
+        SEARCH,
+        TAG_FILTER,
+    ),
+    columns=(
+        ("ID", "id"),
+        ("NAME", "name"),
+        ("EMAIL", "email"),
+        ("STATUS", "status"),
+        ("SENTIMENT", "sentiment"),
+        ("TICKETS", "ticketCount"),
+        ("CREATED", "createdAt"),
+    ),
+    example_create="cstar customers create --name 'Ada Lovelace' --email ada@example.com",
+    help="Manage customers.",
+)
+
+ARTICLES = ResourceSpec(
+    "articles",
+    "article",
+    fields=(
+        Field("title", "Article title.", required=True),
+        Field("content", "Body (Markdown)."),
+        Field("slug", "URL slug, e.g. reset-password."),
+        Field("excerpt", "Short summary."),
+        Field("category", "Category name."),
+        Field("categoryId", "Category id."),
+        Field("status", "Status.", enums.ARTICLE_STATUSES),
+        Field("isPublic", "Visible in the public library.", kind="bool"),
+        Field("metaDescription", "SEO description."),
+        TAGS,
+        NOTES,
+    ),
+    filters=(
+        Field("status", "Only this status.", enums.ARTICLE_STATUSES),
+        Field("category", "Only this category (id or name)."),
+        Field("isPublic", "Only public (or, with --no-is-public, private) articles.", kind="bool"),
+        SEARCH,
+        TAG_FILTER,
+    ),
+    columns=(
+        ("ID", "id"),
+        ("TITLE", "title"),
+        ("STATUS", "status"),
+        ("PUBLIC", "isPublic"),
+        ("CATEGORY", "category"),
+        ("UPDATED", "updatedAt"),
+    ),
+    example_create="cstar articles create --title 'Reset your password' --status published",
+    help="Manage knowledge-base articles.",
+)
+
+ROLES = enums.ROLES
+MEMBERS = ResourceSpec(
+    "members",
+    "member",
+    fields=(
+        Field("name", "Full name.", required=True),
+        Field("email", "Email address.", required=True),
+        Field("role", "Role.", ROLES),
+    ),
+    filters=(Field("role", "Only this role.", ROLES),),
+    columns=(
+        ("ID", "id"),
+        ("NAME", "name"),
+        ("EMAIL", "email"),
+        ("ROLE", "role"),
+        ("LEVEL", "level"),
+        ("XP", "xp"),
+    ),
+    example_create="cstar members create --name 'Grace Hopper' --email grace@example.com",
+    sort_example="-joinedAt",
+    help="Manage team members.",
+)
+
+SPECS = (TICKETS, CUSTOMERS, ARTICLES, MEMBERS)
