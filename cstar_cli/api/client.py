@@ -38,7 +38,7 @@ from cstar_cli.api._core import (
     segment,
     to_page,
 )
-from cstar_cli.api.errors import APIConnectionError, APITimeoutError, CstarAPIError
+from cstar_cli.api.errors import CstarAPIError, from_transport
 from cstar_cli.api.resources import (
     EventsResource,
     KeysResource,
@@ -60,26 +60,6 @@ def _timeout(seconds: float) -> httpx.Timeout:
     import httpx
 
     return httpx.Timeout(seconds, connect=min(seconds, 10.0))
-
-
-def _transport_error(err: Exception, api_base: str) -> CstarAPIError:
-    import httpx
-
-    if isinstance(err, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return APIConnectionError(
-            f"The API base {api_base!r} is not a valid http(s) URL.",
-            code="invalid_api_base",
-            hint="Use a base like https://www.cstar.help or http://127.0.0.1:8642.",
-        )
-    if isinstance(err, httpx.TimeoutException):
-        return APITimeoutError(
-            f"The API at {api_base} did not answer in time.",
-            hint="Check your network, or try again.",
-        )
-    return APIConnectionError(
-        f"Could not reach the API at {api_base} ({type(err).__name__}: {err or 'no details'}).",
-        hint="Check your network and --api-base; for the local platform, start `cstar dev`.",
-    )
 
 
 def _no_retry(err: CstarAPIError) -> bool:
@@ -170,7 +150,7 @@ class _Base:
                 import httpx
 
                 if isinstance(outcome, httpx.TransportError | httpx.InvalidURL):
-                    raise _transport_error(outcome, self.api_base) from outcome
+                    raise from_transport(outcome, self.api_base) from outcome
                 raise outcome
             rid = outcome.headers.get("x-cstar-request-id")
             self._hook(spec, outcome.status_code, start, rid, attempt)

@@ -188,3 +188,24 @@ def error_from_response(
         request_id=request_id,
         retry_after=retry_after,
     )
+
+
+def from_transport(err: Exception, api_base: str) -> CstarAPIError:
+    """The typed error for a request that got no HTTP answer (httpx's transport errors)."""
+    import httpx
+
+    if isinstance(err, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return APIConnectionError(
+            f"The API base {api_base!r} is not a valid http(s) URL.",
+            code="invalid_api_base",
+            hint="Use a base like https://www.cstar.help or http://127.0.0.1:8642.",
+        )
+    if isinstance(err, httpx.TimeoutException):
+        return APITimeoutError(
+            f"The API at {api_base} did not answer in time.",
+            hint="Check your network, or try again.",
+        )
+    return APIConnectionError(
+        f"Could not reach the API at {api_base} ({type(err).__name__}: {err or 'no details'}).",
+        hint="Check your network and --api-base; for the local platform, start `cstar dev`.",
+    )

@@ -11,7 +11,7 @@ from cstar_cli.render import EVENT_COLUMNS, event_row
 
 if TYPE_CHECKING:
     from cstar_cli.context import AppContext
-    from cstar_cli.trigger.fixtures import FixtureRun, StepResult
+    from cstar_cli.trigger.run import FixtureRun, StepResult
 
 
 def unknown_event(name: str) -> Exception:
@@ -144,7 +144,8 @@ def _render_list(app: AppContext, *, json_output: bool) -> None:
 
 
 def _run_fixture(app: AppContext, name: str, overrides: list[str], *, json_output: bool) -> None:
-    from cstar_cli.trigger.fixtures import apply_overrides, check_test_key, fixture_for, run_fixture
+    from cstar_cli.trigger.fixtures import apply_overrides, check_test_key, fixture_for
+    from cstar_cli.trigger.run import run_fixture
 
     prepared = apply_overrides(fixture_for(name), overrides)
     check_test_key(app.require_key().api_key)

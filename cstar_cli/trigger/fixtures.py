@@ -17,26 +17,22 @@ from __future__ import annotations
 import copy
 import json
 import re
-import secrets
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
-from cstar_cli.errors import CstarError, UsageError
+from cstar_cli.errors import UsageError
 
 if TYPE_CHECKING:
-    from cstar_cli.api.client import CstarClient
+    pass
 
 __all__ = [
     "FIXTURES",
     "Fixture",
-    "FixtureRun",
     "Step",
-    "StepResult",
     "apply_overrides",
     "check_test_key",
     "fixture_for",
-    "run_fixture",
 ]
 
 REFERENCE: Final = re.compile(r"\$\{([A-Za-z_][\w-]*(?:\.[\w-]+)*)\}")
@@ -205,7 +201,7 @@ def fixture_for(event: str) -> Fixture:
 # -- test mode only ------------------------------------------------------------------------------
 
 
-def _live_error(shown: str) -> UsageError:
+def live_error(shown: str) -> UsageError:
     return UsageError(
         f"Fixtures make real changes, so they run in test mode only; this is a live key ({shown}).",
         "Use a test key (--api-key sk_test_…, or --profile with a test-mode profile). Without "
@@ -219,7 +215,7 @@ def check_test_key(api_key: str) -> None:
     from cstar_cli.output import redact
 
     if api_key.startswith(("sk_live_", "pk_live_")):
-        raise _live_error(redact(api_key))
+        raise live_error(redact(api_key))
 
 
 # -- overrides -------------------------------------------------------------------------------------
@@ -323,171 +319,3 @@ def _strings(value: Any) -> list[str]:
 
 
 # -- rendering templates ---------------------------------------------------------------------------
-
-
-class FixtureStepError(CstarError):
-    """A step could not be built from what earlier steps returned."""
-
-    code = "fixture_failed"
-
-
-def _lookup(ref: str, results: Mapping[str, Any], step: str) -> Any:
-    head, *rest = ref.split(".")
-    value: Any = results[head]
-    for part in rest:
-        if isinstance(value, Mapping) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            raise FixtureStepError(
-                f"Step {step!r} needs ${{{ref}}}, but step {head!r} returned no such value.",
-                "Check the earlier steps' results with --json; for ticket.assigned the team "
-                "needs at least one member (`cstar members list`).",
-            )
-    return value
-
-
-def render(value: Any, results: Mapping[str, Any], step: str) -> Any:
-    """Substitute ``${…}`` references in strings, recursively; a whole-string one keeps its type."""
-    if isinstance(value, str):
-        whole = REFERENCE.fullmatch(value)
-        if whole:
-            return _lookup(whole.group(1), results, step)
-        return REFERENCE.sub(lambda m: str(_lookup(m.group(1), results, step)), value)
-    if isinstance(value, Mapping):
-        return {k: render(v, results, step) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [render(v, results, step) for v in value]
-    return value
-
-
-# -- running -------------------------------------------------------------------------------------
-
-
-@dataclass
-class StepResult:
-    """What one step sent and got back."""
-
-    name: str
-    method: str
-    path: str
-    status: int
-    request_id: str | None
-    data: Any
-
-    @property
-    def object_id(self) -> str | None:
-        if isinstance(self.data, Mapping) and isinstance(self.data.get("id"), str):
-            return str(self.data["id"])
-        return None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "step": self.name,
-            "method": self.method,
-            "path": self.path,
-            "status": self.status,
-            "requestId": self.request_id,
-            "result": self.data,
-        }
-
-
-@dataclass
-class FixtureRun:
-    """A finished fixture: its steps' results and the events they produced, oldest first."""
-
-    event: str
-    since: str
-    steps: list[StepResult] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def produced_target(self) -> bool:
-        return any(e.get("type") == self.event for e in self.events)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "event": self.event,
-            "fixture": True,
-            "since": self.since,
-            "steps": [s.as_json() for s in self.steps],
-            "events": self.events,
-        }
-
-
-def _shift(timestamp: str, seconds: float) -> str:
-    from datetime import datetime
-
-    from cstar_cli.wire.times import iso as iso_time
-
-    value = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-    return iso_time(value.timestamp() + seconds)
-
-
-def run_fixture(
-    client: CstarClient,
-    fixture: Fixture,
-    *,
-    on_step: Callable[[StepResult], None] | None = None,
-    run_id: str | None = None,
-) -> FixtureRun:
-    """Run the steps in order (test mode only), then look up the events they produced.
-
-    The platform's own clock (``whoami``'s response time) marks the start, so the lookup works
-    against a remote API or a test clock; events are matched to this run by the ids of the
-    objects its steps created or changed, so other activity on the team is left out.
-    """
-    from cstar_cli.wire.times import iso as iso_time
-
-    who = client.whoami()
-    if who.get("environment") != "test":
-        raise _live_error(f"{who.get('environment', 'unknown')} mode")
-    stamp = client.last_meta.get("timestamp")
-    if not isinstance(stamp, str):
-        import time
-
-        stamp = iso_time(time.time())
-    run = FixtureRun(fixture.event, _shift(stamp, -1.0))
-    results: dict[str, Any] = {RUN_STEP: {"id": run_id or secrets.token_hex(4)}}
-    for step in fixture.steps:
-        path = str(render(step.path, results, step.name))
-        body = render(step.body, results, step.name) if step.body is not None else None
-        params = render(step.params, results, step.name) if step.params is not None else None
-        parts = [p for p in path.split("/") if p]
-        try:
-            response = client.request(
-                step.method, client.team_path(*parts), params=params, json=body
-            )
-        except Exception as err:
-            _annotate(err, step, path, run)
-            raise
-        result = StepResult(
-            step.name, step.method, path, response.status, response.request_id, response.data
-        )
-        results[step.name] = response.data
-        run.steps.append(result)
-        if on_step is not None:
-            on_step(result)
-    ids = {i for s in run.steps if s.method != "GET" and (i := s.object_id) is not None}
-    events = client.events.iter_all({"since": run.since})
-    run.events = [e for e in events if _related(e, ids)][::-1]
-    return run
-
-
-def _related(event: Mapping[str, Any], ids: set[str]) -> bool:
-    data = event.get("data")
-    if not isinstance(data, Mapping):
-        return False
-    return any(isinstance(v, Mapping) and v.get("id") in ids for v in data.values())
-
-
-def _annotate(err: Exception, step: Step, path: str, run: FixtureRun) -> None:
-    from cstar_cli.api.errors import CstarAPIError
-
-    if not isinstance(err, CstarAPIError):
-        return
-    done = ", ".join(s.name for s in run.steps)
-    where = f"Fixture step {step.name!r} ({step.method} {path}) failed"
-    where += f" after {done} ran." if done else "."
-    err.hint = f"{where} {err.hint}" if err.hint else where
