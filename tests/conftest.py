@@ -76,10 +76,26 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatfo
 
 @pytest.fixture
 def api(platform: RunningPlatform) -> Iterator[httpx.Client]:
-    """A raw client on the session platform with the test secret key, paths relative to the team."""
+    """A raw client on the session platform with the test secret key, paths relative to the team.
+
+    Webhooks made through it are deleted when the test ends, so no later test on the shared
+    platform delivers (or retries) to a receiver that is gone.
+    """
+    made: list[str] = []
+
+    def remember(response: httpx.Response) -> None:
+        request = response.request
+        if request.method == "POST" and request.url.path.endswith("/webhooks"):
+            response.read()
+            if response.status_code == 201:
+                made.append(response.json()["data"]["id"])
+
     with httpx.Client(
         base_url=platform.team_url(),
         headers={"Authorization": f"Bearer {platform.secret_key}"},
         timeout=10,
+        event_hooks={"response": [remember]},
     ) as client:
         yield client
+        for webhook_id in made:
+            client.delete(f"/webhooks/{webhook_id}")

@@ -284,8 +284,7 @@ def test_broken_keyring_falls_back_to_the_file(
     monkeypatch.delenv("CSTAR_NO_KEYRING")
     monkeypatch.setenv("CSTAR_KEYRING_TIMEOUT", "0.2")
     monkeypatch.setattr(keyring, "get_keyring", lambda: backend)
-    started = time.monotonic()
-    try:
+    try:  # the keyring stays blocked until after both commands: they must not wait for it
         run = cli("login", "--api-base", platform.api_base, "--api-key", platform.secret_key)
         status = cli("status", "--json")
     finally:
@@ -294,7 +293,6 @@ def test_broken_keyring_falls_back_to_the_file(
     assert "credentials.json" in run.stderr and "Warning" in run.stderr
     assert status.exit_code == 0, status.output
     assert status.json()["keySource"].endswith("credentials.json")
-    assert time.monotonic() - started < 5
     assert json.loads((isolate / "credentials.json").read_text())["profiles"]["default"]
 
 

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 
 def test_demo_shows_every_event_arrive_verified_and_touches_nothing(isolate: Path) -> None:
-    started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "cstar_cli", "demo"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert time.monotonic() - started < 15
     for event in ("customer.created", "ticket.created", "boss.spawned", "boss.defeated"):
         assert f"✓ receiver: {event} signature verified" in result.stdout
     assert "4 event(s) arrived verified" in result.stdout

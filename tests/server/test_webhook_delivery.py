@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -15,7 +16,8 @@ from cstar_cli.api.signing import construct_event
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
 from tests.conftest import RunningPlatform
-from tests.receiver import Receiver
+from tests.receiver import Received, Receiver
+from tests.relay.conftest import eventually
 from tests.server.conftest import FakeClock, OwnPlatform
 from tests.webhooks.test_node_crosscheck import run_node
 
@@ -140,12 +142,17 @@ def test_pending_retries_survive_a_platform_restart(tmp_path: Path) -> None:
         with PlatformThread(settings) as first:
             base = f"{first.api_base}/api/v1/teams/{first.keys.team_id}"
             auth = {"Authorization": f"Bearer {first.keys.secret_key}"}
-            httpx.post(
+            hook = httpx.post(
                 f"{base}/webhooks", headers=auth, json={"url": receiver.url, "events": ["*"]}
-            )
+            ).json()["data"]
             httpx.post(f"{base}/tickets", headers=auth, json={"title": "survives"})
             receiver.wait_for(lambda rs: len(rs) == 1)
-            time.sleep(0.1)
+            eventually(  # the failure is recorded and the next attempt scheduled, then we stop
+                lambda: httpx.get(f"{base}/webhooks/{hook['id']}/deliveries", headers=auth).json()[
+                    "data"
+                ],
+                lambda found: {d["status"] for d in found} == {"failed", "pending"},
+            )
         clock.advance(31)  # the second attempt is due 30 s after the first failure
         with PlatformThread(settings) as second:
             seen = receiver.wait_for(lambda rs: len(rs) == 2)
@@ -155,13 +162,25 @@ def test_pending_retries_survive_a_platform_restart(tmp_path: Path) -> None:
 
 
 def test_one_slow_receiver_never_delays_another(api: httpx.Client) -> None:
-    with Receiver(delay=3) as slow, Receiver() as fast:
-        subscribe(api, slow.url, ["customer_group.created"])
-        subscribe(api, fast.url, ["customer_group.created"])
-        started = time.monotonic()
-        api.post("/webhooks/trigger-test", json={"event": "customer_group.created"})
-        fast.wait_for(lambda rs: len(rs) == 1, timeout=2)
-        assert time.monotonic() - started < 1.5
+    answer = threading.Event()
+
+    def stuck(_: Received) -> int:
+        answer.wait(30)  # holds its delivery until the fast receiver has had its own
+        return 200
+
+    with Receiver(respond=stuck) as slow, Receiver() as fast:
+        hooks = [
+            subscribe(api, slow.url, ["customer_group.created"]),
+            subscribe(api, fast.url, ["customer_group.created"]),
+        ]
+        try:
+            api.post("/webhooks/trigger-test", json={"event": "customer_group.created"})
+            slow.wait_for(lambda rs: len(rs) == 1)
+            fast.wait_for(lambda rs: len(rs) == 1)  # while the slow one is still answering
+        finally:
+            answer.set()
+            for hook in hooks:
+                api.delete(f"/webhooks/{hook['id']}")
 
 
 def test_100_concurrent_triggers_reach_every_webhook_exactly_once(
@@ -186,8 +205,19 @@ def test_100_concurrent_triggers_reach_every_webhook_exactly_once(
 
         with ThreadPoolExecutor(max_workers=20) as pool:
             event_ids = list(pool.map(fire, range(100)))
-        seen = receiver.wait_for(lambda rs: len(rs) >= 300, timeout=15)
-        time.sleep(0.2)
+        receiver.wait_for(lambda rs: len(rs) >= 300, timeout=15)
+
+        def recorded() -> list[str]:
+            return [
+                d["status"]
+                for hook in hooks
+                for d in admin.get(
+                    p.team(f"/webhooks/{hook}/deliveries"), params={"pageSize": 100}
+                ).json()["data"]
+            ]
+
+        # Every delivery answered and recorded as succeeded: nothing more will be sent.
+        eventually(recorded, lambda statuses: statuses == ["succeeded"] * 300)
         seen = receiver.snapshot()
     counts = Counter(
         (r.headers["x-webhook-id"], r.headers["x-event-id"], r.headers["x-delivery-attempt"])
