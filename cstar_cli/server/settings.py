@@ -29,3 +29,5 @@ class PlatformSettings:
     """Seconds one webhook delivery attempt may take in all (D13, D29)."""
     loopback_deliveries_only: bool = False
     """Deliver webhooks to loopback addresses only (a guard for fuzz runs in CI)."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins browsers may call the API from (D24); empty means any origin."""
