@@ -22,9 +22,11 @@ from cstar_cli.server.openapi import build_openapi
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import (
     articles,
+    categories,
     customers,
     events,
     keys,
+    library,
     listen,
     logs,
     members,
@@ -60,9 +62,21 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     api.state.platform = platform
     routers = [(whoami.router, "")] + [
         (module.router, TEAM_PREFIX)
-        for module in (tickets, customers, articles, members, keys, listen, webhooks, events, logs)
+        for module in (
+            tickets,
+            customers,
+            articles,
+            categories,
+            members,
+            keys,
+            listen,
+            webhooks,
+            events,
+            logs,
+        )
     ]
     routers.append((game_routes.router, TEAM_PREFIX))
+    routers.append((library.router, library.PREFIX))
     for router, prefix in routers:
         api.include_router(router, prefix=prefix)
 

@@ -19,6 +19,7 @@ USER = "usr_"
 REQUEST = "req_"
 LISTEN_SESSION = "cls_"
 DELIVERY = "del_"
+CATEGORY = "cat_"
 
 KNOWN_PREFIXES = (
     TICKET,
@@ -32,6 +33,7 @@ KNOWN_PREFIXES = (
     REQUEST,
     LISTEN_SESSION,
     DELIVERY,
+    CATEGORY,
     "evt_",
     "sla_",
 )

@@ -22,6 +22,12 @@ from cstar_cli.server.game.schemas import (
     SlaRule,
     TestClock,
 )
+from cstar_cli.server.library_schemas import (
+    ArticleFeedback,
+    ArticleView,
+    Category,
+    LibraryArticle,
+)
 from cstar_cli.server.schemas import (
     ApiKey,
     Article,
@@ -48,6 +54,7 @@ from cstar_cli.server.schemas import (
 from cstar_cli.server.settings import SUPPORTED_API_VERSIONS
 
 T = "/api/v1/teams/{teamId}"
+L = "/api/library/{teamSlugOrId}"
 
 # (method, path) -> (success status, envelope model)
 SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
@@ -105,6 +112,17 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("delete", f"{T}/sla/rules/{{ruleId}}"): (200, Envelope[Deleted]),
     ("get", f"{T}/test-helpers/clock"): (200, Envelope[TestClock]),
     ("post", f"{T}/test-helpers/clock/advance"): (200, Envelope[TestClock]),
+    ("get", f"{T}/categories"): (200, ListEnvelope[Category]),
+    ("post", f"{T}/categories"): (201, Envelope[Category]),
+    ("get", f"{T}/categories/{{categoryId}}"): (200, Envelope[Category]),
+    ("patch", f"{T}/categories/{{categoryId}}"): (200, Envelope[Category]),
+    ("delete", f"{T}/categories/{{categoryId}}"): (200, Envelope[Deleted]),
+    ("get", f"{L}/articles"): (200, Envelope[list[LibraryArticle]]),
+    ("get", f"{L}/articles/{{slug}}"): (200, Envelope[LibraryArticle]),
+    ("get", f"{L}/categories"): (200, Envelope[list[Category]]),
+    ("get", f"{L}/search"): (200, Envelope[list[LibraryArticle]]),
+    ("post", f"{L}/articles/{{slug}}/view"): (200, Envelope[ArticleView]),
+    ("post", f"{L}/articles/{{slug}}/feedback"): (201, Envelope[ArticleFeedback]),
 }
 
 ERROR_DESCRIPTIONS = {
@@ -129,6 +147,7 @@ ID_PREFIXES = {
     "webhookId": "whk_",
     "sessionId": "cls_",
     "ruleId": "sla_",
+    "categoryId": "cat_",
 }
 
 
@@ -218,6 +237,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             )
             if operation.get(ACCESS_FIELD) == Access.PORTAL:
                 params.extend(IDENTITY_HEADERS)
+            if operation.get(ACCESS_FIELD) == Access.LIBRARY:
+                operation["security"] = [{}, {"bearerAuth": []}]  # no key needed (D25)
+                for param in params:
+                    if param["name"] == "teamSlugOrId":
+                        param["description"] = "The team's slug or UUID."
             if method in WRITE_METHODS:
                 params.append(
                     {

@@ -69,7 +69,8 @@ def run_schemathesis(
     """Run schemathesis with ``key`` for about ``cases`` cases; ``(generated, passed, output)``."""
     operations = len(SUCCESS)
     config = tmp_path / f"schemathesis-{label}.toml"
-    config.write_text(f'[parameters]\n"path.teamId" = "{server.keys.team_id}"\n')
+    team = server.keys.team_id
+    config.write_text(f'[parameters]\n"path.teamId" = "{team}"\n"path.teamSlugOrId" = "{team}"\n')
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
         "--config-file",
