@@ -30,6 +30,7 @@ from cstar_cli.server.routes import (
     listen,
     logs,
     members,
+    realtime,
     tickets,
     webhooks,
     whoami,
@@ -73,6 +74,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
             webhooks,
             events,
             logs,
+            realtime,
         )
     ]
     routers.append((game_routes.router, TEAM_PREFIX))

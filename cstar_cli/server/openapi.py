@@ -125,6 +125,9 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("post", f"{L}/articles/{{slug}}/feedback"): (201, Envelope[ArticleFeedback]),
 }
 
+# (method, path) -> media type of operations that answer with a stream, not an envelope
+STREAMS: dict[tuple[str, str], str] = {("get", f"{T}/realtime"): "text/event-stream"}
+
 ERROR_DESCRIPTIONS = {
     "400": "Invalid request (parameter_missing, parameter_invalid, invalid_json)",
     "401": "Missing, malformed, unknown, revoked or expired API key; an identity that does not "
@@ -191,13 +194,16 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     error_ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
     for path, item in doc["paths"].items():
         for method, operation in item.items():
-            status, model = SUCCESS[(method, path)]
-            operation["responses"] = {
-                str(status): {
-                    "description": "Success",
-                    "content": {"application/json": {"schema": _schema(model, schemas)}},
+            if (method, path) in STREAMS:
+                operation["responses"] = {"200": _stream(STREAMS[(method, path)])}
+            else:
+                status, model = SUCCESS[(method, path)]
+                operation["responses"] = {
+                    str(status): {
+                        "description": "Success",
+                        "content": {"application/json": {"schema": _schema(model, schemas)}},
+                    }
                 }
-            }
             codes = ["400", "401", "403", "404", "429", "500"]
             if method in WRITE_METHODS:
                 codes += ["409", "413"]
@@ -254,6 +260,13 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 )
     app.openapi_schema = doc
     return doc
+
+
+def _stream(media_type: str) -> dict[str, Any]:
+    return {
+        "description": "A stream of Server-Sent Events (id, event, data: the D11 payload)",
+        "content": {media_type: {"schema": {"type": "string"}}},
+    }
 
 
 def _schema(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, Any]:

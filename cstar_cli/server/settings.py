@@ -30,5 +30,7 @@ class PlatformSettings:
     """Seconds one webhook delivery attempt may take in all (D13, D29)."""
     loopback_deliveries_only: bool = False
     """Deliver webhooks to loopback addresses only (a guard for fuzz runs in CI)."""
+    realtime_heartbeat: float = 15.0
+    """Seconds between ``: ping`` comments on an idle realtime stream (D26)."""
     cors_origins: tuple[str, ...] = ()
     """Origins browsers may call the API from (D24); empty means any origin."""
