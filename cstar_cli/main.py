@@ -182,7 +182,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "events": (
         "events",
         "build",
-        "Browse events as delivered, see their delivery attempts, and resend them.",
+        "Browse events as delivered, stream them live, see their deliveries, and resend them.",
     ),
     "webhooks": (
         "webhooks",
