@@ -173,6 +173,15 @@ IDENTITY_HEADERS = [
 ]
 
 
+LAST_EVENT_ID = {
+    "name": "Last-Event-ID",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": "Replay the events after this one, then go live (what EventSource sends).",
+}
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -241,8 +250,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     "description": "API version (date); the latest when omitted.",
                 }
             )
-            if operation.get(ACCESS_FIELD) == Access.PORTAL:
+            if operation.get(ACCESS_FIELD) == Access.PORTAL or (method, path) in STREAMS:
                 params.extend(IDENTITY_HEADERS)
+            if (method, path) in STREAMS:
+                params.append(LAST_EVENT_ID)
             if operation.get(ACCESS_FIELD) == Access.LIBRARY:
                 operation["security"] = [{}, {"bearerAuth": []}]  # no key needed (D25)
                 for param in params:
