@@ -45,26 +45,33 @@ def authorization(headers: dict[str, str], scope: MutableMapping[str, Any]) -> s
 def identify(
     platform: Platform, headers: dict[str, str], scope: MutableMapping[str, Any]
 ) -> Principal:
-    """The request's principal, or the D5 error that refuses it."""
+    """The request's principal (anonymous on the library without a key), or the 401."""
     presented = authorization(headers, scope)
     library = LIBRARY_PATH.match(scope["path"])
-    if library is None:
-        principal = platform.authenticate(bearer_key(presented))
-        match = TEAM_PATH.match(scope["path"])
-        if match is not None:
-            _same_team(principal, _uuid(match.group(1)))
-        return principal
-    reference = unquote(library.group(1))
+    if library is not None and presented is None:
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        team_id = _library_team(platform, library.group(1))
+        return Principal(f"{ANONYMOUS}:{address}", team_id, ANONYMOUS, True, "")
+    return platform.authenticate(bearer_key(presented))
+
+
+def check_team(platform: Platform, principal: Principal, path: str) -> None:
+    """The team a path names must be the key's (403 ``team_access_denied``)."""
+    library = LIBRARY_PATH.match(path)
+    match = TEAM_PATH.match(path)
+    if library is not None:
+        _same_team(principal, _library_team(platform, library.group(1)))
+    elif match is not None:
+        _same_team(principal, _uuid(match.group(1)))
+
+
+def _library_team(platform: Platform, segment: str) -> str:
+    reference = unquote(segment)
     team_id = find_team(platform, reference)
     if team_id is None:
         raise ApiError(404, "resource_missing", f"No team with slug or id '{reference}'.")
-    if presented is None:
-        client = scope.get("client")
-        address = client[0] if client else "unknown"
-        return Principal(f"{ANONYMOUS}:{address}", team_id, ANONYMOUS, True, "")
-    principal = platform.authenticate(bearer_key(presented))
-    _same_team(principal, team_id)
-    return principal
+    return team_id
 
 
 def find_team(platform: Platform, reference: str) -> str | None:

@@ -44,7 +44,9 @@ def test_without_a_key_the_library_serves_published_public_live_articles(
         for team in (keys.team_id, "local-dev"):  # the team's id or its slug
             listed = data(anonymous.get(f"/api/library/{team}/articles"))
             assert [a["title"] for a in listed] == ["Reset your password"]
-        one = data(anonymous.get(f"/api/library/local-dev/articles/{shown['slug']}"))
+        one_answer = anonymous.get(f"/api/library/local-dev/articles/{shown['slug']}")
+        assert one_answer.headers["x-ratelimit-limit"] == "200"  # per IP address, without a key
+        one = data(one_answer)
         missing = anonymous.get("/api/library/local-dev/articles/draft-plan")
         unknown = anonymous.get("/api/library/no-such-team/articles")
     assert one["id"] == shown["id"] and one["content"] == "Click reset."
@@ -65,6 +67,10 @@ def test_a_key_picks_its_environment_and_must_belong_to_the_team(library: OwnPla
         assert data(live.get(path)) == []
     with library.client("pk_test_" + "x" * 32) as unknown_key:
         assert code(unknown_key.get(path)) == (401, "invalid_api_key")
+    with library.client(keys.publishable_key) as public:
+        missing = public.get("/api/library/another-team/articles")
+        assert code(missing) == (404, "resource_missing")
+        assert missing.headers["x-ratelimit-limit"] == "100"
 
 
 def test_categories_search_views_and_feedback(library: OwnPlatform) -> None:

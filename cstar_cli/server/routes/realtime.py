@@ -122,6 +122,8 @@ class EventStream(Response):
                 batch = hub.next_batch(stream)
                 if batch:
                     await _body(send, b"".join(frame(row, payload) for row, payload in batch))
+                if stream.behind:
+                    await asyncio.sleep(0)  # a long replay lets the other connections run
                 if batch or stream.behind:
                     continue
                 stream.wake.clear()
