@@ -180,6 +180,21 @@ def test_an_identity_stream_sees_its_own_tickets_without_staff_fields(rt: OwnPla
     assert logged["key"].startswith("pk_test_…")
 
 
+def test_an_identity_may_come_as_headers_too(rt: OwnPlatform) -> None:
+    keys = rt.server.keys
+    ada = identity_headers(keys.secret_key, "ada@rt.test")
+    headers = {**bearer(keys.publishable_key), **ada}
+    with SseTap(stream_url(rt), headers=headers) as tap:
+        with rt.client(keys.publishable_key) as portal:
+            portal.post(rt.team("/tickets"), headers=ada, json={"title": "Mine"})
+        with rt.client() as staff:
+            staff.post(rt.team("/tickets"), json={"title": "Not Ada's"})
+            staff.post(rt.team("/webhooks/trigger-test"), json={"event": "boss.spawned"})
+        assert tap.wait(lambda t: any(m.event == "boss.spawned" for m in t.events()))
+    titles = [json.loads(m.data)["data"].get("ticket", {}).get("title") for m in tap.events()]
+    assert titles == ["Mine", None]
+
+
 def test_a_stream_needs_a_key_and_a_good_identity(rt: OwnPlatform) -> None:
     keys = rt.server.keys
     with SseTap(stream_url(rt)) as anonymous:
