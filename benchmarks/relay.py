@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -251,7 +252,15 @@ def main() -> None:
     parser.add_argument("--in-flight", default="1", help="--max-in-flight values, e.g. 1,4,16")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    run_with_rig(parser.parse_args(), measure, report)
+
+
+def run_with_rig(
+    args: argparse.Namespace,
+    measure: Callable[[Rig, argparse.Namespace], dict[str, Any]],
+    report: Callable[[dict[str, Any]], None],
+) -> None:
+    """Start a rig in a temporary directory, measure, stop it, print (``--json``) or report."""
     with tempfile.TemporaryDirectory() as tmp:
         rig = Rig(Path(tmp))
         try:

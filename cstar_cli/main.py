@@ -175,7 +175,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "events": (
         "events",
-        "Browse events as delivered, see their delivery attempts, and resend them.",
+        "Browse events as delivered, stream them live, see their deliveries, and resend them.",
     ),
     "webhooks": (
         "webhooks",

@@ -28,6 +28,8 @@ _EXPORTS = {
     "InvalidResponseError": "cstar_cli.api.errors",
     "APIConnectionError": "cstar_cli.api.errors",
     "APITimeoutError": "cstar_cli.api.errors",
+    "RealtimeEvent": "cstar_cli.api.realtime",
+    "RealtimeStream": "cstar_cli.api.realtime",
     "sign_payload": "cstar_cli.api.signing",
     "verify_signature": "cstar_cli.api.signing",
     "construct_event": "cstar_cli.api.signing",

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cstar_cli.api._core import (
@@ -49,6 +49,8 @@ from cstar_cli.api.resources import (
 
 if TYPE_CHECKING:
     import httpx
+
+    from cstar_cli.api.realtime import RealtimeStream
 
 RequestHook = Callable[[RequestSpec, int | None, float, str | None, int], None]
 """Called after each attempt: (request, status or None, seconds, request id, attempt number)."""
@@ -268,6 +270,37 @@ class CstarClient(_Base):
             method, path, params=params, json=json, idempotency_key=idempotency_key
         )
         return to_page(response) if page else response.data
+
+    def realtime(
+        self,
+        events: Sequence[str] | None = None,
+        *,
+        last_event_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        reconnect: bool = True,
+        on_connect: Callable[[int], None] | None = None,
+        on_disconnect: Callable[[str, float], None] | None = None,
+    ) -> RealtimeStream:
+        """Live events (D26) as an iterator that reconnects and resumes by itself.
+
+        ``events`` takes webhook patterns (``["ticket.*", "boss.defeated"]``); ``last_event_id``
+        resumes after that event; ``headers`` may carry an identity (``X-Cstar-Identity``…).
+        ``on_connect(n)`` runs when connection number ``n`` opens, ``on_disconnect(reason,
+        retry_in)`` before each reconnect. See :mod:`cstar_cli.api.realtime`.
+        """
+        from cstar_cli.api.realtime import RealtimeStream
+
+        return RealtimeStream(
+            self._http,
+            self.api_base + self.team_path("realtime"),
+            self.api_key,
+            events=events,
+            last_event_id=last_event_id,
+            headers=headers,
+            reconnect=reconnect,
+            on_connect=on_connect,
+            on_disconnect=on_disconnect,
+        )
 
     def _iterate(
         self, resource: Resource, params: Mapping[str, Any] | None, page_size: int

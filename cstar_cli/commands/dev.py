@@ -44,6 +44,19 @@ def check_db_path(db_path: str) -> None:
         raise UsageError(f"--db {db_path}: {parent} is a file, so it cannot hold a database.", hint)
 
 
+def check_origins(values: list[str]) -> tuple[str, ...]:
+    """``--cors-origin`` values as browsers send them; a malformed one is a usage error."""
+    from cstar_cli.errors import UsageError
+    from cstar_cli.server.cors import normalize_origin
+
+    try:
+        return tuple(normalize_origin(value) for value in values)
+    except ValueError as err:
+        raise UsageError(
+            f"--cors-origin {err}", "Example: --cors-origin http://localhost:5173"
+        ) from None
+
+
 def dev(
     host: str = typer.Option("127.0.0.1", help="Interface to bind. Anything but loopback warns."),
     port: int = typer.Option(8642, min=0, max=65535, help="Port to listen on; 0 picks a free one."),
@@ -60,11 +73,20 @@ def dev(
     retry_scale: float = typer.Option(
         1.0, "--retry-scale", min=0.0001, help="Shrink the webhook retry schedule, e.g. 0.01."
     ),
+    cors_origin: list[str] = typer.Option(
+        [],
+        "--cors-origin",
+        metavar="ORIGIN",
+        help="Let browser pages from this origin call the API (repeatable); default: any origin.",
+    ),
 ) -> None:
     """Run the local cStar platform: the full API, on your machine, backed by SQLite.
 
     On first start it creates a team with an owner and two agents, and test and live keys;
     later starts reuse them. Stop it with Ctrl-C.
+
+    Browser pages on any origin may call the API (CORS) unless --cors-origin names the only
+    ones allowed, e.g. --cors-origin http://localhost:5173.
 
     Example: cstar dev --port 0 --db :memory:
     """
@@ -76,6 +98,7 @@ def dev(
 
     db_path = db if db is not None else str(default_db_path())
     check_db_path(db_path)
+    origins = check_origins(cors_origin)
     if host not in LOOPBACK:
         print(
             f"Warning: binding to {host} exposes the local platform (and its test data) beyond "
@@ -87,6 +110,7 @@ def dev(
         enforce_rate_limits=not no_rate_limit,
         retry_scale=retry_scale,
         request_logging=not no_request_log,
+        cors_origins=origins,
     )
 
     def ready(info: ReadyInfo) -> None:

@@ -1,4 +1,4 @@
-"""``cstar events list|get|resend``: events exactly as delivered, their deliveries, resend (D10)."""
+"""``cstar events list|get|resend|--tail``: events as delivered, live (D26), resent (D10)."""
 
 from __future__ import annotations
 
@@ -172,13 +172,69 @@ def events_resend(
     app.printer.info(f"`cstar events get {event_id}` shows how the deliveries went.")
 
 
+def events_root(
+    ctx: typer.Context,
+    tail: bool = typer.Option(
+        False, "--tail", "-f", help="Stream events live as they happen (the realtime stream)."
+    ),
+    event_types: list[str] = typer.Option(
+        [],
+        "--type",
+        "-t",
+        metavar="TYPE",
+        help="With --tail: only this type or resource.* (repeatable).",
+    ),
+    after: str | None = typer.Option(
+        None, "--after", metavar="EVENT_ID", help="With --tail: first replay what came after it."
+    ),
+    json_output: bool = typer.Option(
+        False, "--json", help="With --tail: one payload per line, as delivered."
+    ),
+) -> None:
+    """Browse events as delivered, stream them live, see their deliveries, and resend them.
+
+    With --tail, every event the key may see is shown as it happens, until Ctrl-C; the stream
+    reconnects by itself and resumes after the last event shown.
+
+    Example: cstar events --tail --type 'ticket.*' --json
+    """
+    from cstar_cli.errors import UsageError
+
+    if ctx.invoked_subcommand is not None:
+        if tail or event_types or after:
+            raise UsageError(
+                "--tail, --type and --after go without a subcommand: `cstar events --tail`.",
+                f"For `cstar events {ctx.invoked_subcommand}`, put its options after it.",
+            )
+        return
+    if not tail:
+        raise UsageError(
+            "Give a command (list, get, resend) or --tail.",
+            "Example: cstar events --tail, or cstar events list --since 1h.",
+        )
+    from cstar_cli.eventtail import event_line, run_tail
+
+    app = app_of(ctx, json_output=json_output)
+    patterns = [check_type(pattern) for pattern in event_types]
+
+    def show(event: Any) -> None:
+        if json_output:
+            app.printer.json_line(event.payload)
+        else:
+            app.printer.text(event_line(event))
+
+    code = run_tail(app, patterns, after, show)
+    if code:
+        raise typer.Exit(code)
+
+
 def build(name: str) -> typer.Typer:
     group = typer.Typer(
-        help="Browse events as delivered, see their delivery attempts, and resend them.\n\n"
-        "Example: cstar events list --type 'ticket.*' --since 1h",
         no_args_is_help=True,
         add_completion=False,
+        invoke_without_command=True,
     )
+    group.callback()(events_root)
     group.command("list")(events_list)
     group.command("get")(events_get)
     group.command("resend")(events_resend)

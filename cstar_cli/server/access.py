@@ -5,6 +5,7 @@ A route says who may call it with ``openapi_extra`` (it also shows in ``/openapi
 
     @router.get("/articles", openapi_extra=PUBLIC)   # any key of the team reads it
     @router.get("/tickets", openapi_extra=PORTAL)    # secret keys; publishable + verified identity
+    @router.get("/{team}/articles", openapi_extra=LIBRARY)  # anyone, no key needed (D25)
 
 Publishable keys get 403 ``publishable_key_write`` for a write they may not make and 403
 ``insufficient_permissions`` ("Secret key required for this endpoint.") for a read.
@@ -21,6 +22,7 @@ from fastapi.routing import APIRoute, APIRouter
 from starlette.routing import compile_path
 
 from cstar_cli.server.auth import Principal
+from cstar_cli.server.callers import ANONYMOUS
 from cstar_cli.server.errors import ApiError
 
 ACCESS_FIELD = "x-cstar-access"
@@ -34,10 +36,13 @@ class Access(StrEnum):
     """Any key of the team: published articles, the game, whoami (reads)."""
     PORTAL = "portal"
     """Secret keys, and publishable keys acting for one verified customer (D18)."""
+    LIBRARY = "library"
+    """Anyone, with no key at all: the public help center (D25); a key picks the environment."""
 
 
 PUBLIC: dict[str, Any] = {ACCESS_FIELD: Access.PUBLIC.value}
 PORTAL: dict[str, Any] = {ACCESS_FIELD: Access.PORTAL.value}
+LIBRARY: dict[str, Any] = {ACCESS_FIELD: Access.LIBRARY.value}
 
 
 class AccessTable:
@@ -64,10 +69,12 @@ class AccessTable:
 
 def authorize(principal: Principal, access: Access | None, method: str, identified: bool) -> None:
     """Refuse a publishable key what its scope does not allow (D23); secret keys pass."""
-    if principal.is_secret:
+    if principal.is_secret or access is Access.LIBRARY:
         return
     if access is Access.PUBLIC or (access is Access.PORTAL and identified):
         return
+    if access is None and principal.key_type == ANONYMOUS:
+        return  # a library URL no route takes: the app answers 404
     env = principal.environment
     portal = "act for one customer with a verified identity (X-Cstar-Identity)"
     if method in WRITE_METHODS:

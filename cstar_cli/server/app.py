@@ -14,6 +14,7 @@ from starlette.responses import Response
 from cstar_cli import __version__
 from cstar_cli.server import responses
 from cstar_cli.server.access import AccessTable
+from cstar_cli.server.cors import Cors
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.game import routes as game_routes
 from cstar_cli.server.gateway import ApiGateway
@@ -21,12 +22,15 @@ from cstar_cli.server.openapi import build_openapi
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import (
     articles,
+    categories,
     customers,
     events,
     keys,
+    library,
     listen,
     logs,
     members,
+    realtime,
     tickets,
     webhooks,
     whoami,
@@ -37,7 +41,7 @@ TEAM_PREFIX = "/api/v1/teams/{teamId}"
 
 
 def create_app(settings: PlatformSettings | None = None, platform: Platform | None = None) -> Any:
-    """Build the platform's ASGI app (the gateway wrapping the FastAPI routes)."""
+    """Build the platform's ASGI app: CORS, then the gateway, then the FastAPI routes."""
     platform = platform or Platform(settings or PlatformSettings())
 
     @asynccontextmanager
@@ -59,9 +63,22 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     api.state.platform = platform
     routers = [(whoami.router, "")] + [
         (module.router, TEAM_PREFIX)
-        for module in (tickets, customers, articles, members, keys, listen, webhooks, events, logs)
+        for module in (
+            tickets,
+            customers,
+            articles,
+            categories,
+            members,
+            keys,
+            listen,
+            webhooks,
+            events,
+            logs,
+            realtime,
+        )
     ]
     routers.append((game_routes.router, TEAM_PREFIX))
+    routers.append((library.router, library.PREFIX))
     for router, prefix in routers:
         api.include_router(router, prefix=prefix)
 
@@ -75,8 +92,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     api.add_exception_handler(Exception, _server_error)
     api.openapi = lambda: build_openapi(api)  # type: ignore[method-assign]
     gateway = ApiGateway(api, platform, AccessTable(routers))
-    gateway.platform = platform
-    return gateway
+    return Cors(gateway, platform.settings.cors_origins, platform.settings.clock)  # D24
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:

@@ -97,6 +97,7 @@ def article_data(row: dict[str, Any]) -> dict[str, Any]:
         "slug": row["slug"],
         "status": row["status"],
         "is_public": bool(row["is_public"]),
+        "category_id": ids.wire(ids.CATEGORY, row["category_id"]),
         "category": row["category"],
         "published_at": row["published_at"],
         "created_at": row["created_at"],

@@ -1,11 +1,11 @@
 """The ASGI gateway in front of every API route.
 
-In one place and in this order: request id, API version (D7), query bounds (D32), authentication
-(§1, D9), rate limits (D6), team scope, identity verification (D18), the route's declared access
-(D23), the 1 MiB body limit and strict JSON (D32), idempotency (D8), and the response headers
-every answer carries. Routes behind it see an authenticated ``Principal`` in
-``request.state.principal`` and a body that is already read. Websockets are handed to
-``wsguard``, so each one ends with its key (D28).
+In one place and in this order: request id, API version (D7), query bounds (D32), the caller
+(``callers``: §1, D9, the key-less library of D25), rate limits (D6), team scope, identity
+verification (D18), the route's declared access (D23), the 1 MiB body limit and strict JSON
+(D32), idempotency (D8), and the response headers every answer carries. Routes behind it see
+an authenticated ``Principal`` in ``request.state.principal`` and a body that is already read.
+Websockets are handed to ``wsguard``, so each one ends with its key (D28).
 """
 
 from __future__ import annotations
@@ -13,21 +13,25 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from cstar_cli.server import identity, ids
+from cstar_cli.server import callers, identity, ids
 from cstar_cli.server.access import WRITE_METHODS, AccessTable, authorize
-from cstar_cli.server.auth import Principal, bearer_key
+from cstar_cli.server.auth import Principal
 from cstar_cli.server.bounds import check_query, parse_body
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.logs import entry_for, error_fields, redact_query
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.responses import dump, error_bytes
-from cstar_cli.server.settings import API_VERSION, MAX_BODY_BYTES, SUPPORTED_API_VERSIONS
+from cstar_cli.server.settings import (
+    API_VERSION,
+    DEFAULT_RATE_LIMITS,
+    MAX_BODY_BYTES,
+    SUPPORTED_API_VERSIONS,
+)
 from cstar_cli.server.wsguard import guard_websocket
 from cstar_cli.wire.times import iso
 
@@ -39,7 +43,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger("cstar.platform")
 
-TEAM_PATH = re.compile(r"^/api/v1/teams/([^/]+)(?:/|$)")
 IDEMPOTENT_METHODS = frozenset({"POST", "PATCH", "DELETE"})
 IDEMPOTENCY_TTL = 24 * 3600
 MAX_IDEMPOTENCY_KEY = 255
@@ -118,10 +121,10 @@ class ApiGateway:
             version = _api_version(headers.get("cstar-version"))
             extra_headers.append((b"cstar-version", version.encode()))
             check_query(scope.get("query_string", b""))
-            principal = self._authenticate(headers, scope)
+            principal = callers.identify(self.platform, headers, scope)
             state["principal"] = principal
             self._rate_limit(principal, scope, extra_headers)
-            self._check_team(principal, scope["path"])
+            callers.check_team(self.platform, principal, scope["path"])
             shown = identity.presented(headers, scope.get("query_string", b""))
             if shown is not None:
                 state["identity"] = identity.verify(self.platform, principal, *shown)
@@ -157,7 +160,7 @@ class ApiGateway:
         if principal is not None:
             owner = (principal.team_id, principal.livemode, principal.redacted_key)
         else:
-            owner = self.platform.key_owner(headers.get("authorization"))
+            owner = self.platform.key_owner(callers.authorization(headers, scope))
             if owner is None:
                 return  # no key of any team: nobody's log to show it in
         client = scope.get("client")
@@ -173,7 +176,7 @@ class ApiGateway:
                 duration_ms=(time.perf_counter() - scope["state"]["started"]) * 1000,
                 user_agent=headers.get("user-agent", ""),
                 ip_address=client[0] if client else None,
-                key=owner[2],
+                key=owner[2] or None,  # an anonymous library reader has none
                 idempotency_key=headers.get("idempotency-key"),
                 error=error_fields(outcome.status, b"".join(outcome.error_body)),
                 now=self.platform.now(),
@@ -181,14 +184,11 @@ class ApiGateway:
         )
 
     # -- steps -----------------------------------------------------------------------------
-    def _authenticate(self, headers: dict[str, str], scope: Scope) -> Principal:
-        key = bearer_key(headers.get("authorization"))
-        return self.platform.authenticate(key)
-
     def _rate_limit(
         self, principal: Principal, scope: Scope, extra: list[tuple[bytes, bytes]]
     ) -> None:
-        limit = self.platform.settings.rate_limits[principal.key_type]
+        limits = self.platform.settings.rate_limits
+        limit = limits.get(principal.key_type, DEFAULT_RATE_LIMITS[principal.key_type])
         limit, remaining, reset, allowed = self.platform.rate_limiter.hit(
             principal.key_id, limit, self.platform.now()
         )
@@ -208,20 +208,6 @@ class ApiGateway:
                 extra={"retryAfter": retry_after},
                 headers={"Retry-After": str(retry_after)},
             )
-
-    def _check_team(self, principal: Principal, path: str) -> None:
-        match = TEAM_PATH.match(path)
-        if match is not None:
-            try:
-                team = str(uuid.UUID(match.group(1)))
-            except ValueError:
-                team = None
-            if team != principal.team_id:
-                raise ApiError.forbidden(
-                    "team_access_denied",
-                    "This API key does not belong to the requested team. "
-                    "Run 'cstar status' to see the key's team id.",
-                )
 
     async def _idempotent(
         self,

@@ -9,6 +9,7 @@ import uuid
 from cstar_cli.server.errors import ApiError
 from cstar_cli.wire.ids import (  # the prefixes are wire vocabulary; parsing them is ours
     ARTICLE,
+    CATEGORY,
     CUSTOMER,
     DELIVERY,
     KEY,
@@ -24,6 +25,7 @@ from cstar_cli.wire.ids import (  # the prefixes are wire vocabulary; parsing th
 
 __all__ = [
     "ARTICLE",
+    "CATEGORY",
     "CUSTOMER",
     "DELIVERY",
     "KEY",

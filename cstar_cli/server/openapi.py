@@ -22,6 +22,12 @@ from cstar_cli.server.game.schemas import (
     SlaRule,
     TestClock,
 )
+from cstar_cli.server.library_schemas import (
+    ArticleFeedback,
+    ArticleView,
+    Category,
+    LibraryArticle,
+)
 from cstar_cli.server.schemas import (
     ApiKey,
     Article,
@@ -48,6 +54,7 @@ from cstar_cli.server.schemas import (
 from cstar_cli.server.settings import SUPPORTED_API_VERSIONS
 
 T = "/api/v1/teams/{teamId}"
+L = "/api/library/{teamSlugOrId}"
 
 # (method, path) -> (success status, envelope model)
 SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
@@ -105,7 +112,21 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("delete", f"{T}/sla/rules/{{ruleId}}"): (200, Envelope[Deleted]),
     ("get", f"{T}/test-helpers/clock"): (200, Envelope[TestClock]),
     ("post", f"{T}/test-helpers/clock/advance"): (200, Envelope[TestClock]),
+    ("get", f"{T}/categories"): (200, ListEnvelope[Category]),
+    ("post", f"{T}/categories"): (201, Envelope[Category]),
+    ("get", f"{T}/categories/{{categoryId}}"): (200, Envelope[Category]),
+    ("patch", f"{T}/categories/{{categoryId}}"): (200, Envelope[Category]),
+    ("delete", f"{T}/categories/{{categoryId}}"): (200, Envelope[Deleted]),
+    ("get", f"{L}/articles"): (200, Envelope[list[LibraryArticle]]),
+    ("get", f"{L}/articles/{{slug}}"): (200, Envelope[LibraryArticle]),
+    ("get", f"{L}/categories"): (200, Envelope[list[Category]]),
+    ("get", f"{L}/search"): (200, Envelope[list[LibraryArticle]]),
+    ("post", f"{L}/articles/{{slug}}/view"): (200, Envelope[ArticleView]),
+    ("post", f"{L}/articles/{{slug}}/feedback"): (201, Envelope[ArticleFeedback]),
 }
+
+# (method, path) -> media type of operations that answer with a stream, not an envelope
+STREAMS: dict[tuple[str, str], str] = {("get", f"{T}/realtime"): "text/event-stream"}
 
 ERROR_DESCRIPTIONS = {
     "400": "Invalid request (parameter_missing, parameter_invalid, invalid_json)",
@@ -129,6 +150,7 @@ ID_PREFIXES = {
     "webhookId": "whk_",
     "sessionId": "cls_",
     "ruleId": "sla_",
+    "categoryId": "cat_",
 }
 
 
@@ -149,6 +171,15 @@ IDENTITY_HEADERS = [
         "description": "Hex HMAC-SHA256 of the identity payload, keyed with a secret key.",
     },
 ]
+
+
+LAST_EVENT_ID = {
+    "name": "Last-Event-ID",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": "Replay the events after this one, then go live (what EventSource sends).",
+}
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
@@ -172,13 +203,16 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     error_ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
     for path, item in doc["paths"].items():
         for method, operation in item.items():
-            status, model = SUCCESS[(method, path)]
-            operation["responses"] = {
-                str(status): {
-                    "description": "Success",
-                    "content": {"application/json": {"schema": _schema(model, schemas)}},
+            if (method, path) in STREAMS:
+                operation["responses"] = {"200": _stream(STREAMS[(method, path)])}
+            else:
+                status, model = SUCCESS[(method, path)]
+                operation["responses"] = {
+                    str(status): {
+                        "description": "Success",
+                        "content": {"application/json": {"schema": _schema(model, schemas)}},
+                    }
                 }
-            }
             codes = ["400", "401", "403", "404", "429", "500"]
             if method in WRITE_METHODS:
                 codes += ["409", "413"]
@@ -216,8 +250,15 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     "description": "API version (date); the latest when omitted.",
                 }
             )
-            if operation.get(ACCESS_FIELD) == Access.PORTAL:
+            if operation.get(ACCESS_FIELD) == Access.PORTAL or (method, path) in STREAMS:
                 params.extend(IDENTITY_HEADERS)
+            if (method, path) in STREAMS:
+                params.append(LAST_EVENT_ID)
+            if operation.get(ACCESS_FIELD) == Access.LIBRARY:
+                operation["security"] = [{}, {"bearerAuth": []}]  # no key needed (D25)
+                for param in params:
+                    if param["name"] == "teamSlugOrId":
+                        param["description"] = "The team's slug or UUID."
             if method in WRITE_METHODS:
                 params.append(
                     {
@@ -230,6 +271,13 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 )
     app.openapi_schema = doc
     return doc
+
+
+def _stream(media_type: str) -> dict[str, Any]:
+    return {
+        "description": "A stream of Server-Sent Events (id, event, data: the D11 payload)",
+        "content": {media_type: {"schema": {"type": "string"}}},
+    }
 
 
 def _schema(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from cstar_cli.server.game.clock import load_offsets
 from cstar_cli.server.game.timer import GameTimer
 from cstar_cli.server.keystreams import KeyStreams
 from cstar_cli.server.logs import RequestLog
+from cstar_cli.server.realtime import RealtimeHub
 from cstar_cli.server.relay import RelayHub
 from cstar_cli.server.settings import PlatformSettings
 from cstar_cli.server.vault import open_vault
@@ -69,6 +70,8 @@ class Platform:
         self.relay = RelayHub(self.db, settings.clock, self.vault)
         self.request_log = RequestLog(self.db, settings.clock)
         self.dispatcher.on_fanout(self.relay.fan_out)
+        self.realtime = RealtimeHub(self.db)
+        self.dispatcher.on_fanout(self.realtime.fan_out)  # the same fan-out wakes SSE (D26)
         # D21 test-clock offsets, stored in SQLite (game_scopes) so a restart keeps them.
         self._clock_offsets: dict[tuple[str, bool], float] = load_offsets(self.db)
         self.game_timer = GameTimer(self)
@@ -195,6 +198,7 @@ class Platform:
         self.game_timer.start()
 
     async def stop(self) -> None:
+        self.realtime.close_all()
         await self.key_streams.stop()
         await self.game_timer.stop()
         await self.relay.disconnect_all()
@@ -227,7 +231,8 @@ class Platform:
 
     async def hand_off(self) -> None:
         """Before a write's answer goes out, give the events it committed to every consumer
-        (webhooks, listen sessions) at once, so they don't wait for the answer and the log."""
+        (webhooks, listen sessions, realtime streams) at once, so they don't wait for the answer
+        and the log."""
         if self.db.outbox_dirty:
             self.db.outbox_dirty = False
             self.dispatcher.fan_out_now()

@@ -122,7 +122,7 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _uvicorn_server(app: Any) -> Any:
+def _uvicorn_server(app: Any, platform: Platform) -> Any:
     import uvicorn
 
     class QuietServer(uvicorn.Server):
@@ -131,6 +131,14 @@ def _uvicorn_server(app: Any) -> Any:
         @contextlib.contextmanager
         def capture_signals(self) -> Iterator[None]:
             yield
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            # Realtime streams never finish on their own: end them once no new connection can
+            # come, or uvicorn would wait out its graceful timeout for them.
+            for server in self.servers:
+                server.close()
+            platform.realtime.close_all()
+            await super().shutdown(sockets)
 
     config = uvicorn.Config(
         app,
@@ -155,7 +163,7 @@ def serve_forever(
     keys, fresh = prepare(platform)
     sock = bind(host, port)
     actual_port = sock.getsockname()[1]
-    server = _uvicorn_server(create_app(platform=platform))
+    server = _uvicorn_server(create_app(platform=platform), platform)
     info = ReadyInfo(f"http://{url_host(host)}:{actual_port}", settings.db_path, keys, fresh)
 
     async def main() -> None:
@@ -187,7 +195,7 @@ class PlatformThread:
         self.port = self._sock.getsockname()[1]
         self.api_base = f"http://{url_host(host)}:{self.port}"
         self.app = create_app(platform=self.platform)
-        self._server = _uvicorn_server(self.app)
+        self._server = _uvicorn_server(self.app, self.platform)
         self._thread = threading.Thread(target=self._run, name="cstar-platform", daemon=True)
         self.loop: asyncio.AbstractEventLoop | None = None
 

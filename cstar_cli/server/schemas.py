@@ -244,7 +244,9 @@ class CustomerUpdate(Input):
 
 
 # -- articles ------------------------------------------------------------------------------
-class Article(Output):
+class PublicArticle(Output):
+    """An article as the public library shows it (D25): no staff notes, metadata or settings."""
+
     id: str
     object: Literal["article"]
     title: str
@@ -253,18 +255,23 @@ class Article(Output):
     content: str
     categoryId: str | None
     category: str | None
-    status: ArticleStatus
     tags: list[str]
-    notes: str | None
     viewCount: int
-    useCount: int
+    helpfulCount: int
+    notHelpfulCount: int
     readTime: str
-    isPublic: bool
     publishedAt: str | None
     metaDescription: str | None
-    metadata: dict[str, Any]
     createdAt: str
     updatedAt: str
+
+
+class Article(PublicArticle):
+    status: ArticleStatus
+    notes: str | None
+    useCount: int
+    isPublic: bool
+    metadata: dict[str, Any]
 
 
 Slug = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]

@@ -6,7 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-DEFAULT_RATE_LIMITS: dict[str, int] = {"secret": 1000, "publishable": 100}
+DEFAULT_RATE_LIMITS: dict[str, int] = {"secret": 1000, "publishable": 100, "anonymous": 200}
+"""Requests per hour: per key, and per IP address for key-less library readers (facts §1.4)."""
 RATE_LIMIT_WINDOW_SECONDS = 3600
 API_VERSION = "2026-03-01"
 SUPPORTED_API_VERSIONS = (API_VERSION,)
@@ -29,3 +30,7 @@ class PlatformSettings:
     """Seconds one webhook delivery attempt may take in all (D13, D29)."""
     loopback_deliveries_only: bool = False
     """Deliver webhooks to loopback addresses only (a guard for fuzz runs in CI)."""
+    realtime_heartbeat: float = 15.0
+    """Seconds between ``: ping`` comments on an idle realtime stream (D26)."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins browsers may call the API from (D24); empty means any origin."""

@@ -13,6 +13,7 @@ USER = "usr_"
 REQUEST = "req_"
 LISTEN_SESSION = "cls_"
 DELIVERY = "del_"
+CATEGORY = "cat_"
 EVENT = "evt_"
 SLA_RULE = "sla_"
 ROUTE = "rte_"
@@ -29,6 +30,7 @@ KNOWN_PREFIXES = (
     REQUEST,
     LISTEN_SESSION,
     DELIVERY,
+    CATEGORY,
     EVENT,
     SLA_RULE,
 )

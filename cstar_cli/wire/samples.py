@@ -128,6 +128,7 @@ class _Sample:
             "slug": "update-billing-details",
             "status": status,
             "is_public": published,
+            "category_id": ids.CATEGORY + self.hex("category"),
             "category": "Billing",
             "published_at": self.at(0) if published else None,
             **self.stamps(7 * _DAY),

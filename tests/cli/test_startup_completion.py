@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("httpx", "websockets", "keyring", "mcp", "fastapi", "starlette", "uvicorn")
+HEAVY = ("httpx", "websockets", "keyring", "mcp", "fastapi", "starlette", "uvicorn", "playwright")
 
 
 @pytest.mark.parametrize("flag", ["--version", "--help"])

@@ -8,12 +8,10 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -21,6 +19,7 @@ import pytest
 
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
+from tests.clistream import CliStream
 
 
 @pytest.fixture
@@ -47,63 +46,22 @@ def logs(server: PlatformThread, **params: Any) -> list[dict[str, Any]]:
     return body["data"]  # type: ignore[no-any-return]
 
 
-@dataclass
-class Tail:
-    proc: subprocess.Popen[str]
-    lines: list[dict[str, Any]] = field(default_factory=list)
-    stderr: list[str] = field(default_factory=list)
-
-    def wait_for(self, count: int, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.lines) < count:
-            assert time.monotonic() < deadline, (
-                f"got {len(self.lines)} lines; {''.join(self.stderr)}"
-            )
-            time.sleep(0.01)
-
-
 @pytest.fixture
 def tail(server: PlatformThread) -> Iterator[Any]:
-    started: list[Tail] = []
+    started: list[CliStream] = []
 
-    def start(*args: str) -> Tail:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "cstar_cli", "logs", "--tail", "--json"]
+    def start(*args: str) -> CliStream:
+        stream = CliStream.start(
+            ["logs", "--tail", "--json"]
             + ["--api-base", server.api_base, "--api-key", server.keys.secret_key, *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+            ready="Tailing",
         )
-        process = Tail(proc)
-
-        def out() -> None:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                process.lines.append(json.loads(line))
-
-        def err() -> None:
-            assert proc.stderr is not None
-            for line in proc.stderr:
-                process.stderr.append(line)
-
-        threading.Thread(target=out, daemon=True).start()
-        threading.Thread(target=err, daemon=True).start()
-        deadline = time.monotonic() + 10
-        while not any("Tailing" in line for line in process.stderr):
-            assert proc.poll() is None, "".join(process.stderr)
-            assert time.monotonic() < deadline, "tail never became ready"
-            time.sleep(0.01)
-        started.append(process)
-        return process
+        started.append(stream)
+        return stream
 
     yield start
-    for process in started:
-        if process.proc.poll() is None:
-            process.proc.kill()
-        process.proc.wait(timeout=10)
-        for stream in (process.proc.stdout, process.proc.stderr):
-            if stream is not None:
-                stream.close()
+    for stream in started:
+        stream.stop()
 
 
 def test_200_requests_from_4_clients_appear_exactly_once(server: PlatformThread, tail: Any) -> None:

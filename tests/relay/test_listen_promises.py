@@ -310,11 +310,11 @@ def test_resends_are_marked_and_count_delivery_attempts_on(
         process.wait_for(lambda lines: len(of_type(process, "response")) == 1)
         with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}) as client:
             for _ in range(2):
+                count = len(of_type(process, "response")) + 1  # before the resend can answer
                 client.post(
                     target.url(f"/events/{event_id}/resend"),
                     json={"sessionId": process.ready["sessionId"]},
                 )
-                count = len(of_type(process, "response")) + 1
                 process.wait_for(lambda lines, n=count: len(of_type(process, "response")) == n)
         attempts = [r.headers["x-delivery-attempt"] for r in receiver.snapshot()]
     assert attempts == ["1", "2", "3"]

@@ -209,3 +209,16 @@ def test_the_default_data_dir_is_private(isolate: Path) -> None:
         assert ready["db"] == str(data / "dev.db")
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     assert stat.S_IMODE((data / "dev.db").stat().st_mode) == 0o600
+
+
+def test_cors_origin_is_checked_and_enforced() -> None:
+    bad = run_dev("--db", ":memory:", "--cors-origin", "localhost:5173")
+    assert bad.returncode == 2, bad.stderr
+    assert "--cors-origin" in bad.stderr and "Traceback" not in bad.stderr
+    with cstar_dev("--db", ":memory:", "--cors-origin", "http://localhost:5173") as (_, ready):
+        whoami = f"{ready['apiBase']}/api/v1/auth/whoami"
+        auth = {"Authorization": f"Bearer {ready['publishableKey']}"}
+        page = httpx.get(whoami, headers={**auth, "Origin": "http://localhost:5173"})
+        other = httpx.get(whoami, headers={**auth, "Origin": "http://localhost:3000"})
+    assert page.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert other.status_code == 403

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from cstar_cli.server import events, ids, responses
+from cstar_cli.server import categories, events, ids, responses
 from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.bounds import MAX_SEARCH
@@ -68,12 +68,14 @@ def serialize(row: Row) -> dict[str, Any]:
         "slug": row["slug"],
         "excerpt": row["excerpt"],
         "content": row["content"],
-        "categoryId": row["category_id"],
+        "categoryId": ids.wire(ids.CATEGORY, row["category_id"]),
         "category": row["category"],
         "status": row["status"],
         "tags": json.loads(row["tags"]),
         "notes": row["notes"],
         "viewCount": row["view_count"],
+        "helpfulCount": row["helpful_count"],
+        "notHelpfulCount": row["not_helpful_count"],
         "useCount": row["use_count"],
         "readTime": f"{max(1, math.ceil(words / WORDS_PER_MINUTE))} min",
         "isPublic": bool(row["is_public"]),
@@ -91,14 +93,32 @@ def slugify(text: str) -> str:
     return slug[:80].strip("-") or "article"
 
 
-def _unique_slug(platform: Platform, principal: Principal, base: str, own_id: str | None) -> str:
+def _taken(platform: Platform, principal: Principal, slug: str, own_id: str | None) -> bool:
+    return bool(
+        platform.db.one(
+            "SELECT 1 FROM articles WHERE team_id = ? AND livemode = ? AND slug = ? "
+            "AND id IS NOT ?",
+            (principal.team_id, int(principal.livemode), slug, own_id),
+        )
+    )
+
+
+def _slug(platform: Platform, principal: Principal, given: str | None, title: str) -> str:
+    """Slugs are unique per team and environment (D25): a slug derived from the title gets a
+    number when taken; a slug asked for that is taken is a 409."""
+    if given is not None:
+        return _own_slug(platform, principal, given, None)
+    base = slugify(title)
     slug, n = base, 1
-    while platform.db.one(
-        "SELECT 1 FROM articles WHERE team_id = ? AND livemode = ? AND slug = ? AND id IS NOT ?",
-        (principal.team_id, int(principal.livemode), slug, own_id),
-    ):
+    while _taken(platform, principal, slug, None):
         n += 1
         slug = f"{base}-{n}"
+    return slug
+
+
+def _own_slug(platform: Platform, principal: Principal, slug: str, own_id: str | None) -> str:
+    if _taken(platform, principal, slug, own_id):
+        raise ApiError.conflict(f"Another article already has the slug '{slug}'.", param="slug")
     return slug
 
 
@@ -136,8 +156,9 @@ async def list_articles(
         where.add("status = 'published' AND is_public = 1")
     if status is not None:
         where.add("status = ?", status)
-    if category is not None:
-        where.add("(category_id = ? OR category = ?)", category, category)
+    if category is not None:  # a category's id, name or slug; or a bare category name
+        found = categories.find(platform, principal, category)
+        where.add("(category_id = ? OR category = ?)", found and found["id"], category)
     public = bool_query(isPublic, "isPublic")
     if public is not None:
         where.add("is_public = ?", int(public))
@@ -164,20 +185,25 @@ async def create_article(request: Request, body: ArticleCreate) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     db = platform.db
     stamp = platform.now_iso(principal)
+    category_id, category = categories.for_article(
+        platform, principal, body.categoryId, body.category
+    )
     row: Row = {
         "id": ids.new_hex(),
         "team_id": principal.team_id,
         "livemode": int(principal.livemode),
         "title": body.title,
-        "slug": _unique_slug(platform, principal, body.slug or slugify(body.title), None),
+        "slug": _slug(platform, principal, body.slug, body.title),
         "excerpt": body.excerpt,
         "content": body.content,
-        "category_id": body.categoryId,
-        "category": body.category,
+        "category_id": category_id,
+        "category": category,
         "status": body.status,
         "tags": dumps(body.tags),
         "notes": body.notes,
         "view_count": 0,
+        "helpful_count": 0,
+        "not_helpful_count": 0,
         "use_count": 0,
         "is_public": int(body.isPublic),
         "published_at": stamp if body.status == "published" else None,
@@ -215,8 +241,6 @@ async def update_article(request: Request, articleId: str, body: ArticleUpdate) 
         "title": "title",
         "content": "content",
         "excerpt": "excerpt",
-        "categoryId": "category_id",
-        "category": "category",
         "notes": "notes",
         "metaDescription": "meta_description",
     }
@@ -224,7 +248,11 @@ async def update_article(request: Request, articleId: str, body: ArticleUpdate) 
         column: getattr(body, name) for name, column in columns.items() if name in fields
     }
     if body.slug is not None:
-        values["slug"] = _unique_slug(platform, principal, body.slug, row["id"])
+        values["slug"] = _own_slug(platform, principal, body.slug, row["id"])
+    if "categoryId" in fields or "category" in fields:
+        values["category_id"], values["category"] = categories.for_article(
+            platform, principal, body.categoryId, body.category
+        )
     if body.isPublic is not None:
         values["is_public"] = int(body.isPublic)
     if body.tags is not None:

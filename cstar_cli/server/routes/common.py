@@ -48,7 +48,12 @@ def load_scoped(
     return row
 
 
-NOUNS = {"customers": "customer", "articles": "article", "members": "member"}
+NOUNS = {
+    "customers": "customer",
+    "articles": "article",
+    "members": "member",
+    "categories": "category",
+}
 
 
 def require_secret(principal: Principal) -> None:

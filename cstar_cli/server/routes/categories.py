@@ -1,0 +1,150 @@
+"""``/categories``: article categories (D25). Reads for any key of the team, writes secret only.
+
+No events: the webhook catalogue has no category events.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from cstar_cli.server import categories, ids, responses
+from cstar_cli.server.access import PUBLIC
+from cstar_cli.server.db import Row
+from cstar_cli.server.errors import ApiError
+from cstar_cli.server.library_schemas import CategoryCreate, CategoryUpdate
+from cstar_cli.server.platform import Platform
+from cstar_cli.server.routes.articles import slugify
+from cstar_cli.server.routes.common import (
+    PageParams,
+    Where,
+    fetch_page,
+    load_scoped,
+    order_by,
+    page_params,
+    platform_of,
+    principal_of,
+)
+
+router = APIRouter(tags=["categories"])
+
+SORT_FIELDS = {
+    "createdAt": "created_at",
+    "updatedAt": "updated_at",
+    "name": "name_key",
+    "position": "position",
+}
+
+
+def _load(request: Request, category_id: str) -> Row:
+    return load_scoped(
+        platform_of(request),
+        principal_of(request),
+        "categories",
+        ids.CATEGORY,
+        "categoryId",
+        category_id,
+    )
+
+
+def _shown(request: Request, row: Row) -> dict[str, object]:
+    platform, principal = platform_of(request), principal_of(request)
+    counts = categories.article_counts(platform, principal, published_only=not principal.is_secret)
+    return categories.serialize(row, counts.get(row["id"], 0))
+
+
+def _check_unique(platform: Platform, row: Row) -> None:
+    """409 when another category of the team and environment has the name or the slug."""
+    clash = platform.db.one(
+        "SELECT name_key, slug FROM categories WHERE team_id = ? AND livemode = ? AND id != ? "
+        "AND (name_key = ? OR slug = ?)",
+        (row["team_id"], row["livemode"], row["id"], row["name_key"], row["slug"]),
+    )
+    if clash is not None:
+        param = "name" if clash["name_key"] == row["name_key"] else "slug"
+        raise ApiError.conflict(f"A category with this {param} already exists.", param=param)
+
+
+@router.get("/categories", summary="List article categories", openapi_extra=PUBLIC)
+async def list_categories(request: Request, paging: PageParams = Depends(page_params)) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    order = order_by(paging.sort, SORT_FIELDS)
+    rows, total = fetch_page(platform, "categories", Where(principal), order, paging)
+    counts = categories.article_counts(platform, principal, published_only=not principal.is_secret)
+    data = [categories.serialize(row, counts.get(row["id"], 0)) for row in rows]
+    return responses.listing(request, data, paging.page, paging.page_size, total)
+
+
+@router.post("/categories", status_code=201, summary="Create an article category")
+async def create_category(request: Request, body: CategoryCreate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    stamp = platform.now_iso(principal)
+    row: Row = {
+        "id": ids.new_hex(),
+        "team_id": principal.team_id,
+        "livemode": int(principal.livemode),
+        "name": body.name.strip(),
+        "name_key": body.name.strip().lower(),
+        "slug": body.slug or slugify(body.name),
+        "description": body.description,
+        "position": body.position,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    _check_unique(platform, row)
+    with platform.db.transaction():
+        platform.db.insert("categories", row)
+    return responses.ok(request, categories.serialize(row, 0), status=201)
+
+
+@router.get("/categories/{categoryId}", summary="Get an article category", openapi_extra=PUBLIC)
+async def get_category(request: Request, categoryId: str) -> Response:
+    return responses.ok(request, _shown(request, _load(request, categoryId)))
+
+
+@router.patch("/categories/{categoryId}", summary="Update an article category")
+async def update_category(request: Request, categoryId: str, body: CategoryUpdate) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    row = _load(request, categoryId)
+    fields = body.model_fields_set
+    for required in ("name", "slug", "position"):
+        if required in fields and getattr(body, required) is None:
+            raise ApiError.invalid(f"{required} cannot be null.", param=required)
+    values: Row = {}
+    if body.name is not None:
+        values.update(name=body.name.strip(), name_key=body.name.strip().lower())
+    if body.slug is not None:
+        values["slug"] = body.slug
+    if "description" in fields:
+        values["description"] = body.description
+    if body.position is not None:
+        values["position"] = body.position
+    if values:
+        values["updated_at"] = platform.now_iso(principal)
+        updated = {**row, **values}
+        _check_unique(platform, updated)
+        with platform.db.transaction():
+            platform.db.update("categories", "id", row["id"], values)
+            if "name" in values:  # articles show their category's current name
+                platform.db.execute(
+                    "UPDATE articles SET category = ? WHERE category_id = ?",
+                    (values["name"], row["id"]),
+                )
+        row = updated
+    return responses.ok(request, _shown(request, row))
+
+
+@router.delete("/categories/{categoryId}", summary="Delete an empty article category")
+async def delete_category(request: Request, categoryId: str) -> Response:
+    platform = platform_of(request)
+    row = _load(request, categoryId)
+    used = platform.db.one("SELECT COUNT(*) AS n FROM articles WHERE category_id = ?", (row["id"],))
+    if used and used["n"]:
+        raise ApiError.conflict(
+            f"{used['n']} article(s) are still in this category; move them to another category "
+            "(PATCH /articles/{id} with categoryId) or delete them first.",
+            param="categoryId",
+        )
+    with platform.db.transaction():
+        platform.db.execute("DELETE FROM categories WHERE id = ?", (row["id"],))
+    return responses.ok(request, {"id": ids.CATEGORY + row["id"], "deleted": True})

@@ -1,0 +1,80 @@
+"""A streaming ``cstar`` command (``logs --tail``, ``events --tail``) run as a real process.
+
+stream = CliStream.start([..., "events", "--tail", "--json"], ready="Tailing")
+stream.wait_for(3)          # three JSON lines on stdout
+stream.stop()               # kill if still running, close the pipes
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class CliStream:
+    proc: subprocess.Popen[str]
+    lines: list[Any] = field(default_factory=list)
+    """stdout, one item per line: parsed JSON, or the text when the line is not JSON."""
+    stderr: list[str] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, args: list[str], *, ready: str, timeout: float = 10) -> CliStream:
+        """Run ``python -m cstar_cli *args`` and wait until stderr shows ``ready``."""
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cstar_cli", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        stream = cls(proc)
+        threading.Thread(target=stream._out, daemon=True).start()
+        threading.Thread(target=stream._err, daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while not any(ready in line for line in stream.stderr):
+            if proc.poll() is not None:
+                time.sleep(0.1)  # let the readers take the last output
+                raise AssertionError("".join(stream.stderr))
+            assert time.monotonic() < deadline, "the stream never became ready"
+            time.sleep(0.01)
+        return stream
+
+    def _out(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            try:
+                self.lines.append(json.loads(line))
+            except ValueError:
+                self.lines.append(line.rstrip("\n"))
+
+    def _err(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.stderr.append(line)
+
+    def wait_for(self, count: int, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.lines) < count:
+            assert time.monotonic() < deadline, (
+                f"got {len(self.lines)} lines; {''.join(self.stderr)}"
+            )
+            time.sleep(0.01)
+
+    def wait_stderr(self, text: str, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.stderr):
+            assert time.monotonic() < deadline, f"no {text!r} in {''.join(self.stderr)}"
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
