@@ -83,6 +83,25 @@ def test_libraries_never_reach_the_cli(library: str) -> None:
         )
 
 
+def test_the_platform_core_does_not_know_the_game() -> None:
+    """The game is built on the platform (its clock, its fan-out), never the reverse."""
+    core = ("cstar_cli.server.platform", "cstar_cli.server.testclock", "cstar_cli.server.db")
+    for name in core:
+        game = [m for m in reach(name) if m.startswith("cstar_cli.server.game")]
+        assert not game, f"{name} reaches {game}"
+
+
+def test_small_platform_modules_load_without_fastapi() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cstar_cli.server, cstar_cli.server.ids, cstar_cli.server.testclock; "
+        "sys.exit('fastapi' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
 def test_the_check_sees_a_violation() -> None:
     """The rule is not vacuous: a command module does reach typer."""
     assert any(is_cli(imported) for imported in reach("cstar_cli.commands.listen"))

@@ -2,10 +2,26 @@
 
 A faithful implementation of the cStar REST API on SQLite. ``create_app(settings)`` builds an
 independent ASGI app; there is no module-level state, so several platforms can run in one process.
-Nothing here imports typer, rich or ``cstar_cli.commands``.
+Nothing here imports typer, rich or ``cstar_cli.commands``. Names resolve lazily: importing a
+small helper module of the package does not load FastAPI.
 """
 
-from cstar_cli.server.app import create_app
-from cstar_cli.server.settings import PlatformSettings
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cstar_cli.server.app import create_app
+    from cstar_cli.server.settings import PlatformSettings
+
+_EXPORTS = {"create_app": "cstar_cli.server.app", "PlatformSettings": "cstar_cli.server.settings"}
 
 __all__ = ["PlatformSettings", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(module), name)

@@ -17,6 +17,7 @@ from cstar_cli.server.access import AccessTable
 from cstar_cli.server.cors import Cors
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.game import routes as game_routes
+from cstar_cli.server.game.timer import GameTimer
 from cstar_cli.server.gateway import ApiGateway
 from cstar_cli.server.openapi import build_openapi
 from cstar_cli.server.platform import Platform
@@ -43,6 +44,7 @@ TEAM_PREFIX = "/api/v1/teams/{teamId}"
 def create_app(settings: PlatformSettings | None = None, platform: Platform | None = None) -> Any:
     """Build the platform's ASGI app: CORS, then the gateway, then the FastAPI routes."""
     platform = platform or Platform(settings or PlatformSettings())
+    platform.services.append(GameTimer(platform))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -5,19 +5,19 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from typing import Protocol
 
 from cstar_cli.server import ids
 from cstar_cli.server.auth import Principal, hash_key, redact
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.dispatch import Dispatcher
 from cstar_cli.server.errors import ApiError
-from cstar_cli.server.game.clock import load_offsets
-from cstar_cli.server.game.timer import GameTimer
 from cstar_cli.server.keystreams import KeyStreams
 from cstar_cli.server.logs import RequestLog
 from cstar_cli.server.realtime import RealtimeHub
 from cstar_cli.server.relay import RelayHub
 from cstar_cli.server.settings import PlatformSettings
+from cstar_cli.server.testclock import TestClock
 from cstar_cli.server.vault import open_vault
 from cstar_cli.wire.times import iso, parse_iso
 
@@ -49,6 +49,13 @@ class RateLimiter:
         return limit, max(0, limit - bucket.count), reset, allowed
 
 
+class Service(Protocol):
+    """Background work that runs while the platform serves (the game timer, say)."""
+
+    def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
 class Platform:
     """Everything one platform instance owns. Routes reach it as ``request.app.state.platform``."""
 
@@ -72,9 +79,8 @@ class Platform:
         self.dispatcher.on_fanout(self.relay.fan_out)
         self.realtime = RealtimeHub(self.db)
         self.dispatcher.on_fanout(self.realtime.fan_out)  # the same fan-out wakes SSE (D26)
-        # D21 test-clock offsets, stored in SQLite (game_scopes) so a restart keeps them.
-        self._clock_offsets: dict[tuple[str, bool], float] = load_offsets(self.db)
-        self.game_timer = GameTimer(self)
+        self.test_clock = TestClock(self.db, settings.clock)  # D21: the one source of time
+        self.services: list[Service] = []  # background work started and stopped with us
         self._last_used_written: dict[str, float] = {}
         self._slugs: dict[str, str] = {}
         self._secret_keys: dict[tuple[str, bool], list[str]] = {}
@@ -85,14 +91,7 @@ class Platform:
     # -- time ------------------------------------------------------------------------------
     def now(self, team_id: str | None = None, livemode: bool = True) -> float:
         """Current unix time; a test-mode team may have advanced its clock (D21)."""
-        base = self.settings.clock()
-        if team_id is None:
-            return base
-        return base + self._clock_offsets.get((team_id, livemode), 0.0)
-
-    def set_clock_offset(self, team_id: str, livemode: bool, offset: float) -> None:
-        """Record a team+environment's test-clock offset (``game.clock.advance`` stores it)."""
-        self._clock_offsets[(team_id, livemode)] = offset
+        return self.test_clock.now(team_id, livemode)
 
     def now_iso(self, principal: Principal | None = None) -> str:
         if principal is None:
@@ -195,12 +194,14 @@ class Platform:
         await self.dispatcher.start()
         await self.request_log.start()
         await self.key_streams.start()
-        self.game_timer.start()
+        for service in self.services:
+            service.start()
 
     async def stop(self) -> None:
         self.realtime.close_all()
         await self.key_streams.stop()
-        await self.game_timer.stop()
+        for service in reversed(self.services):
+            await service.stop()
         await self.relay.disconnect_all()
         await self.request_log.disconnect_all()
         await self.dispatcher.stop()

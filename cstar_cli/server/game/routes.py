@@ -12,14 +12,14 @@ from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
-from cstar_cli.server.game import clock, engine, rules
+from cstar_cli.server.game import engine, rules
 from cstar_cli.server.game.schemas import (
     BossStatus,
     ClockAdvance,
     SlaRuleCreate,
     SlaRuleUpdate,
 )
-from cstar_cli.server.game.sla import RULE_PREFIX, ensure_default_rules, ensure_scope
+from cstar_cli.server.game.sla import RULE_PREFIX, ensure_default_rules
 from cstar_cli.server.game.timer import evaluate_scope
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes.common import (
@@ -33,6 +33,7 @@ from cstar_cli.server.routes.common import (
     platform_of,
     principal_of,
 )
+from cstar_cli.server.testclock import MAX_OFFSET_SECONDS
 from cstar_cli.wire.enums import Priority
 from cstar_cli.wire.times import iso, parse_iso
 
@@ -437,12 +438,11 @@ async def get_clock(request: Request) -> Response:
 async def advance_clock(request: Request, body: ClockAdvance) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     _test_mode_only(principal)
-    with platform.db.transaction():
-        current = float(ensure_scope(platform.db, principal.team_id, False)["clock_offset"])
-    if current + body.seconds > clock.MAX_OFFSET_SECONDS:
+    current = platform.test_clock.offset(principal.team_id, False)
+    if current + body.seconds > MAX_OFFSET_SECONDS:
         raise ApiError.invalid(
             "The test clock cannot run more than ten years ahead.", param="seconds"
         )
-    clock.advance(platform, principal.team_id, False, float(body.seconds))
+    platform.test_clock.advance(principal.team_id, False, float(body.seconds))
     evaluate_scope(platform, principal.team_id, False, responses.request_id_of(request))
     return responses.ok(request, _clock(platform, principal, body.seconds))
