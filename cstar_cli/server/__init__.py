@@ -9,11 +9,7 @@ small helper module of the package does not load FastAPI.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from cstar_cli.server.app import create_app
-    from cstar_cli.server.settings import PlatformSettings
+from typing import Any
 
 _EXPORTS = {"create_app": "cstar_cli.server.app", "PlatformSettings": "cstar_cli.server.settings"}
 
