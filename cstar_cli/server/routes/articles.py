@@ -22,15 +22,16 @@ from cstar_cli.server.routes.common import (
     PageParams,
     Where,
     bool_query,
+    emit_event,
     fetch_page,
     load_scoped,
-    merge_metadata,
     order_by,
     page_params,
     platform_of,
     principal_of,
 )
 from cstar_cli.server.schemas import ArticleCreate, ArticleUpdate
+from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.wire.enums import ArticleStatus
 
 router = APIRouter(tags=["articles"])
@@ -126,18 +127,6 @@ def _load(platform: Platform, principal: Principal, article_id: str) -> Row:
     return load_scoped(platform, principal, "articles", ids.ARTICLE, "articleId", article_id)
 
 
-def _emit(request: Request, principal: Principal, event_type: str, data: dict[str, Any]) -> None:
-    platform = platform_of(request)
-    events.emit(
-        platform.db,
-        principal,
-        event_type,
-        data,
-        now=platform.now(principal.team_id, principal.livemode),
-        request_id=responses.request_id_of(request),
-    )
-
-
 @router.get("/articles", summary="List articles", openapi_extra=PUBLIC)
 async def list_articles(
     request: Request,
@@ -214,9 +203,9 @@ async def create_article(request: Request, body: ArticleCreate) -> Response:
     }
     with db.transaction():
         db.insert("articles", row)
-        _emit(request, principal, "article.created", {"article": events.article_data(row)})
+        emit_event(request, "article.created", {"article": events.article_data(row)})
         if body.status == "published":
-            _emit(request, principal, "article.published", {"article": events.article_data(row)})
+            emit_event(request, "article.published", {"article": events.article_data(row)})
     return responses.ok(request, serialize(row), status=201)
 
 
@@ -233,48 +222,45 @@ async def get_article(request: Request, articleId: str) -> Response:
 async def update_article(request: Request, articleId: str, body: ArticleUpdate) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     row = _load(platform, principal, articleId)
-    fields = body.model_fields_set
-    for required in ("title", "content", "slug", "status", "isPublic", "tags"):
-        if required in fields and getattr(body, required) is None:
-            raise ApiError.invalid(f"{required} cannot be null.", param=required)
-    columns = {
-        "title": "title",
-        "content": "content",
-        "excerpt": "excerpt",
-        "notes": "notes",
-        "metaDescription": "meta_description",
+    stamp = platform.now_iso(principal)
+    fields: FieldMap = {
+        "title": Column(),
+        "content": Column(),
+        "excerpt": Column(nullable=True),
+        "notes": Column(nullable=True),
+        "metaDescription": Column(nullable=True),
+        "slug": Column(convert=lambda slug: _own_slug(platform, principal, slug, row["id"])),
+        "isPublic": Column(kind="bool"),
+        "tags": Column(kind="json"),
+        "metadata": Column(kind="merge"),
+        "status": Column(),
     }
-    values: Row = {
-        column: getattr(body, name) for name, column in columns.items() if name in fields
-    }
-    if body.slug is not None:
-        values["slug"] = _own_slug(platform, principal, body.slug, row["id"])
-    if "categoryId" in fields or "category" in fields:
+    values = patch_values(body, row, fields)
+    if "categoryId" in body.model_fields_set or "category" in body.model_fields_set:
         values["category_id"], values["category"] = categories.for_article(
             platform, principal, body.categoryId, body.category
         )
-    if body.isPublic is not None:
-        values["is_public"] = int(body.isPublic)
-    if body.tags is not None:
-        values["tags"] = dumps(body.tags)
-    if body.metadata is not None:
-        values["metadata"] = dumps(merge_metadata(json.loads(row["metadata"]), body.metadata))
-    publishing = body.status == "published" and row["status"] != "published"
-    if body.status is not None:
-        values["status"] = body.status
+    publishing = values.get("status") == "published" and row["status"] != "published"
+    if publishing:
+        values["published_at"] = stamp
+
+    def announce(updated: Row, changes: dict[str, Any]) -> None:
+        data = {"article": events.article_data(updated), "changes": changes}
+        emit_event(request, "article.updated", data)
         if publishing:
-            values["published_at"] = platform.now_iso(principal)
-    updated = {**row, **values}
-    changed = events.changes(serialize(row), serialize(updated), WATCHED)
-    if changed:
-        updated["updated_at"] = values["updated_at"] = platform.now_iso(principal)
-        with platform.db.transaction():
-            platform.db.update("articles", "id", row["id"], values)
-            data = {"article": events.article_data(updated), "changes": changed}
-            _emit(request, principal, "article.updated", data)
-            if publishing:
-                _emit(request, principal, "article.published", data)
-    return responses.ok(request, serialize(updated))
+            emit_event(request, "article.published", data)
+
+    saved = save(
+        platform.db,
+        "articles",
+        row,
+        values,
+        stamp=stamp,
+        serialize=serialize,
+        watched=WATCHED,
+        emit=announce,
+    )
+    return responses.ok(request, serialize(saved.row))
 
 
 @router.delete("/articles/{articleId}", summary="Delete an article")
@@ -283,5 +269,5 @@ async def delete_article(request: Request, articleId: str) -> Response:
     row = _load(platform, principal, articleId)
     with platform.db.transaction():
         platform.db.execute("DELETE FROM articles WHERE id = ?", (row["id"],))
-        _emit(request, principal, "article.deleted", {"article": events.article_data(row)})
+        emit_event(request, "article.deleted", {"article": events.article_data(row)})
     return responses.ok(request, {"id": ids.ARTICLE + row["id"], "deleted": True})

@@ -25,6 +25,7 @@ from cstar_cli.server.routes.common import (
     platform_of,
     principal_of,
 )
+from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 
 router = APIRouter(tags=["categories"])
 
@@ -102,36 +103,37 @@ async def get_category(request: Request, categoryId: str) -> Response:
     return responses.ok(request, _shown(request, _load(request, categoryId)))
 
 
+FIELDS: FieldMap = {
+    "name": Column(convert=str.strip, also=lambda name: {"name_key": name.lower()}),
+    "slug": Column(),
+    "description": Column(nullable=True),
+    "position": Column(),
+}
+
+
 @router.patch("/categories/{categoryId}", summary="Update an article category")
 async def update_category(request: Request, categoryId: str, body: CategoryUpdate) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     row = _load(request, categoryId)
-    fields = body.model_fields_set
-    for required in ("name", "slug", "position"):
-        if required in fields and getattr(body, required) is None:
-            raise ApiError.invalid(f"{required} cannot be null.", param=required)
-    values: Row = {}
-    if body.name is not None:
-        values.update(name=body.name.strip(), name_key=body.name.strip().lower())
-    if body.slug is not None:
-        values["slug"] = body.slug
-    if "description" in fields:
-        values["description"] = body.description
-    if body.position is not None:
-        values["position"] = body.position
-    if values:
-        values["updated_at"] = platform.now_iso(principal)
-        updated = {**row, **values}
-        _check_unique(platform, updated)
-        with platform.db.transaction():
-            platform.db.update("categories", "id", row["id"], values)
-            if "name" in values:  # articles show their category's current name
-                platform.db.execute(
-                    "UPDATE articles SET category = ? WHERE category_id = ?",
-                    (values["name"], row["id"]),
-                )
-        row = updated
-    return responses.ok(request, _shown(request, row))
+    values = patch_values(body, row, FIELDS)
+    _check_unique(platform, {**row, **values})
+
+    def rename_on_articles(updated: Row) -> None:
+        if "name" in values:  # articles show their category's current name
+            platform.db.execute(
+                "UPDATE articles SET category = ? WHERE category_id = ?",
+                (updated["name"], row["id"]),
+            )
+
+    saved = save(
+        platform.db,
+        "categories",
+        row,
+        values,
+        stamp=platform.now_iso(principal),
+        side_effects=rename_on_articles,
+    )
+    return responses.ok(request, _shown(request, saved.row))
 
 
 @router.delete("/categories/{categoryId}", summary="Delete an empty article category")

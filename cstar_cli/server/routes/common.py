@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import Query, Request
 
-from cstar_cli.server import ids
+from cstar_cli.server import events, ids, responses
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.bounds import MAX_PAGE, MAX_SEARCH
 from cstar_cli.server.db import Row
@@ -168,15 +168,17 @@ def fetch_page(
     return rows, total
 
 
-def merge_metadata(current: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
-    """Apply a metadata update: keys set to null are removed (SDK-CUS)."""
-    merged = dict(current)
-    for key, value in update.items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    return merged
+def emit_event(request: Request, event_type: str, data: dict[str, Any]) -> None:
+    """Record the request's event (call inside the transaction that makes the change, D10)."""
+    platform, principal = platform_of(request), principal_of(request)
+    events.emit(
+        platform.db,
+        principal,
+        event_type,
+        data,
+        now=platform.now(principal.team_id, principal.livemode),
+        request_id=responses.request_id_of(request),
+    )
 
 
 def loads(text: str | None, default: Any) -> Any:

@@ -18,15 +18,16 @@ from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes.common import (
     PageParams,
     Where,
+    emit_event,
     fetch_page,
     load_scoped,
-    merge_metadata,
     order_by,
     page_params,
     platform_of,
     principal_of,
 )
 from cstar_cli.server.schemas import CustomerCreate, CustomerUpdate
+from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.wire.enums import CustomerStatus, Sentiment
 
 router = APIRouter(tags=["customers"])
@@ -167,58 +168,51 @@ async def get_customer(request: Request, customerId: str) -> Response:
     return responses.ok(request, serialize(row, _ticket_count(platform, row["id"])))
 
 
+FIELDS: FieldMap = {
+    "name": Column(),
+    "email": Column(also=lambda email: {"email_key": email.lower()}),
+    "status": Column(),
+    "sentiment": Column(nullable=True),
+    "tags": Column(kind="json"),
+    "notes": Column(nullable=True),
+    "customFields": Column(kind="merge"),
+    "metadata": Column(kind="merge"),
+}
+
+
 @router.patch("/customers/{customerId}", summary="Update a customer")
 async def update_customer(request: Request, customerId: str, body: CustomerUpdate) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     db = platform.db
     row = _load(platform, principal, customerId)
-    fields = body.model_fields_set
-    for required in ("name", "email", "status", "tags"):
-        if required in fields and getattr(body, required) is None:
-            raise ApiError.invalid(f"{required} cannot be null.", param=required)
-    values: Row = {}
-    if body.name is not None:
-        values["name"] = body.name
-    if body.email is not None:
-        values["email"] = body.email
-        values["email_key"] = body.email.lower()
-    if body.status is not None:
-        values["status"] = body.status
-    if "sentiment" in fields:
-        values["sentiment"] = body.sentiment
-    if body.tags is not None:
-        values["tags"] = dumps(body.tags)
-    if "notes" in fields:
-        values["notes"] = body.notes
-    if body.customFields is not None:
-        current = json.loads(row["custom_fields"])
-        values["custom_fields"] = dumps(merge_metadata(current, body.customFields))
-    if body.metadata is not None:
-        values["metadata"] = dumps(merge_metadata(json.loads(row["metadata"]), body.metadata))
     count = _ticket_count(platform, row["id"])
-    updated = {**row, **values}
-    changed = events.changes(serialize(row, count), serialize(updated, count), WATCHED)
-    if changed:
-        updated["updated_at"] = values["updated_at"] = platform.now_iso(principal)
-        try:
-            with db.transaction():
-                db.update("customers", "id", row["id"], values)
-                if "name" in values:
-                    db.execute(
-                        "UPDATE tickets SET customer_name = ? WHERE customer_id = ?",
-                        (values["name"], row["id"]),
-                    )
-                events.emit(
-                    db,
-                    principal,
-                    "customer.updated",
-                    {"customer": events.customer_data(updated), "changes": changed},
-                    now=platform.now(principal.team_id, principal.livemode),
-                    request_id=responses.request_id_of(request),
-                )
-        except sqlite3.IntegrityError:
-            raise _email_taken(str(body.email)) from None
-    return responses.ok(request, serialize(updated, count))
+
+    def rename_on_tickets(updated: Row) -> None:
+        if updated["name"] != row["name"]:
+            db.execute(
+                "UPDATE tickets SET customer_name = ? WHERE customer_id = ?",
+                (updated["name"], row["id"]),
+            )
+
+    try:
+        saved = save(
+            db,
+            "customers",
+            row,
+            patch_values(body, row, FIELDS),
+            stamp=platform.now_iso(principal),
+            serialize=lambda r: serialize(r, count),
+            watched=WATCHED,
+            side_effects=rename_on_tickets,
+            emit=lambda updated, changes: emit_event(
+                request,
+                "customer.updated",
+                {"customer": events.customer_data(updated), "changes": changes},
+            ),
+        )
+    except sqlite3.IntegrityError:
+        raise _email_taken(str(body.email)) from None
+    return responses.ok(request, serialize(saved.row, count))
 
 
 @router.delete("/customers/{customerId}", summary="Delete a customer")

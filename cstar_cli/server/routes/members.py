@@ -11,7 +11,6 @@ from starlette.responses import Response
 from cstar_cli.server import ids, responses
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.db import Row, dumps
-from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes.common import (
     PageParams,
@@ -24,6 +23,7 @@ from cstar_cli.server.routes.common import (
     principal_of,
 )
 from cstar_cli.server.schemas import MemberCreate, MemberUpdate
+from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.wire.enums import Role
 
 router = APIRouter(tags=["members"])
@@ -135,29 +135,21 @@ async def get_member(request: Request, memberId: str) -> Response:
     )
 
 
+FIELDS: FieldMap = {
+    "name": Column(),
+    "email": Column(),
+    "role": Column(also=lambda role: {"permissions": dumps(ROLE_PERMISSIONS[role])}),
+    "avatarUrl": Column(nullable=True),
+}
+
+
 @router.patch("/members/{memberId}", summary="Update a team member")
 async def update_member(request: Request, memberId: str, body: MemberUpdate) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     row = _load(platform, principal, memberId)
-    fields = body.model_fields_set
-    for required in ("name", "email", "role"):
-        if required in fields and getattr(body, required) is None:
-            raise ApiError.invalid(f"{required} cannot be null.", param=required)
-    values: Row = {}
-    if body.name is not None:
-        values["name"] = body.name
-    if body.email is not None:
-        values["email"] = body.email
-    if body.role is not None:
-        values["role"] = body.role
-        values["permissions"] = dumps(ROLE_PERMISSIONS[body.role])
-    if "avatarUrl" in fields:
-        values["avatar_url"] = body.avatarUrl
-    if values:
-        values["updated_at"] = platform.now_iso(principal)
-        with platform.db.transaction():
-            platform.db.update("members", "id", row["id"], values)
-    return responses.ok(request, serialize({**row, **values}))
+    values = patch_values(body, row, FIELDS)
+    saved = save(platform.db, "members", row, values, stamp=platform.now_iso(principal))
+    return responses.ok(request, serialize(saved.row))
 
 
 @router.delete("/members/{memberId}", summary="Remove a team member")

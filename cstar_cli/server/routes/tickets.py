@@ -25,15 +25,16 @@ from cstar_cli.server.portal import (
 from cstar_cli.server.routes.common import (
     PageParams,
     Where,
+    emit_event,
     fetch_page,
     load_scoped,
-    merge_metadata,
     order_by,
     page_params,
     platform_of,
     principal_of,
 )
 from cstar_cli.server.schemas import MessageCreate, TicketCreate, TicketUpdate
+from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.wire.enums import Priority, TicketStatus
 from cstar_cli.wire.times import parse_iso
 
@@ -342,25 +343,63 @@ async def get_ticket(
     return responses.ok(request, _shown(platform, portal, ticket, row))
 
 
+FIELDS: FieldMap = {
+    "title": Column(),
+    "tags": Column(kind="json"),
+    "notes": Column(nullable=True),
+    "metadata": Column(kind="merge"),
+}
+
+
 @router.patch("/tickets/{ticketId}", summary="Update a ticket")
 async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     db = platform.db
     row = load_ticket(platform, principal, ticketId)
-    fields = body.model_fields_set
-    for required in ("title", "status", "priority", "tags"):
-        if required in fields and getattr(body, required) is None:
-            raise ApiError.invalid(f"{required} cannot be null.", param=required)
     now = platform.now(principal.team_id, principal.livemode)
     stamp = platform.now_iso(principal)
+    values = patch_values(body, row, FIELDS) | _workflow_values(
+        platform, principal, row, body, stamp
+    )
+    values.update(game.sla_fields(row, {**row, **values}, now))
+    rid = responses.request_id_of(request)
+
+    def announce(updated: Row, changes: dict[str, Any]) -> None:
+        slug = platform.team_slug(principal.team_id)
+        data = {"ticket": events.ticket_data(updated, slug), "changes": changes}
+        emit_event(request, "ticket.updated", data)
+        if "assigned_to" in changes and updated["assigned_to"] is not None:
+            emit_event(request, "ticket.assigned", data)
+        closing = updated["status"] in CLOSED_STATUSES and row["status"] not in CLOSED_STATUSES
+        if "status" in changes and closing:
+            emit_event(request, "ticket.closed", data)
+        game.on_ticket_written(platform, principal, row, updated, now=now, request_id=rid)
+
+    saved = save(
+        db, "tickets", row, values, stamp=stamp, serialize=serialize, watched=WATCHED, emit=announce
+    )
+    return responses.ok(request, serialize(saved.row))
+
+
+def _workflow_values(
+    platform: Platform, principal: Principal, row: Row, body: TicketUpdate, stamp: str
+) -> Row:
+    """What status, priority, customer and assignee changes mean beyond their own column:
+    SLA deadlines for a new priority, resolution times, the customer's name, a member's id."""
+    fields = body.model_fields_set
+    for required in ("status", "priority"):
+        if required in fields and getattr(body, required) is None:
+            raise ApiError.invalid(f"{required} cannot be null.", param=required)
     values: Row = {}
-    if body.title is not None:
-        values["title"] = body.title
     if body.priority is not None and body.priority != row["priority"]:
         values["priority"] = body.priority
-        created = parse_iso(row["created_at"])
         values["response_deadline"], values["resolution_deadline"] = game.deadlines(
-            db, principal, body.priority, created, now=now, paused_seconds=row["sla_paused_seconds"]
+            platform.db,
+            principal,
+            body.priority,
+            parse_iso(row["created_at"]),
+            now=platform.now(principal.team_id, principal.livemode),
+            paused_seconds=row["sla_paused_seconds"],
         )
     if body.status is not None and body.status != row["status"]:
         values["status"] = body.status
@@ -370,9 +409,8 @@ async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> 
         if body.status == "closed" and row["resolved_at"] is not None:
             values["resolved_at"] = row["resolved_at"]
     if "customerId" in fields:
-        if body.customerId is None:
-            values["customer_id"] = None
-        else:
+        values["customer_id"] = None
+        if body.customerId is not None:
             customer = _resolve_customer(platform, principal, body.customerId)
             values["customer_id"] = customer["id"]
             values["customer_name"] = customer["name"]
@@ -380,36 +418,7 @@ async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> 
         values["assigned_to"] = (
             _resolve_member(platform, principal, body.assignedTo) if body.assignedTo else None
         )
-    if body.tags is not None:
-        values["tags"] = dumps(body.tags)
-    if "notes" in fields:
-        values["notes"] = body.notes
-    if body.metadata is not None:
-        values["metadata"] = dumps(merge_metadata(json.loads(row["metadata"]), body.metadata))
-    values.update(game.sla_fields(row, {**row, **values}, now))
-    before = serialize(row)
-    updated = {**row, **values}
-    after = serialize(updated)
-    changed = events.changes(before, after, WATCHED)
-    if changed:
-        updated["updated_at"] = stamp
-        values["updated_at"] = stamp
-        with db.transaction():
-            db.update("tickets", "id", row["id"], values)
-            slug = platform.team_slug(principal.team_id)
-            data = {"ticket": events.ticket_data(updated, slug), "changes": changed}
-            rid = responses.request_id_of(request)
-            events.emit(db, principal, "ticket.updated", data, now=now, request_id=rid)
-            if "assigned_to" in changed and updated["assigned_to"] is not None:
-                events.emit(db, principal, "ticket.assigned", data, now=now, request_id=rid)
-            if (
-                "status" in changed
-                and updated["status"] in CLOSED_STATUSES
-                and (row["status"] not in CLOSED_STATUSES)
-            ):
-                events.emit(db, principal, "ticket.closed", data, now=now, request_id=rid)
-            game.on_ticket_written(platform, principal, row, updated, now=now, request_id=rid)
-    return responses.ok(request, serialize(updated))
+    return values
 
 
 @router.delete("/tickets/{ticketId}", summary="Delete a ticket")

@@ -26,6 +26,7 @@ from cstar_cli.server.routes.common import (
     principal_of,
 )
 from cstar_cli.server.schemas import TriggerTest, WebhookCreate, WebhookTest, WebhookUpdate
+from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.server.webhook_urls import check_url
 from cstar_cli.wire import catalog
 from cstar_cli.wire.times import iso
@@ -192,28 +193,17 @@ async def get_webhook(request: Request, webhookId: str) -> Response:
 async def update_webhook(request: Request, webhookId: str, body: WebhookUpdate) -> Response:
     platform, principal = _admin(request)
     row = load_webhook(platform, principal, webhookId)
-    fields = body.model_fields_set
-    for required in ("url", "events", "isActive", "legacySignature"):
-        if required in fields and getattr(body, required) is None:
-            raise ApiError.invalid(f"{required} cannot be null.", param=required)
-    values: Row = {}
-    if body.url is not None:
-        values["url"] = check_url(body.url, principal.livemode)
-    if body.events is not None:
-        values["events"] = dumps(check_events(body.events))
-    if "name" in fields:
-        values["name"] = body.name
-    if "description" in fields:
-        values["description"] = body.description
-    if body.isActive is not None:
-        values["is_active"] = int(body.isActive)
-    if body.legacySignature is not None:
-        values["legacy_signature"] = int(body.legacySignature)
-    if values:
-        values["updated_at"] = platform.now_iso(principal)
-        with platform.db.transaction():
-            platform.db.update("webhooks", "id", row["id"], values)
-    return responses.ok(request, serialize({**row, **values}))
+    fields: FieldMap = {
+        "url": Column(convert=lambda url: check_url(url, principal.livemode)),
+        "events": Column(kind="json", convert=check_events),
+        "name": Column(nullable=True),
+        "description": Column(nullable=True),
+        "isActive": Column(kind="bool"),
+        "legacySignature": Column(kind="bool"),
+    }
+    values = patch_values(body, row, fields)
+    saved = save(platform.db, "webhooks", row, values, stamp=platform.now_iso(principal))
+    return responses.ok(request, serialize(saved.row))
 
 
 @router.delete("/webhooks/{webhookId}", summary="Delete a webhook endpoint")
