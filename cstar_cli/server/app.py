@@ -31,6 +31,7 @@ from cstar_cli.server.routes import (
     listen,
     logs,
     members,
+    messages,
     realtime,
     tickets,
     webhooks,
@@ -67,6 +68,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
         (module.router, TEAM_PREFIX)
         for module in (
             tickets,
+            messages,
             customers,
             articles,
             categories,

@@ -1,4 +1,4 @@
-"""Tickets and their messages (facts §3.2–§3.3)."""
+"""Tickets (facts §3.2); their messages are in :mod:`.messages`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from cstar_cli.server.identity import Identity
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.portal import (
     acting_for,
-    check_message_create,
     check_ticket_create,
     ticket_view,
 )
@@ -33,7 +32,7 @@ from cstar_cli.server.routes.common import (
     platform_of,
     principal_of,
 )
-from cstar_cli.server.schemas import MessageCreate, TicketCreate, TicketUpdate
+from cstar_cli.server.schemas import TicketCreate, TicketUpdate
 from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.wire.enums import Priority, TicketStatus
 from cstar_cli.wire.times import parse_iso
@@ -117,7 +116,7 @@ def load_ticket(platform: Platform, principal: Principal, ticket_id: str) -> Row
     return load_scoped(platform, principal, "tickets", ids.TICKET, "ticketId", ticket_id)
 
 
-def _load_for(request: Request, ticket_id: str) -> Row:
+def load_for(request: Request, ticket_id: str) -> Row:
     """A ticket the caller may see: through an identity, only that customer's own (else 404)."""
     platform, principal = platform_of(request), principal_of(request)
     row = load_ticket(platform, principal, ticket_id)
@@ -127,7 +126,7 @@ def _load_for(request: Request, ticket_id: str) -> Row:
     return row
 
 
-def _messages(platform: Platform, ticket_hex: str, portal: Identity | None) -> list[Row]:
+def messages_of(platform: Platform, ticket_hex: str, portal: Identity | None) -> list[Row]:
     hidden = "" if portal is None else " AND is_internal = 0"
     return platform.db.all(
         f"SELECT * FROM messages WHERE ticket_id = ?{hidden} ORDER BY created_at, rowid",
@@ -141,14 +140,14 @@ def _shown(
     """The ticket as this caller sees it (a portal gets the D23 allow-list)."""
     if portal is None:
         return ticket
-    visible = len(_messages(platform, row["id"], portal))
+    visible = len(messages_of(platform, row["id"], portal))
     member = None
     if row["assigned_to"] is not None:
         member = platform.db.one("SELECT name FROM members WHERE id = ?", (row["assigned_to"],))
     return ticket_view(ticket, messages=visible, assignee=member["name"] if member else None)
 
 
-def _message_row(principal: Principal, ticket_hex: str, stamp: str, **fields: Any) -> Row:
+def message_row(principal: Principal, ticket_hex: str, stamp: str, **fields: Any) -> Row:
     return {
         "id": ids.new_hex(),
         "ticket_id": ticket_hex,
@@ -310,7 +309,7 @@ async def create_ticket(request: Request, body: TicketCreate) -> Response:
         rid = responses.request_id_of(request)
         events.emit(db, principal, "ticket.created", data, now=now, request_id=rid)
         if body.message is not None:
-            first = _message_row(
+            first = message_row(
                 principal,
                 row["id"],
                 stamp,
@@ -336,10 +335,10 @@ async def get_ticket(
     platform, principal = platform_of(request), principal_of(request)
     portal = acting_for(request)
     expansions = _expand(expand)
-    row = _load_for(request, ticketId)
+    row = load_for(request, ticketId)
     customer = _customer(platform, principal, row["customer_id"]) if expansions else None
     ticket = serialize(row, customer)
-    ticket["messages"] = [serialize_message(m) for m in _messages(platform, row["id"], portal)]
+    ticket["messages"] = [serialize_message(m) for m in messages_of(platform, row["id"], portal)]
     return responses.ok(request, _shown(platform, portal, ticket, row))
 
 
@@ -434,57 +433,3 @@ async def delete_ticket(request: Request, ticketId: str) -> Response:
         events.emit(db, principal, "ticket.deleted", data, now=now, request_id=rid)
         game.on_ticket_deleted(platform, principal, row, now=now, request_id=rid)
     return responses.ok(request, {"id": ids.TICKET + row["id"], "deleted": True})
-
-
-@router.get(
-    "/tickets/{ticketId}/messages", summary="List a ticket's messages", openapi_extra=PORTAL
-)
-async def list_messages(request: Request, ticketId: str) -> Response:
-    platform = platform_of(request)
-    row = _load_for(request, ticketId)
-    messages = _messages(platform, row["id"], acting_for(request))
-    return responses.plain_list(request, [serialize_message(m) for m in messages])
-
-
-@router.post(
-    "/tickets/{ticketId}/messages",
-    status_code=201,
-    summary="Add a message",
-    openapi_extra=PORTAL,
-)
-async def create_message(request: Request, ticketId: str, body: MessageCreate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    portal = acting_for(request)
-    db = platform.db
-    row = _load_for(request, ticketId)
-    now = platform.now(principal.team_id, principal.livemode)
-    stamp = platform.now_iso(principal)
-    sender, sender_name = body.sender, body.senderName
-    if portal is not None:
-        check_message_create(body)
-        sender, sender_name = "customer", portal.name
-    message = _message_row(
-        principal,
-        row["id"],
-        stamp,
-        content=body.content,
-        sender=sender,
-        sender_name=sender_name,
-        is_internal=body.isInternal,
-    )
-    values: Row = {"message_count": row["message_count"] + 1, "updated_at": stamp}
-    if sender == "agent" and not body.isInternal and row["first_response_at"] is None:
-        values["first_response_at"] = stamp
-    values.update(game.sla_fields(row, {**row, **values}, now))
-    with db.transaction():
-        db.insert("messages", message)
-        db.update("tickets", "id", row["id"], values)
-        updated = {**row, **values}
-        data = {
-            "ticket": events.ticket_data(updated, platform.team_slug(principal.team_id)),
-            "message": events.message_data(message),
-        }
-        rid = responses.request_id_of(request)
-        events.emit(db, principal, "ticket.message_added", data, now=now, request_id=rid)
-        game.on_ticket_written(platform, principal, row, updated, now=now, request_id=rid)
-    return responses.ok(request, serialize_message(message), status=201)
