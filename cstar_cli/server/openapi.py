@@ -14,6 +14,17 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from cstar_cli.server.access import ACCESS_FIELD, Access
+from cstar_cli.server.event_schemas import (
+    Delivery,
+    Event,
+    EventWithDeliveries,
+    ListenSession,
+    RequestLogEntry,
+    ResendResult,
+    TriggerResult,
+    Webhook,
+    WebhookTestResult,
+)
 from cstar_cli.server.game.schemas import (
     Achievement,
     Boss,
@@ -33,22 +44,13 @@ from cstar_cli.server.schemas import (
     Article,
     Customer,
     Deleted,
-    Delivery,
     Envelope,
     ErrorEnvelope,
-    Event,
-    EventWithDeliveries,
-    ListenSession,
     ListEnvelope,
     Member,
     Message,
-    RequestLogEntry,
-    ResendResult,
     Ticket,
     TicketWithMessages,
-    TriggerResult,
-    Webhook,
-    WebhookTestResult,
     Whoami,
 )
 from cstar_cli.server.settings import SUPPORTED_API_VERSIONS

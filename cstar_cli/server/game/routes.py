@@ -12,7 +12,7 @@ from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
-from cstar_cli.server.game import engine, rules
+from cstar_cli.server.game import rules, views
 from cstar_cli.server.game.schemas import (
     BossStatus,
     ClockAdvance,
@@ -77,7 +77,7 @@ def _find_member(platform: Platform, principal: Principal, value: str) -> Row:
 def player_stats(platform: Platform, principal: Principal, member: Row) -> dict[str, Any]:
     now = _now(platform, principal)
     db = platform.db
-    player = engine.read_player(db, member)
+    player = views.read_player(db, member)
     xp = int(member["xp"])
     level = rules.progress(xp)
     season_id, season_name, _, season_end = rules.season_of(now)
@@ -210,7 +210,7 @@ def serialize_boss(platform: Platform, boss: Row, now: float) -> dict[str, Any]:
         "status": boss["status"],
         "hp": boss["hp"],
         "maxHp": boss["max_hp"],
-        "ticketIds": engine.boss_ticket_ids(platform.db, boss["id"]),
+        "ticketIds": views.boss_ticket_ids(platform.db, boss["id"]),
         "spawnedAt": boss["spawned_at"],
         "expiresAt": boss["expires_at"],
         "timeLeftSeconds": time_left,

@@ -12,6 +12,7 @@ from cstar_cli.server import ids, responses
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.event_schemas import EventResend
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes.common import (
     PageParams,
@@ -23,7 +24,6 @@ from cstar_cli.server.routes.common import (
     principal_of,
 )
 from cstar_cli.server.routes.webhooks import load_webhook, serialize_delivery
-from cstar_cli.server.schemas import EventResend
 from cstar_cli.wire import catalog
 from cstar_cli.wire.times import iso
 

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from cstar_cli.server import ids, responses
 from cstar_cli.server.auth import Principal, bearer_key
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.event_schemas import ListenCreate
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.relay import (
     PROTOCOL_VERSION,
@@ -25,7 +26,6 @@ from cstar_cli.server.relay import (
 )
 from cstar_cli.server.routes.common import platform_of, principal_of, require_secret
 from cstar_cli.server.routes.webhooks import check_events, new_secret
-from cstar_cli.server.schemas import ListenCreate
 from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_GONE, CLOSE_INVALID
 from cstar_cli.wire.times import iso
 

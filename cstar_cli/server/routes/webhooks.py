@@ -13,6 +13,7 @@ from cstar_cli.server import events, ids, responses
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.event_schemas import TriggerTest, WebhookCreate, WebhookTest, WebhookUpdate
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes.common import (
     PageParams,
@@ -25,7 +26,6 @@ from cstar_cli.server.routes.common import (
     platform_of,
     principal_of,
 )
-from cstar_cli.server.schemas import TriggerTest, WebhookCreate, WebhookTest, WebhookUpdate
 from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.server.webhook_urls import check_url
 from cstar_cli.wire import catalog

@@ -1,0 +1,148 @@
+"""What the sync and async clients share: the resources, request building, and the decision
+after each attempt (the answer, a retry after a delay, or the typed error)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from cstar_cli.api._core import (
+    ApiResponse,
+    RequestSpec,
+    RetryPolicy,
+    build_request,
+    parse_response,
+    segment,
+)
+from cstar_cli.api.errors import CstarAPIError, from_transport
+from cstar_cli.api.resources import (
+    EventsResource,
+    KeysResource,
+    Resource,
+    TicketsResource,
+    WebhooksResource,
+)
+
+if TYPE_CHECKING:
+    import httpx
+
+
+RequestHook = Callable[[RequestSpec, int | None, float, str | None, int], None]
+"""Called after each attempt: (request, status or None, seconds, request id, attempt number)."""
+
+DEFAULT_TIMEOUT = 30.0
+
+
+def timeout_of(seconds: float) -> httpx.Timeout:
+    import httpx
+
+    return httpx.Timeout(seconds, connect=min(seconds, 10.0))
+
+
+def _no_retry(err: CstarAPIError) -> bool:
+    return err.code == "invalid_api_base"
+
+
+class ClientBase:
+    def __init__(
+        self,
+        api_key: str | None,
+        *,
+        team_id: str | None,
+        api_base: str,
+        retry: RetryPolicy | None,
+        on_request: RequestHook | None,
+        user_agent: str | None = None,
+    ) -> None:
+        self.api_key = api_key
+        self.user_agent = user_agent
+        self.team_id = team_id
+        self.api_base = api_base.rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self.on_request = on_request
+        self.last_meta: dict[str, Any] = {}
+        self.tickets = TicketsResource(self)
+        self.customers = Resource(self, "customers")
+        self.articles = Resource(self, "articles")
+        self.members = Resource(self, "members")
+        self.keys = KeysResource(self, "keys")
+        self.webhooks = WebhooksResource(self, "webhooks")
+        self.events = EventsResource(self, "events")
+
+    def resource(self, name: str) -> Resource:
+        """The resource called ``name`` (``tickets``, ``webhooks``…), or a plain one."""
+        known = getattr(self, name.replace("-", "_"), None)
+        return known if isinstance(known, Resource) else Resource(self, name)
+
+    def _call(
+        self,
+        method: str,
+        parts: tuple[str, ...],
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+        page: bool = False,
+    ) -> Any:
+        raise NotImplementedError
+
+    def _iterate(self, resource: Resource, params: Mapping[str, Any] | None, page_size: int) -> Any:
+        raise NotImplementedError
+
+    def _spec(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        idempotency_key: str | None,
+    ) -> RequestSpec:
+        return build_request(
+            api_base=self.api_base,
+            api_key=self.api_key,
+            method=method,
+            path=path,
+            params=params,
+            json_body=json,
+            idempotency_key=idempotency_key,
+            user_agent=self.user_agent,
+        )
+
+    def _hook(
+        self, spec: RequestSpec, status: int | None, start: float, rid: str | None, n: int
+    ) -> None:
+        if self.on_request is not None:
+            self.on_request(spec, status, time.monotonic() - start, rid, n)
+
+    def _settle(
+        self, spec: RequestSpec, attempt: int, start: float, outcome: httpx.Response | Exception
+    ) -> ApiResponse | float:
+        """What one attempt came to: the parsed envelope, or the delay before the next attempt.
+
+        Raises the typed error when the retry policy gives up. Shared by the sync and async
+        clients, which differ only in how they send and sleep.
+        """
+        try:
+            if isinstance(outcome, Exception):
+                import httpx
+
+                if isinstance(outcome, httpx.TransportError | httpx.InvalidURL):
+                    raise from_transport(outcome, self.api_base) from outcome
+                raise outcome
+            rid = outcome.headers.get("x-cstar-request-id")
+            self._hook(spec, outcome.status_code, start, rid, attempt)
+            response = parse_response(outcome.status_code, outcome.headers, outcome.content)
+        except CstarAPIError as err:
+            if err.status is None:
+                self._hook(spec, None, start, None, attempt)
+            delay = None if _no_retry(err) else self.retry.delay_for(attempt, err)
+            if delay is None:
+                raise
+            return delay
+        self.last_meta = response.meta
+        return response
+
+    @staticmethod
+    def _team_path(team_id: str, *parts: str) -> str:
+        return "/api/v1/teams/" + "/".join([segment(team_id), *(segment(p) for p in parts)])
