@@ -35,6 +35,7 @@ from cstar_cli.api._core import (
     to_page,
 )
 from cstar_cli.api.resources import (
+    Call,
     Resource,
 )
 
@@ -128,21 +129,15 @@ class CstarClient(ClientBase):
         assert self.team_id is not None
         return self._team_path(self.team_id, *parts)
 
-    def _call(
-        self,
-        method: str,
-        parts: tuple[str, ...],
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        idempotency_key: str | None = None,
-        page: bool = False,
-    ) -> Any:
-        path = self.team_path(*parts)
+    def _call(self, call: Call) -> Any:
         response = self.request(
-            method, path, params=params, json=json, idempotency_key=idempotency_key
+            call.method,
+            self.team_path(*call.parts),
+            params=call.params,
+            json=call.json,
+            idempotency_key=call.idempotency_key,
         )
-        return to_page(response) if page else response.data
+        return to_page(response) if call.page else response.data
 
     def realtime(
         self,
@@ -176,9 +171,9 @@ class CstarClient(ClientBase):
         )
 
     def _iterate(
-        self, resource: Resource, params: Mapping[str, Any] | None, page_size: int
+        self, resource: Resource, params: Mapping[str, Any] | None, size: int
     ) -> Iterator[dict[str, Any]]:
-        query = {"pageSize": page_size, **(params or {}), "page": 1}
+        query = {"pageSize": size, **(params or {}), "page": 1}
         while True:
             page: Page = resource.list(query)
             yield from page.data
@@ -275,26 +270,20 @@ class AsyncCstarClient(ClientBase):
         assert self.team_id is not None
         return self._team_path(self.team_id, *parts)
 
-    async def _call(
-        self,
-        method: str,
-        parts: tuple[str, ...],
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        idempotency_key: str | None = None,
-        page: bool = False,
-    ) -> Any:
-        path = await self.team_path(*parts)
+    async def _call(self, call: Call) -> Any:
         response = await self.request(
-            method, path, params=params, json=json, idempotency_key=idempotency_key
+            call.method,
+            await self.team_path(*call.parts),
+            params=call.params,
+            json=call.json,
+            idempotency_key=call.idempotency_key,
         )
-        return to_page(response) if page else response.data
+        return to_page(response) if call.page else response.data
 
     async def _iterate(
-        self, resource: Resource, params: Mapping[str, Any] | None, page_size: int
+        self, resource: Resource, params: Mapping[str, Any] | None, size: int
     ) -> AsyncIterator[dict[str, Any]]:
-        query = {"pageSize": page_size, **(params or {}), "page": 1}
+        query = {"pageSize": size, **(params or {}), "page": 1}
         while True:
             page: Page = await resource.list(query)
             for item in page.data:

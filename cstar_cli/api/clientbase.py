@@ -17,6 +17,7 @@ from cstar_cli.api._core import (
 )
 from cstar_cli.api.errors import CstarAPIError, from_transport
 from cstar_cli.api.resources import (
+    Call,
     EventsResource,
     KeysResource,
     Resource,
@@ -75,19 +76,10 @@ class ClientBase:
         known = getattr(self, name.replace("-", "_"), None)
         return known if isinstance(known, Resource) else Resource(self, name)
 
-    def _call(
-        self,
-        method: str,
-        parts: tuple[str, ...],
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        idempotency_key: str | None = None,
-        page: bool = False,
-    ) -> Any:
-        raise NotImplementedError
+    def _call(self, call: Call) -> Any:
+        raise NotImplementedError  # each client sends the way it does
 
-    def _iterate(self, resource: Resource, params: Mapping[str, Any] | None, page_size: int) -> Any:
+    def _iterate(self, resource: Resource, params: Mapping[str, Any] | None, size: int) -> Any:
         raise NotImplementedError
 
     def _spec(

@@ -10,26 +10,27 @@ returns the answer, on the async client it returns an awaitable of the same answ
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request a resource asks its client to make (``parts`` follow ``/teams/{teamId}/``)."""
+
+    method: str
+    parts: tuple[str, ...]
+    params: Mapping[str, Any] | None = None
+    json: Any = None
+    idempotency_key: str | None = None
+    page: bool = False  # the answer is a list: return it as a Page
 
 
 class Caller(Protocol):
     """What a resource needs from its client (both clients implement it)."""
 
-    def _call(
-        self,
-        method: str,
-        parts: tuple[str, ...],
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        idempotency_key: str | None = None,
-        page: bool = False,
-    ) -> Any: ...
-
-    def _iterate(
-        self, resource: Resource, params: Mapping[str, Any] | None, page_size: int
-    ) -> Any: ...
+    def _call(self, call: Call) -> Any: ...
+    def _iterate(self, resource: Resource, params: Mapping[str, Any] | None, size: int) -> Any: ...
 
 
 class Resource:
@@ -40,7 +41,7 @@ class Resource:
         self.name = name
 
     def _call(self, method: str, *parts: str, **kwargs: Any) -> Any:
-        return self._client._call(method, (self.name, *parts), **kwargs)
+        return self._client._call(Call(method, (self.name, *parts), **kwargs))
 
     def list(self, params: Mapping[str, Any] | None = None) -> Any:
         """One :class:`Page`; ``params`` may hold filters, ``page``, ``pageSize`` and ``sort``."""
@@ -72,18 +73,15 @@ class MessagesResource:
         self._client = client
 
     def list(self, ticket_id: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self._client._call(
-            "GET", ("tickets", ticket_id, "messages"), params=params, page=True
-        )
+        path = ("tickets", ticket_id, "messages")
+        return self._client._call(Call("GET", path, params=params, page=True))
 
     def create(
         self, ticket_id: str, body: Mapping[str, Any], *, idempotency_key: str | None = None
     ) -> Any:
+        path = ("tickets", ticket_id, "messages")
         return self._client._call(
-            "POST",
-            ("tickets", ticket_id, "messages"),
-            json=dict(body),
-            idempotency_key=idempotency_key,
+            Call("POST", path, json=dict(body), idempotency_key=idempotency_key)
         )
 
 

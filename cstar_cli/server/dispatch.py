@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from cstar_cli.api.delivery import delivery_headers
 from cstar_cli.server import ids
 from cstar_cli.server.db import Database, Row
+from cstar_cli.server.tasks import cancel
 from cstar_cli.server.vault import SecretBox
 from cstar_cli.server.webhook_urls import refusal
 from cstar_cli.wire import catalog
@@ -147,10 +148,7 @@ class Dispatcher:
         self._task = asyncio.create_task(self._run(), name="cstar-dispatcher")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel(self._task)
         for task in list(self._in_flight.values()):
             task.cancel()
         if self._in_flight:

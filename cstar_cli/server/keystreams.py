@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cstar_cli.server.auth import Principal
+from cstar_cli.server.tasks import cancel
 from cstar_cli.wire.codes import CLOSE_AUTH
 
 log = logging.getLogger("cstar.platform.keystreams")
@@ -135,10 +136,7 @@ class KeyStreams:
         self._watcher = asyncio.create_task(self._watch(), name="cstar-key-expiry")
 
     async def stop(self) -> None:
-        if self._watcher is not None:
-            self._watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watcher
+        await cancel(self._watcher)
         if self._closing:
             await asyncio.gather(*self._closing, return_exceptions=True)
 

@@ -21,6 +21,7 @@ from urllib.parse import unquote_plus
 
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.tasks import cancel
 from cstar_cli.wire.enums import LOG_SOURCES
 from cstar_cli.wire.times import iso
 
@@ -331,10 +332,7 @@ class RequestLog:
         self._task = asyncio.create_task(self._run(), name="cstar-request-log")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel(self._task)
         self.flush()
 
     async def _run(self) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
 from cstar_cli.server.game.engine import Scope, evaluate, system_principal
+from cstar_cli.server.tasks import cancel
 
 if TYPE_CHECKING:
     from cstar_cli.server.platform import Platform
@@ -58,11 +58,8 @@ class GameTimer:
         self._task = asyncio.create_task(self._run(), name="cstar-game-timer")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while True:
