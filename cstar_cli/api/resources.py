@@ -10,7 +10,7 @@ returns the answer, on the async client it returns an awaitable of the same answ
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
