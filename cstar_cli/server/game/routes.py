@@ -22,17 +22,7 @@ from cstar_cli.server.game.schemas import (
 from cstar_cli.server.game.sla import RULE_PREFIX, ensure_default_rules
 from cstar_cli.server.game.timer import evaluate_scope
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.routes.common import (
-    PAGE,
-    PAGE_SIZE,
-    PageParams,
-    Where,
-    fetch_page,
-    order_by,
-    page_params,
-    platform_of,
-    principal_of,
-)
+from cstar_cli.server.routes import common
 from cstar_cli.server.testclock import MAX_OFFSET_SECONDS
 from cstar_cli.wire.enums import Priority
 from cstar_cli.wire.times import iso, parse_iso
@@ -48,8 +38,8 @@ def _now(platform: Platform, principal: Principal) -> float:
     return platform.now(principal.team_id, principal.livemode)
 
 
-def _pages(page: int = PAGE, pageSize: int = PAGE_SIZE) -> PageParams:
-    return PageParams(page, pageSize, None)
+def _pages(page: int = common.PAGE, pageSize: int = common.PAGE_SIZE) -> common.PageParams:
+    return common.PageParams(page, pageSize, None)
 
 
 # -- players -------------------------------------------------------------------------------------
@@ -129,7 +119,7 @@ async def get_player(
     request: Request,
     userId: str | None = Query(None, description=USER_ID_HELP),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     if not userId:
         raise ApiError.missing("userId", "The 'userId' query parameter is required.")
     member = _find_member(platform, principal, userId)
@@ -141,12 +131,12 @@ async def get_player(
 )
 async def leaderboard(
     request: Request,
-    paging: PageParams = Depends(_pages),
+    paging: common.PageParams = Depends(_pages),
     period: Literal["season", "week"] = Query(
         "season", description="season (this quarter) or week (since Monday 00:00 UTC)."
     ),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     now = _now(platform, principal)
     start = rules.season_of(now)[2] if period == "season" else rules.week_start(now)
     since = iso(start)
@@ -226,15 +216,15 @@ def serialize_boss(platform: Platform, boss: Row, now: float) -> dict[str, Any]:
 )
 async def list_bosses(
     request: Request,
-    paging: PageParams = Depends(page_params),
+    paging: common.PageParams = Depends(common.page_params),
     status: BossStatus | None = Query(None, description="active, defeated or escaped."),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    where = Where(principal)
+    platform, principal = common.caller(request)
+    where = common.Where(principal)
     if status is not None:
         where.add("status = ?", status)
-    order = order_by(paging.sort, BOSS_SORT, default="-spawnedAt")
-    rows, total = fetch_page(platform, "bosses", where, order, paging)
+    order = common.order_by(paging.sort, BOSS_SORT, default="-spawnedAt")
+    rows, total = common.fetch_page(platform, "bosses", where, order, paging)
     now = _now(platform, principal)
     data = [serialize_boss(platform, row, now) for row in rows]
     return responses.listing(request, data, paging.page, paging.page_size, total)
@@ -245,7 +235,7 @@ async def list_achievements(
     request: Request,
     userId: str | None = Query(None, description=USER_ID_HELP + " Adds unlocked/unlockedAt."),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     member = _find_member(platform, principal, userId) if userId else None
     counts = {
         r["key"]: int(r["n"])
@@ -319,25 +309,25 @@ def _check_targets(response: int, resolution: int) -> None:
 @router.get("/sla/rules", tags=["sla"], summary="List SLA rules")
 async def list_rules(
     request: Request,
-    paging: PageParams = Depends(page_params),
+    paging: common.PageParams = Depends(common.page_params),
     priority: Priority | None = Query(None),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     ensure_default_rules(
         platform.db, principal.team_id, principal.livemode, _now(platform, principal)
     )
-    where = Where(principal)
+    where = common.Where(principal)
     if priority is not None:
         where.add("priority = ?", priority)
-    order = order_by(paging.sort, RULE_SORT, default="createdAt")
-    rows, total = fetch_page(platform, "sla_rules", where, order, paging)
+    order = common.order_by(paging.sort, RULE_SORT, default="createdAt")
+    rows, total = common.fetch_page(platform, "sla_rules", where, order, paging)
     data = [serialize_rule(r) for r in rows]
     return responses.listing(request, data, paging.page, paging.page_size, total)
 
 
 @router.post("/sla/rules", status_code=201, tags=["sla"], summary="Create an SLA rule")
 async def create_rule(request: Request, body: SlaRuleCreate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     _check_targets(body.responseTarget, body.resolutionTarget)
     now = _now(platform, principal)
     ensure_default_rules(platform.db, principal.team_id, principal.livemode, now)
@@ -362,13 +352,13 @@ async def create_rule(request: Request, body: SlaRuleCreate) -> Response:
 
 @router.get("/sla/rules/{ruleId}", tags=["sla"], summary="Get an SLA rule")
 async def get_rule(request: Request, ruleId: str) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     return responses.ok(request, serialize_rule(_load_rule(platform, principal, ruleId)))
 
 
 @router.patch("/sla/rules/{ruleId}", tags=["sla"], summary="Update an SLA rule")
 async def update_rule(request: Request, ruleId: str, body: SlaRuleUpdate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = _load_rule(platform, principal, ruleId)
     for required in body.model_fields_set:
         if getattr(body, required) is None:
@@ -397,7 +387,7 @@ async def update_rule(request: Request, ruleId: str, body: SlaRuleUpdate) -> Res
 
 @router.delete("/sla/rules/{ruleId}", tags=["sla"], summary="Delete an SLA rule")
 async def delete_rule(request: Request, ruleId: str) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = _load_rule(platform, principal, ruleId)
     with platform.db.transaction():
         platform.db.execute("DELETE FROM sla_rules WHERE id = ?", (row["id"],))
@@ -427,7 +417,7 @@ def _clock(platform: Platform, principal: Principal, advanced: float) -> dict[st
 
 @router.get("/test-helpers/clock", tags=["test-helpers"], summary="Show the test clock")
 async def get_clock(request: Request) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     _test_mode_only(principal)
     return responses.ok(request, _clock(platform, principal, 0))
 
@@ -436,7 +426,7 @@ async def get_clock(request: Request) -> Response:
     "/test-helpers/clock/advance", tags=["test-helpers"], summary="Move the test clock forward"
 )
 async def advance_clock(request: Request, body: ClockAdvance) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     _test_mode_only(principal)
     current = platform.test_clock.offset(principal.team_id, False)
     if current + body.seconds > MAX_OFFSET_SECONDS:

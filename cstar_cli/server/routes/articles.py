@@ -18,18 +18,7 @@ from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.routes.common import (
-    PageParams,
-    Where,
-    bool_query,
-    emit_event,
-    fetch_page,
-    load_scoped,
-    order_by,
-    page_params,
-    platform_of,
-    principal_of,
-)
+from cstar_cli.server.routes import common
 from cstar_cli.server.schemas import ArticleCreate, ArticleUpdate
 from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.wire.enums import ArticleStatus
@@ -124,13 +113,13 @@ def _own_slug(platform: Platform, principal: Principal, slug: str, own_id: str |
 
 
 def _load(platform: Platform, principal: Principal, article_id: str) -> Row:
-    return load_scoped(platform, principal, "articles", ids.ARTICLE, "articleId", article_id)
+    return common.load_scoped(platform, principal, "articles", ids.ARTICLE, "articleId", article_id)
 
 
 @router.get("/articles", summary="List articles", openapi_extra=PUBLIC)
 async def list_articles(
     request: Request,
-    paging: PageParams = Depends(page_params),
+    paging: common.PageParams = Depends(common.page_params),
     status: ArticleStatus | None = Query(None),
     category: str | None = Query(None, description="Category id or name."),
     isPublic: str | None = Query(None, description="true or false."),
@@ -139,8 +128,8 @@ async def list_articles(
     ),
     tag: str | None = Query(None),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    where = Where(principal)
+    platform, principal = common.caller(request)
+    where = common.Where(principal)
     if not principal.is_secret:  # D23: code anyone can read sees the published help center
         where.add("status = 'published' AND is_public = 1")
     if status is not None:
@@ -148,13 +137,13 @@ async def list_articles(
     if category is not None:  # a category's id, name or slug; or a bare category name
         found = categories.find(platform, principal, category)
         where.add("(category_id = ? OR category = ?)", found and found["id"], category)
-    public = bool_query(isPublic, "isPublic")
+    public = common.bool_query(isPublic, "isPublic")
     if public is not None:
         where.add("is_public = ?", int(public))
     where.search(["title", "content"], search)
     where.tag("tags", tag)
-    rows, total = fetch_page(
-        platform, "articles", where, order_by(paging.sort, SORT_FIELDS), paging
+    rows, total = common.fetch_page(
+        platform, "articles", where, common.order_by(paging.sort, SORT_FIELDS), paging
     )
     return responses.listing(
         request, [_shown(principal, r) for r in rows], paging.page, paging.page_size, total
@@ -171,7 +160,7 @@ def _shown(principal: Principal, row: Row) -> dict[str, Any]:
 
 @router.post("/articles", status_code=201, summary="Create an article")
 async def create_article(request: Request, body: ArticleCreate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     db = platform.db
     stamp = platform.now_iso(principal)
     category_id, category = categories.for_article(
@@ -203,16 +192,16 @@ async def create_article(request: Request, body: ArticleCreate) -> Response:
     }
     with db.transaction():
         db.insert("articles", row)
-        emit_event(request, "article.created", {"article": events.article_data(row)})
+        common.emit_event(request, "article.created", {"article": events.article_data(row)})
         if body.status == "published":
-            emit_event(request, "article.published", {"article": events.article_data(row)})
+            common.emit_event(request, "article.published", {"article": events.article_data(row)})
     return responses.ok(request, serialize(row), status=201)
 
 
 @router.get("/articles/{articleId}", summary="Get an article", openapi_extra=PUBLIC)
 async def get_article(request: Request, articleId: str) -> Response:
-    principal = principal_of(request)
-    row = _load(platform_of(request), principal, articleId)
+    principal = common.principal_of(request)
+    row = _load(common.platform_of(request), principal, articleId)
     if not principal.is_secret and not (row["status"] == "published" and row["is_public"]):
         raise ApiError.not_found("article", articleId)
     return responses.ok(request, _shown(principal, row))
@@ -220,7 +209,7 @@ async def get_article(request: Request, articleId: str) -> Response:
 
 @router.patch("/articles/{articleId}", summary="Update an article")
 async def update_article(request: Request, articleId: str, body: ArticleUpdate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = _load(platform, principal, articleId)
     stamp = platform.now_iso(principal)
     fields: FieldMap = {
@@ -246,9 +235,9 @@ async def update_article(request: Request, articleId: str, body: ArticleUpdate) 
 
     def announce(updated: Row, changes: dict[str, Any]) -> None:
         data = {"article": events.article_data(updated), "changes": changes}
-        emit_event(request, "article.updated", data)
+        common.emit_event(request, "article.updated", data)
         if publishing:
-            emit_event(request, "article.published", data)
+            common.emit_event(request, "article.published", data)
 
     saved = save(
         platform.db,
@@ -265,9 +254,9 @@ async def update_article(request: Request, articleId: str, body: ArticleUpdate) 
 
 @router.delete("/articles/{articleId}", summary="Delete an article")
 async def delete_article(request: Request, articleId: str) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = _load(platform, principal, articleId)
     with platform.db.transaction():
         platform.db.execute("DELETE FROM articles WHERE id = ?", (row["id"],))
-        emit_event(request, "article.deleted", {"article": events.article_data(row)})
+        common.emit_event(request, "article.deleted", {"article": events.article_data(row)})
     return responses.ok(request, {"id": ids.ARTICLE + row["id"], "deleted": True})

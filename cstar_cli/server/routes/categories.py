@@ -14,17 +14,8 @@ from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.library_schemas import CategoryCreate, CategoryUpdate
 from cstar_cli.server.platform import Platform
+from cstar_cli.server.routes import common
 from cstar_cli.server.routes.articles import slugify
-from cstar_cli.server.routes.common import (
-    PageParams,
-    Where,
-    fetch_page,
-    load_scoped,
-    order_by,
-    page_params,
-    platform_of,
-    principal_of,
-)
 from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 
 router = APIRouter(tags=["categories"])
@@ -38,9 +29,9 @@ SORT_FIELDS = {
 
 
 def _load(request: Request, category_id: str) -> Row:
-    return load_scoped(
-        platform_of(request),
-        principal_of(request),
+    return common.load_scoped(
+        common.platform_of(request),
+        common.principal_of(request),
         "categories",
         ids.CATEGORY,
         "categoryId",
@@ -49,7 +40,7 @@ def _load(request: Request, category_id: str) -> Row:
 
 
 def _shown(request: Request, row: Row) -> dict[str, object]:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     counts = categories.article_counts(platform, principal, published_only=not principal.is_secret)
     return categories.serialize(row, counts.get(row["id"], 0))
 
@@ -67,10 +58,12 @@ def _check_unique(platform: Platform, row: Row) -> None:
 
 
 @router.get("/categories", summary="List article categories", openapi_extra=PUBLIC)
-async def list_categories(request: Request, paging: PageParams = Depends(page_params)) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    order = order_by(paging.sort, SORT_FIELDS)
-    rows, total = fetch_page(platform, "categories", Where(principal), order, paging)
+async def list_categories(
+    request: Request, paging: common.PageParams = Depends(common.page_params)
+) -> Response:
+    platform, principal = common.caller(request)
+    order = common.order_by(paging.sort, SORT_FIELDS)
+    rows, total = common.fetch_page(platform, "categories", common.Where(principal), order, paging)
     counts = categories.article_counts(platform, principal, published_only=not principal.is_secret)
     data = [categories.serialize(row, counts.get(row["id"], 0)) for row in rows]
     return responses.listing(request, data, paging.page, paging.page_size, total)
@@ -78,7 +71,7 @@ async def list_categories(request: Request, paging: PageParams = Depends(page_pa
 
 @router.post("/categories", status_code=201, summary="Create an article category")
 async def create_category(request: Request, body: CategoryCreate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     stamp = platform.now_iso(principal)
     row: Row = {
         "id": ids.new_hex(),
@@ -113,7 +106,7 @@ FIELDS: FieldMap = {
 
 @router.patch("/categories/{categoryId}", summary="Update an article category")
 async def update_category(request: Request, categoryId: str, body: CategoryUpdate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = _load(request, categoryId)
     values = patch_values(body, row, FIELDS)
     _check_unique(platform, {**row, **values})
@@ -138,7 +131,7 @@ async def update_category(request: Request, categoryId: str, body: CategoryUpdat
 
 @router.delete("/categories/{categoryId}", summary="Delete an empty article category")
 async def delete_category(request: Request, categoryId: str) -> Response:
-    platform = platform_of(request)
+    platform = common.platform_of(request)
     row = _load(request, categoryId)
     used = platform.db.one("SELECT COUNT(*) AS n FROM articles WHERE category_id = ?", (row["id"],))
     if used and used["n"]:

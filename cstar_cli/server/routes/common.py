@@ -31,6 +31,11 @@ def principal_of(request: Request) -> Principal:
     return principal
 
 
+def caller(request: Request) -> tuple[Platform, Principal]:
+    """The platform and who is calling: what almost every route starts with."""
+    return platform_of(request), principal_of(request)
+
+
 def load_scoped(
     platform: Platform, principal: Principal, table: str, prefix: str, param: str, value: str
 ) -> Row:

@@ -15,17 +15,7 @@ from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.routes.common import (
-    PageParams,
-    Where,
-    emit_event,
-    fetch_page,
-    load_scoped,
-    order_by,
-    page_params,
-    platform_of,
-    principal_of,
-)
+from cstar_cli.server.routes import common
 from cstar_cli.server.schemas import CustomerCreate, CustomerUpdate
 from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.wire.enums import CustomerStatus, Sentiment
@@ -65,7 +55,9 @@ def _ticket_count(platform: Platform, hex_id: str) -> int:
 
 
 def _load(platform: Platform, principal: Principal, customer_id: str) -> Row:
-    return load_scoped(platform, principal, "customers", ids.CUSTOMER, "customerId", customer_id)
+    return common.load_scoped(
+        platform, principal, "customers", ids.CUSTOMER, "customerId", customer_id
+    )
 
 
 def _email_taken(email: str) -> ApiError:
@@ -78,7 +70,7 @@ def _email_taken(email: str) -> ApiError:
 @router.get("/customers", summary="List customers")
 async def list_customers(
     request: Request,
-    paging: PageParams = Depends(page_params),
+    paging: common.PageParams = Depends(common.page_params),
     status: CustomerStatus | None = Query(None),
     sentiment: Sentiment | None = Query(None),
     search: str | None = Query(
@@ -86,16 +78,16 @@ async def list_customers(
     ),
     tag: str | None = Query(None),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    where = Where(principal)
+    platform, principal = common.caller(request)
+    where = common.Where(principal)
     if status is not None:
         where.add("status = ?", status)
     if sentiment is not None:
         where.add("sentiment = ?", sentiment)
     where.search(["name", "email"], search)
     where.tag("tags", tag)
-    rows, total = fetch_page(
-        platform, "customers", where, order_by(paging.sort, SORT_FIELDS), paging
+    rows, total = common.fetch_page(
+        platform, "customers", where, common.order_by(paging.sort, SORT_FIELDS), paging
     )
     data = [serialize(row, _ticket_count(platform, row["id"])) for row in rows]
     return responses.listing(request, data, paging.page, paging.page_size, total)
@@ -141,7 +133,7 @@ def insert_customer(
 
 @router.post("/customers", status_code=201, summary="Create a customer")
 async def create_customer(request: Request, body: CustomerCreate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     try:
         row = insert_customer(
             platform,
@@ -163,7 +155,7 @@ async def create_customer(request: Request, body: CustomerCreate) -> Response:
 
 @router.get("/customers/{customerId}", summary="Get a customer")
 async def get_customer(request: Request, customerId: str) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = _load(platform, principal, customerId)
     return responses.ok(request, serialize(row, _ticket_count(platform, row["id"])))
 
@@ -182,7 +174,7 @@ FIELDS: FieldMap = {
 
 @router.patch("/customers/{customerId}", summary="Update a customer")
 async def update_customer(request: Request, customerId: str, body: CustomerUpdate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     db = platform.db
     row = _load(platform, principal, customerId)
     count = _ticket_count(platform, row["id"])
@@ -204,7 +196,7 @@ async def update_customer(request: Request, customerId: str, body: CustomerUpdat
             serialize=lambda r: serialize(r, count),
             watched=WATCHED,
             side_effects=rename_on_tickets,
-            emit=lambda updated, changes: emit_event(
+            emit=lambda updated, changes: common.emit_event(
                 request,
                 "customer.updated",
                 {"customer": events.customer_data(updated), "changes": changes},
@@ -217,7 +209,7 @@ async def update_customer(request: Request, customerId: str, body: CustomerUpdat
 
 @router.delete("/customers/{customerId}", summary="Delete a customer")
 async def delete_customer(request: Request, customerId: str) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     db = platform.db
     row = _load(platform, principal, customerId)
     with db.transaction():

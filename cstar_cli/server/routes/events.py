@@ -14,15 +14,7 @@ from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.event_schemas import EventResend
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.routes.common import (
-    PageParams,
-    Where,
-    fetch_page,
-    order_by,
-    page_params,
-    platform_of,
-    principal_of,
-)
+from cstar_cli.server.routes import common
 from cstar_cli.server.routes.webhooks import load_webhook, serialize_delivery
 from cstar_cli.wire import catalog
 from cstar_cli.wire.times import iso
@@ -50,13 +42,13 @@ def _payload(row: Row) -> dict[str, Any]:
 @router.get("/events", summary="List events, newest first")
 async def list_events(
     request: Request,
-    paging: PageParams = Depends(page_params),
+    paging: common.PageParams = Depends(common.page_params),
     type: str | None = Query(None, description="An event type or pattern (ticket.*)."),
     since: str | None = Query(None, description="ISO-8601: events at or after this time."),
     until: str | None = Query(None, description="ISO-8601: events before this time."),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    where = Where(principal)
+    platform, principal = common.caller(request)
+    where = common.Where(principal)
     if type is not None:
         try:
             patterns = catalog.validate_patterns(type.split(","))
@@ -67,7 +59,9 @@ async def list_events(
             values = [p[:-1] + "%" if p.endswith(".*") else p for p in patterns]
             where.add(f"({' OR '.join(clauses)})", *values)
     where.created_between(since, until, ("since", "until"))
-    rows, total = fetch_page(platform, "events", where, order_by(paging.sort, SORT_FIELDS), paging)
+    rows, total = common.fetch_page(
+        platform, "events", where, common.order_by(paging.sort, SORT_FIELDS), paging
+    )
     return responses.listing(
         request, [_payload(r) for r in rows], paging.page, paging.page_size, total
     )
@@ -75,7 +69,7 @@ async def list_events(
 
 @router.get("/events/{eventId}", summary="Get an event with its delivery attempts")
 async def get_event(request: Request, eventId: str) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = load_event(platform, principal, eventId)
     attempts = platform.db.all(
         "SELECT d.*, ? AS event_type FROM deliveries d WHERE event_id = ? "
@@ -114,7 +108,7 @@ def _queued_delivery(queued: Row, event_type: str) -> dict[str, Any]:
 
 @router.post("/events/{eventId}/resend", summary="Deliver an event again")
 async def resend_event(request: Request, eventId: str, body: EventResend | None = None) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = load_event(platform, principal, eventId)
     body = body or EventResend()
     now = platform.now()

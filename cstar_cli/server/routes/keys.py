@@ -12,15 +12,7 @@ from cstar_cli.server.auth import Principal, hash_key, mint_key, redact
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.routes.common import (
-    PageParams,
-    Where,
-    fetch_page,
-    order_by,
-    page_params,
-    platform_of,
-    principal_of,
-)
+from cstar_cli.server.routes import common
 from cstar_cli.server.schemas import ApiKeyCreate, ApiKeyRoll
 from cstar_cli.server.vault import SecretBox
 from cstar_cli.wire.times import iso, parse_iso
@@ -85,7 +77,7 @@ def insert_key(
 
 
 def _manager(request: Request) -> tuple[Platform, Principal]:
-    return platform_of(request), principal_of(request)
+    return common.caller(request)
 
 
 def _visible_environments(principal: Principal) -> tuple[int, ...]:
@@ -103,14 +95,16 @@ def _load(platform: Platform, principal: Principal, key_id: str) -> Row:
 
 
 @router.get("/keys", summary="List API keys")
-async def list_keys(request: Request, paging: PageParams = Depends(page_params)) -> Response:
+async def list_keys(
+    request: Request, paging: common.PageParams = Depends(common.page_params)
+) -> Response:
     platform, principal = _manager(request)
-    where = Where(principal)
+    where = common.Where(principal)
     # A live key sees both environments' keys; a test key only test keys.
     where.clauses[1] = "livemode IN (%s)" % ",".join("?" * len(_visible_environments(principal)))  # noqa: UP031
     where.params[1:2] = list(_visible_environments(principal))
-    rows, total = fetch_page(
-        platform, "api_keys", where, order_by(paging.sort, SORT_FIELDS), paging
+    rows, total = common.fetch_page(
+        platform, "api_keys", where, common.order_by(paging.sort, SORT_FIELDS), paging
     )
     return responses.listing(
         request, [serialize(r) for r in rows], paging.page, paging.page_size, total

@@ -16,7 +16,7 @@ from cstar_cli.server.auth import bearer_key
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.logs import LogFilter, Subscriber, serialize
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.routes.common import PageParams, page_params, platform_of, principal_of
+from cstar_cli.server.routes import common
 from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_INVALID
 
 router = APIRouter(tags=["logs"])
@@ -28,7 +28,7 @@ HELLO_TIMEOUT = 10.0
 @router.get("/logs", summary="Request logs, newest first")
 async def list_logs(
     request: Request,
-    paging: PageParams = Depends(page_params),
+    paging: common.PageParams = Depends(common.page_params),
     method: str | None = Query(None, description="GET, POST, … (comma-separated)."),
     path: str | None = Query(None, description="Path prefix or * glob, e.g. /tickets/*/messages."),
     status: str | None = Query(None, description="Exact status codes, e.g. 404 or 400,409."),
@@ -36,7 +36,7 @@ async def list_logs(
     source: str | None = Query(None, description="api, cli, mcp, sdk or dashboard."),
     since: str | None = Query(None, description="ISO-8601: entries at or after this time."),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     flt = LogFilter.parse(
         team_id=principal.team_id,
         method=method,

@@ -12,16 +12,7 @@ from cstar_cli.server import ids, responses
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.routes.common import (
-    PageParams,
-    Where,
-    fetch_page,
-    load_scoped,
-    order_by,
-    page_params,
-    platform_of,
-    principal_of,
-)
+from cstar_cli.server.routes import common
 from cstar_cli.server.schemas import MemberCreate, MemberUpdate
 from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.wire.enums import Role
@@ -91,21 +82,21 @@ def new_member(
 
 
 def _load(platform: Platform, principal: Principal, member_id: str) -> Row:
-    return load_scoped(platform, principal, "members", ids.MEMBER, "memberId", member_id)
+    return common.load_scoped(platform, principal, "members", ids.MEMBER, "memberId", member_id)
 
 
 @router.get("/members", summary="List team members")
 async def list_members(
     request: Request,
-    paging: PageParams = Depends(page_params),
+    paging: common.PageParams = Depends(common.page_params),
     role: Role | None = Query(None),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    where = Where(principal)
+    platform, principal = common.caller(request)
+    where = common.Where(principal)
     if role is not None:
         where.add("role = ?", role)
-    order = order_by(paging.sort, SORT_FIELDS, default="joinedAt")
-    rows, total = fetch_page(platform, "members", where, order, paging)
+    order = common.order_by(paging.sort, SORT_FIELDS, default="joinedAt")
+    rows, total = common.fetch_page(platform, "members", where, order, paging)
     return responses.listing(
         request, [serialize(r) for r in rows], paging.page, paging.page_size, total
     )
@@ -113,7 +104,7 @@ async def list_members(
 
 @router.post("/members", status_code=201, summary="Add a team member")
 async def create_member(request: Request, body: MemberCreate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = new_member(
         principal.team_id,
         principal.livemode,
@@ -130,9 +121,7 @@ async def create_member(request: Request, body: MemberCreate) -> Response:
 
 @router.get("/members/{memberId}", summary="Get a team member")
 async def get_member(request: Request, memberId: str) -> Response:
-    return responses.ok(
-        request, serialize(_load(platform_of(request), principal_of(request), memberId))
-    )
+    return responses.ok(request, serialize(_load(*common.caller(request), memberId)))
 
 
 FIELDS: FieldMap = {
@@ -145,7 +134,7 @@ FIELDS: FieldMap = {
 
 @router.patch("/members/{memberId}", summary="Update a team member")
 async def update_member(request: Request, memberId: str, body: MemberUpdate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = _load(platform, principal, memberId)
     values = patch_values(body, row, FIELDS)
     saved = save(platform.db, "members", row, values, stamp=platform.now_iso(principal))
@@ -154,7 +143,7 @@ async def update_member(request: Request, memberId: str, body: MemberUpdate) -> 
 
 @router.delete("/members/{memberId}", summary="Remove a team member")
 async def delete_member(request: Request, memberId: str) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = _load(platform, principal, memberId)
     with platform.db.transaction():
         platform.db.execute(

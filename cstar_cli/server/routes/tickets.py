@@ -21,17 +21,7 @@ from cstar_cli.server.portal import (
     check_ticket_create,
     ticket_view,
 )
-from cstar_cli.server.routes.common import (
-    PageParams,
-    Where,
-    emit_event,
-    fetch_page,
-    load_scoped,
-    order_by,
-    page_params,
-    platform_of,
-    principal_of,
-)
+from cstar_cli.server.routes import common
 from cstar_cli.server.schemas import TicketCreate, TicketUpdate
 from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.wire.enums import Priority, TicketStatus
@@ -113,12 +103,12 @@ def _expand(value: str | None) -> set[str]:
 
 
 def load_ticket(platform: Platform, principal: Principal, ticket_id: str) -> Row:
-    return load_scoped(platform, principal, "tickets", ids.TICKET, "ticketId", ticket_id)
+    return common.load_scoped(platform, principal, "tickets", ids.TICKET, "ticketId", ticket_id)
 
 
 def load_for(request: Request, ticket_id: str) -> Row:
     """A ticket the caller may see: through an identity, only that customer's own (else 404)."""
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     row = load_ticket(platform, principal, ticket_id)
     portal = acting_for(request)
     if portal is not None and row["customer_id"] != portal.customer_id:
@@ -192,7 +182,7 @@ def _resolve_member(platform: Platform, principal: Principal, value: str) -> str
 @router.get("/tickets", summary="List tickets", openapi_extra=PORTAL)
 async def list_tickets(
     request: Request,
-    paging: PageParams = Depends(page_params),
+    paging: common.PageParams = Depends(common.page_params),
     status: TicketStatus | None = Query(None),
     priority: Priority | None = Query(None),
     assignedTo: str | None = Query(None, description="Member id (mem_...)."),
@@ -205,10 +195,10 @@ async def list_tickets(
     createdBefore: str | None = Query(None, description="ISO-8601 upper bound on createdAt."),
     expand: str | None = Query(None, description="Comma list; 'customer' inlines the customer."),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     portal = acting_for(request)
     expansions = _expand(expand)
-    where = Where(principal)
+    where = common.Where(principal)
     if portal is not None:
         where.add("customer_id = ?", portal.customer_id)
     if status is not None:
@@ -231,7 +221,9 @@ async def list_tickets(
         ],
         search,
     )
-    rows, total = fetch_page(platform, "tickets", where, order_by(paging.sort, SORT_FIELDS), paging)
+    rows, total = common.fetch_page(
+        platform, "tickets", where, common.order_by(paging.sort, SORT_FIELDS), paging
+    )
     data = [
         _shown(
             platform,
@@ -248,7 +240,7 @@ async def list_tickets(
 
 @router.post("/tickets", status_code=201, summary="Create a ticket", openapi_extra=PORTAL)
 async def create_ticket(request: Request, body: TicketCreate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     portal = acting_for(request)
     db = platform.db
     now = platform.now(principal.team_id, principal.livemode)
@@ -332,7 +324,7 @@ async def get_ticket(
     ticketId: str,
     expand: str | None = Query(None, description="Comma list; 'customer' inlines the customer."),
 ) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     portal = acting_for(request)
     expansions = _expand(expand)
     row = load_for(request, ticketId)
@@ -352,7 +344,7 @@ FIELDS: FieldMap = {
 
 @router.patch("/tickets/{ticketId}", summary="Update a ticket")
 async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     db = platform.db
     row = load_ticket(platform, principal, ticketId)
     now = platform.now(principal.team_id, principal.livemode)
@@ -366,12 +358,12 @@ async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> 
     def announce(updated: Row, changes: dict[str, Any]) -> None:
         slug = platform.team_slug(principal.team_id)
         data = {"ticket": events.ticket_data(updated, slug), "changes": changes}
-        emit_event(request, "ticket.updated", data)
+        common.emit_event(request, "ticket.updated", data)
         if "assigned_to" in changes and updated["assigned_to"] is not None:
-            emit_event(request, "ticket.assigned", data)
+            common.emit_event(request, "ticket.assigned", data)
         closing = updated["status"] in CLOSED_STATUSES and row["status"] not in CLOSED_STATUSES
         if "status" in changes and closing:
-            emit_event(request, "ticket.closed", data)
+            common.emit_event(request, "ticket.closed", data)
         game.on_ticket_written(platform, principal, row, updated, now=now, request_id=rid)
 
     saved = save(
@@ -422,7 +414,7 @@ def _workflow_values(
 
 @router.delete("/tickets/{ticketId}", summary="Delete a ticket")
 async def delete_ticket(request: Request, ticketId: str) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
+    platform, principal = common.caller(request)
     db = platform.db
     row = load_ticket(platform, principal, ticketId)
     now = platform.now(principal.team_id, principal.livemode)

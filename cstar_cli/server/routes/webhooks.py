@@ -15,17 +15,7 @@ from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.event_schemas import TriggerTest, WebhookCreate, WebhookTest, WebhookUpdate
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.routes.common import (
-    PageParams,
-    Where,
-    bool_query,
-    fetch_page,
-    load_scoped,
-    order_by,
-    page_params,
-    platform_of,
-    principal_of,
-)
+from cstar_cli.server.routes import common
 from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.server.webhook_urls import check_url
 from cstar_cli.wire import catalog
@@ -87,26 +77,26 @@ def check_events(patterns: list[str]) -> list[str]:
 
 
 def load_webhook(platform: Platform, principal: Principal, webhook_id: str) -> Row:
-    return load_scoped(platform, principal, "webhooks", ids.WEBHOOK, "webhookId", webhook_id)
+    return common.load_scoped(platform, principal, "webhooks", ids.WEBHOOK, "webhookId", webhook_id)
 
 
 def _admin(request: Request) -> tuple[Platform, Principal]:
-    return platform_of(request), principal_of(request)
+    return common.caller(request)
 
 
 @router.get("/webhooks", summary="List webhook endpoints")
 async def list_webhooks(
     request: Request,
-    paging: PageParams = Depends(page_params),
+    paging: common.PageParams = Depends(common.page_params),
     active: str | None = Query(None, description="true or false."),
 ) -> Response:
     platform, principal = _admin(request)
-    where = Where(principal)
-    flag = bool_query(active, "active")
+    where = common.Where(principal)
+    flag = common.bool_query(active, "active")
     if flag is not None:
         where.add("is_active = ?", int(flag))
-    rows, total = fetch_page(
-        platform, "webhooks", where, order_by(paging.sort, SORT_FIELDS), paging
+    rows, total = common.fetch_page(
+        platform, "webhooks", where, common.order_by(paging.sort, SORT_FIELDS), paging
     )
     return responses.listing(
         request, [serialize(r) for r in rows], paging.page, paging.page_size, total
@@ -278,18 +268,18 @@ async def rotate_secret(request: Request, webhookId: str) -> Response:
 async def list_deliveries(
     request: Request,
     webhookId: str,
-    paging: PageParams = Depends(page_params),
+    paging: common.PageParams = Depends(common.page_params),
     status: str | None = Query(None, description="pending, succeeded, failed or cancelled."),
 ) -> Response:
     platform, principal = _admin(request)
     row = load_webhook(platform, principal, webhookId)
-    where = Where(principal, alias="d")
+    where = common.Where(principal, alias="d")
     where.add("d.webhook_id = ?", row["id"])
     if status is not None:
         if status not in ("pending", "succeeded", "failed", "cancelled"):
             raise ApiError.invalid(f"Unknown delivery status '{status}'.", param="status")
         where.add("d.status = ?", status)
-    order = order_by(paging.sort, {"createdAt": "d.created_at"}, default="-createdAt")
+    order = common.order_by(paging.sort, {"createdAt": "d.created_at"}, default="-createdAt")
     total_row = platform.db.one(
         f"SELECT COUNT(*) AS n FROM deliveries d WHERE {where.sql}", where.params
     )
