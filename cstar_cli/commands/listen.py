@@ -109,7 +109,9 @@ def listen(
         try:
             patterns = catalog.validate_patterns(events.split(","))
         except ValueError as err:
-            raise UsageError(str(err), "See `cstar trigger --list` for every event type.") from None
+            said = isinstance(err, catalog.UnknownEventTypeError)  # its message names --list
+            hint = None if said else "See `cstar trigger --list` for every event type."
+            raise UsageError(str(err), hint, code="unknown_event_type") from None
     if ordered and max_in_flight > 1:
         raise UsageError(
             "--ordered and --max-in-flight above 1 contradict each other.",

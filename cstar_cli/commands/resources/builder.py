@@ -25,12 +25,14 @@ def _annotation(f: Field) -> Any:
     return str | None
 
 
-def _option(f: Field) -> inspect.Parameter:
+def _option(f: Field, *, creating: bool = False) -> inspect.Parameter:
+    """The option of a field; on ``create`` a required field says so (``-d`` may give it too)."""
+    text = f"{f.help}  [required]" if creating and f.required else f.help
     if f.kind == "bool":
         decl = f"{f.option}/--no-{f.option[2:]}"
-        info = typer.Option(None, decl, help=f.help, show_default=False)
+        info = typer.Option(None, decl, help=text, show_default=False)
     else:
-        info = typer.Option(None, f.option, help=f.help, show_default=False)
+        info = typer.Option(None, f.option, help=text, show_default=False)
     return inspect.Parameter(
         f.param, inspect.Parameter.KEYWORD_ONLY, default=info, annotation=_annotation(f)
     )
@@ -193,7 +195,7 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
     group.command("create")(
         _make(
             create_impl,
-            [*(_option(f) for f in spec.fields), _data_param(), _json_param()],
+            [*(_option(f, creating=True) for f in spec.fields), _data_param(), _json_param()],
             f"Create a {spec.singular}. Required: "
             + ", ".join(f.option for f in spec.fields if f.required)
             + f".\n\nExample: {spec.example_create}",
