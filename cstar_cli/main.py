@@ -217,6 +217,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "articles": ("resources", "Manage knowledge-base articles."),
     "members": ("resources", "Manage team members."),
     "game": ("game", "Play the game: the leaderboard, a player's stats and the SLA bosses."),
+    "clock": (
+        "clock",
+        "Move the team's test clock to exercise SLAs, bosses and streaks (test mode only).",
+    ),
     "get": ("raw", "Send a raw GET to the API."),
     "post": ("raw", "Send a raw POST to the API."),
     "patch": ("raw", "Send a raw PATCH to the API."),

@@ -44,6 +44,15 @@ def check_db_path(db_path: str) -> None:
         raise UsageError(f"--db {db_path}: {parent} is a file, so it cannot hold a database.", hint)
 
 
+def clock_notice(offset: float) -> str:
+    """A ready-output line when the team's test clock is moved (it survives restarts, D21)."""
+    from cstar_cli.clock import describe_offset
+
+    if abs(offset) < 1:
+        return ""
+    return f"  Test clock            {describe_offset(offset)} (`cstar clock reset` sets it back)\n"
+
+
 def dev(
     host: str = typer.Option("127.0.0.1", help="Interface to bind. Anything but loopback warns."),
     port: int = typer.Option(8642, min=0, max=65535, help="Port to listen on; 0 picks a free one."),
@@ -102,6 +111,7 @@ def dev(
             f"  Publishable (test)    {keys.publishable_key}\n"
             f"  Secret key (live)     {keys.live_secret_key}\n"
             f"  Publishable (live)    {keys.live_publishable_key}\n"
+            f"{clock_notice(info.clock_offset)}"
             "\n"
             "Log in from another terminal with:\n"
             f"  cstar login --api-base {info.api_base} --api-key {keys.secret_key}\n"

@@ -105,6 +105,7 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("delete", f"{T}/sla/rules/{{ruleId}}"): (200, Envelope[Deleted]),
     ("get", f"{T}/test-helpers/clock"): (200, Envelope[TestClock]),
     ("post", f"{T}/test-helpers/clock/advance"): (200, Envelope[TestClock]),
+    ("post", f"{T}/test-helpers/clock/reset"): (200, Envelope[TestClock]),
 }
 
 ERROR_DESCRIPTIONS = {

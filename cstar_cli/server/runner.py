@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from cstar_cli.server.app import create_app
 from cstar_cli.server.files import read_private, write_private
+from cstar_cli.server.game.clock import load_offsets
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.seed import SeedKeys, seed, seeded_team
 from cstar_cli.server.settings import PlatformSettings
@@ -31,9 +32,16 @@ class ReadyInfo:
     db_path: str
     keys: SeedKeys
     seeded_now: bool
+    clock_offset: float = 0.0
+    """How far the seeded team's test clock runs ahead (D21; it survives restarts)."""
 
     def as_json(self) -> dict[str, Any]:
-        return {"apiBase": self.api_base, "db": self.db_path, **self.keys.as_json()}
+        return {
+            "apiBase": self.api_base,
+            "db": self.db_path,
+            **self.keys.as_json(),
+            "testClockOffsetSeconds": self.clock_offset,
+        }
 
 
 def keys_file(db_path: str) -> Path | None:
@@ -156,7 +164,10 @@ def serve_forever(
     sock = bind(host, port)
     actual_port = sock.getsockname()[1]
     server = _uvicorn_server(create_app(platform=platform))
-    info = ReadyInfo(f"http://{url_host(host)}:{actual_port}", settings.db_path, keys, fresh)
+    offset = load_offsets(platform.db).get((keys.team_id, False), 0.0)
+    info = ReadyInfo(
+        f"http://{url_host(host)}:{actual_port}", settings.db_path, keys, fresh, offset
+    )
 
     async def main() -> None:
         loop = asyncio.get_running_loop()

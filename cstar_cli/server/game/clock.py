@@ -25,13 +25,31 @@ def load_offsets(db: Database) -> dict[tuple[str, bool], float]:
 
 def advance(platform: Platform, team_id: str, livemode: bool, seconds: float) -> float:
     """Move one team+environment's clock forward; returns the new total offset."""
-    db = platform.db
-    with db.transaction():
-        scope = ensure_scope(db, team_id, livemode)
-        offset = float(scope["clock_offset"]) + seconds
-        db.execute(
-            "UPDATE game_scopes SET clock_offset = ? WHERE team_id = ? AND livemode = ?",
-            (offset, team_id, int(livemode)),
-        )
+    with platform.db.transaction():
+        offset = _offset(platform.db, team_id, livemode) + seconds
+        _store(platform.db, team_id, livemode, offset)
     platform.set_clock_offset(team_id, livemode, offset)
     return offset
+
+
+def reset(platform: Platform, team_id: str, livemode: bool) -> float:
+    """Set one team+environment's clock back to real time; returns the offset it had.
+
+    Nothing already stored is rewritten (D21): times recorded while it ran ahead stay ahead.
+    """
+    with platform.db.transaction():
+        before = _offset(platform.db, team_id, livemode)
+        _store(platform.db, team_id, livemode, 0.0)
+    platform.set_clock_offset(team_id, livemode, 0.0)
+    return before
+
+
+def _offset(db: Database, team_id: str, livemode: bool) -> float:
+    return float(ensure_scope(db, team_id, livemode)["clock_offset"])
+
+
+def _store(db: Database, team_id: str, livemode: bool, offset: float) -> None:
+    db.execute(
+        "UPDATE game_scopes SET clock_offset = ? WHERE team_id = ? AND livemode = ?",
+        (offset, team_id, int(livemode)),
+    )

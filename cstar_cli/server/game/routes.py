@@ -446,3 +446,13 @@ async def advance_clock(request: Request, body: ClockAdvance) -> Response:
     clock.advance(platform, principal.team_id, False, float(body.seconds))
     evaluate_scope(platform, principal.team_id, False, responses.request_id_of(request))
     return responses.ok(request, _clock(platform, principal, body.seconds))
+
+
+@router.post(
+    "/test-helpers/clock/reset", tags=["test-helpers"], summary="Set the test clock back to 0"
+)
+async def reset_clock(request: Request) -> Response:
+    platform, principal = platform_of(request), principal_of(request)
+    _test_mode_only(principal)
+    before = clock.reset(platform, principal.team_id, False)
+    return responses.ok(request, _clock(platform, principal, -before))
