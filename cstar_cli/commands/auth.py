@@ -25,7 +25,7 @@ LOGIN_FIELDS = (
 def login_run(app: AppContext) -> dict[str, Any]:
     """Check a key against ``whoami`` and store it for the profile; returns what was stored."""
     from cstar_cli.context import check_key_format
-    from cstar_cli.errors import UsageError
+    from cstar_cli.errors import LOCAL_API_BASE, UsageError
     from cstar_cli.output import redact
 
     source = "--api-key"
@@ -36,11 +36,13 @@ def login_run(app: AppContext) -> dict[str, Any]:
         if not app.stdin_isatty():
             raise UsageError(
                 "No API key given, and stdin is not a terminal to ask for one.",
-                "Pass --api-key sk_test_… (or set CSTAR_API_KEY). `cstar dev` prints test keys.",
+                "Pass --api-key sk_test_… (or set CSTAR_API_KEY); for the local platform also "
+                f"--api-base {LOCAL_API_BASE}. `cstar dev` prints test keys.",
                 code="api_key_required",
             )
-        key = typer.prompt("API key (input hidden)", hide_input=True, err=True)
-        source = "the prompt"
+        from cstar_cli.commands.login_flow import ask_api_base, ask_key
+
+        key, source = ask_key(app, ask_api_base(app))
     key = check_key_format(key, source)
     app.config.load()  # a broken config fails before the network call, not after
     with app.make_client(key) as client:
@@ -78,7 +80,8 @@ def login(
 ) -> None:
     """Log in: check an API key against the API and store it for the profile.
 
-    The key comes from --api-key, CSTAR_API_KEY, or a hidden prompt on a terminal. It is kept
+    The key comes from --api-key, CSTAR_API_KEY, or a terminal: there login offers a running
+    `cstar dev` (and its seed test key), else asks for the API base and the key. It is kept
     in the OS keyring (or a 0600 credentials.json where there is none), with the team id and
     environment in the profile.
 

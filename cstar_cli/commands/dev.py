@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from cstar_cli.commands._common import one_command
+
+if TYPE_CHECKING:
+    from cstar_cli.server.runner import ReadyInfo
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -44,6 +49,19 @@ def check_db_path(db_path: str) -> None:
         raise UsageError(f"--db {db_path}: {parent} is a file, so it cannot hold a database.", hint)
 
 
+def announce(info: ReadyInfo) -> list[Path]:
+    """Tell this user's `cstar login` where the platform runs (a warning if that fails)."""
+    from cstar_cli.discovery import announce as write_announcement
+    from cstar_cli.wire.times import iso
+
+    db = info.db_path if info.db_path == ":memory:" else str(Path(info.db_path).resolve())
+    try:
+        return [write_announcement(info.api_base, db, iso(time.time()))]
+    except OSError as err:
+        print(f"Warning: `cstar login` will not find this platform ({err}).", file=sys.stderr)
+        return []
+
+
 def clock_notice(offset: float) -> str:
     """A ready-output line when the team's test clock is moved (it survives restarts, D21)."""
     from cstar_cli.clock import describe_offset
@@ -77,9 +95,10 @@ def dev(
 
     Example: cstar dev --port 0 --db :memory:
     """
+    from cstar_cli.discovery import withdraw
     from cstar_cli.errors import CstarError, UsageError
     from cstar_cli.server.db import StorageError
-    from cstar_cli.server.runner import ReadyInfo, serve_forever
+    from cstar_cli.server.runner import serve_forever
     from cstar_cli.server.settings import PlatformSettings
     from cstar_cli.server.vault import VaultError
 
@@ -98,7 +117,10 @@ def dev(
         request_logging=not no_request_log,
     )
 
+    announcements: list[Path] = []
+
     def ready(info: ReadyInfo) -> None:
+        announcements.extend(announce(info))
         if json_output:
             print(json.dumps(info.as_json()), flush=True)
             return
@@ -113,7 +135,7 @@ def dev(
             f"  Publishable (live)    {keys.live_publishable_key}\n"
             f"{clock_notice(info.clock_offset)}"
             "\n"
-            "Log in from another terminal with:\n"
+            "Log in from another terminal with `cstar login` (it finds this platform), or:\n"
             f"  cstar login --api-base {info.api_base} --api-key {keys.secret_key}\n"
             "\n"
             "Press Ctrl-C to stop.",
@@ -133,6 +155,9 @@ def dev(
             f"Cannot start the platform on {host}:{port}: {err.strerror or err}.",
             "Pick another port with --port (0 chooses a free one).",
         ) from None
+    finally:
+        for path in announcements:
+            withdraw(path)
     print("Local platform stopped.", file=sys.stderr)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cstar_cli.server.app import create_app
-from cstar_cli.server.files import read_private, write_private
+from cstar_cli.server.files import keys_file, read_private, write_private
 from cstar_cli.server.game.clock import load_offsets
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.seed import SeedKeys, seed, seeded_team
@@ -22,6 +22,7 @@ from cstar_cli.server.settings import PlatformSettings
 from cstar_cli.wire.times import iso
 
 T = TypeVar("T")
+__all__ = ["PlatformThread", "ReadyInfo", "keys_file", "prepare", "serve_forever"]
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,6 @@ class ReadyInfo:
             **self.keys.as_json(),
             "testClockOffsetSeconds": self.clock_offset,
         }
-
-
-def keys_file(db_path: str) -> Path | None:
-    """Where ``cstar dev`` keeps the seed keys: a 0600 file beside the database."""
-    if db_path == ":memory:":
-        return None
-    path = Path(db_path)
-    return path.with_name(path.stem + ".keys.json")
 
 
 def prepare(platform: Platform) -> tuple[SeedKeys, bool]:
