@@ -269,6 +269,10 @@ class AppContext:
             user_agent=user_agent,
         )
 
+    def last_meta(self) -> dict[str, Any]:
+        """The ``meta`` of this run's last API answer (``{}`` before any)."""
+        return self._client.last_meta if self._client is not None else {}
+
     def _team_of(self, resolved: ResolvedKey) -> str | None:
         """The team a stored key belongs to (saves a ``whoami``); unknown for other keys."""
         if not resolved.from_store:

@@ -8,7 +8,14 @@ from typing import Any, Literal
 
 import typer
 
-from cstar_cli.commands._common import DATA_HELP, JSON_HELP, app_of, confirm, parse_data
+from cstar_cli.commands._common import (
+    DATA_HELP,
+    JSON_HELP,
+    WIDE_HELP,
+    app_of,
+    confirm,
+    parse_data,
+)
 from cstar_cli.commands.resources.specs import Field, ResourceSpec
 from cstar_cli.render import render_item, render_list, show_pages
 
@@ -108,6 +115,7 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
         page_size: int,
         all_pages: bool,
         sort: str | None,
+        wide: bool,
         json_output: bool,
         **kwargs: Any,
     ) -> None:
@@ -123,7 +131,9 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
             page_size=page_size,
             all_pages=all_pages,
             json_output=json_output,
-            render=lambda items: render_list(app, items, spec.columns, json_output=json_output),
+            render=lambda items: render_list(
+                app, items, spec.columns, json_output=json_output, wide=wide, noun=spec.name
+            ),
             noun=spec.name,
         )
 
@@ -145,6 +155,7 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
                 help=f"Sort field; prefix '-' for descending (e.g. {spec.sort_example}).",
             ),
         ),
+        _param("wide", bool, typer.Option(False, "--wide", help=WIDE_HELP)),
         _json_param(),
     ]
     group.command("list")(
