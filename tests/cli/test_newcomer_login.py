@@ -86,7 +86,7 @@ def test_login_finds_the_running_platform_without_typing_its_url(
         terminal.wait_for(r"Found a local cStar platform")
         terminal.wait_for(r"Log in to it\? \[Y/n\]")
         terminal.type("\r")
-        terminal.wait_for(r"seed test key \(sk_test_…\w{4}\)\? \[Y/n\]")
+        terminal.wait_for(r"seed test key \(sk_test_…\S{4}\)\? \[Y/n\]")
         terminal.type("\r")
         assert terminal.wait() == 0, terminal.text
         assert "Logged in to" in terminal.text
