@@ -23,7 +23,6 @@ from cstar_cli.config import (
     config_home,
 )
 from cstar_cli.errors import (
-    LOCAL_API_BASE,
     ErrorReport,
     NotLoggedInError,
     UnknownProfileError,
@@ -31,6 +30,7 @@ from cstar_cli.errors import (
     login_hint,
 )
 from cstar_cli.output import Printer, redact
+from cstar_cli.wire.links import LOCAL_API_BASE
 
 if TYPE_CHECKING:
     from cstar_cli.api._core import RequestSpec, RetryPolicy

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cstar_cli.config import state_dir
-from cstar_cli.errors import LOCAL_API_BASE
+from cstar_cli.wire.links import LOCAL_API_BASE
 
 PREFIX = "dev-"
 PROBE_TIMEOUT = 0.5

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
+from cstar_cli.wire.links import LOCAL_API_BASE
+
 
 class ExitCode(IntEnum):
     """The documented exit codes of every cstar command."""
@@ -111,10 +113,6 @@ class ErrorReport:
         if self.doc_url:
             body["docUrl"] = self.doc_url
         return {"error": body}
-
-
-LOCAL_API_BASE = "http://127.0.0.1:8642"
-"""Where ``cstar dev`` serves by default."""
 
 
 def login_hint(profile: str | None = None) -> str:

@@ -25,8 +25,9 @@ LOGIN_FIELDS = (
 def login_run(app: AppContext) -> dict[str, Any]:
     """Check a key against ``whoami`` and store it for the profile; returns what was stored."""
     from cstar_cli.context import check_key_format
-    from cstar_cli.errors import LOCAL_API_BASE, UsageError
+    from cstar_cli.errors import UsageError
     from cstar_cli.output import redact
+    from cstar_cli.wire.links import LOCAL_API_BASE
 
     source = "--api-key"
     key = app.options.api_key

@@ -9,7 +9,7 @@ import typer
 
 from cstar_cli.config import DEFAULT_API_BASE
 from cstar_cli.context import AppContext
-from cstar_cli.errors import LOCAL_API_BASE
+from cstar_cli.wire.links import LOCAL_API_BASE
 
 if TYPE_CHECKING:
     from cstar_cli.discovery import LocalPlatform

@@ -158,9 +158,8 @@ def serve_forever(
     actual_port = sock.getsockname()[1]
     server = _uvicorn_server(create_app(platform=platform))
     offset = load_offsets(platform.db).get((keys.team_id, False), 0.0)
-    info = ReadyInfo(
-        f"http://{url_host(host)}:{actual_port}", settings.db_path, keys, fresh, offset
-    )
+    platform.api_base = f"http://{url_host(host)}:{actual_port}"  # for its links (D31)
+    info = ReadyInfo(platform.api_base, settings.db_path, keys, fresh, offset)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -189,7 +188,7 @@ class PlatformThread:
         self.keys, _ = prepare(self.platform)
         self._sock = bind(host, port)
         self.port = self._sock.getsockname()[1]
-        self.api_base = f"http://{url_host(host)}:{self.port}"
+        self.api_base = self.platform.api_base = f"http://{url_host(host)}:{self.port}"
         self.app = create_app(platform=self.platform)
         self._server = _uvicorn_server(self.app)
         self._thread = threading.Thread(target=self._run, name="cstar-platform", daemon=True)

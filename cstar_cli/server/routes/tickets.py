@@ -302,7 +302,7 @@ async def create_ticket(request: Request, body: TicketCreate) -> Response:
         row.update(game.sla_fields(None, row, now))
         db.insert("tickets", row)
         data: dict[str, Any] = {
-            "ticket": events.ticket_data(row, platform.team_slug(principal.team_id))
+            "ticket": events.ticket_data(row, platform.links(principal.team_id))
         }
         if customer is not None:
             data["customer"] = events.customer_data(customer)
@@ -396,8 +396,8 @@ async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> 
         values["updated_at"] = stamp
         with db.transaction():
             db.update("tickets", "id", row["id"], values)
-            slug = platform.team_slug(principal.team_id)
-            data = {"ticket": events.ticket_data(updated, slug), "changes": changed}
+            links = platform.links(principal.team_id)
+            data = {"ticket": events.ticket_data(updated, links), "changes": changed}
             rid = responses.request_id_of(request)
             events.emit(db, principal, "ticket.updated", data, now=now, request_id=rid)
             if "assigned_to" in changed and updated["assigned_to"] is not None:
@@ -420,7 +420,7 @@ async def delete_ticket(request: Request, ticketId: str) -> Response:
     now = platform.now(principal.team_id, principal.livemode)
     with db.transaction():
         db.execute("DELETE FROM tickets WHERE id = ?", (row["id"],))
-        data = {"ticket": events.ticket_data(row, platform.team_slug(principal.team_id))}
+        data = {"ticket": events.ticket_data(row, platform.links(principal.team_id))}
         rid = responses.request_id_of(request)
         events.emit(db, principal, "ticket.deleted", data, now=now, request_id=rid)
         game.on_ticket_deleted(platform, principal, row, now=now, request_id=rid)
@@ -472,7 +472,7 @@ async def create_message(request: Request, ticketId: str, body: MessageCreate) -
         db.update("tickets", "id", row["id"], values)
         updated = {**row, **values}
         data = {
-            "ticket": events.ticket_data(updated, platform.team_slug(principal.team_id)),
+            "ticket": events.ticket_data(updated, platform.links(principal.team_id)),
             "message": events.message_data(message),
         }
         rid = responses.request_id_of(request)
