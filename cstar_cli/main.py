@@ -86,6 +86,19 @@ def _group_class() -> type[Any]:
                 raise BadValue(f"No such command {args[0]!r}.{hint}", ctx=ctx)
             return super().resolve_command(ctx, args)
 
+        def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+            """Command names with their one-line help, without importing every command."""
+            from typer._click.core import Command
+            from typer._click.shell_completion import CompletionItem
+
+            if incomplete[:1] == "-":
+                return Command.shell_complete(self, ctx, incomplete)
+            return [
+                CompletionItem(name, help=spec[1])
+                for name, spec in COMMANDS.items()
+                if name.startswith(incomplete)
+            ]
+
         def format_epilog(self, ctx: Any, formatter: Any) -> None:
             with formatter.section("Getting started"):
                 formatter.write_dl(GETTING_STARTED)

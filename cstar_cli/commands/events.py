@@ -8,6 +8,7 @@ import typer
 
 from cstar_cli.commands._common import JSON_HELP, WIDE_HELP, app_of
 from cstar_cli.render import EVENT_COLUMNS, event_row, show_pages
+from cstar_cli.suggest import complete_event_types
 
 DELIVERY_COLUMNS = (
     ("ID", "id"),
@@ -56,7 +57,11 @@ def check_type(pattern: str) -> str:
 def events_list(
     ctx: typer.Context,
     event_type: str | None = typer.Option(
-        None, "--type", "-t", help="Only this type, or resource.* (ticket.*)."
+        None,
+        "--type",
+        "-t",
+        help="Only this type, or resource.* (ticket.*).",
+        autocompletion=complete_event_types,
     ),
     since: str | None = typer.Option(
         None, "--since", help="Events at or after: a duration ago (10m, 2h, 7d) or ISO-8601."

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cstar_cli.commands._common import app_of, one_command
+from cstar_cli.suggest import complete_event_types
 
 if TYPE_CHECKING:
     from cstar_cli.context import AppContext
@@ -29,6 +30,7 @@ def listen(
         "-e",
         metavar="PATTERNS",
         help="Event types to receive: ticket.created,customer.*,… (all).",
+        autocompletion=complete_event_types,
     ),
     header: list[str] | None = typer.Option(
         None,

@@ -185,6 +185,14 @@ class CstarSubGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return reworded_parse(lambda: super(CstarSubGroup, self).parse_args(ctx, args), ctx)
 
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        """Subcommands with their whole first sentence (Typer cuts them at 45 characters)."""
+        items = super().shell_complete(ctx, incomplete)
+        for item in items:
+            if item.value in self.commands:
+                item.help = self.commands[item.value].get_short_help_str(limit=300)
+        return items
+
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = []
         for name in self.list_commands(ctx):

@@ -8,6 +8,7 @@ import typer
 
 from cstar_cli.commands._common import JSON_HELP, app_of
 from cstar_cli.render import EVENT_COLUMNS, event_row
+from cstar_cli.suggest import complete_event_types
 
 if TYPE_CHECKING:
     from cstar_cli.context import AppContext
@@ -48,6 +49,7 @@ def trigger(
         metavar="EVENT",
         help="Event type, e.g. ticket.created (see --list).",
         show_default=False,
+        autocompletion=complete_event_types,
     ),
     list_types: bool = typer.Option(
         False, "--list", help="List every event type with what it means, by category."

@@ -8,14 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from cstar_cli.server.runner import PlatformThread
-from cstar_cli.server.settings import PlatformSettings
 from tests.cli.conftest import CliFn, assert_clean_error
+from tests.cli.own_platform import own_platform
 
 
 @pytest.fixture
 def own() -> Iterator[PlatformThread]:
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
-    with PlatformThread(settings) as server:
+    with own_platform() as server:
         yield server
 
 

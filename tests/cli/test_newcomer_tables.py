@@ -11,8 +11,8 @@ import pytest
 
 from cstar_cli.layout import widths
 from cstar_cli.server.runner import PlatformThread
-from cstar_cli.server.settings import PlatformSettings
 from tests.cli.conftest import CliFn
+from tests.cli.own_platform import own_platform
 from tests.terminal import Terminal
 
 TICKET_ID = re.compile(r"tkt_[0-9a-f]{32}")
@@ -22,10 +22,7 @@ EVENT_ID = re.compile(r"evt_[a-z_]+_\d{13}_[A-Za-z0-9]{8}")
 @pytest.fixture
 def desk(cli: CliFn) -> Iterator[PlatformThread]:
     """A platform of our own, logged in, with an urgent ticket assigned to an agent."""
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
-    with PlatformThread(settings) as server:
-        run = cli("login", "--api-base", server.api_base, "--api-key", server.keys.secret_key)
-        assert run.exit_code == 0, run.output
+    with own_platform(cli) as server:
         agent = cli("members", "list", "--role", "agent", "--json").json()[0]
         for title in ("Checkout is down for every customer paying by card", "Printer on fire"):
             made = cli(
