@@ -12,15 +12,13 @@ from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
-from cstar_cli.server.game import clock, engine, rules
+from cstar_cli.server.game import clock_routes, engine, rules
 from cstar_cli.server.game.schemas import (
     BossStatus,
-    ClockAdvance,
     SlaRuleCreate,
     SlaRuleUpdate,
 )
-from cstar_cli.server.game.sla import RULE_PREFIX, ensure_default_rules, ensure_scope
-from cstar_cli.server.game.timer import evaluate_scope
+from cstar_cli.server.game.sla import RULE_PREFIX, ensure_default_rules
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes.common import (
     PAGE,
@@ -403,56 +401,5 @@ async def delete_rule(request: Request, ruleId: str) -> Response:
     return responses.ok(request, {"id": RULE_PREFIX + row["id"], "deleted": True})
 
 
-# -- test clock (D21) ----------------------------------------------------------------------------
-def _test_mode_only(principal: Principal) -> None:
-    if principal.livemode:
-        raise ApiError.forbidden(
-            "insufficient_permissions",
-            "The test clock exists in test mode only; use a test key (sk_test_...). "
-            "Live time cannot be moved.",
-        )
-
-
-def _clock(platform: Platform, principal: Principal, advanced: float) -> dict[str, Any]:
-    offset = platform.now(principal.team_id, False) - platform.now()
-    return {
-        "object": "test_clock",
-        "environment": "test",
-        "now": iso(_now(platform, principal)),
-        "offsetSeconds": round(offset, 3),
-        "advancedBy": advanced,
-    }
-
-
-@router.get("/test-helpers/clock", tags=["test-helpers"], summary="Show the test clock")
-async def get_clock(request: Request) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    _test_mode_only(principal)
-    return responses.ok(request, _clock(platform, principal, 0))
-
-
-@router.post(
-    "/test-helpers/clock/advance", tags=["test-helpers"], summary="Move the test clock forward"
-)
-async def advance_clock(request: Request, body: ClockAdvance) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    _test_mode_only(principal)
-    with platform.db.transaction():
-        current = float(ensure_scope(platform.db, principal.team_id, False)["clock_offset"])
-    if current + body.seconds > clock.MAX_OFFSET_SECONDS:
-        raise ApiError.invalid(
-            "The test clock cannot run more than ten years ahead.", param="seconds"
-        )
-    clock.advance(platform, principal.team_id, False, float(body.seconds))
-    evaluate_scope(platform, principal.team_id, False, responses.request_id_of(request))
-    return responses.ok(request, _clock(platform, principal, body.seconds))
-
-
-@router.post(
-    "/test-helpers/clock/reset", tags=["test-helpers"], summary="Set the test clock back to 0"
-)
-async def reset_clock(request: Request) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    _test_mode_only(principal)
-    before = clock.reset(platform, principal.team_id, False)
-    return responses.ok(request, _clock(platform, principal, -before))
+# The test clock (D21) has its own module; its routes are served with these.
+router.include_router(clock_routes.router)
