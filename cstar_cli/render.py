@@ -46,9 +46,12 @@ def team_now(app: Any) -> float:
 
 
 def member_names(app: Any, ids: list[Any]) -> dict[str, str]:
-    """Names for the member ids among ``ids``, from the profile's member cache."""
+    """Names for the member ids among ``ids``, from the profile's member cache (a publishable
+    key may not read members: its tables keep the ids)."""
     from cstar_cli.members import MemberNames
 
+    if app.require_key().api_key.startswith("pk_"):
+        return {}
     base, _ = app.api_base()
     return MemberNames(app.client(), app.profile_name, base).names(ids)
 

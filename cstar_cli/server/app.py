@@ -15,6 +15,7 @@ from cstar_cli import __version__
 from cstar_cli.server import responses
 from cstar_cli.server.access import AccessTable
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.game import clock_routes
 from cstar_cli.server.game import routes as game_routes
 from cstar_cli.server.gateway import ApiGateway
 from cstar_cli.server.openapi import build_openapi
@@ -62,6 +63,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
         for module in (tickets, customers, articles, members, keys, listen, webhooks, events, logs)
     ]
     routers.append((game_routes.router, TEAM_PREFIX))
+    routers.append((clock_routes.router, TEAM_PREFIX))
     for router, prefix in routers:
         api.include_router(router, prefix=prefix)
 

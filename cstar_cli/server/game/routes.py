@@ -1,4 +1,4 @@
-"""``/game/*`` (D22), ``/sla/rules`` (facts §3.10) and ``/test-helpers/clock`` (D21)."""
+"""``/game/*`` (D22) and ``/sla/rules`` (facts §3.10); the test clock is in :mod:`.clock_routes`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
-from cstar_cli.server.game import clock_routes, engine, rules
+from cstar_cli.server.game import engine, rules
 from cstar_cli.server.game.schemas import (
     BossStatus,
     SlaRuleCreate,
@@ -399,7 +399,3 @@ async def delete_rule(request: Request, ruleId: str) -> Response:
     with platform.db.transaction():
         platform.db.execute("DELETE FROM sla_rules WHERE id = ?", (row["id"],))
     return responses.ok(request, {"id": RULE_PREFIX + row["id"], "deleted": True})
-
-
-# The test clock (D21) has its own module; its routes are served with these.
-router.include_router(clock_routes.router)
