@@ -71,3 +71,14 @@ def test_a_live_key_is_refused_before_any_call(cli: CliFn, own: PlatformThread) 
     run = cli("-v", "clock", "show", "--api-key", own.keys.live_secret_key)
     assert_clean_error(run, 2, "test mode only", "live key (sk_live_…")
     assert "→" not in run.stderr
+
+
+def test_the_reset_route_is_for_test_secret_keys_only(own: PlatformThread) -> None:
+    import httpx
+
+    url = f"{own.api_base}/api/v1/teams/{own.keys.team_id}/test-helpers/clock/reset"
+    for key in (own.keys.publishable_key, own.keys.live_secret_key):
+        answer = httpx.post(url, headers={"Authorization": f"Bearer {key}"})
+        assert answer.status_code == 403, (key[:8], answer.text)
+    ok = httpx.post(url, headers={"Authorization": f"Bearer {own.keys.secret_key}"})
+    assert ok.status_code == 200 and ok.json()["data"]["offsetSeconds"] == 0
