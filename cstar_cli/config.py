@@ -54,14 +54,31 @@ def config_home() -> Path:
     return user_config_path("cstar", appauthor=False)
 
 
-def data_dir() -> Path:
-    """Where ``cstar dev`` keeps its database: ``$CSTAR_HOME/data``, else the user data dir."""
+def _user_dir(kind: str) -> Path:
+    """``$CSTAR_HOME/<kind>``, else the platform's user ``<kind>`` dir (data, state, cache)."""
     override = os.environ.get("CSTAR_HOME")
     if override:
-        return Path(override).expanduser() / "data"
-    from platformdirs import user_data_path
+        return Path(override).expanduser() / kind
+    import platformdirs
 
-    return user_data_path("cstar", appauthor=False)
+    path: Path = getattr(platformdirs, f"user_{kind}_path")("cstar", appauthor=False)
+    return path
+
+
+def data_dir() -> Path:
+    """Where ``cstar dev`` keeps its database: ``$CSTAR_HOME/data``, else the user data dir."""
+    return _user_dir("data")
+
+
+def state_dir() -> Path:
+    """Where running ``cstar dev`` platforms announce themselves: ``$CSTAR_HOME/state``, else
+    the user state dir (``~/.local/state/cstar`` on Linux)."""
+    return _user_dir("state")
+
+
+def cache_dir() -> Path:
+    """What cstar may rebuild at any time: ``$CSTAR_HOME/cache``, else the user cache dir."""
+    return _user_dir("cache")
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,9 @@ class EnvSettings:
     no_keyring: bool
     debug: bool
     keyring_timeout: float
+    local_api_base: str | None = None
+    """``CSTAR_LOCAL_API_BASE``: where ``cstar login`` looks for an unannounced local platform
+    (default ``http://127.0.0.1:8642``, the port ``cstar dev`` uses by default)."""
 
     @classmethod
     def read(cls, environ: Mapping[str, str] | None = None) -> EnvSettings:
@@ -95,6 +115,7 @@ class EnvSettings:
             no_keyring=env.get("CSTAR_NO_KEYRING", "") not in ("", "0", "false"),
             debug=env.get("CSTAR_DEBUG") == "1",
             keyring_timeout=timeout,
+            local_api_base=(env.get("CSTAR_LOCAL_API_BASE") or "").rstrip("/") or None,
         )
 
 

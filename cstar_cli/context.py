@@ -22,8 +22,15 @@ from cstar_cli.config import (
     check_profile_name,
     config_home,
 )
-from cstar_cli.errors import ErrorReport, NotLoggedInError, UnknownProfileError, UsageError
+from cstar_cli.errors import (
+    ErrorReport,
+    NotLoggedInError,
+    UnknownProfileError,
+    UsageError,
+    login_hint,
+)
 from cstar_cli.output import Printer, redact
+from cstar_cli.wire.links import LOCAL_API_BASE
 
 if TYPE_CHECKING:
     from cstar_cli.api._core import RequestSpec, RetryPolicy
@@ -162,8 +169,9 @@ class AppContext:
                 raise UnknownProfileError(
                     f"Profile {self.profile_name!r} does not exist in {self.config.path} "
                     f"(profiles: {known}).",
-                    f"Run `cstar login --profile {self.profile_name}` to create it, "
-                    "or pick one with --profile.",
+                    f"Run `cstar login --profile {self.profile_name}` to create it (add "
+                    f"--api-base {LOCAL_API_BASE} for the local platform), or pick one "
+                    "with --profile.",
                 )
             return {}
         return table
@@ -199,10 +207,9 @@ class AppContext:
     def require_key(self) -> ResolvedKey:
         resolved = self.resolve_key()
         if resolved is None:
-            flag = "" if self.profile_name == DEFAULT_PROFILE else f" --profile {self.profile_name}"
             raise NotLoggedInError(
                 f"Not logged in (profile {self.profile_name!r} has no API key).",
-                f"Run `cstar login{flag}`, or pass --api-key / set CSTAR_API_KEY.",
+                login_hint(self.profile_name),
             )
         return resolved
 
@@ -261,6 +268,10 @@ class AppContext:
             on_request=self._log_request,
             user_agent=user_agent,
         )
+
+    def last_meta(self) -> dict[str, Any]:
+        """The ``meta`` of this run's last API answer (``{}`` before any)."""
+        return self._client.last_meta if self._client is not None else {}
 
     def _team_of(self, resolved: ResolvedKey) -> str | None:
         """The team a stored key belongs to (saves a ``whoami``); unknown for other keys."""

@@ -158,7 +158,13 @@ async def _loop(
 
     loop = asyncio.get_running_loop()
     arrived = asyncio.Event()
-    expected = {"customer.created", "ticket.created", "boss.spawned", "boss.defeated"}
+    expected = {
+        "customer.created",
+        "ticket.created",
+        "boss.spawned",
+        "ticket.closed",
+        "boss.defeated",
+    }
 
     def on_result(result: Verified) -> None:
         mark = "✓" if result.ok else "✗"

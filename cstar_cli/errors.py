@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
+from cstar_cli.wire.links import LOCAL_API_BASE
+
 
 class ExitCode(IntEnum):
     """The documented exit codes of every cstar command."""
@@ -113,8 +115,19 @@ class ErrorReport:
         return {"error": body}
 
 
+def login_hint(profile: str | None = None) -> str:
+    """What to run when there is no key: the prompt (which finds a running ``cstar dev``), the
+    local platform's form, and the per-call flags."""
+    flag = f" --profile {profile}" if profile and profile != "default" else ""
+    return (
+        f"Run `cstar login{flag}` (on a terminal it finds a running `cstar dev`), or for the "
+        f"local platform `cstar login{flag} --api-base {LOCAL_API_BASE} --api-key sk_test_…`; "
+        "or pass --api-key / set CSTAR_API_KEY."
+    )
+
+
 _API_HINTS: dict[str, str] = {
-    "authentication_required": "Log in with `cstar login`, or pass --api-key.",
+    "authentication_required": login_hint(),
     "invalid_key_format": "Keys start with sk_test_, sk_live_, pk_test_ or pk_live_. "
     "Check the key and run `cstar login` again.",
     "invalid_api_key": "The key was revoked, belongs to another team or environment, or is "
@@ -125,7 +138,6 @@ _API_HINTS: dict[str, str] = {
     "`cstar login --api-key sk_…`.",
     "insufficient_permissions": "This needs a secret key; for live keys, a live secret key.",
     "team_access_denied": "The key does not belong to this team. Check --profile and the key.",
-    "resource_missing": "Check the id; `cstar <resource> list` shows what exists.",
     "idempotency_key_reused": "An Idempotency-Key can only be reused for the same request. "
     "Use a new key (or omit --idempotency-key).",
     "idempotency_key_in_use": "The first request with this key is still running; retry shortly.",
@@ -142,8 +154,25 @@ _API_EXIT_CODES: dict[str, ExitCode] = {
 }
 
 
-def describe(exc: BaseException) -> ErrorReport | None:
-    """Map any error we know to the report shown to the user; ``None`` for unknown errors."""
+LISTABLE = ("tickets", "customers", "articles", "members", "events", "webhooks", "keys")
+
+
+def missing_hint(command: str | None) -> str:
+    """For a 404: the list command of the resource the command works on."""
+    words = (command or "").split()
+    noun = words[1] if len(words) > 1 and words[1] in LISTABLE else None
+    if noun:
+        return f"Check the id; `cstar {noun} list` shows what exists."
+    return (
+        "Check the id and the path; `cstar tickets list`, `cstar events list` and the other "
+        "list commands show what exists."
+    )
+
+
+def describe(exc: BaseException, command: str | None = None) -> ErrorReport | None:
+    """Map any error we know to the report shown to the user; ``None`` for unknown errors.
+
+    ``command`` (``cstar events resend``) lets a hint name the right next command."""
     if isinstance(exc, CstarError):
         return ErrorReport(int(exc.exit_code), exc.error_type, exc.code, exc.message, exc.hint)
     if isinstance(exc, KeyboardInterrupt):
@@ -157,6 +186,8 @@ def describe(exc: BaseException) -> ErrorReport | None:
         if exc.status in (401, 403):
             code = ExitCode.AUTH
         hint = exc.hint or _API_HINTS.get(exc.code)
+        if hint is None and exc.code == "resource_missing":
+            hint = missing_hint(command)
         if exc.type == "rate_limit_error" and exc.retry_after:
             hint = f"Try again in {exc.retry_after} s."
         if hint is None and exc.type == "invalid_request_error":

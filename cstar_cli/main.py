@@ -57,18 +57,51 @@ def _group_class() -> type[Any]:
     from typer import Abort, Exit, TyperException
     from typer.core import TyperGroup
 
+    from cstar_cli.commands.polish import BadValue, polish_params, reworded_parse
     from cstar_cli.errors import ErrorReport, describe
 
     class CstarGroup(TyperGroup):
         """The root group: hoists global options and maps every error to an exit code."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.params = polish_params(self.params)
 
         def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
             if ctx.parent is None:
                 args = hoist_global_options(list(args))
                 ctx.meta["cstar.json"] = wants_json(args)
                 ctx.meta["cstar.command"] = self.command_words(ctx, args)
-            result: list[str] = super().parse_args(ctx, args)
+                check_habits(args)
+            result: list[str] = reworded_parse(
+                lambda: super(CstarGroup, self).parse_args(ctx, args), ctx
+            )
             return result
+
+        def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+            from cstar_cli.suggest import did_you_mean
+
+            if args and not args[0].startswith("-") and args[0] not in COMMANDS:
+                hint = did_you_mean(args[0], COMMANDS)
+                raise BadValue(f"No such command {args[0]!r}.{hint}", ctx=ctx)
+            return super().resolve_command(ctx, args)
+
+        def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+            """Command names with their one-line help, without importing every command."""
+            from typer._click.core import Command
+            from typer._click.shell_completion import CompletionItem
+
+            if incomplete[:1] == "-":
+                return Command.shell_complete(self, ctx, incomplete)
+            return [
+                CompletionItem(name, help=spec[1])
+                for name, spec in COMMANDS.items()
+                if name.startswith(incomplete)
+            ]
+
+        def format_epilog(self, ctx: Any, formatter: Any) -> None:
+            with formatter.section("Getting started"):
+                formatter.write_dl(GETTING_STARTED)
 
         def command_words(self, ctx: Any, args: list[str]) -> str:
             """``cstar tickets list``: the command the arguments name (for error messages)."""
@@ -108,36 +141,45 @@ def _group_class() -> type[Any]:
         def invoke(self, ctx: Any) -> Any:
             try:
                 return super().invoke(ctx)
-            except (TyperException, Exit, Abort):
+            except (TyperException, Exit):
                 raise
-            except (Exception, KeyboardInterrupt) as exc:
-                from cstar_cli.config import debug_enabled
-                from cstar_cli.errors import Stopped
-                from cstar_cli.streamerrors import as_stream_error
-
-                if isinstance(exc, Stopped):  # the command said what happened already
-                    raise Exit(int(exc.exit_code)) from None
-                if debug_enabled() and not isinstance(exc, KeyboardInterrupt):
+            except Abort as exc:  # Ctrl-C at a prompt is an interruption (130), not a "no"
+                if not isinstance(exc.__context__, KeyboardInterrupt):
                     raise
-                report = describe(as_stream_error(exc, ctx.meta.get("cstar.command")))
-                if report is None:
-                    report = ErrorReport(
-                        1,
-                        "cli_error",
-                        "unexpected_error",
-                        f"Unexpected error ({type(exc).__name__}: {exc}).",
-                        "Run again with CSTAR_DEBUG=1 to see the traceback, and please report it.",
-                    )
-                from cstar_cli.context import AppContext
+                self.report(ctx, KeyboardInterrupt())
+            except (Exception, KeyboardInterrupt) as exc:
+                self.report(ctx, exc)
 
-                app = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
-                report = app.explain(report, ctx.meta.get("cstar.command"))
-                as_json = bool(ctx.meta.get("cstar.json")) or app.printer.json_mode
-                try:
-                    app.printer.error(report, as_json=as_json)
-                finally:
-                    app.close()
-                raise Exit(report.exit_code) from None
+        def report(self, ctx: Any, exc: BaseException) -> NoReturn:
+            """Print what went wrong and exit with its code (``docs/exit-codes.md``)."""
+            from cstar_cli.config import debug_enabled
+            from cstar_cli.errors import Stopped
+            from cstar_cli.streamerrors import as_stream_error
+
+            if isinstance(exc, Stopped):  # the command said what happened already
+                raise Exit(int(exc.exit_code)) from None
+            if debug_enabled() and not isinstance(exc, KeyboardInterrupt):
+                raise exc
+            command = ctx.meta.get("cstar.command")
+            report = describe(as_stream_error(exc, command), command)
+            if report is None:
+                report = ErrorReport(
+                    1,
+                    "cli_error",
+                    "unexpected_error",
+                    f"Unexpected error ({type(exc).__name__}: {exc}).",
+                    "Run again with CSTAR_DEBUG=1 to see the traceback, and please report it.",
+                )
+            from cstar_cli.context import AppContext
+
+            app = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
+            report = app.explain(report, command)
+            as_json = bool(ctx.meta.get("cstar.json")) or app.printer.json_mode
+            try:
+                app.printer.error(report, as_json=as_json)
+            finally:
+                app.close()
+            raise Exit(report.exit_code) from None
 
     return CstarGroup
 
@@ -188,6 +230,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "articles": ("resources", "Manage knowledge-base articles."),
     "members": ("resources", "Manage team members."),
     "game": ("game", "Play the game: the leaderboard, a player's stats and the SLA bosses."),
+    "clock": (
+        "clock",
+        "Move the team's test clock to exercise SLAs, bosses and streaks (test mode only).",
+    ),
     "get": ("raw", "Send a raw GET to the API."),
     "post": ("raw", "Send a raw POST to the API."),
     "patch": ("raw", "Send a raw PATCH to the API."),
@@ -198,11 +244,47 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+GETTING_STARTED = (
+    ("cstar dev", "run the local platform (in its own terminal)"),
+    ("cstar login", "log in (finds a running `cstar dev`)"),
+    ("cstar tickets list", "the team's tickets"),
+    ("cstar listen -f 3000", "relay events to localhost:3000"),
+    ("cstar trigger ticket.created", "fire a test event"),
+    ("cstar clock advance 15m", "move the test clock forward"),
+)
+
+
+def check_habits(args: list[str]) -> None:
+    """Point a habit from another CLI (``cstar logs tail``) at the cstar way (exit 2)."""
+    from cstar_cli.suggest import habit
+
+    words: list[str] = []
+    values = iter(args)
+    for arg in values:
+        if arg in GLOBAL_VALUE_OPTIONS:
+            next(values, None)
+        elif arg.startswith("-"):
+            if arg not in GLOBAL_FLAGS and arg.split("=", 1)[0] not in GLOBAL_VALUE_OPTIONS:
+                break
+        else:
+            words.append(arg)
+            if len(words) == 2:
+                break
+    found = habit(words)
+    if found is not None:
+        from cstar_cli.commands.polish import BadValue
+
+        typed, ours = found
+        raise BadValue(f"There is no `{typed}`; use `{ours}`.")
+
+
 def load_command(name: str) -> Any:
     """Import one command's module and turn ``build(name)`` into a click command."""
     import importlib
 
     from typer.main import get_command
+
+    from cstar_cli.commands.polish import polish
 
     module_name, _ = COMMANDS[name]
     module = importlib.import_module(f"cstar_cli.commands.{module_name}")
@@ -210,7 +292,7 @@ def load_command(name: str) -> Any:
     group.rich_markup_mode = None
     command = get_command(group)
     command.name = name
-    return command
+    return polish(command, name)
 
 
 def build_app(services: Services | None = None) -> typer.Typer:
@@ -252,9 +334,11 @@ def main(argv: list[str] | None = None) -> None:
         outcome = app(args=args, prog_name="cstar", standalone_mode=False)
     except TyperException as err:  # the parser's own usage errors (bad option values…)
         _usage_error(err, as_json="--json" in args[: args.index("--") if "--" in args else None])
-    except Abort:
-        print("Aborted.", file=sys.stderr)
-        raise SystemExit(int(ExitCode.ERROR)) from None
+    except Abort as abort:
+        interrupted = isinstance(abort.__context__, KeyboardInterrupt)
+        print("Interrupted." if interrupted else "Aborted.", file=sys.stderr)
+        code = ExitCode.INTERRUPTED if interrupted else ExitCode.ERROR
+        raise SystemExit(int(code)) from None
     except CstarError as err:  # raised outside a command (e.g. while parsing global options)
         from cstar_cli.config import debug_enabled
 

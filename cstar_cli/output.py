@@ -163,32 +163,59 @@ class Printer:
         columns: Sequence[tuple[str, str]],
         *,
         empty: str = "Nothing to show.",
+        wide: bool = False,
     ) -> int:
-        """Rows as a table on stdout; ``columns`` are ``(header, field)``. Returns the count."""
+        """Rows as a table on stdout; ``columns`` are ``(header, field)``. Returns the count.
+
+        Identifiers are never cut (:mod:`cstar_cli.layout`): free text is shortened first, and
+        when even that does not fit the terminal the rows are shown as records. ``wide`` shows
+        every cell whole, however wide the table gets."""
         from rich import box
+        from rich.cells import cell_len
         from rich.table import Table
         from rich.text import Text
+
+        from cstar_cli.layout import GAP, widths
 
         items = list(rows)
         if not items:
             self.info(empty)
             return 0
+        headers = [header for header, _ in columns]
+        fields = [field for _, field in columns]
+        texts = [[scrub(table_cell(f, item.get(f))) for f in fields] for item in items]
+        console = self._console(False)
+        plan = widths(headers, fields, texts, None if wide else console.width, cell_len)
+        if plan is None:
+            for number, row in enumerate(texts):
+                if number:
+                    console.print()
+                console.print(self._grid(zip(headers, row, strict=True)))
+            return len(items)
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-        for header, field in columns:
-            fixed = field == "id" or field.endswith("At")
-            table.add_column(
-                header,
-                no_wrap=True,
-                overflow="ellipsis",
-                min_width=max(len(header), 16 if fixed else 4),
-                max_width=None if fixed else 60,
-            )
-        for item in items:
-            table.add_row(
-                *(Text(scrub(table_cell(field, item.get(field)))) for _, field in columns)
-            )
-        self._console(False).print(table)
+        for header, width in zip(headers, plan, strict=True):
+            table.add_column(header, width=width, no_wrap=True, overflow="ellipsis")
+        for row in texts:
+            table.add_row(*(Text(text) for text in row))
+        screen = console.width
+        console.width = max(screen, sum(plan) + GAP * (len(plan) - 1))  # --wide: the terminal wraps
+        try:
+            console.print(table, crop=False)
+        finally:
+            console.width = screen
         return len(items)
+
+    def _grid(self, pairs: Iterable[tuple[str, str]]) -> Any:
+        """Aligned ``label  value`` lines (values wrap), for details and records."""
+        from rich.table import Table
+        from rich.text import Text
+
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column(overflow="fold")
+        for label, value in pairs:
+            grid.add_row(Text(label), Text(value))
+        return grid
 
     def detail(
         self,
@@ -198,19 +225,13 @@ class Printer:
         title: str | None = None,
     ) -> None:
         """One object as aligned ``field  value`` lines on stdout."""
-        from rich.table import Table
         from rich.text import Text
 
         keys = [k for k in (fields or list(item)) if k in item]
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold")
-        grid.add_column(overflow="fold")
-        for key in keys:
-            grid.add_row(Text(key), Text(scrub(cell(item.get(key)))))
         console = self._console(False)
         if title:
             console.print(Text(scrub(title), style="bold"))
-        console.print(grid)
+        console.print(self._grid((key, scrub(cell(item.get(key)))) for key in keys))
 
     def styled_line(self, message: str, style: str | None) -> None:
         """One line of data on stdout, coloured with ``style`` on a terminal that wants colour."""

@@ -33,11 +33,91 @@ def event_row(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_list(app: Any, items: list[dict[str, Any]], columns: Any, *, json_output: bool) -> None:
+def team_now(app: Any) -> float:
+    """The team's time: the last answer's ``meta.timestamp`` (it follows the test clock), else
+    this machine's."""
+    from cstar_cli.wire.times import parse_iso
+
+    stamp = app.last_meta().get("timestamp")
+    try:
+        return parse_iso(stamp) if isinstance(stamp, str) else float(app.services.clock())
+    except ValueError:
+        return float(app.services.clock())
+
+
+def member_names(app: Any, ids: list[Any]) -> dict[str, str]:
+    """Names for the member ids among ``ids``, from the profile's member cache (a publishable
+    key may not read members: its tables keep the ids)."""
+    from cstar_cli.members import MemberNames
+
+    if app.require_key().api_key.startswith("pk_"):
+        return {}
+    base, _ = app.api_base()
+    return MemberNames(app.client(), app.profile_name, base).names(ids)
+
+
+def due(ticket: dict[str, Any], now: float) -> str | None:
+    """The ticket's next deadline, relative: the response until answered, then the resolution."""
+    from cstar_cli.wire.times import parse_iso, relative
+
+    if ticket.get("status") in ("resolved", "closed"):
+        return None
+    name = "responseDeadline" if not ticket.get("firstResponseAt") else "resolutionDeadline"
+    deadline = ticket.get(name) or ticket.get("resolutionDeadline")
+    return relative(parse_iso(deadline), now) if isinstance(deadline, str) else None
+
+
+def ticket_rows(app: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tickets as rows: the assignee's name, and the next deadline relative to the team's time."""
+    now = team_now(app)
+    names = member_names(app, [t.get("assignedTo") for t in items])
+    return [
+        {
+            **t,
+            "assignee": names.get(t.get("assignedTo") or "", t.get("assignedTo")),
+            "due": due(t, now),
+        }
+        for t in items
+    ]
+
+
+ROWS: dict[str, Callable[[Any, list[dict[str, Any]]], list[dict[str, Any]]]] = {
+    "tickets": ticket_rows
+}
+"""Resources whose table rows show more than their fields (``--json`` shows the fields)."""
+
+
+def render_list(
+    app: Any,
+    items: list[dict[str, Any]],
+    columns: Any,
+    *,
+    json_output: bool,
+    wide: bool = False,
+    noun: str | None = None,
+) -> None:
     if json_output:
         app.printer.json(items)
-    else:
-        app.printer.table(items, columns)
+        return
+    shape = ROWS.get(noun or "")
+    app.printer.table(shape(app, items) if shape and items else items, columns, wide=wide)
+
+
+def shown_item(app: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """One object as people read it: deadlines also relative, a member id with its name."""
+    from cstar_cli.wire.times import parse_iso, relative
+
+    shown = dict(item)
+    deadlines = [k for k, v in item.items() if k.endswith("Deadline") and isinstance(v, str)]
+    if deadlines:
+        now = team_now(app)
+        for key in deadlines:
+            shown[key] = f"{item[key]} ({relative(parse_iso(item[key]), now)})"
+    assignee = item.get("assignedTo")
+    if isinstance(assignee, str) and assignee.startswith("mem_"):
+        name = member_names(app, [assignee]).get(assignee)
+        shown["assignedTo"] = f"{assignee} ({name})" if name else assignee
+    return shown
 
 
 def render_item(
@@ -50,7 +130,7 @@ def render_item(
         app.printer.text(str(item))
         return
     shown = [k for k in item if k not in skip and k != "messages"]
-    app.printer.detail(item, fields=shown)
+    app.printer.detail(shown_item(app, item), fields=shown)
     messages = item.get("messages")
     if isinstance(messages, list) and messages:
         app.printer.info(f"\n{len(messages)} message(s):")

@@ -12,6 +12,7 @@ from cstar_cli.context import AppContext
 from cstar_cli.errors import AbortedError, UsageError
 
 JSON_HELP = "Print the API object(s) as JSON on stdout."
+WIDE_HELP = "Show every cell whole, however wide the table gets (ids are never cut anyway)."
 DATA_HELP = (
     "Field as key=value (repeatable). key:=JSON for numbers, booleans, lists or objects; "
     "key[]=item appends to a list; key[sub]=value sets a nested field."

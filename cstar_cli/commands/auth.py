@@ -27,6 +27,7 @@ def login_run(app: AppContext) -> dict[str, Any]:
     from cstar_cli.context import check_key_format
     from cstar_cli.errors import UsageError
     from cstar_cli.output import redact
+    from cstar_cli.wire.links import LOCAL_API_BASE
 
     source = "--api-key"
     key = app.options.api_key
@@ -36,11 +37,13 @@ def login_run(app: AppContext) -> dict[str, Any]:
         if not app.stdin_isatty():
             raise UsageError(
                 "No API key given, and stdin is not a terminal to ask for one.",
-                "Pass --api-key sk_test_… (or set CSTAR_API_KEY). `cstar dev` prints test keys.",
+                "Pass --api-key sk_test_… (or set CSTAR_API_KEY); for the local platform also "
+                f"--api-base {LOCAL_API_BASE}. `cstar dev` prints test keys.",
                 code="api_key_required",
             )
-        key = typer.prompt("API key (input hidden)", hide_input=True, err=True)
-        source = "the prompt"
+        from cstar_cli.commands.login_flow import ask_api_base, ask_key
+
+        key, source = ask_key(app, ask_api_base(app))
     key = check_key_format(key, source)
     app.config.load()  # a broken config fails before the network call, not after
     with app.make_client(key) as client:
@@ -78,7 +81,8 @@ def login(
 ) -> None:
     """Log in: check an API key against the API and store it for the profile.
 
-    The key comes from --api-key, CSTAR_API_KEY, or a hidden prompt on a terminal. It is kept
+    The key comes from --api-key, CSTAR_API_KEY, or a terminal: there login offers a running
+    `cstar dev` (and its seed test key), else asks for the API base and the key. It is kept
     in the OS keyring (or a 0600 credentials.json where there is none), with the team id and
     environment in the profile.
 
@@ -134,10 +138,15 @@ def logout(
         app.printer.info("No stored key to forget; nothing changed.")
 
 
-def status_run(app: AppContext) -> dict[str, Any]:
-    """What the CLI would use and whether the API accepts it."""
+def status_run(app: AppContext) -> tuple[dict[str, Any], Exception | None]:
+    """What the CLI would use and whether the API accepts it: ``(info, problem)``.
+
+    The info is complete as far as it got, so a failed check still shows the profile; the
+    problem (not logged in, unreachable, refused) is what the command exits with.
+    """
     from cstar_cli import __version__
-    from cstar_cli.errors import NotLoggedInError
+    from cstar_cli.api.errors import CstarAPIError
+    from cstar_cli.errors import NotLoggedInError, login_hint
     from cstar_cli.output import redact
 
     profile = app.profile_settings()
@@ -154,31 +163,69 @@ def status_run(app: AppContext) -> dict[str, Any]:
         "keySource": None,
         "cliVersion": __version__,
         "api": {"reachable": None},
+        "testClock": None,
     }
     resolved = app.resolve_key()
     if resolved is None:
-        raise NotLoggedInError(
-            f"Not logged in (profile {app.profile_name!r}, API base {base}).",
-            "Run `cstar login`, or pass --api-key / set CSTAR_API_KEY.",
-        )
+        message = f"Not logged in (profile {app.profile_name!r}, API base {base})."
+        return info, NotLoggedInError(message, login_hint(app.profile_name))
     info["key"] = redact(resolved.api_key)
     info["keySource"] = resolved.source
     started = time.monotonic()
-    with app.make_client(resolved.api_key) as client:
-        response = client.request("GET", "/api/v1/auth/whoami")
-    who = response.data
+    try:
+        with app.make_client(resolved.api_key) as client:
+            response = client.request("GET", "/api/v1/auth/whoami")
+            latency = round((time.monotonic() - started) * 1000)
+            who = response.data
+            if who.get("environment") == "test" and who.get("keyType") == "secret":
+                from cstar_cli.clock import read_clock
+
+                info["testClock"] = read_clock(client, quiet=True)
+    except CstarAPIError as err:
+        reachable = err.type != "connection_error"
+        info["api"] = {"reachable": reachable, "error": err.message}
+        return info, err
     info.update(
         teamId=who.get("teamId"),
         teamName=who.get("teamName"),
         environment=who.get("environment"),
         keyType=who.get("keyType"),
     )
-    info["api"] = {
-        "reachable": True,
-        "latencyMs": round((time.monotonic() - started) * 1000),
-        "requestId": response.request_id,
+    info["api"] = {"reachable": True, "latencyMs": latency, "requestId": response.request_id}
+    return info, None
+
+
+def status_rows(info: dict[str, Any]) -> dict[str, str]:
+    """The ``cstar status`` lines: what is known, and what the check found."""
+    from cstar_cli.clock import describe_offset
+
+    team = f"{info['teamName']} ({info['teamId']})" if info["teamId"] else None
+    key = f"{info['key']} ({info['keyType'] or 'unknown type'})" if info["key"] else "none"
+    api = info["api"]
+    if api["reachable"] is None:
+        checked = "not checked (no key)"
+    elif not api["reachable"]:
+        checked = "UNREACHABLE"
+    elif "error" in api:
+        checked = f"reachable; refused the key ({api['error']})"
+    else:
+        checked = f"reachable, {api['latencyMs']} ms"
+    rows = {
+        "Profile": info["profile"],
+        "API base": f"{info['apiBase']} ({info['apiBaseSource']})",
+        "Team": team,
+        "Environment": info["environment"],
+        "Key": key,
+        "Key from": info["keySource"],
+        "API": checked,
     }
-    return info
+    clock = info.get("testClock")
+    if clock and clock.get("offsetSeconds"):
+        rows["Test clock"] = describe_offset(float(clock["offsetSeconds"])) + (
+            " (`cstar clock reset` sets it back)"
+        )
+    rows["CLI version"] = info["cliVersion"]
+    return {k: v for k, v in rows.items() if v is not None}
 
 
 def status(
@@ -187,26 +234,19 @@ def status(
 ) -> None:
     """Show the profile, API base, team, environment, key (redacted) and check the API.
 
-    Exits 4 when not logged in or the key is refused, 5 when the API cannot be reached.
+    Says when the team's test clock is moved. Exits 4 when not logged in or the key is refused,
+    5 when the API cannot be reached (after showing what the profile points at).
 
     Example: cstar status --json
     """
     app = app_of(ctx, json_output=json_output)
-    info = status_run(app)
-    if json_output:
+    info, problem = status_run(app)
+    if not json_output:
+        app.printer.detail(status_rows(info))
+    elif problem is None:
         app.printer.json(info)
-        return
-    rows = {
-        "Profile": info["profile"],
-        "API base": f"{info['apiBase']} ({info['apiBaseSource']})",
-        "Team": f"{info['teamName']} ({info['teamId']})",
-        "Environment": info["environment"],
-        "Key": f"{info['key']} ({info['keyType']})",
-        "Key from": info["keySource"],
-        "API": f"reachable, {info['api']['latencyMs']} ms",
-        "CLI version": info["cliVersion"],
-    }
-    app.printer.detail(rows)
+    if problem is not None:
+        raise problem
 
 
 def build(name: str) -> typer.Typer:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from cstar_cli.commands._common import one_command
+
+if TYPE_CHECKING:
+    from cstar_cli.server.runner import ReadyInfo
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -57,6 +62,28 @@ def check_origins(values: list[str]) -> tuple[str, ...]:
         ) from None
 
 
+def announce(info: ReadyInfo) -> list[Path]:
+    """Tell this user's `cstar login` where the platform runs (a warning if that fails)."""
+    from cstar_cli.discovery import announce as write_announcement
+    from cstar_cli.wire.times import iso
+
+    db = info.db_path if info.db_path == ":memory:" else str(Path(info.db_path).resolve())
+    try:
+        return [write_announcement(info.api_base, db, iso(time.time()))]
+    except OSError as err:
+        print(f"Warning: `cstar login` will not find this platform ({err}).", file=sys.stderr)
+        return []
+
+
+def clock_notice(offset: float) -> str:
+    """A ready-output line when the team's test clock is moved (it survives restarts, D21)."""
+    from cstar_cli.clock import describe_offset
+
+    if abs(offset) < 1:
+        return ""
+    return f"  Test clock            {describe_offset(offset)} (`cstar clock reset` sets it back)\n"
+
+
 def dev(
     host: str = typer.Option("127.0.0.1", help="Interface to bind. Anything but loopback warns."),
     port: int = typer.Option(8642, min=0, max=65535, help="Port to listen on; 0 picks a free one."),
@@ -90,9 +117,10 @@ def dev(
 
     Example: cstar dev --port 0 --db :memory:
     """
+    from cstar_cli.discovery import withdraw
     from cstar_cli.errors import CstarError, UsageError
     from cstar_cli.server.db import StorageError
-    from cstar_cli.server.runner import ReadyInfo, serve_forever
+    from cstar_cli.server.runner import serve_forever
     from cstar_cli.server.settings import PlatformSettings
     from cstar_cli.server.vault import VaultError
 
@@ -113,7 +141,10 @@ def dev(
         cors_origins=origins,
     )
 
+    announcements: list[Path] = []
+
     def ready(info: ReadyInfo) -> None:
+        announcements.extend(announce(info))
         if json_output:
             print(json.dumps(info.as_json()), flush=True)
             return
@@ -126,8 +157,9 @@ def dev(
             f"  Publishable (test)    {keys.publishable_key}\n"
             f"  Secret key (live)     {keys.live_secret_key}\n"
             f"  Publishable (live)    {keys.live_publishable_key}\n"
+            f"{clock_notice(info.clock_offset)}"
             "\n"
-            "Log in from another terminal with:\n"
+            "Log in from another terminal with `cstar login` (it finds this platform), or:\n"
             f"  cstar login --api-base {info.api_base} --api-key {keys.secret_key}\n"
             "\n"
             "Press Ctrl-C to stop.",
@@ -147,6 +179,9 @@ def dev(
             f"Cannot start the platform on {host}:{port}: {err.strerror or err}.",
             "Pick another port with --port (0 chooses a free one).",
         ) from None
+    finally:
+        for path in announcements:
+            withdraw(path)
     print("Local platform stopped.", file=sys.stderr)
 
 

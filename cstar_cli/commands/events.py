@@ -6,8 +6,9 @@ from typing import Any
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of
+from cstar_cli.commands._common import JSON_HELP, WIDE_HELP, app_of
 from cstar_cli.render import EVENT_COLUMNS, event_row, show_pages
+from cstar_cli.suggest import complete_event_types
 
 DELIVERY_COLUMNS = (
     ("ID", "id"),
@@ -56,7 +57,11 @@ def check_type(pattern: str) -> str:
 def events_list(
     ctx: typer.Context,
     event_type: str | None = typer.Option(
-        None, "--type", "-t", help="Only this type, or resource.* (ticket.*)."
+        None,
+        "--type",
+        "-t",
+        help="Only this type, or resource.* (ticket.*).",
+        autocompletion=complete_event_types,
     ),
     since: str | None = typer.Option(
         None, "--since", help="Events at or after: a duration ago (10m, 2h, 7d) or ISO-8601."
@@ -67,6 +72,7 @@ def events_list(
     page: int = typer.Option(1, "--page", min=1, help="Page number, from 1."),
     page_size: int = typer.Option(20, "--page-size", min=1, max=100, help="Items per page."),
     all_pages: bool = typer.Option(False, "--all", help="Fetch every page."),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """List events, newest first, as they were delivered (kept 30 days).
@@ -90,16 +96,19 @@ def events_list(
         page_size=page_size,
         all_pages=all_pages,
         json_output=json_output,
-        render=lambda items: _render_events(app, items, json_output=json_output),
+        render=lambda items: _render_events(app, items, json_output=json_output, wide=wide),
         noun="events",
     )
 
 
-def _render_events(app: Any, items: list[dict[str, Any]], *, json_output: bool) -> None:
+def _render_events(
+    app: Any, items: list[dict[str, Any]], *, json_output: bool, wide: bool = False
+) -> None:
     if json_output:
         app.printer.json(items)
     else:
-        app.printer.table([event_row(e) for e in items], EVENT_COLUMNS, empty="No events.")
+        rows = [event_row(e) for e in items]
+        app.printer.table(rows, EVENT_COLUMNS, empty="No events.", wide=wide)
 
 
 def delivery_rows(deliveries: list[dict[str, Any]]) -> list[dict[str, Any]]:

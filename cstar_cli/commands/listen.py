@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cstar_cli.commands._common import app_of, one_command
+from cstar_cli.suggest import complete_event_types
 
 if TYPE_CHECKING:
     from cstar_cli.context import AppContext
@@ -29,6 +30,7 @@ def listen(
         "-e",
         metavar="PATTERNS",
         help="Event types to receive: ticket.created,customer.*,… (all).",
+        autocompletion=complete_event_types,
     ),
     header: list[str] | None = typer.Option(
         None,
@@ -109,7 +111,9 @@ def listen(
         try:
             patterns = catalog.validate_patterns(events.split(","))
         except ValueError as err:
-            raise UsageError(str(err), "See `cstar trigger --list` for every event type.") from None
+            said = isinstance(err, catalog.UnknownEventTypeError)  # its message names --list
+            hint = None if said else "See `cstar trigger --list` for every event type."
+            raise UsageError(str(err), hint, code="unknown_event_type") from None
     if ordered and max_in_flight > 1:
         raise UsageError(
             "--ordered and --max-in-flight above 1 contradict each other.",

@@ -77,9 +77,9 @@ class LogPrinter:
             return
         status = str(entry["status"])
         where = short_path(entry["path"], self.team_id)
-        line = (
-            f"{clock_time(entry['createdAt'])}  [{status}]  {entry['method']:<6} {where}  "
-            f"{entry['durationMs']:.0f} ms  {entry['id']}"
+        line = (  # fixed-width fields first, so rows line up whatever the path's length
+            f"{clock_time(entry['createdAt'])}  [{status}]  {entry['method']:<6} "
+            f"{entry['durationMs']:>5.0f} ms  {entry['id']}  {where}"
         )
         printer.styled_line(line, STATUS_STYLES.get(status[0]))
         error = entry.get("error")

@@ -124,7 +124,11 @@ def serve_run(app: AppContext, options: ServerOptions) -> None:
 def mcp_server(
     ctx: typer.Context,
     stdio: bool = typer.Option(
-        False, "--stdio", help="Serve over stdin/stdout (the transport AI tools use)."
+        True,
+        "--stdio",
+        help="Serve over stdin/stdout, the transport AI tools use (the default and only one; "
+        "accepted so configs can say it).",
+        show_default=False,
     ),
     read_only: bool = typer.Option(
         False, "--read-only", help="Expose only tools that read; no tool can change anything."
@@ -162,8 +166,6 @@ def mcp_server(
 
     Example: cstar mcp-server --print-config   (then add the snippet to the AI tool's config)
     """
-    from cstar_cli.errors import UsageError
-
     app = app_of(ctx)
     if print_config:
         snippet = print_config_run(
@@ -171,13 +173,6 @@ def mcp_server(
         )
         app.printer.json(snippet)
         return
-    if not stdio:
-        raise UsageError(
-            "Choose a transport: --stdio is the only one.",
-            "Run `cstar mcp-server --stdio` (usually started by the AI tool itself), or "
-            "`cstar mcp-server --print-config` for the config to give it.",
-            code="transport_required",
-        )
     options = resolve_options(
         app, read_only=read_only, tools=tools, allow_live_writes=allow_live_writes
     )

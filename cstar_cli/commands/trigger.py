@@ -8,6 +8,7 @@ import typer
 
 from cstar_cli.commands._common import JSON_HELP, app_of
 from cstar_cli.render import EVENT_COLUMNS, event_row
+from cstar_cli.suggest import complete_event_types
 
 if TYPE_CHECKING:
     from cstar_cli.context import AppContext
@@ -17,9 +18,21 @@ if TYPE_CHECKING:
 def unknown_event(name: str) -> Exception:
     """A usage error for an event type not in the catalogue, with close matches."""
     from cstar_cli.errors import UsageError
+    from cstar_cli.wire import catalog
     from cstar_cli.wire.catalog import suggest
 
-    close = suggest(name)
+    if "*" in name:
+        chosen = [t for t in catalog.EVENT_TYPES if catalog.matches(name, t)]
+        listed = f" The {name} types: {', '.join(chosen)}." if name != "*" and chosen else ""
+        return UsageError(
+            f"`cstar trigger` fires one event type, not a pattern ({name!r}).{listed}",
+            "Name one, e.g. `cstar trigger ticket.created`; `cstar trigger --list` shows them all.",
+            code="unknown_event_type",
+        )
+    found = suggest(name)
+    close = [c for c in found if "*" not in c] or [
+        t for c in found for t in catalog.EVENT_TYPES if catalog.matches(c, t)
+    ][:3]
     message = f"Unknown event type {name!r}."
     if close:
         options = ", ".join(close[:-1]) + " or " + close[-1] if len(close) > 1 else close[0]
@@ -36,6 +49,7 @@ def trigger(
         metavar="EVENT",
         help="Event type, e.g. ticket.created (see --list).",
         show_default=False,
+        autocompletion=complete_event_types,
     ),
     list_types: bool = typer.Option(
         False, "--list", help="List every event type with what it means, by category."

@@ -16,6 +16,7 @@ from cstar_cli.server import responses
 from cstar_cli.server.access import AccessTable
 from cstar_cli.server.cors import Cors
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.game import clock_routes
 from cstar_cli.server.game import routes as game_routes
 from cstar_cli.server.game.timer import GameTimer
 from cstar_cli.server.gateway import ApiGateway
@@ -83,6 +84,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     ]
     routers.append((game_routes.router, TEAM_PREFIX))
     routers.append((library.router, library.PREFIX))
+    routers.append((clock_routes.router, TEAM_PREFIX))
     for router, prefix in routers:
         api.include_router(router, prefix=prefix)
 

@@ -13,9 +13,8 @@ from cstar_cli.server import ids
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.db import Database
 from cstar_cli.wire import catalog
+from cstar_cli.wire.links import TeamLinks
 from cstar_cli.wire.times import iso
-
-DASHBOARD_BASE = "https://www.cstar.help/team"
 
 
 def emit(
@@ -57,8 +56,9 @@ def emit(
     return payload
 
 
-def ticket_data(row: dict[str, Any], team_slug: str) -> dict[str, Any]:
-    """The ``data.ticket`` object of ticket events (snake_case, with ``dashboard_url``)."""
+def ticket_data(row: dict[str, Any], links: TeamLinks) -> dict[str, Any]:
+    """The ``data.ticket`` object of ticket events (snake_case, with ``dashboard_url``: the
+    local platform's own ``{apiBase}/tickets/{id}`` page, D31)."""
     ticket_id = ids.TICKET + row["id"]
     return {
         "id": ticket_id,
@@ -73,7 +73,7 @@ def ticket_data(row: dict[str, Any], team_slug: str) -> dict[str, Any]:
         "tags": json.loads(row["tags"]),
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
-        "dashboard_url": f"{DASHBOARD_BASE}/{team_slug}/tickets?selected={ticket_id}",
+        "dashboard_url": links.ticket(ticket_id),
     }
 
 

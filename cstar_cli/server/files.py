@@ -18,6 +18,14 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
+def keys_file(db_path: str) -> Path | None:
+    """Where ``cstar dev`` keeps the seed keys: a 0600 file beside the database."""
+    if db_path == ":memory:":
+        return None
+    path = Path(db_path)
+    return path.with_name(path.stem + ".keys.json")
+
+
 def private_dir(path: Path) -> None:
     """Create ``path`` (and missing parents) as 0700; an existing directory is left alone."""
     if path.is_dir():

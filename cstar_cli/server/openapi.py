@@ -125,6 +125,7 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("get", f"{L}/search"): (200, Envelope[list[LibraryArticle]]),
     ("post", f"{L}/articles/{{slug}}/view"): (200, Envelope[ArticleView]),
     ("post", f"{L}/articles/{{slug}}/feedback"): (201, Envelope[ArticleFeedback]),
+    ("post", f"{T}/test-helpers/clock/reset"): (200, Envelope[TestClock]),
 }
 
 # (method, path) -> media type of operations that answer with a stream, not an envelope

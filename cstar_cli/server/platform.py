@@ -19,6 +19,7 @@ from cstar_cli.server.relay import RelayHub
 from cstar_cli.server.settings import PlatformSettings
 from cstar_cli.server.testclock import TestClock
 from cstar_cli.server.vault import open_vault
+from cstar_cli.wire.links import LOCAL_API_BASE, TeamLinks
 from cstar_cli.wire.times import iso, parse_iso
 
 
@@ -83,6 +84,9 @@ class Platform:
         self.services: list[Service] = []  # background work started and stopped with us
         self._last_used_written: dict[str, float] = {}
         self._slugs: dict[str, str] = {}
+        self.api_base = LOCAL_API_BASE
+        """Where this platform serves, for the links in its payloads (``dashboard_url``, D31);
+        set by whatever serves it (:mod:`.runner`) once the port is known."""
         self._secret_keys: dict[tuple[str, bool], list[str]] = {}
         # Requests that were running when the platform last stopped can never finish.
         with self.db.transaction():
@@ -250,6 +254,10 @@ class Platform:
             row = self.db.one("SELECT slug FROM teams WHERE id = ?", (team_id,))
             slug = self._slugs[team_id] = row["slug"] if row else "team"
         return slug
+
+    def links(self, team_id: str) -> TeamLinks:
+        """What the team's links in payloads are built from (``dashboard_url``, D31)."""
+        return TeamLinks(self.team_slug(team_id), self.api_base)
 
     def key_owner(self, authorization: str | None) -> tuple[str, bool, str] | None:
         """``(team, livemode, redacted key)`` of a known key, even a revoked or expired one."""

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cstar_cli.server.app import create_app
-from cstar_cli.server.files import read_private, write_private
+from cstar_cli.server.files import keys_file, read_private, write_private
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.seed import SeedKeys, seed, seeded_team
 from cstar_cli.server.settings import PlatformSettings
 from cstar_cli.wire.times import iso
 
 T = TypeVar("T")
+__all__ = ["PlatformThread", "ReadyInfo", "keys_file", "prepare", "serve_forever"]
 
 
 @dataclass(frozen=True)
@@ -31,17 +32,16 @@ class ReadyInfo:
     db_path: str
     keys: SeedKeys
     seeded_now: bool
+    clock_offset: float = 0.0
+    """How far the seeded team's test clock runs ahead (D21; it survives restarts)."""
 
     def as_json(self) -> dict[str, Any]:
-        return {"apiBase": self.api_base, "db": self.db_path, **self.keys.as_json()}
-
-
-def keys_file(db_path: str) -> Path | None:
-    """Where ``cstar dev`` keeps the seed keys: a 0600 file beside the database."""
-    if db_path == ":memory:":
-        return None
-    path = Path(db_path)
-    return path.with_name(path.stem + ".keys.json")
+        return {
+            "apiBase": self.api_base,
+            "db": self.db_path,
+            **self.keys.as_json(),
+            "testClockOffsetSeconds": self.clock_offset,
+        }
 
 
 def prepare(platform: Platform) -> tuple[SeedKeys, bool]:
@@ -164,7 +164,9 @@ def serve_forever(
     sock = bind(host, port)
     actual_port = sock.getsockname()[1]
     server = _uvicorn_server(create_app(platform=platform), platform)
-    info = ReadyInfo(f"http://{url_host(host)}:{actual_port}", settings.db_path, keys, fresh)
+    offset = platform.test_clock.offset(keys.team_id, False)
+    platform.api_base = f"http://{url_host(host)}:{actual_port}"  # for its links (D31)
+    info = ReadyInfo(platform.api_base, settings.db_path, keys, fresh, offset)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -193,7 +195,7 @@ class PlatformThread:
         self.keys, _ = prepare(self.platform)
         self._sock = bind(host, port)
         self.port = self._sock.getsockname()[1]
-        self.api_base = f"http://{url_host(host)}:{self.port}"
+        self.api_base = self.platform.api_base = f"http://{url_host(host)}:{self.port}"
         self.app = create_app(platform=self.platform)
         self._server = _uvicorn_server(self.app, self.platform)
         self._thread = threading.Thread(target=self._run, name="cstar-platform", daemon=True)

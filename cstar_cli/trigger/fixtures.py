@@ -224,7 +224,7 @@ def check_test_key(api_key: str) -> None:
 def _bad_override(raw: str, reason: str, fixture: Fixture) -> UsageError:
     steps = ", ".join(s.name for s in fixture.steps if s.body is not None)
     return UsageError(
-        f"Invalid --override {raw!r}: {reason}.",
+        f"Invalid --override {raw!r}: {reason}" + ("" if reason.endswith((".", "?")) else "."),
         f"Use step.field=value (step.field:=<json> for numbers, booleans, lists); the "
         f"{fixture.event} fixture's steps with a body: {steps}. "
         f"Example: --override {_example(fixture)}",
@@ -262,7 +262,10 @@ def _parse_override(raw: str, fixture: Fixture) -> tuple[str, list[str], Any]:
 
 
 def apply_overrides(fixture: Fixture, overrides: Sequence[str]) -> Fixture:
-    """A copy of ``fixture`` with each ``step.field[.sub]=value`` set in that step's body."""
+    """A copy of ``fixture`` with each ``step.field[.sub]=value`` set in that step's body; a
+    field or value the step's endpoint does not take is refused here, before any request."""
+    from cstar_cli.trigger.checks import field_problem
+
     steps = {s.name: s for s in fixture.steps}
     bodies: dict[str, dict[str, Any]] = {}
     for raw in overrides:
@@ -274,6 +277,9 @@ def apply_overrides(fixture: Fixture, overrides: Sequence[str]) -> Fixture:
             raise _bad_override(
                 raw, f"step {name!r} ({step.method} {step.path}) sends no body", fixture
             )
+        problem = field_problem(step.method, step.path, path, value)
+        if problem is not None:
+            raise _bad_override(raw, problem, fixture)
         body = bodies.setdefault(name, copy.deepcopy(dict(step.body)))
         target = body
         for part in path[:-1]:

@@ -285,8 +285,10 @@ def envelope(
     }
 
 
-def sample_data(event_type: str, *, team_id: str, team_slug: str, now: float) -> dict[str, Any]:
+def sample_data(
+    event_type: str, *, team_id: str, team_slug: str, now: float, api_base: str | None = None
+) -> dict[str, Any]:
     """A realistic synthetic ``data`` object for ``event_type`` (see :mod:`.samples`)."""
     from cstar_cli.wire.samples import sample_data as build
 
-    return build(event_type, team_id=team_id, team_slug=team_slug, now=now)
+    return build(event_type, team_id=team_id, team_slug=team_slug, now=now, api_base=api_base)

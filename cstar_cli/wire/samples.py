@@ -10,9 +10,9 @@ from typing import Any, Final
 
 from cstar_cli.wire import ids
 from cstar_cli.wire.catalog import UnknownEventTypeError
+from cstar_cli.wire.links import dashboard_url
 from cstar_cli.wire.times import iso
 
-DASHBOARD_BASE: Final = "https://www.cstar.help/team"
 _MEMBERS: Final = {  # label -> (name, email, role); the local platform seeds the same three
     "owner": ("Ada Lovelace", "ada@example.com", "owner"),
     "agent": ("Grace Hopper", "grace@example.com", "agent"),
@@ -27,10 +27,13 @@ Json = dict[str, Any]
 class _Sample:
     """Ids and times for one synthetic event; the same inputs always give the same ids."""
 
-    def __init__(self, event_type: str, team_id: str, team_slug: str, now: float) -> None:
+    def __init__(
+        self, event_type: str, team_id: str, team_slug: str, now: float, api_base: str | None
+    ) -> None:
         self.event_type = event_type
         self.team_id = team_id
         self.team_slug = team_slug
+        self.api_base = api_base
         self.now = now
         self.created = event_type.endswith(".created")
 
@@ -90,7 +93,7 @@ class _Sample:
             "assigned_to": self.member_id("agent") if assigned else None,
             "tags": ["billing", "checkout"],
             **self.stamps(2 * _HOUR),
-            "dashboard_url": f"{DASHBOARD_BASE}/{self.team_slug}/tickets?selected={ticket_id}",
+            "dashboard_url": dashboard_url(ticket_id, self.team_slug, self.api_base),
         }
 
     def ticket_event(self, status: str, assigned: bool = True, **extra: Any) -> Json:
@@ -341,8 +344,11 @@ _SAMPLES: Final[dict[str, Callable[[_Sample], Json]]] = {
 }
 
 
-def sample_data(event_type: str, *, team_id: str, team_slug: str, now: float) -> dict[str, Any]:
-    """A realistic synthetic ``data`` object for ``event_type`` (snake_case keys, D11).
+def sample_data(
+    event_type: str, *, team_id: str, team_slug: str, now: float, api_base: str | None = None
+) -> dict[str, Any]:
+    """A realistic synthetic ``data`` object for ``event_type`` (snake_case keys, D11); a local
+    platform passes its ``api_base`` for its own ``dashboard_url``.
 
     Ids are prefixed where D2 gives a prefix (``tkt_``, ``cus_``, ``art_``, ``msg_``, ``mem_`` +
     32 hex) and UUIDs elsewhere; the same inputs always give the same data. Unknown types, old
@@ -351,4 +357,4 @@ def sample_data(event_type: str, *, team_id: str, team_slug: str, now: float) ->
     build = _SAMPLES.get(event_type)
     if build is None:
         raise UnknownEventTypeError([event_type])
-    return build(_Sample(event_type, team_id, team_slug, now))
+    return build(_Sample(event_type, team_id, team_slug, now, api_base))

@@ -59,3 +59,26 @@ def moment(text: str, *, now: float | None = None) -> float:
 def to_iso(text: str, *, now: float | None = None) -> str:
     """:func:`moment` in the wire format; ``ValueError`` if ``text`` names no moment."""
     return iso(moment(text, now=now))
+
+
+def span(seconds: float) -> str:
+    """A length of time as people say it: ``45 s``, ``15 min``, ``2 h 30 min``, ``3 d``."""
+    total = round(abs(seconds))
+    if total < 60:
+        return f"{total} s"
+    minutes = round(total / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes and hours < 10 else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours and days < 10 else f"{days} d"
+
+
+def relative(moment: float, now: float) -> str:
+    """``moment`` seen from ``now``: ``in 15 min``, ``3 h ago``, or ``now`` within 30 s."""
+    delta = moment - now
+    if abs(delta) < 30:
+        return "now"
+    return f"in {span(delta)}" if delta > 0 else f"{span(delta)} ago"

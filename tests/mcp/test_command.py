@@ -57,8 +57,9 @@ def test_read_only_with_write_tools_exits_2(cli: CliFn) -> None:
     assert_clean_error(run, 2, "create_ticket", "--read-only")
 
 
-def test_a_transport_is_required(cli: CliFn) -> None:
-    assert_clean_error(cli("mcp-server"), 2, "--stdio", "--print-config")
+def test_stdio_is_the_default_transport(cli: CliFn) -> None:
+    """Without --stdio it serves stdio all the same (here it stops at the missing login)."""
+    assert_clean_error(cli("mcp-server"), 4, "Not logged in")
 
 
 # -- --print-config --------------------------------------------------------------------------

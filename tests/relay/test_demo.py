@@ -12,9 +12,16 @@ def test_demo_shows_every_event_arrive_verified_and_touches_nothing(isolate: Pat
         [sys.executable, "-m", "cstar_cli", "demo"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    for event in ("customer.created", "ticket.created", "boss.spawned", "boss.defeated"):
+    events = (
+        "customer.created",
+        "ticket.created",
+        "boss.spawned",
+        "ticket.closed",
+        "boss.defeated",
+    )
+    for event in events:
         assert f"✓ receiver: {event} signature verified" in result.stdout
-    assert "4 event(s) arrived verified" in result.stdout
+    assert "5 event(s) arrived verified" in result.stdout
     assert "✗" not in result.stdout
     assert "Traceback" not in result.stderr
     assert list(isolate.iterdir()) == [], "the demo must not write config or credentials"

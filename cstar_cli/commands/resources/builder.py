@@ -8,7 +8,14 @@ from typing import Any, Literal
 
 import typer
 
-from cstar_cli.commands._common import DATA_HELP, JSON_HELP, app_of, confirm, parse_data
+from cstar_cli.commands._common import (
+    DATA_HELP,
+    JSON_HELP,
+    WIDE_HELP,
+    app_of,
+    confirm,
+    parse_data,
+)
 from cstar_cli.commands.resources.specs import Field, ResourceSpec
 from cstar_cli.render import render_item, render_list, show_pages
 
@@ -25,12 +32,14 @@ def _annotation(f: Field) -> Any:
     return str | None
 
 
-def _option(f: Field) -> inspect.Parameter:
+def _option(f: Field, *, creating: bool = False) -> inspect.Parameter:
+    """The option of a field; on ``create`` a required field says so (``-d`` may give it too)."""
+    text = f"{f.help}  [required]" if creating and f.required else f.help
     if f.kind == "bool":
         decl = f"{f.option}/--no-{f.option[2:]}"
-        info = typer.Option(None, decl, help=f.help, show_default=False)
+        info = typer.Option(None, decl, help=text, show_default=False)
     else:
-        info = typer.Option(None, f.option, help=f.help, show_default=False)
+        info = typer.Option(None, f.option, help=text, show_default=False)
     return inspect.Parameter(
         f.param, inspect.Parameter.KEYWORD_ONLY, default=info, annotation=_annotation(f)
     )
@@ -106,6 +115,7 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
         page_size: int,
         all_pages: bool,
         sort: str | None,
+        wide: bool,
         json_output: bool,
         **kwargs: Any,
     ) -> None:
@@ -121,7 +131,9 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
             page_size=page_size,
             all_pages=all_pages,
             json_output=json_output,
-            render=lambda items: render_list(app, items, spec.columns, json_output=json_output),
+            render=lambda items: render_list(
+                app, items, spec.columns, json_output=json_output, wide=wide, noun=spec.name
+            ),
             noun=spec.name,
         )
 
@@ -143,6 +155,7 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
                 help=f"Sort field; prefix '-' for descending (e.g. {spec.sort_example}).",
             ),
         ),
+        _param("wide", bool, typer.Option(False, "--wide", help=WIDE_HELP)),
         _json_param(),
     ]
     group.command("list")(
@@ -193,7 +206,7 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
     group.command("create")(
         _make(
             create_impl,
-            [*(_option(f) for f in spec.fields), _data_param(), _json_param()],
+            [*(_option(f, creating=True) for f in spec.fields), _data_param(), _json_param()],
             f"Create a {spec.singular}. Required: "
             + ", ".join(f.option for f in spec.fields if f.required)
             + f".\n\nExample: {spec.example_create}",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import typer
 
 from cstar_cli.commands._common import JSON_HELP, app_of, confirm
+from cstar_cli.suggest import complete_event_types
 
 if TYPE_CHECKING:
     from cstar_cli.context import AppContext
@@ -162,6 +163,7 @@ def webhooks_create(
         "--events",
         "-e",
         help="Event types: names, resource.* or * (comma-separated or repeated).",
+        autocompletion=complete_event_types,
     ),
     name: str | None = typer.Option(None, "--name", help="A label for the endpoint."),
     description: str | None = typer.Option(None, "--description", help="What it is for."),
@@ -198,7 +200,11 @@ def webhooks_update(
     webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
     url: str | None = typer.Option(None, "--url", help="New URL."),
     events: list[str] | None = typer.Option(
-        None, "--events", "-e", help="New event list (replaces the old one)."
+        None,
+        "--events",
+        "-e",
+        help="New event list (replaces the old one).",
+        autocompletion=complete_event_types,
     ),
     name: str | None = typer.Option(None, "--name", help="New label."),
     description: str | None = typer.Option(None, "--description", help="New description."),
@@ -275,7 +281,10 @@ def webhooks_test(
     ctx: typer.Context,
     webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
     event: str = typer.Option(
-        "ticket.created", "--event", help="Event type of the sample to send."
+        "ticket.created",
+        "--event",
+        help="Event type of the sample to send.",
+        autocompletion=complete_event_types,
     ),
     json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:

@@ -1,4 +1,4 @@
-"""``/game/*`` (D22), ``/sla/rules`` (facts §3.10) and ``/test-helpers/clock`` (D21)."""
+"""``/game/*`` (D22) and ``/sla/rules`` (facts §3.10); the test clock is in :mod:`.clock_routes`."""
 
 from __future__ import annotations
 
@@ -15,15 +15,12 @@ from cstar_cli.server.errors import ApiError
 from cstar_cli.server.game import rules, views
 from cstar_cli.server.game.schemas import (
     BossStatus,
-    ClockAdvance,
     SlaRuleCreate,
     SlaRuleUpdate,
 )
 from cstar_cli.server.game.sla import RULE_PREFIX, ensure_default_rules
-from cstar_cli.server.game.timer import evaluate_scope
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import common
-from cstar_cli.server.testclock import MAX_OFFSET_SECONDS
 from cstar_cli.wire.enums import Priority
 from cstar_cli.wire.times import iso, parse_iso
 
@@ -392,47 +389,3 @@ async def delete_rule(request: Request, ruleId: str) -> Response:
     with platform.db.transaction():
         platform.db.execute("DELETE FROM sla_rules WHERE id = ?", (row["id"],))
     return responses.ok(request, {"id": RULE_PREFIX + row["id"], "deleted": True})
-
-
-# -- test clock (D21) ----------------------------------------------------------------------------
-def _test_mode_only(principal: Principal) -> None:
-    if principal.livemode:
-        raise ApiError.forbidden(
-            "insufficient_permissions",
-            "The test clock exists in test mode only; use a test key (sk_test_...). "
-            "Live time cannot be moved.",
-        )
-
-
-def _clock(platform: Platform, principal: Principal, advanced: float) -> dict[str, Any]:
-    offset = platform.now(principal.team_id, False) - platform.now()
-    return {
-        "object": "test_clock",
-        "environment": "test",
-        "now": iso(_now(platform, principal)),
-        "offsetSeconds": round(offset, 3),
-        "advancedBy": advanced,
-    }
-
-
-@router.get("/test-helpers/clock", tags=["test-helpers"], summary="Show the test clock")
-async def get_clock(request: Request) -> Response:
-    platform, principal = common.caller(request)
-    _test_mode_only(principal)
-    return responses.ok(request, _clock(platform, principal, 0))
-
-
-@router.post(
-    "/test-helpers/clock/advance", tags=["test-helpers"], summary="Move the test clock forward"
-)
-async def advance_clock(request: Request, body: ClockAdvance) -> Response:
-    platform, principal = common.caller(request)
-    _test_mode_only(principal)
-    current = platform.test_clock.offset(principal.team_id, False)
-    if current + body.seconds > MAX_OFFSET_SECONDS:
-        raise ApiError.invalid(
-            "The test clock cannot run more than ten years ahead.", param="seconds"
-        )
-    platform.test_clock.advance(principal.team_id, False, float(body.seconds))
-    evaluate_scope(platform, principal.team_id, False, responses.request_id_of(request))
-    return responses.ok(request, _clock(platform, principal, body.seconds))

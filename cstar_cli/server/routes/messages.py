@@ -61,7 +61,7 @@ async def create_message(request: Request, ticketId: str, body: MessageCreate) -
         db.update("tickets", "id", row["id"], values)
         updated = {**row, **values}
         data = {
-            "ticket": events.ticket_data(updated, platform.team_slug(principal.team_id)),
+            "ticket": events.ticket_data(updated, platform.links(principal.team_id)),
             "message": events.message_data(message),
         }
         rid = responses.request_id_of(request)

@@ -294,7 +294,7 @@ async def create_ticket(request: Request, body: TicketCreate) -> Response:
         row.update(game.sla_fields(None, row, now))
         db.insert("tickets", row)
         data: dict[str, Any] = {
-            "ticket": events.ticket_data(row, platform.team_slug(principal.team_id))
+            "ticket": events.ticket_data(row, platform.links(principal.team_id))
         }
         if customer is not None:
             data["customer"] = events.customer_data(customer)
@@ -356,8 +356,8 @@ async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> 
     rid = responses.request_id_of(request)
 
     def announce(updated: Row, changes: dict[str, Any]) -> None:
-        slug = platform.team_slug(principal.team_id)
-        data = {"ticket": events.ticket_data(updated, slug), "changes": changes}
+        links = platform.links(principal.team_id)
+        data = {"ticket": events.ticket_data(updated, links), "changes": changes}
         common.emit_event(request, "ticket.updated", data)
         if "assigned_to" in changes and updated["assigned_to"] is not None:
             common.emit_event(request, "ticket.assigned", data)
@@ -420,7 +420,7 @@ async def delete_ticket(request: Request, ticketId: str) -> Response:
     now = platform.now(principal.team_id, principal.livemode)
     with db.transaction():
         db.execute("DELETE FROM tickets WHERE id = ?", (row["id"],))
-        data = {"ticket": events.ticket_data(row, platform.team_slug(principal.team_id))}
+        data = {"ticket": events.ticket_data(row, platform.links(principal.team_id))}
         rid = responses.request_id_of(request)
         events.emit(db, principal, "ticket.deleted", data, now=now, request_id=rid)
         game.on_ticket_deleted(platform, principal, row, now=now, request_id=rid)

@@ -143,7 +143,11 @@ async def trigger_test(request: Request, body: TriggerTest) -> Response:
             data = body.data
             if data is None:
                 data = catalog.sample_data(
-                    body.event, team_id=principal.team_id, team_slug=slug, now=now
+                    body.event,
+                    team_id=principal.team_id,
+                    team_slug=slug,
+                    now=now,
+                    api_base=platform.api_base,
                 )
             payload = events.emit(
                 platform.db,
@@ -225,6 +229,7 @@ async def send_test_event(
         team_id=principal.team_id,
         team_slug=platform.team_slug(principal.team_id),
         now=now,
+        api_base=platform.api_base,
     )
     with platform.db.transaction():
         payload = events.emit(
