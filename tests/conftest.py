@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
+from cstar_cli.context import Services
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
+from tests.support.cli import CliFn, Run, Sleeps, run_cli
+from tests.support.clocks import FakeClock
+from tests.support.platforms import OwnPlatform, RunningPlatform
 
 CSTAR_ENV = ("CSTAR_API_KEY", "CSTAR_API_BASE", "CSTAR_PROFILE", "CSTAR_DEBUG", "CSTAR_NO_KEYRING")
 
@@ -29,41 +31,6 @@ def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("TERM", "dumb")
     return home
-
-
-@dataclass
-class RunningPlatform:
-    """A local platform served by uvicorn on 127.0.0.1 for the whole test session."""
-
-    server: PlatformThread
-
-    @property
-    def api_base(self) -> str:
-        return self.server.api_base
-
-    @property
-    def team_id(self) -> str:
-        return self.server.keys.team_id
-
-    @property
-    def secret_key(self) -> str:
-        return self.server.keys.secret_key
-
-    @property
-    def publishable_key(self) -> str:
-        return self.server.keys.publishable_key
-
-    @property
-    def live_secret_key(self) -> str:
-        return self.server.keys.live_secret_key
-
-    def team_url(self, path: str = "") -> str:
-        return f"{self.api_base}/api/v1/teams/{self.team_id}{path}"
-
-    def client(self, key: str | None = None, **kwargs: Any) -> httpx.Client:
-        """A raw HTTP client for this platform, authenticated with ``key`` (default test secret)."""
-        headers = {"Authorization": f"Bearer {key or self.secret_key}"}
-        return httpx.Client(base_url=self.api_base, headers=headers, timeout=10, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -99,3 +66,45 @@ def api(platform: RunningPlatform) -> Iterator[httpx.Client]:
         yield client
         for webhook_id in made:
             client.delete(f"/webhooks/{webhook_id}")
+
+
+@pytest.fixture
+def own_platform() -> Iterator[Callable[..., OwnPlatform]]:
+    started: list[PlatformThread] = []
+
+    def start(**overrides: object) -> OwnPlatform:
+        clock = FakeClock()
+        options: dict[str, object] = {"db_path": ":memory:", "clock": clock, **overrides}
+        server = PlatformThread(PlatformSettings(**options)).start()  # type: ignore[arg-type]
+        started.append(server)
+        return OwnPlatform(server, clock)
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def cli(sleeps: Sleeps) -> CliFn:
+    """``cli("tickets", "list", services=..., input=...)`` → :class:`Run`; never really sleeps."""
+
+    def run(*args: str, services: Services | None = None, input: str | None = None) -> Run:
+        svc = services or Services()
+        if svc.sleep is None:
+            svc.sleep = sleeps
+        return run_cli(*args, services=svc, input=input)
+
+    return run
+
+
+@pytest.fixture
+def logged_in(cli: CliFn, platform: RunningPlatform) -> RunningPlatform:
+    """The default profile logged in to the session platform with its test secret key."""
+    run = cli("login", "--api-base", platform.api_base, "--api-key", platform.secret_key)
+    assert run.exit_code == 0, run.output
+    return platform

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.conftest import RunningPlatform
+from tests.support.platforms import RunningPlatform
 
 
 def test_whoami_reports_the_seed_team(platform: RunningPlatform) -> None:

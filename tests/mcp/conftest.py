@@ -17,8 +17,7 @@ from mcp.types import CallToolResult
 from cstar_cli.api.client import AsyncCstarClient
 from cstar_cli.mcp.options import USER_AGENT, ServerOptions
 from cstar_cli.mcp.server import build_server
-from tests.cli.conftest import cli, logged_in, sleeps  # noqa: F401 - fixtures used here too
-from tests.conftest import RunningPlatform
+from tests.support.platforms import RunningPlatform
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):

@@ -21,8 +21,8 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from cstar_cli.mcp.options import client_config, cstar_command
 from cstar_cli.mcp.tools import TOOL_NAMES
-from tests.cli.conftest import CliFn, assert_clean_error
-from tests.conftest import RunningPlatform
+from tests.support.cli import CliFn, assert_clean_error
+from tests.support.platforms import RunningPlatform
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVE = ["-m", "cstar_cli", "mcp-server", "--stdio"]

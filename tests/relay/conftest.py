@@ -1,97 +1,16 @@
-"""Helpers for relay tests: a real `cstar listen` process and a way to fire many events."""
+"""Relay tests start real `cstar listen` processes (see :mod:`tests.support.relay`)."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
-import httpx
 import pytest
 
-
-@dataclass
-class Target:
-    """Where to reach a platform: API base, team and secret key."""
-
-    api_base: str
-    team_id: str
-    key: str
-
-    def url(self, path: str) -> str:
-        return f"{self.api_base}/api/v1/teams/{self.team_id}{path}"
-
-
-@dataclass
-class ListenProcess:
-    """A running `cstar listen --json` whose stdout lines are collected in a thread."""
-
-    proc: subprocess.Popen[str]
-    lines: list[dict[str, Any]] = field(default_factory=list)
-    stderr: list[str] = field(default_factory=list)
-    readers: list[threading.Thread] = field(default_factory=list)
-
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            if line.strip():
-                self.lines.append(json.loads(line))
-
-    def _pump_err(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.stderr.append(line)
-
-    def start_readers(self) -> None:
-        self.readers = [
-            threading.Thread(target=self._pump, daemon=True),
-            threading.Thread(target=self._pump_err, daemon=True),
-        ]
-        for reader in self.readers:
-            reader.start()
-
-    def wait_for(
-        self, predicate: Callable[[list[dict[str, Any]]], bool], timeout: float = 10
-    ) -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate(self.lines):
-            if self.proc.poll() is not None and not predicate(self.lines):
-                raise AssertionError(
-                    f"cstar listen exited {self.proc.returncode}: {''.join(self.stderr)}"
-                )
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; stderr: {''.join(self.stderr)[-2000:]}")
-            time.sleep(0.01)
-
-    def wait_for_stderr(self, text: str, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in "".join(self.stderr):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"no {text!r} on stderr: {''.join(self.stderr)[-2000:]}")
-            time.sleep(0.01)
-
-    @property
-    def ready(self) -> dict[str, Any]:
-        return next(line for line in self.lines if line["type"] == "ready")
-
-    def send(self, sig: int) -> None:
-        os.kill(self.proc.pid, sig)
-
-    def stop(self, sig: int = signal.SIGINT, timeout: float = 15) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        code = self.proc.wait(timeout=timeout)
-        for reader in self.readers:
-            reader.join(timeout=5)  # everything the process printed is read
-        return code
+from tests.support.relay import ListenProcess, Target
 
 
 @pytest.fixture
@@ -133,42 +52,3 @@ def listen() -> Iterator[Callable[..., ListenProcess]]:
         for stream in (process.proc.stdout, process.proc.stderr):
             if stream is not None:
                 stream.close()
-
-
-def fire(target: Target, count: int, event: str = "ticket.created", workers: int = 4) -> list[str]:
-    """Trigger ``count`` synthetic events; return the ids the platform acknowledged."""
-
-    def batch(n: int) -> list[str]:
-        ids: list[str] = []
-        with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}, timeout=10) as client:
-            for _ in range(n):
-                try:
-                    response = client.post(
-                        target.url("/webhooks/trigger-test"), json={"event": event}
-                    )
-                except httpx.HTTPError:
-                    continue
-                if response.status_code == 200:
-                    ids.append(response.json()["data"]["eventId"])
-        return ids
-
-    share = [count // workers + (1 if i < count % workers else 0) for i in range(workers)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return [event_id for chunk in pool.map(batch, share) for event_id in chunk]
-
-
-T = TypeVar("T")
-
-
-def eventually(
-    probe: Callable[[], T], done: Callable[[T], bool], timeout: float = 10, every: float = 0.02
-) -> T:
-    """Call ``probe`` until ``done(result)``; fail with the last result after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if done(result):
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met after {timeout} s; last: {result!r}")
-        time.sleep(every)

@@ -17,8 +17,9 @@ import pytest
 from cstar_cli.api.signing import construct_event
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
-from tests.receiver import Receiver
-from tests.relay.conftest import ListenProcess, Target, eventually, fire
+from tests.support.receivers import Receiver
+from tests.support.relay import ListenProcess, Target, fire
+from tests.support.waiting import eventually
 
 
 @pytest.fixture

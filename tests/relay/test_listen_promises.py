@@ -18,8 +18,8 @@ import pytest
 
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
-from tests.receiver import Receiver
-from tests.relay.conftest import ListenProcess, Target, fire
+from tests.support.receivers import Receiver
+from tests.support.relay import ListenProcess, Target, fire
 
 DOWN_SECONDS = 30  # longer than any retry budget the old relay had (~16 s)
 

@@ -10,10 +10,10 @@ import pytest
 
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
-from tests.receiver import Received, Receiver
-from tests.relay.conftest import Target, fire
-from tests.relay.test_listen_promises import free_port
-from tests.terminal import Terminal
+from tests.support.receivers import Received, Receiver
+from tests.support.relay import Target, fire
+from tests.support.terminal import Terminal
+from tests.support.waiting import free_port
 
 
 @pytest.fixture

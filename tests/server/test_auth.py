@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from cstar_cli.server.seed import seed
-from tests.conftest import RunningPlatform
+from tests.support.platforms import RunningPlatform
 
 
 def error_of(response: httpx.Response) -> dict[str, Any]:

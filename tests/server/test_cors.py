@@ -8,8 +8,7 @@ import httpx
 import pytest
 
 from cstar_cli.server.cors import normalize_origin
-from tests.conftest import RunningPlatform
-from tests.server.conftest import OwnPlatform
+from tests.support.platforms import OwnPlatform, RunningPlatform
 
 PAGE = "http://localhost:5173"
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from cstar_cli.wire.times import parse_iso
-from tests.server.conftest import OwnPlatform
+from tests.support.platforms import OwnPlatform
 
 Start = Callable[..., OwnPlatform]
 Behaviour = Callable[[socket.socket], None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import RunningPlatform
+from tests.support.platforms import RunningPlatform
 
 
 def error(response: httpx.Response, status: int) -> dict:  # type: ignore[type-arg]

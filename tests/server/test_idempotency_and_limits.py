@@ -7,8 +7,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.conftest import RunningPlatform
-from tests.server.conftest import OwnPlatform
+from tests.support.platforms import OwnPlatform, RunningPlatform
 
 
 def test_replay_returns_the_stored_response(api: httpx.Client, platform: RunningPlatform) -> None:

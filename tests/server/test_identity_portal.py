@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from cstar_cli.api.identity import identity_hash, sign_identity
-from tests.server.conftest import OwnPlatform
+from tests.support.platforms import OwnPlatform
 
 Start = Callable[..., OwnPlatform]
 

@@ -14,7 +14,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.server.conftest import OwnPlatform
+from tests.support.platforms import OwnPlatform
 
 Start = Callable[..., OwnPlatform]
 

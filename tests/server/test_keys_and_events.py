@@ -8,8 +8,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.conftest import RunningPlatform
-from tests.server.conftest import OwnPlatform
+from tests.support.platforms import OwnPlatform, RunningPlatform
 
 KEY_SHAPE = re.compile(r"^sk_test_[A-Za-z0-9_-]{32}$")
 

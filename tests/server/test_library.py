@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.server.conftest import OwnPlatform
+from tests.support.platforms import OwnPlatform
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import pytest
 
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
-from tests.server.conftest import OwnPlatform
 from tests.server.test_identity_portal import identity_headers
-from tests.sse import SseTap
+from tests.support.platforms import OwnPlatform
+from tests.support.sse import SseTap
 
 Start = Callable[..., OwnPlatform]
 

@@ -6,7 +6,7 @@ import uuid
 
 import httpx
 
-from tests.conftest import RunningPlatform
+from tests.support.platforms import RunningPlatform
 
 
 def data(response: httpx.Response, status: int = 200) -> dict:  # type: ignore[type-arg]

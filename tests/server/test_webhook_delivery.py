@@ -15,11 +15,11 @@ import httpx
 from cstar_cli.api.signing import construct_event
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
-from tests.conftest import RunningPlatform
-from tests.receiver import Received, Receiver
-from tests.relay.conftest import eventually
-from tests.server.conftest import FakeClock, OwnPlatform
-from tests.webhooks.test_node_crosscheck import run_node
+from tests.api.test_node_crosscheck import run_node
+from tests.support.clocks import FakeClock
+from tests.support.platforms import OwnPlatform, RunningPlatform
+from tests.support.receivers import Received, Receiver
+from tests.support.waiting import eventually
 
 DOCUMENTED_HEADERS = {
     "x-signature",

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cstar_cli import __version__
-from tests.cli.conftest import CliFn
-from tests.conftest import RunningPlatform
+from tests.support.cli import CliFn
+from tests.support.platforms import RunningPlatform
 
 
 def test_login_status_logout(cli: CliFn, platform: RunningPlatform, isolate: Path) -> None:

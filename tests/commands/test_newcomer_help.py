@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cstar_cli.main import COMMANDS, build_app, load_command
-from tests.cli.conftest import CliFn, assert_clean_error
+from tests.support.cli import CliFn, assert_clean_error
 
 FRAMEWORK = re.compile(
     r"<(?:str|int|float|bool|path|list\[[^\]]*\]|\w+ range|\w+(?:\|\w+)+)>"

@@ -1,4 +1,4 @@
-"""CLI fixtures: run ``cstar`` in-process with injectable services, and a logged-in profile."""
+"""Running ``cstar`` in-process with injectable services: what a finished run said."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from cstar_cli.context import Services
 from cstar_cli.main import build_app
-from tests.conftest import RunningPlatform
 
 
 @dataclass
@@ -49,34 +47,15 @@ class Sleeps:
 CliFn = Callable[..., Run]
 
 
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
-def cli(sleeps: Sleeps) -> CliFn:
-    """``cli("tickets", "list", services=..., input=...)`` → :class:`Run`; never really sleeps."""
-
-    def run(*args: str, services: Services | None = None, input: str | None = None) -> Run:
-        svc = services or Services()
-        if svc.sleep is None:
-            svc.sleep = sleeps
-        result = CliRunner().invoke(build_app(svc), list(args), input=input, prog_name="cstar")
-        exc = result.exception
-        if isinstance(exc, SystemExit):
-            exc = None
-        return Run(result.exit_code, result.stdout, result.stderr, exc)
-
-    return run
-
-
-@pytest.fixture
-def logged_in(cli: CliFn, platform: RunningPlatform) -> RunningPlatform:
-    """The default profile logged in to the session platform with its test secret key."""
-    run = cli("login", "--api-base", platform.api_base, "--api-key", platform.secret_key)
-    assert run.exit_code == 0, run.output
-    return platform
+def run_cli(*args: str, services: Services | None = None, input: str | None = None) -> Run:
+    """``cstar *args`` in this process, as a user would run it."""
+    result = CliRunner().invoke(
+        build_app(services or Services()), list(args), input=input, prog_name="cstar"
+    )
+    exc = result.exception
+    if isinstance(exc, SystemExit):
+        exc = None
+    return Run(result.exit_code, result.stdout, result.stderr, exc)
 
 
 def assert_clean_error(run: Run, exit_code: int, *fragments: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from cstar_cli.api import CstarClient
 from cstar_cli.api.errors import AuthenticationError, ValidationError
 from cstar_cli.api.realtime import RealtimeEvent
-from tests.server.conftest import OwnPlatform
+from tests.support.platforms import OwnPlatform
 
 Start = Callable[..., OwnPlatform]
 

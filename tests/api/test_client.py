@@ -18,7 +18,7 @@ from cstar_cli.api import (
     RetryPolicy,
     ValidationError,
 )
-from tests.conftest import RunningPlatform
+from tests.support.platforms import RunningPlatform
 
 
 def no_sleep(seconds: float) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
-from tests.terminal import Terminal
+from tests.support.terminal import Terminal
 
 
 def closed_base() -> str:

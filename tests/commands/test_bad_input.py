@@ -14,8 +14,8 @@ import pytest
 from cstar_cli.context import Services
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
-from tests.cli.conftest import CliFn, Sleeps, assert_clean_error
-from tests.conftest import RunningPlatform
+from tests.support.cli import CliFn, Sleeps, assert_clean_error
+from tests.support.platforms import RunningPlatform
 
 GOOD_SHAPE_KEY = "sk_test_" + "A" * 32
 

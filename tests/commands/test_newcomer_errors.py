@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import socket
 
-from tests.cli.conftest import CliFn, assert_clean_error
-from tests.conftest import RunningPlatform
+from tests.support.cli import CliFn, assert_clean_error
+from tests.support.platforms import RunningPlatform
 
 LOCAL_FORM = "--api-base http://127.0.0.1:8642 --api-key sk_test_…"
 

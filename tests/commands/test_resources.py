@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import uuid
 
-from tests.cli.conftest import CliFn, assert_clean_error
-from tests.conftest import RunningPlatform
+from tests.support.cli import CliFn, assert_clean_error
+from tests.support.platforms import RunningPlatform
 
 
 def test_ticket_lifecycle_with_messages(cli: CliFn, logged_in: RunningPlatform) -> None:

@@ -19,9 +19,9 @@ from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
 from cstar_cli.trigger.fixtures import FIXTURES
 from cstar_cli.wire import catalog
-from tests.cli.conftest import CliFn, assert_clean_error
-from tests.conftest import RunningPlatform
-from tests.receiver import ReceiverServer
+from tests.support.cli import CliFn, assert_clean_error
+from tests.support.platforms import RunningPlatform
+from tests.support.receivers import ReceiverServer
 
 DEADLINE = 5.0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.game.conftest import DAY, MINUTE, Game
+from tests.server.game.conftest import DAY, MINUTE, Game
 
 
 def _resolve_now(game: Game, member_id: str | None, priority: str = "low") -> dict[str, object]:

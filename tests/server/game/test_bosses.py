@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from tests.game.conftest import MINUTE, Game, Receiver
+from tests.server.game.conftest import MINUTE, Game, Receiver
 
 
 def _types(game: Game, pattern: str) -> list[str]:

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from cstar_cli.server.runner import PlatformThread
-from tests.cli.conftest import CliFn, assert_clean_error
-from tests.cli.own_platform import own_platform
+from tests.support.cli import CliFn, assert_clean_error
+from tests.support.platforms import platform_of_its_own
 
 
 @pytest.fixture
 def own() -> Iterator[PlatformThread]:
-    with own_platform() as server:
+    with platform_of_its_own() as server:
         yield server
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
-from tests.clistream import CliStream
+from tests.support.streams import CliStream
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from cstar_cli.context import Services
 from cstar_cli.main import build_app
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
-from tests.receiver import ReceiverServer
+from tests.support.receivers import ReceiverServer
 
 MINUTE = 60
 DAY = 86_400

@@ -7,8 +7,8 @@ import hmac
 import json
 import uuid
 
-from tests.cli.conftest import CliFn
-from tests.conftest import RunningPlatform
+from tests.support.cli import CliFn
+from tests.support.platforms import RunningPlatform
 
 
 def test_key_create_shows_secret_once_then_revoke(cli: CliFn, logged_in: RunningPlatform) -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from cstar_cli.server.runner import PlatformThread
-from tests.cli.conftest import CliFn
-from tests.cli.own_platform import own_platform
-from tests.terminal import Terminal
+from tests.support.cli import CliFn
+from tests.support.platforms import platform_of_its_own
+from tests.support.terminal import Terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 COLUMNS = [80, 60]
@@ -37,7 +37,7 @@ def run(argv: list[str], columns: int) -> tuple[int, str]:
 @pytest.fixture
 def own(cli: CliFn) -> Iterator[PlatformThread]:
     """A platform of our own (the clock moves), logged in."""
-    with own_platform(cli) as server:
+    with platform_of_its_own(cli) as server:
         yield server
 
 

@@ -11,9 +11,9 @@ import pytest
 
 from cstar_cli.layout import widths
 from cstar_cli.server.runner import PlatformThread
-from tests.cli.conftest import CliFn
-from tests.cli.own_platform import own_platform
-from tests.terminal import Terminal
+from tests.support.cli import CliFn
+from tests.support.platforms import platform_of_its_own
+from tests.support.terminal import Terminal
 
 TICKET_ID = re.compile(r"tkt_[0-9a-f]{32}")
 EVENT_ID = re.compile(r"evt_[a-z_]+_\d{13}_[A-Za-z0-9]{8}")
@@ -22,7 +22,7 @@ EVENT_ID = re.compile(r"evt_[a-z_]+_\d{13}_[A-Za-z0-9]{8}")
 @pytest.fixture
 def desk(cli: CliFn) -> Iterator[PlatformThread]:
     """A platform of our own, logged in, with an urgent ticket assigned to an agent."""
-    with own_platform(cli) as server:
+    with platform_of_its_own(cli) as server:
         agent = cli("members", "list", "--role", "agent", "--json").json()[0]
         for title in ("Checkout is down for every customer paying by card", "Printer on fire"):
             made = cli(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.game.conftest import MINUTE, Game, Run
+from tests.server.game.conftest import MINUTE, Game, Run
 
 Cstar = Callable[..., Run]
 
