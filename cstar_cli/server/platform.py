@@ -13,6 +13,7 @@ from cstar_cli.server.dispatch import Dispatcher
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.game.clock import load_offsets
 from cstar_cli.server.game.timer import GameTimer
+from cstar_cli.server.inspector.sessions import InspectorSessions
 from cstar_cli.server.keystreams import KeyStreams
 from cstar_cli.server.logs import RequestLog
 from cstar_cli.server.realtime import RealtimeHub
@@ -75,6 +76,7 @@ class Platform:
         # D21 test-clock offsets, stored in SQLite (game_scopes) so a restart keeps them.
         self._clock_offsets: dict[tuple[str, bool], float] = load_offsets(self.db)
         self.game_timer = GameTimer(self)
+        self.inspector = InspectorSessions(self)  # D31: inspector links and sessions
         self._last_used_written: dict[str, float] = {}
         self._slugs: dict[str, str] = {}
         self._secret_keys: dict[tuple[str, bool], list[str]] = {}

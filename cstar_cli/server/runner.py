@@ -31,9 +31,21 @@ class ReadyInfo:
     db_path: str
     keys: SeedKeys
     seeded_now: bool
+    inspector_url: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"apiBase": self.api_base, "db": self.db_path, **self.keys.as_json()}
+        return {
+            "apiBase": self.api_base,
+            "db": self.db_path,
+            **self.keys.as_json(),
+            "inspectorUrl": self.inspector_url,
+        }
+
+
+def inspector_url(platform: Platform, api_base: str, key: str) -> str:
+    """A one-time link to the inspector (D31), minted with the seed test secret key."""
+    token, _ = platform.inspector.mint(key)
+    return f"{api_base}/?token={token}"
 
 
 def keys_file(db_path: str) -> Path | None:
@@ -164,7 +176,9 @@ def serve_forever(
     sock = bind(host, port)
     actual_port = sock.getsockname()[1]
     server = _uvicorn_server(create_app(platform=platform), platform)
-    info = ReadyInfo(f"http://{url_host(host)}:{actual_port}", settings.db_path, keys, fresh)
+    api_base = f"http://{url_host(host)}:{actual_port}"
+    link = inspector_url(platform, api_base, keys.secret_key)
+    info = ReadyInfo(api_base, settings.db_path, keys, fresh, link)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -194,6 +208,7 @@ class PlatformThread:
         self._sock = bind(host, port)
         self.port = self._sock.getsockname()[1]
         self.api_base = f"http://{url_host(host)}:{self.port}"
+        self.inspector_url = inspector_url(self.platform, self.api_base, self.keys.secret_key)
         self.app = create_app(platform=self.platform)
         self._server = _uvicorn_server(self.app, self.platform)
         self._thread = threading.Thread(target=self._run, name="cstar-platform", daemon=True)

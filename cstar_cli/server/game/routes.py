@@ -446,3 +446,16 @@ async def advance_clock(request: Request, body: ClockAdvance) -> Response:
     clock.advance(platform, principal.team_id, False, float(body.seconds))
     evaluate_scope(platform, principal.team_id, False, responses.request_id_of(request))
     return responses.ok(request, _clock(platform, principal, body.seconds))
+
+
+@router.post(
+    "/test-helpers/clock/reset", tags=["test-helpers"], summary="Set the test clock back to 0"
+)
+async def reset_clock(request: Request) -> Response:
+    """The offset goes back to 0 (D21); what is already stored is not rewritten."""
+    platform, principal = platform_of(request), principal_of(request)
+    _test_mode_only(principal)
+    with platform.db.transaction():
+        current = float(ensure_scope(platform.db, principal.team_id, False)["clock_offset"])
+    clock.advance(platform, principal.team_id, False, -current)
+    return responses.ok(request, _clock(platform, principal, -current))
