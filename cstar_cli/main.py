@@ -188,6 +188,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "articles": ("resources", "Manage knowledge-base articles."),
     "members": ("resources", "Manage team members."),
     "game": ("game", "Play the game: the leaderboard, a player's stats and the SLA bosses."),
+    "open": (
+        "open",
+        "Open the local inspector of the platform the profile points at, in a browser.",
+    ),
     "get": ("raw", "Send a raw GET to the API."),
     "post": ("raw", "Send a raw POST to the API."),
     "patch": ("raw", "Send a raw PATCH to the API."),

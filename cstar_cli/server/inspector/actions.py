@@ -53,9 +53,7 @@ async def call(request: Request, path: str) -> Response:
         body = None
     if len(raw) > MAX_BODY or not isinstance(body, dict):
         return _problem(400, "invalid_json", "Send a JSON object (at most 64 KiB).")
-    answer = await client_for(request, session).send(
-        "POST", path, body, request.headers.get("user-agent")
-    )
+    answer = await client_for(request, session).send("POST", path, body)
     return JSONResponse(answer.body, status_code=answer.status, headers=SECURITY_HEADERS)
 
 

@@ -73,15 +73,13 @@ class ApiClient:
             raise ApiFailure(answer.status, answer.body.get("error") or {})
         return answer
 
-    async def send(
-        self, method: str, path: str, body: dict[str, Any] | None, user_agent: str | None
-    ) -> Answer:
+    async def send(self, method: str, path: str, body: dict[str, Any] | None) -> Answer:
         """A write through the whole stack, with the session's key (it is logged, D17)."""
         payload = json.dumps(body or {}).encode()
         headers = [
             (b"authorization", f"Bearer {self.session.key}".encode()),
             (b"content-type", b"application/json"),
-            (b"user-agent", (user_agent or USER_AGENT).encode("latin-1", "replace")),
+            (b"user-agent", USER_AGENT.encode()),
             (b"idempotency-key", uuid.uuid4().hex.encode()),
             (b"content-length", str(len(payload)).encode()),
         ]

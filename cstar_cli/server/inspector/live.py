@@ -20,10 +20,11 @@ from typing import Any
 from starlette.responses import Response
 
 from cstar_cli.server.db import Row
-from cstar_cli.server.inspector.sessions import Session
+from cstar_cli.server.inspector.sessions import ENDED, Session
 from cstar_cli.server.logs import LogFilter, Subscriber
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.realtime import Stream
+from cstar_cli.server.routes.realtime import _body, _until_disconnect  # the same SSE plumbing
 
 Message = MutableMapping[str, Any]
 Send = Callable[[Message], Awaitable[None]]
@@ -32,11 +33,6 @@ HEADERS = [
     (b"cache-control", b"no-store"),
     (b"x-accel-buffering", b"no"),
 ]
-ENDED = {
-    "key_expired": "The API key that opened this inspector has expired.",
-    "invalid_api_key": "The API key that opened this inspector was revoked.",
-    "logout": "You logged out of the inspector.",
-}
 
 
 def _notice(row: Row) -> str:
@@ -118,15 +114,3 @@ class LiveStream(Response):
                     await stream.wake.wait()
             except TimeoutError:
                 await _body(send, b": ping\n\n")
-
-
-async def _body(send: Send, chunk: bytes) -> None:
-    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-
-
-async def _until_disconnect(receive: Callable[[], Awaitable[Message]], stream: Stream) -> None:
-    with contextlib.suppress(Exception):
-        while (await receive())["type"] != "http.disconnect":
-            pass
-    stream.closed = True
-    stream.wake.set()

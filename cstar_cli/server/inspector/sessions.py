@@ -26,6 +26,11 @@ LINK_TTL = 24 * 3600.0
 """How long an unused link stays valid (the ``cstar dev`` ready line's link lasts a work day)."""
 MAX_LINKS = 1000
 MAX_SESSIONS = 1000
+ENDED = {
+    "invalid_api_key": "The API key that opened this inspector was revoked, so its session ended.",
+    "key_expired": "The API key that opened this inspector has expired, so its session ended.",
+    "logout": "You logged out of the inspector.",
+}
 
 
 class InspectorRefused(Exception):
@@ -68,6 +73,7 @@ class InspectorSessions:
         self.platform = platform
         self._links: dict[str, Link] = {}
         self._sessions: dict[str, Session] = {}
+        self._ended: dict[str, str] = {}  # why recent sessions ended, for their 401 page
 
     def mint(self, key: str) -> tuple[str, float]:
         """A new one-time token for a secret key: ``(token, expires_at)``.
@@ -109,18 +115,23 @@ class InspectorSessions:
         """The live session of a cookie value, its key checked again (D28)."""
         session = self._sessions.get(_digest(session_id)) if session_id else None
         if session is None:
-            raise InspectorRefused("no_session", "This browser has no inspector session.")
+            why = self._ended.get(_digest(session_id)) if session_id else None
+            raise InspectorRefused("no_session", why or "This browser has no inspector session.")
         try:
             session.principal = self._check_key(session.key)
-        except InspectorRefused:
-            self.end(session.id, "key")
+        except InspectorRefused as err:
+            self.end(session.id, err.reason)
             raise
         return session
 
     def end(self, session_id: str, reason: str) -> None:
-        session = self._sessions.pop(_digest(session_id), None)
+        digest = _digest(session_id)
+        session = self._sessions.pop(digest, None)
         if session is None:
             return
+        while len(self._ended) >= MAX_SESSIONS:
+            del self._ended[next(iter(self._ended))]
+        self._ended[digest] = ENDED.get(reason, "This inspector session has ended.")
         for close in session.closers:
             close(reason)
 
@@ -136,7 +147,5 @@ class InspectorSessions:
         try:
             return self.platform.authenticate(key)
         except ApiError as err:
-            state = "has expired" if err.code == "key_expired" else "was revoked"
-            raise InspectorRefused(
-                err.code, f"The API key that opened this inspector {state}, so its session ended."
-            ) from None
+            reason = "key_expired" if err.code == "key_expired" else "invalid_api_key"
+            raise InspectorRefused(reason, ENDED[reason]) from None

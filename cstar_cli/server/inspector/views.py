@@ -12,10 +12,11 @@ from typing import Any
 from cstar_cli.api.delivery import USER_AGENT as DELIVERY_AGENT
 from cstar_cli.server.auth import Principal
 from cstar_cli.server.inspector.client import ApiClient, ApiFailure
+from cstar_cli.server.inspector.formats import status_class
 from cstar_cli.server.platform import Platform
 from cstar_cli.wire import catalog
 
-PAGE_SIZE = 50
+PAGE_SIZE = 30  # a screenful; the view costs the same whatever the store holds
 
 
 def event_types() -> list[str]:
@@ -37,7 +38,7 @@ async def events(
     }
 
 
-NO_TARGETS = {"state": "none", "label": "no targets", "targets": 0}
+NO_TARGETS = {"state": "none", "label": "no targets", "targets": 0, "tone": "muted"}
 
 
 def delivery_states(
@@ -75,7 +76,7 @@ def _summary(states: list[str]) -> dict[str, Any]:
         state, label = "failed", f"failed {len(states) - done}/{len(states)}"
     else:
         state, label = "delivered", f"delivered {done}/{len(states)}"
-    return {"state": state, "label": label, "targets": len(states)}
+    return {"state": state, "label": label, "targets": len(states), "tone": status_class(state)}
 
 
 async def event(client: ApiClient, event_id: str) -> dict[str, Any]:
