@@ -126,10 +126,12 @@ def dev(
             f"  Publishable (test)    {keys.publishable_key}\n"
             f"  Secret key (live)     {keys.live_secret_key}\n"
             f"  Publishable (live)    {keys.live_publishable_key}\n"
-            f"  Inspector             {info.inspector_url}\n"
             "\n"
             "Log in from another terminal with:\n"
             f"  cstar login --api-base {info.api_base} --api-key {keys.secret_key}\n"
+            "\n"
+            f"Inspector  {info.inspector_url}\n"
+            "  (a one-time link: `cstar open` makes another)\n"
             "\n"
             "Press Ctrl-C to stop.",
             flush=True,
