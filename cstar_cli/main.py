@@ -234,6 +234,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "clock",
         "Move the team's test clock to exercise SLAs, bosses and streaks (test mode only).",
     ),
+    "open": (
+        "open",
+        "Open the local inspector of the platform the profile points at, in a browser.",
+    ),
     "get": ("raw", "Send a raw GET to the API."),
     "post": ("raw", "Send a raw POST to the API."),
     "patch": ("raw", "Send a raw PATCH to the API."),

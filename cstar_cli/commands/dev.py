@@ -162,6 +162,9 @@ def dev(
             "Log in from another terminal with `cstar login` (it finds this platform), or:\n"
             f"  cstar login --api-base {info.api_base} --api-key {keys.secret_key}\n"
             "\n"
+            f"Inspector  {info.inspector_url}\n"
+            "  (a one-time link: `cstar open` makes another)\n"
+            "\n"
             "Press Ctrl-C to stop.",
             flush=True,
         )

@@ -20,6 +20,8 @@ from cstar_cli.server.game import clock_routes
 from cstar_cli.server.game import routes as game_routes
 from cstar_cli.server.game.timer import GameTimer
 from cstar_cli.server.gateway import ApiGateway
+from cstar_cli.server.inspector import install as install_inspector
+from cstar_cli.server.inspector import links as inspector_links
 from cstar_cli.server.openapi import build_openapi
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import (
@@ -60,7 +62,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
         title="cStar API (local platform)",
         version=__version__,
         description="The cStar REST API as served by `cstar dev`.",
-        docs_url="/docs",
+        docs_url=None,  # the inspector serves /docs from the package (offline, D31)
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -83,6 +85,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
         )
     ]
     routers.append((game_routes.router, TEAM_PREFIX))
+    routers.append((inspector_links.router, TEAM_PREFIX))
     routers.append((library.router, library.PREFIX))
     routers.append((clock_routes.router, TEAM_PREFIX))
     for router, prefix in routers:
@@ -97,8 +100,10 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     api.add_exception_handler(StarletteHTTPException, _http_error)
     api.add_exception_handler(Exception, _server_error)
     api.openapi = lambda: build_openapi(api)  # type: ignore[method-assign]
+    install_inspector(api)  # D31: the pages at the root, /docs
     gateway = ApiGateway(api, platform, AccessTable(routers))
-    return Cors(gateway, platform.settings.cors_origins, platform.settings.clock)  # D24
+    api.state.stack = Cors(gateway, platform.settings.cors_origins, platform.settings.clock)  # D24
+    return api.state.stack
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:

@@ -160,6 +160,21 @@ class ListenSession(Output):
     expiresAt: str
 
 
+class ListenSessionSummary(Output):
+    """A listen session as ``GET /webhooks/listen/sessions`` lists it (no signing secret)."""
+
+    id: str
+    object: Literal["listen_session"]
+    deviceName: str
+    events: list[str]
+    websocketUrl: str
+    pending: int
+    routes: list[ListenRoute]
+    connected: bool
+    createdAt: str
+    expiresAt: str
+
+
 class RequestLogError(Output):
     type: str | None
     code: str | None

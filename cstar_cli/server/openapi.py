@@ -19,6 +19,7 @@ from cstar_cli.server.event_schemas import (
     Event,
     EventWithDeliveries,
     ListenSession,
+    ListenSessionSummary,
     RequestLogEntry,
     ResendResult,
     TriggerResult,
@@ -33,6 +34,7 @@ from cstar_cli.server.game.schemas import (
     SlaRule,
     TestClock,
 )
+from cstar_cli.server.inspector.links import InspectorLink
 from cstar_cli.server.library_schemas import (
     ArticleFeedback,
     ArticleView,
@@ -92,6 +94,7 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("post", f"{T}/webhooks"): (201, Envelope[Webhook]),
     ("post", f"{T}/webhooks/trigger-test"): (200, Envelope[TriggerResult]),
     ("post", f"{T}/webhooks/listen"): (201, Envelope[ListenSession]),
+    ("get", f"{T}/webhooks/listen/sessions"): (200, ListEnvelope[ListenSessionSummary]),
     ("get", f"{T}/logs"): (200, ListEnvelope[RequestLogEntry]),
     ("delete", f"{T}/webhooks/listen/{{sessionId}}"): (200, Envelope[Deleted]),
     ("get", f"{T}/webhooks/{{webhookId}}"): (200, Envelope[Webhook]),
@@ -114,6 +117,8 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("delete", f"{T}/sla/rules/{{ruleId}}"): (200, Envelope[Deleted]),
     ("get", f"{T}/test-helpers/clock"): (200, Envelope[TestClock]),
     ("post", f"{T}/test-helpers/clock/advance"): (200, Envelope[TestClock]),
+    ("post", f"{T}/test-helpers/clock/reset"): (200, Envelope[TestClock]),
+    ("post", f"{T}/inspector/links"): (201, Envelope[InspectorLink]),
     ("get", f"{T}/categories"): (200, ListEnvelope[Category]),
     ("post", f"{T}/categories"): (201, Envelope[Category]),
     ("get", f"{T}/categories/{{categoryId}}"): (200, Envelope[Category]),
@@ -125,7 +130,6 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("get", f"{L}/search"): (200, Envelope[list[LibraryArticle]]),
     ("post", f"{L}/articles/{{slug}}/view"): (200, Envelope[ArticleView]),
     ("post", f"{L}/articles/{{slug}}/feedback"): (201, Envelope[ArticleFeedback]),
-    ("post", f"{T}/test-helpers/clock/reset"): (200, Envelope[TestClock]),
 }
 
 # (method, path) -> media type of operations that answer with a stream, not an envelope

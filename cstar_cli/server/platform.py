@@ -12,6 +12,7 @@ from cstar_cli.server.auth import Principal, hash_key, redact
 from cstar_cli.server.db import Database, Row
 from cstar_cli.server.dispatch import Dispatcher
 from cstar_cli.server.errors import ApiError
+from cstar_cli.server.inspector.sessions import InspectorSessions
 from cstar_cli.server.keystreams import KeyStreams
 from cstar_cli.server.logs import RequestLog
 from cstar_cli.server.realtime import RealtimeHub
@@ -82,6 +83,7 @@ class Platform:
         self.dispatcher.on_fanout(self.realtime.fan_out)  # the same fan-out wakes SSE (D26)
         self.test_clock = TestClock(self.db, settings.clock)  # D21: the one source of time
         self.services: list[Service] = []  # background work started and stopped with us
+        self.inspector = InspectorSessions(self)  # D31: inspector links and sessions
         self._last_used_written: dict[str, float] = {}
         self._slugs: dict[str, str] = {}
         self.api_base = LOCAL_API_BASE

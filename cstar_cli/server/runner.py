@@ -34,6 +34,7 @@ class ReadyInfo:
     seeded_now: bool
     clock_offset: float = 0.0
     """How far the seeded team's test clock runs ahead (D21; it survives restarts)."""
+    inspector_url: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -41,7 +42,14 @@ class ReadyInfo:
             "db": self.db_path,
             **self.keys.as_json(),
             "testClockOffsetSeconds": self.clock_offset,
+            "inspectorUrl": self.inspector_url,
         }
+
+
+def inspector_url(platform: Platform, api_base: str, key: str) -> str:
+    """A one-time link to the inspector (D31), minted with the seed test secret key."""
+    token, _ = platform.inspector.mint(key)
+    return f"{api_base}/?token={token}"
 
 
 def prepare(platform: Platform) -> tuple[SeedKeys, bool]:
@@ -166,7 +174,8 @@ def serve_forever(
     server = _uvicorn_server(create_app(platform=platform), platform)
     offset = platform.test_clock.offset(keys.team_id, False)
     platform.api_base = f"http://{url_host(host)}:{actual_port}"  # for its links (D31)
-    info = ReadyInfo(platform.api_base, settings.db_path, keys, fresh, offset)
+    link = inspector_url(platform, platform.api_base, keys.secret_key)
+    info = ReadyInfo(platform.api_base, settings.db_path, keys, fresh, offset, link)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -196,6 +205,7 @@ class PlatformThread:
         self._sock = bind(host, port)
         self.port = self._sock.getsockname()[1]
         self.api_base = self.platform.api_base = f"http://{url_host(host)}:{self.port}"
+        self.inspector_url = inspector_url(self.platform, self.api_base, self.keys.secret_key)
         self.app = create_app(platform=self.platform)
         self._server = _uvicorn_server(self.app, self.platform)
         self._thread = threading.Thread(target=self._run, name="cstar-platform", daemon=True)

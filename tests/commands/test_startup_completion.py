@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("httpx", "websockets", "keyring", "mcp", "fastapi", "starlette", "uvicorn", "playwright")
+HEAVY = (
+    "httpx", "websockets", "keyring", "mcp", "fastapi", "starlette", "uvicorn", "playwright",
+    "jinja2",
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("flag", ["--version", "--help"])

@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 from starlette.responses import Response
 
 from cstar_cli.server import ids, responses
@@ -24,7 +24,16 @@ from cstar_cli.server.relay import (
     Connection,
     RouteSpec,
 )
-from cstar_cli.server.routes.common import platform_of, principal_of, require_secret
+from cstar_cli.server.routes.common import (
+    PageParams,
+    Where,
+    fetch_page,
+    order_by,
+    page_params,
+    platform_of,
+    principal_of,
+    require_secret,
+)
 from cstar_cli.server.routes.webhooks import check_events, new_secret
 from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_GONE, CLOSE_INVALID
 from cstar_cli.wire.times import iso
@@ -101,11 +110,39 @@ async def open_listen_session(request: Request, body: ListenCreate | None = None
     row = platform.relay.open_session(
         principal.team_id, principal.livemode, device, events, new_secret(), specs
     )
+    return responses.ok(request, serialize(platform, row, _socket_url(request, row)), status=201)
+
+
+def _socket_url(request: Request, row: dict[str, Any]) -> str:
     base = str(request.base_url).rstrip("/").replace("http://", "ws://", 1)
     base = base.replace("https://", "wss://", 1)
-    team = principal.team_id
-    url = f"{base}/api/v1/teams/{team}/webhooks/listen/{ids.LISTEN_SESSION}{row['id']}/ws"
-    return responses.ok(request, serialize(platform, row, url), status=201)
+    team = row["team_id"]
+    return f"{base}/api/v1/teams/{team}/webhooks/listen/{ids.LISTEN_SESSION}{row['id']}/ws"
+
+
+@router.get("/webhooks/listen/sessions", summary="List listen sessions: routes, backlog, connected")
+async def list_listen_sessions(
+    request: Request, paging: PageParams = Depends(page_params)
+) -> Response:
+    """The team's live listen sessions (D31), newest first, without their signing secrets."""
+    platform, principal = platform_of(request), principal_of(request)
+    require_secret(principal)
+    where = Where(principal)
+    where.add("expires_at > ?", platform.now())
+    order = order_by(paging.sort, {"createdAt": "created_at"})
+    rows, total = fetch_page(platform, "listen_sessions", where, order, paging)
+    data = [
+        {
+            **{
+                k: v
+                for k, v in serialize(platform, row, _socket_url(request, row)).items()
+                if k != "signingSecret"
+            },
+            "connected": row["id"] in platform.relay.connections,
+        }
+        for row in rows
+    ]
+    return responses.listing(request, data, paging.page, paging.page_size, total)
 
 
 @router.delete("/webhooks/listen/{sessionId}", summary="End a listen session and drop its backlog")

@@ -1,0 +1,206 @@
+"""The inspector (D31) in Chromium: the link, the cookie's reach, live updates, Resend, listen
+sessions, the game, the test clock, and no request to another origin (the inspector and /docs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from cstar_cli.server.runner import PlatformThread
+from cstar_cli.server.settings import PlatformSettings
+from tests.support.receivers import Receiver
+
+MINUTE = 60
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[PlatformThread]:
+    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False, retry_scale=0.001)
+    with PlatformThread(settings) as platform:
+        yield platform
+
+
+@pytest.fixture
+def api(server: PlatformThread) -> Iterator[httpx.Client]:
+    with httpx.Client(
+        base_url=f"{server.api_base}/api/v1/teams/{server.keys.team_id}",
+        headers={"Authorization": f"Bearer {server.keys.secret_key}"},
+        timeout=10,
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookie yet); page errors and CSP violations fail the test."""
+    context = browser.new_context()
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield opened
+    context.close()
+    assert [e for e in errors if "401" not in e] == []
+
+
+def link(api: httpx.Client) -> str:
+    response = api.post("/inspector/links")
+    assert response.status_code == 201, response.text
+    url: str = response.json()["data"]["url"]
+    return url
+
+
+def sign_in(page: Any, api: httpx.Client, path: str = "/") -> None:
+    from playwright.sync_api import expect
+
+    page.goto(link(api))
+    if path != "/":
+        page.goto(path if path.startswith("http") else page.url.rstrip("/") + path)
+    expect(page.locator("#live")).to_have_attribute("data-state", "on")
+
+
+def newest(api: httpx.Client, event_type: str) -> str:
+    [event] = api.get("/events", params={"type": event_type, "pageSize": 1}).json()["data"]
+    event_id: str = event["id"]
+    return event_id
+
+
+def test_the_link_opens_the_inspector_and_the_bare_root_shows_nothing(
+    page: Any, api: httpx.Client, server: PlatformThread
+) -> None:
+    from playwright.sync_api import expect
+
+    api.post("/tickets", json={"title": "Before anyone looked"}).raise_for_status()
+    bare = page.goto(server.api_base + "/")
+    assert bare is not None and bare.status == 401
+    expect(page.get_by_role("heading", name="Open the inspector with a link")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("cstar open")
+    expect(page.locator("table")).to_have_count(0)
+    expect(page.locator("body")).not_to_contain_text("ticket.created")
+
+    page.goto(link(api))
+    assert page.url == server.api_base + "/"  # the token left the address bar
+    expect(page.get_by_role("heading", name="Events")).to_be_visible()
+    expect(page.locator(".env")).to_have_text("test mode")
+    expect(page.locator("#events tbody")).to_contain_text("ticket.created")
+
+
+def test_the_inspector_cookie_opens_no_api_route(
+    page: Any, api: httpx.Client, server: PlatformThread
+) -> None:
+    sign_in(page, api)
+    cookies = page.context.cookies()
+    assert [c["httpOnly"] and c["sameSite"] == "Strict" for c in cookies] == [True]
+    team = f"{server.api_base}/api/v1/teams/{server.keys.team_id}"
+    for path in ("/events", "/tickets", "/logs", "/webhooks/listen/sessions"):
+        assert page.request.get(team + path).status == 401, path
+    from_page = page.evaluate(
+        """async (url) => {
+            const answer = await fetch(url, {credentials: "include"});
+            return answer.status;
+        }""",
+        team + "/events",
+    )
+    assert from_page == 401
+    assert page.evaluate("document.cookie") == ""  # HttpOnly: scripts cannot read it
+
+
+def test_a_new_event_appears_in_an_open_page_without_a_reload(page: Any, api: httpx.Client) -> None:
+    from playwright.sync_api import expect
+
+    sign_in(page, api)
+    page.evaluate("window.sameDocument = true")
+    api.post("/tickets", json={"title": "Appears live"}).raise_for_status()
+    event_id = newest(api, "ticket.created")
+    expect(page.locator(f'#events tr[data-id="{event_id}"]')).to_be_visible()
+    assert page.evaluate("window.sameDocument") is True
+
+
+def test_an_event_shows_its_webhook_delivery_and_resend_delivers_it_again(
+    page: Any, api: httpx.Client
+) -> None:
+    from playwright.sync_api import expect
+
+    with Receiver() as receiver:
+        hook = api.post("/webhooks", json={"url": receiver.url, "events": ["customer.created"]})
+        assert hook.status_code == 201, hook.text
+        try:
+            api.post("/customers", json={"name": "Grace", "email": "grace@example.com"})
+            event_id = newest(api, "customer.created")
+            receiver.wait_for(lambda seen: len(seen) == 1)
+            sign_in(page, api)
+            page.locator(f'#events tr[data-id="{event_id}"]').click()
+            target = page.locator(f'.target[data-target="{hook.json()["data"]["id"]}"]')
+            expect(target).to_contain_text(receiver.url)
+            expect(target.locator("tr.attempt")).to_have_count(1)
+            expect(target.locator("tr.attempt").first).to_contain_text("succeeded")
+            expect(target.locator("tr.attempt").first).to_contain_text("200")
+
+            target.get_by_role("button", name="Resend").click()
+            expect(page.locator("#toast")).to_contain_text("Resent to 1 target")
+            expect(target.locator("tr.attempt")).to_have_count(2)
+            expect(target.locator('tr.attempt[data-status="succeeded"]')).to_have_count(2)
+            [_, again] = receiver.wait_for(lambda seen: len(seen) == 2)
+            assert again.headers["x-event-id"] == event_id
+            assert again.headers["x-delivery-attempt"] == "2"
+        finally:
+            api.delete(f"/webhooks/{hook.json()['data']['id']}")
+
+
+def test_a_listen_session_is_listed(page: Any, api: httpx.Client) -> None:
+    from playwright.sync_api import expect
+
+    api.post("/webhooks/listen", json={"deviceName": "first-laptop"}).raise_for_status()
+    sign_in(page, api, "/listen")
+    row = page.locator("#sessions tbody tr").filter(has_text="first-laptop")
+    expect(row).to_contain_text("not connected")
+    api.post("/webhooks/listen", json={"deviceName": "second-laptop"}).raise_for_status()
+    expect(page.locator("#sessions tbody tr").filter(has_text="second-laptop")).to_be_visible()
+
+
+def test_the_game_shows_an_active_boss_with_its_hp_and_the_clock_buttons_work(
+    page: Any, api: httpx.Client
+) -> None:
+    from playwright.sync_api import expect
+
+    members = api.get("/members").json()["data"]
+    grace = next(m for m in members if m["name"].startswith("Grace"))
+    api.post("/tickets", json={"title": "Down", "priority": "urgent", "assignedTo": grace["id"]})
+    sign_in(page, api, "/clock")
+    page.get_by_label("Advance by").fill("12m")  # 12 of its 15 minutes: past 75 %, a boss
+    page.get_by_role("button", name="Advance", exact=True).click()
+    expect(page.locator("#offset")).to_have_text("+12m 00s")
+    page.goto(page.url.replace("/clock", "/game"))
+    boss = page.locator(".boss").first
+    expect(boss).to_contain_text("100 / 100 HP")
+    expect(boss.locator(".hp-fill")).to_have_attribute("style", "width: 100%;")
+    page.goto(page.url.replace("/game", "/clock"))
+    page.get_by_role("button", name="Reset to 0").click()
+    expect(page.locator("#offset")).to_have_text("0 (real time)")
+    assert api.get("/test-helpers/clock").json()["data"]["offsetSeconds"] == 0
+
+
+def test_the_inspector_and_docs_make_no_request_to_another_origin(
+    page: Any, api: httpx.Client, server: PlatformThread
+) -> None:
+    from playwright.sync_api import expect
+
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    api.post("/tickets", json={"title": "Offline"}).raise_for_status()
+    sign_in(page, api)
+    page.locator("#events tbody tr[data-href]").first.click()
+    expect(page.locator("#payload")).to_be_visible()
+    for path in ("/listen", "/webhooks", "/logs", "/game", "/clock"):
+        page.goto(server.api_base + path)
+        expect(page.locator("#live")).to_have_attribute("data-state", "on")
+    page.goto(server.api_base + "/docs")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("cStar API")
+    assert requested, "no request was recorded"
+    elsewhere = [url for url in requested if not url.startswith(server.api_base + "/")]
+    assert elsewhere == []
+    assert any("/inspector/static/swagger-ui/swagger-ui-bundle.js" in url for url in requested)
