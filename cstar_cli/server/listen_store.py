@@ -271,13 +271,23 @@ class ListenStore:
             if any(catalog.matches(p, event["type"]) for p in patterns)
         ] or [rid for rid, _, _ in targets]
         for rid in chosen:
-            last = self.db.one(
-                "SELECT MAX(attempt) AS n FROM deliveries "
-                "WHERE event_id = ? AND session_id = ? AND COALESCE(route_id, '') = ?",
-                (event["id"], session_id, rid),
-            )
-            self._queue(session_id, rid, event["id"], ((last or {}).get("n") or 0) + 1, 1)
+            self._queue(session_id, rid, event["id"], self._attempts(session_id, rid, event) + 1, 1)
         return len(chosen)
+
+    def _attempts(self, session_id: str, rid: str, event: Row) -> int:
+        """Attempts an event has had on a route: answered ones and any still unacknowledged."""
+        key = (event["id"], session_id, rid)
+        answered = self.db.one(
+            "SELECT MAX(attempt) AS n FROM deliveries "
+            "WHERE event_id = ? AND session_id = ? AND COALESCE(route_id, '') = ?",
+            key,
+        )
+        pending = self.db.one(
+            "SELECT MAX(attempt) AS n FROM route_events "
+            "WHERE event_id = ? AND session_id = ? AND route_id = ?",
+            key,
+        )
+        return max((answered or {}).get("n") or 0, (pending or {}).get("n") or 0)
 
     def queued_for_event(self, event_id: str) -> list[Row]:
         """Deliveries of an event still waiting in listen sessions (``GET /events/{id}``)."""

@@ -322,6 +322,23 @@ def test_resends_are_marked_and_count_delivery_attempts_on(
     assert [(e["resend"], e["attempt"]) for e in events] == [(False, 1), (True, 2), (True, 3)]
 
 
+def test_resends_of_an_unanswered_event_are_numbered_after_the_attempt_still_pending(
+    target: Target, listen: Callable[..., ListenProcess]
+) -> None:
+    process = listen(target, "-f", f"127.0.0.1:{free_port()}/x", "--device-name", "unanswered")
+    [event_id] = fire(target, 1)
+    process.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
+    with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}) as client:
+        for _ in range(2):
+            response = client.post(
+                target.url(f"/events/{event_id}/resend"),
+                json={"sessionId": process.ready["sessionId"]},
+            )
+            assert response.status_code == 200, response.text
+    attempts = [d["attempt"] for d in event_deliveries(target, event_id)]
+    assert sorted(attempts) == [1, 2, 3]  # type: ignore[type-var]
+
+
 def test_an_event_held_for_a_session_shows_as_pending(
     target: Target, listen: Callable[..., ListenProcess]
 ) -> None:
