@@ -15,6 +15,7 @@ from cstar_cli.context import Services
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
 from tests.support.cli import CliFn, Sleeps, assert_clean_error
+from tests.support.clocks import FakeClock
 from tests.support.platforms import RunningPlatform
 
 GOOD_SHAPE_KEY = "sk_test_" + "A" * 32
@@ -123,19 +124,8 @@ def test_idempotency_conflict_409(cli: CliFn, logged_in: RunningPlatform) -> Non
     assert_clean_error(run, 1, "Idempotency-Key", "Request id: req_")
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 def test_429_is_retried_after_retry_after_then_succeeds(cli: CliFn) -> None:
-    clock = FakeClock()
+    clock = FakeClock(time.time())
     settings = PlatformSettings(
         db_path=":memory:",
         rate_limits={"secret": 2, "publishable": 2},

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from cstar_cli.main import COMMANDS, build_app, load_command
-from tests.support.cli import CliFn, assert_clean_error
+from cstar_cli.main import COMMANDS, load_command
+from tests.support.cli import CliFn, assert_clean_error, run_cli
 
 FRAMEWORK = re.compile(
     r"<(?:str|int|float|bool|path|list\[[^\]]*\]|\w+ range|\w+(?:\|\w+)+)>"
@@ -30,7 +29,7 @@ def _paths(command: Any, path: list[str]) -> Iterator[list[str]]:
 
 
 def help_of(args: list[str]) -> str:
-    run = CliRunner().invoke(build_app(), [*args, "--help"], prog_name="cstar")
+    run = run_cli(*args, "--help")
     assert run.exit_code == 0, (args, run.output)
     return run.stdout
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = (
     "httpx", "websockets", "keyring", "mcp", "fastapi", "starlette", "uvicorn", "playwright",
@@ -56,11 +58,7 @@ def test_committed_completion_scripts_are_current(shell: str, name: str) -> None
 
 
 def test_completion_show_matches(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from cstar_cli.main import build_app
-
-    run = CliRunner().invoke(build_app(), ["completion", "show", "--shell", "zsh"])
+    run = run_cli("completion", "show", "--shell", "zsh")
     assert run.exit_code == 0
     assert run.stdout == (ROOT / "completions" / "cstar.zsh").read_text()
 
@@ -68,23 +66,15 @@ def test_completion_show_matches(tmp_path: Path) -> None:
 def test_completion_install_writes_to_the_shell_rc(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from typer.testing import CliRunner
-
-    from cstar_cli.main import build_app
-
     monkeypatch.setenv("HOME", str(tmp_path))
-    run = CliRunner().invoke(build_app(), ["completion", "install", "--shell", "bash"])
+    run = run_cli("completion", "install", "--shell", "bash")
     assert run.exit_code == 0, run.output
     assert "_CSTAR_COMPLETE" in (tmp_path / ".bashrc").read_text() or any(tmp_path.rglob("cstar*"))
 
 
 def test_completion_needs_a_shell(monkeypatch: pytest.MonkeyPatch) -> None:
-    from typer.testing import CliRunner
-
-    from cstar_cli.main import build_app
-
     monkeypatch.setenv("SHELL", "/bin/tcsh")
-    run = CliRunner().invoke(build_app(), ["completion", "show"])
+    run = run_cli("completion", "show")
     assert run.exit_code == 2 and "--shell" in run.stderr
 
 
@@ -96,10 +86,6 @@ def test_root_help_lines_match_each_commands_own_help() -> None:
 
 
 def test_every_group_and_command_has_an_example_in_its_help() -> None:
-    from typer.testing import CliRunner
-
-    from cstar_cli.main import build_app
-
     for args in (["login"], ["keys", "create"], ["tickets", "list"], ["get"], ["identity", "sign"]):
-        run = CliRunner().invoke(build_app(), [*args, "--help"])
+        run = run_cli(*args, "--help")
         assert run.exit_code == 0 and "Example:" in run.stdout, args

@@ -4,12 +4,9 @@ a real HTTP receiver on 127.0.0.1, and signatures checked the way a user's recei
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -21,79 +18,16 @@ from cstar_cli.trigger.fixtures import FIXTURES
 from cstar_cli.wire import catalog
 from tests.support.cli import CliFn, assert_clean_error
 from tests.support.platforms import RunningPlatform
-from tests.support.receivers import ReceiverServer
+from tests.support.receivers import Received, Receiver
 
 DEADLINE = 5.0
 
 
-# -- a real receiver -----------------------------------------------------------------------------
-
-
-@dataclass
-class Hit:
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def event(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self.body)
-        return data
-
-
-@dataclass
-class Receiver:
-    """Records every POST; answers ``status`` (settable while running)."""
-
-    status: int = 200
-    hits: list[Hit] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-
-    def wait_for(self, predicate: Callable[[Hit], bool], count: int = 1) -> list[Hit]:
-        """The hits matching ``predicate`` once there are ``count`` of them (≤ 5 s)."""
-        end = time.monotonic() + DEADLINE
-        while True:
-            with self.lock:
-                found = [h for h in self.hits if predicate(h)]
-            if len(found) >= count:
-                return found
-            if time.monotonic() > end:
-                raise AssertionError(f"only {len(found)} of {count} deliveries arrived: {found}")
-            time.sleep(0.02)
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    rec = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            with rec.lock:
-                rec.hits.append(Hit({k.lower(): v for k, v in self.headers.items()}, body))
-            self.send_response(rec.status)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    rec.server = ReceiverServer(("127.0.0.1", 0), Handler)
-    rec.server.daemon_threads = True
-    thread = threading.Thread(target=rec.server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield rec
-    finally:
-        rec.server.shutdown()
-        rec.server.server_close()
-        thread.join(timeout=5)
+    """A real endpoint that records every POST; set ``receiver.status`` to answer otherwise."""
+    with Receiver() as running:
+        yield running
 
 
 @pytest.fixture
@@ -114,10 +48,10 @@ def hooks(cli: CliFn, logged_in: RunningPlatform) -> Iterator[Callable[..., dict
             http.delete(logged_in.team_url(f"/webhooks/{hook_id}"))
 
 
-def for_event(event_type: str, key: str, value: str) -> Callable[[Hit], bool]:
+def for_event(event_type: str, key: str, value: str) -> Callable[[Received], bool]:
     """Hits of ``event_type`` whose ``data.<object>.id`` (or another data key) is ``value``."""
 
-    def match(hit: Hit) -> bool:
+    def match(hit: Received) -> bool:
         if hit.headers.get("x-event-type") != event_type:
             return False
         return bool(hit.event["data"].get(key, {}).get("id") == value)
@@ -181,7 +115,7 @@ def test_trigger_sends_a_synthetic_event_to_subscribed_webhooks(
     assert run.exit_code == 0, run.output
     result = run.json()
     assert result["event"] == "boss.spawned" and result["webhooks"] >= 1
-    [hit] = receiver.wait_for(lambda h: h.headers.get("x-event-id") == result["eventId"])
+    [hit] = receiver.matching(lambda h: h.headers.get("x-event-id") == result["eventId"])
     assert hit.headers["x-webhook-id"] == hook["id"]
     event = construct_event(hit.body, hit.headers["x-signature"], hook["secret"])
     assert event["type"] == "boss.spawned" and event["id"] == result["eventId"]
@@ -191,7 +125,7 @@ def test_trigger_sends_a_synthetic_event_to_subscribed_webhooks(
     assert "Triggered boss.defeated" in human.stderr and "webhook" in human.stderr
     event_id = human.stdout.strip()
     assert event_id.startswith("evt_boss_defeated_")
-    receiver.wait_for(lambda h: h.headers.get("x-event-id") == event_id)
+    receiver.matching(lambda h: h.headers.get("x-event-id") == event_id)
 
 
 def test_trigger_with_no_subscribers_says_how_to_get_one(cli: CliFn) -> None:
@@ -307,7 +241,7 @@ def test_ticket_created_via_cli_arrives_signed(
     assert secret.startswith("whsec_") and hook["signingSecret"] == secret
 
     ticket = cli("tickets", "create", "--title", "Webhook me", "--json").json()
-    [hit] = receiver.wait_for(for_event("ticket.created", "ticket", ticket["id"]))
+    [hit] = receiver.matching(for_event("ticket.created", "ticket", ticket["id"]))
     event = construct_event(hit.body, hit.headers["x-signature"], secret)
     assert event["type"] == "ticket.created" and event["data"]["ticket"]["title"] == "Webhook me"
     assert hit.headers["x-event-id"] == event["id"] and hit.headers["x-webhook-id"] == hook["id"]
@@ -360,7 +294,7 @@ def test_webhooks_test_exit_codes(
     ok = cli("webhooks", "test", hook["id"], "--event", "ticket.closed")
     assert ok.exit_code == 0, ok.output
     assert "HTTP 200" in ok.stderr
-    [hit] = receiver.wait_for(lambda h: h.headers.get("x-event-type") == "ticket.closed")
+    [hit] = receiver.matching(lambda h: h.headers.get("x-event-type") == "ticket.closed")
     construct_event(hit.body, hit.headers["x-signature"], hook["secret"])
 
     receiver.status = 500
@@ -381,7 +315,7 @@ def test_deliveries_show_failed_attempts_and_retries(
     hook = hooks(receiver.url, "customer.created")
     email = f"fail-{uuid.uuid4().hex[:8]}@example.com"
     customer = cli("customers", "create", "--name", "Failing", "--email", email, "--json").json()
-    receiver.wait_for(for_event("customer.created", "customer", customer["id"]), count=2)
+    receiver.matching(for_event("customer.created", "customer", customer["id"]), count=2)
 
     end = time.monotonic() + DEADLINE
     while True:
@@ -406,7 +340,7 @@ def test_events_get_and_resend_to_a_webhook(
 ) -> None:
     hook = hooks(receiver.url, "ticket.*")
     ticket = cli("tickets", "create", "--title", "Resend me", "--json").json()
-    [first] = receiver.wait_for(for_event("ticket.created", "ticket", ticket["id"]))
+    [first] = receiver.matching(for_event("ticket.created", "ticket", ticket["id"]))
     event_id = first.headers["x-event-id"]
 
     end = time.monotonic() + DEADLINE
@@ -427,13 +361,13 @@ def test_events_get_and_resend_to_a_webhook(
     resent = cli("events", "resend", event_id, "--webhook", hook["id"], "--json")
     assert resent.exit_code == 0, resent.output
     assert resent.json()["resentTo"] == 1 and len(resent.json()["deliveryIds"]) == 1
-    hits = receiver.wait_for(lambda h: h.headers.get("x-event-id") == event_id, count=2)
+    hits = receiver.matching(lambda h: h.headers.get("x-event-id") == event_id, count=2)
     assert hits[1].body == first.body and hits[1].headers["x-delivery-attempt"] == "2"
     construct_event(hits[1].body, hits[1].headers["x-signature"], hook["secret"])
 
     again = cli("events", "resend", event_id)
     assert again.exit_code == 0 and "Resending" in again.stderr
-    receiver.wait_for(lambda h: h.headers.get("x-event-id") == event_id, count=3)
+    receiver.matching(lambda h: h.headers.get("x-event-id") == event_id, count=3)
 
     missing = cli("events", "get", "evt_nope")
     assert_clean_error(missing, 1, "evt_nope")
@@ -466,7 +400,7 @@ def test_rotate_secret_new_verifies_old_does_not(
     assert new.startswith("whsec_") and new != hook["secret"]
 
     assert cli("webhooks", "test", hook["id"]).exit_code == 0
-    [hit] = receiver.wait_for(lambda h: True)
+    [hit] = receiver.matching(lambda h: True)
     assert construct_event(hit.body, hit.headers["x-signature"], new)["type"] == "ticket.created"
     with pytest.raises(SignatureVerificationError):
         construct_event(hit.body, hit.headers["x-signature"], hook["secret"])

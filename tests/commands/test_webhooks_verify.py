@@ -4,49 +4,16 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from cstar_cli.api.signing import legacy_signature, sign_payload
-from cstar_cli.commands import webhooks
-from cstar_cli.errors import CstarError
+from tests.support.cli import Run, run_cli
 
 SECRET = "whsec_c2VjcmV0LWZvci10aGUtdmVyaWZ5LWNvbW1hbmQ"
 BODY = '{"id":"evt_ticket_created_1767225600000_a1B2c3D4","type":"ticket.created","data":{"ticket":{"title":"Grüße"}}}'.encode()  # noqa: E501
-
-root = typer.Typer()
-root.add_typer(webhooks.app)
-
-
-@dataclass
-class Outcome:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json_error(self) -> dict[str, Any]:
-        assert self.stdout == ""
-        error: dict[str, Any] = json.loads(self.stderr)["error"]
-        return error
-
-
-def run(*args: str, stdin: bytes | None = None) -> Outcome:
-    """Invoke the sub-app mounted on a throwaway root, mapping CstarError as cstar's main does."""
-    result = CliRunner().invoke(root, ["webhooks", "verify", *args], input=stdin)
-    exc = result.exception
-    if isinstance(exc, CstarError):
-        hint = f"\n{exc.hint}" if exc.hint else ""
-        return Outcome(
-            int(exc.exit_code), result.stdout, f"{result.stderr}Error: {exc.message}{hint}"
-        )
-    if exc is not None and not isinstance(exc, SystemExit):
-        raise exc
-    return Outcome(result.exit_code, result.stdout, result.stderr)
 
 
 @pytest.fixture
@@ -65,7 +32,19 @@ def now() -> int:
     return int(time.time())
 
 
-def verify(payload: Path | str, signature: str, *extra: str, secret: str = SECRET) -> Outcome:
+def run(*args: str, stdin: bytes | None = None) -> Run:
+    """``cstar webhooks verify *args`` (no login needed), as a user runs it."""
+    return run_cli("webhooks", "verify", *args, input=stdin)
+
+
+def json_error(out: Run) -> dict[str, Any]:
+    """--json mode: stdout stays empty and stderr holds one ``{"error": …}`` object."""
+    assert out.stdout == ""
+    error: dict[str, Any] = json.loads(out.stderr)["error"]
+    return error
+
+
+def verify(payload: Path | str, signature: str, *extra: str, secret: str = SECRET) -> Run:
     return run("--secret", secret, "--signature", signature, "--payload-file", str(payload), *extra)
 
 
@@ -215,7 +194,7 @@ def test_json_failures_go_to_stderr_and_leave_stdout_empty(
     out = verify(payload, header_of(now()), "--json")
 
     assert out.exit_code == 1
-    error = out.json_error()
+    error = json_error(out)
     assert error["type"] == "signature_verification_error"
     assert error["code"] == code
     assert error["message"]
@@ -232,7 +211,7 @@ def test_a_missing_payload_file_is_a_usage_error(tmp_path: Path) -> None:
 
     out = verify(missing, header, "--json")
     assert out.exit_code == 2
-    assert out.json_error()["type"] == "usage_error"
+    assert json_error(out)["type"] == "usage_error"
 
 
 def test_a_directory_or_empty_secret_is_a_usage_error(tmp_path: Path, payload: Path) -> None:
@@ -281,8 +260,8 @@ def test_a_secret_prefix_mixup_is_pointed_out(payload: Path) -> None:
 
 
 def test_help_has_an_example() -> None:
-    result = CliRunner().invoke(root, ["webhooks", "verify", "--help"])
+    result = run_cli("webhooks", "verify", "--help")
     assert result.exit_code == 0
     assert "Example: cstar webhooks verify --secret whsec_" in result.stdout
     assert "--payload-file" in result.stdout
-    assert "verify" in CliRunner().invoke(root, ["webhooks", "--help"]).stdout
+    assert "verify" in run_cli("webhooks", "--help").stdout

@@ -47,7 +47,7 @@ class Sleeps:
 CliFn = Callable[..., Run]
 
 
-def run_cli(*args: str, services: Services | None = None, input: str | None = None) -> Run:
+def run_cli(*args: str, services: Services | None = None, input: str | bytes | None = None) -> Run:
     """``cstar *args`` in this process, as a user would run it."""
     result = CliRunner().invoke(
         build_app(services or Services()), list(args), input=input, prog_name="cstar"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 import time
@@ -28,6 +29,12 @@ class Received:
     headers: dict[str, str]
     body: bytes
     at: float
+
+    @property
+    def event(self) -> dict[str, Any]:
+        """The body as the delivered event (JSON)."""
+        data: dict[str, Any] = json.loads(self.body)
+        return data
 
 
 @dataclass
@@ -109,6 +116,18 @@ class Receiver:
                     f"(type, attempt → count): {dict(kinds.most_common(10))}"
                 )
             time.sleep(0.01)
+
+    def matching(
+        self, predicate: Callable[[Received], bool], count: int = 1, timeout: float = 5.0
+    ) -> list[Received]:
+        """The requests matching ``predicate``, once there are ``count`` of them."""
+        seen = self.wait_for(lambda rs: sum(map(predicate, rs)) >= count, timeout)
+        return [r for r in seen if predicate(r)]
+
+    def event_of_type(self, event_type: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The first delivered event of ``event_type``."""
+        [first, *_] = self.matching(lambda r: r.event["type"] == event_type, timeout=timeout)
+        return first.event
 
     def __enter__(self) -> Receiver:
         return self if self._server is not None else self.start()

@@ -6,36 +6,21 @@ there would push other tests' open tickets into bosses and shift their timestamp
 
 from __future__ import annotations
 
-import json
-import threading
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from typer.testing import CliRunner
 
-from cstar_cli.context import Services
-from cstar_cli.main import build_app
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
-from tests.support.receivers import ReceiverServer
+from tests.support.cli import Run, run_cli
+from tests.support.clocks import FakeClock
+from tests.support.receivers import Receiver
 
 MINUTE = 60
 DAY = 86_400
-
-
-@dataclass
-class FakeClock:
-    """The platform's base clock: frozen unless a test moves it (the test clock adds to it)."""
-
-    now: float = 1_790_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass
@@ -127,79 +112,15 @@ def game(start_game: Callable[..., Game]) -> Game:
     return start_game()
 
 
-@dataclass
-class Receiver:
-    """A local webhook endpoint that records the JSON body of every POST."""
-
-    bodies: list[dict[str, Any]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-
-    def types(self) -> list[str]:
-        with self.lock:
-            return [b["type"] for b in self.bodies]
-
-    def wait_for(self, event_type: str, timeout: float = 5.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                for body in self.bodies:
-                    if body["type"] == event_type:
-                        return body
-            time.sleep(0.02)
-        raise AssertionError(f"{event_type} never arrived; got {self.types()}")
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    received = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            with received.lock:
-                received.bodies.append(json.loads(body))
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    received.server = ReceiverServer(("127.0.0.1", 0), Handler)
-    received.server.daemon_threads = True
-    thread = threading.Thread(target=received.server.serve_forever, daemon=True)
-    thread.start()
-    yield received
-    received.server.shutdown()
-    received.server.server_close()
-    thread.join(timeout=5)
-
-
-@dataclass
-class Run:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
+    """A real webhook endpoint recording every delivery (``receiver.event_of_type(...)``)."""
+    with Receiver() as running:
+        yield running
 
 
 @pytest.fixture
 def cstar() -> Callable[..., Run]:
     """``cstar(*args)`` in-process (the autouse ``isolate`` fixture gives it a fresh home)."""
 
-    def run(*args: str) -> Run:
-        result = CliRunner().invoke(build_app(Services()), list(args), prog_name="cstar")
-        return Run(result.exit_code, result.stdout, result.stderr)
-
-    return run
+    return run_cli

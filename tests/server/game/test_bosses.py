@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from tests.server.game.conftest import MINUTE, Game, Receiver
+from tests.server.game.conftest import MINUTE, Game
+from tests.support.receivers import Receiver
 
 
 def _types(game: Game, pattern: str) -> list[str]:
@@ -30,7 +31,7 @@ def test_an_urgent_ticket_at_risk_spawns_a_boss_and_closing_it_lands_the_final_b
     assert boss["timeLeftSeconds"] == 3 * MINUTE
     [spawned] = game.events("boss.spawned")
     assert spawned["data"]["boss"]["id"] == boss["id"]
-    delivered = receiver.wait_for("boss.spawned")
+    delivered = receiver.event_of_type("boss.spawned")
     assert delivered["id"] == spawned["id"]
     assert set(delivered["data"]["boss"]) == {
         "id", "name", "status", "hp", "max_hp", "ticket_ids", "spawned_at", "expires_at",
@@ -39,7 +40,7 @@ def test_an_urgent_ticket_at_risk_spawns_a_boss_and_closing_it_lands_the_final_b
 
     closed = game.close(ticket["id"])
     assert closed["resolutionTier"] == "gold"  # 12 of 120 minutes
-    defeated = receiver.wait_for("boss.defeated")
+    defeated = receiver.event_of_type("boss.defeated")
     assert defeated["data"]["final_blow"]["member_id"] == grace["id"]
     assert defeated["data"]["xp_awarded"] == 75 * 3
     assert defeated["data"]["gold_awarded"] == 25

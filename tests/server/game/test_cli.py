@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.server.game.conftest import MINUTE, Game, Run
+from tests.server.game.conftest import MINUTE, Game
+from tests.support.cli import Run
 
 Cstar = Callable[..., Run]
 

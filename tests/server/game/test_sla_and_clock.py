@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cstar_cli.wire.times import parse_iso
-from tests.server.game.conftest import MINUTE, FakeClock, Game
+from tests.server.game.conftest import MINUTE, Game
+from tests.support.clocks import FakeClock
 
 
 def test_the_d20_defaults_are_listed_and_rules_can_be_managed(game: Game) -> None:
