@@ -38,7 +38,7 @@ class Receiver(BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers.get("content-length") or 0))
         Receiver.count += 1
         status = 500 if Receiver.count % 3 == 0 else 200
-        body = b'{"received": true}' if status == 200 else b'{"error": "database is locked"}'
+        body = b'{"received": true}' if status == 200 else b'{"error": "handler not deployed yet"}'
         self.send_response(status)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
