@@ -43,23 +43,14 @@ def run_tail(
     """Stream until Ctrl-C (130) or SIGTERM (0); a refused or ended stream raises the error."""
     from cstar_cli.api.errors import CstarAPIError
     from cstar_cli.streamerrors import stream_refused
+    from cstar_cli.tailnotices import TailNotices
 
-    people = app.printer
-
-    def connected(count: int) -> None:
-        if count == 1:
-            people.info("Tailing events (Ctrl-C to stop)…")
-        else:
-            people.success("Reconnected; resuming after the last event shown.")
-
-    def disconnected(reason: str, retry_in: float) -> None:
-        people.warn(f"Disconnected: {reason}. Reconnecting in {retry_in:.1f} s.")
-
+    notices = TailNotices(app.printer, stream="events", item="event")
     stream = app.client().realtime(
         list(events) or None,
         last_event_id=after,
-        on_connect=connected,
-        on_disconnect=disconnected,
+        on_connect=notices.connected,
+        on_disconnect=notices.disconnected,
     )
     try:
         with _sigterm_stops():

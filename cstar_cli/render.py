@@ -6,6 +6,7 @@ The output layer above the Printer: commands hand their data here, the Printer d
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 MESSAGE_COLUMNS = (
@@ -137,26 +138,33 @@ def render_item(
         app.printer.table(messages, MESSAGE_COLUMNS)
 
 
+@dataclass(frozen=True)
+class Paging:
+    """What a list shows: one page (``--page``, ``--page-size``) or every page (``--all``)."""
+
+    page: int = 1
+    size: int = 20
+    every: bool = False
+
+
 def show_pages(
     app: Any,
     source: Any,
     params: dict[str, Any],
+    paging: Paging,
     *,
-    page: int,
-    page_size: int,
-    all_pages: bool,
     json_output: bool,
     render: Callable[[list[dict[str, Any]]], None],
     noun: str,
 ) -> None:
     """One page (with a footer saying how to get more), or with ``--all`` every item."""
-    if all_pages:
-        items = list(source.iter_all(params, page_size=page_size if page_size != 20 else 100))
+    if paging.every:
+        items = list(source.iter_all(params, page_size=paging.size if paging.size != 20 else 100))
         render(items)
         if not json_output and items:
             app.printer.info(f"{len(items)} {noun}.")
         return
-    result = source.list({**params, "page": page, "pageSize": page_size})
+    result = source.list({**params, "page": paging.page, "pageSize": paging.size})
     render(result.data)
     if not json_output:
         page_footer(app, result)

@@ -1,15 +1,20 @@
-"""Helpers shared by the command modules: the context, ``--json``, ``-d`` pairs, confirmation."""
+"""Helpers shared by the command modules: the context, ``--json``, ``-d`` pairs, confirmation,
+hints on API errors."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cstar_cli.context import AppContext
 from cstar_cli.errors import AbortedError, UsageError
+
+if TYPE_CHECKING:
+    from cstar_cli.api.errors import CstarAPIError
 
 JSON_HELP = "Print the API object(s) as JSON on stdout."
 WIDE_HELP = "Show every cell whole, however wide the table gets (ids are never cut anyway)."
@@ -17,6 +22,11 @@ DATA_HELP = (
     "Field as key=value (repeatable). key:=JSON for numbers, booleans, lists or objects; "
     "key[]=item appends to a list; key[sub]=value sets a nested field."
 )
+
+# The paging options of list commands; a command gives the default: ``page: PageOption = 1``.
+PageOption = Annotated[int, typer.Option("--page", min=1, help="Page number, from 1.")]
+PageSizeOption = Annotated[int, typer.Option("--page-size", min=1, max=100, help="Items per page.")]
+AllPagesOption = Annotated[bool, typer.Option("--all", help="Fetch every page.")]
 
 
 def one_command(function: Callable[..., None]) -> typer.Typer:
@@ -78,6 +88,11 @@ def parse_data(pairs: Sequence[str] | None) -> dict[str, Any]:
     return body
 
 
+def given(fields: dict[str, Any]) -> dict[str, Any]:
+    """The body fields whose option was given: every value but ``None``."""
+    return {key: value for key, value in fields.items() if value is not None}
+
+
 def _check_key(raw: str, key: str) -> None:
     if not key or not key.replace("_", "").replace("-", "").replace(".", "").isalnum():
         raise _bad_pair(raw, "the key must be a field name like title or customerId")
@@ -104,3 +119,17 @@ def confirm(app: AppContext, question: str, *, yes: bool) -> None:
         )
     if not typer.confirm(question, default=False, err=True):
         raise AbortedError("Cancelled; nothing was changed.", None)
+
+
+@contextmanager
+def hinted(hint_for: Callable[[CstarAPIError], str | None]) -> Iterator[None]:
+    """Give an API error raised in the block the hint ``hint_for`` finds for it, unless the
+    platform sent one."""
+    from cstar_cli.api.errors import CstarAPIError
+
+    try:
+        yield
+    except CstarAPIError as err:
+        if err.hint is None:
+            err.hint = hint_for(err)
+        raise

@@ -6,8 +6,15 @@ from typing import Any
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, WIDE_HELP, app_of
-from cstar_cli.render import EVENT_COLUMNS, event_row, show_pages
+from cstar_cli.commands._common import (
+    JSON_HELP,
+    WIDE_HELP,
+    AllPagesOption,
+    PageOption,
+    PageSizeOption,
+    app_of,
+)
+from cstar_cli.render import EVENT_COLUMNS, Paging, event_row, show_pages
 from cstar_cli.suggest import complete_event_types
 
 DELIVERY_COLUMNS = (
@@ -69,9 +76,9 @@ def events_list(
     until: str | None = typer.Option(
         None, "--until", help="Events before: a duration ago (10m, 2h, 7d) or ISO-8601."
     ),
-    page: int = typer.Option(1, "--page", min=1, help="Page number, from 1."),
-    page_size: int = typer.Option(20, "--page-size", min=1, max=100, help="Items per page."),
-    all_pages: bool = typer.Option(False, "--all", help="Fetch every page."),
+    page: PageOption = 1,
+    page_size: PageSizeOption = 20,
+    all_pages: AllPagesOption = False,
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
@@ -92,9 +99,7 @@ def events_list(
         app,
         app.client().events,
         params,
-        page=page,
-        page_size=page_size,
-        all_pages=all_pages,
+        Paging(page=page, size=page_size, every=all_pages),
         json_output=json_output,
         render=lambda items: _render_events(app, items, json_output=json_output, wide=wide),
         noun="events",

@@ -6,9 +6,16 @@ from typing import Any, Literal
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of, confirm
+from cstar_cli.commands._common import (
+    JSON_HELP,
+    AllPagesOption,
+    PageOption,
+    PageSizeOption,
+    app_of,
+    confirm,
+)
 from cstar_cli.context import AppContext
-from cstar_cli.render import render_list, show_pages
+from cstar_cli.render import Paging, render_list, show_pages
 
 KEY_COLUMNS = (
     ("ID", "id"),
@@ -80,9 +87,9 @@ def keys_create(
 
 def keys_list(
     ctx: typer.Context,
-    page: int = typer.Option(1, "--page", min=1, help="Page number, from 1."),
-    page_size: int = typer.Option(20, "--page-size", min=1, max=100, help="Items per page."),
-    all_pages: bool = typer.Option(False, "--all", help="Fetch every page."),
+    page: PageOption = 1,
+    page_size: PageSizeOption = 20,
+    all_pages: AllPagesOption = False,
     sort: str | None = typer.Option(None, "--sort", help="createdAt or name; '-' for descending."),
     json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
@@ -96,9 +103,7 @@ def keys_list(
         app,
         app.client().keys,
         params,
-        page=page,
-        page_size=page_size,
-        all_pages=all_pages,
+        Paging(page=page, size=page_size, every=all_pages),
         json_output=json_output,
         render=lambda items: render_list(
             app, [_with_status(k) for k in items], KEY_COLUMNS, json_output=json_output

@@ -109,6 +109,7 @@ def run_tail(app: AppContext, params: dict[str, str], printer: LogPrinter) -> No
     from cstar_cli.logtail import LogTail
     from cstar_cli.relay.socket import SocketFatal, run_socket
     from cstar_cli.streamerrors import stream_refused
+    from cstar_cli.tailnotices import TailNotices
 
     client = app.client()
     resolved = app.require_key()
@@ -116,18 +117,10 @@ def run_tail(app: AppContext, params: dict[str, str], printer: LogPrinter) -> No
     printer.team_id = client.team_id
     base, _ = app.api_base()
     url = base.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + team_path
-    people = app.printer
-
-    def ready(count: int) -> None:
-        if count == 1:
-            people.info("Tailing request logs (Ctrl-C to stop)…")
-        else:
-            people.success("Reconnected; resuming after the last line shown.")
-
-    def disconnected(reason: str, retry_in: float) -> None:
-        people.warn(f"Disconnected: {reason}. Reconnecting in {retry_in:.1f} s.")
-
-    tailer = LogTail(url, params, printer, on_ready=ready, on_disconnect=disconnected)
+    notices = TailNotices(app.printer, stream="request logs", item="line")
+    tailer = LogTail(
+        url, params, printer, on_ready=notices.connected, on_disconnect=notices.disconnected
+    )
     interrupted: list[int] = []
 
     async def main() -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
@@ -14,10 +15,15 @@ from cstar_cli.commands._common import (
     WIDE_HELP,
     app_of,
     confirm,
+    hinted,
     parse_data,
 )
 from cstar_cli.commands.resources.specs import Field, ResourceSpec
-from cstar_cli.render import render_item, render_list, show_pages
+from cstar_cli.render import Paging, render_item, render_list, show_pages
+
+if TYPE_CHECKING:
+    from cstar_cli.api.errors import CstarAPIError
+    from cstar_cli.context import AppContext
 
 # -- building commands from specs ---------------------------------------------------------------
 
@@ -91,22 +97,23 @@ def _values(spec_fields: Sequence[Field], kwargs: dict[str, Any]) -> dict[str, A
     return out
 
 
-def _annotate(spec: ResourceSpec, err: Exception) -> None:
+def _hint(spec: ResourceSpec, err: CstarAPIError) -> str | None:
     """Point a 400 about a field at its option, and a 404 at the right list command."""
-    from cstar_cli.api.errors import CstarAPIError
-
-    if not isinstance(err, CstarAPIError) or err.hint is not None:
-        return
     if err.status == 404:
-        err.hint = f"Check the id; `cstar {spec.name} list` shows what exists."
-        return
+        return f"Check the id; `cstar {spec.name} list` shows what exists."
     for f in spec.fields:
         if err.param == f.name:
-            err.hint = f"Pass {f.option} (or -d {f.name}=…)."
+            return f"Pass {f.option} (or -d {f.name}=…)."
+    return None
 
 
 def build_resource(spec: ResourceSpec) -> typer.Typer:
     group = typer.Typer(help=spec.help, no_args_is_help=True)
+    hint_for = partial(_hint, spec)
+
+    def resource(app: AppContext) -> Any:
+        """The client's resource for the spec (``client.tickets``…)."""
+        return getattr(app.client(), spec.name)
 
     # list
     def list_impl(
@@ -125,11 +132,9 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
             params["sort"] = sort
         show_pages(
             app,
-            getattr(app.client(), spec.name),
+            resource(app),
             params,
-            page=page,
-            page_size=page_size,
-            all_pages=all_pages,
+            Paging(page=page, size=page_size, every=all_pages),
             json_output=json_output,
             render=lambda items: render_list(
                 app, items, spec.columns, json_output=json_output, wide=wide, noun=spec.name
@@ -170,11 +175,8 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
     # get
     def get_impl(ctx: typer.Context, item_id: str, json_output: bool) -> None:
         app = app_of(ctx, json_output=json_output)
-        try:
-            item = getattr(app.client(), spec.name).get(item_id)
-        except Exception as err:
-            _annotate(spec, err)
-            raise
+        with hinted(hint_for):
+            item = resource(app).get(item_id)
         render_item(app, item, json_output=json_output)
 
     id_param = _param(
@@ -194,11 +196,8 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
     ) -> None:
         app = app_of(ctx, json_output=json_output)
         body = {**parse_data(data), **_values(spec.fields, kwargs)}
-        try:
-            item = getattr(app.client(), spec.name).create(body)
-        except Exception as err:
-            _annotate(spec, err)
-            raise
+        with hinted(hint_for):
+            item = resource(app).create(body)
         if not json_output:
             app.printer.success(f"Created {spec.singular} {item.get('id')}.")
         render_item(app, item, json_output=json_output)
@@ -231,11 +230,8 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
                 f"Pass at least one field, e.g. `cstar {spec.name} update ID "
                 f"{spec.fields[0].option} …` or -d key=value.",
             )
-        try:
-            item = getattr(app.client(), spec.name).update(item_id, body)
-        except Exception as err:
-            _annotate(spec, err)
-            raise
+        with hinted(hint_for):
+            item = resource(app).update(item_id, body)
         if not json_output:
             app.printer.success(f"Updated {spec.singular} {item.get('id')}.")
         render_item(app, item, json_output=json_output)
@@ -253,11 +249,8 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
     def delete_impl(ctx: typer.Context, item_id: str, yes: bool, json_output: bool) -> None:
         app = app_of(ctx, json_output=json_output)
         confirm(app, f"Delete {spec.singular} {item_id}?", yes=yes)
-        try:
-            result = getattr(app.client(), spec.name).delete(item_id)
-        except Exception as err:
-            _annotate(spec, err)
-            raise
+        with hinted(hint_for):
+            result = resource(app).delete(item_id)
         if json_output:
             app.printer.json(result)
         else:

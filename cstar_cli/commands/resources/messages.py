@@ -6,7 +6,7 @@ from typing import Literal
 
 import typer
 
-from cstar_cli.commands._common import DATA_HELP, JSON_HELP, app_of, parse_data
+from cstar_cli.commands._common import DATA_HELP, JSON_HELP, app_of, given, parse_data
 from cstar_cli.render import MESSAGE_COLUMNS, render_item, render_list
 
 # -- ticket messages ---------------------------------------------------------------------------
@@ -45,15 +45,9 @@ def messages_create(
     Example: cstar tickets messages create tkt_… --content 'On it!' --internal
     """
     app = app_of(ctx, json_output=json_output)
-    body = parse_data(data)
-    for key, value in (
-        ("content", content),
-        ("sender", sender),
-        ("senderName", sender_name),
-        ("isInternal", internal),
-    ):
-        if value is not None:
-            body[key] = value
+    body = parse_data(data) | given(
+        {"content": content, "sender": sender, "senderName": sender_name, "isInternal": internal}
+    )
     message = app.client().tickets.messages.create(ticket_id, body)
     if not json_output:
         app.printer.success(f"Added message {message.get('id')} to {ticket_id}.")

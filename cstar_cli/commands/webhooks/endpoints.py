@@ -6,10 +6,20 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of, confirm
+from cstar_cli.commands._common import (
+    JSON_HELP,
+    AllPagesOption,
+    PageOption,
+    PageSizeOption,
+    app_of,
+    confirm,
+    given,
+    hinted,
+)
 from cstar_cli.suggest import complete_event_types
 
 if TYPE_CHECKING:
+    from cstar_cli.api.errors import CstarAPIError
     from cstar_cli.context import AppContext
 
 # -- endpoints (D12) -----------------------------------------------------------------------------
@@ -52,11 +62,10 @@ def _api(app: AppContext) -> Any:
     return app.client().webhooks
 
 
-def _not_found_hint(err: Exception) -> None:
-    from cstar_cli.api.errors import CstarAPIError
-
-    if isinstance(err, CstarAPIError) and err.status == 404 and err.hint is None:
-        err.hint = "Check the id; `cstar webhooks list` shows your endpoints."
+def _not_found_hint(err: CstarAPIError) -> str | None:
+    if err.status == 404:
+        return "Check the id; `cstar webhooks list` shows your endpoints."
+    return None
 
 
 def check_events(values: list[str]) -> list[str]:
@@ -108,16 +117,16 @@ def webhooks_list(
     active: bool | None = typer.Option(
         None, "--active/--inactive", help="Only active (or only paused) endpoints."
     ),
-    page: int = typer.Option(1, "--page", min=1, help="Page number, from 1."),
-    page_size: int = typer.Option(20, "--page-size", min=1, max=100, help="Items per page."),
-    all_pages: bool = typer.Option(False, "--all", help="Fetch every page."),
+    page: PageOption = 1,
+    page_size: PageSizeOption = 20,
+    all_pages: AllPagesOption = False,
     json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """List webhook endpoints (secrets are never listed).
 
     Example: cstar webhooks list --active --json
     """
-    from cstar_cli.render import render_list, show_pages
+    from cstar_cli.render import Paging, render_list, show_pages
 
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {} if active is None else {"active": active}
@@ -125,9 +134,7 @@ def webhooks_list(
         app,
         _api(app),
         params,
-        page=page,
-        page_size=page_size,
-        all_pages=all_pages,
+        Paging(page=page, size=page_size, every=all_pages),
         json_output=json_output,
         render=lambda items: render_list(app, items, WEBHOOK_COLUMNS, json_output=json_output),
         noun="webhooks",
@@ -144,11 +151,8 @@ def webhooks_get(
     Example: cstar webhooks get whk_…
     """
     app = app_of(ctx, json_output=json_output)
-    try:
+    with hinted(_not_found_hint):
         hook = _api(app).get(webhook_id)
-    except Exception as err:
-        _not_found_hint(err)
-        raise
     if json_output:
         app.printer.json(hook)
     else:
@@ -182,11 +186,11 @@ def webhooks_create(
     Example: cstar webhooks create --url https://example.com/hooks -e ticket.created,customer.*
     """
     app = app_of(ctx, json_output=json_output)
-    body: dict[str, Any] = {"url": check_url(url), "events": check_events(events)}
-    if name is not None:
-        body["name"] = name
-    if description is not None:
-        body["description"] = description
+    body: dict[str, Any] = {
+        "url": check_url(url),
+        "events": check_events(events),
+        **given({"name": name, "description": description}),
+    }
     if inactive:
         body["isActive"] = False
     if no_legacy_signature:
@@ -228,25 +232,22 @@ def webhooks_update(
         body["url"] = check_url(url)
     if events:
         body["events"] = check_events(events)
-    for key, value in (
-        ("name", name),
-        ("description", description),
-        ("isActive", active),
-        ("legacySignature", legacy_signature),
-    ):
-        if value is not None:
-            body[key] = value
+    body |= given(
+        {
+            "name": name,
+            "description": description,
+            "isActive": active,
+            "legacySignature": legacy_signature,
+        }
+    )
     if not body:
         raise UsageError(
             "Nothing to update.",
             "Pass at least one of --url, --events, --name, --description, --active/--inactive, "
             "--legacy-signature/--no-legacy-signature.",
         )
-    try:
+    with hinted(_not_found_hint):
         hook = _api(app).update(webhook_id, body)
-    except Exception as err:
-        _not_found_hint(err)
-        raise
     if json_output:
         app.printer.json(hook)
         return
@@ -266,11 +267,8 @@ def webhooks_delete(
     """
     app = app_of(ctx, json_output=json_output)
     confirm(app, f"Delete webhook {webhook_id}? Pending retries to it are cancelled.", yes=yes)
-    try:
+    with hinted(_not_found_hint):
         result = _api(app).delete(webhook_id)
-    except Exception as err:
-        _not_found_hint(err)
-        raise
     if json_output:
         app.printer.json(result)
     else:
@@ -300,11 +298,8 @@ def webhooks_test(
     name = event.strip()
     if not catalog.is_known(name):
         raise unknown_event(name)
-    try:
+    with hinted(_not_found_hint):
         result = _api(app).test(webhook_id, name)
-    except Exception as err:
-        _not_found_hint(err)
-        raise
     status, ms = result.get("status"), result.get("responseTimeMs")
     if not result.get("success"):
         answer = f"answered HTTP {status} in {ms} ms" if status else "could not be reached"
@@ -345,11 +340,8 @@ def webhooks_rotate_secret(
         f"Rotate the signing secret of {webhook_id}? The old secret stops verifying at once.",
         yes=yes,
     )
-    try:
+    with hinted(_not_found_hint):
         hook = _api(app).rotate_secret(webhook_id)
-    except Exception as err:
-        _not_found_hint(err)
-        raise
     _show_secret(app, hook, "Rotated the signing secret of", json_output)
 
 
@@ -359,8 +351,8 @@ def webhooks_deliveries(
     status: Literal["pending", "succeeded", "failed", "cancelled"] | None = typer.Option(
         None, "--status", help="Only attempts with this status."
     ),
-    page: int = typer.Option(1, "--page", min=1, help="Page number, from 1."),
-    page_size: int = typer.Option(20, "--page-size", min=1, max=100, help="Items per page."),
+    page: PageOption = 1,
+    page_size: PageSizeOption = 20,
     json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """List delivery attempts to an endpoint, newest first, with status and timing.
@@ -373,11 +365,8 @@ def webhooks_deliveries(
     params: dict[str, Any] = {"page": page, "pageSize": page_size}
     if status:
         params["status"] = status
-    try:
+    with hinted(_not_found_hint):
         result = _api(app).deliveries(webhook_id, params)
-    except Exception as err:
-        _not_found_hint(err)
-        raise
     if json_output:
         app.printer.json(result.data)
         return
