@@ -19,7 +19,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cstar_cli.api.delivery import delivery_headers
@@ -111,30 +111,22 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
+@dataclass(eq=False)
 class Dispatcher:
     """Fan-out and sending for one platform; runs as tasks on the platform's event loop."""
 
-    def __init__(
-        self,
-        db: Database,
-        clock: Callable[[], float],
-        retry_scale: float,
-        vault: SecretBox,
-        *,
-        loopback_only: bool = False,
-        budget: float = DELIVERY_TIMEOUT,
-    ) -> None:
-        self.db = db
-        self.vault = vault
-        self.loopback_only = loopback_only
-        self.budget = budget
-        self.clock = clock
-        self.retry_scale = retry_scale
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._in_flight: dict[str, asyncio.Task[None]] = {}
-        self._client: httpx.AsyncClient | None = None
-        self._fanout_hooks: list[Callable[[list[Row]], None]] = []
+    db: Database
+    clock: Callable[[], float]
+    retry_scale: float
+    vault: SecretBox
+    _: KW_ONLY
+    loopback_only: bool = False
+    budget: float = DELIVERY_TIMEOUT
+    _wake: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+    _task: asyncio.Task[None] | None = field(init=False, default=None)
+    _in_flight: dict[str, asyncio.Task[None]] = field(init=False, default_factory=dict)
+    _client: httpx.AsyncClient | None = field(init=False, default=None)
+    _fanout_hooks: list[Callable[[list[Row]], None]] = field(init=False, default_factory=list)
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:

@@ -18,12 +18,18 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
-def keys_file(db_path: str) -> Path | None:
-    """Where ``cstar dev`` keeps the seed keys: a 0600 file beside the database."""
+def beside_database(db_path: str, suffix: str) -> Path | None:
+    """The file named like the database with ``suffix`` (``dev.db`` → ``dev{suffix}``), in the
+    same directory; ``None`` for an in-memory database, which has no directory."""
     if db_path == ":memory:":
         return None
     path = Path(db_path)
-    return path.with_name(path.stem + ".keys.json")
+    return path.with_name(path.stem + suffix)
+
+
+def keys_file(db_path: str) -> Path | None:
+    """Where ``cstar dev`` keeps the seed keys: a 0600 file beside the database."""
+    return beside_database(db_path, ".keys.json")
 
 
 def private_dir(path: Path) -> None:

@@ -264,30 +264,11 @@ class ApiGateway:
                     },
                 )
         if row is not None:
-            if row["state"] == "in_progress":
-                err = ApiError(
-                    409,
-                    "idempotency_key_in_use",
-                    "A request with this Idempotency-Key is still being processed. "
-                    "Retry after it finishes.",
-                    param="Idempotency-Key",
-                )
-                await self._send_error(send, err, request_id, extra)
-            elif (row["method"], row["path"], row["body_hash"]) != (
-                scope["method"],
-                path,
-                body_hash,
-            ):
-                err = ApiError(
-                    409,
-                    "idempotency_key_reused",
-                    "This Idempotency-Key was already used with a different method, path or body. "
-                    "Use a new key for a new request.",
-                    param="Idempotency-Key",
-                )
-                await self._send_error(send, err, request_id, extra)
-            else:
+            conflict = _replay_conflict(row, (scope["method"], path, body_hash))
+            if conflict is None:
                 await self._replay(send, row, extra)
+            else:
+                await self._send_error(send, conflict, request_id, extra)
             return
         captured = _Captured()
         vault = self.platform.vault  # stored responses may hold secrets (new keys, whsec_): D27
@@ -368,6 +349,23 @@ class ApiGateway:
         headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": err.status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+def _replay_conflict(row: dict[str, Any], request: tuple[str, str, str]) -> ApiError | None:
+    """Why the request stored under its Idempotency-Key cannot answer this one — still running,
+    or a different ``(method, path, body hash)`` — or ``None`` when its answer is replayed."""
+    if row["state"] == "in_progress":
+        message = (
+            "A request with this Idempotency-Key is still being processed. Retry after it finishes."
+        )
+        return ApiError(409, "idempotency_key_in_use", message, param="Idempotency-Key")
+    if (row["method"], row["path"], row["body_hash"]) != request:
+        message = (
+            "This Idempotency-Key was already used with a different method, path or body. "
+            "Use a new key for a new request."
+        )
+        return ApiError(409, "idempotency_key_reused", message, param="Idempotency-Key")
+    return None
 
 
 def _headers(scope: Scope) -> dict[str, str]:

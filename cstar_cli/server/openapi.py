@@ -60,8 +60,28 @@ from cstar_cli.server.settings import SUPPORTED_API_VERSIONS
 T = "/api/v1/teams/{teamId}"
 L = "/api/library/{teamSlugOrId}"
 
-# (method, path) -> (success status, envelope model)
-SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
+
+Answers = dict[tuple[str, str], tuple[int, type[BaseModel]]]
+"""(method, path) -> (success status, envelope model)"""
+
+
+def _crud(collection: str, id_param: str, model: Any) -> Answers:
+    """The answers of a plain resource's five operations: list, create, get, update, delete.
+
+    ``model`` is the resource's output model; it is typed ``Any`` because the envelopes are
+    parametrised with it at run time, which a type checker cannot follow.
+    """
+    item = f"{collection}/{{{id_param}}}"
+    return {
+        ("get", collection): (200, ListEnvelope[model]),
+        ("post", collection): (201, Envelope[model]),
+        ("get", item): (200, Envelope[model]),
+        ("patch", item): (200, Envelope[model]),
+        ("delete", item): (200, Envelope[Deleted]),
+    }
+
+
+SUCCESS: Answers = {
     ("get", "/api/v1/auth/whoami"): (200, Envelope[Whoami]),
     ("get", f"{T}/tickets"): (200, ListEnvelope[Ticket]),
     ("post", f"{T}/tickets"): (201, Envelope[Ticket]),
@@ -70,36 +90,20 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("delete", f"{T}/tickets/{{ticketId}}"): (200, Envelope[Deleted]),
     ("get", f"{T}/tickets/{{ticketId}}/messages"): (200, Envelope[list[Message]]),
     ("post", f"{T}/tickets/{{ticketId}}/messages"): (201, Envelope[Message]),
-    ("get", f"{T}/customers"): (200, ListEnvelope[Customer]),
-    ("post", f"{T}/customers"): (201, Envelope[Customer]),
-    ("get", f"{T}/customers/{{customerId}}"): (200, Envelope[Customer]),
-    ("patch", f"{T}/customers/{{customerId}}"): (200, Envelope[Customer]),
-    ("delete", f"{T}/customers/{{customerId}}"): (200, Envelope[Deleted]),
-    ("get", f"{T}/articles"): (200, ListEnvelope[Article]),
-    ("post", f"{T}/articles"): (201, Envelope[Article]),
-    ("get", f"{T}/articles/{{articleId}}"): (200, Envelope[Article]),
-    ("patch", f"{T}/articles/{{articleId}}"): (200, Envelope[Article]),
-    ("delete", f"{T}/articles/{{articleId}}"): (200, Envelope[Deleted]),
-    ("get", f"{T}/members"): (200, ListEnvelope[Member]),
-    ("post", f"{T}/members"): (201, Envelope[Member]),
-    ("get", f"{T}/members/{{memberId}}"): (200, Envelope[Member]),
-    ("patch", f"{T}/members/{{memberId}}"): (200, Envelope[Member]),
-    ("delete", f"{T}/members/{{memberId}}"): (200, Envelope[Deleted]),
+    **_crud(f"{T}/customers", "customerId", Customer),
+    **_crud(f"{T}/articles", "articleId", Article),
+    **_crud(f"{T}/members", "memberId", Member),
     ("get", f"{T}/keys"): (200, ListEnvelope[ApiKey]),
     ("post", f"{T}/keys"): (201, Envelope[ApiKey]),
     ("get", f"{T}/keys/{{keyId}}"): (200, Envelope[ApiKey]),
     ("delete", f"{T}/keys/{{keyId}}"): (200, Envelope[Deleted]),
     ("post", f"{T}/keys/{{keyId}}/roll"): (200, Envelope[ApiKey]),
-    ("get", f"{T}/webhooks"): (200, ListEnvelope[Webhook]),
-    ("post", f"{T}/webhooks"): (201, Envelope[Webhook]),
+    **_crud(f"{T}/webhooks", "webhookId", Webhook),
     ("post", f"{T}/webhooks/trigger-test"): (200, Envelope[TriggerResult]),
     ("post", f"{T}/webhooks/listen"): (201, Envelope[ListenSession]),
     ("get", f"{T}/webhooks/listen/sessions"): (200, ListEnvelope[ListenSessionSummary]),
     ("get", f"{T}/logs"): (200, ListEnvelope[RequestLogEntry]),
     ("delete", f"{T}/webhooks/listen/{{sessionId}}"): (200, Envelope[Deleted]),
-    ("get", f"{T}/webhooks/{{webhookId}}"): (200, Envelope[Webhook]),
-    ("patch", f"{T}/webhooks/{{webhookId}}"): (200, Envelope[Webhook]),
-    ("delete", f"{T}/webhooks/{{webhookId}}"): (200, Envelope[Deleted]),
     ("post", f"{T}/webhooks/{{webhookId}}/test"): (200, Envelope[WebhookTestResult]),
     ("post", f"{T}/webhooks/{{webhookId}}/rotate-secret"): (200, Envelope[Webhook]),
     ("get", f"{T}/webhooks/{{webhookId}}/deliveries"): (200, ListEnvelope[Delivery]),
@@ -110,20 +114,12 @@ SUCCESS: dict[tuple[str, str], tuple[int, type[BaseModel]]] = {
     ("get", f"{T}/game/leaderboard"): (200, ListEnvelope[LeaderboardEntry]),
     ("get", f"{T}/game/bosses"): (200, ListEnvelope[Boss]),
     ("get", f"{T}/game/achievements"): (200, Envelope[list[Achievement]]),
-    ("get", f"{T}/sla/rules"): (200, ListEnvelope[SlaRule]),
-    ("post", f"{T}/sla/rules"): (201, Envelope[SlaRule]),
-    ("get", f"{T}/sla/rules/{{ruleId}}"): (200, Envelope[SlaRule]),
-    ("patch", f"{T}/sla/rules/{{ruleId}}"): (200, Envelope[SlaRule]),
-    ("delete", f"{T}/sla/rules/{{ruleId}}"): (200, Envelope[Deleted]),
+    **_crud(f"{T}/sla/rules", "ruleId", SlaRule),
     ("get", f"{T}/test-helpers/clock"): (200, Envelope[TestClock]),
     ("post", f"{T}/test-helpers/clock/advance"): (200, Envelope[TestClock]),
     ("post", f"{T}/test-helpers/clock/reset"): (200, Envelope[TestClock]),
     ("post", f"{T}/inspector/links"): (201, Envelope[InspectorLink]),
-    ("get", f"{T}/categories"): (200, ListEnvelope[Category]),
-    ("post", f"{T}/categories"): (201, Envelope[Category]),
-    ("get", f"{T}/categories/{{categoryId}}"): (200, Envelope[Category]),
-    ("patch", f"{T}/categories/{{categoryId}}"): (200, Envelope[Category]),
-    ("delete", f"{T}/categories/{{categoryId}}"): (200, Envelope[Deleted]),
+    **_crud(f"{T}/categories", "categoryId", Category),
     ("get", f"{L}/articles"): (200, Envelope[list[LibraryArticle]]),
     ("get", f"{L}/articles/{{slug}}"): (200, Envelope[LibraryArticle]),
     ("get", f"{L}/categories"): (200, Envelope[list[Category]]),

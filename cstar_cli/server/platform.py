@@ -217,8 +217,9 @@ class Platform:
         """How many listen sessions an event of this type reaches."""
         return self.relay.subscribers(principal.team_id, principal.livemode, event_type)
 
-    def resend_to_session(self, principal: Principal, event: Row, session_id: str) -> int:
-        """Queue an event again for one listen session of the caller's team and environment."""
+    def listen_session(self, principal: Principal, session_id: str) -> str:
+        """The hex id of the listen session ``session_id`` (``cls_…`` or a UUID) names; another
+        team's or environment's session is as missing as one that never existed (404)."""
         hex_id = ids.parse(session_id, ids.LISTEN_SESSION, "sessionId")
         session = self.relay.session(hex_id)
         if (
@@ -227,7 +228,11 @@ class Platform:
             or bool(session["livemode"]) != principal.livemode
         ):
             raise ApiError.not_found("listen session", session_id)
-        return self.relay.requeue(hex_id, event)
+        return hex_id
+
+    def resend_to_session(self, principal: Principal, event: Row, session_id: str) -> int:
+        """Queue an event again for one listen session of the caller's team and environment."""
+        return self.relay.requeue(self.listen_session(principal, session_id), event)
 
     def resend_to_sessions(self, principal: Principal, event: Row) -> int:
         """Queue an event again for every live session whose filter matches it."""

@@ -43,6 +43,17 @@ class Stream:
     """The error to end with (its key was revoked or expired, D28)."""
     closed: bool = False
 
+    async def idle(self, seconds: float) -> bool:
+        """Wait for the stream to be woken (an event, an ending, a close): ``False`` when
+        ``seconds`` passed first, so a heartbeat is due."""
+        self.wake.clear()
+        try:
+            async with asyncio.timeout(seconds):
+                await self.wake.wait()
+        except TimeoutError:
+            return False
+        return True
+
 
 class RealtimeHub:
     """The realtime streams of one platform."""

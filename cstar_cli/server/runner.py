@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from cstar_cli.server.app import create_app
 from cstar_cli.server.files import keys_file, read_private, write_private
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.seed import SeedKeys, seed, seeded_team
+from cstar_cli.server.seed import SeedKeys, mint_seed_keys, seed, seeded_team
 from cstar_cli.server.settings import PlatformSettings
 from cstar_cli.wire.times import iso
 
@@ -79,38 +79,17 @@ def _read_keys(path: Path, team_id: str) -> SeedKeys | None:
         data = json.loads(raw) if raw is not None else None
         if not isinstance(data, dict) or data.get("teamId") != team_id:
             return None
-        return SeedKeys(
-            team_id=team_id,
-            secret_key=data["secretKey"],
-            publishable_key=data["publishableKey"],
-            live_secret_key=data["liveSecretKey"],
-            live_publishable_key=data["livePublishableKey"],
-        )
+        return SeedKeys.from_json(data)
     except (ValueError, KeyError):
         return None  # damaged: new seed keys replace it
 
 
 def reissue_keys(platform: Platform, team_id: str) -> SeedKeys:
     """The keys file is gone (only hashes are stored): mint four new seed keys."""
-    from cstar_cli.server.routes.keys import insert_key
-
-    stamp = iso(platform.now())
-    made: dict[tuple[str, str], str] = {}
     with platform.db.transaction():
-        for environment in ("test", "live"):
-            for key_type in ("secret", "publishable"):
-                label = f"Seed {key_type} key ({environment}, re-issued)"
-                _, secret = insert_key(
-                    platform.db, platform.vault, team_id, key_type, environment, label, stamp
-                )
-                made[(key_type, environment)] = secret
-    return SeedKeys(
-        team_id,
-        made[("secret", "test")],
-        made[("publishable", "test")],
-        made[("secret", "live")],
-        made[("publishable", "live")],
-    )
+        return mint_seed_keys(
+            platform.db, platform.vault, team_id, iso(platform.now()), note="re-issued"
+        )
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 from cstar_cli.server.db import Database
 from cstar_cli.server.routes.keys import insert_key
@@ -29,13 +30,18 @@ class SeedKeys:
     live_publishable_key: str
 
     def as_json(self) -> dict[str, str]:
-        return {
-            "teamId": self.team_id,
-            "secretKey": self.secret_key,
-            "publishableKey": self.publishable_key,
-            "liveSecretKey": self.live_secret_key,
-            "livePublishableKey": self.live_publishable_key,
-        }
+        """The keys file's content (and part of ``cstar dev --json``): camelCase field names."""
+        return {_camel(name): value for name, value in asdict(self).items()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SeedKeys:
+        """Read back what :meth:`as_json` wrote; ``KeyError`` when a key is missing."""
+        return cls(**{f.name: data[_camel(f.name)] for f in fields(cls)})
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 def seeded_team(db: Database) -> str | None:
@@ -47,7 +53,6 @@ def seed(db: Database, vault: SecretBox, now: float, team_name: str = "Local Dev
     """Create the seed team, members and keys in one transaction."""
     stamp = iso(now)
     team_id = str(uuid.uuid4())
-    keys: dict[tuple[str, str], str] = {}
     with db.transaction():
         db.insert(
             "teams", {"id": team_id, "name": team_name, "slug": "local-dev", "created_at": stamp}
@@ -55,15 +60,25 @@ def seed(db: Database, vault: SecretBox, now: float, team_name: str = "Local Dev
         for livemode in (False, True):
             for name, email, role in SEED_MEMBERS:
                 db.insert("members", new_member(team_id, livemode, name, email, role, stamp, None))
-        for environment in ("test", "live"):
-            for key_type in ("secret", "publishable"):
-                label = f"Seed {key_type} key ({environment})"
-                _, secret = insert_key(db, vault, team_id, key_type, environment, label, stamp)
-                keys[(key_type, environment)] = secret
+        return mint_seed_keys(db, vault, team_id, stamp)
+
+
+def mint_seed_keys(
+    db: Database, vault: SecretBox, team_id: str, stamp: str, note: str = ""
+) -> SeedKeys:
+    """Create the team's four seed keys (secret and publishable, test and live); call inside a
+    transaction. ``note`` is added to each key's name (``re-issued``)."""
+    made: dict[tuple[str, str], str] = {}
+    suffix = f", {note}" if note else ""
+    for environment in ("test", "live"):
+        for key_type in ("secret", "publishable"):
+            label = f"Seed {key_type} key ({environment}{suffix})"
+            _, secret = insert_key(db, vault, team_id, key_type, environment, label, stamp)
+            made[(key_type, environment)] = secret
     return SeedKeys(
         team_id=team_id,
-        secret_key=keys[("secret", "test")],
-        publishable_key=keys[("publishable", "test")],
-        live_secret_key=keys[("secret", "live")],
-        live_publishable_key=keys[("publishable", "live")],
+        secret_key=made[("secret", "test")],
+        publishable_key=made[("publishable", "test")],
+        live_secret_key=made[("secret", "live")],
+        live_publishable_key=made[("publishable", "live")],
     )

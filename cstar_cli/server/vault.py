@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cstar_cli.server.files import read_private, write_private
+from cstar_cli.server.files import beside_database, read_private, write_private
 
 if TYPE_CHECKING:
     from cryptography.fernet import Fernet
@@ -94,10 +94,7 @@ class SecretBox:
 
 def vault_path(db_path: str) -> Path | None:
     """Where the platform key of ``db_path`` lives: ``dev.vault.key`` beside ``dev.db``."""
-    if db_path == ":memory:":
-        return None
-    path = Path(db_path)
-    return path.with_name(path.stem + ".vault.key")
+    return beside_database(db_path, ".vault.key")
 
 
 def open_vault(db: Database) -> SecretBox:

@@ -108,9 +108,5 @@ class LiveStream(Response):
                 await asyncio.sleep(0)
             if chunks or stream.behind:
                 continue
-            stream.wake.clear()
-            try:
-                async with asyncio.timeout(heartbeat):
-                    await stream.wake.wait()
-            except TimeoutError:
+            if not await stream.idle(heartbeat):
                 await _body(send, b": ping\n\n")
