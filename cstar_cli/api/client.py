@@ -37,7 +37,7 @@ from cstar_cli.api.resources import (
 if TYPE_CHECKING:
     import httpx
 
-    from cstar_cli.api.realtime import RealtimeStream
+    from cstar_cli.api.realtime import RealtimeOptions, RealtimeStream
 
 
 class CstarClient(ClientBase):
@@ -108,14 +108,7 @@ class CstarClient(ClientBase):
         return self._answer(call, response)
 
     def realtime(
-        self,
-        events: Sequence[str] | None = None,
-        *,
-        last_event_id: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        reconnect: bool = True,
-        on_connect: Callable[[int], None] | None = None,
-        on_disconnect: Callable[[str, float], None] | None = None,
+        self, events: Sequence[str] | None = None, **options: Unpack[RealtimeOptions]
     ) -> RealtimeStream:
         """Live events (D26) as an iterator that reconnects and resumes by itself.
 
@@ -126,17 +119,8 @@ class CstarClient(ClientBase):
         """
         from cstar_cli.api.realtime import RealtimeStream
 
-        return RealtimeStream(
-            self._http,
-            self.api_base + self.team_path("realtime"),
-            self.api_key,
-            events=events,
-            last_event_id=last_event_id,
-            headers=headers,
-            reconnect=reconnect,
-            on_connect=on_connect,
-            on_disconnect=on_disconnect,
-        )
+        url = self.api_base + self.team_path("realtime")
+        return RealtimeStream(self._http, url, self.api_key, events=events, **options)
 
     def _iterate(
         self, resource: Resource, params: Mapping[str, Any] | None, size: int

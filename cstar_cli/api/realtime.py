@@ -22,7 +22,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from cstar_cli.api._core import API_VERSION, USER_AGENT, RetryPolicy, parse_response
 from cstar_cli.api.errors import APIConnectionError, CstarAPIError, error_from_response
@@ -33,6 +33,16 @@ if TYPE_CHECKING:
 READ_TIMEOUT = 45.0  # three missed heartbeats (the platform pings every 15 s)
 BACKOFF = RetryPolicy(base_delay=0.25, max_delay=30.0)
 ERROR_STATUS = {"authentication_error": 401, "authorization_error": 403}
+
+
+class RealtimeOptions(TypedDict, total=False):
+    """How ``CstarClient.realtime()`` listens, besides which events: see :class:`RealtimeStream`."""
+
+    last_event_id: str | None
+    headers: Mapping[str, str] | None
+    reconnect: bool
+    on_connect: Callable[[int], None] | None
+    on_disconnect: Callable[[str, float], None] | None
 
 
 @dataclass(frozen=True)
