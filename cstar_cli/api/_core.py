@@ -22,6 +22,7 @@ from cstar_cli.api.errors import (
     RateLimitError,
     error_from_response,
 )
+from cstar_cli.wire.camel import camel_json
 
 DEFAULT_API_BASE = "https://www.cstar.help"
 API_VERSION = "2026-03-01"
@@ -53,13 +54,7 @@ class Pagination:
         )
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "page": self.page,
-            "pageSize": self.page_size,
-            "total": self.total,
-            "totalPages": self.total_pages,
-            "hasMore": self.has_more,
-        }
+        return camel_json(self)
 
 
 @dataclass(frozen=True)

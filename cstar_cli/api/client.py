@@ -25,15 +25,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
-from cstar_cli.api._core import (
-    DEFAULT_API_BASE,
-    ApiResponse,
-    Page,
-    RetryPolicy,
-    to_page,
-)
+from cstar_cli.api._core import ApiResponse, Page, RequestSpec
+from cstar_cli.api.clientbase import WHOAMI_PATH, ClientBase, ClientSettings, to_httpx
 from cstar_cli.api.resources import (
     Call,
     Resource,
@@ -42,38 +37,25 @@ from cstar_cli.api.resources import (
 if TYPE_CHECKING:
     import httpx
 
-    from cstar_cli.api.realtime import RealtimeStream
-from cstar_cli.api.clientbase import DEFAULT_TIMEOUT, ClientBase, RequestHook, timeout_of
+    from cstar_cli.api.realtime import RealtimeOptions, RealtimeStream
 
 
 class CstarClient(ClientBase):
-    """Synchronous cStar API client."""
+    """Synchronous cStar API client (the other settings: :class:`ClientSettings`)."""
 
     def __init__(
         self,
         api_key: str | None,
         *,
-        team_id: str | None = None,
-        api_base: str = DEFAULT_API_BASE,
-        timeout: float = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        on_request: RequestHook | None = None,
-        user_agent: str | None = None,
+        **settings: Unpack[ClientSettings],
     ) -> None:
         import httpx
 
-        super().__init__(
-            api_key,
-            team_id=team_id,
-            api_base=api_base,
-            retry=retry,
-            on_request=on_request,
-            user_agent=user_agent,
-        )
+        super().__init__(api_key, **settings)
         self._sleep = sleep
-        self._http = httpx.Client(transport=transport, timeout=timeout_of(timeout))
+        self._http = httpx.Client(transport=transport, timeout=self._timeout)
 
     def __enter__(self) -> CstarClient:
         return self
@@ -94,19 +76,15 @@ class CstarClient(ClientBase):
         idempotency_key: str | None = None,
     ) -> ApiResponse:
         """Send one request (retried as the policy allows) and return the parsed envelope."""
-        spec = self._spec(method, path, params, json, idempotency_key)
+        return self._send(self._spec(method, path, params, json, idempotency_key))
+
+    def _send(self, spec: RequestSpec) -> ApiResponse:
         attempt = 0
         while True:
             start = time.monotonic()
             outcome: httpx.Response | Exception
             try:
-                outcome = self._http.request(
-                    spec.method,
-                    spec.url,
-                    params=spec.params,
-                    headers=spec.headers,
-                    content=spec.body,
-                )
+                outcome = self._http.send(to_httpx(self._http, spec))
             except Exception as err:
                 outcome = err
             settled = self._settle(spec, attempt, start, outcome)
@@ -117,37 +95,20 @@ class CstarClient(ClientBase):
 
     def whoami(self) -> dict[str, Any]:
         """Who the key belongs to: ``teamId``, ``teamName``, ``keyType``, ``environment``…"""
-        data: dict[str, Any] = self.request("GET", "/api/v1/auth/whoami").data
-        if self.team_id is None:
-            self.team_id = data.get("teamId")
-        return data
+        return self._remember_team(self.request("GET", WHOAMI_PATH).data)
 
     def team_path(self, *parts: str) -> str:
         """``/api/v1/teams/{teamId}/…``; asks ``whoami`` for the team id when it is unknown."""
         if self.team_id is None:
             self.whoami()
-        assert self.team_id is not None
-        return self._team_path(self.team_id, *parts)
+        return self._team_path(*parts)
 
     def _call(self, call: Call) -> Any:
-        response = self.request(
-            call.method,
-            self.team_path(*call.parts),
-            params=call.params,
-            json=call.json,
-            idempotency_key=call.idempotency_key,
-        )
-        return to_page(response) if call.page else response.data
+        response = self._send(self._call_spec(call, self.team_path(*call.parts)))
+        return self._answer(call, response)
 
     def realtime(
-        self,
-        events: Sequence[str] | None = None,
-        *,
-        last_event_id: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        reconnect: bool = True,
-        on_connect: Callable[[int], None] | None = None,
-        on_disconnect: Callable[[str, float], None] | None = None,
+        self, events: Sequence[str] | None = None, **options: Unpack[RealtimeOptions]
     ) -> RealtimeStream:
         """Live events (D26) as an iterator that reconnects and resumes by itself.
 
@@ -158,17 +119,8 @@ class CstarClient(ClientBase):
         """
         from cstar_cli.api.realtime import RealtimeStream
 
-        return RealtimeStream(
-            self._http,
-            self.api_base + self.team_path("realtime"),
-            self.api_key,
-            events=events,
-            last_event_id=last_event_id,
-            headers=headers,
-            reconnect=reconnect,
-            on_connect=on_connect,
-            on_disconnect=on_disconnect,
-        )
+        url = self.api_base + self.team_path("realtime")
+        return RealtimeStream(self._http, url, self.api_key, events=events, **options)
 
     def _iterate(
         self, resource: Resource, params: Mapping[str, Any] | None, size: int
@@ -196,27 +148,15 @@ class AsyncCstarClient(ClientBase):
         self,
         api_key: str | None,
         *,
-        team_id: str | None = None,
-        api_base: str = DEFAULT_API_BASE,
-        timeout: float = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        on_request: RequestHook | None = None,
-        user_agent: str | None = None,
+        **settings: Unpack[ClientSettings],
     ) -> None:
         import httpx
 
-        super().__init__(
-            api_key,
-            team_id=team_id,
-            api_base=api_base,
-            retry=retry,
-            on_request=on_request,
-            user_agent=user_agent,
-        )
+        super().__init__(api_key, **settings)
         self._sleep = sleep
-        self._http = httpx.AsyncClient(transport=transport, timeout=timeout_of(timeout))
+        self._http = httpx.AsyncClient(transport=transport, timeout=self._timeout)
 
     async def __aenter__(self) -> AsyncCstarClient:
         return self
@@ -237,19 +177,15 @@ class AsyncCstarClient(ClientBase):
         idempotency_key: str | None = None,
     ) -> ApiResponse:
         """Send one request (retried as the policy allows) and return the parsed envelope."""
-        spec = self._spec(method, path, params, json, idempotency_key)
+        return await self._send(self._spec(method, path, params, json, idempotency_key))
+
+    async def _send(self, spec: RequestSpec) -> ApiResponse:
         attempt = 0
         while True:
             start = time.monotonic()
             outcome: httpx.Response | Exception
             try:
-                outcome = await self._http.request(
-                    spec.method,
-                    spec.url,
-                    params=spec.params,
-                    headers=spec.headers,
-                    content=spec.body,
-                )
+                outcome = await self._http.send(to_httpx(self._http, spec))
             except Exception as err:
                 outcome = err
             settled = self._settle(spec, attempt, start, outcome)
@@ -259,26 +195,16 @@ class AsyncCstarClient(ClientBase):
             attempt += 1
 
     async def whoami(self) -> dict[str, Any]:
-        data: dict[str, Any] = (await self.request("GET", "/api/v1/auth/whoami")).data
-        if self.team_id is None:
-            self.team_id = data.get("teamId")
-        return data
+        return self._remember_team((await self.request("GET", WHOAMI_PATH)).data)
 
     async def team_path(self, *parts: str) -> str:
         if self.team_id is None:
             await self.whoami()
-        assert self.team_id is not None
-        return self._team_path(self.team_id, *parts)
+        return self._team_path(*parts)
 
     async def _call(self, call: Call) -> Any:
-        response = await self.request(
-            call.method,
-            await self.team_path(*call.parts),
-            params=call.params,
-            json=call.json,
-            idempotency_key=call.idempotency_key,
-        )
-        return to_page(response) if call.page else response.data
+        response = await self._send(self._call_spec(call, await self.team_path(*call.parts)))
+        return self._answer(call, response)
 
     async def _iterate(
         self, resource: Resource, params: Mapping[str, Any] | None, size: int

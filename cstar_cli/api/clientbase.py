@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from cstar_cli.api._core import (
+    DEFAULT_API_BASE,
     ApiResponse,
     RequestSpec,
     RetryPolicy,
     build_request,
     parse_response,
     segment,
+    to_page,
 )
 from cstar_cli.api.errors import CstarAPIError, from_transport
 from cstar_cli.api.resources import (
@@ -33,6 +35,20 @@ RequestHook = Callable[[RequestSpec, int | None, float, str | None, int], None]
 """Called after each attempt: (request, status or None, seconds, request id, attempt number)."""
 
 DEFAULT_TIMEOUT = 30.0
+WHOAMI_PATH = "/api/v1/auth/whoami"
+
+
+class ClientSettings(TypedDict, total=False):
+    """What both clients take besides the key, the transport and the sleep function."""
+
+    team_id: str | None
+    """The key's team; asked of ``whoami`` before the first team call when not given."""
+    api_base: str
+    timeout: float
+    """Seconds each request may take (connecting: at most 10)."""
+    retry: RetryPolicy | None
+    on_request: RequestHook | None
+    user_agent: str | None
 
 
 def timeout_of(seconds: float) -> httpx.Timeout:
@@ -41,25 +57,40 @@ def timeout_of(seconds: float) -> httpx.Timeout:
     return httpx.Timeout(seconds, connect=min(seconds, 10.0))
 
 
+def to_httpx(http: httpx.Client | httpx.AsyncClient, spec: RequestSpec) -> httpx.Request:
+    """The request ``spec`` describes, built by ``http`` (so with its defaults and timeout)."""
+    return http.build_request(
+        spec.method,
+        spec.url,
+        params=spec.params,
+        headers=spec.headers,
+        content=spec.body,
+    )
+
+
 def _no_retry(err: CstarAPIError) -> bool:
     return err.code == "invalid_api_base"
 
 
 class ClientBase:
+    """The client without its transport: settings, resources, requests and their outcomes."""
+
     def __init__(
         self,
         api_key: str | None,
         *,
-        team_id: str | None,
-        api_base: str,
-        retry: RetryPolicy | None,
-        on_request: RequestHook | None,
+        team_id: str | None = None,
+        api_base: str = DEFAULT_API_BASE,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        on_request: RequestHook | None = None,
         user_agent: str | None = None,
     ) -> None:
         self.api_key = api_key
         self.user_agent = user_agent
         self.team_id = team_id
         self.api_base = api_base.rstrip("/")
+        self._timeout = timeout_of(timeout)
         self.retry = retry or RetryPolicy()
         self.on_request = on_request
         self.last_meta: dict[str, Any] = {}
@@ -90,6 +121,7 @@ class ClientBase:
         json: Any,
         idempotency_key: str | None,
     ) -> RequestSpec:
+        """The request to send, with this client's base, key and user agent."""
         return build_request(
             api_base=self.api_base,
             api_key=self.api_key,
@@ -135,6 +167,22 @@ class ClientBase:
         self.last_meta = response.meta
         return response
 
+    def _call_spec(self, call: Call, path: str) -> RequestSpec:
+        """The request for a resource's ``call``, at ``path`` (its team path)."""
+        return self._spec(call.method, path, call.params, call.json, call.idempotency_key)
+
     @staticmethod
-    def _team_path(team_id: str, *parts: str) -> str:
-        return "/api/v1/teams/" + "/".join([segment(team_id), *(segment(p) for p in parts)])
+    def _answer(call: Call, response: ApiResponse) -> Any:
+        """What a resource method returns: a :class:`Page` for a list, else the data."""
+        return to_page(response) if call.page else response.data
+
+    def _remember_team(self, whoami: dict[str, Any]) -> dict[str, Any]:
+        """Keep the team of a ``whoami`` answer when the team is not known yet."""
+        if self.team_id is None:
+            self.team_id = whoami.get("teamId")
+        return whoami
+
+    def _team_path(self, *parts: str) -> str:
+        """``/api/v1/teams/{teamId}/…`` once the team is known."""
+        assert self.team_id is not None
+        return "/api/v1/teams/" + "/".join([segment(self.team_id), *(segment(p) for p in parts)])

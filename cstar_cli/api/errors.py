@@ -7,42 +7,39 @@ Dispatched by HTTP status and error type; each carries ``code``, ``message``, ``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import KW_ONLY, dataclass
+from typing import Any, ClassVar
 
 DEFAULT_RETRY_AFTER = 60
 
 
+@dataclass(eq=False, repr=False)  # compared and shown like any exception
 class CstarAPIError(Exception):
-    """Base class: any failure of an API call (the SDK's ``CStarError``)."""
+    """Base class: any failure of an API call (the SDK's ``CStarError``).
 
-    default_type = "api_error"
-    default_code = "api_error"
+    ``type`` and ``code`` default to the class's own ``default_type`` and ``default_code``.
+    """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        type: str | None = None,
-        code: str | None = None,
-        status: int | None = None,
-        request_id: str | None = None,
-        doc_url: str | None = None,
-        param: str | None = None,
-        retry_after: int | None = None,
-        hint: str | None = None,
-        body: Mapping[str, Any] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.type = type or self.default_type
-        self.code = code or self.default_code
-        self.status = status
-        self.request_id = request_id
-        self.doc_url = doc_url
-        self.param = param
-        self.retry_after = retry_after
-        self.hint = hint
-        self.body = dict(body) if body is not None else None
+    default_type: ClassVar[str] = "api_error"
+    default_code: ClassVar[str] = "api_error"
+
+    message: str
+    _: KW_ONLY
+    type: str = ""
+    code: str = ""
+    status: int | None = None
+    request_id: str | None = None
+    doc_url: str | None = None
+    param: str | None = None
+    retry_after: int | None = None
+    hint: str | None = None
+    body: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+        self.type = self.type or self.default_type
+        self.code = self.code or self.default_code
+        self.body = dict(self.body) if self.body is not None else None
 
     def __str__(self) -> str:
         suffix = f" (request {self.request_id})" if self.request_id else ""
@@ -162,8 +159,8 @@ def error_from_response(
             retry_after = DEFAULT_RETRY_AFTER
         return cls(
             str(detail.get("message") or f"HTTP {status}"),
-            type=detail.get("type"),
-            code=detail.get("code"),
+            type=detail.get("type", ""),
+            code=detail.get("code", ""),
             status=status,
             request_id=detail.get("request_id") or request_id,
             doc_url=detail.get("doc_url"),
@@ -175,13 +172,6 @@ def error_from_response(
         return cls(detail, status=status, request_id=request_id, retry_after=retry_after)
     if cls is RateLimitError and retry_after is None:
         retry_after = DEFAULT_RETRY_AFTER
-    if status >= 500:
-        return ServerError(
-            f"The API answered HTTP {status} without a cStar error body.",
-            status=status,
-            request_id=request_id,
-            retry_after=retry_after,
-        )
     return cls(
         f"The API answered HTTP {status} without a cStar error body.",
         status=status,

@@ -21,8 +21,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import KW_ONLY, dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from cstar_cli.api._core import API_VERSION, USER_AGENT, RetryPolicy, parse_response
 from cstar_cli.api.errors import APIConnectionError, CstarAPIError, error_from_response
@@ -33,6 +33,16 @@ if TYPE_CHECKING:
 READ_TIMEOUT = 45.0  # three missed heartbeats (the platform pings every 15 s)
 BACKOFF = RetryPolicy(base_delay=0.25, max_delay=30.0)
 ERROR_STATUS = {"authentication_error": 401, "authorization_error": 403}
+
+
+class RealtimeOptions(TypedDict, total=False):
+    """How ``CstarClient.realtime()`` listens, besides which events: see :class:`RealtimeStream`."""
+
+    last_event_id: str | None
+    headers: Mapping[str, str] | None
+    reconnect: bool
+    on_connect: Callable[[int], None] | None
+    on_disconnect: Callable[[str, float], None] | None
 
 
 @dataclass(frozen=True)
@@ -87,42 +97,25 @@ class SseParser:
         return None
 
 
+@dataclass(eq=False, repr=False)  # a live stream: compared and shown by identity
 class RealtimeStream:
     """Iterate to receive events; see the module docstring. ``last_event_id`` is where a new
     iteration resumes (it follows every event yielded)."""
 
-    def __init__(
-        self,
-        http: httpx.Client,
-        url: str,
-        api_key: str | None,
-        *,
-        events: Sequence[str] | None = None,
-        last_event_id: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        reconnect: bool = True,
-        read_timeout: float = READ_TIMEOUT,
-        on_connect: Callable[[int], None] | None = None,
-        on_disconnect: Callable[[str, float], None] | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._http = http
-        self.url = url
-        self.params = {"events": ",".join(events)} if events else {}
-        self.headers = {
-            "Accept": "text/event-stream",
-            "User-Agent": USER_AGENT,
-            "CStar-Version": API_VERSION,
-            **({"Authorization": f"Bearer {api_key}"} if api_key else {}),
-            **(headers or {}),
-        }
-        self.last_event_id = last_event_id
-        self.reconnect = reconnect
-        self.read_timeout = read_timeout
-        self.on_connect = on_connect
-        self.on_disconnect = on_disconnect
-        self._sleep = sleep
-        self.connections = 0
+    http: httpx.Client
+    url: str
+    api_key: str | None
+    _: KW_ONLY
+    events: Sequence[str] | None = None
+    last_event_id: str | None = None
+    headers: Mapping[str, str] | None = None
+    """Extra request headers, e.g. an identity (``X-Cstar-Identity``…)."""
+    reconnect: bool = True
+    read_timeout: float = READ_TIMEOUT
+    on_connect: Callable[[int], None] | None = None
+    on_disconnect: Callable[[str, float], None] | None = None
+    sleep: Callable[[float], None] = time.sleep
+    connections: int = field(default=0, init=False)
 
     def __iter__(self) -> Iterator[RealtimeEvent]:
         import httpx
@@ -146,17 +139,28 @@ class RealtimeStream:
             attempt += 1
             if self.on_disconnect is not None:
                 self.on_disconnect(reason, delay)
-            self._sleep(delay)
+            self.sleep(delay)
+
+    def _request_headers(self) -> dict[str, str]:
+        """The stream's own headers, then the caller's, then where to resume."""
+        headers = {
+            "Accept": "text/event-stream",
+            "User-Agent": USER_AGENT,
+            "CStar-Version": API_VERSION,
+            **({"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}),
+            **(self.headers or {}),
+        }
+        if self.last_event_id:
+            headers["Last-Event-ID"] = self.last_event_id
+        return headers
 
     def _connection(self) -> Iterator[RealtimeEvent]:
         import httpx
 
-        headers = dict(self.headers)
-        if self.last_event_id:
-            headers["Last-Event-ID"] = self.last_event_id
+        params = {"events": ",".join(self.events)} if self.events else {}
         timeout = httpx.Timeout(10.0, read=self.read_timeout)
-        with self._http.stream(
-            "GET", self.url, params=self.params, headers=headers, timeout=timeout
+        with self.http.stream(
+            "GET", self.url, params=params, headers=self._request_headers(), timeout=timeout
         ) as response:
             if response.status_code != 200:
                 response.read()

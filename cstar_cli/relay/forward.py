@@ -19,6 +19,7 @@ from cstar_cli.relay.http import (
     LocalHttpClient,
     LocalHttpError,
 )
+from cstar_cli.wire.camel import camel_json
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,8 @@ class Attempt:
         return self.status is not None and self.status >= 500
 
     def as_ack(self) -> dict[str, Any]:
-        return {
-            "attempt": self.number,
-            "status": self.status,
-            "durationMs": self.duration_ms,
-            "error": self.error,
-            "body": self.body,
-        }
+        """The attempt as the ``ack`` message reports it (its kind stays local)."""
+        return camel_json(self, rename={"number": "attempt"}, omit={"kind"})
 
 
 class Forwarder:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from cstar_cli.api.client import CstarClient
 
 from cstar_cli.trigger.fixtures import REFERENCE, RUN_STEP, Fixture, Step, live_error
+from cstar_cli.wire.camel import camel_json
 
 __all__ = ["FixtureRun", "StepResult", "run_fixture"]
 
@@ -76,14 +77,7 @@ class StepResult:
         return None
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "step": self.name,
-            "method": self.method,
-            "path": self.path,
-            "status": self.status,
-            "requestId": self.request_id,
-            "result": self.data,
-        }
+        return camel_json(self, rename={"name": "step", "data": "result"})
 
 
 @dataclass

@@ -6,6 +6,7 @@ Realistic, snake_case (D11), deterministic: the same team, slug and time always 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Final
 
 from cstar_cli.wire import ids
@@ -24,18 +25,19 @@ _DAY: Final = 86400.0
 Json = dict[str, Any]
 
 
+@dataclass(frozen=True)
 class _Sample:
     """Ids and times for one synthetic event; the same inputs always give the same ids."""
 
-    def __init__(
-        self, event_type: str, team_id: str, team_slug: str, now: float, api_base: str | None
-    ) -> None:
-        self.event_type = event_type
-        self.team_id = team_id
-        self.team_slug = team_slug
-        self.api_base = api_base
-        self.now = now
-        self.created = event_type.endswith(".created")
+    event_type: str
+    team_id: str
+    team_slug: str
+    now: float
+    api_base: str | None
+
+    @property
+    def created(self) -> bool:
+        return self.event_type.endswith(".created")
 
     def hex(self, label: str) -> str:
         import hashlib
