@@ -1,4 +1,5 @@
-"""Relay tests start real `cstar listen` processes (see :mod:`tests.support.relay`)."""
+"""Relay tests start real `cstar listen` processes (see :mod:`tests.support.relay`) against a
+platform of their own."""
 
 from __future__ import annotations
 
@@ -10,7 +11,22 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from cstar_cli.server.runner import PlatformThread
+from cstar_cli.server.settings import PlatformSettings
 from tests.support.relay import ListenProcess, Target
+
+
+@pytest.fixture
+def server() -> Iterator[PlatformThread]:
+    """A fresh in-memory platform for the test, rate limits off."""
+    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
+    with PlatformThread(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def target(server: PlatformThread) -> Target:
+    return Target(server.api_base, server.keys.team_id, server.keys.secret_key)
 
 
 @pytest.fixture

@@ -7,31 +7,15 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
-
 from cstar_cli.api.signing import construct_event
 from cstar_cli.server.runner import PlatformThread
-from cstar_cli.server.settings import PlatformSettings
 from tests.support.receivers import Receiver
 from tests.support.relay import ListenProcess, Target, fire
 from tests.support.waiting import eventually
-
-
-@pytest.fixture
-def server() -> Iterator[PlatformThread]:
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
-    with PlatformThread(settings) as running:
-        yield running
-
-
-@pytest.fixture
-def target(server: PlatformThread) -> Target:
-    return Target(server.api_base, server.keys.team_id, server.keys.secret_key)
 
 
 def responded(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -71,7 +55,7 @@ def test_bodies_are_forwarded_byte_for_byte_and_filters_apply(
 ) -> None:
     with Receiver() as receiver:
         listen(target, "-f", receiver.url, "--events", "customer.*", "--no-legacy-signature")
-        with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}) as client:
+        with target.client() as client:
             client.post(target.url("/tickets"), json={"title": "not for this listener"})
             client.post(
                 target.url("/customers"), json={"name": "Zoë  \u00e9", "email": "z@example.com"}
@@ -149,19 +133,14 @@ def test_resend_redelivers_to_the_session_and_acks_show_up_as_attempts(
         [event_id] = fire(target, 1, "article.published")
         receiver.wait_for(lambda rs: len(rs) == 1)
         process.wait_for(lambda lines: sum(line["type"] == "response" for line in lines) == 1)
-        with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}) as client:
-            resent = client.post(
-                target.url(f"/events/{event_id}/resend"),
-                json={"sessionId": process.ready["sessionId"]},
-            )
-            assert resent.json()["data"]["resentTo"] == 1
-            receiver.wait_for(lambda rs: len(rs) == 2)
+        resent = target.resend(event_id, process.ready["sessionId"])
+        assert resent.json()["data"]["resentTo"] == 1
+        receiver.wait_for(lambda rs: len(rs) == 2)
 
-            def recorded() -> list[dict[str, Any]]:
-                data = client.get(target.url(f"/events/{event_id}")).json()["data"]
-                return [d for d in data["deliveries"] if d["status"] != "pending"]
+        def recorded() -> list[dict[str, Any]]:
+            return [d for d in target.deliveries(event_id) if d["status"] != "pending"]
 
-            attempts = eventually(recorded, lambda found: len(found) == 2)
+        attempts = eventually(recorded, lambda found: len(found) == 2)
     assert [r.headers["x-event-id"] for r in receiver.snapshot()] == [event_id, event_id]
     assert [a["sessionId"] for a in attempts] == [process.ready["sessionId"]] * 2
     assert {a["status"] for a in attempts} == {"succeeded"}

@@ -27,6 +27,23 @@ class Target:
     def url(self, path: str) -> str:
         return f"{self.api_base}/api/v1/teams/{self.team_id}{path}"
 
+    def client(self) -> httpx.Client:
+        """A raw HTTP client authenticated with the secret key (give it full URLs: :meth:`url`)."""
+        return httpx.Client(headers={"Authorization": f"Bearer {self.key}"}, timeout=10)
+
+    def deliveries(self, event_id: str) -> list[dict[str, Any]]:
+        """The delivery attempts the platform lists for ``event_id``."""
+        with self.client() as client:
+            data = client.get(self.url(f"/events/{event_id}")).json()["data"]
+        return list(data["deliveries"])
+
+    def resend(self, event_id: str, session_id: str) -> httpx.Response:
+        """Ask the platform to send ``event_id`` again to the listen session ``session_id``."""
+        with self.client() as client:
+            return client.post(
+                self.url(f"/events/{event_id}/resend"), json={"sessionId": session_id}
+            )
+
 
 @dataclass
 class ListenProcess:
@@ -97,7 +114,7 @@ def fire(target: Target, count: int, event: str = "ticket.created", workers: int
 
     def batch(n: int) -> list[str]:
         ids: list[str] = []
-        with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}, timeout=10) as client:
+        with target.client() as client:
             for _ in range(n):
                 try:
                     response = client.post(
