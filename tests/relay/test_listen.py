@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 
 from cstar_cli.api.signing import construct_event
 from cstar_cli.server.runner import PlatformThread
+from tests.support.processes import run_cstar, start_cstar, stop
 from tests.support.receivers import Receiver
 from tests.support.relay import ListenProcess, Target, fire
 from tests.support.waiting import eventually
@@ -38,7 +38,7 @@ def test_events_arrive_signed_with_the_session_secret(
         assert process.ready["sessionId"].startswith("cls_")
         [event_id] = fire(target, 1, "boss.spawned")
         [delivery] = receiver.wait_for(lambda rs: len(rs) == 1)
-        process.wait_for(lambda lines: any(line["type"] == "response" for line in lines))
+        process.wait_for_line("response")
     event = construct_event(delivery.body, delivery.headers["x-signature"], secret)
     assert event["id"] == event_id == delivery.headers["x-event-id"]
     assert delivery.headers["x-webhook-id"] == process.ready["sessionId"]
@@ -163,13 +163,7 @@ def test_same_device_name_takes_the_session_over(
 
 def test_print_secret_is_stable_per_device(target: Target) -> None:
     def secret() -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "cstar_cli", "listen", "--print-secret", "--device-name", "ci"]
-            + ["--api-base", target.api_base, "--api-key", target.key],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
+        result = run_cstar("listen", "--print-secret", "--device-name", "ci", *target.login())
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
@@ -179,13 +173,7 @@ def test_print_secret_is_stable_per_device(target: Target) -> None:
 
 
 def test_verbose_shows_listens_requests(target: Target) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "-v", "listen", "--print-secret", "--device-name", "v"]
-        + ["--api-base", target.api_base, "--api-key", target.key],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = run_cstar("-v", "listen", "--print-secret", "--device-name", "v", *target.login())
     assert result.returncode == 0, result.stderr
     assert f"POST {target.url('/webhooks/listen')} → 201" in result.stderr
 
@@ -196,13 +184,8 @@ def test_platform_killed_and_restarted_mid_stream_loses_nothing(
     db = tmp_path / "killed.db"
 
     def start_dev(port: int = 0) -> tuple[subprocess.Popen[str], dict[str, str]]:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "cstar_cli", "dev", "--port", str(port), "--db", str(db)]
-            + ["--json", "--no-rate-limit"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
+        dev = ["dev", "--port", str(port), "--db", str(db), "--json", "--no-rate-limit"]
+        proc = start_cstar(*dev, stderr=subprocess.DEVNULL)
         assert proc.stdout is not None
         return proc, json.loads(proc.stdout.readline())
 
@@ -228,11 +211,8 @@ def test_platform_killed_and_restarted_mid_stream_loses_nothing(
             assert len(counts) == sum(counts.values()) == len(responded(process.lines))
     finally:
         for proc in (first, second):
-            if proc is not None and proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=10)
-            if proc is not None and proc.stdout is not None:
-                proc.stdout.close()
+            if proc is not None:
+                stop(proc)
     assert len(fired) == 600
     assert set(fired) <= set(counts)
     assert max(counts.values()) == 1

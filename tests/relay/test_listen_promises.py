@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import signal
 import socket
-import subprocess
-import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -16,6 +14,7 @@ from collections.abc import Callable
 import pytest
 
 from cstar_cli.server.runner import PlatformThread
+from tests.support.processes import run_cstar
 from tests.support.raw_receivers import RawReceiver
 from tests.support.receivers import Receiver
 from tests.support.relay import ListenProcess, Target, fire
@@ -48,7 +47,7 @@ def test_an_endpoint_down_for_30_seconds_gets_everything_once_in_order(
     port = free_port()
     process = listen(target, "-f", f"127.0.0.1:{port}/hooks", "--device-name", "down30")
     fired = fire(target, 5, workers=1)
-    process.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
+    process.wait_for_line("held")
     stay_down = threading.Event()
     fired += fire(target, 5, workers=1)  # more arrive while it is down
     stay_down.wait(DOWN_SECONDS / 2)
@@ -72,14 +71,14 @@ def test_held_events_survive_a_listen_restart(
     port = free_port()
     first = listen(target, "-f", f"127.0.0.1:{port}/hooks", "--device-name", "restart")
     fired = fire(target, 4, workers=1)
-    first.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
+    first.wait_for_line("held")
     assert first.stop(signal.SIGINT) == 130
     session = first.ready["sessionId"]
     assert server.platform.relay.pending(session[4:]) == 4  # nothing was acknowledged
     second = listen(target, "-f", f"127.0.0.1:{port}/hooks", "--device-name", "restart")
     assert second.ready["sessionId"] == session
     fired += fire(target, 3, workers=1)
-    second.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
+    second.wait_for_line("held")
     with Receiver().start_on(port) as receiver:
         second.wait_for(lambda lines: len(of_type(second, "response")) == 7)
         arrived = ids_in_order(receiver)
@@ -190,7 +189,7 @@ def test_two_routes_each_get_their_events_and_one_down_never_holds_back_the_othe
         fired = fire(target, 3, "boss.spawned", workers=1) + fire(target, 2, "ticket.created")
         fired += fire(target, 1, "player.level_up")
         game.wait_for(lambda rs: len(rs) == 4)  # while the other target is down
-        first.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
+        first.wait_for_line("held")
         game_events = ids_in_order(game)
         assert first.stop(signal.SIGINT) == 130
         second = listen(target, *routes)  # same routes: each resumes where it stopped
@@ -221,13 +220,8 @@ def test_two_routes_each_get_their_events_and_one_down_never_holds_back_the_othe
 )
 def test_bad_forward_to_values_exit_2_before_connecting(value: str) -> None:
     unreachable = f"http://127.0.0.1:{free_port()}"  # nothing listens: connecting would exit 5
-    result = subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "listen", "--forward-to", value]
-        + ["--api-base", unreachable, "--api-key", "sk_test_" + "a" * 32],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    login = ["--api-base", unreachable, "--api-key", "sk_test_" + "a" * 32]
+    result = run_cstar("listen", "--forward-to", value, *login)
     assert result.returncode == 2, result.stderr
     assert "--forward-to" in result.stderr
     assert "Traceback" not in result.stderr
@@ -264,12 +258,20 @@ def test_resends_are_marked_and_count_delivery_attempts_on(
     assert [(e["resend"], e["attempt"]) for e in events] == [(False, 1), (True, 2), (True, 3)]
 
 
+def hold_one_event(
+    target: Target, listen: Callable[..., ListenProcess], device_name: str
+) -> tuple[ListenProcess, str]:
+    """A listener forwarding to a port nobody answers on, holding one event; and that event's id."""
+    process = listen(target, "-f", f"127.0.0.1:{free_port()}/x", "--device-name", device_name)
+    [event_id] = fire(target, 1)
+    process.wait_for_line("held")
+    return process, event_id
+
+
 def test_resends_of_an_unanswered_event_are_numbered_after_the_attempt_still_pending(
     target: Target, listen: Callable[..., ListenProcess]
 ) -> None:
-    process = listen(target, "-f", f"127.0.0.1:{free_port()}/x", "--device-name", "unanswered")
-    [event_id] = fire(target, 1)
-    process.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
+    process, event_id = hold_one_event(target, listen, "unanswered")
     for _ in range(2):
         response = target.resend(event_id, process.ready["sessionId"])
         assert response.status_code == 200, response.text
@@ -280,19 +282,11 @@ def test_resends_of_an_unanswered_event_are_numbered_after_the_attempt_still_pen
 def test_an_event_held_for_a_session_shows_as_pending(
     target: Target, listen: Callable[..., ListenProcess]
 ) -> None:
-    process = listen(target, "-f", f"127.0.0.1:{free_port()}/x", "--device-name", "pending")
-    [event_id] = fire(target, 1)
-    process.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
+    process, event_id = hold_one_event(target, listen, "pending")
     [delivery] = target.deliveries(event_id)
     assert delivery["status"] == "pending"
     assert delivery["sessionId"] == process.ready["sessionId"]
-    result = subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "events", "get", event_id]
-        + ["--api-base", target.api_base, "--api-key", target.key],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = run_cstar("events", "get", event_id, *target.login())
     assert result.returncode == 0, result.stderr
     assert "pending" in result.stdout
     assert "no webhook or listen session" not in result.stdout + result.stderr
@@ -331,7 +325,7 @@ def test_print_mode_shows_events_and_drains_nobody(
         assert printer.ready["deviceName"] == "desk-print"
         assert printer.ready["mode"] == "print" and printer.ready["routes"] == []
         [event_id] = fire(target, 1, "ticket.created")
-        printer.wait_for(lambda lines: any(line["type"] == "event" for line in lines))
+        printer.wait_for_line("event")
         receiver.wait_for(lambda rs: len(rs) == 1)
         forwarder.wait_for(lambda lines: len(of_type(forwarder, "response")) == 1)
     [shown] = of_type(printer, "event")

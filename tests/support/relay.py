@@ -27,6 +27,10 @@ class Target:
     def url(self, path: str) -> str:
         return f"{self.api_base}/api/v1/teams/{self.team_id}{path}"
 
+    def login(self) -> list[str]:
+        """The options that point a cstar command at this platform with this key."""
+        return ["--api-base", self.api_base, "--api-key", self.key]
+
     def client(self) -> httpx.Client:
         """A raw HTTP client authenticated with the secret key (give it full URLs: :meth:`url`)."""
         return httpx.Client(headers={"Authorization": f"Bearer {self.key}"}, timeout=10)
@@ -85,6 +89,10 @@ class ListenProcess:
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out; stderr: {''.join(self.stderr)[-2000:]}")
             time.sleep(0.01)
+
+    def wait_for_line(self, kind: str, timeout: float = 10) -> None:
+        """Wait until it has printed a line of ``kind`` (``ready``, ``held``, ``response``…)."""
+        self.wait_for(lambda lines: any(line["type"] == kind for line in lines), timeout)
 
     def wait_for_stderr(self, text: str, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
