@@ -3,6 +3,7 @@ request is read whole, then ``behave`` answers it (or does not) byte by byte."""
 
 from __future__ import annotations
 
+import http.client
 import socket
 import threading
 from collections.abc import Callable
@@ -61,20 +62,7 @@ class RawReceiver:
 
 def read_request(conn: socket.socket) -> None:
     """Read one HTTP request, head and body (by its Content-Length), or until the peer hangs up."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = next(
-        (
-            int(line.split(b":")[1])
-            for line in head.split(b"\r\n")
-            if line.lower().startswith(b"content-length:")
-        ),
-        0,
-    )
-    while len(body) < length:
-        body += conn.recv(65536)
+    with conn.makefile("rb") as stream:
+        stream.readline()  # the request line
+        headers = http.client.parse_headers(stream)
+        stream.read(int(headers.get("Content-Length", 0)))
