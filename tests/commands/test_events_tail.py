@@ -127,7 +127,7 @@ def test_ctrl_c_exits_130_and_sigterm_0(tail: Tail) -> None:
     ],
 )
 def test_bad_usage_exits_2(server: PlatformThread, args: list[str], needle: str) -> None:
-    tail = ["--tail"] if args[0] == "--type" else []
-    result = run_cstar("events", *args, *login_options(server), *tail)
+    tail_option = ["--tail"] if args[0] == "--type" else []
+    result = run_cstar("events", *args, *login_options(server), *tail_option)
     assert result.returncode == 2, result.stderr
     assert needle in result.stderr and "Traceback" not in result.stderr

@@ -32,7 +32,7 @@ def listen() -> Iterator[Callable[..., ListenProcess]]:
     started: list[ListenProcess] = []
 
     def start(target: Target, *args: str, wait_ready: bool = True) -> ListenProcess:
-        process = ListenProcess(start_cstar("listen", "--json", *target.login(), *args))
+        process = ListenProcess(start_cstar("listen", "--json", *target.login_options(), *args))
         process.start_readers()
         started.append(process)
         if wait_ready:

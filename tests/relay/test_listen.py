@@ -163,7 +163,8 @@ def test_same_device_name_takes_the_session_over(
 
 def test_print_secret_is_stable_per_device(target: Target) -> None:
     def secret() -> str:
-        result = run_cstar("listen", "--print-secret", "--device-name", "ci", *target.login())
+        print_secret = ["listen", "--print-secret", "--device-name", "ci"]
+        result = run_cstar(*print_secret, *target.login_options())
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
@@ -173,7 +174,8 @@ def test_print_secret_is_stable_per_device(target: Target) -> None:
 
 
 def test_verbose_shows_listens_requests(target: Target) -> None:
-    result = run_cstar("-v", "listen", "--print-secret", "--device-name", "v", *target.login())
+    print_secret = ["-v", "listen", "--print-secret", "--device-name", "v"]
+    result = run_cstar(*print_secret, *target.login_options())
     assert result.returncode == 0, result.stderr
     assert f"POST {target.url('/webhooks/listen')} → 201" in result.stderr
 

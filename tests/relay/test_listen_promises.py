@@ -286,7 +286,7 @@ def test_an_event_held_for_a_session_shows_as_pending(
     [delivery] = target.deliveries(event_id)
     assert delivery["status"] == "pending"
     assert delivery["sessionId"] == process.ready["sessionId"]
-    result = run_cstar("events", "get", event_id, *target.login())
+    result = run_cstar("events", "get", event_id, *target.login_options())
     assert result.returncode == 0, result.stderr
     assert "pending" in result.stdout
     assert "no webhook or listen session" not in result.stdout + result.stderr

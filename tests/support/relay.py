@@ -27,7 +27,7 @@ class Target:
     def url(self, path: str) -> str:
         return f"{self.api_base}/api/v1/teams/{self.team_id}{path}"
 
-    def login(self) -> list[str]:
+    def login_options(self) -> list[str]:
         """The options that point a cstar command at this platform with this key."""
         return ["--api-base", self.api_base, "--api-key", self.key]
 
