@@ -207,13 +207,20 @@ def open_raw_stream(rig: Any) -> socket.socket:
         f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: text/event-stream\r\n"
         f"Authorization: Bearer {rig.ready['secretKey']}\r\n\r\n".encode()
     )
-    seen = b""
-    while b": connected" not in seen:
-        chunk = sock.recv(4096)
-        if not chunk:
-            raise SystemExit("a stream closed before it opened")
-        seen += chunk
+    if b": connected" not in read_until(sock, b": connected"):
+        raise SystemExit("a stream closed before it opened")
     return sock
+
+
+def read_until(sock: socket.socket, marker: bytes) -> bytes:
+    """Read from ``sock`` until ``marker`` has come or the other side closes; all that was read."""
+    data = b""
+    while marker not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def memory_run(rig: Any, streams: int) -> dict[str, Any]:
@@ -229,13 +236,7 @@ def memory_run(rig: Any, streams: int) -> dict[str, Any]:
     woke = 0
     for sock in sockets:
         sock.settimeout(10)
-        data = b""
-        while b"ticket.created" not in data:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        woke += b"ticket.created" in data
+        woke += b"ticket.created" in read_until(sock, b"ticket.created")
         sock.close()
     return {
         "streams": streams,

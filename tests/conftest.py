@@ -38,7 +38,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatfo
     db = tmp_path_factory.mktemp("platform") / "cstar.db"
     settings = PlatformSettings(db_path=str(db), enforce_rate_limits=False, retry_scale=0.001)
     with PlatformThread(settings) as server:
-        yield RunningPlatform(server)
+        yield RunningPlatform.serving(server)
 
 
 @pytest.fixture

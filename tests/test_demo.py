@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.support.processes import run_cstar
 
 
 def test_demo_shows_every_event_arrive_verified_and_touches_nothing(isolate: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "demo"], capture_output=True, text=True, timeout=60
-    )
+    result = run_cstar("demo", timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     events = (
         "customer.created",

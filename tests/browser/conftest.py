@@ -52,6 +52,32 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+@pytest.fixture
+def console_errors_allowed() -> Callable[[str], bool]:
+    """Which console errors a page may log without failing its test (none, unless a module's
+    own fixture says otherwise)."""
+    return lambda message: False
+
+
+@pytest.fixture
+def page(browser: Any, console_errors_allowed: Callable[[str], bool]) -> Iterator[Any]:
+    """A page in a fresh browser context (no cookie yet). An uncaught error in the page fails the
+    test, and so does a console error that ``console_errors_allowed`` does not allow."""
+    context = browser.new_context()
+    opened = context.new_page()
+    errors: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and not console_errors_allowed(message.text):
+            errors.append(message.text)
+
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("console", on_console)
+    yield opened
+    context.close()
+    assert errors == []
+
+
 def load_example() -> ModuleType:
     """``examples/portal/serve.py``, the example as a user runs it (it is not a package)."""
     spec = importlib.util.spec_from_file_location("portal_example", EXAMPLE)

@@ -17,6 +17,7 @@ from cstar_cli.server.settings import PlatformSettings
 from tests.support.cli import CliFn, Sleeps, assert_clean_error
 from tests.support.clocks import FakeClock
 from tests.support.platforms import RunningPlatform
+from tests.support.processes import login_options, run_cstar
 
 GOOD_SHAPE_KEY = "sk_test_" + "A" * 32
 
@@ -134,7 +135,7 @@ def test_429_is_retried_after_retry_after_then_succeeds(cli: CliFn) -> None:
     )
     sleeps = Sleeps(on_sleep=clock.advance)
     with PlatformThread(settings) as server:
-        base = ["--api-base", server.api_base, "--api-key", server.keys.secret_key]
+        base = login_options(server)
         assert cli(*base, "tickets", "list", services=Services(sleep=sleeps)).exit_code == 0
         run = cli(*base, "tickets", "list", "--json", services=Services(sleep=sleeps))
     assert run.exit_code == 0, run.output
@@ -145,7 +146,7 @@ def test_429_is_retried_after_retry_after_then_succeeds(cli: CliFn) -> None:
 def test_429_beyond_the_cap_is_reported_with_retry_after(cli: CliFn) -> None:
     settings = PlatformSettings(db_path=":memory:", rate_limits={"secret": 1, "publishable": 1})
     with PlatformThread(settings) as server:
-        base = ["--api-base", server.api_base, "--api-key", server.keys.secret_key]
+        base = login_options(server)
         cli(*base, "status")
         run = cli(*base, "status")
     assert_clean_error(run, 1, "Rate limit", "Try again in")
@@ -348,15 +349,7 @@ def test_bad_color_value(cli: CliFn) -> None:
 
 def test_parser_usage_errors_are_json_with_json(tmp_path: Path) -> None:
     """Errors found by the argument parser follow the --json contract too (cli.md)."""
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "tickets", "list", "--page-size", "500", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = run_cstar("tickets", "list", "--page-size", "500", "--json")
     assert result.returncode == 2
     assert result.stdout == ""
     error = json.loads(result.stderr)["error"]

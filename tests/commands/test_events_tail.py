@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -14,6 +12,7 @@ import pytest
 
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
+from tests.support.processes import login_options, run_cstar
 from tests.support.streams import CliStream
 
 Tail = Callable[..., CliStream]
@@ -30,7 +29,7 @@ def tail(server: PlatformThread) -> Iterator[Tail]:
     started: list[CliStream] = []
 
     def start(*args: str, key: str | None = None) -> CliStream:
-        login = ["--api-base", server.api_base, "--api-key", key or server.keys.secret_key]
+        login = login_options(server, key)
         stream = CliStream.start(["events", "--tail", *login, *args], ready="Tailing")
         started.append(stream)
         return stream
@@ -128,13 +127,7 @@ def test_ctrl_c_exits_130_and_sigterm_0(tail: Tail) -> None:
     ],
 )
 def test_bad_usage_exits_2(server: PlatformThread, args: list[str], needle: str) -> None:
-    login = ["--api-base", server.api_base, "--api-key", server.keys.secret_key]
-    result = subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "events", *args, *login]
-        + (["--tail"] if args[0] == "--type" else []),
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    tail_option = ["--tail"] if args[0] == "--type" else []
+    result = run_cstar("events", *args, *login_options(server), *tail_option)
     assert result.returncode == 2, result.stderr
     assert needle in result.stderr and "Traceback" not in result.stderr

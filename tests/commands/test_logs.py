@@ -6,8 +6,6 @@ import asyncio
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -19,6 +17,7 @@ import pytest
 
 from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
+from tests.support.processes import login_options, run_cstar
 from tests.support.streams import CliStream
 
 
@@ -52,9 +51,7 @@ def tail(server: PlatformThread) -> Iterator[Any]:
 
     def start(*args: str) -> CliStream:
         stream = CliStream.start(
-            ["logs", "--tail", "--json"]
-            + ["--api-base", server.api_base, "--api-key", server.keys.secret_key, *args],
-            ready="Tailing",
+            ["logs", "--tail", "--json", *login_options(server), *args], ready="Tailing"
         )
         started.append(stream)
         return stream
@@ -194,13 +191,7 @@ def make_mixed_requests(server: PlatformThread) -> None:
     ],
 )
 def test_bad_filter_values_exit_2(server: PlatformThread, args: list[str], needle: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "logs", "--tail", *args]
-        + ["--api-base", server.api_base, "--api-key", server.keys.secret_key],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = run_cstar("logs", "--tail", *args, *login_options(server))
     assert result.returncode == 2, result.stderr
     assert needle in result.stderr
     assert "Traceback" not in result.stderr
@@ -236,13 +227,7 @@ def test_recent_logs_show_newest_last_in_human_form(server: PlatformThread) -> N
     with client(server) as c:
         c.get("/tickets")
         c.post("/tickets", json={})
-    result = subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "logs", "--limit", "2", "--path", "/tickets"]
-        + ["--api-base", server.api_base, "--api-key", server.keys.secret_key],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = run_cstar("logs", "--limit", "2", "--path", "/tickets", *login_options(server))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "[200]" in lines[0] and "GET" in lines[0] and "/tickets" in lines[0]

@@ -5,33 +5,17 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
-
 from cstar_cli.api.signing import construct_event
 from cstar_cli.server.runner import PlatformThread
-from cstar_cli.server.settings import PlatformSettings
+from tests.support.processes import run_cstar, start_cstar, stop
 from tests.support.receivers import Receiver
 from tests.support.relay import ListenProcess, Target, fire
 from tests.support.waiting import eventually
-
-
-@pytest.fixture
-def server() -> Iterator[PlatformThread]:
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
-    with PlatformThread(settings) as running:
-        yield running
-
-
-@pytest.fixture
-def target(server: PlatformThread) -> Target:
-    return Target(server.api_base, server.keys.team_id, server.keys.secret_key)
 
 
 def responded(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -54,7 +38,7 @@ def test_events_arrive_signed_with_the_session_secret(
         assert process.ready["sessionId"].startswith("cls_")
         [event_id] = fire(target, 1, "boss.spawned")
         [delivery] = receiver.wait_for(lambda rs: len(rs) == 1)
-        process.wait_for(lambda lines: any(line["type"] == "response" for line in lines))
+        process.wait_for_line("response")
     event = construct_event(delivery.body, delivery.headers["x-signature"], secret)
     assert event["id"] == event_id == delivery.headers["x-event-id"]
     assert delivery.headers["x-webhook-id"] == process.ready["sessionId"]
@@ -71,7 +55,7 @@ def test_bodies_are_forwarded_byte_for_byte_and_filters_apply(
 ) -> None:
     with Receiver() as receiver:
         listen(target, "-f", receiver.url, "--events", "customer.*", "--no-legacy-signature")
-        with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}) as client:
+        with target.client() as client:
             client.post(target.url("/tickets"), json={"title": "not for this listener"})
             client.post(
                 target.url("/customers"), json={"name": "Zoë  \u00e9", "email": "z@example.com"}
@@ -149,19 +133,14 @@ def test_resend_redelivers_to_the_session_and_acks_show_up_as_attempts(
         [event_id] = fire(target, 1, "article.published")
         receiver.wait_for(lambda rs: len(rs) == 1)
         process.wait_for(lambda lines: sum(line["type"] == "response" for line in lines) == 1)
-        with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}) as client:
-            resent = client.post(
-                target.url(f"/events/{event_id}/resend"),
-                json={"sessionId": process.ready["sessionId"]},
-            )
-            assert resent.json()["data"]["resentTo"] == 1
-            receiver.wait_for(lambda rs: len(rs) == 2)
+        resent = target.resend(event_id, process.ready["sessionId"])
+        assert resent.json()["data"]["resentTo"] == 1
+        receiver.wait_for(lambda rs: len(rs) == 2)
 
-            def recorded() -> list[dict[str, Any]]:
-                data = client.get(target.url(f"/events/{event_id}")).json()["data"]
-                return [d for d in data["deliveries"] if d["status"] != "pending"]
+        def recorded() -> list[dict[str, Any]]:
+            return [d for d in target.deliveries(event_id) if d["status"] != "pending"]
 
-            attempts = eventually(recorded, lambda found: len(found) == 2)
+        attempts = eventually(recorded, lambda found: len(found) == 2)
     assert [r.headers["x-event-id"] for r in receiver.snapshot()] == [event_id, event_id]
     assert [a["sessionId"] for a in attempts] == [process.ready["sessionId"]] * 2
     assert {a["status"] for a in attempts} == {"succeeded"}
@@ -184,13 +163,8 @@ def test_same_device_name_takes_the_session_over(
 
 def test_print_secret_is_stable_per_device(target: Target) -> None:
     def secret() -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "cstar_cli", "listen", "--print-secret", "--device-name", "ci"]
-            + ["--api-base", target.api_base, "--api-key", target.key],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
+        print_secret = ["listen", "--print-secret", "--device-name", "ci"]
+        result = run_cstar(*print_secret, *target.login_options())
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
@@ -200,13 +174,8 @@ def test_print_secret_is_stable_per_device(target: Target) -> None:
 
 
 def test_verbose_shows_listens_requests(target: Target) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "-v", "listen", "--print-secret", "--device-name", "v"]
-        + ["--api-base", target.api_base, "--api-key", target.key],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    print_secret = ["-v", "listen", "--print-secret", "--device-name", "v"]
+    result = run_cstar(*print_secret, *target.login_options())
     assert result.returncode == 0, result.stderr
     assert f"POST {target.url('/webhooks/listen')} → 201" in result.stderr
 
@@ -217,13 +186,8 @@ def test_platform_killed_and_restarted_mid_stream_loses_nothing(
     db = tmp_path / "killed.db"
 
     def start_dev(port: int = 0) -> tuple[subprocess.Popen[str], dict[str, str]]:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "cstar_cli", "dev", "--port", str(port), "--db", str(db)]
-            + ["--json", "--no-rate-limit"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
+        dev = ["dev", "--port", str(port), "--db", str(db), "--json", "--no-rate-limit"]
+        proc = start_cstar(*dev, stderr=subprocess.DEVNULL)
         assert proc.stdout is not None
         return proc, json.loads(proc.stdout.readline())
 
@@ -249,11 +213,8 @@ def test_platform_killed_and_restarted_mid_stream_loses_nothing(
             assert len(counts) == sum(counts.values()) == len(responded(process.lines))
     finally:
         for proc in (first, second):
-            if proc is not None and proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=10)
-            if proc is not None and proc.stdout is not None:
-                proc.stdout.close()
+            if proc is not None:
+                stop(proc)
     assert len(fired) == 600
     assert set(fired) <= set(counts)
     assert max(counts.values()) == 1

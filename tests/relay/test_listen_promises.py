@@ -7,39 +7,20 @@ from __future__ import annotations
 
 import signal
 import socket
-import subprocess
-import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import httpx
 import pytest
 
 from cstar_cli.server.runner import PlatformThread
-from cstar_cli.server.settings import PlatformSettings
+from tests.support.processes import run_cstar
+from tests.support.raw_receivers import RawReceiver
 from tests.support.receivers import Receiver
 from tests.support.relay import ListenProcess, Target, fire
+from tests.support.waiting import free_port
 
 DOWN_SECONDS = 30  # longer than any retry budget the old relay had (~16 s)
-
-
-@pytest.fixture
-def server() -> Iterator[PlatformThread]:
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
-    with PlatformThread(settings) as running:
-        yield running
-
-
-@pytest.fixture
-def target(server: PlatformThread) -> Target:
-    return Target(server.api_base, server.keys.team_id, server.keys.secret_key)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def ids_in_order(receiver: Receiver) -> list[str]:
@@ -48,7 +29,7 @@ def ids_in_order(receiver: Receiver) -> list[str]:
 
 def stored_order(target: Target, event_ids: list[str]) -> list[str]:
     """The platform's own order of these events (the order a session queues them in)."""
-    with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}) as client:
+    with target.client() as client:
         listed = client.get(
             target.url("/events"), params={"sort": "createdAt", "pageSize": 100}
         ).json()["data"]
@@ -66,7 +47,7 @@ def test_an_endpoint_down_for_30_seconds_gets_everything_once_in_order(
     port = free_port()
     process = listen(target, "-f", f"127.0.0.1:{port}/hooks", "--device-name", "down30")
     fired = fire(target, 5, workers=1)
-    process.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
+    process.wait_for_line("held")
     stay_down = threading.Event()
     fired += fire(target, 5, workers=1)  # more arrive while it is down
     stay_down.wait(DOWN_SECONDS / 2)
@@ -90,14 +71,14 @@ def test_held_events_survive_a_listen_restart(
     port = free_port()
     first = listen(target, "-f", f"127.0.0.1:{port}/hooks", "--device-name", "restart")
     fired = fire(target, 4, workers=1)
-    first.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
+    first.wait_for_line("held")
     assert first.stop(signal.SIGINT) == 130
     session = first.ready["sessionId"]
     assert server.platform.relay.pending(session[4:]) == 4  # nothing was acknowledged
     second = listen(target, "-f", f"127.0.0.1:{port}/hooks", "--device-name", "restart")
     assert second.ready["sessionId"] == session
     fired += fire(target, 3, workers=1)
-    second.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
+    second.wait_for_line("held")
     with Receiver().start_on(port) as receiver:
         second.wait_for(lambda lines: len(of_type(second, "response")) == 7)
         arrived = ids_in_order(receiver)
@@ -145,18 +126,12 @@ def test_each_5xx_is_reported_before_the_next_attempt_and_4xx_is_not_retried(
         (404, 3, "rejected"),
     ]
     assert responses[0]["retryIn"] == 0.5 and responses[-1]["final"] is True
-    deliveries = event_deliveries(target, event_id)
+    deliveries = target.deliveries(event_id)
     assert [(d["attempt"], d["responseStatus"]) for d in deliveries] == [
         (1, 503),
         (2, 503),
         (3, 404),
     ]
-
-
-def event_deliveries(target: Target, event_id: str) -> list[dict[str, object]]:
-    with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}) as client:
-        data = client.get(target.url(f"/events/{event_id}")).json()["data"]
-    return list(data["deliveries"])
 
 
 def test_retries_run_out_and_the_failure_names_the_resend_command(
@@ -173,55 +148,25 @@ def test_retries_run_out_and_the_failure_names_the_resend_command(
     session = process.ready["sessionId"]
     assert (final["status"], final["attempt"], final["outcome"]) == (500, 3, "failed")
     assert final["resendCommand"] == f"cstar events resend {event_id} --session {session}"
-    deliveries = event_deliveries(target, event_id)
+    deliveries = target.deliveries(event_id)
     assert [d["status"] for d in deliveries] == ["failed"] * 3
     assert {d["sessionId"] for d in deliveries} == {session}
 
 
-class TruncatingServer:
-    """Answers every request with a 200 that promises 100 bytes, sends 3 and hangs up."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.requests = 0
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/hooks"
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    data += conn.recv(65536)
-                head, _, body = data.partition(b"\r\n\r\n")
-                length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
-                while len(body) < length:
-                    body += conn.recv(65536)
-                self.requests += 1
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc")
-
-    def close(self) -> None:
-        self.sock.close()
+def cut_short(conn: socket.socket) -> None:
+    """A 200 that promises 100 bytes, sends 3 and hangs up."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc")
 
 
 def test_a_truncated_answer_is_not_a_success(
     target: Target, listen: Callable[..., ListenProcess]
 ) -> None:
-    server = TruncatingServer()
-    try:
+    with RawReceiver(cut_short) as server:
         process = listen(target, "-f", server.url, "--retries", "1", "--device-name", "cut")
         [event_id] = fire(target, 1)
         process.wait_for(
             lambda lines: any(line.get("final") for line in of_type(process, "response"))
         )
-    finally:
-        server.close()
     responses = of_type(process, "response")
     assert [(r["status"], r["outcome"]) for r in responses] == [
         (None, "retrying"),
@@ -229,7 +174,7 @@ def test_a_truncated_answer_is_not_a_success(
     ]
     assert "cut short (3 of 100 bytes)" in str(responses[0]["error"])
     assert server.requests == 2
-    assert {d["status"] for d in event_deliveries(target, event_id)} == {"failed"}
+    assert {d["status"] for d in target.deliveries(event_id)} == {"failed"}
 
 
 def test_two_routes_each_get_their_events_and_one_down_never_holds_back_the_other(
@@ -244,7 +189,7 @@ def test_two_routes_each_get_their_events_and_one_down_never_holds_back_the_othe
         fired = fire(target, 3, "boss.spawned", workers=1) + fire(target, 2, "ticket.created")
         fired += fire(target, 1, "player.level_up")
         game.wait_for(lambda rs: len(rs) == 4)  # while the other target is down
-        first.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
+        first.wait_for_line("held")
         game_events = ids_in_order(game)
         assert first.stop(signal.SIGINT) == 130
         second = listen(target, *routes)  # same routes: each resumes where it stopped
@@ -275,13 +220,8 @@ def test_two_routes_each_get_their_events_and_one_down_never_holds_back_the_othe
 )
 def test_bad_forward_to_values_exit_2_before_connecting(value: str) -> None:
     unreachable = f"http://127.0.0.1:{free_port()}"  # nothing listens: connecting would exit 5
-    result = subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "listen", "--forward-to", value]
-        + ["--api-base", unreachable, "--api-key", "sk_test_" + "a" * 32],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    login = ["--api-base", unreachable, "--api-key", "sk_test_" + "a" * 32]
+    result = run_cstar("listen", "--forward-to", value, *login)
     assert result.returncode == 2, result.stderr
     assert "--forward-to" in result.stderr
     assert "Traceback" not in result.stderr
@@ -308,53 +248,45 @@ def test_resends_are_marked_and_count_delivery_attempts_on(
         process = listen(target, "-f", receiver.url, "--device-name", "resends")
         [event_id] = fire(target, 1)
         process.wait_for(lambda lines: len(of_type(process, "response")) == 1)
-        with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}) as client:
-            for _ in range(2):
-                count = len(of_type(process, "response")) + 1  # before the resend can answer
-                client.post(
-                    target.url(f"/events/{event_id}/resend"),
-                    json={"sessionId": process.ready["sessionId"]},
-                )
-                process.wait_for(lambda lines, n=count: len(of_type(process, "response")) == n)
+        for _ in range(2):
+            count = len(of_type(process, "response")) + 1  # before the resend can answer
+            target.resend(event_id, process.ready["sessionId"])
+            process.wait_for(lambda lines, n=count: len(of_type(process, "response")) == n)
         attempts = [r.headers["x-delivery-attempt"] for r in receiver.snapshot()]
     assert attempts == ["1", "2", "3"]
     events = of_type(process, "event")
     assert [(e["resend"], e["attempt"]) for e in events] == [(False, 1), (True, 2), (True, 3)]
 
 
+def hold_one_event(
+    target: Target, listen: Callable[..., ListenProcess], device_name: str
+) -> tuple[ListenProcess, str]:
+    """A listener forwarding to a port nobody answers on, holding one event; and that event's id."""
+    process = listen(target, "-f", f"127.0.0.1:{free_port()}/x", "--device-name", device_name)
+    [event_id] = fire(target, 1)
+    process.wait_for_line("held")
+    return process, event_id
+
+
 def test_resends_of_an_unanswered_event_are_numbered_after_the_attempt_still_pending(
     target: Target, listen: Callable[..., ListenProcess]
 ) -> None:
-    process = listen(target, "-f", f"127.0.0.1:{free_port()}/x", "--device-name", "unanswered")
-    [event_id] = fire(target, 1)
-    process.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
-    with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}) as client:
-        for _ in range(2):
-            response = client.post(
-                target.url(f"/events/{event_id}/resend"),
-                json={"sessionId": process.ready["sessionId"]},
-            )
-            assert response.status_code == 200, response.text
-    attempts = [d["attempt"] for d in event_deliveries(target, event_id)]
-    assert sorted(attempts) == [1, 2, 3]  # type: ignore[type-var]
+    process, event_id = hold_one_event(target, listen, "unanswered")
+    for _ in range(2):
+        response = target.resend(event_id, process.ready["sessionId"])
+        assert response.status_code == 200, response.text
+    attempts = [d["attempt"] for d in target.deliveries(event_id)]
+    assert sorted(attempts) == [1, 2, 3]
 
 
 def test_an_event_held_for_a_session_shows_as_pending(
     target: Target, listen: Callable[..., ListenProcess]
 ) -> None:
-    process = listen(target, "-f", f"127.0.0.1:{free_port()}/x", "--device-name", "pending")
-    [event_id] = fire(target, 1)
-    process.wait_for(lambda lines: any(line["type"] == "held" for line in lines))
-    [delivery] = event_deliveries(target, event_id)
+    process, event_id = hold_one_event(target, listen, "pending")
+    [delivery] = target.deliveries(event_id)
     assert delivery["status"] == "pending"
     assert delivery["sessionId"] == process.ready["sessionId"]
-    result = subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "events", "get", event_id]
-        + ["--api-base", target.api_base, "--api-key", target.key],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = run_cstar("events", "get", event_id, *target.login_options())
     assert result.returncode == 0, result.stderr
     assert "pending" in result.stdout
     assert "no webhook or listen session" not in result.stdout + result.stderr
@@ -393,7 +325,7 @@ def test_print_mode_shows_events_and_drains_nobody(
         assert printer.ready["deviceName"] == "desk-print"
         assert printer.ready["mode"] == "print" and printer.ready["routes"] == []
         [event_id] = fire(target, 1, "ticket.created")
-        printer.wait_for(lambda lines: any(line["type"] == "event" for line in lines))
+        printer.wait_for_line("event")
         receiver.wait_for(lambda rs: len(rs) == 1)
         forwarder.wait_for(lambda lines: len(of_type(forwarder, "response")) == 1)
     [shown] = of_type(printer, "event")
@@ -401,6 +333,6 @@ def test_print_mode_shows_events_and_drains_nobody(
     assert isinstance(shown["payload"], dict) and shown["payload"]["id"] == event_id
     assert not of_type(printer, "response")
     assert server.platform.relay.pending(printer.ready["sessionId"][4:]) == 0
-    deliveries = event_deliveries(target, event_id)
+    deliveries = target.deliveries(event_id)
     assert [d["sessionId"] for d in deliveries] == [forwarder.ready["sessionId"]]
     assert Counter(ids_in_order(receiver)) == {event_id: 1}

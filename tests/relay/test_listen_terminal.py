@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
 
-import pytest
-
-from cstar_cli.server.runner import PlatformThread
-from cstar_cli.server.settings import PlatformSettings
 from tests.support.receivers import Received, Receiver
 from tests.support.relay import Target, fire
 from tests.support.terminal import Terminal
 from tests.support.waiting import free_port
-
-
-@pytest.fixture
-def target() -> Iterator[Target]:
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
-    with PlatformThread(settings) as server:
-        yield Target(server.api_base, server.keys.team_id, server.keys.secret_key)
 
 
 def test_held_line_updates_in_place_status_codes_are_coloured_and_ctrl_c_stops(

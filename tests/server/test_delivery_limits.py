@@ -12,69 +12,9 @@ import pytest
 
 from cstar_cli.wire.times import parse_iso
 from tests.support.platforms import OwnPlatform
+from tests.support.raw_receivers import Behaviour, RawReceiver
 
 Start = Callable[..., OwnPlatform]
-Behaviour = Callable[[socket.socket], None]
-
-
-class RawReceiver:
-    """Accepts connections on 127.0.0.1 and lets ``behave`` answer (or not) each one."""
-
-    def __init__(self, behave: Behaviour) -> None:
-        self.behave = behave
-        self.sent = 0
-        self.finished = threading.Event()
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self._stop = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._sock.getsockname()[1]}/hooks"
-
-    def _serve(self) -> None:
-        with self._sock:
-            while not self._stop.is_set():
-                try:
-                    conn, _ = self._sock.accept()
-                except OSError:
-                    return
-                with conn:
-                    _read_request(conn)
-                    try:
-                        self.behave(conn)
-                    except OSError:
-                        pass  # the platform gave up on us: that is the point
-                    finally:
-                        self.finished.set()
-
-    def send(self, conn: socket.socket, data: bytes) -> None:
-        conn.sendall(data)
-        self.sent += len(data)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._sock.close()
-
-
-def _read_request(conn: socket.socket) -> None:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = next(
-        (
-            int(line.split(b":")[1])
-            for line in head.split(b"\r\n")
-            if line.lower().startswith(b"content-length:")
-        ),
-        0,
-    )
-    while len(body) < length:
-        body += conn.recv(65536)
 
 
 @pytest.fixture

@@ -2,43 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import stat
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-
-@contextmanager
-def cstar_dev(*args: str) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
-    """Start ``cstar dev --json`` and yield the process and its ready line."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cstar_cli", "dev", "--port", "0", "--json", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line, proc.stderr.read() if proc.stderr else "no output"
-        yield proc, json.loads(line)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+from tests.support.processes import cstar_dev, cstar_dev_for_a_person, run_cstar
 
 
 def test_ready_line_has_everything_to_log_in(tmp_path: Path) -> None:
@@ -60,22 +34,12 @@ def test_ready_line_has_everything_to_log_in(tmp_path: Path) -> None:
         assert whoami == {**whoami, "teamId": ready["teamId"], "environment": "live"}
 
 
-def test_plain_ready_output_tells_how_to_log_in(tmp_path: Path) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cstar_cli", "dev", "--port", "0", "--db", ":memory:"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    lines = [proc.stdout.readline() for _ in range(9)]
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=10)
-    text = "".join(lines) + out
-    assert proc.returncode == 0, err
-    assert "cstar login --api-base http://127.0.0.1:" in text
-    assert "--api-key sk_test_" in text
-    assert "Traceback" not in err
+def test_plain_ready_output_tells_how_to_log_in() -> None:
+    run = cstar_dev_for_a_person()
+    assert run.returncode == 0, run.stderr
+    assert "cstar login --api-base http://127.0.0.1:" in run.stdout
+    assert "--api-key sk_test_" in run.stdout
+    assert "Traceback" not in run.stderr
 
 
 def test_second_start_reuses_team_and_keys(tmp_path: Path) -> None:
@@ -110,12 +74,7 @@ def test_binding_beyond_loopback_warns(tmp_path: Path) -> None:
 def test_port_in_use_is_a_clear_error() -> None:
     with cstar_dev("--db", ":memory:") as (_, ready):
         port = ready["apiBase"].rsplit(":", 1)[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "cstar_cli", "dev", "--port", port, "--db", ":memory:"],
-            capture_output=True,
-            text=True,
-            timeout=20,
-        )
+        result = run_cstar("dev", "--port", port, "--db", ":memory:", timeout=20)
     assert result.returncode == 2
     assert "Cannot start the platform" in result.stderr
     assert "--port" in result.stderr
@@ -170,12 +129,7 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
 
 
 def run_dev(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cstar_cli", "dev", "--port", "0", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_cstar("dev", "--port", "0", *args, timeout=60)
 
 
 def test_a_db_path_that_cannot_be_a_database_is_a_usage_error(tmp_path: Path) -> None:

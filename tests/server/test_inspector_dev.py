@@ -4,13 +4,10 @@
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
-import sys
 
 import httpx
 
-from tests.server.test_dev_command import cstar_dev
+from tests.support.processes import cstar_dev, cstar_dev_for_a_person
 
 
 def test_the_json_ready_line_has_a_working_inspector_link() -> None:
@@ -24,15 +21,5 @@ def test_the_json_ready_line_has_a_working_inspector_link() -> None:
 
 
 def test_the_plain_ready_output_prints_the_inspector_link() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cstar_cli", "dev", "--port", "0", "--db", ":memory:"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    lines = [proc.stdout.readline() for _ in range(12)]
-    proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=10)
-    found = [re.match(r"^Inspector  (http://\S+/\?token=\S+)$", line) for line in lines]
-    assert any(found), "".join(lines)
+    printed = cstar_dev_for_a_person().stdout
+    assert re.search(r"^Inspector  http://\S+/\?token=\S+$", printed, re.MULTILINE), printed

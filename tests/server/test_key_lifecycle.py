@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
+import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.support.platforms import OwnPlatform
+from tests.support.processes import cstar_process, login_options, start_cstar
 
 Start = Callable[..., OwnPlatform]
 
@@ -23,13 +24,8 @@ class Tail:
     """``cstar logs --tail`` in its own process, with what it said on stderr."""
 
     def __init__(self, platform: OwnPlatform, key: str, *extra: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cstar_cli", "logs", "--tail", *extra]
-            + ["--api-base", platform.server.api_base, "--api-key", key],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        tail = ["logs", "--tail", *extra, *login_options(platform.server, key)]
+        self.proc = start_cstar(*tail, stdout=subprocess.DEVNULL)
         self.ready = threading.Event()
         self.stderr: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -58,15 +54,29 @@ class Tail:
         return "".join(self.stderr)
 
 
+class Tailed(NamedTuple):
+    """A platform of the test's own, a new key on it, and a ready log tail streaming with it."""
+
+    platform: OwnPlatform
+    key: dict[str, Any]
+    tail: Tail
+
+
+TailANewKey = Callable[..., Tailed]
+
+
 @pytest.fixture
-def tails() -> Iterator[Callable[..., Tail]]:
+def tail_a_new_key(own_platform: Start) -> Iterator[TailANewKey]:
+    """``tail_a_new_key(*extra)``: a :class:`Tailed`, the tail started with ``extra`` options."""
     started: list[Tail] = []
 
-    def start(platform: OwnPlatform, key: str, *extra: str) -> Tail:
-        tail = Tail(platform, key, *extra)
+    def start(*extra: str) -> Tailed:
+        platform = own_platform()
+        key = new_key(platform)
+        tail = Tail(platform, key["secret"], *extra)
         started.append(tail)
         assert tail.ready.wait(60), tail.said
-        return tail
+        return Tailed(platform, key, tail)
 
     yield start
     for tail in started:
@@ -81,14 +91,21 @@ def new_key(platform: OwnPlatform, name: str = "stream") -> dict[str, Any]:
     return key
 
 
-def test_revoking_a_key_ends_its_log_tail_with_exit_4(
-    own_platform: Start, tails: Callable[..., Tail]
-) -> None:
-    platform = own_platform()
-    key = new_key(platform)
-    tail = tails(platform, key["secret"])
+def revoke(platform: OwnPlatform, key: dict[str, Any]) -> httpx.Response:
+    """Revoke ``key`` with the platform's own secret key."""
     with platform.client() as api:
-        assert api.delete(platform.team(f"/keys/{key['id']}")).status_code == 200
+        return api.delete(platform.team(f"/keys/{key['id']}"))
+
+
+def roll(platform: OwnPlatform, key: dict[str, Any], **body: Any) -> httpx.Response:
+    """Roll ``key``; ``expiresIn=`` gives the old secret a grace period."""
+    with platform.client() as api:
+        return api.post(platform.team(f"/keys/{key['id']}/roll"), json=body)
+
+
+def test_revoking_a_key_ends_its_log_tail_with_exit_4(tail_a_new_key: TailANewKey) -> None:
+    platform, key, tail = tail_a_new_key()
+    assert revoke(platform, key).status_code == 200
     assert tail.exit_code() == 4, tail.said
     assert "revoked" in tail.said and "cstar login" in tail.said
     assert "Traceback" not in tail.said
@@ -96,28 +113,17 @@ def test_revoking_a_key_ends_its_log_tail_with_exit_4(
         assert revoked.get(platform.team("/tickets")).status_code == 401
 
 
-def test_rolling_without_grace_ends_the_stream_at_once(
-    own_platform: Start, tails: Callable[..., Tail]
-) -> None:
-    platform = own_platform()
-    key = new_key(platform)
-    tail = tails(platform, key["secret"], "--json")
-    with platform.client() as api:
-        assert api.post(platform.team(f"/keys/{key['id']}/roll"), json={}).status_code == 200
+def test_rolling_without_grace_ends_the_stream_at_once(tail_a_new_key: TailANewKey) -> None:
+    platform, key, tail = tail_a_new_key("--json")
+    assert roll(platform, key).status_code == 200
     assert tail.exit_code() == 4, tail.said
     error = json.loads(tail.stderr[-1])["error"]
     assert error["code"] == "invalid_api_key" and error["type"] == "authentication_error"
 
 
-def test_the_end_of_a_grace_period_ends_the_stream(
-    own_platform: Start, tails: Callable[..., Tail]
-) -> None:
-    platform = own_platform()
-    key = new_key(platform)
-    tail = tails(platform, key["secret"])
-    with platform.client() as api:
-        rolled = api.post(platform.team(f"/keys/{key['id']}/roll"), json={"expiresIn": 3600})
-    assert rolled.status_code == 200
+def test_the_end_of_a_grace_period_ends_the_stream(tail_a_new_key: TailANewKey) -> None:
+    platform, key, tail = tail_a_new_key()
+    assert roll(platform, key, expiresIn=3600).status_code == 200
     with platform.client(key["secret"]) as old:
         assert old.get(platform.team("/tickets")).status_code == 200  # still in its grace period
     assert tail.proc.poll() is None
@@ -129,18 +135,12 @@ def test_the_end_of_a_grace_period_ends_the_stream(
 def test_a_dead_key_is_never_rolled_back_to_life(own_platform: Start) -> None:
     platform = own_platform()
     revoked, graced = new_key(platform, "revoked"), new_key(platform, "graced")
-    with platform.client() as api:
-        api.delete(platform.team(f"/keys/{revoked['id']}"))
-        answers = [api.post(platform.team(f"/keys/{revoked['id']}/roll"), json={})]
-        first = api.post(platform.team(f"/keys/{graced['id']}/roll"), json={"expiresIn": 60})
-        assert first.status_code == 200
-        answers.append(
-            api.post(platform.team(f"/keys/{graced['id']}/roll"), json={"expiresIn": 600})
-        )
-        platform.clock.advance(61)
-        answers.append(
-            api.post(platform.team(f"/keys/{graced['id']}/roll"), json={"expiresIn": 600})
-        )
+    revoke(platform, revoked)
+    answers = [roll(platform, revoked)]
+    assert roll(platform, graced, expiresIn=60).status_code == 200
+    answers.append(roll(platform, graced, expiresIn=600))
+    platform.clock.advance(61)
+    answers.append(roll(platform, graced, expiresIn=600))
     for answer, word in zip(answers, ("revoked", "already rolled", "expired"), strict=True):
         assert answer.status_code == 409, answer.text
         error = answer.json()["error"]
@@ -159,7 +159,7 @@ def test_the_websocket_says_why_and_closes_with_4401(own_platform: Start) -> Non
         async with connect(url, additional_headers=headers) as ws:
             await ws.send(json.dumps({"type": "hello", "after": None}))
             assert json.loads(await ws.recv())["type"] == "ready"
-            await asyncio.to_thread(revoke)
+            await asyncio.to_thread(revoke, platform, key)
             frame: dict[str, Any] = {}
             while frame.get("type") != "error":
                 frame = json.loads(await ws.recv())
@@ -168,10 +168,6 @@ def test_the_websocket_says_why_and_closes_with_4401(own_platform: Start) -> Non
         received = closed.value.rcvd
         assert received is not None
         return frame, received.code, received.reason
-
-    def revoke() -> None:
-        with platform.client() as api:
-            api.delete(platform.team(f"/keys/{key['id']}"))
 
     frame, code, reason = asyncio.run(watch())
     assert frame["code"] == "invalid_api_key" and "revoked" in frame["message"]
@@ -188,25 +184,13 @@ def test_a_publishable_key_cannot_open_the_log_stream(own_platform: Start) -> No
 def test_revoking_a_key_stops_cstar_listen_with_exit_4(own_platform: Start) -> None:
     platform = own_platform()
     key = new_key(platform, "listen")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cstar_cli", "listen", "--forward-to", "http://127.0.0.1:9/hooks"]
-        + ["--device-name", "lifecycle", "--api-base", platform.server.api_base]
-        + ["--api-key", key["secret"]],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    listen = ["listen", "--forward-to", "http://127.0.0.1:9/hooks", "--device-name", "lifecycle"]
+    with cstar_process(*listen, *login_options(platform.server, key["secret"])) as proc:
         assert proc.stdout is not None
         ready = proc.stdout.readline()
         assert "Ready!" in ready, ready
-        with platform.client() as api:
-            assert api.delete(platform.team(f"/keys/{key['id']}")).status_code == 200
+        assert revoke(platform, key).status_code == 200
         _, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == 4, stderr
     assert "`cstar listen` stopped: the API key was revoked" in stderr
     assert "Traceback" not in stderr and "Unexpected error" not in stderr

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from cstar_cli.server.runner import PlatformThread
+from cstar_cli.server.seed import SeedKeys
 from cstar_cli.server.settings import PlatformSettings
 from tests.support.clocks import FakeClock
 
@@ -18,31 +19,17 @@ if TYPE_CHECKING:
     from tests.support.cli import CliFn
 
 
-@dataclass
-class RunningPlatform:
-    """A local platform served by uvicorn on 127.0.0.1 for the whole test session."""
+@dataclass(frozen=True, kw_only=True)
+class RunningPlatform(SeedKeys):
+    """A local platform served by uvicorn on 127.0.0.1 for the whole test session: its seed team
+    and keys (``team_id``, ``secret_key``… as in :class:`SeedKeys`), its address and its server."""
 
     server: PlatformThread
+    api_base: str
 
-    @property
-    def api_base(self) -> str:
-        return self.server.api_base
-
-    @property
-    def team_id(self) -> str:
-        return self.server.keys.team_id
-
-    @property
-    def secret_key(self) -> str:
-        return self.server.keys.secret_key
-
-    @property
-    def publishable_key(self) -> str:
-        return self.server.keys.publishable_key
-
-    @property
-    def live_secret_key(self) -> str:
-        return self.server.keys.live_secret_key
+    @classmethod
+    def serving(cls, server: PlatformThread) -> RunningPlatform:
+        return cls(**asdict(server.keys), server=server, api_base=server.api_base)
 
     def team_url(self, path: str = "") -> str:
         return f"{self.api_base}/api/v1/teams/{self.team_id}{path}"

@@ -27,6 +27,27 @@ class Target:
     def url(self, path: str) -> str:
         return f"{self.api_base}/api/v1/teams/{self.team_id}{path}"
 
+    def login_options(self) -> list[str]:
+        """The options that point a cstar command at this platform with this key."""
+        return ["--api-base", self.api_base, "--api-key", self.key]
+
+    def client(self) -> httpx.Client:
+        """A raw HTTP client authenticated with the secret key (give it full URLs: :meth:`url`)."""
+        return httpx.Client(headers={"Authorization": f"Bearer {self.key}"}, timeout=10)
+
+    def deliveries(self, event_id: str) -> list[dict[str, Any]]:
+        """The delivery attempts the platform lists for ``event_id``."""
+        with self.client() as client:
+            data = client.get(self.url(f"/events/{event_id}")).json()["data"]
+        return list(data["deliveries"])
+
+    def resend(self, event_id: str, session_id: str) -> httpx.Response:
+        """Ask the platform to send ``event_id`` again to the listen session ``session_id``."""
+        with self.client() as client:
+            return client.post(
+                self.url(f"/events/{event_id}/resend"), json={"sessionId": session_id}
+            )
+
 
 @dataclass
 class ListenProcess:
@@ -69,6 +90,10 @@ class ListenProcess:
                 raise AssertionError(f"timed out; stderr: {''.join(self.stderr)[-2000:]}")
             time.sleep(0.01)
 
+    def wait_for_line(self, kind: str, timeout: float = 10) -> None:
+        """Wait until it has printed a line of ``kind`` (``ready``, ``held``, ``response``…)."""
+        self.wait_for(lambda lines: any(line["type"] == kind for line in lines), timeout)
+
     def wait_for_stderr(self, text: str, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
         while text not in "".join(self.stderr):
@@ -97,7 +122,7 @@ def fire(target: Target, count: int, event: str = "ticket.created", workers: int
 
     def batch(n: int) -> list[str]:
         ids: list[str] = []
-        with httpx.Client(headers={"Authorization": f"Bearer {target.key}"}, timeout=10) as client:
+        with target.client() as client:
             for _ in range(n):
                 try:
                     response = client.post(

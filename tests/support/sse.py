@@ -8,6 +8,7 @@ with SseTap(url, headers={"Authorization": f"Bearer {key}"}) as tap:
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import threading
 from collections.abc import Callable, Mapping
@@ -80,6 +81,13 @@ class SseTap:
 
     def event_ids(self) -> list[str]:
         return [m.id for m in self.events() if m.id is not None]
+
+    def event_types(self) -> list[str]:
+        return [m.event for m in self.events()]
+
+    def event_data(self) -> list[dict[str, Any]]:
+        """Each event's ``data`` object (a message's data is the whole event, as JSON)."""
+        return [json.loads(m.data)["data"] for m in self.events()]
 
     def wait(self, condition: Callable[[SseTap], bool], timeout: float = WAIT) -> bool:
         """Wait until ``condition(self)`` holds (or the stream ends); whether it holds."""

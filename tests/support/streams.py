@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+from tests.support.processes import start_cstar, stop
 
 
 @dataclass
@@ -26,12 +27,7 @@ class CliStream:
     @classmethod
     def start(cls, args: list[str], *, ready: str, timeout: float = 10) -> CliStream:
         """Run ``python -m cstar_cli *args`` and wait until stderr shows ``ready``."""
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "cstar_cli", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = start_cstar(*args)
         stream = cls(proc)
         threading.Thread(target=stream._out, daemon=True).start()
         threading.Thread(target=stream._err, daemon=True).start()
@@ -72,9 +68,4 @@ class CliStream:
             time.sleep(0.01)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        for pipe in (self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                pipe.close()
+        stop(self.proc)
