@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from cstar_cli.server.db import Database
 from cstar_cli.server.routes.keys import insert_key
 from cstar_cli.server.routes.members import new_member
 from cstar_cli.server.vault import SecretBox
+from cstar_cli.wire.camel import camel_case, camel_json
 from cstar_cli.wire.times import iso
 
 SEED_MEMBERS = (
@@ -31,17 +32,12 @@ class SeedKeys:
 
     def as_json(self) -> dict[str, str]:
         """The keys file's content (and part of ``cstar dev --json``): camelCase field names."""
-        return {_camel(name): value for name, value in asdict(self).items()}
+        return camel_json(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SeedKeys:
         """Read back what :meth:`as_json` wrote; ``KeyError`` when a key is missing."""
-        return cls(**{f.name: data[_camel(f.name)] for f in fields(cls)})
-
-
-def _camel(name: str) -> str:
-    first, *rest = name.split("_")
-    return first + "".join(word.capitalize() for word in rest)
+        return cls(**{f.name: data[camel_case(f.name)] for f in fields(cls)})
 
 
 def seeded_team(db: Database) -> str | None:
