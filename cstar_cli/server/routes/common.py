@@ -58,6 +58,7 @@ NOUNS = {
     "articles": "article",
     "members": "member",
     "categories": "category",
+    "listen_sessions": "listen session",
 }
 
 
