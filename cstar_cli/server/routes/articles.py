@@ -14,7 +14,6 @@ from starlette.responses import Response
 from cstar_cli.server import categories, events, ids, responses
 from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -109,9 +108,7 @@ async def list_articles(
     status: ArticleStatus | None = Query(None),
     category: str | None = Query(None, description="Category id or name."),
     isPublic: str | None = Query(None, description="true or false."),
-    search: str | None = Query(
-        None, max_length=MAX_SEARCH, description="Text in the title or content."
-    ),
+    search: str | None = common.search_query("Text in the title or content."),
     tag: str | None = Query(None),
 ) -> Response:
     platform, principal = common.caller(request)

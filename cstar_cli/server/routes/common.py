@@ -141,6 +141,11 @@ PAGE_SIZE = Query(
 )
 
 
+def search_query(description: str) -> Any:
+    """The ``search`` parameter of a list route: optional text, at most ``MAX_SEARCH`` long."""
+    return Query(None, max_length=MAX_SEARCH, description=description)
+
+
 def page_params(
     page: int = PAGE,
     pageSize: int = PAGE_SIZE,

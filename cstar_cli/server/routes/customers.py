@@ -11,7 +11,6 @@ from starlette.responses import Response
 
 from cstar_cli.server import events, ids, responses
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -69,9 +68,7 @@ async def list_customers(
     paging: common.PageParams = Depends(common.page_params),
     status: CustomerStatus | None = Query(None),
     sentiment: Sentiment | None = Query(None),
-    search: str | None = Query(
-        None, max_length=MAX_SEARCH, description="Text in the name or email."
-    ),
+    search: str | None = common.search_query("Text in the name or email."),
     tag: str | None = Query(None),
 ) -> Response:
     platform, principal = common.caller(request)

@@ -11,7 +11,6 @@ from starlette.responses import Response
 from cstar_cli.server import events, game, ids, responses
 from cstar_cli.server.access import PORTAL
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.identity import Identity
@@ -168,9 +167,7 @@ async def list_tickets(
     priority: Priority | None = Query(None),
     assignedTo: str | None = Query(None, description="Member id (mem_...)."),
     customerId: str | None = Query(None, description="Customer id (cus_...) or UUID."),
-    search: str | None = Query(
-        None, max_length=MAX_SEARCH, description="Text in the title, customer name or messages."
-    ),
+    search: str | None = common.search_query("Text in the title, customer name or messages."),
     tag: str | None = Query(None),
     createdAfter: str | None = Query(None, description="ISO-8601 lower bound on createdAt."),
     createdBefore: str | None = Query(None, description="ISO-8601 upper bound on createdAt."),
