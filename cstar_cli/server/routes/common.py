@@ -91,14 +91,14 @@ def _noun(table: str) -> str:
     return NOUNS.get(table, table.rstrip("s"))
 
 
-def new_row(principal: Principal, stamp: str, columns: Row) -> Row:
-    """A new row of the caller's team and environment: a fresh id, ``columns``, and both
-    timestamps ``stamp``."""
+def new_row(principal: Principal, stamp: str, values: Row) -> Row:
+    """A new row of the caller's team and environment: a fresh id, the resource's own
+    ``values``, and both timestamps ``stamp``."""
     return {
         "id": ids.new_hex(),
         "team_id": principal.team_id,
         "livemode": int(principal.livemode),
-        **columns,
+        **values,
         "created_at": stamp,
         "updated_at": stamp,
     }
