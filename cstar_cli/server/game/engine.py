@@ -90,6 +90,15 @@ def active_boss(scope: Scope) -> Row | None:
     )
 
 
+def _boss_fighting_over(scope: Scope, ticket_hex: str) -> Row | None:
+    """The active boss this ticket still belongs to (not yet resolved against it), if any."""
+    return scope.db.one(
+        "SELECT b.* FROM bosses b JOIN boss_tickets bt ON bt.boss_id = b.id "
+        "WHERE bt.ticket_id = ? AND bt.damaged_at IS NULL AND b.status = 'active'",
+        (ticket_hex,),
+    )
+
+
 def _ticket(scope: Scope, hex_id: str, override: dict[str, Row]) -> Row | None:
     if hex_id in override:
         return override[hex_id]
@@ -238,11 +247,7 @@ def _join(scope: Scope, boss: Row, tickets: list[Row], override: dict[str, Row])
 def _hit(scope: Scope, ticket: Row, member: Row | None, xp: int) -> None:
     """Resolving a ticket of the active boss deals 100 damage; 0 HP defeats the boss."""
     db = scope.db
-    boss = db.one(
-        "SELECT b.* FROM bosses b JOIN boss_tickets bt ON bt.boss_id = b.id "
-        "WHERE bt.ticket_id = ? AND bt.damaged_at IS NULL AND b.status = 'active'",
-        (ticket["id"],),
-    )
+    boss = _boss_fighting_over(scope, ticket["id"])
     if boss is None:
         return
     hp = max(0, int(boss["hp"]) - rules.BOSS_DAMAGE)
@@ -423,11 +428,7 @@ def ticket_written(scope: Scope, before: Row | None, after: Row) -> None:
 def ticket_deleted(scope: Scope, row: Row) -> None:
     """A deleted ticket leaves its active boss (HP −100, silently); an empty boss slips away."""
     db = scope.db
-    boss = db.one(
-        "SELECT b.* FROM bosses b JOIN boss_tickets bt ON bt.boss_id = b.id "
-        "WHERE bt.ticket_id = ? AND bt.damaged_at IS NULL AND b.status = 'active'",
-        (row["id"],),
-    )
+    boss = _boss_fighting_over(scope, row["id"])
     if boss is None:
         return
     db.execute("DELETE FROM boss_tickets WHERE ticket_id = ?", (row["id"],))

@@ -21,13 +21,14 @@ from cstar_cli.server.game.schemas import (
 from cstar_cli.server.game.sla import RULE_PREFIX, ensure_default_rules
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import common
+from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 from cstar_cli.wire.enums import Priority
 from cstar_cli.wire.times import iso, parse_iso
 
 router = APIRouter()
 
-RULE_SORT = {"createdAt": "created_at", "priority": "priority", "name": "name"}
-BOSS_SORT = {"spawnedAt": "spawned_at"}
+RULE_SORT = common.sortable("created_at", "priority", "name")
+BOSS_SORT = common.sortable("spawned_at")
 USER_ID_HELP = "The player: a member id (mem_...), a user id (usr_...) or a bare UUID."
 
 
@@ -40,6 +41,15 @@ def _pages(page: int = common.PAGE, pageSize: int = common.PAGE_SIZE) -> common.
 
 
 # -- players -------------------------------------------------------------------------------------
+def _identity(member: Row) -> dict[str, Any]:
+    """Who a player is, as their stats and the leaderboard show it."""
+    return {
+        "memberId": ids.MEMBER + member["id"],
+        "userId": ids.USER + member["user_id"],
+        **common.columns(member, "name", "avatar_url"),
+    }
+
+
 def _find_member(platform: Platform, principal: Principal, value: str) -> Row:
     """A member of the caller's team+environment by ``mem_``/``usr_`` id or bare UUID."""
     if value.startswith(ids.USER):
@@ -77,10 +87,7 @@ def player_stats(platform: Platform, principal: Principal, member: Row) -> dict[
     points = level.level - 1
     return {
         "object": "player_stats",
-        "memberId": ids.MEMBER + member["id"],
-        "userId": ids.USER + member["user_id"],
-        "name": member["name"],
-        "avatarUrl": member["avatar_url"],
+        **_identity(member),
         "season": {"id": season_id, "name": season_name, "endsAt": iso(season_end)},
         "level": level.level,
         "xp": xp,
@@ -164,10 +171,7 @@ async def leaderboard(
             "rank": rank,
             "period": period,
             "periodStart": since,
-            "memberId": ids.MEMBER + row["id"],
-            "userId": ids.USER + row["user_id"],
-            "name": row["name"],
-            "avatarUrl": row["avatar_url"],
+            **_identity(row),
             "level": rules.level_for_xp(int(row["xp"])),
             "xp": int(row["period_xp"]),
             "totalXp": int(row["xp"]),
@@ -189,21 +193,15 @@ def serialize_boss(platform: Platform, boss: Row, now: float) -> dict[str, Any]:
     time_left = None
     if boss["status"] == "active" and boss["expires_at"]:
         time_left = max(0, int(parse_iso(boss["expires_at"]) - now))
-    final = boss["final_blow_member"]
     return {
         "id": boss["id"],
         "object": "boss",
-        "name": boss["name"],
-        "status": boss["status"],
-        "hp": boss["hp"],
-        "maxHp": boss["max_hp"],
+        **common.columns(boss, "name", "status", "hp", "max_hp"),
         "ticketIds": views.boss_ticket_ids(platform.db, boss["id"]),
-        "spawnedAt": boss["spawned_at"],
-        "expiresAt": boss["expires_at"],
+        **common.columns(boss, "spawned_at", "expires_at"),
         "timeLeftSeconds": time_left,
-        "defeatedAt": boss["defeated_at"],
-        "escapedAt": boss["escaped_at"],
-        "finalBlowBy": ids.wire(ids.MEMBER, final),
+        **common.columns(boss, "defeated_at", "escaped_at"),
+        "finalBlowBy": ids.wire(ids.MEMBER, boss["final_blow_member"]),
         "teamCredit": bool(boss["team_credit"]),
     }
 
@@ -217,14 +215,18 @@ async def list_bosses(
     status: BossStatus | None = Query(None, description="active, defeated or escaped."),
 ) -> Response:
     platform, principal = common.caller(request)
-    where = common.Where(principal)
-    if status is not None:
-        where.add("status = ?", status)
-    order = common.order_by(paging.sort, BOSS_SORT, default="-spawnedAt")
-    rows, total = common.fetch_page(platform, "bosses", where, order, paging)
     now = _now(platform, principal)
-    data = [serialize_boss(platform, row, now) for row in rows]
-    return responses.listing(request, data, paging.page, paging.page_size, total)
+    where = common.Where(principal)
+    where.equals("status", status)
+    return common.list_response(
+        request,
+        "bosses",
+        where,
+        paging,
+        BOSS_SORT,
+        lambda row: serialize_boss(platform, row, now),
+        default_sort="-spawnedAt",
+    )
 
 
 @router.get("/game/achievements", tags=["game"], summary="List achievements", openapi_extra=PUBLIC)
@@ -271,29 +273,23 @@ def serialize_rule(row: Row) -> dict[str, Any]:
     return {
         "id": RULE_PREFIX + row["id"],
         "object": "sla_rule",
-        "name": row["name"],
-        "priority": row["priority"],
-        "responseTarget": row["response_target"],
-        "resolutionTarget": row["resolution_target"],
+        **common.columns(row, "name", "priority", "response_target", "resolution_target"),
         "businessHoursOnly": bool(row["business_hours_only"]),
         "enabled": bool(row["enabled"]),
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
+        **common.columns(row, "created_at", "updated_at"),
     }
 
 
-def _load_rule(platform: Platform, principal: Principal, rule_id: str) -> Row:
+def _with_default_rules(platform: Platform, principal: Principal) -> None:
+    """The D20 default rules exist before any rule is read or added."""
     ensure_default_rules(
         platform.db, principal.team_id, principal.livemode, _now(platform, principal)
     )
-    hex_id = ids.parse(rule_id, RULE_PREFIX, "ruleId")
-    row = platform.db.one(
-        "SELECT * FROM sla_rules WHERE id = ? AND team_id = ? AND livemode = ?",
-        (hex_id, principal.team_id, int(principal.livemode)),
-    )
-    if row is None:
-        raise ApiError.not_found("SLA rule", rule_id)
-    return row
+
+
+def _load_rule(platform: Platform, principal: Principal, rule_id: str) -> Row:
+    _with_default_rules(platform, principal)
+    return common.load_scoped(platform, principal, "sla_rules", RULE_PREFIX, "ruleId", rule_id)
 
 
 def _check_targets(response: int, resolution: int) -> None:
@@ -310,16 +306,12 @@ async def list_rules(
     priority: Priority | None = Query(None),
 ) -> Response:
     platform, principal = common.caller(request)
-    ensure_default_rules(
-        platform.db, principal.team_id, principal.livemode, _now(platform, principal)
-    )
+    _with_default_rules(platform, principal)
     where = common.Where(principal)
-    if priority is not None:
-        where.add("priority = ?", priority)
-    order = common.order_by(paging.sort, RULE_SORT, default="createdAt")
-    rows, total = common.fetch_page(platform, "sla_rules", where, order, paging)
-    data = [serialize_rule(r) for r in rows]
-    return responses.listing(request, data, paging.page, paging.page_size, total)
+    where.equals("priority", priority)
+    return common.list_response(
+        request, "sla_rules", where, paging, RULE_SORT, serialize_rule, default_sort="createdAt"
+    )
 
 
 @router.post("/sla/rules", status_code=201, tags=["sla"], summary="Create an SLA rule")
@@ -328,20 +320,15 @@ async def create_rule(request: Request, body: SlaRuleCreate) -> Response:
     _check_targets(body.responseTarget, body.resolutionTarget)
     now = _now(platform, principal)
     ensure_default_rules(platform.db, principal.team_id, principal.livemode, now)
-    stamp = iso(now)
-    row: Row = {
-        "id": ids.new_hex(),
-        "team_id": principal.team_id,
-        "livemode": int(principal.livemode),
+    columns: Row = {
         "name": body.name,
         "priority": body.priority,
         "response_target": body.responseTarget,
         "resolution_target": body.resolutionTarget,
         "business_hours_only": int(body.businessHoursOnly),
         "enabled": int(body.enabled),
-        "created_at": stamp,
-        "updated_at": stamp,
     }
+    row = common.new_row(principal, iso(now), columns)
     with platform.db.transaction():
         platform.db.insert("sla_rules", row)
     return responses.ok(request, serialize_rule(row), status=201)
@@ -353,33 +340,25 @@ async def get_rule(request: Request, ruleId: str) -> Response:
     return responses.ok(request, serialize_rule(_load_rule(platform, principal, ruleId)))
 
 
+RULE_FIELDS: FieldMap = {
+    "name": Column(),
+    "priority": Column(),
+    "responseTarget": Column(),
+    "resolutionTarget": Column(),
+    "businessHoursOnly": Column(kind="bool"),
+    "enabled": Column(kind="bool"),
+}
+
+
 @router.patch("/sla/rules/{ruleId}", tags=["sla"], summary="Update an SLA rule")
 async def update_rule(request: Request, ruleId: str, body: SlaRuleUpdate) -> Response:
     platform, principal = common.caller(request)
     row = _load_rule(platform, principal, ruleId)
-    for required in body.model_fields_set:
-        if getattr(body, required) is None:
-            raise ApiError.invalid(f"{required} cannot be null.", param=required)
-    columns = {
-        "name": "name",
-        "priority": "priority",
-        "responseTarget": "response_target",
-        "resolutionTarget": "resolution_target",
-        "businessHoursOnly": "business_hours_only",
-        "enabled": "enabled",
-    }
-    values: Row = {}
-    for field, column in columns.items():
-        value = getattr(body, field)
-        if value is not None:
-            values[column] = int(value) if isinstance(value, bool) else value
+    values = patch_values(body, row, RULE_FIELDS)
     merged = {**row, **values}
     _check_targets(int(merged["response_target"]), int(merged["resolution_target"]))
-    if values:
-        values["updated_at"] = iso(_now(platform, principal))
-        with platform.db.transaction():
-            platform.db.update("sla_rules", "id", row["id"], values)
-    return responses.ok(request, serialize_rule({**row, **values}))
+    saved = save(platform.db, "sla_rules", row, values, stamp=iso(_now(platform, principal)))
+    return responses.ok(request, serialize_rule(saved.row))
 
 
 @router.delete("/sla/rules/{ruleId}", tags=["sla"], summary="Delete an SLA rule")
@@ -388,4 +367,4 @@ async def delete_rule(request: Request, ruleId: str) -> Response:
     row = _load_rule(platform, principal, ruleId)
     with platform.db.transaction():
         platform.db.execute("DELETE FROM sla_rules WHERE id = ?", (row["id"],))
-    return responses.ok(request, {"id": RULE_PREFIX + row["id"], "deleted": True})
+    return common.deleted(request, RULE_PREFIX + row["id"])

@@ -14,7 +14,6 @@ from starlette.responses import Response
 from cstar_cli.server import categories, events, ids, responses
 from cstar_cli.server.access import PUBLIC
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -25,13 +24,7 @@ from cstar_cli.wire.enums import ArticleStatus
 
 router = APIRouter(tags=["articles"])
 
-SORT_FIELDS = {
-    "createdAt": "created_at",
-    "updatedAt": "updated_at",
-    "publishedAt": "published_at",
-    "title": "title",
-    "viewCount": "view_count",
-}
+SORT_FIELDS = common.sortable("created_at", "updated_at", "published_at", "title", "view_count")
 WATCHED = [
     "title",
     "slug",
@@ -54,26 +47,18 @@ def serialize(row: Row) -> dict[str, Any]:
     return {
         "id": ids.ARTICLE + row["id"],
         "object": "article",
-        "title": row["title"],
-        "slug": row["slug"],
-        "excerpt": row["excerpt"],
-        "content": row["content"],
+        **common.columns(row, "title", "slug", "excerpt", "content"),
         "categoryId": ids.wire(ids.CATEGORY, row["category_id"]),
-        "category": row["category"],
-        "status": row["status"],
+        **common.columns(row, "category", "status"),
         "tags": json.loads(row["tags"]),
-        "notes": row["notes"],
-        "viewCount": row["view_count"],
-        "helpfulCount": row["helpful_count"],
-        "notHelpfulCount": row["not_helpful_count"],
-        "useCount": row["use_count"],
+        **common.columns(
+            row, "notes", "view_count", "helpful_count", "not_helpful_count", "use_count"
+        ),
         "readTime": f"{max(1, math.ceil(words / WORDS_PER_MINUTE))} min",
         "isPublic": bool(row["is_public"]),
-        "publishedAt": row["published_at"],
-        "metaDescription": row["meta_description"],
+        **common.columns(row, "published_at", "meta_description"),
         "metadata": json.loads(row["metadata"]),
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
+        **common.columns(row, "created_at", "updated_at"),
     }
 
 
@@ -123,30 +108,22 @@ async def list_articles(
     status: ArticleStatus | None = Query(None),
     category: str | None = Query(None, description="Category id or name."),
     isPublic: str | None = Query(None, description="true or false."),
-    search: str | None = Query(
-        None, max_length=MAX_SEARCH, description="Text in the title or content."
-    ),
+    search: str | None = common.search_query("Text in the title or content."),
     tag: str | None = Query(None),
 ) -> Response:
     platform, principal = common.caller(request)
     where = common.Where(principal)
     if not principal.is_secret:  # D23: code anyone can read sees the published help center
         where.add("status = 'published' AND is_public = 1")
-    if status is not None:
-        where.add("status = ?", status)
+    where.equals("status", status)
     if category is not None:  # a category's id, name or slug; or a bare category name
         found = categories.find(platform, principal, category)
         where.add("(category_id = ? OR category = ?)", found and found["id"], category)
-    public = common.bool_query(isPublic, "isPublic")
-    if public is not None:
-        where.add("is_public = ?", int(public))
+    where.equals("is_public", common.bool_query(isPublic, "isPublic"))
     where.search(["title", "content"], search)
     where.tag("tags", tag)
-    rows, total = common.fetch_page(
-        platform, "articles", where, common.order_by(paging.sort, SORT_FIELDS), paging
-    )
-    return responses.listing(
-        request, [_shown(principal, r) for r in rows], paging.page, paging.page_size, total
+    return common.list_response(
+        request, "articles", where, paging, SORT_FIELDS, lambda row: _shown(principal, row)
     )
 
 
@@ -166,10 +143,7 @@ async def create_article(request: Request, body: ArticleCreate) -> Response:
     category_id, category = categories.for_article(
         platform, principal, body.categoryId, body.category
     )
-    row: Row = {
-        "id": ids.new_hex(),
-        "team_id": principal.team_id,
-        "livemode": int(principal.livemode),
+    columns: Row = {
         "title": body.title,
         "slug": _slug(platform, principal, body.slug, body.title),
         "excerpt": body.excerpt,
@@ -187,9 +161,8 @@ async def create_article(request: Request, body: ArticleCreate) -> Response:
         "published_at": stamp if body.status == "published" else None,
         "meta_description": body.metaDescription,
         "metadata": dumps(body.metadata),
-        "created_at": stamp,
-        "updated_at": stamp,
     }
+    row = common.new_row(principal, stamp, columns)
     with db.transaction():
         db.insert("articles", row)
         common.emit_event(request, "article.created", {"article": events.article_data(row)})
@@ -259,4 +232,4 @@ async def delete_article(request: Request, articleId: str) -> Response:
     with platform.db.transaction():
         platform.db.execute("DELETE FROM articles WHERE id = ?", (row["id"],))
         common.emit_event(request, "article.deleted", {"article": events.article_data(row)})
-    return responses.ok(request, {"id": ids.ARTICLE + row["id"], "deleted": True})
+    return common.deleted(request, ids.ARTICLE + row["id"])

@@ -20,12 +20,7 @@ from cstar_cli.server.updates import Column, FieldMap, patch_values, save
 
 router = APIRouter(tags=["categories"])
 
-SORT_FIELDS = {
-    "createdAt": "created_at",
-    "updatedAt": "updated_at",
-    "name": "name_key",
-    "position": "position",
-}
+SORT_FIELDS = {**common.sortable("created_at", "updated_at", "position"), "name": "name_key"}
 
 
 def _load(request: Request, category_id: str) -> Row:
@@ -62,29 +57,26 @@ async def list_categories(
     request: Request, paging: common.PageParams = Depends(common.page_params)
 ) -> Response:
     platform, principal = common.caller(request)
-    order = common.order_by(paging.sort, SORT_FIELDS)
-    rows, total = common.fetch_page(platform, "categories", common.Where(principal), order, paging)
     counts = categories.article_counts(platform, principal, published_only=not principal.is_secret)
-    data = [categories.serialize(row, counts.get(row["id"], 0)) for row in rows]
-    return responses.listing(request, data, paging.page, paging.page_size, total)
+
+    def show(row: Row) -> dict[str, object]:
+        return categories.serialize(row, counts.get(row["id"], 0))
+
+    where = common.Where(principal)
+    return common.list_response(request, "categories", where, paging, SORT_FIELDS, show)
 
 
 @router.post("/categories", status_code=201, summary="Create an article category")
 async def create_category(request: Request, body: CategoryCreate) -> Response:
     platform, principal = common.caller(request)
-    stamp = platform.now_iso(principal)
-    row: Row = {
-        "id": ids.new_hex(),
-        "team_id": principal.team_id,
-        "livemode": int(principal.livemode),
+    columns: Row = {
         "name": body.name.strip(),
         "name_key": body.name.strip().lower(),
         "slug": body.slug or slugify(body.name),
         "description": body.description,
         "position": body.position,
-        "created_at": stamp,
-        "updated_at": stamp,
     }
+    row = common.new_row(principal, platform.now_iso(principal), columns)
     _check_unique(platform, row)
     with platform.db.transaction():
         platform.db.insert("categories", row)
@@ -142,4 +134,4 @@ async def delete_category(request: Request, categoryId: str) -> Response:
         )
     with platform.db.transaction():
         platform.db.execute("DELETE FROM categories WHERE id = ?", (row["id"],))
-    return responses.ok(request, {"id": ids.CATEGORY + row["id"], "deleted": True})
+    return common.deleted(request, ids.CATEGORY + row["id"])

@@ -1,13 +1,15 @@
-"""What every route module shares: the caller, the platform, paging, sorting and tags."""
+"""What every route module shares: the caller, the platform, rows of the caller's team, wire
+names, paging, sorting, filters and the answers of list and delete routes."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Query, Request
+from starlette.responses import Response
 
 from cstar_cli.server import events, ids, responses
 from cstar_cli.server.auth import Principal
@@ -36,6 +38,15 @@ def caller(request: Request) -> tuple[Platform, Principal]:
     return platform_of(request), principal_of(request)
 
 
+# -- rows of the caller's team and environment --------------------------------------------------
+def scoped_row(platform: Platform, principal: Principal, table: str, hex_id: str) -> Row | None:
+    """The row of ``table`` with this id, if it is in the caller's team and environment."""
+    return platform.db.one(
+        f"SELECT * FROM {table} WHERE id = ? AND team_id = ? AND livemode = ?",
+        (hex_id, principal.team_id, int(principal.livemode)),
+    )
+
+
 def load_scoped(
     platform: Platform, principal: Principal, table: str, prefix: str, param: str, value: str
 ) -> Row:
@@ -43,13 +54,26 @@ def load_scoped(
 
     Another team's or environment's row is as missing as one that never existed (404).
     """
-    hex_id = ids.parse(value, prefix, param)
-    row = platform.db.one(
-        f"SELECT * FROM {table} WHERE id = ? AND team_id = ? AND livemode = ?",
-        (hex_id, principal.team_id, int(principal.livemode)),
-    )
+    row = scoped_row(platform, principal, table, ids.parse(value, prefix, param))
     if row is None:
-        raise ApiError.not_found(NOUNS.get(table, table.rstrip("s")), value)
+        raise ApiError.not_found(_noun(table), value)
+    return row
+
+
+def referenced(
+    platform: Platform,
+    principal: Principal,
+    table: str,
+    prefix: str,
+    param: str,
+    value: str,
+    noun: str | None = None,
+) -> Row:
+    """The row a request body points at with ``param``: as :func:`load_scoped`, but a row that
+    is not there is the body's fault (400 naming ``param``)."""
+    row = scoped_row(platform, principal, table, ids.parse(value, prefix, param))
+    if row is None:
+        raise ApiError.invalid(f"No {noun or _noun(table)} with id '{value}'.", param=param)
     return row
 
 
@@ -58,7 +82,43 @@ NOUNS = {
     "articles": "article",
     "members": "member",
     "categories": "category",
+    "listen_sessions": "listen session",
+    "sla_rules": "SLA rule",
 }
+
+
+def _noun(table: str) -> str:
+    return NOUNS.get(table, table.rstrip("s"))
+
+
+def new_row(principal: Principal, stamp: str, values: Row) -> Row:
+    """A new row of the caller's team and environment: a fresh id, the resource's own
+    ``values``, and both timestamps ``stamp``."""
+    return {
+        "id": ids.new_hex(),
+        "team_id": principal.team_id,
+        "livemode": int(principal.livemode),
+        **values,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+
+
+# -- wire names ----------------------------------------------------------------------------------
+def camel(column: str) -> str:
+    """A column's name on the wire: ``first_response_at`` is ``firstResponseAt``."""
+    head, *rest = column.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def columns(row: Row, *names: str) -> dict[str, Any]:
+    """Columns of ``row`` as stored, under their wire names (what a serializer copies as is)."""
+    return {camel(name): row[name] for name in names}
+
+
+def sortable(*names: str) -> dict[str, str]:
+    """Sort fields for columns that sort as stored: each column under its wire name."""
+    return {camel(name): name for name in names}
 
 
 def require_secret(principal: Principal) -> None:
@@ -81,6 +141,11 @@ PAGE_SIZE = Query(
 )
 
 
+def search_query(description: str) -> Any:
+    """The ``search`` parameter of a list route: optional text, at most ``MAX_SEARCH`` long."""
+    return Query(None, max_length=MAX_SEARCH, description=description)
+
+
 def page_params(
     page: int = PAGE,
     pageSize: int = PAGE_SIZE,
@@ -92,7 +157,7 @@ def page_params(
     return PageParams(page, pageSize, sort)
 
 
-def order_by(sort: str | None, fields: dict[str, str], default: str = "-createdAt") -> str:
+def order_by(sort: str | None, fields: Mapping[str, str], default: str = "-createdAt") -> str:
     """An ORDER BY clause for a ``sort`` value, checked against the resource's allowed fields."""
     value = default if sort is None or sort == "" else sort
     descending = value.startswith("-")
@@ -123,6 +188,11 @@ class Where:
     def add(self, clause: str, *params: Any) -> None:
         self.clauses.append(clause)
         self.params.extend(params)
+
+    def equals(self, column: str, value: Any) -> None:
+        """``column = value`` when the filter is given (``None`` adds nothing)."""
+        if value is not None:
+            self.add(f"{column} = ?", value)
 
     def tag(self, column: str, tag: str | None) -> None:
         if tag is not None:
@@ -171,6 +241,29 @@ def fetch_page(
         [*where.params, params.page_size, offset],
     )
     return rows, total
+
+
+def list_response(
+    request: Request,
+    table: str,
+    where: Where,
+    paging: PageParams,
+    sort_fields: Mapping[str, str],
+    show: Callable[[Row], dict[str, Any]],
+    *,
+    default_sort: str = "-createdAt",
+) -> Response:
+    """What a list route answers: the page of ``table`` that ``where`` and ``paging`` pick, in
+    the order ``paging.sort`` asks for, each row as ``show`` shows it."""
+    order = order_by(paging.sort, sort_fields, default_sort)
+    rows, total = fetch_page(platform_of(request), table, where, order, paging)
+    data = [show(row) for row in rows]
+    return responses.listing(request, data, paging.page, paging.page_size, total)
+
+
+def deleted(request: Request, wire_id: str) -> Response:
+    """What a delete route answers: the resource's id and ``deleted: true``."""
+    return responses.ok(request, {"id": wire_id, "deleted": True})
 
 
 def emit_event(request: Request, event_type: str, data: dict[str, Any]) -> None:

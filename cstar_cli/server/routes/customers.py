@@ -11,7 +11,6 @@ from starlette.responses import Response
 
 from cstar_cli.server import events, ids, responses
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
@@ -22,12 +21,7 @@ from cstar_cli.wire.enums import CustomerStatus, Sentiment
 
 router = APIRouter(tags=["customers"])
 
-SORT_FIELDS = {
-    "createdAt": "created_at",
-    "updatedAt": "updated_at",
-    "name": "name",
-    "email": "email",
-}
+SORT_FIELDS = common.sortable("created_at", "updated_at", "name", "email")
 WATCHED = ["name", "email", "status", "sentiment", "tags", "notes", "customFields", "metadata"]
 
 
@@ -35,23 +29,24 @@ def serialize(row: Row, ticket_count: int) -> dict[str, Any]:
     return {
         "id": ids.CUSTOMER + row["id"],
         "object": "customer",
-        "name": row["name"],
-        "email": row["email"],
-        "status": row["status"],
-        "sentiment": row["sentiment"],
+        **common.columns(row, "name", "email", "status", "sentiment"),
         "tags": json.loads(row["tags"]),
         "notes": row["notes"],
         "customFields": json.loads(row["custom_fields"]),
         "metadata": json.loads(row["metadata"]),
         "ticketCount": ticket_count,
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
+        **common.columns(row, "created_at", "updated_at"),
     }
 
 
 def _ticket_count(platform: Platform, hex_id: str) -> int:
     row = platform.db.one("SELECT COUNT(*) AS n FROM tickets WHERE customer_id = ?", (hex_id,))
     return int(row["n"]) if row else 0
+
+
+def _shown(platform: Platform, row: Row) -> dict[str, Any]:
+    """A stored customer with its ticket count."""
+    return serialize(row, _ticket_count(platform, row["id"]))
 
 
 def _load(platform: Platform, principal: Principal, customer_id: str) -> Row:
@@ -73,39 +68,31 @@ async def list_customers(
     paging: common.PageParams = Depends(common.page_params),
     status: CustomerStatus | None = Query(None),
     sentiment: Sentiment | None = Query(None),
-    search: str | None = Query(
-        None, max_length=MAX_SEARCH, description="Text in the name or email."
-    ),
+    search: str | None = common.search_query("Text in the name or email."),
     tag: str | None = Query(None),
 ) -> Response:
     platform, principal = common.caller(request)
     where = common.Where(principal)
-    if status is not None:
-        where.add("status = ?", status)
-    if sentiment is not None:
-        where.add("sentiment = ?", sentiment)
+    where.equals("status", status)
+    where.equals("sentiment", sentiment)
     where.search(["name", "email"], search)
     where.tag("tags", tag)
-    rows, total = common.fetch_page(
-        platform, "customers", where, common.order_by(paging.sort, SORT_FIELDS), paging
+    return common.list_response(
+        request, "customers", where, paging, SORT_FIELDS, lambda row: _shown(platform, row)
     )
-    data = [serialize(row, _ticket_count(platform, row["id"])) for row in rows]
-    return responses.listing(request, data, paging.page, paging.page_size, total)
 
 
 def insert_customer(
     platform: Platform, principal: Principal, request_id: str | None, **fields: Any
 ) -> Row:
-    """Store a new customer and its ``customer.created`` event; ``name`` and ``email`` required.
+    """Store a new customer and its ``customer.created`` event.
 
-    Raises ``sqlite3.IntegrityError`` when the email is taken in this team and environment.
+    ``fields`` are those of a ``POST /customers`` body (:class:`CustomerCreate`); ``name`` and
+    ``email`` are required, the others have the body's defaults. Raises
+    ``sqlite3.IntegrityError`` when the email is taken in this team and environment.
     """
     db = platform.db
-    stamp = platform.now_iso(principal)
-    row: Row = {
-        "id": ids.new_hex(),
-        "team_id": principal.team_id,
-        "livemode": int(principal.livemode),
+    columns: Row = {
         "name": fields["name"],
         "email": fields["email"],
         "email_key": fields["email"].lower(),
@@ -113,11 +100,10 @@ def insert_customer(
         "sentiment": fields.get("sentiment"),
         "tags": dumps(fields.get("tags", [])),
         "notes": fields.get("notes"),
-        "custom_fields": dumps(fields.get("custom_fields", {})),
+        "custom_fields": dumps(fields.get("customFields", {})),
         "metadata": dumps(fields.get("metadata", {})),
-        "created_at": stamp,
-        "updated_at": stamp,
     }
+    row = common.new_row(principal, platform.now_iso(principal), columns)
     with db.transaction():
         db.insert("customers", row)
         events.emit(
@@ -136,17 +122,7 @@ async def create_customer(request: Request, body: CustomerCreate) -> Response:
     platform, principal = common.caller(request)
     try:
         row = insert_customer(
-            platform,
-            principal,
-            responses.request_id_of(request),
-            name=body.name,
-            email=body.email,
-            status=body.status,
-            sentiment=body.sentiment,
-            tags=body.tags,
-            notes=body.notes,
-            custom_fields=body.customFields,
-            metadata=body.metadata,
+            platform, principal, responses.request_id_of(request), **body.model_dump()
         )
     except sqlite3.IntegrityError:
         raise _email_taken(body.email) from None
@@ -156,8 +132,7 @@ async def create_customer(request: Request, body: CustomerCreate) -> Response:
 @router.get("/customers/{customerId}", summary="Get a customer")
 async def get_customer(request: Request, customerId: str) -> Response:
     platform, principal = common.caller(request)
-    row = _load(platform, principal, customerId)
-    return responses.ok(request, serialize(row, _ticket_count(platform, row["id"])))
+    return responses.ok(request, _shown(platform, _load(platform, principal, customerId)))
 
 
 FIELDS: FieldMap = {
@@ -216,12 +191,5 @@ async def delete_customer(request: Request, customerId: str) -> Response:
         # Tickets keep the customer's name; only the link goes.
         db.execute("UPDATE tickets SET customer_id = NULL WHERE customer_id = ?", (row["id"],))
         db.execute("DELETE FROM customers WHERE id = ?", (row["id"],))
-        events.emit(
-            db,
-            principal,
-            "customer.deleted",
-            {"customer": events.customer_data(row)},
-            now=platform.now(principal.team_id, principal.livemode),
-            request_id=responses.request_id_of(request),
-        )
-    return responses.ok(request, {"id": ids.CUSTOMER + row["id"], "deleted": True})
+        common.emit_event(request, "customer.deleted", {"customer": events.customer_data(row)})
+    return common.deleted(request, ids.CUSTOMER + row["id"])

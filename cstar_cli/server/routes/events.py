@@ -25,10 +25,8 @@ SORT_FIELDS = {"createdAt": "seq"}
 
 
 def load_event(platform: Platform, principal: Principal, event_id: str) -> Row:
-    row = platform.db.one(
-        "SELECT * FROM events WHERE id = ? AND team_id = ? AND livemode = ?",
-        (event_id, principal.team_id, int(principal.livemode)),
-    )
+    """An event of the caller's team and environment by its id (event ids have no UUID form)."""
+    row = common.scoped_row(platform, principal, "events", event_id)
     if row is None:
         raise ApiError.not_found("event", event_id)
     return row
@@ -47,8 +45,7 @@ async def list_events(
     since: str | None = Query(None, description="ISO-8601: events at or after this time."),
     until: str | None = Query(None, description="ISO-8601: events before this time."),
 ) -> Response:
-    platform, principal = common.caller(request)
-    where = common.Where(principal)
+    where = common.Where(common.principal_of(request))
     if type is not None:
         try:
             patterns = catalog.validate_patterns(type.split(","))
@@ -59,12 +56,7 @@ async def list_events(
             values = [p[:-1] + "%" if p.endswith(".*") else p for p in patterns]
             where.add(f"({' OR '.join(clauses)})", *values)
     where.created_between(since, until, ("since", "until"))
-    rows, total = common.fetch_page(
-        platform, "events", where, common.order_by(paging.sort, SORT_FIELDS), paging
-    )
-    return responses.listing(
-        request, [_payload(r) for r in rows], paging.page, paging.page_size, total
-    )
+    return common.list_response(request, "events", where, paging, SORT_FIELDS, _payload)
 
 
 @router.get("/events/{eventId}", summary="Get an event with its delivery attempts")

@@ -19,22 +19,17 @@ from cstar_cli.wire.times import iso, parse_iso
 
 router = APIRouter(tags=["keys"])
 
-SORT_FIELDS = {"createdAt": "created_at", "name": "name"}
+SORT_FIELDS = common.sortable("created_at", "name")
 
 
 def serialize(row: Row, secret: str | None = None) -> dict[str, Any]:
     key: dict[str, Any] = {
         "id": ids.KEY + row["id"],
         "object": "api_key",
-        "name": row["name"],
-        "type": row["type"],
+        **common.columns(row, "name", "type"),
         "environment": "live" if row["livemode"] else "test",
         "redacted": f"{row['prefix']}…{row['last4']}",
-        "last4": row["last4"],
-        "createdAt": row["created_at"],
-        "lastUsedAt": row["last_used_at"],
-        "expiresAt": row["expires_at"],
-        "revokedAt": row["revoked_at"],
+        **common.columns(row, "last4", "created_at", "last_used_at", "expires_at", "revoked_at"),
     }
     if secret is not None:
         key["secret"] = secret
@@ -98,17 +93,12 @@ def _load(platform: Platform, principal: Principal, key_id: str) -> Row:
 async def list_keys(
     request: Request, paging: common.PageParams = Depends(common.page_params)
 ) -> Response:
-    platform, principal = _manager(request)
+    principal = common.principal_of(request)
     where = common.Where(principal)
     # A live key sees both environments' keys; a test key only test keys.
     where.clauses[1] = "livemode IN (%s)" % ",".join("?" * len(_visible_environments(principal)))  # noqa: UP031
     where.params[1:2] = list(_visible_environments(principal))
-    rows, total = common.fetch_page(
-        platform, "api_keys", where, common.order_by(paging.sort, SORT_FIELDS), paging
-    )
-    return responses.listing(
-        request, [serialize(r) for r in rows], paging.page, paging.page_size, total
-    )
+    return common.list_response(request, "api_keys", where, paging, SORT_FIELDS, serialize)
 
 
 @router.post("/keys", status_code=201, summary="Create an API key (the key is shown once)")
@@ -149,7 +139,7 @@ async def revoke_key(request: Request, keyId: str) -> Response:
             platform.db.update("api_keys", "id", row["id"], {"revoked_at": platform.now_iso()})
     platform.keys_changed(principal.team_id)
     platform.key_streams.revoked(ids.KEY + row["id"])
-    return responses.ok(request, {"id": ids.KEY + row["id"], "deleted": True})
+    return common.deleted(request, ids.KEY + row["id"])
 
 
 def _unrollable(platform: Platform, row: Row, key_id: str) -> str | None:

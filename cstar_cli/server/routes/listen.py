@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import socket
-import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,10 +23,12 @@ from cstar_cli.server.relay import (
     Connection,
     RouteSpec,
 )
+from cstar_cli.server.routes import sockets
 from cstar_cli.server.routes.common import (
     PageParams,
     Where,
     fetch_page,
+    load_scoped,
     order_by,
     page_params,
     platform_of,
@@ -149,25 +150,21 @@ async def list_listen_sessions(
 async def end_listen_session(request: Request, sessionId: str) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     require_secret(principal)
-    hex_id = ids.parse(sessionId, ids.LISTEN_SESSION, "sessionId")
-    session = platform.relay.session(hex_id)
-    if (
-        session is None
-        or session["team_id"] != principal.team_id
-        or bool(session["livemode"]) != principal.livemode
-    ):
-        raise ApiError.not_found("listen session", sessionId)
+    hex_id = _load_session(platform, principal, sessionId)["id"]
     await platform.relay.end_session(hex_id)
     return responses.ok(request, {"id": ids.LISTEN_SESSION + hex_id, "deleted": True})
 
 
+def _load_session(platform: Platform, principal: Principal, session_id: str) -> dict[str, Any]:
+    """A listen session of the caller's team and environment (another's is a 404)."""
+    return load_scoped(
+        platform, principal, "listen_sessions", ids.LISTEN_SESSION, "sessionId", session_id
+    )
+
+
 def _authenticate(platform: Platform, websocket: WebSocket, team_id: str) -> Principal:
     principal = platform.authenticate(bearer_key(websocket.headers.get("authorization")))
-    try:
-        team = str(uuid.UUID(team_id))
-    except ValueError:
-        team = ""
-    if team != principal.team_id:
+    if not sockets.is_own_team(principal, team_id):
         raise ApiError.forbidden("team_access_denied", "This API key does not belong to the team.")
     if not principal.is_secret:
         raise ApiError.forbidden("insufficient_permissions", "Secret key required to listen.")
@@ -181,38 +178,25 @@ async def listen_socket(websocket: WebSocket, teamId: str, sessionId: str) -> No
     await websocket.accept()
     try:
         principal = _authenticate(platform, websocket, teamId)
-        session_hex = ids.parse(sessionId, ids.LISTEN_SESSION, "sessionId")
-        session = hub.session(session_hex)
-        if (
-            session is None
-            or session["team_id"] != principal.team_id
-            or bool(session["livemode"]) != principal.livemode
-        ):
-            raise ApiError.not_found("listen session", sessionId)
+        session_hex = _load_session(platform, principal, sessionId)["id"]
     except ApiError as err:
         code = CLOSE_GONE if err.status == 404 else CLOSE_AUTH
-        with contextlib.suppress(Exception):
-            await websocket.send_text(
-                json.dumps({"type": "error", "code": err.code, "message": err.message})
-            )
-            await websocket.close(code=code, reason=err.code)
+        await sockets.refuse(websocket, code, {"code": err.code, "message": err.message})
         return
     try:
         hello = json.loads(await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT))
         if not isinstance(hello, dict) or hello.get("type") != "hello":
             raise ValueError("not a hello")
     except (TimeoutError, ValueError, WebSocketDisconnect, KeyError):
-        with contextlib.suppress(Exception):
-            await websocket.close(code=1002, reason="expected a hello message")
+        await sockets.close_quietly(websocket, 1002, "expected a hello message")
         return
     try:
         mode, specs = _hello_routes(hello)
     except (ApiError, TypeError, ValueError) as err:
         message = err.message if isinstance(err, ApiError) else "Malformed hello message."
-        with contextlib.suppress(Exception):
-            frame = {"type": "error", "code": "parameter_invalid", "message": message}
-            await websocket.send_text(json.dumps(frame))
-            await websocket.close(code=CLOSE_INVALID, reason="parameter_invalid")
+        await sockets.refuse(
+            websocket, CLOSE_INVALID, {"code": "parameter_invalid", "message": message}
+        )
         return
     lock = asyncio.Lock()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import uuid
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect
 from starlette.responses import Response
@@ -16,7 +16,7 @@ from cstar_cli.server.auth import bearer_key
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.logs import LogFilter, Subscriber, serialize
 from cstar_cli.server.platform import Platform
-from cstar_cli.server.routes import common
+from cstar_cli.server.routes import common, sockets
 from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_INVALID
 
 router = APIRouter(tags=["logs"])
@@ -25,27 +25,38 @@ REPLAY_BATCH = 500
 HELLO_TIMEOUT = 10.0
 
 
+@dataclass(frozen=True)
+class LogQuery:
+    """The filters of ``GET /logs``, which ``/logs/stream`` takes too (a FastAPI dependency)."""
+
+    method: str | None = Query(None, description="GET, POST, … (comma-separated).")
+    path: str | None = Query(None, description="Path prefix or * glob, e.g. /tickets/*/messages.")
+    status: str | None = Query(None, description="Exact status codes, e.g. 404 or 400,409.")
+    statusClass: str | None = Query(None, description="2xx, 3xx, 4xx or 5xx.")
+    source: str | None = Query(None, description="api, cli, mcp, sdk or dashboard.")
+    since: str | None = Query(None, description="ISO-8601: entries at or after this time.")
+
+    def filter(self, team_id: str) -> LogFilter:
+        """The checked filter; a bad value is a 400 naming its parameter."""
+        return LogFilter.parse(
+            team_id=team_id,
+            method=self.method,
+            path=self.path,
+            status=self.status,
+            status_class=self.statusClass,
+            source=self.source,
+            since=self.since,
+        )
+
+
 @router.get("/logs", summary="Request logs, newest first")
 async def list_logs(
     request: Request,
+    query: LogQuery = Depends(),
     paging: common.PageParams = Depends(common.page_params),
-    method: str | None = Query(None, description="GET, POST, … (comma-separated)."),
-    path: str | None = Query(None, description="Path prefix or * glob, e.g. /tickets/*/messages."),
-    status: str | None = Query(None, description="Exact status codes, e.g. 404 or 400,409."),
-    statusClass: str | None = Query(None, description="2xx, 3xx, 4xx or 5xx."),
-    source: str | None = Query(None, description="api, cli, mcp, sdk or dashboard."),
-    since: str | None = Query(None, description="ISO-8601: entries at or after this time."),
 ) -> Response:
     platform, principal = common.caller(request)
-    flt = LogFilter.parse(
-        team_id=principal.team_id,
-        method=method,
-        path=path,
-        status=status,
-        status_class=statusClass,
-        source=source,
-        since=since,
-    )
+    flt = query.filter(principal.team_id)
     if paging.sort not in (None, "", "-createdAt", "createdAt"):
         raise ApiError.invalid("Logs sort by createdAt or -createdAt only.", param="sort")
     rows, total = platform.request_log.query(
@@ -62,7 +73,7 @@ async def list_logs(
 
 
 @router.websocket("/logs/stream")
-async def stream_logs(websocket: WebSocket, teamId: str) -> None:
+async def stream_logs(websocket: WebSocket, teamId: str, query: LogQuery = Depends()) -> None:
     """Live request logs. Query parameters are the filters of ``GET /logs``.
 
     The client sends ``{"type": "hello", "after": <seq>}``; the platform answers ``ready``,
@@ -73,32 +84,14 @@ async def stream_logs(websocket: WebSocket, teamId: str) -> None:
     await websocket.accept()
     try:
         principal = platform.authenticate(bearer_key(websocket.headers.get("authorization")))
-        try:
-            team = str(uuid.UUID(teamId))
-        except ValueError:
-            team = ""
-        if team != principal.team_id:
+        if not sockets.is_own_team(principal, teamId):
             raise ApiError.forbidden("team_access_denied", "This key does not belong to the team.")
         authorize(principal, Access.SECRET, "GET", identified=False)  # D23, as GET /logs
-        params = websocket.query_params
-        flt = LogFilter.parse(
-            team_id=principal.team_id,
-            method=params.get("method"),
-            path=params.get("path"),
-            status=params.get("status"),
-            status_class=params.get("statusClass"),
-            source=params.get("source"),
-            since=params.get("since"),
-        )
+        flt = query.filter(principal.team_id)
     except ApiError as err:
         code = CLOSE_INVALID if err.status == 400 else CLOSE_AUTH
-        with contextlib.suppress(Exception):
-            await websocket.send_text(
-                json.dumps(
-                    {"type": "error", "code": err.code, "message": err.message, "param": err.param}
-                )
-            )
-            await websocket.close(code=code, reason=err.code)
+        error = {"code": err.code, "message": err.message, "param": err.param}
+        await sockets.refuse(websocket, code, error)
         return
     try:
         hello = json.loads(await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT))
@@ -106,8 +99,7 @@ async def stream_logs(websocket: WebSocket, teamId: str) -> None:
         # "after": null asks for new entries only; a number resumes after that entry.
         after = platform.request_log.last_seq() if requested is None else int(requested)
     except (TimeoutError, ValueError, TypeError, WebSocketDisconnect, AttributeError):
-        with contextlib.suppress(Exception):
-            await websocket.close(code=1002, reason="expected a hello message")
+        await sockets.close_quietly(websocket, 1002, "expected a hello message")
         return
     log = platform.request_log
     subscriber = Subscriber(

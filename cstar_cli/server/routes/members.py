@@ -19,7 +19,7 @@ from cstar_cli.wire.enums import Role
 
 router = APIRouter(tags=["members"])
 
-SORT_FIELDS = {"joinedAt": "joined_at", "name": "name", "xp": "xp", "level": "level"}
+SORT_FIELDS = common.sortable("joined_at", "name", "xp", "level")
 ROLE_TITLES = {
     "owner": "The Guild Master",
     "admin": "The Architect",
@@ -49,15 +49,10 @@ def serialize(row: Row) -> dict[str, Any]:
         "id": ids.MEMBER + row["id"],
         "object": "member",
         "userId": ids.USER + row["user_id"],
-        "name": row["name"],
-        "email": row["email"],
-        "avatarUrl": row["avatar_url"],
-        "role": row["role"],
+        **common.columns(row, "name", "email", "avatar_url", "role"),
         "roleDisplayName": ROLE_TITLES[row["role"]],
         "permissions": json.loads(row["permissions"]),
-        "level": row["level"],
-        "xp": row["xp"],
-        "joinedAt": row["joined_at"],
+        **common.columns(row, "level", "xp", "joined_at"),
     }
 
 
@@ -91,14 +86,10 @@ async def list_members(
     paging: common.PageParams = Depends(common.page_params),
     role: Role | None = Query(None),
 ) -> Response:
-    platform, principal = common.caller(request)
-    where = common.Where(principal)
-    if role is not None:
-        where.add("role = ?", role)
-    order = common.order_by(paging.sort, SORT_FIELDS, default="joinedAt")
-    rows, total = common.fetch_page(platform, "members", where, order, paging)
-    return responses.listing(
-        request, [serialize(r) for r in rows], paging.page, paging.page_size, total
+    where = common.Where(common.principal_of(request))
+    where.equals("role", role)
+    return common.list_response(
+        request, "members", where, paging, SORT_FIELDS, serialize, default_sort="joinedAt"
     )
 
 
@@ -150,4 +141,4 @@ async def delete_member(request: Request, memberId: str) -> Response:
             "UPDATE tickets SET assigned_to = NULL WHERE assigned_to = ?", (row["id"],)
         )
         platform.db.execute("DELETE FROM members WHERE id = ?", (row["id"],))
-    return responses.ok(request, {"id": ids.MEMBER + row["id"], "deleted": True})
+    return common.deleted(request, ids.MEMBER + row["id"])

@@ -124,14 +124,8 @@ class EventStream(Response):
                     await _body(send, b"".join(frame(row, payload) for row, payload in batch))
                 if stream.behind:
                     await asyncio.sleep(0)  # a long replay lets the other connections run
-                if batch or stream.behind:
-                    continue
-                stream.wake.clear()
-                try:
-                    async with asyncio.timeout(heartbeat):
-                        await stream.wake.wait()
-                except TimeoutError:
-                    await _body(send, b": ping\n\n")
+                if not batch and not stream.behind:
+                    await _wait_or_ping(send, stream, heartbeat)
         finally:
             forget()
             hub.close(stream)
@@ -142,6 +136,18 @@ class EventStream(Response):
 
 async def _body(send: Callable[[Message], Awaitable[None]], chunk: bytes) -> None:
     await send({"type": "http.response.body", "body": chunk, "more_body": True})
+
+
+async def _wait_or_ping(
+    send: Callable[[Message], Awaitable[None]], stream: Stream, heartbeat: float
+) -> None:
+    """Sleep until the stream wakes; a quiet ``heartbeat`` sends a ``: ping`` comment instead."""
+    stream.wake.clear()
+    try:
+        async with asyncio.timeout(heartbeat):
+            await stream.wake.wait()
+    except TimeoutError:
+        await _body(send, b": ping\n\n")
 
 
 async def _until_disconnect(receive: Callable[[], Awaitable[Message]], stream: Stream) -> None:

@@ -11,7 +11,6 @@ from starlette.responses import Response
 from cstar_cli.server import events, game, ids, responses
 from cstar_cli.server.access import PORTAL
 from cstar_cli.server.auth import Principal
-from cstar_cli.server.bounds import MAX_SEARCH
 from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.identity import Identity
@@ -30,12 +29,9 @@ from cstar_cli.wire.times import parse_iso
 router = APIRouter(tags=["tickets"])
 
 SORT_FIELDS = {
-    "createdAt": "created_at",
-    "updatedAt": "updated_at",
+    **common.sortable("created_at", "updated_at", "status", "title"),
     "priority": "CASE priority WHEN 'low' THEN 0 WHEN 'normal' THEN 1 "
     "WHEN 'high' THEN 2 ELSE 3 END",
-    "status": "status",
-    "title": "title",
 }
 WATCHED = ["title", "status", "priority", "assignedTo", "tags", "notes", "customerId", "metadata"]
 CLOSED_STATUSES = ("resolved", "closed")
@@ -46,27 +42,24 @@ def serialize(row: Row, customer: Row | None = None) -> dict[str, Any]:
     ticket: dict[str, Any] = {
         "id": ids.TICKET + row["id"],
         "object": "ticket",
-        "title": row["title"],
-        "status": row["status"],
-        "priority": row["priority"],
-        "channel": row["channel"],
+        **common.columns(row, "title", "status", "priority", "channel"),
         "customerId": ids.wire(ids.CUSTOMER, row["customer_id"]),
         "customerName": row["customer_name"],
         "assignedTo": ids.wire(ids.MEMBER, row["assigned_to"]),
         "tags": json.loads(row["tags"]),
         "notes": row["notes"],
         "metadata": json.loads(row["metadata"]),
-        "messageCount": row["message_count"],
-        "responseDeadline": row["response_deadline"],
-        "resolutionDeadline": row["resolution_deadline"],
-        "firstResponseAt": row["first_response_at"],
-        "responseTier": row["response_tier"],
-        "resolutionTier": row["resolution_tier"],
+        **common.columns(
+            row,
+            "message_count",
+            "response_deadline",
+            "resolution_deadline",
+            "first_response_at",
+            "response_tier",
+            "resolution_tier",
+        ),
         "slaPaused": bool(row["sla_paused"]),
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
-        "resolvedAt": row["resolved_at"],
-        "closedAt": row["closed_at"],
+        **common.columns(row, "created_at", "updated_at", "resolved_at", "closed_at"),
     }
     if customer is not None:
         ticket["customer"] = {
@@ -82,9 +75,7 @@ def serialize_message(row: Row) -> dict[str, Any]:
         "id": ids.MESSAGE + row["id"],
         "object": "message",
         "ticketId": ids.TICKET + row["ticket_id"],
-        "content": row["content"],
-        "sender": row["sender"],
-        "senderName": row["sender_name"],
+        **common.columns(row, "content", "sender", "sender_name"),
         "isInternal": bool(row["is_internal"]),
         "createdAt": row["created_at"],
     }
@@ -154,29 +145,18 @@ def message_row(principal: Principal, ticket_hex: str, stamp: str, **fields: Any
 def _customer(platform: Platform, principal: Principal, hex_id: str | None) -> Row | None:
     if hex_id is None:
         return None
-    return platform.db.one(
-        "SELECT * FROM customers WHERE id = ? AND team_id = ? AND livemode = ?",
-        (hex_id, principal.team_id, int(principal.livemode)),
-    )
+    return common.scoped_row(platform, principal, "customers", hex_id)
 
 
 def _resolve_customer(platform: Platform, principal: Principal, value: str) -> Row:
-    hex_id = ids.parse(value, ids.CUSTOMER, "customerId")
-    customer = _customer(platform, principal, hex_id)
-    if customer is None:
-        raise ApiError.invalid(f"No customer with id '{value}'.", param="customerId")
-    return customer
+    return common.referenced(platform, principal, "customers", ids.CUSTOMER, "customerId", value)
 
 
 def _resolve_member(platform: Platform, principal: Principal, value: str) -> str:
-    hex_id = ids.parse(value, ids.MEMBER, "assignedTo")
-    row = platform.db.one(
-        "SELECT id FROM members WHERE id = ? AND team_id = ? AND livemode = ?",
-        (hex_id, principal.team_id, int(principal.livemode)),
+    member = common.referenced(
+        platform, principal, "members", ids.MEMBER, "assignedTo", value, noun="team member"
     )
-    if row is None:
-        raise ApiError.invalid(f"No team member with id '{value}'.", param="assignedTo")
-    return hex_id
+    return str(member["id"])
 
 
 @router.get("/tickets", summary="List tickets", openapi_extra=PORTAL)
@@ -187,9 +167,7 @@ async def list_tickets(
     priority: Priority | None = Query(None),
     assignedTo: str | None = Query(None, description="Member id (mem_...)."),
     customerId: str | None = Query(None, description="Customer id (cus_...) or UUID."),
-    search: str | None = Query(
-        None, max_length=MAX_SEARCH, description="Text in the title, customer name or messages."
-    ),
+    search: str | None = common.search_query("Text in the title, customer name or messages."),
     tag: str | None = Query(None),
     createdAfter: str | None = Query(None, description="ISO-8601 lower bound on createdAt."),
     createdBefore: str | None = Query(None, description="ISO-8601 upper bound on createdAt."),
@@ -201,10 +179,8 @@ async def list_tickets(
     where = common.Where(principal)
     if portal is not None:
         where.add("customer_id = ?", portal.customer_id)
-    if status is not None:
-        where.add("status = ?", status)
-    if priority is not None:
-        where.add("priority = ?", priority)
+    where.equals("status", status)
+    where.equals("priority", priority)
     if assignedTo is not None:
         where.add("assigned_to = ?", ids.parse(assignedTo, ids.MEMBER, "assignedTo"))
     if customerId is not None:
@@ -221,21 +197,12 @@ async def list_tickets(
         ],
         search,
     )
-    rows, total = common.fetch_page(
-        platform, "tickets", where, common.order_by(paging.sort, SORT_FIELDS), paging
-    )
-    data = [
-        _shown(
-            platform,
-            portal,
-            serialize(
-                row, _customer(platform, principal, row["customer_id"]) if expansions else None
-            ),
-            row,
-        )
-        for row in rows
-    ]
-    return responses.listing(request, data, paging.page, paging.page_size, total)
+
+    def show(row: Row) -> dict[str, Any]:
+        customer = _customer(platform, principal, row["customer_id"]) if expansions else None
+        return _shown(platform, portal, serialize(row, customer), row)
+
+    return common.list_response(request, "tickets", where, paging, SORT_FIELDS, show)
 
 
 @router.post("/tickets", status_code=201, summary="Create a ticket", openapi_extra=PORTAL)
@@ -262,10 +229,7 @@ async def create_ticket(request: Request, body: TicketCreate) -> Response:
             "WHERE team_id = ? AND livemode = ?",
             (principal.team_id, int(principal.livemode)),
         )
-        row: Row = {
-            "id": ids.new_hex(),
-            "team_id": principal.team_id,
-            "livemode": int(principal.livemode),
+        columns: Row = {
             "number": number_row["n"] if number_row else 1001,
             "title": body.title,
             "status": body.status,
@@ -284,13 +248,12 @@ async def create_ticket(request: Request, body: TicketCreate) -> Response:
             "response_tier": None,
             "resolution_tier": None,
             "sla_paused": int(body.status == "pending"),
-            "created_at": stamp,
-            "updated_at": stamp,
             "resolved_at": stamp if body.status == "resolved" else None,
             "closed_at": stamp if body.status == "closed" else None,
             "sla_paused_at": None,
             "sla_paused_seconds": 0.0,
         }
+        row = common.new_row(principal, stamp, columns)
         row.update(game.sla_fields(None, row, now))
         db.insert("tickets", row)
         data: dict[str, Any] = {
@@ -424,4 +387,4 @@ async def delete_ticket(request: Request, ticketId: str) -> Response:
         rid = responses.request_id_of(request)
         events.emit(db, principal, "ticket.deleted", data, now=now, request_id=rid)
         game.on_ticket_deleted(platform, principal, row, now=now, request_id=rid)
-    return responses.ok(request, {"id": ids.TICKET + row["id"], "deleted": True})
+    return common.deleted(request, ids.TICKET + row["id"])

@@ -23,7 +23,7 @@ from cstar_cli.wire.times import iso
 
 router = APIRouter(tags=["webhooks"])
 
-SORT_FIELDS = {"createdAt": "created_at", "updatedAt": "updated_at", "url": "url"}
+SORT_FIELDS = common.sortable("created_at", "updated_at", "url")
 
 
 def new_secret() -> str:
@@ -34,14 +34,11 @@ def serialize(row: Row, secret: str | None = None) -> dict[str, Any]:
     hook: dict[str, Any] = {
         "id": ids.WEBHOOK + row["id"],
         "object": "webhook",
-        "name": row["name"],
-        "description": row["description"],
-        "url": row["url"],
+        **common.columns(row, "name", "description", "url"),
         "events": json.loads(row["events"]),
         "isActive": bool(row["is_active"]),
         "legacySignature": bool(row["legacy_signature"]),
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
+        **common.columns(row, "created_at", "updated_at"),
     }
     if secret is not None:
         hook["secret"] = hook["signingSecret"] = secret
@@ -56,16 +53,18 @@ def serialize_delivery(row: Row) -> dict[str, Any]:
         "eventType": row.get("event_type"),
         "webhookId": ids.wire(ids.WEBHOOK, row["webhook_id"]),
         "sessionId": ids.wire(ids.LISTEN_SESSION, row["session_id"]),
-        "url": row["url"],
-        "attempt": row["attempt"],
-        "status": row["status"],
-        "responseStatus": row["response_status"],
-        "durationMs": row["duration_ms"],
-        "responseBody": row["response_body"],
-        "error": row["error"],
+        **common.columns(
+            row,
+            "url",
+            "attempt",
+            "status",
+            "response_status",
+            "duration_ms",
+            "response_body",
+            "error",
+        ),
         "scheduledAt": iso(row["scheduled_at"]) if row["scheduled_at"] != float("inf") else iso(0),
-        "createdAt": row["created_at"],
-        "finishedAt": row["finished_at"],
+        **common.columns(row, "created_at", "finished_at"),
     }
 
 
@@ -90,28 +89,16 @@ async def list_webhooks(
     paging: common.PageParams = Depends(common.page_params),
     active: str | None = Query(None, description="true or false."),
 ) -> Response:
-    platform, principal = _admin(request)
-    where = common.Where(principal)
-    flag = common.bool_query(active, "active")
-    if flag is not None:
-        where.add("is_active = ?", int(flag))
-    rows, total = common.fetch_page(
-        platform, "webhooks", where, common.order_by(paging.sort, SORT_FIELDS), paging
-    )
-    return responses.listing(
-        request, [serialize(r) for r in rows], paging.page, paging.page_size, total
-    )
+    where = common.Where(common.principal_of(request))
+    where.equals("is_active", common.bool_query(active, "active"))
+    return common.list_response(request, "webhooks", where, paging, SORT_FIELDS, serialize)
 
 
 @router.post("/webhooks", status_code=201, summary="Create a webhook endpoint (secret shown once)")
 async def create_webhook(request: Request, body: WebhookCreate) -> Response:
     platform, principal = _admin(request)
-    stamp = platform.now_iso(principal)
     secret = new_secret()
-    row: Row = {
-        "id": ids.new_hex(),
-        "team_id": principal.team_id,
-        "livemode": int(principal.livemode),
+    columns: Row = {
         "name": body.name,
         "description": body.description,
         "url": check_url(body.url, principal.livemode),
@@ -119,9 +106,8 @@ async def create_webhook(request: Request, body: WebhookCreate) -> Response:
         "secret": platform.vault.encrypt(secret),
         "is_active": int(body.isActive),
         "legacy_signature": int(body.legacySignature),
-        "created_at": stamp,
-        "updated_at": stamp,
     }
+    row = common.new_row(principal, platform.now_iso(principal), columns)
     with platform.db.transaction():
         platform.db.insert("webhooks", row)
     return responses.ok(request, serialize(row, secret), status=201)
@@ -211,7 +197,7 @@ async def delete_webhook(request: Request, webhookId: str) -> Response:
             (row["id"],),
         )
         platform.db.execute("DELETE FROM webhooks WHERE id = ?", (row["id"],))
-    return responses.ok(request, {"id": ids.WEBHOOK + row["id"], "deleted": True})
+    return common.deleted(request, ids.WEBHOOK + row["id"])
 
 
 @router.post("/webhooks/{webhookId}/test", summary="Send one sample event to this endpoint now")
