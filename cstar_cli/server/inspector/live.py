@@ -24,7 +24,7 @@ from cstar_cli.server.inspector.sessions import ENDED, Session
 from cstar_cli.server.logs import LogFilter, Subscriber
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.realtime import Stream
-from cstar_cli.server.routes.realtime import _body, _until_disconnect  # the same SSE plumbing
+from cstar_cli.server.routes.realtime import send_chunk, until_disconnect, wait_or_ping
 
 Message = MutableMapping[str, Any]
 Send = Callable[[Message], Awaitable[None]]
@@ -73,10 +73,10 @@ class LiveStream(Response):
             hub.end(stream, {"code": reason, "message": ENDED.get(reason, "Session ended.")})
 
         self.session.closers.append(ended)
-        watcher = asyncio.ensure_future(_until_disconnect(receive, stream))
+        watcher = asyncio.ensure_future(until_disconnect(receive, stream))
         try:
             await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
-            await _body(send, b"retry: 2000\n: connected\n\n")
+            await send_chunk(send, b"retry: 2000\n: connected\n\n")
             await self._serve(send, stream, subscriber)
         finally:
             self.session.closers.remove(ended)
@@ -91,7 +91,9 @@ class LiveStream(Response):
         heartbeat = self.platform.settings.realtime_heartbeat
         while not stream.closed:
             if stream.ending is not None:
-                await _body(send, f"event: ended\ndata: {json.dumps(stream.ending)}\n\n".encode())
+                await send_chunk(
+                    send, f"event: ended\ndata: {json.dumps(stream.ending)}\n\n".encode()
+                )
                 return
             chunks = [
                 f"event: platform\ndata: {payload}\n\n" for _, payload in hub.next_batch(stream)
@@ -103,10 +105,9 @@ class LiveStream(Response):
             if logged:
                 chunks.append(f"event: log\ndata: {logged}\n\n")
             if chunks:
-                await _body(send, "".join(chunks).encode())
+                await send_chunk(send, "".join(chunks).encode())
             if stream.behind:
                 await asyncio.sleep(0)
             if chunks or stream.behind:
                 continue
-            if not await stream.idle(heartbeat):
-                await _body(send, b": ping\n\n")
+            await wait_or_ping(send, stream, heartbeat)

@@ -28,7 +28,6 @@ from cstar_cli.server.routes.common import (
     PageParams,
     Where,
     fetch_page,
-    load_scoped,
     order_by,
     page_params,
     platform_of,
@@ -150,16 +149,9 @@ async def list_listen_sessions(
 async def end_listen_session(request: Request, sessionId: str) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     require_secret(principal)
-    hex_id = _load_session(platform, principal, sessionId)["id"]
+    hex_id = platform.listen_session(principal, sessionId)
     await platform.relay.end_session(hex_id)
     return responses.ok(request, {"id": ids.LISTEN_SESSION + hex_id, "deleted": True})
-
-
-def _load_session(platform: Platform, principal: Principal, session_id: str) -> dict[str, Any]:
-    """A listen session of the caller's team and environment (another's is a 404)."""
-    return load_scoped(
-        platform, principal, "listen_sessions", ids.LISTEN_SESSION, "sessionId", session_id
-    )
 
 
 def _authenticate(platform: Platform, websocket: WebSocket, team_id: str) -> Principal:
@@ -178,7 +170,7 @@ async def listen_socket(websocket: WebSocket, teamId: str, sessionId: str) -> No
     await websocket.accept()
     try:
         principal = _authenticate(platform, websocket, teamId)
-        session_hex = _load_session(platform, principal, sessionId)["id"]
+        session_hex = platform.listen_session(principal, sessionId)
     except ApiError as err:
         code = CLOSE_GONE if err.status == 404 else CLOSE_AUTH
         await sockets.refuse(websocket, code, {"code": err.code, "message": err.message})

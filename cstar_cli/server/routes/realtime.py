@@ -109,23 +109,23 @@ class EventStream(Response):
             error = ApiError(401, end.reason, end.message)
             hub.end(stream, error.body(request_id, iso(self.platform.now()))["error"])
 
-        watcher = asyncio.ensure_future(_until_disconnect(receive, stream))
+        watcher = asyncio.ensure_future(until_disconnect(receive, stream))
         forget = self.platform.key_streams.register(self.principal, key_ended)
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
-            await _body(send, f"retry: {RETRY_MS}\n: connected\n\n".encode())
+            await send_chunk(send, f"retry: {RETRY_MS}\n: connected\n\n".encode())
             while not stream.closed:
                 if stream.ending is not None:
                     error = b"event: error\ndata: " + responses.dump(stream.ending) + b"\n\n"
-                    await _body(send, error)
+                    await send_chunk(send, error)
                     break
                 batch = hub.next_batch(stream)
                 if batch:
-                    await _body(send, b"".join(frame(row, payload) for row, payload in batch))
+                    await send_chunk(send, b"".join(frame(row, payload) for row, payload in batch))
                 if stream.behind:
                     await asyncio.sleep(0)  # a long replay lets the other connections run
                 if not batch and not stream.behind:
-                    await _wait_or_ping(send, stream, heartbeat)
+                    await wait_or_ping(send, stream, heartbeat)
         finally:
             forget()
             hub.close(stream)
@@ -134,23 +134,19 @@ class EventStream(Response):
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-async def _body(send: Callable[[Message], Awaitable[None]], chunk: bytes) -> None:
+async def send_chunk(send: Callable[[Message], Awaitable[None]], chunk: bytes) -> None:
     await send({"type": "http.response.body", "body": chunk, "more_body": True})
 
 
-async def _wait_or_ping(
+async def wait_or_ping(
     send: Callable[[Message], Awaitable[None]], stream: Stream, heartbeat: float
 ) -> None:
     """Sleep until the stream wakes; a quiet ``heartbeat`` sends a ``: ping`` comment instead."""
-    stream.wake.clear()
-    try:
-        async with asyncio.timeout(heartbeat):
-            await stream.wake.wait()
-    except TimeoutError:
-        await _body(send, b": ping\n\n")
+    if not await stream.idle(heartbeat):
+        await send_chunk(send, b": ping\n\n")
 
 
-async def _until_disconnect(receive: Callable[[], Awaitable[Message]], stream: Stream) -> None:
+async def until_disconnect(receive: Callable[[], Awaitable[Message]], stream: Stream) -> None:
     """Read the request side until the client goes away, then end the stream."""
     with contextlib.suppress(Exception):
         while (await receive())["type"] != "http.disconnect":
