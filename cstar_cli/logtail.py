@@ -1,4 +1,4 @@
-"""Request logs for ``cstar logs``: filters checked before any call, and the live tail.
+"""Request logs for ``cstar logs``: how entries are shown, and the live tail.
 
 The tail is a :mod:`cstar_cli.relay.socket` handler, so it reconnects exactly like ``cstar
 listen``; it remembers the ``seq`` of the last entry shown and asks the platform to resume after
@@ -16,64 +16,6 @@ from urllib.parse import urlencode
 
 from cstar_cli.relay.socket import SocketFatal
 from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_INVALID
-from cstar_cli.wire.enums import LOG_SOURCES
-from cstar_cli.wire.times import to_iso
-
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx")
-
-
-class BadFilter(ValueError):
-    """A filter value the platform would refuse; says which and how to fix it."""
-
-
-def parse_since(value: str, now: float | None = None) -> str:
-    """``10m``, ``2h``, ``7d`` or an ISO-8601 time → ISO-8601 UTC."""
-    try:
-        return to_iso(value, now=now)
-    except ValueError:
-        raise BadFilter(
-            f"--since {value!r} is neither a duration (10m, 2h, 7d) nor an ISO-8601 time."
-        ) from None
-
-
-def build_filters(
-    *,
-    method: str | None = None,
-    path: str | None = None,
-    status: str | None = None,
-    status_class: str | None = None,
-    source: str | None = None,
-    since: str | None = None,
-) -> dict[str, str]:
-    """Query parameters for ``/logs`` and ``/logs/stream``, checked locally (exit 2 on error)."""
-    params: dict[str, str] = {}
-    if method:
-        methods = [m.strip().upper() for m in method.split(",") if m.strip()]
-        bad = [m for m in methods if m not in METHODS]
-        if bad:
-            raise BadFilter(f"--method {bad[0]!r} is not an HTTP method ({', '.join(METHODS)}).")
-        params["method"] = ",".join(methods)
-    if path:
-        if not path.startswith("/"):
-            raise BadFilter(f"--path {path!r} must start with '/', e.g. /tickets or /tickets/*.")
-        params["path"] = path
-    if status:
-        codes = [s.strip() for s in status.split(",") if s.strip()]
-        if not codes or not all(c.isdigit() and 100 <= int(c) <= 599 for c in codes):
-            raise BadFilter(f"--status {status!r} takes HTTP codes like 404 or 400,409.")
-        params["status"] = ",".join(codes)
-    if status_class:
-        if status_class.lower() not in STATUS_CLASSES:
-            raise BadFilter(f"--status-class is one of {', '.join(STATUS_CLASSES)}.")
-        params["statusClass"] = status_class.lower()
-    if source:
-        if source not in LOG_SOURCES:
-            raise BadFilter(f"--source is one of {', '.join(LOG_SOURCES)}.")
-        params["source"] = source
-    if since:
-        params["since"] = parse_since(since)
-    return params
 
 
 def short_path(path: str, team_id: str | None) -> str:

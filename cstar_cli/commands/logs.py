@@ -39,20 +39,22 @@ def logs(
     Example: cstar logs --tail --status-class 4xx --path /tickets
     """
     from cstar_cli.errors import UsageError
-    from cstar_cli.logtail import BadFilter, build_filters
+    from cstar_cli.wire.logfilters import BadFilter, LogFilters
 
     app = app_of(ctx, json_output=json_output)
     try:
-        params = build_filters(
+        params = LogFilters.parse(
             method=method,
             path=path,
             status=status,
             status_class=status_class,
             source=source,
             since=since,
-        )
+            durations=True,
+        ).query()
     except BadFilter as err:
-        raise UsageError(str(err), "See `cstar logs --help` for the filters.") from None
+        flag = "--status-class" if err.param == "statusClass" else f"--{err.param}"
+        raise UsageError(err.named(flag), "See `cstar logs --help` for the filters.") from None
     printer = LogPrinter(app, json_output)
     if not tail:
         show_recent(app, params, limit, printer)

@@ -15,14 +15,13 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote_plus
 
 from cstar_cli.server.db import Database, Row
-from cstar_cli.server.errors import ApiError
 from cstar_cli.server.tasks import cancel
-from cstar_cli.wire.enums import LOG_SOURCES
+from cstar_cli.wire.logfilters import LogFilters
 from cstar_cli.wire.times import iso
 
 log = logging.getLogger("cstar.platform.logs")
@@ -31,8 +30,6 @@ RETENTION_SECONDS = 30 * 24 * 3600
 MAX_ROWS = 500_000
 FLUSH_INTERVAL = 0.2
 PRUNE_INTERVAL = 60.0
-STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx")
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 COLUMNS = (
     "id",
@@ -69,75 +66,15 @@ def source_of(user_agent: str) -> str:
 
 
 @dataclass(frozen=True)
-class LogFilter:
+class LogFilter(LogFilters):
     """The filters of ``GET /logs`` and ``/logs/stream``, applied on the server."""
 
-    methods: tuple[str, ...] = ()
-    path: str | None = None
-    statuses: tuple[int, ...] = ()
-    status_class: str | None = None
-    source: str | None = None
-    since: float | None = None
-
-    @classmethod
-    def parse(
-        cls,
-        *,
-        team_id: str,
-        method: str | None = None,
-        path: str | None = None,
-        status: str | None = None,
-        status_class: str | None = None,
-        source: str | None = None,
-        since: str | None = None,
-    ) -> LogFilter:
-        """Check and normalise query values; a bad one is a 400 naming the parameter."""
-        from cstar_cli.wire.times import parse_iso
-
-        methods: tuple[str, ...] = ()
-        if method:
-            methods = tuple(m.strip().upper() for m in method.split(",") if m.strip())
-            bad = [m for m in methods if m not in METHODS]
-            if bad:
-                raise ApiError.invalid(
-                    f"Unknown method {bad[0]!r}. Use one of {', '.join(METHODS)}.", param="method"
-                )
-        statuses: tuple[int, ...] = ()
-        if status:
-            try:
-                statuses = tuple(int(s) for s in status.split(",") if s.strip())
-            except ValueError:
-                raise ApiError.invalid(
-                    "status takes HTTP codes like 404 or 400,409.", param="status"
-                ) from None
-            if any(not 100 <= s <= 599 for s in statuses):
-                raise ApiError.invalid("status codes are between 100 and 599.", param="status")
-        if status_class is not None and status_class.lower() not in STATUS_CLASSES:
-            raise ApiError.invalid(
-                f"statusClass is one of {', '.join(STATUS_CLASSES)}.", param="statusClass"
-            )
-        if source is not None and source not in LOG_SOURCES:
-            raise ApiError.invalid(f"source is one of {', '.join(LOG_SOURCES)}.", param="source")
-        since_ts = None
-        if since:
-            try:
-                since_ts = parse_iso(since)
-            except ValueError:
-                raise ApiError.invalid("since must be an ISO-8601 time.", param="since") from None
-        if path is not None and not path.startswith("/"):
-            raise ApiError.invalid(
-                "path starts with '/', e.g. /tickets or /tickets/*/messages.", param="path"
-            )
-        if path is not None and not path.startswith("/api/"):
-            path = f"/api/v1/teams/{team_id}{path}"  # team-relative, like the CLI's raw commands
-        return cls(
-            methods,
-            path,
-            statuses,
-            status_class.lower() if status_class else None,
-            source,
-            since_ts,
-        )
+    def for_team(self, team_id: str) -> LogFilter:
+        """A path relative to the team (``/tickets``, as the CLI's raw commands take it) made
+        absolute; an absolute one (``/api/…``) as it is."""
+        if self.path is None or self.path.startswith("/api/"):
+            return self
+        return replace(self, path=f"/api/v1/teams/{team_id}{self.path}")
 
     def matches(self, entry: Row) -> bool:
         if self.methods and entry["method"] not in self.methods:

@@ -15,8 +15,8 @@ Role = Literal["owner", "admin", "manager", "librarian", "agent", "spectator"]
 KeyType = Literal["secret", "publishable"]
 Environment = Literal["test", "live"]
 LogSource = Literal["api", "cli", "mcp", "sdk", "dashboard"]
-StatusClass = Literal["2xx", "4xx", "5xx"]
-HttpMethod = Literal["GET", "POST", "PATCH", "PUT", "DELETE"]
+StatusClass = Literal["2xx", "3xx", "4xx", "5xx"]
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 Period = Literal["season", "week"]
 
 TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)

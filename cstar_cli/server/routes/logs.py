@@ -18,6 +18,7 @@ from cstar_cli.server.logs import LogFilter, Subscriber, serialize
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import common, sockets
 from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_INVALID
+from cstar_cli.wire.logfilters import BadFilter
 
 router = APIRouter(tags=["logs"])
 
@@ -38,15 +39,18 @@ class LogQuery:
 
     def filter(self, team_id: str) -> LogFilter:
         """The checked filter; a bad value is a 400 naming its parameter."""
-        return LogFilter.parse(
-            team_id=team_id,
-            method=self.method,
-            path=self.path,
-            status=self.status,
-            status_class=self.statusClass,
-            source=self.source,
-            since=self.since,
-        )
+        try:
+            checked = LogFilter.parse(
+                method=self.method,
+                path=self.path,
+                status=self.status,
+                status_class=self.statusClass,
+                source=self.source,
+                since=self.since,
+            )
+        except BadFilter as err:
+            raise ApiError.invalid(err.named(err.param), param=err.param) from None
+        return checked.for_team(team_id)
 
 
 @router.get("/logs", summary="Request logs, newest first")
