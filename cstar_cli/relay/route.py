@@ -139,12 +139,13 @@ class RouteWorker:
             self._complete(event, known)
             return
         self._known[event.delivery_id] = _WAITING
+        # The user is told right after (in arrival order either way): an idle route forwards
+        # at once, before its line is printed.
+        asyncio.get_running_loop().call_soon(self.reporter.received, self.info, event)
         if self._can_start() and not self._queue:
-            self._start(event)  # idle: forward at once, tell the user right after
-            asyncio.get_running_loop().call_soon(self.reporter.received, self.info, event)
+            self._start(event)
             return
         self._queue.append(event)
-        self.reporter.received(self.info, event)
         self._report_hold()
         self._changed.set()
 

@@ -99,6 +99,23 @@ def test_twenty_rapid_events_arrive_in_order_with_default_flags(
     assert arrived == stored_order(target, fired)
 
 
+def test_events_committed_together_are_shown_in_the_order_they_are_forwarded(
+    target: Target, listen: Callable[..., ListenProcess]
+) -> None:
+    with Receiver() as receiver:
+        process = listen(target, "-f", receiver.url, "--device-name", "together")
+        with target.client() as client:
+            answer = client.post(
+                target.url("/webhooks/trigger-test"), json={"event": "ticket.created", "count": 10}
+            )
+        assert answer.status_code == 200, answer.text
+        process.wait_for(lambda lines: len(of_type(process, "response")) == 10)
+        arrived = ids_in_order(receiver)
+    shown = [line["eventId"] for line in of_type(process, "event")]
+    assert len(arrived) == 10
+    assert shown == arrived
+
+
 def test_each_5xx_is_reported_before_the_next_attempt_and_4xx_is_not_retried(
     target: Target, listen: Callable[..., ListenProcess]
 ) -> None:
