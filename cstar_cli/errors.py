@@ -31,6 +31,19 @@ class CstarError(Exception):
     error_type: str = "cli_error"
     code: str = "error"
 
+    def __init_subclass__(
+        cls,
+        *,
+        exit_code: ExitCode | None = None,
+        error_type: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        """A subclass names its defaults in its header: ``class X(CstarError, code="…")``."""
+        super().__init_subclass__()
+        cls.exit_code = cls.exit_code if exit_code is None else exit_code
+        cls.error_type = error_type or cls.error_type
+        cls.code = code or cls.code
+
     def __init__(self, message: str, hint: str | None = None, *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -39,48 +52,33 @@ class CstarError(Exception):
             self.code = code
 
 
-class UsageError(CstarError):
+class UsageError(CstarError, exit_code=ExitCode.USAGE, error_type="usage_error", code="usage"):
     """The command line itself is wrong (bad flag value, missing argument)."""
 
-    exit_code = ExitCode.USAGE
-    error_type = "usage_error"
-    code = "usage"
 
-
-class ConfigError(CstarError):
+class ConfigError(CstarError, error_type="config_error", code="config_invalid"):
     """The configuration or credentials store cannot be read or written."""
 
-    error_type = "config_error"
-    code = "config_invalid"
 
-
-class NotLoggedInError(CstarError):
+class NotLoggedInError(
+    CstarError, exit_code=ExitCode.AUTH, error_type="authentication_error", code="not_logged_in"
+):
     """No API key is available for the profile."""
 
-    exit_code = ExitCode.AUTH
-    error_type = "authentication_error"
-    code = "not_logged_in"
 
-
-class UnknownProfileError(NotLoggedInError):
+class UnknownProfileError(NotLoggedInError, code="unknown_profile"):
     """A profile was named (flag or ``CSTAR_PROFILE``) that the config file does not have."""
 
-    code = "unknown_profile"
 
-
-class AbortedError(CstarError):
+class AbortedError(CstarError, code="aborted"):
     """The user declined a confirmation."""
 
-    code = "aborted"
 
-
-class Stopped(CstarError):
+class Stopped(
+    CstarError, exit_code=ExitCode.INTERRUPTED, error_type="interrupted", code="interrupted"
+):
     """The user stopped a long-running command (Ctrl-C); it has already said what happened,
     so nothing more is printed: the command just exits 130."""
-
-    exit_code = ExitCode.INTERRUPTED
-    error_type = "interrupted"
-    code = "interrupted"
 
     def __init__(self) -> None:
         super().__init__("Stopped.")

@@ -29,11 +29,8 @@ REFUSED = {
 }
 
 
-class StreamAuthError(CstarError):
+class StreamAuthError(CstarError, exit_code=ExitCode.AUTH, error_type="authentication_error"):
     """The platform refused or ended a stream because of its API key (exit 4)."""
-
-    exit_code = ExitCode.AUTH
-    error_type = "authentication_error"
 
 
 def stream_refused(code: str, message: str, *, command: str) -> CstarError:

@@ -17,7 +17,8 @@ DEFAULT_RETRY_AFTER = 60
 class CstarAPIError(Exception):
     """Base class: any failure of an API call (the SDK's ``CStarError``).
 
-    ``type`` and ``code`` default to the class's own ``default_type`` and ``default_code``.
+    ``type`` and ``code`` default to the class's own ``default_type`` and ``default_code``,
+    which a subclass names in its header: ``class NotFoundError(CstarAPIError, code=…)``.
     """
 
     default_type: ClassVar[str] = "api_error"
@@ -35,6 +36,11 @@ class CstarAPIError(Exception):
     hint: str | None = None
     body: Mapping[str, Any] | None = None
 
+    def __init_subclass__(cls, *, type: str = "", code: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.default_type = type or cls.default_type
+        cls.default_code = code or cls.default_code
+
     def __post_init__(self) -> None:
         super().__init__(self.message)
         self.type = self.type or self.default_type
@@ -46,72 +52,46 @@ class CstarAPIError(Exception):
         return f"{self.message}{suffix}"
 
 
-class AuthenticationError(CstarAPIError):
+class AuthenticationError(CstarAPIError, type="authentication_error", code="invalid_api_key"):
     """401: missing, malformed, revoked or expired key."""
 
-    default_type = "authentication_error"
-    default_code = "invalid_api_key"
 
-
-class PermissionDeniedError(CstarAPIError):
+class PermissionDeniedError(
+    CstarAPIError, type="authorization_error", code="insufficient_permissions"
+):
     """403: the key may not do this (publishable key write, other team, test key on live)."""
 
-    default_type = "authorization_error"
-    default_code = "insufficient_permissions"
 
-
-class NotFoundError(CstarAPIError):
+class NotFoundError(CstarAPIError, type="not_found_error", code="resource_missing"):
     """404: no such resource."""
 
-    default_type = "not_found_error"
-    default_code = "resource_missing"
 
-
-class ValidationError(CstarAPIError):
+class ValidationError(CstarAPIError, type="invalid_request_error", code="parameter_invalid"):
     """400/413/422: the request is wrong; ``param`` names the offending input when known."""
 
-    default_type = "invalid_request_error"
-    default_code = "parameter_invalid"
 
-
-class ConflictError(CstarAPIError):
+class ConflictError(CstarAPIError, type="invalid_request_error", code="resource_conflict"):
     """409: idempotency key reused or in use, or a unique-field conflict."""
 
-    default_type = "invalid_request_error"
-    default_code = "resource_conflict"
 
-
-class RateLimitError(CstarAPIError):
+class RateLimitError(CstarAPIError, type="rate_limit_error", code="rate_limit_exceeded"):
     """429: over the key's rate limit; ``retry_after`` in seconds (default 60)."""
 
-    default_type = "rate_limit_error"
-    default_code = "rate_limit_exceeded"
 
-
-class ServerError(CstarAPIError):
+class ServerError(CstarAPIError, type="api_error", code="internal_error"):
     """5xx from the platform or a proxy in front of it."""
 
-    default_type = "api_error"
-    default_code = "internal_error"
 
-
-class InvalidResponseError(ServerError):
+class InvalidResponseError(ServerError, code="invalid_response"):
     """The server answered something that is not a cStar JSON envelope."""
 
-    default_code = "invalid_response"
 
-
-class APIConnectionError(CstarAPIError):
+class APIConnectionError(CstarAPIError, type="connection_error", code="connection_failed"):
     """The API could not be reached (DNS, refused, reset, TLS) or did not answer in time."""
 
-    default_type = "connection_error"
-    default_code = "connection_failed"
 
-
-class APITimeoutError(APIConnectionError):
+class APITimeoutError(APIConnectionError, code="timeout"):
     """The request timed out."""
-
-    default_code = "timeout"
 
 
 _BY_STATUS: dict[int, type[CstarAPIError]] = {

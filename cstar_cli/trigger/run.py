@@ -19,10 +19,8 @@ from cstar_cli.wire.camel import camel_json
 __all__ = ["FixtureRun", "StepResult", "run_fixture"]
 
 
-class FixtureStepError(CstarError):
+class FixtureStepError(CstarError, code="fixture_failed"):
     """A step could not be built from what earlier steps returned."""
-
-    code = "fixture_failed"
 
 
 def _lookup(ref: str, results: Mapping[str, Any], step: str) -> Any:
