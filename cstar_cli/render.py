@@ -121,6 +121,24 @@ def shown_item(app: Any, item: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+def show_done(
+    app: Any,
+    result: Any,
+    said: str,
+    *,
+    json_output: bool,
+    then: Callable[[], None] | None = None,
+) -> None:
+    """Under ``--json`` the API's answer; otherwise the line that says what was done
+    (``Deleted webhook whk_…``), then ``then()`` (the object shown, say)."""
+    if json_output:
+        app.printer.json(result)
+        return
+    app.printer.success(said)
+    if then is not None:
+        then()
+
+
 def render_item(
     app: Any, item: Any, *, json_output: bool, skip: Sequence[str] = ("object",)
 ) -> None:

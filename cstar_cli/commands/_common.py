@@ -4,7 +4,7 @@ hints on API errors."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -34,6 +34,33 @@ def one_command(function: Callable[..., None]) -> typer.Typer:
     app = typer.Typer(add_completion=False, rich_markup_mode=None)
     app.command()(function)
     return app
+
+
+def command_group(
+    commands: Mapping[str, Callable[..., None]],
+    *,
+    help: str | None = None,
+    callback: Callable[..., None] | None = None,
+    invoke_without_command: bool = False,
+) -> typer.Typer:
+    """A group of subcommands (``cstar keys``): each by name, in ``--help`` order.
+
+    The group's help is ``help``, or the docstring of ``callback``, which runs before any
+    subcommand (and, with ``invoke_without_command``, with options but none: ``events --tail``).
+    """
+    # Typer would take an explicit help=None over the callback's docstring.
+    described: dict[str, Any] = {} if help is None else {"help": help}
+    group = typer.Typer(
+        **described,
+        no_args_is_help=True,
+        invoke_without_command=invoke_without_command,
+        add_completion=False,
+    )
+    if callback is not None:
+        group.callback()(callback)
+    for name, function in commands.items():
+        group.command(name)(function)
+    return group
 
 
 def app_of(ctx: typer.Context, *, json_output: bool = False) -> AppContext:

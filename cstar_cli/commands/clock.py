@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of
+from cstar_cli.commands._common import JSON_HELP, app_of, command_group
 from cstar_cli.context import AppContext
 
 HELP = "Move the team's test clock to exercise SLAs, bosses and streaks (test mode only)."
@@ -114,8 +114,7 @@ def clock_reset(
 
 
 def build(name: str) -> typer.Typer:
-    group = typer.Typer(help=HELP + "\n\nExample: cstar clock advance 2h", no_args_is_help=True)
-    group.command("show")(clock_show)
-    group.command("advance")(clock_advance)
-    group.command("reset")(clock_reset)
-    return group
+    return command_group(
+        {"show": clock_show, "advance": clock_advance, "reset": clock_reset},
+        help=HELP + "\n\nExample: cstar clock advance 2h",
+    )

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 import typer
 
-from cstar_cli.commands._common import app_of
+from cstar_cli.commands._common import app_of, command_group
 
 Shell = Literal["bash", "zsh", "fish", "powershell"]
 SHELLS: tuple[str, ...] = ("bash", "zsh", "fish", "powershell")
@@ -75,7 +75,7 @@ def completion_install(
 
 
 def build(name: str) -> typer.Typer:
-    group = typer.Typer(help="Shell completion: show or install the script.", no_args_is_help=True)
-    group.command("show")(completion_show)
-    group.command("install")(completion_install)
-    return group
+    return command_group(
+        {"show": completion_show, "install": completion_install},
+        help="Shell completion: show or install the script.",
+    )

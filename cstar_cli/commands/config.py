@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of
+from cstar_cli.commands._common import JSON_HELP, app_of, command_group
 from cstar_cli.context import AppContext
 
 
@@ -128,11 +128,7 @@ def config_unset(
 
 
 def build(name: str) -> typer.Typer:
-    group = typer.Typer(
-        help="Read and write profile settings in $CSTAR_HOME/config.toml.", no_args_is_help=True
+    return command_group(
+        {"list": config_list, "get": config_get, "set": config_set, "unset": config_unset},
+        help="Read and write profile settings in $CSTAR_HOME/config.toml.",
     )
-    group.command("list")(config_list)
-    group.command("get")(config_get)
-    group.command("set")(config_set)
-    group.command("unset")(config_unset)
-    return group

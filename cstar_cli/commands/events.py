@@ -13,6 +13,7 @@ from cstar_cli.commands._common import (
     PageOption,
     PageSizeOption,
     app_of,
+    command_group,
 )
 from cstar_cli.render import EVENT_COLUMNS, Paging, event_row, show_pages
 from cstar_cli.suggest import complete_event_types
@@ -243,13 +244,8 @@ def events_root(
 
 
 def build(name: str) -> typer.Typer:
-    group = typer.Typer(
-        no_args_is_help=True,
-        add_completion=False,
+    return command_group(
+        {"list": events_list, "get": events_get, "resend": events_resend},
+        callback=events_root,
         invoke_without_command=True,
     )
-    group.callback()(events_root)
-    group.command("list")(events_list)
-    group.command("get")(events_get)
-    group.command("resend")(events_resend)
-    return group

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of
+from cstar_cli.commands._common import JSON_HELP, app_of, command_group
 from cstar_cli.context import AppContext
 from cstar_cli.errors import UsageError
 
@@ -200,8 +200,6 @@ def game_bosses(
 
 
 def build(name: str) -> typer.Typer:
-    group = typer.Typer(help=HELP, no_args_is_help=True)
-    group.command("leaderboard")(game_leaderboard)
-    group.command("player")(game_player)
-    group.command("bosses")(game_bosses)
-    return group
+    return command_group(
+        {"leaderboard": game_leaderboard, "player": game_player, "bosses": game_bosses}, help=HELP
+    )

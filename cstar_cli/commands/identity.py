@@ -6,7 +6,7 @@ import time
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of
+from cstar_cli.commands._common import JSON_HELP, app_of, command_group
 
 
 def identity_sign(
@@ -66,12 +66,9 @@ def identity_sign(
     )
 
 
+def identity() -> None:
+    """Sign customer identities (identity verification)."""
+
+
 def build(name: str) -> typer.Typer:
-    group = typer.Typer(no_args_is_help=True)
-
-    @group.callback()
-    def identity() -> None:
-        """Sign customer identities (identity verification)."""
-
-    group.command("sign")(identity_sign)
-    return group
+    return command_group({"sign": identity_sign}, callback=identity)

@@ -12,10 +12,11 @@ from cstar_cli.commands._common import (
     PageOption,
     PageSizeOption,
     app_of,
+    command_group,
     confirm,
 )
 from cstar_cli.context import AppContext
-from cstar_cli.render import Paging, render_list, show_pages
+from cstar_cli.render import Paging, render_list, show_done, show_pages
 
 KEY_COLUMNS = (
     ("ID", "id"),
@@ -153,12 +154,14 @@ def keys_revoke(
         question = f"Revoke key {key_id}, the key this profile is logged in with?"
     confirm(app, question, yes=yes)
     result = app.client().keys.revoke(key_id)
-    if json_output:
-        app.printer.json(result)
-        return
-    app.printer.success(f"Revoked key {key_id}.")
-    if own:
-        app.printer.warn("That was this profile's key; run `cstar login` with another key.")
+    warning = "That was this profile's key; run `cstar login` with another key."
+    show_done(
+        app,
+        result,
+        f"Revoked key {key_id}.",
+        json_output=json_output,
+        then=(lambda: app.printer.warn(warning)) if own else None,
+    )
 
 
 def keys_roll(
@@ -196,12 +199,13 @@ def keys_roll(
 
 
 def build(name: str) -> typer.Typer:
-    group = typer.Typer(
-        help="Manage API keys: create, list, get, revoke, roll.", no_args_is_help=True
+    return command_group(
+        {
+            "create": keys_create,
+            "list": keys_list,
+            "get": keys_get,
+            "revoke": keys_revoke,
+            "roll": keys_roll,
+        },
+        help="Manage API keys: create, list, get, revoke, roll.",
     )
-    group.command("create")(keys_create)
-    group.command("list")(keys_list)
-    group.command("get")(keys_get)
-    group.command("revoke")(keys_revoke)
-    group.command("roll")(keys_roll)
-    return group

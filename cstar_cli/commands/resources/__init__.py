@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 
+from cstar_cli.commands._common import command_group
 from cstar_cli.commands.resources.builder import build_resource
 from cstar_cli.commands.resources.messages import messages_create, messages_list
 from cstar_cli.commands.resources.specs import ARTICLES, CUSTOMERS, MEMBERS, TICKETS
@@ -19,8 +20,9 @@ def build(name: str) -> typer.Typer:
     spec = {s.name: s for s in (TICKETS, CUSTOMERS, ARTICLES, MEMBERS)}[name]
     group = build_resource(spec)
     if spec is TICKETS:
-        messages = typer.Typer(help="A ticket's messages: list, create.", no_args_is_help=True)
-        messages.command("list")(messages_list)
-        messages.command("create")(messages_create)
+        messages = command_group(
+            {"list": messages_list, "create": messages_create},
+            help="A ticket's messages: list, create.",
+        )
         group.add_typer(messages, name="messages")
     return group

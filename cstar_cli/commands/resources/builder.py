@@ -19,7 +19,7 @@ from cstar_cli.commands._common import (
     parse_data,
 )
 from cstar_cli.commands.resources.specs import Field, ResourceSpec
-from cstar_cli.render import Paging, render_item, render_list, show_pages
+from cstar_cli.render import Paging, render_item, render_list, show_done, show_pages
 
 if TYPE_CHECKING:
     from cstar_cli.api.errors import CstarAPIError
@@ -115,6 +115,15 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
         """The client's resource for the spec (``client.tickets``…)."""
         return getattr(app.client(), spec.name)
 
+    def show_saved(app: AppContext, item: Any, verb: str, *, json_output: bool) -> None:
+        show_done(
+            app,
+            item,
+            f"{verb} {spec.singular} {item.get('id')}.",
+            json_output=json_output,
+            then=lambda: render_item(app, item, json_output=False),
+        )
+
     # list
     def list_impl(
         ctx: typer.Context,
@@ -198,9 +207,7 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
         body = {**parse_data(data), **_values(spec.fields, kwargs)}
         with hinted(hint_for):
             item = resource(app).create(body)
-        if not json_output:
-            app.printer.success(f"Created {spec.singular} {item.get('id')}.")
-        render_item(app, item, json_output=json_output)
+        show_saved(app, item, "Created", json_output=json_output)
 
     group.command("create")(
         _make(
@@ -232,9 +239,7 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
             )
         with hinted(hint_for):
             item = resource(app).update(item_id, body)
-        if not json_output:
-            app.printer.success(f"Updated {spec.singular} {item.get('id')}.")
-        render_item(app, item, json_output=json_output)
+        show_saved(app, item, "Updated", json_output=json_output)
 
     group.command("update")(
         _make(
@@ -251,10 +256,7 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
         confirm(app, f"Delete {spec.singular} {item_id}?", yes=yes)
         with hinted(hint_for):
             result = resource(app).delete(item_id)
-        if json_output:
-            app.printer.json(result)
-        else:
-            app.printer.success(f"Deleted {spec.singular} {item_id}.")
+        show_done(app, result, f"Deleted {spec.singular} {item_id}.", json_output=json_output)
 
     group.command("delete")(
         _make(

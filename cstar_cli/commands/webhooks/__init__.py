@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import typer
 
+from cstar_cli.commands._common import command_group
 from cstar_cli.commands.webhooks import endpoints, verify
 
-app = typer.Typer(name="webhooks", no_args_is_help=True, add_completion=False)
 
-
-@app.callback()
 def webhooks() -> None:
     """Manage webhook endpoints and their deliveries; rotate secrets, verify signatures.
 
@@ -22,17 +20,19 @@ def webhooks() -> None:
     """
 
 
-app.command("verify")(verify.verify)
-app.command("list")(endpoints.webhooks_list)
-app.command("get")(endpoints.webhooks_get)
-app.command("create")(endpoints.webhooks_create)
-app.command("update")(endpoints.webhooks_update)
-app.command("delete")(endpoints.webhooks_delete)
-app.command("test")(endpoints.webhooks_test)
-app.command("rotate-secret")(endpoints.webhooks_rotate_secret)
-app.command("deliveries")(endpoints.webhooks_deliveries)
-
-
 def build(name: str) -> typer.Typer:
     """The ``webhooks`` group for ``cstar_cli.main``."""
-    return app
+    return command_group(
+        {
+            "verify": verify.verify,
+            "list": endpoints.webhooks_list,
+            "get": endpoints.webhooks_get,
+            "create": endpoints.webhooks_create,
+            "update": endpoints.webhooks_update,
+            "delete": endpoints.webhooks_delete,
+            "test": endpoints.webhooks_test,
+            "rotate-secret": endpoints.webhooks_rotate_secret,
+            "deliveries": endpoints.webhooks_deliveries,
+        },
+        callback=webhooks,
+    )

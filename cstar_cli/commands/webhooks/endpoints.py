@@ -16,6 +16,7 @@ from cstar_cli.commands._common import (
     given,
     hinted,
 )
+from cstar_cli.render import show_done
 from cstar_cli.suggest import complete_event_types
 
 if TYPE_CHECKING:
@@ -248,11 +249,13 @@ def webhooks_update(
         )
     with hinted(_not_found_hint):
         hook = _api(app).update(webhook_id, body)
-    if json_output:
-        app.printer.json(hook)
-        return
-    app.printer.success(f"Updated webhook {hook.get('id')}.")
-    _show(app, hook)
+    show_done(
+        app,
+        hook,
+        f"Updated webhook {hook.get('id')}.",
+        json_output=json_output,
+        then=lambda: _show(app, hook),
+    )
 
 
 def webhooks_delete(
@@ -269,10 +272,7 @@ def webhooks_delete(
     confirm(app, f"Delete webhook {webhook_id}? Pending retries to it are cancelled.", yes=yes)
     with hinted(_not_found_hint):
         result = _api(app).delete(webhook_id)
-    if json_output:
-        app.printer.json(result)
-    else:
-        app.printer.success(f"Deleted webhook {webhook_id}.")
+    show_done(app, result, f"Deleted webhook {webhook_id}.", json_output=json_output)
 
 
 def webhooks_test(
