@@ -100,7 +100,8 @@ class DemoReporter:
     def shown(self, event: Any) -> None:
         self.received(None, event)
 
-    def responded(self, route: Any, event: Any, attempt: Any, **_: Any) -> None:
+    def responded(self, route: Any, event: Any, answer: Any) -> None:
+        attempt = answer.attempt
         self.say(f"  <-- [{attempt.status}] forwarded in {attempt.duration_ms:.0f} ms")
 
     def held(self, route: Any, count: int, reason: str) -> None:

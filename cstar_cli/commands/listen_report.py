@@ -9,21 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cstar_cli.context import AppContext
-    from cstar_cli.relay.forward import Attempt, RelayEvent
-    from cstar_cli.relay.route import RouteInfo
+    from cstar_cli.relay.forward import RelayEvent
+    from cstar_cli.relay.route import Answer, RouteInfo
     from cstar_cli.relay.session import SessionInfo
 
 STATUS_STYLES = {"2": "green", "3": "cyan", "4": "yellow", "5": "red"}
 HELD_REPEAT = 5.0  # seconds between repeats of the held line when stderr is not a terminal
-
-
-def outcome_of(attempt: Attempt, retry_in: float | None) -> str:
-    """``delivered``, ``retrying``, ``failed`` (gave up) or ``rejected`` (a final non-2xx)."""
-    if attempt.ok:
-        return "delivered"
-    if retry_in is not None:
-        return "retrying"
-    return "failed" if attempt.retryable else "rejected"
 
 
 class ListenReporter:
@@ -170,17 +161,9 @@ class ListenReporter:
         if self.print_json:
             self.printer.text(json.dumps(json.loads(event.payload), indent=2, ensure_ascii=False))
 
-    def responded(
-        self,
-        route: RouteInfo,
-        event: RelayEvent,
-        attempt: Attempt,
-        *,
-        tries: int,
-        max_tries: int,
-        retry_in: float | None,
-    ) -> None:
-        outcome = outcome_of(attempt, retry_in)
+    def responded(self, route: RouteInfo, event: RelayEvent, answer: Answer) -> None:
+        attempt, retry_in = answer.attempt, answer.retry_in
+        outcome = answer.outcome
         if self.json:
             self.printer.json_line(
                 {
@@ -192,8 +175,8 @@ class ListenReporter:
                     "deliveryId": event.delivery_id,
                     "status": attempt.status,
                     "durationMs": attempt.duration_ms,
-                    "attempt": tries,
-                    "maxAttempts": max_tries,
+                    "attempt": answer.tries,
+                    "maxAttempts": answer.max_tries,
                     "deliveryAttempt": attempt.number,
                     "error": attempt.error,
                     "outcome": outcome,
@@ -211,13 +194,13 @@ class ListenReporter:
         if attempt.error and attempt.status is None:
             note += f" · {attempt.error}"
         if retry_in is not None:
-            note += f" · attempt {tries}/{max_tries}, retrying in {retry_in:g} s"
+            note += f" · attempt {answer.tries}/{answer.max_tries}, retrying in {retry_in:g} s"
         elif outcome == "failed":
-            note += f" · attempt {tries}/{max_tries}, failed"
+            note += f" · attempt {answer.tries}/{answer.max_tries}, failed"
         elif outcome == "rejected":
             note += " · not retried"
-        elif tries > 1:
-            note += f" · attempt {tries}/{max_tries}"
+        elif answer.tries > 1:
+            note += f" · attempt {answer.tries}/{answer.max_tries}"
         self.printer.styled_parts(
             [
                 (f"{self._now()}   <-- ", None),

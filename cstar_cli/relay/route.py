@@ -72,20 +72,31 @@ class Outcome:
         }
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One answered try, as the route reports it: which try of how many, and in how many
+    seconds the next one comes (``retry_in`` None: this answer is final)."""
+
+    attempt: Attempt
+    tries: int
+    max_tries: int
+    retry_in: float | None
+
+    @property
+    def outcome(self) -> str:
+        """``delivered``, ``retrying``, ``failed`` (gave up) or ``rejected`` (a final non-2xx)."""
+        if self.attempt.ok:
+            return "delivered"
+        if self.retry_in is not None:
+            return "retrying"
+        return "failed" if self.attempt.retryable else "rejected"
+
+
 class RouteReporter(Protocol):
     """What a route tells its user."""
 
     def received(self, route: RouteInfo, event: RelayEvent) -> None: ...
-    def responded(
-        self,
-        route: RouteInfo,
-        event: RelayEvent,
-        attempt: Attempt,
-        *,
-        tries: int,
-        max_tries: int,
-        retry_in: float | None,
-    ) -> None: ...
+    def responded(self, route: RouteInfo, event: RelayEvent, answer: Answer) -> None: ...
     def held(self, route: RouteInfo, count: int, reason: str) -> None: ...
     def released(self, route: RouteInfo, count: int) -> None: ...
 
@@ -210,14 +221,8 @@ class RouteWorker:
             tries.append(attempt)
             final = attempt.ok or not attempt.retryable or len(tries) > self.retries
             delay = None if final else retry_delay(len(tries))
-            self.reporter.responded(
-                self.info,
-                event,
-                attempt,
-                tries=len(tries),
-                max_tries=self.retries + 1,
-                retry_in=delay,
-            )
+            answer = Answer(attempt, len(tries), self.retries + 1, retry_in=delay)
+            self.reporter.responded(self.info, event, answer)
             if delay is None:
                 self.forwarded += 1
                 self._complete(event, Outcome(tuple(tries)))
