@@ -28,7 +28,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from typing import TYPE_CHECKING, Any, Unpack
 
 from cstar_cli.api._core import ApiResponse, Page, RequestSpec
-from cstar_cli.api.clientbase import WHOAMI_PATH, ClientBase, ClientSettings, to_httpx
+from cstar_cli.api.clientbase import (
+    WHOAMI_PATH,
+    ClientBase,
+    ClientSettings,
+    RequestOptions,
+    to_httpx,
+)
 from cstar_cli.api.resources import (
     Call,
     Resource,
@@ -66,17 +72,9 @@ class CstarClient(ClientBase):
     def close(self) -> None:
         self._http.close()
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        idempotency_key: str | None = None,
-    ) -> ApiResponse:
+    def request(self, method: str, path: str, **options: Unpack[RequestOptions]) -> ApiResponse:
         """Send one request (retried as the policy allows) and return the parsed envelope."""
-        return self._send(self._spec(method, path, params, json, idempotency_key))
+        return self._send(self._spec(method, path, **options))
 
     def _send(self, spec: RequestSpec) -> ApiResponse:
         attempt = 0
@@ -168,16 +166,10 @@ class AsyncCstarClient(ClientBase):
         await self._http.aclose()
 
     async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        idempotency_key: str | None = None,
+        self, method: str, path: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse:
         """Send one request (retried as the policy allows) and return the parsed envelope."""
-        return await self._send(self._spec(method, path, params, json, idempotency_key))
+        return await self._send(self._spec(method, path, **options))
 
     async def _send(self, spec: RequestSpec) -> ApiResponse:
         attempt = 0

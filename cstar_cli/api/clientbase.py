@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from cstar_cli.api._core import (
     DEFAULT_API_BASE,
@@ -49,6 +49,17 @@ class ClientSettings(TypedDict, total=False):
     retry: RetryPolicy | None
     on_request: RequestHook | None
     user_agent: str | None
+
+
+class RequestOptions(TypedDict, total=False):
+    """What ``request()`` of either client takes besides the method and the path."""
+
+    params: Mapping[str, Any] | None
+    """The query string."""
+    json: Any
+    """The body, sent as JSON."""
+    idempotency_key: str | None
+    """Sent as ``Idempotency-Key``; a write without one gets a fresh one (kept across retries)."""
 
 
 def timeout_of(seconds: float) -> httpx.Timeout:
@@ -113,23 +124,16 @@ class ClientBase:
     def _iterate(self, resource: Resource, params: Mapping[str, Any] | None, size: int) -> Any:
         raise NotImplementedError
 
-    def _spec(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, Any] | None,
-        json: Any,
-        idempotency_key: str | None,
-    ) -> RequestSpec:
+    def _spec(self, method: str, path: str, **options: Unpack[RequestOptions]) -> RequestSpec:
         """The request to send, with this client's base, key and user agent."""
         return build_request(
             api_base=self.api_base,
             api_key=self.api_key,
             method=method,
             path=path,
-            params=params,
-            json_body=json,
-            idempotency_key=idempotency_key,
+            params=options.get("params"),
+            json_body=options.get("json"),
+            idempotency_key=options.get("idempotency_key"),
             user_agent=self.user_agent,
         )
 
@@ -169,7 +173,13 @@ class ClientBase:
 
     def _call_spec(self, call: Call, path: str) -> RequestSpec:
         """The request for a resource's ``call``, at ``path`` (its team path)."""
-        return self._spec(call.method, path, call.params, call.json, call.idempotency_key)
+        return self._spec(
+            call.method,
+            path,
+            params=call.params,
+            json=call.json,
+            idempotency_key=call.idempotency_key,
+        )
 
     @staticmethod
     def _answer(call: Call, response: ApiResponse) -> Any:
