@@ -27,6 +27,8 @@ DATA_HELP = (
 PageOption = Annotated[int, typer.Option("--page", min=1, help="Page number, from 1.")]
 PageSizeOption = Annotated[int, typer.Option("--page-size", min=1, max=100, help="Items per page.")]
 AllPagesOption = Annotated[bool, typer.Option("--all", help="Fetch every page.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
+WideOption = Annotated[bool, typer.Option("--wide", help=WIDE_HELP)]
 
 
 def one_command(function: Callable[..., None]) -> typer.Typer:

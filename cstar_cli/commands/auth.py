@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of, one_command
+from cstar_cli.commands._common import JsonOption, app_of, one_command
 from cstar_cli.context import AppContext
 
 LOGIN_FIELDS = (
@@ -75,10 +75,7 @@ def login_run(app: AppContext) -> dict[str, Any]:
     }
 
 
-def login(
-    ctx: typer.Context,
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
-) -> None:
+def login(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Log in: check an API key against the API and store it for the profile.
 
     The key comes from --api-key, CSTAR_API_KEY, or a terminal: there login offers a running
@@ -119,7 +116,7 @@ def logout_run(app: AppContext, *, everything: bool) -> list[str]:
 def logout(
     ctx: typer.Context,
     everything: bool = typer.Option(False, "--all", help="Forget the keys of every profile."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Log out: forget the profile's stored API key (or every profile's with --all).
 
@@ -228,10 +225,7 @@ def status_rows(info: dict[str, Any]) -> dict[str, str]:
     return {k: v for k, v in rows.items() if v is not None}
 
 
-def status(
-    ctx: typer.Context,
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
-) -> None:
+def status(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Show the profile, API base, team, environment, key (redacted) and check the API.
 
     Says when the team's test clock is moved. Exits 4 when not logged in or the key is refused,

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of, command_group
+from cstar_cli.commands._common import JsonOption, app_of, command_group
 from cstar_cli.context import AppContext
 
 HELP = "Move the team's test clock to exercise SLAs, bosses and streaks (test mode only)."
@@ -53,10 +53,7 @@ def _local(moment: float) -> str:
     return datetime.fromtimestamp(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def clock_show(
-    ctx: typer.Context,
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
-) -> None:
+def clock_show(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Show how far the team's test clock is ahead of real time, and the team's time.
 
     Example: cstar clock show --json
@@ -74,7 +71,7 @@ def clock_advance(
     duration: str = typer.Argument(
         ..., metavar="DURATION", help="How far forward: 90s, 15m, 2h, 1d or 1w."
     ),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Move the team's test clock forward: deadlines pass, bosses spawn and escape.
 
@@ -98,10 +95,7 @@ def clock_advance(
     _show(app, clock, f"Moved the test clock {span(seconds)} forward.", json_output=json_output)
 
 
-def clock_reset(
-    ctx: typer.Context,
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
-) -> None:
+def clock_reset(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Set the team's test clock back to real time (what was recorded meanwhile is kept).
 
     Example: cstar clock reset

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of, command_group
+from cstar_cli.commands._common import JsonOption, app_of, command_group
 from cstar_cli.context import AppContext
 
 
@@ -47,10 +47,7 @@ def set_run(app: AppContext, key: str, value: str) -> None:
     app.config.update(app.profile_name, {key: value})
 
 
-def config_list(
-    ctx: typer.Context,
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
-) -> None:
+def config_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List every profile and its settings (keys are never stored here).
 
     Example: cstar config list --json
@@ -75,7 +72,7 @@ def config_list(
 def config_get(
     ctx: typer.Context,
     key: str = typer.Argument(..., help="Setting name, e.g. api_base."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Print one setting of the profile (exit 1 when it is not set).
 

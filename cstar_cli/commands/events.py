@@ -7,11 +7,11 @@ from typing import Any
 import typer
 
 from cstar_cli.commands._common import (
-    JSON_HELP,
-    WIDE_HELP,
     AllPagesOption,
+    JsonOption,
     PageOption,
     PageSizeOption,
+    WideOption,
     app_of,
     command_group,
 )
@@ -80,8 +80,8 @@ def events_list(
     page: PageOption = 1,
     page_size: PageSizeOption = 20,
     all_pages: AllPagesOption = False,
-    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    wide: WideOption = False,
+    json_output: JsonOption = False,
 ) -> None:
     """List events, newest first, as they were delivered (kept 30 days).
 
@@ -125,7 +125,7 @@ def delivery_rows(deliveries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def events_get(
     ctx: typer.Context,
     event_id: str = typer.Argument(..., metavar="EVENT_ID", help="The event id (evt_…)."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Show one event: its payload as delivered and every delivery attempt.
 
@@ -160,7 +160,7 @@ def events_resend(
     session: str | None = typer.Option(
         None, "--session", help="Only to this listen session (cls_…)."
     ),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Deliver an event again: to one webhook or session, or to everything subscribed.
 

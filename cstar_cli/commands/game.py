@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of, command_group
+from cstar_cli.commands._common import JsonOption, app_of, command_group
 from cstar_cli.context import AppContext
 from cstar_cli.errors import UsageError
 
@@ -83,7 +83,7 @@ def game_leaderboard(
     period: Literal["season", "week"] = typer.Option(
         "season", "--period", help="season (this quarter) or week (since Monday, UTC)."
     ),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Rank the team's players by XP earned this season or week.
 
@@ -133,7 +133,7 @@ def game_player(
     member: str = typer.Argument(
         ..., metavar="MEMBER", help="Member id (mem_…), user id (usr_…), or part of a name/email."
     ),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Show a player's level, XP, streak, boss record and achievements.
 
@@ -174,7 +174,7 @@ def game_bosses(
     all_bosses: bool = typer.Option(
         False, "--all", help="Every boss, defeated and escaped too (default: active only)."
     ),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Show SLA bosses with their HP and the time left before they escape.
 

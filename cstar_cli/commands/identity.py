@@ -6,7 +6,7 @@ import time
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of, command_group
+from cstar_cli.commands._common import JsonOption, app_of, command_group
 
 
 def identity_sign(
@@ -19,7 +19,7 @@ def identity_sign(
     timestamp: int | None = typer.Option(
         None, "--timestamp", help="Unix seconds (with --external-id; default now)."
     ),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Print the compact identity payload and its HMAC-SHA256, keyed with your secret key.
 

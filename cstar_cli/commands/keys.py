@@ -9,6 +9,7 @@ import typer
 from cstar_cli.commands._common import (
     JSON_HELP,
     AllPagesOption,
+    JsonOption,
     PageOption,
     PageSizeOption,
     app_of,
@@ -92,7 +93,7 @@ def keys_list(
     page_size: PageSizeOption = 20,
     all_pages: AllPagesOption = False,
     sort: str | None = typer.Option(None, "--sort", help="createdAt or name; '-' for descending."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """List API keys (redacted), revoked ones included.
 
@@ -116,7 +117,7 @@ def keys_list(
 def keys_get(
     ctx: typer.Context,
     key_id: str = typer.Argument(..., metavar="KEY_ID", help="The key id (key_…)."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Show one API key (redacted).
 
@@ -141,7 +142,7 @@ def keys_revoke(
     ctx: typer.Context,
     key_id: str = typer.Argument(..., metavar="KEY_ID", help="The key id (key_…)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Revoke an API key: it stops working at once.
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cstar_cli.commands._common import JSON_HELP, app_of
+from cstar_cli.commands._common import JsonOption, app_of
 from cstar_cli.render import EVENT_COLUMNS, event_row
 from cstar_cli.suggest import complete_event_types
 
@@ -68,7 +68,7 @@ def trigger(
         "fields; step.field:=<json> for numbers and booleans). Repeatable.",
         show_default=False,
     ),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Fire a test event at your webhooks and listen sessions, or run a fixture.
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 import typer
 
-from cstar_cli.commands._common import DATA_HELP, JSON_HELP, app_of, given, parse_data
+from cstar_cli.commands._common import DATA_HELP, JsonOption, app_of, given, parse_data
 from cstar_cli.render import MESSAGE_COLUMNS, render_item, render_list
 
 # -- ticket messages ---------------------------------------------------------------------------
@@ -15,7 +15,7 @@ from cstar_cli.render import MESSAGE_COLUMNS, render_item, render_list
 def messages_list(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="TICKET_ID", help="The ticket id."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """List a ticket's messages, oldest first.
 
@@ -38,7 +38,7 @@ def messages_create(
         None, "--internal/--public", help="Internal note (not shown to the customer)."
     ),
     data: list[str] | None = typer.Option(None, "--data", "-d", help=DATA_HELP),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Add a message to a ticket.
 

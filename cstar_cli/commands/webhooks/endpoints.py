@@ -9,6 +9,7 @@ import typer
 from cstar_cli.commands._common import (
     JSON_HELP,
     AllPagesOption,
+    JsonOption,
     PageOption,
     PageSizeOption,
     app_of,
@@ -121,7 +122,7 @@ def webhooks_list(
     page: PageOption = 1,
     page_size: PageSizeOption = 20,
     all_pages: AllPagesOption = False,
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """List webhook endpoints (secrets are never listed).
 
@@ -145,7 +146,7 @@ def webhooks_list(
 def webhooks_get(
     ctx: typer.Context,
     webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Show one webhook endpoint.
 
@@ -219,7 +220,7 @@ def webhooks_update(
         "--legacy-signature/--no-legacy-signature",
         help="Send (or stop sending) the legacy X-Cstar-Signature header.",
     ),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Change a webhook endpoint: URL, events, name, description, active, legacy signature.
 
@@ -262,7 +263,7 @@ def webhooks_delete(
     ctx: typer.Context,
     webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Delete a webhook endpoint; pending retries to it are cancelled (asks first).
 
@@ -284,7 +285,7 @@ def webhooks_test(
         help="Event type of the sample to send.",
         autocompletion=complete_event_types,
     ),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """Send one sample event to an endpoint now; exit 1 unless it answers 2xx.
 
@@ -353,7 +354,7 @@ def webhooks_deliveries(
     ),
     page: PageOption = 1,
     page_size: PageSizeOption = 20,
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: JsonOption = False,
 ) -> None:
     """List delivery attempts to an endpoint, newest first, with status and timing.
 
