@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict, Unpack
 
 from pydantic import Field
 
@@ -63,6 +63,14 @@ class AnyResult(TypedDict):
 
     data: Any
     requestId: str | None
+
+
+class ToolRequest(TypedDict, total=False):
+    """What a tool sends besides the method and the path: a query (None values left out) and
+    a JSON body."""
+
+    params: Mapping[str, Any] | None
+    body: Mapping[str, Any] | None
 
 
 class ToolInputError(Exception):
@@ -174,16 +182,11 @@ class ToolBase:
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    async def _call(
-        self,
-        method: str,
-        *parts: str,
-        params: Mapping[str, Any] | None = None,
-        body: Mapping[str, Any] | None = None,
-    ) -> ApiResponse:
+    async def _call(self, method: str, *parts: str, **sent: Unpack[ToolRequest]) -> ApiResponse:
         path = await self.client.team_path(*parts)
+        body = sent.get("body")
         return await self.client.request(
-            method, path, params=clean(params or {}), json=dict(body) if body else None
+            method, path, params=clean(sent.get("params") or {}), json=dict(body) if body else None
         )
 
     async def _list(
@@ -204,14 +207,8 @@ class ToolBase:
             "requestId": response.request_id,
         }
 
-    async def _item(
-        self,
-        method: str,
-        *parts: str,
-        params: Mapping[str, Any] | None = None,
-        body: Mapping[str, Any] | None = None,
-    ) -> ItemResult:
-        response = await self._call(method, *parts, params=params, body=body)
+    async def _item(self, method: str, *parts: str, **sent: Unpack[ToolRequest]) -> ItemResult:
+        response = await self._call(method, *parts, **sent)
         data = response.data if isinstance(response.data, dict) else {"value": response.data}
         return {"data": data, "requestId": response.request_id}
 
