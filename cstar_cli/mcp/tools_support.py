@@ -35,6 +35,29 @@ from cstar_cli.wire.enums import (
 from cstar_cli.wire.times import iso_datetime as iso
 
 
+def _customer_body(
+    name: str | None,
+    email: str | None,
+    status: str | None,
+    sentiment: str | None,
+    tags: list[str] | None,
+    notes: str | None,
+    custom_fields: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """A customer write as the wire spells it, the fields not given left out."""
+    return clean(
+        {
+            "name": name,
+            "email": email,
+            "status": status,
+            "sentiment": sentiment,
+            "tags": tags,
+            "notes": notes,
+            "customFields": custom_fields,
+        }
+    )
+
+
 class SupportTools(ToolBase):
     """Tickets, customers, the knowledge base and the team."""
 
@@ -270,17 +293,7 @@ class SupportTools(ToolBase):
         """Create a customer record. Returns it with its id (cus_…), to pass as customer_id to
         create_ticket. Fails with resource_conflict when the email already exists: then find the
         customer with list_customers(search=email)."""
-        body = clean(
-            {
-                "name": name,
-                "email": email,
-                "status": status,
-                "sentiment": sentiment,
-                "tags": tags,
-                "notes": notes,
-                "customFields": custom_fields,
-            }
-        )
+        body = _customer_body(name, email, status, sentiment, tags, notes, custom_fields)
         return await self._item("POST", "customers", body=body)
 
     async def update_customer(
@@ -298,17 +311,7 @@ class SupportTools(ToolBase):
     ) -> ItemResult:
         """Change a customer's name, email, status, sentiment, tags, notes or custom fields.
         Only the fields given change. Returns the updated customer."""
-        body = clean(
-            {
-                "name": name,
-                "email": email,
-                "status": status,
-                "sentiment": sentiment,
-                "tags": tags,
-                "notes": notes,
-                "customFields": custom_fields,
-            }
-        )
+        body = _customer_body(name, email, status, sentiment, tags, notes, custom_fields)
         if not body:
             raise ToolInputError("Nothing to update: give at least one field to change.")
         return await self._item("PATCH", "customers", customer_id, body=body)
