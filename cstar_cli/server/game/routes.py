@@ -363,8 +363,5 @@ async def update_rule(request: Request, ruleId: str, body: SlaRuleUpdate) -> Res
 
 @router.delete("/sla/rules/{ruleId}", tags=["sla"], summary="Delete an SLA rule")
 async def delete_rule(request: Request, ruleId: str) -> Response:
-    platform, principal = common.caller(request)
-    row = _load_rule(platform, principal, ruleId)
-    with platform.db.transaction():
-        platform.db.execute("DELETE FROM sla_rules WHERE id = ?", (row["id"],))
-    return common.deleted(request, RULE_PREFIX + row["id"])
+    row = _load_rule(*common.caller(request), ruleId)
+    return common.delete_row(request, "sla_rules", row, RULE_PREFIX)

@@ -227,9 +227,8 @@ async def update_article(request: Request, articleId: str, body: ArticleUpdate) 
 
 @router.delete("/articles/{articleId}", summary="Delete an article")
 async def delete_article(request: Request, articleId: str) -> Response:
-    platform, principal = common.caller(request)
-    row = _load(platform, principal, articleId)
-    with platform.db.transaction():
-        platform.db.execute("DELETE FROM articles WHERE id = ?", (row["id"],))
-        common.emit_event(request, "article.deleted", {"article": events.article_data(row)})
-    return common.deleted(request, ids.ARTICLE + row["id"])
+    def announce(gone: Row) -> None:
+        common.emit_event(request, "article.deleted", {"article": events.article_data(gone)})
+
+    row = _load(*common.caller(request), articleId)
+    return common.delete_row(request, "articles", row, ids.ARTICLE, announce=announce)

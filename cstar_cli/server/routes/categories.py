@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from cstar_cli.server import categories, ids, responses
 from cstar_cli.server.access import PUBLIC
+from cstar_cli.server.auth import Principal
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.library_schemas import CategoryCreate, CategoryUpdate
@@ -23,14 +24,9 @@ router = APIRouter(tags=["categories"])
 SORT_FIELDS = {**common.sortable("created_at", "updated_at", "position"), "name": "name_key"}
 
 
-def _load(request: Request, category_id: str) -> Row:
+def _load(platform: Platform, principal: Principal, category_id: str) -> Row:
     return common.load_scoped(
-        common.platform_of(request),
-        common.principal_of(request),
-        "categories",
-        ids.CATEGORY,
-        "categoryId",
-        category_id,
+        platform, principal, "categories", ids.CATEGORY, "categoryId", category_id
     )
 
 
@@ -85,7 +81,7 @@ async def create_category(request: Request, body: CategoryCreate) -> Response:
 
 @router.get("/categories/{categoryId}", summary="Get an article category", openapi_extra=PUBLIC)
 async def get_category(request: Request, categoryId: str) -> Response:
-    return responses.ok(request, _shown(request, _load(request, categoryId)))
+    return responses.ok(request, _shown(request, _load(*common.caller(request), categoryId)))
 
 
 FIELDS: FieldMap = {
@@ -99,7 +95,7 @@ FIELDS: FieldMap = {
 @router.patch("/categories/{categoryId}", summary="Update an article category")
 async def update_category(request: Request, categoryId: str, body: CategoryUpdate) -> Response:
     platform, principal = common.caller(request)
-    row = _load(request, categoryId)
+    row = _load(platform, principal, categoryId)
     values = patch_values(body, row, FIELDS)
     _check_unique(platform, {**row, **values})
 
@@ -123,8 +119,8 @@ async def update_category(request: Request, categoryId: str, body: CategoryUpdat
 
 @router.delete("/categories/{categoryId}", summary="Delete an empty article category")
 async def delete_category(request: Request, categoryId: str) -> Response:
-    platform = common.platform_of(request)
-    row = _load(request, categoryId)
+    platform, principal = common.caller(request)
+    row = _load(platform, principal, categoryId)
     used = platform.db.one("SELECT COUNT(*) AS n FROM articles WHERE category_id = ?", (row["id"],))
     if used and used["n"]:
         raise ApiError.conflict(
@@ -132,6 +128,4 @@ async def delete_category(request: Request, categoryId: str) -> Response:
             "(PATCH /articles/{id} with categoryId) or delete them first.",
             param="categoryId",
         )
-    with platform.db.transaction():
-        platform.db.execute("DELETE FROM categories WHERE id = ?", (row["id"],))
-    return common.deleted(request, ids.CATEGORY + row["id"])
+    return common.delete_row(request, "categories", row, ids.CATEGORY)

@@ -1,5 +1,5 @@
 """What every route module shares: the caller, the platform, rows of the caller's team, wire
-names, paging, sorting, filters and the answers of list and delete routes."""
+names, paging, sorting, filters, and the one path of list and delete routes."""
 
 from __future__ import annotations
 
@@ -259,6 +259,29 @@ def list_response(
     rows, total = fetch_page(platform_of(request), table, where, order, paging)
     data = [show(row) for row in rows]
     return responses.listing(request, data, paging.page, paging.page_size, total)
+
+
+def delete_row(
+    request: Request,
+    table: str,
+    row: Row,
+    prefix: str,
+    *,
+    unlink: Sequence[str] = (),
+    announce: Callable[[Row], None] | None = None,
+) -> Response:
+    """The one path of a delete route, once it has loaded ``row``: in one transaction (D10) the
+    ``unlink`` statements (SQL whose one parameter is the row's id: what points at the row lets
+    go of it), the delete itself and ``announce`` (its event); then the :func:`deleted` answer.
+    """
+    db = platform_of(request).db
+    with db.transaction():
+        for statement in unlink:
+            db.execute(statement, (row["id"],))
+        db.execute(f"DELETE FROM {table} WHERE id = ?", (row["id"],))
+        if announce is not None:
+            announce(row)
+    return deleted(request, prefix + row["id"])
 
 
 def deleted(request: Request, wire_id: str) -> Response:

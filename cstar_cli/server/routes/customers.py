@@ -184,12 +184,12 @@ async def update_customer(request: Request, customerId: str, body: CustomerUpdat
 
 @router.delete("/customers/{customerId}", summary="Delete a customer")
 async def delete_customer(request: Request, customerId: str) -> Response:
-    platform, principal = common.caller(request)
-    db = platform.db
-    row = _load(platform, principal, customerId)
-    with db.transaction():
-        # Tickets keep the customer's name; only the link goes.
-        db.execute("UPDATE tickets SET customer_id = NULL WHERE customer_id = ?", (row["id"],))
-        db.execute("DELETE FROM customers WHERE id = ?", (row["id"],))
-        common.emit_event(request, "customer.deleted", {"customer": events.customer_data(row)})
-    return common.deleted(request, ids.CUSTOMER + row["id"])
+    def announce(gone: Row) -> None:
+        common.emit_event(request, "customer.deleted", {"customer": events.customer_data(gone)})
+
+    row = _load(*common.caller(request), customerId)
+    # Tickets keep the customer's name; only the link goes.
+    unlink = "UPDATE tickets SET customer_id = NULL WHERE customer_id = ?"
+    return common.delete_row(
+        request, "customers", row, ids.CUSTOMER, unlink=[unlink], announce=announce
+    )

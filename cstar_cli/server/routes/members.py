@@ -134,11 +134,6 @@ async def update_member(request: Request, memberId: str, body: MemberUpdate) -> 
 
 @router.delete("/members/{memberId}", summary="Remove a team member")
 async def delete_member(request: Request, memberId: str) -> Response:
-    platform, principal = common.caller(request)
-    row = _load(platform, principal, memberId)
-    with platform.db.transaction():
-        platform.db.execute(
-            "UPDATE tickets SET assigned_to = NULL WHERE assigned_to = ?", (row["id"],)
-        )
-        platform.db.execute("DELETE FROM members WHERE id = ?", (row["id"],))
-    return common.deleted(request, ids.MEMBER + row["id"])
+    row = _load(*common.caller(request), memberId)
+    unassign = "UPDATE tickets SET assigned_to = NULL WHERE assigned_to = ?"
+    return common.delete_row(request, "members", row, ids.MEMBER, unlink=[unassign])

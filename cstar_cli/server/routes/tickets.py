@@ -378,13 +378,13 @@ def _workflow_values(
 @router.delete("/tickets/{ticketId}", summary="Delete a ticket")
 async def delete_ticket(request: Request, ticketId: str) -> Response:
     platform, principal = common.caller(request)
-    db = platform.db
     row = load_ticket(platform, principal, ticketId)
     now = platform.now(principal.team_id, principal.livemode)
-    with db.transaction():
-        db.execute("DELETE FROM tickets WHERE id = ?", (row["id"],))
-        data = {"ticket": events.ticket_data(row, platform.links(principal.team_id))}
-        rid = responses.request_id_of(request)
-        events.emit(db, principal, "ticket.deleted", data, now=now, request_id=rid)
-        game.on_ticket_deleted(platform, principal, row, now=now, request_id=rid)
-    return common.deleted(request, ids.TICKET + row["id"])
+    rid = responses.request_id_of(request)
+
+    def announce(gone: Row) -> None:
+        data = {"ticket": events.ticket_data(gone, platform.links(principal.team_id))}
+        events.emit(platform.db, principal, "ticket.deleted", data, now=now, request_id=rid)
+        game.on_ticket_deleted(platform, principal, gone, now=now, request_id=rid)
+
+    return common.delete_row(request, "tickets", row, ids.TICKET, announce=announce)

@@ -188,16 +188,11 @@ async def update_webhook(request: Request, webhookId: str, body: WebhookUpdate) 
 
 @router.delete("/webhooks/{webhookId}", summary="Delete a webhook endpoint")
 async def delete_webhook(request: Request, webhookId: str) -> Response:
-    platform, principal = _admin(request)
-    row = load_webhook(platform, principal, webhookId)
-    with platform.db.transaction():
-        platform.db.execute(
-            "UPDATE deliveries SET status = 'cancelled' "
-            "WHERE webhook_id = ? AND status = 'pending'",
-            (row["id"],),
-        )
-        platform.db.execute("DELETE FROM webhooks WHERE id = ?", (row["id"],))
-    return common.deleted(request, ids.WEBHOOK + row["id"])
+    row = load_webhook(*_admin(request), webhookId)
+    cancel = (
+        "UPDATE deliveries SET status = 'cancelled' WHERE webhook_id = ? AND status = 'pending'"
+    )
+    return common.delete_row(request, "webhooks", row, ids.WEBHOOK, unlink=[cancel])
 
 
 @router.post("/webhooks/{webhookId}/test", summary="Send one sample event to this endpoint now")
