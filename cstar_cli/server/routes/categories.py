@@ -17,7 +17,7 @@ from cstar_cli.server.library_schemas import CategoryCreate, CategoryUpdate
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import common
 from cstar_cli.server.routes.articles import slugify
-from cstar_cli.server.updates import Column, FieldMap, patch_values, save
+from cstar_cli.server.updates import Column, FieldMap
 
 router = APIRouter(tags=["categories"])
 
@@ -94,27 +94,24 @@ FIELDS: FieldMap = {
 
 @router.patch("/categories/{categoryId}", summary="Update an article category")
 async def update_category(request: Request, categoryId: str, body: CategoryUpdate) -> Response:
-    platform, principal = common.caller(request)
-    row = _load(platform, principal, categoryId)
-    values = patch_values(body, row, FIELDS)
-    _check_unique(platform, {**row, **values})
+    patch = common.Patch(request, _load, categoryId)
+    row = patch.row
+    values = patch.values(body, FIELDS)
+    _check_unique(patch.platform, {**row, **values})
 
     def rename_on_articles(updated: Row) -> None:
         if "name" in values:  # articles show their category's current name
-            platform.db.execute(
+            patch.platform.db.execute(
                 "UPDATE articles SET category = ? WHERE category_id = ?",
                 (updated["name"], row["id"]),
             )
 
-    saved = save(
-        platform.db,
+    return patch.save(
         "categories",
-        row,
         values,
-        stamp=platform.now_iso(principal),
+        lambda updated: _shown(request, updated),
         side_effects=rename_on_articles,
     )
-    return responses.ok(request, _shown(request, saved.row))
 
 
 @router.delete("/categories/{categoryId}", summary="Delete an empty article category")
