@@ -56,6 +56,12 @@ def emit(
     return payload
 
 
+def columns(row: dict[str, Any], *names: str) -> dict[str, Any]:
+    """Columns of ``row`` as stored, under their own (snake_case) names: what an event's data
+    copies as is."""
+    return {name: row[name] for name in names}
+
+
 def ticket_data(row: dict[str, Any], links: TeamLinks) -> dict[str, Any]:
     """The ``data.ticket`` object of ticket events (snake_case, with ``dashboard_url``: the
     local platform's own ``{apiBase}/tickets/{id}`` page, D31)."""
@@ -63,16 +69,12 @@ def ticket_data(row: dict[str, Any], links: TeamLinks) -> dict[str, Any]:
     return {
         "id": ticket_id,
         "prefixed_id": f"CST-{row['number']}",
-        "title": row["title"],
-        "status": row["status"],
-        "priority": row["priority"],
-        "channel": row["channel"],
+        **columns(row, "title", "status", "priority", "channel"),
         "customer_id": ids.wire(ids.CUSTOMER, row["customer_id"]),
         "customer_name": row["customer_name"],
         "assigned_to": ids.wire(ids.MEMBER, row["assigned_to"]),
         "tags": json.loads(row["tags"]),
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
+        **columns(row, "created_at", "updated_at"),
         "dashboard_url": links.ticket(ticket_id),
     }
 
@@ -80,28 +82,19 @@ def ticket_data(row: dict[str, Any], links: TeamLinks) -> dict[str, Any]:
 def customer_data(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": ids.CUSTOMER + row["id"],
-        "name": row["name"],
-        "email": row["email"],
-        "status": row["status"],
-        "sentiment": row["sentiment"],
+        **columns(row, "name", "email", "status", "sentiment"),
         "tags": json.loads(row["tags"]),
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
+        **columns(row, "created_at", "updated_at"),
     }
 
 
 def article_data(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": ids.ARTICLE + row["id"],
-        "title": row["title"],
-        "slug": row["slug"],
-        "status": row["status"],
+        **columns(row, "title", "slug", "status"),
         "is_public": bool(row["is_public"]),
         "category_id": ids.wire(ids.CATEGORY, row["category_id"]),
-        "category": row["category"],
-        "published_at": row["published_at"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
+        **columns(row, "category", "published_at", "created_at", "updated_at"),
     }
 
 
@@ -109,9 +102,7 @@ def message_data(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": ids.MESSAGE + row["id"],
         "ticket_id": ids.TICKET + row["ticket_id"],
-        "content": row["content"],
-        "sender": row["sender"],
-        "sender_name": row["sender_name"],
+        **columns(row, "content", "sender", "sender_name"),
         "is_internal": bool(row["is_internal"]),
         "created_at": row["created_at"],
     }

@@ -65,38 +65,38 @@ Answers = dict[tuple[str, str], tuple[int, type[BaseModel]]]
 """(method, path) -> (success status, envelope model)"""
 
 
-def _crud(collection: str, id_param: str, model: Any) -> Answers:
+def _crud(
+    collection: str, id_param: str, model: Any, *, single: Any = None, update: bool = True
+) -> Answers:
     """The answers of a plain resource's five operations: list, create, get, update, delete.
 
     ``model`` is the resource's output model; it is typed ``Any`` because the envelopes are
-    parametrised with it at run time, which a type checker cannot follow.
+    parametrised with it at run time, which a type checker cannot follow. ``single`` is the
+    model of a get when it shows more than ``model`` (a ticket with its messages); a resource
+    with ``update=False`` has no update (an API key is rolled or revoked instead).
     """
     item = f"{collection}/{{{id_param}}}"
-    return {
+    shown: Any = model if single is None else single
+    answers: Answers = {
         ("get", collection): (200, ListEnvelope[model]),
         ("post", collection): (201, Envelope[model]),
-        ("get", item): (200, Envelope[model]),
-        ("patch", item): (200, Envelope[model]),
+        ("get", item): (200, Envelope[shown]),
         ("delete", item): (200, Envelope[Deleted]),
     }
+    if update:
+        answers[("patch", item)] = (200, Envelope[model])
+    return answers
 
 
 SUCCESS: Answers = {
     ("get", "/api/v1/auth/whoami"): (200, Envelope[Whoami]),
-    ("get", f"{T}/tickets"): (200, ListEnvelope[Ticket]),
-    ("post", f"{T}/tickets"): (201, Envelope[Ticket]),
-    ("get", f"{T}/tickets/{{ticketId}}"): (200, Envelope[TicketWithMessages]),
-    ("patch", f"{T}/tickets/{{ticketId}}"): (200, Envelope[Ticket]),
-    ("delete", f"{T}/tickets/{{ticketId}}"): (200, Envelope[Deleted]),
+    **_crud(f"{T}/tickets", "ticketId", Ticket, single=TicketWithMessages),
     ("get", f"{T}/tickets/{{ticketId}}/messages"): (200, Envelope[list[Message]]),
     ("post", f"{T}/tickets/{{ticketId}}/messages"): (201, Envelope[Message]),
     **_crud(f"{T}/customers", "customerId", Customer),
     **_crud(f"{T}/articles", "articleId", Article),
     **_crud(f"{T}/members", "memberId", Member),
-    ("get", f"{T}/keys"): (200, ListEnvelope[ApiKey]),
-    ("post", f"{T}/keys"): (201, Envelope[ApiKey]),
-    ("get", f"{T}/keys/{{keyId}}"): (200, Envelope[ApiKey]),
-    ("delete", f"{T}/keys/{{keyId}}"): (200, Envelope[Deleted]),
+    **_crud(f"{T}/keys", "keyId", ApiKey, update=False),
     ("post", f"{T}/keys/{{keyId}}/roll"): (200, Envelope[ApiKey]),
     **_crud(f"{T}/webhooks", "webhookId", Webhook),
     ("post", f"{T}/webhooks/trigger-test"): (200, Envelope[TriggerResult]),

@@ -11,7 +11,8 @@ A resource lists its updatable fields once::
     }
 
 :func:`patch_values` turns a body into the columns it changes; :func:`save` writes them, with
-``updated_at``, the resource's own side effects and its event, in one transaction (D10).
+``updated_at``, the resource's own side effects and its event, in one transaction (D10). Routes
+reach both through :class:`cstar_cli.server.routes.common.Patch`.
 """
 
 from __future__ import annotations

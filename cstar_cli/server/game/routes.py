@@ -21,7 +21,7 @@ from cstar_cli.server.game.schemas import (
 from cstar_cli.server.game.sla import RULE_PREFIX, ensure_default_rules
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import common
-from cstar_cli.server.updates import Column, FieldMap, patch_values, save
+from cstar_cli.server.updates import Column, FieldMap
 from cstar_cli.wire.enums import Priority
 from cstar_cli.wire.times import iso, parse_iso
 
@@ -352,19 +352,14 @@ RULE_FIELDS: FieldMap = {
 
 @router.patch("/sla/rules/{ruleId}", tags=["sla"], summary="Update an SLA rule")
 async def update_rule(request: Request, ruleId: str, body: SlaRuleUpdate) -> Response:
-    platform, principal = common.caller(request)
-    row = _load_rule(platform, principal, ruleId)
-    values = patch_values(body, row, RULE_FIELDS)
-    merged = {**row, **values}
+    patch = common.Patch(request, _load_rule, ruleId)
+    values = patch.values(body, RULE_FIELDS)
+    merged = {**patch.row, **values}
     _check_targets(int(merged["response_target"]), int(merged["resolution_target"]))
-    saved = save(platform.db, "sla_rules", row, values, stamp=iso(_now(platform, principal)))
-    return responses.ok(request, serialize_rule(saved.row))
+    return patch.save("sla_rules", values, serialize_rule)
 
 
 @router.delete("/sla/rules/{ruleId}", tags=["sla"], summary="Delete an SLA rule")
 async def delete_rule(request: Request, ruleId: str) -> Response:
-    platform, principal = common.caller(request)
-    row = _load_rule(platform, principal, ruleId)
-    with platform.db.transaction():
-        platform.db.execute("DELETE FROM sla_rules WHERE id = ?", (row["id"],))
-    return common.deleted(request, RULE_PREFIX + row["id"])
+    row = _load_rule(*common.caller(request), ruleId)
+    return common.delete_row(request, "sla_rules", row, RULE_PREFIX)

@@ -19,7 +19,7 @@ from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import common
 from cstar_cli.server.schemas import ArticleCreate, ArticleUpdate
-from cstar_cli.server.updates import Column, FieldMap, patch_values, save
+from cstar_cli.server.updates import Column, FieldMap
 from cstar_cli.wire.enums import ArticleStatus
 
 router = APIRouter(tags=["articles"])
@@ -182,9 +182,8 @@ async def get_article(request: Request, articleId: str) -> Response:
 
 @router.patch("/articles/{articleId}", summary="Update an article")
 async def update_article(request: Request, articleId: str, body: ArticleUpdate) -> Response:
-    platform, principal = common.caller(request)
-    row = _load(platform, principal, articleId)
-    stamp = platform.now_iso(principal)
+    patch = common.Patch(request, _load, articleId)
+    platform, principal, row = patch.platform, patch.principal, patch.row
     fields: FieldMap = {
         "title": Column(),
         "content": Column(),
@@ -197,14 +196,14 @@ async def update_article(request: Request, articleId: str, body: ArticleUpdate) 
         "metadata": Column(kind="merge"),
         "status": Column(),
     }
-    values = patch_values(body, row, fields)
+    values = patch.values(body, fields)
     if "categoryId" in body.model_fields_set or "category" in body.model_fields_set:
         values["category_id"], values["category"] = categories.for_article(
             platform, principal, body.categoryId, body.category
         )
     publishing = values.get("status") == "published" and row["status"] != "published"
     if publishing:
-        values["published_at"] = stamp
+        values["published_at"] = patch.stamp
 
     def announce(updated: Row, changes: dict[str, Any]) -> None:
         data = {"article": events.article_data(updated), "changes": changes}
@@ -212,24 +211,13 @@ async def update_article(request: Request, articleId: str, body: ArticleUpdate) 
         if publishing:
             common.emit_event(request, "article.published", data)
 
-    saved = save(
-        platform.db,
-        "articles",
-        row,
-        values,
-        stamp=stamp,
-        serialize=serialize,
-        watched=WATCHED,
-        emit=announce,
-    )
-    return responses.ok(request, serialize(saved.row))
+    return patch.save("articles", values, serialize, watched=WATCHED, emit=announce)
 
 
 @router.delete("/articles/{articleId}", summary="Delete an article")
 async def delete_article(request: Request, articleId: str) -> Response:
-    platform, principal = common.caller(request)
-    row = _load(platform, principal, articleId)
-    with platform.db.transaction():
-        platform.db.execute("DELETE FROM articles WHERE id = ?", (row["id"],))
-        common.emit_event(request, "article.deleted", {"article": events.article_data(row)})
-    return common.deleted(request, ids.ARTICLE + row["id"])
+    def announce(gone: Row) -> None:
+        common.emit_event(request, "article.deleted", {"article": events.article_data(gone)})
+
+    row = _load(*common.caller(request), articleId)
+    return common.delete_row(request, "articles", row, ids.ARTICLE, announce=announce)

@@ -10,27 +10,23 @@ from starlette.responses import Response
 
 from cstar_cli.server import categories, ids, responses
 from cstar_cli.server.access import PUBLIC
+from cstar_cli.server.auth import Principal
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.library_schemas import CategoryCreate, CategoryUpdate
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import common
 from cstar_cli.server.routes.articles import slugify
-from cstar_cli.server.updates import Column, FieldMap, patch_values, save
+from cstar_cli.server.updates import Column, FieldMap
 
 router = APIRouter(tags=["categories"])
 
 SORT_FIELDS = {**common.sortable("created_at", "updated_at", "position"), "name": "name_key"}
 
 
-def _load(request: Request, category_id: str) -> Row:
+def _load(platform: Platform, principal: Principal, category_id: str) -> Row:
     return common.load_scoped(
-        common.platform_of(request),
-        common.principal_of(request),
-        "categories",
-        ids.CATEGORY,
-        "categoryId",
-        category_id,
+        platform, principal, "categories", ids.CATEGORY, "categoryId", category_id
     )
 
 
@@ -85,7 +81,7 @@ async def create_category(request: Request, body: CategoryCreate) -> Response:
 
 @router.get("/categories/{categoryId}", summary="Get an article category", openapi_extra=PUBLIC)
 async def get_category(request: Request, categoryId: str) -> Response:
-    return responses.ok(request, _shown(request, _load(request, categoryId)))
+    return responses.ok(request, _shown(request, _load(*common.caller(request), categoryId)))
 
 
 FIELDS: FieldMap = {
@@ -98,33 +94,30 @@ FIELDS: FieldMap = {
 
 @router.patch("/categories/{categoryId}", summary="Update an article category")
 async def update_category(request: Request, categoryId: str, body: CategoryUpdate) -> Response:
-    platform, principal = common.caller(request)
-    row = _load(request, categoryId)
-    values = patch_values(body, row, FIELDS)
-    _check_unique(platform, {**row, **values})
+    patch = common.Patch(request, _load, categoryId)
+    row = patch.row
+    values = patch.values(body, FIELDS)
+    _check_unique(patch.platform, {**row, **values})
 
     def rename_on_articles(updated: Row) -> None:
         if "name" in values:  # articles show their category's current name
-            platform.db.execute(
+            patch.platform.db.execute(
                 "UPDATE articles SET category = ? WHERE category_id = ?",
                 (updated["name"], row["id"]),
             )
 
-    saved = save(
-        platform.db,
+    return patch.save(
         "categories",
-        row,
         values,
-        stamp=platform.now_iso(principal),
+        lambda updated: _shown(request, updated),
         side_effects=rename_on_articles,
     )
-    return responses.ok(request, _shown(request, saved.row))
 
 
 @router.delete("/categories/{categoryId}", summary="Delete an empty article category")
 async def delete_category(request: Request, categoryId: str) -> Response:
-    platform = common.platform_of(request)
-    row = _load(request, categoryId)
+    platform, principal = common.caller(request)
+    row = _load(platform, principal, categoryId)
     used = platform.db.one("SELECT COUNT(*) AS n FROM articles WHERE category_id = ?", (row["id"],))
     if used and used["n"]:
         raise ApiError.conflict(
@@ -132,6 +125,4 @@ async def delete_category(request: Request, categoryId: str) -> Response:
             "(PATCH /articles/{id} with categoryId) or delete them first.",
             param="categoryId",
         )
-    with platform.db.transaction():
-        platform.db.execute("DELETE FROM categories WHERE id = ?", (row["id"],))
-    return common.deleted(request, ids.CATEGORY + row["id"])
+    return common.delete_row(request, "categories", row, ids.CATEGORY)

@@ -1,5 +1,5 @@
 """What every route module shares: the caller, the platform, rows of the caller's team, wire
-names, paging, sorting, filters and the answers of list and delete routes."""
+names, paging, sorting, filters, and the one path of list, update and delete routes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Query, Request
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from cstar_cli.server import events, ids, responses
@@ -17,6 +18,7 @@ from cstar_cli.server.bounds import MAX_PAGE, MAX_SEARCH
 from cstar_cli.server.db import Row
 from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
+from cstar_cli.server.updates import FieldMap, patch_values, save
 from cstar_cli.wire.times import parse_iso
 
 MAX_PAGE_SIZE = 100
@@ -259,6 +261,78 @@ def list_response(
     rows, total = fetch_page(platform_of(request), table, where, order, paging)
     data = [show(row) for row in rows]
     return responses.listing(request, data, paging.page, paging.page_size, total)
+
+
+Loader = Callable[[Platform, Principal, str], Row]
+"""How a route loads the row a request names: ``load(platform, principal, id_from_the_path)``."""
+
+
+class Patch:
+    """One PATCH request: the caller, the stored row it names and the time of the change.
+
+    The one update path of every resource: a route loads its row with ``Patch(request, load,
+    id)``, works out the columns its body sets (:meth:`values` with its field map, plus what is
+    particular to it) and answers with :meth:`save`.
+    """
+
+    def __init__(self, request: Request, load: Loader, resource_id: str) -> None:
+        self.request = request
+        self.platform, self.principal = caller(request)
+        self.row = load(self.platform, self.principal, resource_id)
+        self.stamp = self.platform.now_iso(self.principal)
+
+    def values(self, body: BaseModel, fields: FieldMap) -> Row:
+        """The columns ``body`` sets, by the resource's declarative ``fields`` map."""
+        return patch_values(body, self.row, fields)
+
+    def save(
+        self,
+        table: str,
+        values: Row,
+        show: Callable[[Row], dict[str, Any]],
+        *,
+        watched: list[str] | None = None,
+        side_effects: Callable[[Row], None] | None = None,
+        emit: Callable[[Row, dict[str, Any]], None] | None = None,
+    ) -> Response:
+        """Write ``values`` with :func:`~cstar_cli.server.updates.save` (with ``watched``, the
+        fields of ``show`` decide whether anything changed) and answer with the row as ``show``
+        shows it."""
+        saved = save(
+            self.platform.db,
+            table,
+            self.row,
+            values,
+            stamp=self.stamp,
+            serialize=show,
+            watched=watched,
+            side_effects=side_effects,
+            emit=emit,
+        )
+        return responses.ok(self.request, show(saved.row))
+
+
+def delete_row(
+    request: Request,
+    table: str,
+    row: Row,
+    prefix: str,
+    *,
+    unlink: Sequence[str] = (),
+    announce: Callable[[Row], None] | None = None,
+) -> Response:
+    """The one path of a delete route, once it has loaded ``row``: in one transaction (D10) the
+    ``unlink`` statements (SQL whose one parameter is the row's id: what points at the row lets
+    go of it), the delete itself and ``announce`` (its event); then the :func:`deleted` answer.
+    """
+    db = platform_of(request).db
+    with db.transaction():
+        for statement in unlink:
+            db.execute(statement, (row["id"],))
+        db.execute(f"DELETE FROM {table} WHERE id = ?", (row["id"],))
+        if announce is not None:
+            announce(row)
+    return deleted(request, prefix + row["id"])
 
 
 def deleted(request: Request, wire_id: str) -> Response:

@@ -16,7 +16,7 @@ from cstar_cli.server.errors import ApiError
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import common
 from cstar_cli.server.schemas import CustomerCreate, CustomerUpdate
-from cstar_cli.server.updates import Column, FieldMap, patch_values, save
+from cstar_cli.server.updates import Column, FieldMap
 from cstar_cli.wire.enums import CustomerStatus, Sentiment
 
 router = APIRouter(tags=["customers"])
@@ -149,47 +149,42 @@ FIELDS: FieldMap = {
 
 @router.patch("/customers/{customerId}", summary="Update a customer")
 async def update_customer(request: Request, customerId: str, body: CustomerUpdate) -> Response:
-    platform, principal = common.caller(request)
-    db = platform.db
-    row = _load(platform, principal, customerId)
-    count = _ticket_count(platform, row["id"])
+    patch = common.Patch(request, _load, customerId)
+    row = patch.row
+    count = _ticket_count(patch.platform, row["id"])
 
     def rename_on_tickets(updated: Row) -> None:
         if updated["name"] != row["name"]:
-            db.execute(
+            patch.platform.db.execute(
                 "UPDATE tickets SET customer_name = ? WHERE customer_id = ?",
                 (updated["name"], row["id"]),
             )
 
+    def announce(updated: Row, changes: dict[str, Any]) -> None:
+        data = {"customer": events.customer_data(updated), "changes": changes}
+        common.emit_event(request, "customer.updated", data)
+
     try:
-        saved = save(
-            db,
+        return patch.save(
             "customers",
-            row,
-            patch_values(body, row, FIELDS),
-            stamp=platform.now_iso(principal),
-            serialize=lambda r: serialize(r, count),
+            patch.values(body, FIELDS),
+            lambda updated: serialize(updated, count),
             watched=WATCHED,
             side_effects=rename_on_tickets,
-            emit=lambda updated, changes: common.emit_event(
-                request,
-                "customer.updated",
-                {"customer": events.customer_data(updated), "changes": changes},
-            ),
+            emit=announce,
         )
     except sqlite3.IntegrityError:
         raise _email_taken(str(body.email)) from None
-    return responses.ok(request, serialize(saved.row, count))
 
 
 @router.delete("/customers/{customerId}", summary="Delete a customer")
 async def delete_customer(request: Request, customerId: str) -> Response:
-    platform, principal = common.caller(request)
-    db = platform.db
-    row = _load(platform, principal, customerId)
-    with db.transaction():
-        # Tickets keep the customer's name; only the link goes.
-        db.execute("UPDATE tickets SET customer_id = NULL WHERE customer_id = ?", (row["id"],))
-        db.execute("DELETE FROM customers WHERE id = ?", (row["id"],))
-        common.emit_event(request, "customer.deleted", {"customer": events.customer_data(row)})
-    return common.deleted(request, ids.CUSTOMER + row["id"])
+    def announce(gone: Row) -> None:
+        common.emit_event(request, "customer.deleted", {"customer": events.customer_data(gone)})
+
+    row = _load(*common.caller(request), customerId)
+    # Tickets keep the customer's name; only the link goes.
+    unlink = "UPDATE tickets SET customer_id = NULL WHERE customer_id = ?"
+    return common.delete_row(
+        request, "customers", row, ids.CUSTOMER, unlink=[unlink], announce=announce
+    )

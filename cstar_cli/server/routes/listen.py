@@ -27,6 +27,7 @@ from cstar_cli.server.routes import sockets
 from cstar_cli.server.routes.common import (
     PageParams,
     Where,
+    deleted,
     fetch_page,
     order_by,
     page_params,
@@ -151,7 +152,7 @@ async def end_listen_session(request: Request, sessionId: str) -> Response:
     require_secret(principal)
     hex_id = platform.listen_session(principal, sessionId)
     await platform.relay.end_session(hex_id)
-    return responses.ok(request, {"id": ids.LISTEN_SESSION + hex_id, "deleted": True})
+    return deleted(request, ids.LISTEN_SESSION + hex_id)
 
 
 def _authenticate(platform: Platform, websocket: WebSocket, team_id: str) -> Principal:

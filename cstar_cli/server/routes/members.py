@@ -14,7 +14,7 @@ from cstar_cli.server.db import Row, dumps
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import common
 from cstar_cli.server.schemas import MemberCreate, MemberUpdate
-from cstar_cli.server.updates import Column, FieldMap, patch_values, save
+from cstar_cli.server.updates import Column, FieldMap
 from cstar_cli.wire.enums import Role
 
 router = APIRouter(tags=["members"])
@@ -125,20 +125,12 @@ FIELDS: FieldMap = {
 
 @router.patch("/members/{memberId}", summary="Update a team member")
 async def update_member(request: Request, memberId: str, body: MemberUpdate) -> Response:
-    platform, principal = common.caller(request)
-    row = _load(platform, principal, memberId)
-    values = patch_values(body, row, FIELDS)
-    saved = save(platform.db, "members", row, values, stamp=platform.now_iso(principal))
-    return responses.ok(request, serialize(saved.row))
+    patch = common.Patch(request, _load, memberId)
+    return patch.save("members", patch.values(body, FIELDS), serialize)
 
 
 @router.delete("/members/{memberId}", summary="Remove a team member")
 async def delete_member(request: Request, memberId: str) -> Response:
-    platform, principal = common.caller(request)
-    row = _load(platform, principal, memberId)
-    with platform.db.transaction():
-        platform.db.execute(
-            "UPDATE tickets SET assigned_to = NULL WHERE assigned_to = ?", (row["id"],)
-        )
-        platform.db.execute("DELETE FROM members WHERE id = ?", (row["id"],))
-    return common.deleted(request, ids.MEMBER + row["id"])
+    row = _load(*common.caller(request), memberId)
+    unassign = "UPDATE tickets SET assigned_to = NULL WHERE assigned_to = ?"
+    return common.delete_row(request, "members", row, ids.MEMBER, unlink=[unassign])

@@ -22,7 +22,7 @@ from cstar_cli.server.portal import (
 )
 from cstar_cli.server.routes import common
 from cstar_cli.server.schemas import TicketCreate, TicketUpdate
-from cstar_cli.server.updates import Column, FieldMap, patch_values, save
+from cstar_cli.server.updates import Column, FieldMap
 from cstar_cli.wire.enums import Priority, TicketStatus
 from cstar_cli.wire.times import parse_iso
 
@@ -307,13 +307,11 @@ FIELDS: FieldMap = {
 
 @router.patch("/tickets/{ticketId}", summary="Update a ticket")
 async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> Response:
-    platform, principal = common.caller(request)
-    db = platform.db
-    row = load_ticket(platform, principal, ticketId)
+    patch = common.Patch(request, load_ticket, ticketId)
+    platform, principal, row = patch.platform, patch.principal, patch.row
     now = platform.now(principal.team_id, principal.livemode)
-    stamp = platform.now_iso(principal)
-    values = patch_values(body, row, FIELDS) | _workflow_values(
-        platform, principal, row, body, stamp
+    values = patch.values(body, FIELDS) | _workflow_values(
+        platform, principal, row, body, patch.stamp
     )
     values.update(game.sla_fields(row, {**row, **values}, now))
     rid = responses.request_id_of(request)
@@ -329,10 +327,7 @@ async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> 
             common.emit_event(request, "ticket.closed", data)
         game.on_ticket_written(platform, principal, row, updated, now=now, request_id=rid)
 
-    saved = save(
-        db, "tickets", row, values, stamp=stamp, serialize=serialize, watched=WATCHED, emit=announce
-    )
-    return responses.ok(request, serialize(saved.row))
+    return patch.save("tickets", values, serialize, watched=WATCHED, emit=announce)
 
 
 def _workflow_values(
@@ -378,13 +373,13 @@ def _workflow_values(
 @router.delete("/tickets/{ticketId}", summary="Delete a ticket")
 async def delete_ticket(request: Request, ticketId: str) -> Response:
     platform, principal = common.caller(request)
-    db = platform.db
     row = load_ticket(platform, principal, ticketId)
     now = platform.now(principal.team_id, principal.livemode)
-    with db.transaction():
-        db.execute("DELETE FROM tickets WHERE id = ?", (row["id"],))
-        data = {"ticket": events.ticket_data(row, platform.links(principal.team_id))}
-        rid = responses.request_id_of(request)
-        events.emit(db, principal, "ticket.deleted", data, now=now, request_id=rid)
-        game.on_ticket_deleted(platform, principal, row, now=now, request_id=rid)
-    return common.deleted(request, ids.TICKET + row["id"])
+    rid = responses.request_id_of(request)
+
+    def announce(gone: Row) -> None:
+        data = {"ticket": events.ticket_data(gone, platform.links(principal.team_id))}
+        events.emit(platform.db, principal, "ticket.deleted", data, now=now, request_id=rid)
+        game.on_ticket_deleted(platform, principal, gone, now=now, request_id=rid)
+
+    return common.delete_row(request, "tickets", row, ids.TICKET, announce=announce)

@@ -16,7 +16,7 @@ from cstar_cli.server.errors import ApiError
 from cstar_cli.server.event_schemas import TriggerTest, WebhookCreate, WebhookTest, WebhookUpdate
 from cstar_cli.server.platform import Platform
 from cstar_cli.server.routes import common
-from cstar_cli.server.updates import Column, FieldMap, patch_values, save
+from cstar_cli.server.updates import Column, FieldMap
 from cstar_cli.server.webhook_urls import check_url
 from cstar_cli.wire import catalog
 from cstar_cli.wire.times import iso
@@ -171,33 +171,25 @@ async def get_webhook(request: Request, webhookId: str) -> Response:
 
 @router.patch("/webhooks/{webhookId}", summary="Update a webhook endpoint")
 async def update_webhook(request: Request, webhookId: str, body: WebhookUpdate) -> Response:
-    platform, principal = _admin(request)
-    row = load_webhook(platform, principal, webhookId)
+    patch = common.Patch(request, load_webhook, webhookId)
     fields: FieldMap = {
-        "url": Column(convert=lambda url: check_url(url, principal.livemode)),
+        "url": Column(convert=lambda url: check_url(url, patch.principal.livemode)),
         "events": Column(kind="json", convert=check_events),
         "name": Column(nullable=True),
         "description": Column(nullable=True),
         "isActive": Column(kind="bool"),
         "legacySignature": Column(kind="bool"),
     }
-    values = patch_values(body, row, fields)
-    saved = save(platform.db, "webhooks", row, values, stamp=platform.now_iso(principal))
-    return responses.ok(request, serialize(saved.row))
+    return patch.save("webhooks", patch.values(body, fields), serialize)
 
 
 @router.delete("/webhooks/{webhookId}", summary="Delete a webhook endpoint")
 async def delete_webhook(request: Request, webhookId: str) -> Response:
-    platform, principal = _admin(request)
-    row = load_webhook(platform, principal, webhookId)
-    with platform.db.transaction():
-        platform.db.execute(
-            "UPDATE deliveries SET status = 'cancelled' "
-            "WHERE webhook_id = ? AND status = 'pending'",
-            (row["id"],),
-        )
-        platform.db.execute("DELETE FROM webhooks WHERE id = ?", (row["id"],))
-    return common.deleted(request, ids.WEBHOOK + row["id"])
+    row = load_webhook(*_admin(request), webhookId)
+    cancel = (
+        "UPDATE deliveries SET status = 'cancelled' WHERE webhook_id = ? AND status = 'pending'"
+    )
+    return common.delete_row(request, "webhooks", row, ids.WEBHOOK, unlink=[cancel])
 
 
 @router.post("/webhooks/{webhookId}/test", summary="Send one sample event to this endpoint now")
