@@ -23,18 +23,24 @@ class CliStream:
     lines: list[Any] = field(default_factory=list)
     """stdout, one item per line: parsed JSON, or the text when the line is not JSON."""
     stderr: list[str] = field(default_factory=list)
+    readers: list[threading.Thread] = field(default_factory=list)
 
     @classmethod
     def start(cls, args: list[str], *, ready: str, timeout: float = 10) -> CliStream:
         """Run ``python -m cstar_cli *args`` and wait until stderr shows ``ready``."""
         proc = start_cstar(*args)
         stream = cls(proc)
-        threading.Thread(target=stream._out, daemon=True).start()
-        threading.Thread(target=stream._err, daemon=True).start()
+        stream.readers = [
+            threading.Thread(target=stream._out, daemon=True),
+            threading.Thread(target=stream._err, daemon=True),
+        ]
+        for reader in stream.readers:
+            reader.start()
         deadline = time.monotonic() + timeout
         while not any(ready in line for line in stream.stderr):
             if proc.poll() is not None:
-                time.sleep(0.1)  # let the readers take the last output
+                for reader in stream.readers:  # they end at the pipes' end: all output is in
+                    reader.join(timeout=5)
                 raise AssertionError("".join(stream.stderr))
             assert time.monotonic() < deadline, "the stream never became ready"
             time.sleep(0.01)
