@@ -19,6 +19,7 @@ from cstar_cli.server.runner import PlatformThread
 from cstar_cli.server.settings import PlatformSettings
 from tests.support.processes import login_options, run_cstar
 from tests.support.streams import CliStream
+from tests.support.waiting import eventually
 
 
 @pytest.fixture
@@ -43,6 +44,16 @@ def logs(server: PlatformThread, **params: Any) -> list[dict[str, Any]]:
         body = c.get("/logs", params={"pageSize": 100, **params}).json()
     assert body["success"], body
     return body["data"]  # type: ignore[no-any-return]
+
+
+def shown_before_a_marker(server: PlatformThread, stream: CliStream) -> list[dict[str, Any]]:
+    """The lines ``stream`` shows before a GET made now: the stream is in log order, so once
+    that request's line is in, every line of the earlier requests (a repeat too) is in."""
+    with client(server) as c:
+        marker = c.get("/members").headers["x-cstar-request-id"]
+    eventually(lambda: [line["id"] for line in stream.lines], lambda ids: marker in ids)
+    ids = [line["id"] for line in stream.lines]
+    return stream.lines[: ids.index(marker)]
 
 
 @pytest.fixture
@@ -77,8 +88,7 @@ def test_200_requests_from_4_clients_appear_exactly_once(server: PlatformThread,
     with ThreadPoolExecutor(max_workers=4) as pool:
         request_ids = [rid for chunk in pool.map(work, range(4)) for rid in chunk]
     stream.wait_for(200)
-    time.sleep(0.3)
-    seen = Counter(line["id"] for line in stream.lines)
+    seen = Counter(line["id"] for line in shown_before_a_marker(server, stream))
     assert set(seen) == set(request_ids)
     assert set(seen.values()) == {1}
     # Only /tickets: the GET /logs calls below would otherwise shift the pages as they go.
@@ -209,8 +219,7 @@ def test_an_interrupted_stream_resumes_without_repeating_lines(
         for _ in range(10):
             c.get("/members")
     stream.wait_for(20)
-    time.sleep(0.3)
-    seen = Counter(line["id"] for line in stream.lines)
+    seen = Counter(line["id"] for line in shown_before_a_marker(server, stream))
     assert len(seen) == 20
     assert set(seen.values()) == {1}
     assert any("Reconnected" in line for line in stream.stderr)

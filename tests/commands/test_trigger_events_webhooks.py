@@ -4,7 +4,6 @@ a real HTTP receiver on 127.0.0.1, and signatures checked the way a user's recei
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,6 +18,7 @@ from cstar_cli.wire import catalog
 from tests.support.cli import CliFn, assert_clean_error
 from tests.support.platforms import RunningPlatform
 from tests.support.receivers import Received, Receiver
+from tests.support.waiting import eventually
 
 DEADLINE = 5.0
 
@@ -317,12 +317,12 @@ def test_deliveries_show_failed_attempts_and_retries(
     customer = cli("customers", "create", "--name", "Failing", "--email", email, "--json").json()
     receiver.matching(for_event("customer.created", "customer", customer["id"]), count=2)
 
-    end = time.monotonic() + DEADLINE
-    while True:
-        failed = cli("webhooks", "deliveries", hook["id"], "--status", "failed", "--json").json()
-        if len(failed) >= 2 or time.monotonic() > end:
-            break
-        time.sleep(0.05)
+    failed = eventually(
+        lambda: cli("webhooks", "deliveries", hook["id"], "--status", "failed", "--json").json(),
+        lambda failed: len(failed) >= 2,
+        DEADLINE,
+        every=0.05,
+    )
     assert len(failed) >= 2 and {d["status"] for d in failed} == {"failed"}
     assert {d["responseStatus"] for d in failed} == {500}
     assert {d["eventType"] for d in failed} == {"customer.created"}
@@ -343,13 +343,16 @@ def test_events_get_and_resend_to_a_webhook(
     [first] = receiver.matching(for_event("ticket.created", "ticket", ticket["id"]))
     event_id = first.headers["x-event-id"]
 
-    end = time.monotonic() + DEADLINE
-    while True:
-        event = cli("events", "get", event_id, "--json").json()
-        mine = [d for d in event["deliveries"] if d["webhookId"] == hook["id"]]
-        if any(d["status"] == "succeeded" for d in mine) or time.monotonic() > end:
-            break
-        time.sleep(0.05)
+    def mine_of(event: dict[str, Any]) -> list[dict[str, Any]]:
+        return [d for d in event["deliveries"] if d["webhookId"] == hook["id"]]
+
+    event = eventually(
+        lambda: cli("events", "get", event_id, "--json").json(),
+        lambda event: any(d["status"] == "succeeded" for d in mine_of(event)),
+        DEADLINE,
+        every=0.05,
+    )
+    mine = mine_of(event)
     assert event["id"] == event_id and event["data"]["ticket"]["id"] == ticket["id"]
     assert [d["status"] for d in mine] == ["succeeded"] and mine[0]["responseStatus"] == 200
 

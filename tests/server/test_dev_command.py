@@ -7,12 +7,12 @@ import signal
 import stat
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import httpx
 
 from tests.support.processes import cstar_dev, cstar_dev_for_a_person, run_cstar
+from tests.support.waiting import eventually
 
 
 def test_ready_line_has_everything_to_log_in(tmp_path: Path) -> None:
@@ -104,9 +104,7 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
 
         writer = threading.Thread(target=write)
         writer.start()
-        deadline = time.monotonic() + 20
-        while len(acknowledged) < 300 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        eventually(lambda: len(acknowledged), lambda count: count >= 300, 20, every=0.01)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
         stop.set()

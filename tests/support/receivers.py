@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.support.waiting import eventually
+
 
 class ReceiverServer(ThreadingHTTPServer):
     allow_reuse_address = True
@@ -101,21 +103,15 @@ class Receiver:
         self, predicate: Callable[[list[Received]], bool], timeout: float = 5.0
     ) -> list[Received]:
         """Poll until ``predicate(requests)`` holds; fail with what arrived if it never does."""
-        deadline = time.monotonic() + timeout
-        while True:
-            seen = self.snapshot()
-            if predicate(seen):
-                return seen
-            if time.monotonic() > deadline:
-                kinds = Counter(
-                    (r.headers.get("x-event-type"), r.headers.get("x-delivery-attempt"))
-                    for r in seen
-                )
-                raise AssertionError(
-                    f"receiver condition not met in {timeout} s; got {len(seen)} requests "
-                    f"(type, attempt → count): {dict(kinds.most_common(10))}"
-                )
-            time.sleep(0.01)
+
+        def explain(seen: list[Received]) -> str:
+            kinds = Counter(
+                (r.headers.get("x-event-type"), r.headers.get("x-delivery-attempt")) for r in seen
+            )
+            tally = dict(kinds.most_common(10))
+            return f"got {len(seen)} requests (type, attempt → count): {tally}"
+
+        return eventually(self.snapshot, predicate, timeout, every=0.01, explain=explain)
 
     def matching(
         self, predicate: Callable[[Received], bool], count: int = 1, timeout: float = 5.0

@@ -7,13 +7,14 @@ import os
 import signal
 import subprocess
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from tests.support.waiting import eventually
 
 
 @dataclass
@@ -80,26 +81,32 @@ class ListenProcess:
     def wait_for(
         self, predicate: Callable[[list[dict[str, Any]]], bool], timeout: float = 10
     ) -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate(self.lines):
-            if self.proc.poll() is not None and not predicate(self.lines):
-                raise AssertionError(
-                    f"cstar listen exited {self.proc.returncode}: {''.join(self.stderr)}"
-                )
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; stderr: {''.join(self.stderr)[-2000:]}")
-            time.sleep(0.01)
+        eventually(
+            lambda: self.lines,
+            predicate,
+            timeout,
+            every=0.01,
+            explain=lambda _: f"stderr: {''.join(self.stderr)[-2000:]}",
+            abandon=self._exited,
+        )
 
     def wait_for_line(self, kind: str, timeout: float = 10) -> None:
         """Wait until it has printed a line of ``kind`` (``ready``, ``held``, ``response``…)."""
         self.wait_for(lambda lines: any(line["type"] == kind for line in lines), timeout)
 
     def wait_for_stderr(self, text: str, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in "".join(self.stderr):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"no {text!r} on stderr: {''.join(self.stderr)[-2000:]}")
-            time.sleep(0.01)
+        eventually(
+            lambda: "".join(self.stderr),
+            lambda stderr: text in stderr,
+            timeout,
+            every=0.01,
+            explain=lambda stderr: f"no {text!r} on stderr: {stderr[-2000:]}",
+            abandon=self._exited,
+        )
+
+    def _exited(self) -> str | None:
+        code = self.proc.poll()
+        return None if code is None else f"cstar listen exited {code}"
 
     @property
     def ready(self) -> dict[str, Any]:

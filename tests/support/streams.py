@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.support.processes import start_cstar, stop
+from tests.support.waiting import eventually
 
 
 @dataclass
@@ -60,18 +61,22 @@ class CliStream:
             self.stderr.append(line)
 
     def wait_for(self, count: int, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.lines) < count:
-            assert time.monotonic() < deadline, (
-                f"got {len(self.lines)} lines; {''.join(self.stderr)}"
-            )
-            time.sleep(0.01)
+        eventually(
+            lambda: len(self.lines),
+            lambda got: got >= count,
+            timeout,
+            every=0.01,
+            explain=lambda got: f"got {got} lines; {''.join(self.stderr)}",
+        )
 
     def wait_stderr(self, text: str, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while not any(text in line for line in self.stderr):
-            assert time.monotonic() < deadline, f"no {text!r} in {''.join(self.stderr)}"
-            time.sleep(0.01)
+        eventually(
+            lambda: "".join(self.stderr),
+            lambda stderr: text in stderr,
+            timeout,
+            every=0.01,
+            explain=lambda stderr: f"no {text!r} in {stderr}",
+        )
 
     def stop(self) -> None:
         stop(self.proc)

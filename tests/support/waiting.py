@@ -11,16 +11,30 @@ T = TypeVar("T")
 
 
 def eventually(
-    probe: Callable[[], T], done: Callable[[T], bool], timeout: float = 10, every: float = 0.02
+    probe: Callable[[], T],
+    done: Callable[[T], bool],
+    timeout: float = 10,
+    every: float = 0.02,
+    *,
+    explain: Callable[[T], str] | None = None,
+    abandon: Callable[[], str | None] | None = None,
 ) -> T:
-    """Call ``probe`` until ``done(result)``; fail with the last result after ``timeout``."""
+    """Call ``probe`` until ``done(result)``; fail with the last result after ``timeout``.
+
+    ``explain(result)`` words that failure; ``abandon()`` returning a reason fails at once
+    (the process being waited on has exited, say).
+    """
     deadline = time.monotonic() + timeout
     while True:
         result = probe()
         if done(result):
             return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met after {timeout} s; last: {result!r}")
+        reason = abandon() if abandon is not None else None
+        if reason is None and time.monotonic() > deadline:
+            reason = f"condition not met after {timeout} s"
+        if reason is not None:
+            detail = explain(result) if explain is not None else f"last: {result!r}"
+            raise AssertionError(f"{reason}; {detail}")
         time.sleep(every)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from tests.server.game.conftest import MINUTE, Game
 from tests.support.receivers import Receiver
+from tests.support.waiting import eventually
 
 
 def _types(game: Game, pattern: str) -> list[str]:
@@ -175,10 +175,7 @@ def test_the_background_timer_spawns_bosses_without_any_request(
     game = start_game()
     ticket = game.ticket(priority="urgent")
     game.clock.now += 12 * MINUTE  # the platform's own clock moves; no request follows
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not game.bosses():
-        time.sleep(0.1)
-    [boss] = game.bosses()
+    [boss] = eventually(game.bosses, bool, timeout=5)
     assert boss["ticketIds"] == [ticket["id"]]
     [spawned] = game.events("boss.spawned")
     assert spawned["data"]["boss"]["id"] == boss["id"]
