@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.waiting import eventually
+from tests.support.waiting import eventually, stderr_shows
 
 
 @dataclass
@@ -95,14 +95,7 @@ class ListenProcess:
         self.wait_for(lambda lines: any(line["type"] == kind for line in lines), timeout)
 
     def wait_for_stderr(self, text: str, timeout: float = 10) -> None:
-        eventually(
-            lambda: "".join(self.stderr),
-            lambda stderr: text in stderr,
-            timeout,
-            every=0.01,
-            explain=lambda stderr: f"no {text!r} on stderr: {stderr[-2000:]}",
-            abandon=self._exited,
-        )
+        stderr_shows(self.stderr, text, timeout, abandon=self._exited)
 
     def _exited(self) -> str | None:
         code = self.proc.poll()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.support.processes import start_cstar, stop
-from tests.support.waiting import eventually
+from tests.support.waiting import eventually, stderr_shows
 
 
 @dataclass
@@ -70,13 +70,7 @@ class CliStream:
         )
 
     def wait_stderr(self, text: str, timeout: float = 10) -> None:
-        eventually(
-            lambda: "".join(self.stderr),
-            lambda stderr: text in stderr,
-            timeout,
-            every=0.01,
-            explain=lambda stderr: f"no {text!r} in {stderr}",
-        )
+        stderr_shows(self.stderr, text, timeout)
 
     def stop(self) -> None:
         stop(self.proc)

@@ -38,6 +38,24 @@ def eventually(
         time.sleep(every)
 
 
+def stderr_shows(
+    stderr: list[str],
+    text: str,
+    timeout: float = 10,
+    *,
+    abandon: Callable[[], str | None] | None = None,
+) -> None:
+    """Wait until the lines a process wrote to stderr (read by a thread) contain ``text``."""
+    eventually(
+        lambda: "".join(stderr),
+        lambda written: text in written,
+        timeout,
+        every=0.01,
+        explain=lambda written: f"no {text!r} on stderr: {written[-2000:]}",
+        abandon=abandon,
+    )
+
+
 def free_port() -> int:
     """A port nothing listens on right now (for a receiver that starts later, or never)."""
     with socket.socket() as sock:
