@@ -131,7 +131,7 @@ def latency_run(rig: Any, kind: str, count: int, rate: float) -> dict[str, Any]:
 
 def resume_run(rig: Any, count: int, drop_every: int) -> dict[str, Any]:
     """Events flat out while a reader drops and resumes with Last-Event-ID; loss and repeats."""
-    from cstar_cli.api import CstarClient
+    from cstar_cli.client import CstarClient
 
     got: list[str] = []
     connected = threading.Event()

@@ -19,7 +19,7 @@ from cstar_cli import __version__
 if TYPE_CHECKING:
     import typer
 
-    from cstar_cli.context import Services
+    from cstar_cli.cli.context import Services
 
 GLOBAL_VALUE_OPTIONS = frozenset({"--profile", "-p", "--api-key", "--api-base", "--color"})
 GLOBAL_FLAGS = frozenset({"--verbose", "-v"})
@@ -57,8 +57,8 @@ def _group_class() -> type[Any]:
     from typer import Abort, Exit, TyperException
     from typer.core import TyperGroup
 
-    from cstar_cli.commands.polish import BadValue, polish_params, reworded_parse
-    from cstar_cli.errors import ErrorReport, describe
+    from cstar_cli.cli.errors import ErrorReport, describe
+    from cstar_cli.cli.polish import BadValue, polish_params, reworded_parse
 
     class CstarGroup(TyperGroup):
         """The root group: hoists global options and maps every error to an exit code."""
@@ -79,7 +79,7 @@ def _group_class() -> type[Any]:
             return result
 
         def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-            from cstar_cli.suggest import did_you_mean
+            from cstar_cli.cli.suggest import did_you_mean
 
             if args and not args[0].startswith("-") and args[0] not in COMMANDS:
                 hint = did_you_mean(args[0], COMMANDS)
@@ -152,9 +152,9 @@ def _group_class() -> type[Any]:
 
         def report(self, ctx: Any, exc: BaseException) -> NoReturn:
             """Print what went wrong and exit with its code (``docs/exit-codes.md``)."""
-            from cstar_cli.config import debug_enabled
-            from cstar_cli.errors import Stopped
-            from cstar_cli.streamerrors import as_stream_error
+            from cstar_cli.cli.config import debug_enabled
+            from cstar_cli.cli.errors import Stopped
+            from cstar_cli.cli.streamerrors import as_stream_error
 
             if isinstance(exc, Stopped):  # the command said what happened already
                 raise Exit(int(exc.exit_code)) from None
@@ -170,7 +170,7 @@ def _group_class() -> type[Any]:
                     f"Unexpected error ({type(exc).__name__}: {exc}).",
                     "Run again with CSTAR_DEBUG=1 to see the traceback, and please report it.",
                 )
-            from cstar_cli.context import AppContext
+            from cstar_cli.cli.context import AppContext
 
             app = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
             report = app.explain(report, command)
@@ -197,13 +197,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "dev",
         "Run the local cStar platform: the full API, on your machine, backed by SQLite.",
     ),
-    "login": ("auth", "Log in: check an API key against the API and store it for the profile."),
+    "login": ("login", "Log in: check an API key against the API and store it for the profile."),
     "logout": (
-        "auth",
+        "login",
         "Log out: forget the profile's stored API key (or every profile's with --all).",
     ),
     "status": (
-        "auth",
+        "login",
         "Show the profile, API base, team, environment, key (redacted) and check the API.",
     ),
     "config": ("config", "Read and write profile settings in $CSTAR_HOME/config.toml."),
@@ -260,7 +260,7 @@ GETTING_STARTED = (
 
 def check_habits(args: list[str]) -> None:
     """Point a habit from another CLI (``cstar logs tail``) at the cstar way (exit 2)."""
-    from cstar_cli.suggest import habit
+    from cstar_cli.cli.suggest import habit
 
     words: list[str] = []
     values = iter(args)
@@ -276,7 +276,7 @@ def check_habits(args: list[str]) -> None:
                 break
     found = habit(words)
     if found is not None:
-        from cstar_cli.commands.polish import BadValue
+        from cstar_cli.cli.polish import BadValue
 
         typed, ours = found
         raise BadValue(f"There is no `{typed}`; use `{ours}`.")
@@ -288,10 +288,10 @@ def load_command(name: str) -> Any:
 
     from typer.main import get_command
 
-    from cstar_cli.commands.polish import polish
+    from cstar_cli.cli.polish import polish
 
     module_name, _ = COMMANDS[name]
-    module = importlib.import_module(f"cstar_cli.commands.{module_name}")
+    module = importlib.import_module(f"cstar_cli.cli.commands.{module_name}")
     group = module.build(name)
     group.rich_markup_mode = None
     command = get_command(group)
@@ -303,7 +303,7 @@ def build_app(services: Services | None = None) -> typer.Typer:
     """Build the root Typer app; subcommands load lazily from :data:`COMMANDS`."""
     import typer
 
-    from cstar_cli.commands import root
+    from cstar_cli.cli import app as root
 
     app = typer.Typer(
         name="cstar",
@@ -327,7 +327,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     from typer import Abort, TyperException
 
-    from cstar_cli.errors import CstarError, ExitCode
+    from cstar_cli.cli.errors import CstarError, ExitCode
 
     if "_CSTAR_COMPLETE" in os.environ:  # shell completion (`_CSTAR_COMPLETE=source_bash cstar`)
         from typer._completion_classes import completion_init
@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> None:
         code = ExitCode.INTERRUPTED if interrupted else ExitCode.ERROR
         raise SystemExit(int(code)) from None
     except CstarError as err:  # raised outside a command (e.g. while parsing global options)
-        from cstar_cli.config import debug_enabled
+        from cstar_cli.cli.config import debug_enabled
 
         if debug_enabled():
             raise

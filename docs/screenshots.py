@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 
-from cstar_cli.server.runner import PlatformThread
-from cstar_cli.server.settings import PlatformSettings
+from cstar_cli.platform.runner import PlatformThread
+from cstar_cli.platform.settings import PlatformSettings
 
 IMAGES = Path(__file__).resolve().parent / "images"
 CHROMIUM = os.environ.get("CSTAR_CHROMIUM", "/usr/bin/chromium")

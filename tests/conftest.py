@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cstar_cli.context import Services
-from cstar_cli.server.runner import PlatformThread
-from cstar_cli.server.settings import PlatformSettings
+from cstar_cli.cli.context import Services
+from cstar_cli.platform.runner import PlatformThread
+from cstar_cli.platform.settings import PlatformSettings
 from tests.support.cli import CliFn, Run, Sleeps, run_cli
 from tests.support.clocks import FakeClock
 from tests.support.platforms import OwnPlatform, RunningPlatform

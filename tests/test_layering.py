@@ -1,8 +1,8 @@
 """The layers' arrows point one way (docs/architecture.md), read from the source (AST), not grep.
 
-The libraries — the client (``api``), the relay engine (``relay``), the platform (``server``), the
-MCP server (``mcp``) and the wire vocabulary (``wire``) — never import the CLI: not typer or
-rich, and none of the CLI's own modules, directly or through another module of the package.
+Every package of ``cstar_cli`` is named in :data:`LAYERS` with the packages it may import; a
+package that is not named fails the suite, so a new one has to say where it stands. Only ``cli``
+(and the entry point, ``main``) import typer, rich or click, directly or through another module.
 """
 
 from __future__ import annotations
@@ -15,16 +15,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "cstar_cli"
-LIBRARIES = ("api", "relay", "server", "mcp", "wire")
-CLI_MODULES = (
-    "cstar_cli.commands",
-    "cstar_cli.main",
-    "cstar_cli.context",
-    "cstar_cli.output",
-    "cstar_cli.config",
-    "cstar_cli.credentials",
-    "cstar_cli.errors",
-)
+LAYERS: dict[str, frozenset[str]] = {
+    "wire": frozenset(),
+    "client": frozenset({"wire"}),
+    "listen": frozenset({"client", "wire"}),
+    "mcp": frozenset({"client", "wire"}),
+    "trigger": frozenset({"client", "wire"}),
+    # the platform signs deliveries with the client's signing code: the signature it sends is
+    # the one the client verifies
+    "platform": frozenset({"client", "wire"}),
+    "cli": frozenset({"client", "listen", "mcp", "trigger", "platform", "wire"}),
+}
+"""Each package of ``cstar_cli`` and the packages it may import."""
+ROOT_MODULES = frozenset({"__init__", "__main__", "main"})
 CLI_LIBRARIES = ("typer", "rich", "click")
 
 
@@ -66,28 +69,66 @@ def reach(name: str) -> dict[str, str]:
     return seen
 
 
-def is_cli(name: str) -> bool:
-    top = name.split(".")[0]
-    return top in CLI_LIBRARIES or any(name == m or name.startswith(m + ".") for m in CLI_MODULES)
+def package_of(name: str) -> str | None:
+    """``cli`` for ``cstar_cli.cli.commands.keys``; ``None`` outside the package or at its root."""
+    parts = name.split(".")
+    if parts[0] != "cstar_cli" or len(parts) < 2 or not (PACKAGE / parts[1]).is_dir():
+        return None  # outside the package, or its root (the entry point, ``__version__``)
+    return parts[1]
 
 
-@pytest.mark.parametrize("library", LIBRARIES)
-def test_libraries_never_reach_the_cli(library: str) -> None:
-    prefix = f"cstar_cli.{library}"
-    names = sorted(n for n in modules() if n == prefix or n.startswith(prefix + "."))
-    assert names, f"no modules under {prefix}"
+def modules_of(package: str) -> list[str]:
+    prefix = f"cstar_cli.{package}"
+    return sorted(n for n in modules() if n == prefix or n.startswith(prefix + "."))
+
+
+def test_every_package_is_named() -> None:
+    found = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert found == set(LAYERS), "name each package of cstar_cli in LAYERS"
+
+
+def test_the_root_holds_only_the_entry_point() -> None:
+    assert {p.stem for p in PACKAGE.glob("*.py")} <= ROOT_MODULES
+
+
+@pytest.mark.parametrize("package", sorted(LAYERS))
+def test_a_package_imports_only_the_layers_below_it(package: str) -> None:
+    names = modules_of(package)
+    assert names, f"no modules under cstar_cli.{package}"
+    allowed = LAYERS[package] | {package}
     for name in names:
-        bad = {imported: via for imported, via in reach(name).items() if is_cli(imported)}
-        assert not bad, f"{name} reaches the CLI: " + ", ".join(
+        bad = {
+            imported: via
+            for imported, via in reach(name).items()
+            if package_of(imported) not in (None, *allowed)
+        }
+        assert not bad, f"{name} reaches " + ", ".join(
+            f"{imported} (imported by {via})" for imported, via in sorted(bad.items())
+        )
+
+
+@pytest.mark.parametrize("package", sorted(set(LAYERS) - {"cli"}))
+def test_only_the_cli_reaches_typer_and_rich(package: str) -> None:
+    for name in modules_of(package):
+        bad = {
+            imported: via
+            for imported, via in reach(name).items()
+            if imported.split(".")[0] in CLI_LIBRARIES
+        }
+        assert not bad, f"{name} reaches " + ", ".join(
             f"{imported} (imported by {via})" for imported, via in sorted(bad.items())
         )
 
 
 def test_the_platform_core_does_not_know_the_game() -> None:
     """The game is built on the platform (its clock, its fan-out), never the reverse."""
-    core = ("cstar_cli.server.platform", "cstar_cli.server.testclock", "cstar_cli.server.db")
+    core = (
+        "cstar_cli.platform.core",
+        "cstar_cli.platform.teamclock",
+        "cstar_cli.platform.store.db",
+    )
     for name in core:
-        game = [m for m in reach(name) if m.startswith("cstar_cli.server.game")]
+        game = [m for m in reach(name) if m.startswith("cstar_cli.platform.game")]
         assert not game, f"{name} reaches {game}"
 
 
@@ -96,12 +137,14 @@ def test_small_platform_modules_load_without_fastapi() -> None:
     import sys
 
     code = (
-        "import sys, cstar_cli.server, cstar_cli.server.ids, cstar_cli.server.testclock; "
+        "import sys, cstar_cli.platform, cstar_cli.platform.ids, cstar_cli.platform.teamclock; "
         "sys.exit('fastapi' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
-def test_the_check_sees_a_violation() -> None:
-    """The rule is not vacuous: a command module does reach typer."""
-    assert any(is_cli(imported) for imported in reach("cstar_cli.commands.listen"))
+def test_the_checks_see_a_violation() -> None:
+    """The rules are not vacuous: a command module reaches typer and the platform."""
+    reached = reach("cstar_cli.cli.commands.dev")
+    assert any(imported.split(".")[0] == "typer" for imported in reached)
+    assert any(package_of(imported) == "platform" for imported in reached)

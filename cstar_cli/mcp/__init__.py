@@ -1,6 +1,6 @@
 """``cstar mcp-server``: the Model Context Protocol server for AI tools.
 
-Tools map one-to-one onto calls of :class:`cstar_cli.api.client.AsyncCstarClient`:
+Tools map one-to-one onto calls of :class:`cstar_cli.client.clients.AsyncCstarClient`:
 
 - :mod:`cstar_cli.mcp.options` — what the server was asked to do (credentials, safety switches)
   and the client config snippet of ``--print-config``; standard library only.
@@ -10,5 +10,5 @@ Tools map one-to-one onto calls of :class:`cstar_cli.api.client.AsyncCstarClient
   serves them over stdio. The only module that imports ``mcp`` (about 0.8 s), and only when
   ``cstar mcp-server`` runs.
 
-Nothing here imports typer, rich or ``cstar_cli.commands``.
+Nothing here imports typer, rich or ``cstar_cli.cli.commands``.
 """

@@ -28,14 +28,14 @@ from mcp.server.stdio import stdio_server
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 
 from cstar_cli import __version__
-from cstar_cli.api.errors import CstarAPIError
+from cstar_cli.client.errors import CstarAPIError
 from cstar_cli.mcp.options import ServerOptions
 from cstar_cli.mcp.tools import CstarTools, ToolInputError, ToolSpec, select_tools
 
 if TYPE_CHECKING:
     from anyio.streams.memory import MemoryObjectReceiveStream
 
-    from cstar_cli.api.client import AsyncCstarClient
+    from cstar_cli.client.clients import AsyncCstarClient
 
 INSTRUCTIONS = """\
 Tools for the cStar support platform (one team; test or live mode, see whoami).

@@ -19,8 +19,8 @@ from cstar_cli.mcp.timewindow import TimeInputError, parse_time
 from cstar_cli.wire.catalog import EVENT_TYPES
 
 if TYPE_CHECKING:
-    from cstar_cli.api._core import ApiResponse
-    from cstar_cli.api.client import AsyncCstarClient
+    from cstar_cli.client.clients import AsyncCstarClient
+    from cstar_cli.client.core import ApiResponse
 
     EventName = str
 else:

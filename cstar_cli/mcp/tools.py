@@ -3,7 +3,7 @@
 A method's docstring is the tool description the agent reads, its annotated parameters become
 the input schema (enums from ``Literal``, limits and help from ``Field``), and it returns a
 structured result: ``{"data", "requestId"}`` for one object or ``{"data", "pagination", "query",
-"requestId"}`` for a list. API errors are raised as :class:`cstar_cli.api.errors.CstarAPIError`
+"requestId"}`` for a list. API errors are raised as :class:`cstar_cli.client.errors.CstarAPIError`
 and bad inputs as :class:`ToolInputError`; :mod:`cstar_cli.mcp.server` turns both into tool
 errors. :data:`TOOLS` says which tools write. No MCP SDK import here.
 """

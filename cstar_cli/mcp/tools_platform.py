@@ -15,12 +15,7 @@ from cstar_cli.mcp.toolkit import (
     PageSize,
     ToolBase,
 )
-from cstar_cli.wire.enums import (
-    HttpMethod,
-    LogSource,
-    Period,
-    StatusClass,
-)
+from cstar_cli.wire.enums import HttpMethod, LogSource, Period, StatusClass
 
 
 class PlatformTools(ToolBase):

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from cstar_cli.api.errors import CstarAPIError
+from cstar_cli.client.errors import CstarAPIError
 from cstar_cli.mcp.timewindow import TimeInputError, parse_duration
 from cstar_cli.mcp.toolkit import (
     ArticleId,

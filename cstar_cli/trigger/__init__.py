@@ -2,5 +2,5 @@
 
 ``api`` wraps the ``/webhooks`` and ``/events`` endpoints over :class:`CstarClient`; ``fixtures``
 holds the step lists that make real events happen in test mode. Nothing here imports typer or
-rich; the commands in ``cstar_cli.commands`` render what these return.
+rich; the commands in ``cstar_cli.cli.commands`` render what these return.
 """

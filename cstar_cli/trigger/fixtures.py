@@ -17,11 +17,11 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
-from cstar_cli.errors import UsageError
+from cstar_cli.trigger.errors import FixtureError
 
 if TYPE_CHECKING:
     pass
@@ -190,7 +190,7 @@ def fixture_for(event: str) -> Fixture:
     try:
         return FIXTURES[event]
     except KeyError:
-        raise UsageError(
+        raise FixtureError(
             f"There is no fixture for {event}.",
             f"Fixtures exist for: {', '.join(FIXTURES)}. Without --fixture, "
             f"`cstar trigger {event}` sends a synthetic {event} event instead.",
@@ -201,8 +201,8 @@ def fixture_for(event: str) -> Fixture:
 # -- test mode only ------------------------------------------------------------------------------
 
 
-def live_error(shown: str) -> UsageError:
-    return UsageError(
+def live_error(shown: str) -> FixtureError:
+    return FixtureError(
         f"Fixtures make real changes, so they run in test mode only; this is a live key ({shown}).",
         "Use a test key (--api-key sk_test_…, or --profile with a test-mode profile). Without "
         "--fixture, `cstar trigger EVENT` sends a synthetic event and changes nothing.",
@@ -212,7 +212,7 @@ def live_error(shown: str) -> UsageError:
 
 def check_test_key(api_key: str) -> None:
     """Refuse a live key before any request (exit 2, ``live_mode_refused``)."""
-    from cstar_cli.output import redact
+    from cstar_cli.wire.keys import redact
 
     if api_key.startswith(("sk_live_", "pk_live_")):
         raise live_error(redact(api_key))
@@ -221,9 +221,9 @@ def check_test_key(api_key: str) -> None:
 # -- overrides -------------------------------------------------------------------------------------
 
 
-def _bad_override(raw: str, reason: str, fixture: Fixture) -> UsageError:
+def _bad_override(raw: str, reason: str, fixture: Fixture) -> FixtureError:
     steps = ", ".join(s.name for s in fixture.steps if s.body is not None)
-    return UsageError(
+    return FixtureError(
         f"Invalid --override {raw!r}: {reason}" + ("" if reason.endswith((".", "?")) else "."),
         f"Use step.field=value (step.field:=<json> for numbers, booleans, lists); the "
         f"{fixture.event} fixture's steps with a body: {steps}. "
@@ -261,11 +261,16 @@ def _parse_override(raw: str, fixture: Fixture) -> tuple[str, list[str], Any]:
     return step.strip(), [p.strip() for p in parts], value
 
 
-def apply_overrides(fixture: Fixture, overrides: Sequence[str]) -> Fixture:
-    """A copy of ``fixture`` with each ``step.field[.sub]=value`` set in that step's body; a
-    field or value the step's endpoint does not take is refused here, before any request."""
-    from cstar_cli.trigger.checks import field_problem
+FieldCheck = Callable[[str, str, list[str], Any], str | None]
+"""Why ``step.field=value`` can't be sent to ``method path`` (``None`` when it can)."""
 
+
+def apply_overrides(
+    fixture: Fixture, overrides: Sequence[str], check: FieldCheck | None = None
+) -> Fixture:
+    """A copy of ``fixture`` with each ``step.field[.sub]=value`` set in that step's body; a
+    field or value the step's endpoint does not take (as ``check`` says) is refused here,
+    before any request."""
     steps = {s.name: s for s in fixture.steps}
     bodies: dict[str, dict[str, Any]] = {}
     for raw in overrides:
@@ -277,7 +282,7 @@ def apply_overrides(fixture: Fixture, overrides: Sequence[str]) -> Fixture:
             raise _bad_override(
                 raw, f"step {name!r} ({step.method} {step.path}) sends no body", fixture
             )
-        problem = field_problem(step.method, step.path, path, value)
+        problem = None if check is None else check(step.method, step.path, path, value)
         if problem is not None:
             raise _bad_override(raw, problem, fixture)
         body = bodies.setdefault(name, copy.deepcopy(dict(step.body)))
@@ -304,7 +309,7 @@ def _check_references(fixture: Fixture) -> None:
             for ref in REFERENCE.findall(text):
                 head = ref.split(".", 1)[0]
                 if head not in seen:
-                    raise UsageError(
+                    raise FixtureError(
                         f"Step {step.name!r} of the {fixture.event} fixture refers to ${{{ref}}}, "
                         f"but {head!r} is not an earlier step.",
                         f"References can name run (${{run.id}}) or an earlier step: "

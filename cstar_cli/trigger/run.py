@@ -8,19 +8,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cstar_cli.errors import CstarError
+from cstar_cli.trigger.errors import FixtureStepError
 
 if TYPE_CHECKING:
-    from cstar_cli.api.client import CstarClient
+    from cstar_cli.client.clients import CstarClient
 
 from cstar_cli.trigger.fixtures import REFERENCE, RUN_STEP, Fixture, Step, live_error
 from cstar_cli.wire.camel import camel_json
 
 __all__ = ["FixtureRun", "StepResult", "run_fixture"]
-
-
-class FixtureStepError(CstarError, code="fixture_failed"):
-    """A step could not be built from what earlier steps returned."""
 
 
 def _lookup(ref: str, results: Mapping[str, Any], step: str) -> Any:
@@ -168,7 +164,7 @@ def _related(event: Mapping[str, Any], ids: set[str]) -> bool:
 
 
 def _annotate(err: Exception, step: Step, path: str, run: FixtureRun) -> None:
-    from cstar_cli.api.errors import CstarAPIError
+    from cstar_cli.client.errors import CstarAPIError
 
     if not isinstance(err, CstarAPIError):
         return

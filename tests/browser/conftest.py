@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from cstar_cli.server.runner import PlatformThread
-from cstar_cli.server.settings import PlatformSettings
+from cstar_cli.platform.runner import PlatformThread
+from cstar_cli.platform.settings import PlatformSettings
 
 CHROMIUM = Path(os.environ.get("CSTAR_CHROMIUM", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium tries to reach Google's services, which a

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from cstar_cli.server.runner import PlatformThread
-from cstar_cli.server.settings import PlatformSettings
+from cstar_cli.platform.runner import PlatformThread
+from cstar_cli.platform.settings import PlatformSettings
 from tests.support.receivers import Receiver
 
 MINUTE = 60

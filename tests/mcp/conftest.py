@@ -14,7 +14,7 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
-from cstar_cli.api.client import AsyncCstarClient
+from cstar_cli.client.clients import AsyncCstarClient
 from cstar_cli.mcp.options import USER_AGENT, ServerOptions
 from cstar_cli.mcp.server import build_server
 from tests.support.platforms import RunningPlatform

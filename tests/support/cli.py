@@ -8,7 +8,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from cstar_cli.context import Services
+from cstar_cli.cli.context import Services
 from cstar_cli.main import build_app
 
 

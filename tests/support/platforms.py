@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from cstar_cli.server.runner import PlatformThread
-from cstar_cli.server.seed import SeedKeys
-from cstar_cli.server.settings import PlatformSettings
+from cstar_cli.platform.runner import PlatformThread
+from cstar_cli.platform.seed import SeedKeys
+from cstar_cli.platform.settings import PlatformSettings
 from tests.support.clocks import FakeClock
 
 if TYPE_CHECKING:

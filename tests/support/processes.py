@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-from cstar_cli.server.runner import PlatformThread
+from cstar_cli.platform.runner import PlatformThread
 
 CSTAR = (sys.executable, "-m", "cstar_cli")
 PIPE = subprocess.PIPE

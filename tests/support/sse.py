@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from cstar_cli.api.realtime import SseMessage, SseParser
+from cstar_cli.client.realtime import SseMessage, SseParser
 
 WAIT = 15.0
 

@@ -325,8 +325,8 @@ def test_event_id_and_envelope_follow_d11() -> None:
 
 def test_importing_the_catalogue_and_signing_stays_cheap() -> None:
     code = (
-        "import sys, cstar_cli.wire.catalog, cstar_cli.api.signing;"
-        "heavy = ('typer', 'click', 'rich', 'httpx', 'fastapi', 'pydantic', 'cstar_cli.server');"
+        "import sys, cstar_cli.wire.catalog, cstar_cli.client.signing;"
+        "heavy = ('typer', 'click', 'rich', 'httpx', 'fastapi', 'pydantic', 'cstar_cli.platform');"
         "print([m for m in sys.modules if m.startswith(heavy)])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,0 +1,114 @@
+"""``cstar clock show|advance DURATION|reset``: the team's test clock (D21, test mode only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from cstar_cli.cli.common import JsonOption, app_of, command_group
+from cstar_cli.cli.context import AppContext
+
+HELP = "Move the team's test clock to exercise SLAs, bosses and streaks (test mode only)."
+
+
+def _client(app: AppContext) -> Any:
+    """The client, once the key is known to be a test key (exit 2 before any call otherwise)."""
+    from cstar_cli.cli.errors import UsageError
+    from cstar_cli.wire.keys import redact
+
+    key = app.require_key().api_key
+    if "_live_" in key:
+        raise UsageError(
+            f"The test clock exists in test mode only; this is a live key ({redact(key)}).",
+            "Use a test key (--api-key sk_test_…, or a --profile logged in with one).",
+            code="live_mode_refused",
+        )
+    return app.client()
+
+
+def _show(app: AppContext, clock: dict[str, Any], said: str | None, *, json_output: bool) -> None:
+    from cstar_cli.cli.clock import describe_offset
+    from cstar_cli.wire.times import parse_iso
+
+    if json_output:
+        app.printer.json(clock)
+        return
+    if said:
+        app.printer.success(said)
+    offset = float(clock.get("offsetSeconds") or 0)
+    moment = parse_iso(str(clock["now"]))
+    local = _local(moment)
+    state = describe_offset(offset)
+    app.printer.text(f"Test clock: {state} (team time {local})")
+    if abs(offset) >= 1:
+        app.printer.info(
+            "It stays moved across `cstar dev` restarts; `cstar clock reset` sets it back."
+        )
+
+
+def _local(moment: float) -> str:
+    from datetime import datetime
+
+    return datetime.fromtimestamp(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def clock_show(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """Show how far the team's test clock is ahead of real time, and the team's time.
+
+    Example: cstar clock show --json
+    """
+    from cstar_cli.cli.clock import read_clock
+
+    app = app_of(ctx, json_output=json_output)
+    clock = read_clock(_client(app))
+    assert clock is not None
+    _show(app, clock, None, json_output=json_output)
+
+
+def clock_advance(
+    ctx: typer.Context,
+    duration: str = typer.Argument(
+        ..., metavar="DURATION", help="How far forward: 90s, 15m, 2h, 1d or 1w."
+    ),
+    json_output: JsonOption = False,
+) -> None:
+    """Move the team's test clock forward: deadlines pass, bosses spawn and escape.
+
+    Example: cstar clock advance 15m
+    """
+    from cstar_cli.cli.clock import MAX_ADVANCE, advance_clock
+    from cstar_cli.cli.errors import UsageError
+    from cstar_cli.wire.times import parse_duration, span
+
+    app = app_of(ctx, json_output=json_output)
+    try:
+        seconds = parse_duration(duration)
+    except ValueError as err:
+        raise UsageError(f"Invalid DURATION: {err}", "Example: cstar clock advance 15m") from None
+    if not 0 < seconds <= MAX_ADVANCE:
+        raise UsageError(
+            f"DURATION must be more than 0 and at most {span(MAX_ADVANCE)} ({duration!r}).",
+            "Example: cstar clock advance 15m",
+        )
+    clock = advance_clock(_client(app), seconds)
+    _show(app, clock, f"Moved the test clock {span(seconds)} forward.", json_output=json_output)
+
+
+def clock_reset(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """Set the team's test clock back to real time (what was recorded meanwhile is kept).
+
+    Example: cstar clock reset
+    """
+    from cstar_cli.cli.clock import reset_clock
+
+    app = app_of(ctx, json_output=json_output)
+    clock = reset_clock(_client(app))
+    _show(app, clock, "The test clock is back to real time.", json_output=json_output)
+
+
+def build(name: str) -> typer.Typer:
+    return command_group(
+        {"show": clock_show, "advance": clock_advance, "reset": clock_reset},
+        help=HELP + "\n\nExample: cstar clock advance 2h",
+    )

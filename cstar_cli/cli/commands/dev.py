@@ -1,0 +1,192 @@
+"""``cstar dev``: run the local cStar platform."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from cstar_cli.cli.common import one_command
+
+if TYPE_CHECKING:
+    from cstar_cli.platform.runner import ReadyInfo
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def default_db_path() -> Path:
+    """``dev.db`` in cstar's own data dir, which is kept private (0700, D27)."""
+    import contextlib
+    import os
+
+    from cstar_cli.cli.config import data_dir
+
+    folder = data_dir()
+    with contextlib.suppress(OSError):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)  # an older release made it 0755
+    return folder / "dev.db"
+
+
+def check_db_path(db_path: str) -> None:
+    """A ``--db`` that can never be a database is a usage error (exit 2) naming it (D32)."""
+    from cstar_cli.cli.errors import UsageError
+
+    hint = "Pass a file path such as ~/cstar/dev.db, or --db :memory: for a throwaway platform."
+    if db_path == ":memory:":
+        return
+    if not db_path.strip():
+        raise UsageError("--db is empty: it needs the path of a database file.", hint)
+    path = Path(db_path).expanduser()
+    if path.is_dir():
+        raise UsageError(f"--db {db_path} is a directory, not a database file.", hint)
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise UsageError(f"--db {db_path}: {parent} is a file, so it cannot hold a database.", hint)
+
+
+def check_origins(values: list[str]) -> tuple[str, ...]:
+    """``--cors-origin`` values as browsers send them; a malformed one is a usage error."""
+    from cstar_cli.cli.errors import UsageError
+    from cstar_cli.platform.http.cors import normalize_origin
+
+    try:
+        return tuple(normalize_origin(value) for value in values)
+    except ValueError as err:
+        raise UsageError(
+            f"--cors-origin {err}", "Example: --cors-origin http://localhost:5173"
+        ) from None
+
+
+def announce(info: ReadyInfo) -> list[Path]:
+    """Tell this user's `cstar login` where the platform runs (a warning if that fails)."""
+    from cstar_cli.cli.discovery import announce as write_announcement
+    from cstar_cli.wire.times import iso
+
+    db = info.db_path if info.db_path == ":memory:" else str(Path(info.db_path).resolve())
+    try:
+        return [write_announcement(info.api_base, db, iso(time.time()))]
+    except OSError as err:
+        print(f"Warning: `cstar login` will not find this platform ({err}).", file=sys.stderr)
+        return []
+
+
+def clock_notice(offset: float) -> str:
+    """A ready-output line when the team's test clock is moved (it survives restarts, D21)."""
+    from cstar_cli.cli.clock import describe_offset
+
+    if abs(offset) < 1:
+        return ""
+    return f"  Test clock            {describe_offset(offset)} (`cstar clock reset` sets it back)\n"
+
+
+def dev(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind. Anything but loopback warns."),
+    port: int = typer.Option(8642, min=0, max=65535, help="Port to listen on; 0 picks a free one."),
+    db: str | None = typer.Option(
+        None, "--db", help="SQLite file to keep data in, or :memory: for a throwaway platform."
+    ),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON ready line."),
+    no_rate_limit: bool = typer.Option(
+        False, "--no-rate-limit", help="Do not enforce rate limits (headers are still sent)."
+    ),
+    no_request_log: bool = typer.Option(
+        False, "--no-request-log", hidden=True, help="Don't record API requests (benchmarks)."
+    ),
+    retry_scale: float = typer.Option(
+        1.0, "--retry-scale", min=0.0001, help="Shrink the webhook retry schedule, e.g. 0.01."
+    ),
+    cors_origin: list[str] = typer.Option(
+        [],
+        "--cors-origin",
+        metavar="ORIGIN",
+        help="Let browser pages from this origin call the API (repeatable); default: any origin.",
+    ),
+) -> None:
+    """Run the local cStar platform: the full API, on your machine, backed by SQLite.
+
+    On first start it creates a team with an owner and two agents, and test and live keys;
+    later starts reuse them. Stop it with Ctrl-C.
+
+    Browser pages on any origin may call the API (CORS) unless --cors-origin names the only
+    ones allowed, e.g. --cors-origin http://localhost:5173.
+
+    Example: cstar dev --port 0 --db :memory:
+    """
+    from cstar_cli.cli.discovery import withdraw
+    from cstar_cli.cli.errors import CstarError, UsageError
+    from cstar_cli.platform.runner import serve_forever
+    from cstar_cli.platform.settings import PlatformSettings
+    from cstar_cli.platform.store.db import StorageError
+    from cstar_cli.platform.store.vault import VaultError
+
+    db_path = db if db is not None else str(default_db_path())
+    check_db_path(db_path)
+    origins = check_origins(cors_origin)
+    if host not in LOOPBACK:
+        print(
+            f"Warning: binding to {host} exposes the local platform (and its test data) beyond "
+            "this machine. Use --host 127.0.0.1 unless you mean it.",
+            file=sys.stderr,
+        )
+    settings = PlatformSettings(
+        db_path=db_path,
+        enforce_rate_limits=not no_rate_limit,
+        retry_scale=retry_scale,
+        request_logging=not no_request_log,
+        cors_origins=origins,
+    )
+
+    announcements: list[Path] = []
+
+    def ready(info: ReadyInfo) -> None:
+        announcements.extend(announce(info))
+        if json_output:
+            print(json.dumps(info.as_json()), flush=True)
+            return
+        keys = info.keys
+        state = "created a new team" if info.seeded_now else "reusing its team"
+        print(
+            f"cStar local platform ready at {info.api_base} ({state}; data in {info.db_path})\n"
+            f"  Team id               {keys.team_id}\n"
+            f"  Secret key (test)     {keys.secret_key}\n"
+            f"  Publishable (test)    {keys.publishable_key}\n"
+            f"  Secret key (live)     {keys.live_secret_key}\n"
+            f"  Publishable (live)    {keys.live_publishable_key}\n"
+            f"{clock_notice(info.clock_offset)}"
+            "\n"
+            "Log in from another terminal with `cstar login` (it finds this platform), or:\n"
+            f"  cstar login --api-base {info.api_base} --api-key {keys.secret_key}\n"
+            "\n"
+            f"Inspector  {info.inspector_url}\n"
+            "  (a one-time link: `cstar open` makes another)\n"
+            "\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+
+    try:
+        serve_forever(settings, host, port, ready)
+    except (StorageError, VaultError) as err:
+        raise CstarError(
+            f"Cannot use --db {db_path}: {err}",
+            "Point --db at a new file (or a database cstar dev made), or use --db :memory:.",
+            code="database_unusable",
+        ) from None
+    except OSError as err:
+        raise UsageError(
+            f"Cannot start the platform on {host}:{port}: {err.strerror or err}.",
+            "Pick another port with --port (0 chooses a free one).",
+        ) from None
+    finally:
+        for path in announcements:
+            withdraw(path)
+    print("Local platform stopped.", file=sys.stderr)
+
+
+def build(name: str) -> typer.Typer:
+    return one_command(dev)

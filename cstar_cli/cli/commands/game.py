@@ -1,0 +1,205 @@
+"""``cstar game leaderboard|player|bosses``: the team's game (D19–D22) as the API reports it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+import typer
+
+from cstar_cli.cli.common import JsonOption, app_of, command_group
+from cstar_cli.cli.context import AppContext
+from cstar_cli.cli.errors import UsageError
+
+HELP = "Play the game: the leaderboard, a player's stats and the SLA bosses."
+LEADERBOARD_COLUMNS = (
+    ("RANK", "rank"),
+    ("MEMBER", "name"),
+    ("LEVEL", "level"),
+    ("XP", "xp"),
+    ("RESOLUTIONS", "resolutions"),
+    ("BOSSES", "bossesDefeated"),
+    ("FINAL BLOWS", "finalBlows"),
+    ("STREAK", "streak"),
+)
+BOSS_COLUMNS = (
+    ("NAME", "name"),
+    ("STATUS", "status"),
+    ("HP", "hpBar"),
+    ("TIME LEFT", "timeLeft"),
+    ("TICKETS", "ticketCount"),
+    ("SPAWNED", "spawnedAt"),
+    ("ID", "id"),
+)
+BAR_WIDTH = 20
+ID_PATTERN = re.compile(
+    r"^((mem|usr)_[0-9a-f]{32}|[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})$"
+)
+
+
+def _get(app: AppContext, *path: str, params: dict[str, Any] | None = None) -> Any:
+    client = app.client()
+    return client.request("GET", client.team_path(*path), params=params)
+
+
+def _all_pages(app: AppContext, *path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        response = _get(app, *path, params={**params, "page": page, "pageSize": 100})
+        data = response.data if isinstance(response.data, list) else []
+        items.extend(data)
+        if not data or response.pagination is None or not response.pagination.has_more:
+            return items
+        page += 1
+
+
+def bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    """``██████░░░░`` for a fraction between 0 and 1."""
+    filled = round(width * max(0.0, min(fraction, 1.0)))
+    return "█" * filled + "░" * (width - filled)
+
+
+def hp_bar(hp: int, max_hp: int, width: int = BAR_WIDTH) -> str:
+    """``██████░░░░ 100/200``."""
+    return bar(hp / max_hp if max_hp > 0 else 0.0, width) + f" {hp}/{max_hp}"
+
+
+def time_left(seconds: int | None) -> str:
+    """``1h 05m``, ``4m 30s``, ``12s``; ``-`` when there is no clock running."""
+    if seconds is None:
+        return "-"
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
+
+
+def game_leaderboard(
+    ctx: typer.Context,
+    period: Literal["season", "week"] = typer.Option(
+        "season", "--period", help="season (this quarter) or week (since Monday, UTC)."
+    ),
+    json_output: JsonOption = False,
+) -> None:
+    """Rank the team's players by XP earned this season or week.
+
+    Example: cstar game leaderboard --period week
+    """
+    app = app_of(ctx, json_output=json_output)
+    entries = _all_pages(app, "game", "leaderboard", params={"period": period})
+    if json_output:
+        app.printer.json(entries)
+        return
+    app.printer.table(entries, LEADERBOARD_COLUMNS, empty="No players yet.")
+
+
+def _resolve_member(app: AppContext, query: str) -> str:
+    """A member id for ``query``: an id as is, else a unique name or email match."""
+    if ID_PATTERN.match(query.lower()):
+        return query
+    members = app.client().members.iter_all()
+    wanted = query.strip().lower()
+    rows = list(members)
+    exact = [
+        m for m in rows if wanted in (str(m.get("name", "")).lower(), str(m.get("email")).lower())
+    ]
+    found = exact or [
+        m
+        for m in rows
+        if wanted in str(m.get("name", "")).lower() or wanted in str(m.get("email", "")).lower()
+    ]
+    if len(found) == 1:
+        return str(found[0]["id"])
+    if not found:
+        raise UsageError(
+            f"No team member matches {query!r}.",
+            "Pass a member id (mem_…), or see names with `cstar members list`.",
+            code="member_not_found",
+        )
+    names = ", ".join(f"{m.get('name')} <{m.get('email')}> ({m.get('id')})" for m in found)
+    raise UsageError(
+        f"{query!r} matches {len(found)} members: {names}.",
+        "Pass more of the name or email, or the member id.",
+        code="member_ambiguous",
+    )
+
+
+def game_player(
+    ctx: typer.Context,
+    member: str = typer.Argument(
+        ..., metavar="MEMBER", help="Member id (mem_…), user id (usr_…), or part of a name/email."
+    ),
+    json_output: JsonOption = False,
+) -> None:
+    """Show a player's level, XP, streak, boss record and achievements.
+
+    Example: cstar game player grace
+    """
+    app = app_of(ctx, json_output=json_output)
+    member_id = _resolve_member(app, member)
+    player: dict[str, Any] = _get(app, "game", "player", params={"userId": member_id}).data
+    if json_output:
+        app.printer.json(player)
+        return
+    achievements = _get(app, "game", "achievements", params={"userId": member_id}).data
+    unlocked = [a["name"] for a in achievements if a.get("unlocked")]
+    streaks = player.get("streaks") or {}
+    stats = player.get("stats") or {}
+    season = player.get("season") or {}
+    level = player.get("level")
+    progress = float(player.get("xpProgress") or 0.0)
+    view = {
+        "member": f"{player.get('name')} ({player.get('memberId')})",
+        "level": level,
+        "xp": f"{player.get('xp')} ({player.get('xpToNextLevel')} to level {int(level or 1) + 1})",
+        "progress": f"{bar(progress)} {progress:.0%}",
+        "gold": player.get("gold"),
+        "streak": f"{streaks.get('current', 0)} day(s), best {streaks.get('max', 0)}",
+        "ticketsClosed": stats.get("ticketsClosed"),
+        "goldTier": stats.get("goldTierResolutions"),
+        "bossesDefeated": stats.get("bossesDefeated"),
+        "finalBlows": stats.get("finalBlows"),
+        "achievements": ", ".join(unlocked) or "-",
+        "season": f"{season.get('id')} (ends {str(season.get('endsAt', ''))[:10]})",
+    }
+    app.printer.detail(view, title=str(player.get("name")))
+
+
+def game_bosses(
+    ctx: typer.Context,
+    all_bosses: bool = typer.Option(
+        False, "--all", help="Every boss, defeated and escaped too (default: active only)."
+    ),
+    json_output: JsonOption = False,
+) -> None:
+    """Show SLA bosses with their HP and the time left before they escape.
+
+    Example: cstar game bosses --all
+    """
+    app = app_of(ctx, json_output=json_output)
+    params = {} if all_bosses else {"status": "active"}
+    bosses = _all_pages(app, "game", "bosses", params=params)
+    if json_output:
+        app.printer.json(bosses)
+        return
+    rows = [
+        {
+            **boss,
+            "hpBar": hp_bar(int(boss.get("hp") or 0), int(boss.get("maxHp") or 0)),
+            "timeLeft": time_left(boss.get("timeLeftSeconds")),
+            "ticketCount": len(boss.get("ticketIds") or []),
+        }
+        for boss in bosses
+    ]
+    empty = "No bosses yet." if all_bosses else "No active bosses. Your SLAs are safe (for now)."
+    app.printer.table(rows, BOSS_COLUMNS, empty=empty)
+
+
+def build(name: str) -> typer.Typer:
+    return command_group(
+        {"leaderboard": game_leaderboard, "player": game_player, "bosses": game_bosses}, help=HELP
+    )

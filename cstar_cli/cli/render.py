@@ -1,0 +1,198 @@
+"""How commands show API objects: a list (one page, or every page), one item, the page footer.
+
+The output layer above the Printer: commands hand their data here, the Printer draws it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+MESSAGE_COLUMNS = (
+    ("ID", "id"),
+    ("SENDER", "sender"),
+    ("NAME", "senderName"),
+    ("INTERNAL", "isInternal"),
+    ("CREATED", "createdAt"),
+    ("CONTENT", "content"),
+)
+
+EVENT_COLUMNS = (("ID", "id"), ("TYPE", "type"), ("CREATED", "createdAt"), ("OBJECT", "object"))
+
+
+def event_row(event: dict[str, Any]) -> dict[str, Any]:
+    """An event (snake_case, as delivered) as a table row: id, type, time, main object's id."""
+    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    assert isinstance(data, dict)
+    obj = next((v.get("id") for v in data.values() if isinstance(v, dict) and v.get("id")), None)
+    return {
+        "id": event.get("id"),
+        "type": event.get("type"),
+        "createdAt": event.get("created_at"),
+        "object": obj,
+    }
+
+
+def team_now(app: Any) -> float:
+    """The team's time: the last answer's ``meta.timestamp`` (it follows the test clock), else
+    this machine's."""
+    from cstar_cli.wire.times import parse_iso
+
+    stamp = app.last_meta().get("timestamp")
+    try:
+        return parse_iso(stamp) if isinstance(stamp, str) else float(app.services.clock())
+    except ValueError:
+        return float(app.services.clock())
+
+
+def member_names(app: Any, ids: list[Any]) -> dict[str, str]:
+    """Names for the member ids among ``ids``, from the profile's member cache (a publishable
+    key may not read members: its tables keep the ids)."""
+    from cstar_cli.cli.members import MemberNames
+
+    if app.require_key().api_key.startswith("pk_"):
+        return {}
+    base, _ = app.api_base()
+    return MemberNames(app.client(), app.profile_name, base).names(ids)
+
+
+def due(ticket: dict[str, Any], now: float) -> str | None:
+    """The ticket's next deadline, relative: the response until answered, then the resolution."""
+    from cstar_cli.wire.times import parse_iso, relative
+
+    if ticket.get("status") in ("resolved", "closed"):
+        return None
+    name = "responseDeadline" if not ticket.get("firstResponseAt") else "resolutionDeadline"
+    deadline = ticket.get(name) or ticket.get("resolutionDeadline")
+    return relative(parse_iso(deadline), now) if isinstance(deadline, str) else None
+
+
+def ticket_rows(app: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tickets as rows: the assignee's name, and the next deadline relative to the team's time."""
+    now = team_now(app)
+    names = member_names(app, [t.get("assignedTo") for t in items])
+    return [
+        {
+            **t,
+            "assignee": names.get(t.get("assignedTo") or "", t.get("assignedTo")),
+            "due": due(t, now),
+        }
+        for t in items
+    ]
+
+
+ROWS: dict[str, Callable[[Any, list[dict[str, Any]]], list[dict[str, Any]]]] = {
+    "tickets": ticket_rows
+}
+"""Resources whose table rows show more than their fields (``--json`` shows the fields)."""
+
+
+def render_list(
+    app: Any,
+    items: list[dict[str, Any]],
+    columns: Any,
+    *,
+    json_output: bool,
+    wide: bool = False,
+    noun: str | None = None,
+) -> None:
+    if json_output:
+        app.printer.json(items)
+        return
+    shape = ROWS.get(noun or "")
+    app.printer.table(shape(app, items) if shape and items else items, columns, wide=wide)
+
+
+def shown_item(app: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """One object as people read it: deadlines also relative, a member id with its name."""
+    from cstar_cli.wire.times import parse_iso, relative
+
+    shown = dict(item)
+    deadlines = [k for k, v in item.items() if k.endswith("Deadline") and isinstance(v, str)]
+    if deadlines:
+        now = team_now(app)
+        for key in deadlines:
+            shown[key] = f"{item[key]} ({relative(parse_iso(item[key]), now)})"
+    assignee = item.get("assignedTo")
+    if isinstance(assignee, str) and assignee.startswith("mem_"):
+        name = member_names(app, [assignee]).get(assignee)
+        shown["assignedTo"] = f"{assignee} ({name})" if name else assignee
+    return shown
+
+
+def show_done(
+    app: Any,
+    result: Any,
+    said: str,
+    *,
+    json_output: bool,
+    then: Callable[[], None] | None = None,
+) -> None:
+    """Under ``--json`` the API's answer; otherwise the line that says what was done
+    (``Deleted webhook whk_…``), then ``then()`` (the object shown, say)."""
+    if json_output:
+        app.printer.json(result)
+        return
+    app.printer.success(said)
+    if then is not None:
+        then()
+
+
+def render_item(
+    app: Any, item: Any, *, json_output: bool, skip: Sequence[str] = ("object",)
+) -> None:
+    if json_output:
+        app.printer.json(item)
+        return
+    if not isinstance(item, dict):
+        app.printer.text(str(item))
+        return
+    shown = [k for k in item if k not in skip and k != "messages"]
+    app.printer.detail(shown_item(app, item), fields=shown)
+    messages = item.get("messages")
+    if isinstance(messages, list) and messages:
+        app.printer.info(f"\n{len(messages)} message(s):")
+        app.printer.table(messages, MESSAGE_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Paging:
+    """What a list shows: one page (``--page``, ``--page-size``) or every page (``--all``)."""
+
+    page: int = 1
+    size: int = 20
+    every: bool = False
+
+
+def show_pages(
+    app: Any,
+    source: Any,
+    params: dict[str, Any],
+    paging: Paging,
+    *,
+    json_output: bool,
+    render: Callable[[list[dict[str, Any]]], None],
+    noun: str,
+) -> None:
+    """One page (with a footer saying how to get more), or with ``--all`` every item."""
+    if paging.every:
+        items = list(source.iter_all(params, page_size=paging.size if paging.size != 20 else 100))
+        render(items)
+        if not json_output and items:
+            app.printer.info(f"{len(items)} {noun}.")
+        return
+    result = source.list({**params, "page": paging.page, "pageSize": paging.size})
+    render(result.data)
+    if not json_output:
+        page_footer(app, result)
+
+
+def page_footer(app: Any, page: Any) -> None:
+    p = page.pagination
+    if p is None:
+        return
+    text = f"Page {p.page} of {max(p.total_pages, 1)} ({p.total} total)."
+    if p.has_more:
+        text += f" Next: --page {p.page + 1}, or --all for everything."
+    app.printer.info(text)

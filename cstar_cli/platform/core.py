@@ -1,0 +1,290 @@
+"""One running platform: settings, storage, clock and the key registry, shared by every route."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from cstar_cli.platform import ids
+from cstar_cli.platform.delivery.dispatcher import Dispatcher
+from cstar_cli.platform.delivery.listen_hub import RelayHub
+from cstar_cli.platform.http.auth import Principal, hash_key
+from cstar_cli.platform.http.errors import ApiError
+from cstar_cli.platform.http.keystreams import KeyStreams
+from cstar_cli.platform.inspector.sessions import InspectorSessions
+from cstar_cli.platform.logs.log import RequestLog
+from cstar_cli.platform.realtime.hub import RealtimeHub
+from cstar_cli.platform.settings import PlatformSettings
+from cstar_cli.platform.store.db import Database, Row
+from cstar_cli.platform.store.vault import open_vault
+from cstar_cli.platform.teamclock import TestClock
+from cstar_cli.wire.keys import redact
+from cstar_cli.wire.links import LOCAL_API_BASE, TeamLinks
+from cstar_cli.wire.times import iso, parse_iso
+
+
+@dataclass
+class _Bucket:
+    window_start: float
+    count: int
+
+
+class RateLimiter:
+    """A fixed one-hour window per key (D6); counts are kept in memory."""
+
+    def __init__(self, settings: PlatformSettings) -> None:
+        self.settings = settings
+        self._buckets: dict[str, _Bucket] = {}
+
+    def hit(self, bucket_key: str, limit: int, now: float) -> tuple[int, int, int, bool]:
+        """Count one request; return ``(limit, remaining, reset, allowed)``."""
+        window = self.settings.rate_limit_window
+        bucket = self._buckets.get(bucket_key)
+        if bucket is None or now >= bucket.window_start + window:
+            bucket = _Bucket(now, 0)
+            self._buckets[bucket_key] = bucket
+        reset = int(bucket.window_start + window)
+        allowed = bucket.count < limit or not self.settings.enforce_rate_limits
+        if allowed:
+            bucket.count += 1
+        return limit, max(0, limit - bucket.count), reset, allowed
+
+
+class Service(Protocol):
+    """Background work that runs while the platform serves (the game timer, say)."""
+
+    def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+class Platform:
+    """Everything one platform instance owns. Routes reach it as ``request.app.state.platform``."""
+
+    def __init__(self, settings: PlatformSettings) -> None:
+        self.settings = settings
+        self.db = Database(settings.db_path)
+        self.vault = open_vault(self.db)
+        self._seal_plaintext()
+        self.key_streams = KeyStreams(settings.clock)
+        self.rate_limiter = RateLimiter(settings)
+        self.dispatcher = Dispatcher(
+            self.db,
+            settings.clock,
+            settings.retry_scale,
+            self.vault,
+            loopback_only=settings.loopback_deliveries_only,
+            budget=settings.delivery_budget,
+        )
+        self.relay = RelayHub(self.db, settings.clock, self.vault)
+        self.request_log = RequestLog(self.db, settings.clock)
+        self.dispatcher.on_fanout(self.relay.fan_out)
+        self.realtime = RealtimeHub(self.db)
+        self.dispatcher.on_fanout(self.realtime.fan_out)  # the same fan-out wakes SSE (D26)
+        self.test_clock = TestClock(self.db, settings.clock)  # D21: the one source of time
+        self.services: list[Service] = []  # background work started and stopped with us
+        self.inspector = InspectorSessions(self)  # D31: inspector links and sessions
+        self._last_used_written: dict[str, float] = {}
+        self._slugs: dict[str, str] = {}
+        self.api_base = LOCAL_API_BASE
+        """Where this platform serves, for the links in its payloads (``dashboard_url``, D31);
+        set by whatever serves it (:mod:`.runner`) once the port is known."""
+        self._secret_keys: dict[tuple[str, bool], list[str]] = {}
+        # Requests that were running when the platform last stopped can never finish.
+        with self.db.transaction():
+            self.db.execute("DELETE FROM idempotency_keys WHERE state = 'in_progress'")
+
+    # -- time ------------------------------------------------------------------------------
+    def now(self, team_id: str | None = None, livemode: bool = True) -> float:
+        """Current unix time; a test-mode team may have advanced its clock (D21)."""
+        return self.test_clock.now(team_id, livemode)
+
+    def now_iso(self, principal: Principal | None = None) -> str:
+        if principal is None:
+            return iso(self.now())
+        return iso(self.now(principal.team_id, principal.livemode))
+
+    # -- keys ------------------------------------------------------------------------------
+    def authenticate(self, key: str) -> Principal:
+        """Resolve a well-formed key to its principal, or raise 401."""
+        row = self.db.one(
+            "SELECT id, team_id, livemode, type, expires_at, revoked_at FROM api_keys "
+            "WHERE key_hash = ?",
+            (hash_key(key),),
+        )
+        if row is None or row["revoked_at"] is not None:
+            raise ApiError(
+                401,
+                "invalid_api_key",
+                "Invalid API key: it does not exist or was revoked. "
+                "Check the key, or create a new one with 'cstar keys create'.",
+            )
+        now = self.now()
+        if row["expires_at"] is not None and parse_iso(row["expires_at"]) <= now:
+            raise ApiError(401, "key_expired", "This API key has expired. Use its replacement.")
+        last = self._last_used_written.get(row["id"], 0.0)
+        if now - last > 60:
+            self._last_used_written[row["id"]] = now
+            self.db.execute(
+                "UPDATE api_keys SET last_used_at = ? WHERE id = ?", (iso(now), row["id"])
+            )
+        return Principal(
+            key_id=ids.KEY + row["id"],
+            team_id=row["team_id"],
+            key_type=row["type"],
+            livemode=bool(row["livemode"]),
+            redacted_key=redact(key),
+            expires_at=None if row["expires_at"] is None else parse_iso(row["expires_at"]),
+        )
+
+    def secret_keys(self, team_id: str, livemode: bool) -> list[str]:
+        """The team+environment's working secret keys, unsealed (identity HMACs use them, D18)."""
+        scope = (team_id, livemode)
+        keys = self._secret_keys.get(scope)
+        if keys is None:
+            rows = self.db.all(
+                "SELECT secret_sealed, expires_at FROM api_keys WHERE team_id = ? AND "
+                "livemode = ? AND type = 'secret' AND revoked_at IS NULL "
+                "AND secret_sealed IS NOT NULL",
+                (team_id, int(livemode)),
+            )
+            keys = self._secret_keys[scope] = [
+                self.vault.decrypt(row["secret_sealed"])
+                for row in rows
+                if row["expires_at"] is None or parse_iso(row["expires_at"]) > self.now()
+            ]
+            if any(row["expires_at"] is not None for row in rows):
+                del self._secret_keys[scope]  # a grace period may end at any time: don't cache
+        return keys
+
+    def keys_changed(self, team_id: str) -> None:
+        """A key of the team was created, revoked or rolled."""
+        for scope in [scope for scope in self._secret_keys if scope[0] == team_id]:
+            del self._secret_keys[scope]
+
+    def adopt_key(self, key: str) -> None:
+        """Seal a secret key the platform knows only by hash (seed keys of an older release)."""
+        if not key.startswith("sk_"):
+            return
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE api_keys SET secret_sealed = ? "
+                "WHERE key_hash = ? AND secret_sealed IS NULL",
+                (self.vault.encrypt(key), hash_key(key)),
+            )
+        self._secret_keys.clear()
+
+    def _seal_plaintext(self) -> None:
+        """Encrypt secrets an older release stored in plain text (D27)."""
+        db, box = self.db, self.vault
+        with db.transaction():
+            for table in ("webhooks", "listen_sessions"):
+                for row in db.all(f"SELECT id, secret FROM {table}"):
+                    if not box.is_sealed(row["secret"]):
+                        sealed = box.encrypt(row["secret"])
+                        db.execute(
+                            f"UPDATE {table} SET secret = ? WHERE id = ?", (sealed, row["id"])
+                        )
+            for kept in db.all(
+                "SELECT rowid, response_body FROM idempotency_keys WHERE response_body IS NOT NULL"
+            ):
+                if not box.is_sealed(kept["response_body"]):
+                    sealed_body = box.encrypt_bytes(bytes(kept["response_body"]))
+                    db.execute(
+                        "UPDATE idempotency_keys SET response_body = ? WHERE rowid = ?",
+                        (sealed_body, kept["rowid"]),
+                    )
+
+    async def start(self) -> None:
+        """Start the background work (webhook dispatcher); called from the app's lifespan."""
+        await self.dispatcher.start()
+        await self.request_log.start()
+        await self.key_streams.start()
+        for service in self.services:
+            service.start()
+
+    async def stop(self) -> None:
+        self.realtime.close_all()
+        await self.key_streams.stop()
+        for service in reversed(self.services):
+            await service.stop()
+        await self.relay.disconnect_all()
+        await self.request_log.disconnect_all()
+        await self.dispatcher.stop()
+        await self.request_log.stop()
+
+    def listen_subscribers(self, principal: Principal, event_type: str) -> int:
+        """How many listen sessions an event of this type reaches."""
+        return self.relay.subscribers(principal.team_id, principal.livemode, event_type)
+
+    def listen_session(self, principal: Principal, session_id: str) -> str:
+        """The hex id of the listen session ``session_id`` (``cls_…`` or a UUID) names; another
+        team's or environment's session is as missing as one that never existed (404)."""
+        hex_id = ids.parse(session_id, ids.LISTEN_SESSION, "sessionId")
+        session = self.relay.session(hex_id)
+        if (
+            session is None
+            or session["team_id"] != principal.team_id
+            or bool(session["livemode"]) != principal.livemode
+        ):
+            raise ApiError.not_found("listen session", session_id)
+        return hex_id
+
+    def resend_to_session(self, principal: Principal, event: Row, session_id: str) -> int:
+        """Queue an event again for one listen session of the caller's team and environment."""
+        return self.relay.requeue(self.listen_session(principal, session_id), event)
+
+    def resend_to_sessions(self, principal: Principal, event: Row) -> int:
+        """Queue an event again for every live session whose filter matches it."""
+        sessions = self.relay.matching_sessions(
+            principal.team_id, principal.livemode, event["type"]
+        )
+        return sum(self.relay.requeue(session_id, event) for session_id in sessions)
+
+    async def hand_off(self) -> None:
+        """Before a write's answer goes out, give the events it committed to every consumer
+        (webhooks, listen sessions, realtime streams) at once, so they don't wait for the answer
+        and the log."""
+        if self.db.outbox_dirty:
+            self.db.outbox_dirty = False
+            self.dispatcher.fan_out_now()
+            await asyncio.sleep(0)  # let the connections that were woken send
+
+    def written(self) -> None:
+        """A write request finished: its events may be waiting in the outbox."""
+        self.dispatcher.wake()
+
+    def team_slug(self, team_id: str) -> str:
+        """The team's slug (for ``dashboard_url``); teams never change theirs here."""
+        slug = self._slugs.get(team_id)
+        if slug is None:
+            row = self.db.one("SELECT slug FROM teams WHERE id = ?", (team_id,))
+            slug = self._slugs[team_id] = row["slug"] if row else "team"
+        return slug
+
+    def links(self, team_id: str) -> TeamLinks:
+        """What the team's links in payloads are built from (``dashboard_url``, D31)."""
+        return TeamLinks(self.team_slug(team_id), self.api_base)
+
+    def key_owner(self, authorization: str | None) -> tuple[str, bool, str] | None:
+        """``(team, livemode, redacted key)`` of a known key, even a revoked or expired one."""
+        from cstar_cli.platform.http.auth import bearer_key
+
+        try:
+            key = bearer_key(authorization)
+        except ApiError:
+            return None
+        row = self.db.one(
+            "SELECT team_id, livemode FROM api_keys WHERE key_hash = ?", (hash_key(key),)
+        )
+        if row is None:
+            return None
+        return row["team_id"], bool(row["livemode"]), redact(key)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def monotonic_ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)

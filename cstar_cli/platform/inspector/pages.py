@@ -1,0 +1,131 @@
+"""The inspector's pages (D31): events, an event, listen sessions, webhooks, logs, the game,
+the test clock and a ticket — each a view over the REST API, for the session's key only."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from cstar_cli.platform.inspector import views
+from cstar_cli.platform.inspector.client import ApiClient, ApiFailure
+from cstar_cli.platform.inspector.live import LiveStream
+from cstar_cli.platform.inspector.sessions import Session
+from cstar_cli.platform.inspector.web import client_for, open_session, render
+
+log = logging.getLogger("cstar.platform.inspector")
+router = APIRouter(include_in_schema=False)
+INTERNAL = {
+    "code": "internal_error",
+    "message": "The inspector hit an internal error (see the log).",
+}
+Gather = Callable[[ApiClient], Awaitable[dict[str, Any]]]
+EVENT_FILTERS = ("type", "since", "until")
+PERIODS = ("season", "week")
+
+
+async def _page(request: Request, template: str, view: str, gather: Gather) -> Response:
+    opened = open_session(request)
+    if not isinstance(opened, Session):
+        return opened
+    client = client_for(request, opened)
+    platform = request.app.state.platform
+    principal = opened.principal
+    offset = platform.now(principal.team_id, principal.livemode) - platform.now()
+    context: dict[str, Any] = {"view": view, "clock_offset": round(offset, 3)}
+    try:
+        if opened.whoami is None:
+            opened.whoami = (await client.get("/api/v1/auth/whoami")).data
+        context.update(await gather(client))
+        return render(request, template, context, session=opened)
+    except ApiFailure as err:
+        context.update(error=err.error, status=err.status)
+        return render(request, "problem.html", context, session=opened, status=err.status)
+    except Exception:  # a page never answers with a traceback, or not at all
+        log.exception("inspector page %s failed", request.url.path)
+        context.update(error=INTERNAL, status=500)
+        return render(request, "problem.html", context, session=opened, status=500)
+
+
+def _number(request: Request, name: str = "page", default: int = 1) -> int:
+    try:
+        return max(1, min(10_000, int(request.query_params.get(name, default))))
+    except ValueError:
+        return default
+
+
+def _filters(request: Request, names: tuple[str, ...]) -> dict[str, str | None]:
+    return {name: (request.query_params.get(name) or "").strip() or None for name in names}
+
+
+@router.get("/")
+async def events_page(request: Request) -> Response:
+    """Events, newest first, with their delivery state; filters ``type``, ``since``, ``until``."""
+    platform = request.app.state.platform
+    page, filters = _number(request), _filters(request, EVENT_FILTERS)
+
+    async def gather(client: ApiClient) -> dict[str, Any]:
+        try:
+            found = await views.events(client, platform, page, filters)
+        except ApiFailure as err:
+            if err.status != 400:
+                raise
+            found = {"events": [], "pagination": {}, "filters": filters, "pending": False}
+            return {"problem": err.error, "types": views.event_types(), **found}
+        return {"problem": None, "types": views.event_types(), **found}
+
+    return await _page(request, "events.html", "events", gather)
+
+
+@router.get("/events/{eventId}")
+async def event_page(request: Request, eventId: str) -> Response:
+    return await _page(request, "event.html", "event", lambda client: views.event(client, eventId))
+
+
+@router.get("/listen")
+async def sessions_page(request: Request) -> Response:
+    return await _page(request, "sessions.html", "listen", views.sessions)
+
+
+@router.get("/webhooks")
+async def webhooks_page(request: Request) -> Response:
+    return await _page(request, "webhooks.html", "webhooks", views.webhooks)
+
+
+@router.get("/logs")
+async def logs_page(request: Request) -> Response:
+    page, filters = _number(request), _filters(request, views.LOG_FILTERS)
+    return await _page(
+        request, "logs.html", "logs", lambda client: views.logs(client, page, filters)
+    )
+
+
+@router.get("/game")
+async def game_page(request: Request) -> Response:
+    period = request.query_params.get("period", "season")
+    period = period if period in PERIODS else "season"
+    return await _page(request, "game.html", "game", lambda client: views.game(client, period))
+
+
+@router.get("/clock")
+async def clock_page(request: Request) -> Response:
+    return await _page(request, "clock.html", "clock", views.clock)
+
+
+@router.get("/tickets/{ticketId}")
+async def ticket_page(request: Request, ticketId: str) -> Response:
+    """The stable page a local ``dashboard_url`` points at."""
+    return await _page(
+        request, "ticket.html", "ticket", lambda client: views.ticket(client, ticketId)
+    )
+
+
+@router.get("/inspector/live")
+async def live(request: Request) -> Response:
+    opened = open_session(request)
+    if not isinstance(opened, Session):
+        return opened
+    return LiveStream(request.app.state.platform, opened)

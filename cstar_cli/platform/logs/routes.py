@@ -1,0 +1,164 @@
+"""``GET /logs`` and the live ``/logs/stream`` websocket (D17), filtered on the server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect
+from starlette.responses import Response
+
+from cstar_cli.platform.core import Platform
+from cstar_cli.platform.http import responses, sockets
+from cstar_cli.platform.http.access import Access, authorize
+from cstar_cli.platform.http.auth import bearer_key
+from cstar_cli.platform.http.errors import ApiError
+from cstar_cli.platform.logs.log import LogFilter, Subscriber, serialize
+from cstar_cli.platform.resources import common
+from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_INVALID
+from cstar_cli.wire.logfilters import BadFilter
+
+router = APIRouter(tags=["logs"])
+
+REPLAY_BATCH = 500
+HELLO_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    """The filters of ``GET /logs``, which ``/logs/stream`` takes too (a FastAPI dependency)."""
+
+    method: str | None = Query(None, description="GET, POST, … (comma-separated).")
+    path: str | None = Query(None, description="Path prefix or * glob, e.g. /tickets/*/messages.")
+    status: str | None = Query(None, description="Exact status codes, e.g. 404 or 400,409.")
+    statusClass: str | None = Query(None, description="2xx, 3xx, 4xx or 5xx.")
+    source: str | None = Query(None, description="api, cli, mcp, sdk or dashboard.")
+    since: str | None = Query(None, description="ISO-8601: entries at or after this time.")
+
+    def filter(self, team_id: str) -> LogFilter:
+        """The checked filter; a bad value is a 400 naming its parameter."""
+        try:
+            checked = LogFilter.parse(
+                method=self.method,
+                path=self.path,
+                status=self.status,
+                status_class=self.statusClass,
+                source=self.source,
+                since=self.since,
+            )
+        except BadFilter as err:
+            raise ApiError.invalid(err.named(err.param), param=err.param) from None
+        return checked.for_team(team_id)
+
+
+@router.get("/logs", summary="Request logs, newest first")
+async def list_logs(
+    request: Request,
+    query: LogQuery = Depends(),
+    paging: common.PageParams = Depends(common.page_params),
+) -> Response:
+    platform, principal = common.caller(request)
+    flt = query.filter(principal.team_id)
+    if paging.sort not in (None, "", "-createdAt", "createdAt"):
+        raise ApiError.invalid("Logs sort by createdAt or -createdAt only.", param="sort")
+    rows, total = platform.request_log.query(
+        principal.team_id,
+        principal.livemode,
+        flt,
+        limit=paging.page_size,
+        offset=(paging.page - 1) * paging.page_size,
+        newest_first=paging.sort != "createdAt",
+    )
+    return responses.listing(
+        request, [serialize(r) for r in rows], paging.page, paging.page_size, total
+    )
+
+
+@router.websocket("/logs/stream")
+async def stream_logs(websocket: WebSocket, teamId: str, query: LogQuery = Depends()) -> None:
+    """Live request logs. Query parameters are the filters of ``GET /logs``.
+
+    The client sends ``{"type": "hello", "after": <seq>}``; the platform answers ``ready``,
+    replays matching entries with a higher ``seq`` and then streams new ones as
+    ``{"type": "logs", "entries": [...]}``.
+    """
+    platform: Platform = websocket.app.state.platform
+    await websocket.accept()
+    try:
+        principal = platform.authenticate(bearer_key(websocket.headers.get("authorization")))
+        if not sockets.is_own_team(principal, teamId):
+            raise ApiError.forbidden("team_access_denied", "This key does not belong to the team.")
+        authorize(principal, Access.SECRET, "GET", identified=False)  # D23, as GET /logs
+        flt = query.filter(principal.team_id)
+    except ApiError as err:
+        code = CLOSE_INVALID if err.status == 400 else CLOSE_AUTH
+        error = {"code": err.code, "message": err.message, "param": err.param}
+        await sockets.refuse(websocket, code, error)
+        return
+    try:
+        hello = json.loads(await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT))
+        requested = hello.get("after")
+        # "after": null asks for new entries only; a number resumes after that entry.
+        after = platform.request_log.last_seq() if requested is None else int(requested)
+    except (TimeoutError, ValueError, TypeError, WebSocketDisconnect, AttributeError):
+        await sockets.close_quietly(websocket, 1002, "expected a hello message")
+        return
+    log = platform.request_log
+    subscriber = Subscriber(
+        principal.team_id,
+        principal.livemode,
+        flt,
+        close=lambda: websocket.close(code=1012, reason="platform closing the stream"),
+    )
+    log.subscribers.add(subscriber)
+    # D28: the gateway's websocket guard closes this stream (4401) when its key stops working.
+    reader = asyncio.create_task(_drain_client(websocket))
+    try:
+        await websocket.send_text(json.dumps({"type": "ready", "after": after}))
+        last = after
+        while True:
+            rows, _ = log.query(
+                principal.team_id,
+                principal.livemode,
+                flt,
+                after=last,
+                limit=REPLAY_BATCH,
+                newest_first=False,
+            )
+            if not rows:
+                break
+            await websocket.send_text(
+                json.dumps({"type": "logs", "entries": [serialize(r) for r in rows]})
+            )
+            last = rows[-1]["seq"]
+        while not reader.done():
+            getter = asyncio.create_task(subscriber.queue.get())
+            done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
+            if getter not in done:
+                getter.cancel()
+                break
+            batch = [getter.result()]
+            while not subscriber.queue.empty():
+                batch.append(subscriber.queue.get_nowait())
+            fresh = [e for e in batch if e["seq"] > last]
+            if fresh:
+                await websocket.send_text(
+                    json.dumps({"type": "logs", "entries": [serialize(e) for e in fresh]})
+                )
+                last = fresh[-1]["seq"]
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        log.subscribers.discard(subscriber)
+        reader.cancel()
+        with contextlib.suppress(BaseException):
+            await reader
+
+
+async def _drain_client(websocket: WebSocket) -> None:
+    """Read (and ignore) client frames until the client goes away."""
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        while True:
+            await websocket.receive_text()

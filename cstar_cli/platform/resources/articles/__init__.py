@@ -1,0 +1,1 @@
+"""The articles resource: routes, and what they call."""

@@ -1,0 +1,1 @@
+"""The categories resource: routes, and what they call."""

@@ -1,0 +1,1 @@
+"""The customers resource: routes, and what they call."""

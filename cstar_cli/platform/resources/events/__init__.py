@@ -1,0 +1,1 @@
+"""The events resource: routes, and what they call."""

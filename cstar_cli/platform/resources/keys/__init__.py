@@ -1,0 +1,1 @@
+"""The keys resource: routes, and what they call."""

@@ -1,0 +1,1 @@
+"""The library resource: routes, and what they call."""

@@ -1,0 +1,1 @@
+"""The listen sessions resource: routes, and what they call."""

@@ -1,0 +1,1 @@
+"""The members resource: routes, and what they call."""

@@ -1,0 +1,1 @@
+"""The messages resource: routes, and what they call."""

@@ -1,0 +1,1 @@
+"""The tickets resource: routes, and what they call."""

@@ -1,0 +1,1 @@
+"""The webhooks resource: routes, and what they call."""

@@ -1,0 +1,1 @@
+"""The whoami resource: routes, and what they call."""
