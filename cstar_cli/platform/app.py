@@ -46,7 +46,7 @@ TEAM_PREFIX = "/api/v1/teams/{teamId}"
 def create_app(settings: PlatformSettings | None = None, platform: Platform | None = None) -> Any:
     """Build the platform's ASGI app: CORS, then the gateway, then the FastAPI routes."""
     platform = platform or Platform(settings or PlatformSettings())
-    platform.services.append(GameTimer(platform))
+    platform.background.append(GameTimer(platform))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

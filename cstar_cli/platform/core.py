@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import dataclass
 from typing import Protocol
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.delivery.dispatcher import Dispatcher
-from cstar_cli.platform.delivery.listen_hub import RelayHub
+from cstar_cli.platform.delivery.listen_hub import ListenHub
+from cstar_cli.platform.delivery.listen_store import ListenStore
+from cstar_cli.platform.delivery.outbox import Outbox
 from cstar_cli.platform.http.auth import Principal, hash_key
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.keystreams import KeyStreams
@@ -52,7 +52,7 @@ class RateLimiter:
         return limit, max(0, limit - bucket.count), reset, allowed
 
 
-class Service(Protocol):
+class Background(Protocol):
     """Background work that runs while the platform serves (the game timer, say)."""
 
     def start(self) -> None: ...
@@ -66,7 +66,6 @@ class Platform:
         self.settings = settings
         self.db = Database(settings.db_path)
         self.vault = open_vault(self.db)
-        self._seal_plaintext()
         self.key_streams = KeyStreams(settings.clock)
         self.rate_limiter = RateLimiter(settings)
         self.dispatcher = Dispatcher(
@@ -77,13 +76,16 @@ class Platform:
             loopback_only=settings.loopback_deliveries_only,
             budget=settings.delivery_budget,
         )
-        self.relay = RelayHub(self.db, settings.clock, self.vault)
+        self.outbox = Outbox(self.db)
+        self.outbox.on_commit(self.dispatcher.fan_out_now)  # committed events go out at once
+        self.listen_store = ListenStore(self.db, settings.clock, self.vault)
+        self.listen_hub = ListenHub(self.listen_store)
         self.request_log = RequestLog(self.db, settings.clock)
-        self.dispatcher.on_fanout(self.relay.fan_out)
+        self.dispatcher.on_fanout(self.listen_hub.fan_out)
         self.realtime = RealtimeHub(self.db)
         self.dispatcher.on_fanout(self.realtime.fan_out)  # the same fan-out wakes SSE (D26)
         self.test_clock = TestClock(self.db, settings.clock)  # D21: the one source of time
-        self.services: list[Service] = []  # background work started and stopped with us
+        self.background: list[Background] = []  # started and stopped with the platform
         self.inspector = InspectorSessions(self)  # D31: inspector links and sessions
         self._last_used_written: dict[str, float] = {}
         self._slugs: dict[str, str] = {}
@@ -163,66 +165,33 @@ class Platform:
         for scope in [scope for scope in self._secret_keys if scope[0] == team_id]:
             del self._secret_keys[scope]
 
-    def adopt_key(self, key: str) -> None:
-        """Seal a secret key the platform knows only by hash (seed keys of an older release)."""
-        if not key.startswith("sk_"):
-            return
-        with self.db.transaction():
-            self.db.execute(
-                "UPDATE api_keys SET secret_sealed = ? "
-                "WHERE key_hash = ? AND secret_sealed IS NULL",
-                (self.vault.encrypt(key), hash_key(key)),
-            )
-        self._secret_keys.clear()
-
-    def _seal_plaintext(self) -> None:
-        """Encrypt secrets an older release stored in plain text (D27)."""
-        db, box = self.db, self.vault
-        with db.transaction():
-            for table in ("webhooks", "listen_sessions"):
-                for row in db.all(f"SELECT id, secret FROM {table}"):
-                    if not box.is_sealed(row["secret"]):
-                        sealed = box.encrypt(row["secret"])
-                        db.execute(
-                            f"UPDATE {table} SET secret = ? WHERE id = ?", (sealed, row["id"])
-                        )
-            for kept in db.all(
-                "SELECT rowid, response_body FROM idempotency_keys WHERE response_body IS NOT NULL"
-            ):
-                if not box.is_sealed(kept["response_body"]):
-                    sealed_body = box.encrypt_bytes(bytes(kept["response_body"]))
-                    db.execute(
-                        "UPDATE idempotency_keys SET response_body = ? WHERE rowid = ?",
-                        (sealed_body, kept["rowid"]),
-                    )
-
     async def start(self) -> None:
         """Start the background work (webhook dispatcher); called from the app's lifespan."""
         await self.dispatcher.start()
         await self.request_log.start()
         await self.key_streams.start()
-        for service in self.services:
-            service.start()
+        for task in self.background:
+            task.start()
 
     async def stop(self) -> None:
         self.realtime.close_all()
         await self.key_streams.stop()
-        for service in reversed(self.services):
-            await service.stop()
-        await self.relay.disconnect_all()
+        for task in reversed(self.background):
+            await task.stop()
+        await self.listen_hub.disconnect_all()
         await self.request_log.disconnect_all()
         await self.dispatcher.stop()
         await self.request_log.stop()
 
     def listen_subscribers(self, principal: Principal, event_type: str) -> int:
         """How many listen sessions an event of this type reaches."""
-        return self.relay.subscribers(principal.team_id, principal.livemode, event_type)
+        return self.listen_store.subscribers(principal.team_id, principal.livemode, event_type)
 
     def listen_session(self, principal: Principal, session_id: str) -> str:
         """The hex id of the listen session ``session_id`` (``cls_…`` or a UUID) names; another
         team's or environment's session is as missing as one that never existed (404)."""
         hex_id = ids.parse(session_id, ids.LISTEN_SESSION, "sessionId")
-        session = self.relay.session(hex_id)
+        session = self.listen_store.session(hex_id)
         if (
             session is None
             or session["team_id"] != principal.team_id
@@ -233,27 +202,14 @@ class Platform:
 
     def resend_to_session(self, principal: Principal, event: Row, session_id: str) -> int:
         """Queue an event again for one listen session of the caller's team and environment."""
-        return self.relay.requeue(self.listen_session(principal, session_id), event)
+        return self.listen_hub.requeue(self.listen_session(principal, session_id), event)
 
     def resend_to_sessions(self, principal: Principal, event: Row) -> int:
         """Queue an event again for every live session whose filter matches it."""
-        sessions = self.relay.matching_sessions(
+        sessions = self.listen_store.matching_sessions(
             principal.team_id, principal.livemode, event["type"]
         )
-        return sum(self.relay.requeue(session_id, event) for session_id in sessions)
-
-    async def hand_off(self) -> None:
-        """Before a write's answer goes out, give the events it committed to every consumer
-        (webhooks, listen sessions, realtime streams) at once, so they don't wait for the answer
-        and the log."""
-        if self.db.outbox_dirty:
-            self.db.outbox_dirty = False
-            self.dispatcher.fan_out_now()
-            await asyncio.sleep(0)  # let the connections that were woken send
-
-    def written(self) -> None:
-        """A write request finished: its events may be waiting in the outbox."""
-        self.dispatcher.wake()
+        return sum(self.listen_hub.requeue(session_id, event) for session_id in sessions)
 
     def team_slug(self, team_id: str) -> str:
         """The team's slug (for ``dashboard_url``); teams never change theirs here."""
@@ -284,7 +240,3 @@ class Platform:
 
     def close(self) -> None:
         self.db.close()
-
-
-def monotonic_ms(start: float) -> float:
-    return round((time.perf_counter() - start) * 1000, 2)

@@ -16,6 +16,11 @@ def camel_case(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+def snake_case(name: str) -> str:
+    """``firstResponseAt`` → ``first_response_at`` (event payloads are snake_case, D11)."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
 def camel_json(
     instance: DataclassInstance,
     *,

@@ -78,7 +78,7 @@ def test_2000_events_through_three_dropped_connections(
         fired: list[str] = []
         for _ in range(4):
             fired += fire(target, 500)
-            server.call(server.platform.relay.disconnect_all())
+            server.call(server.platform.listen_hub.disconnect_all())
         process.wait_for(lambda lines: len(responded(lines)) >= 2000, timeout=60)
         counts = event_ids(receiver)
     assert len(responded(process.lines)) == 2000  # a forward repeated would show here
@@ -121,7 +121,7 @@ def test_ctrl_c_exits_130_after_acknowledging(
     assert finished and set(finished) <= set(taken)
     assert received == set(finished)
     session = process.ready["sessionId"][4:]
-    assert server.platform.relay.pending(session) == 3 - len(finished)
+    assert server.platform.listen_store.pending(session) == 3 - len(finished)
     assert "Traceback" not in "".join(process.stderr)
 
 

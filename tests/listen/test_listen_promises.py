@@ -74,7 +74,7 @@ def test_held_events_survive_a_listen_restart(
     first.wait_for_line("held")
     assert first.stop(signal.SIGINT) == 130
     session = first.ready["sessionId"]
-    assert server.platform.relay.pending(session[4:]) == 4  # nothing was acknowledged
+    assert server.platform.listen_store.pending(session[4:]) == 4  # nothing was acknowledged
     second = listen(target, "-f", f"127.0.0.1:{port}/hooks", "--device-name", "restart")
     assert second.ready["sessionId"] == session
     fired += fire(target, 3, workers=1)
@@ -83,7 +83,7 @@ def test_held_events_survive_a_listen_restart(
         second.wait_for(lambda lines: len(of_type(second, "response")) == 7)
         arrived = ids_in_order(receiver)
     assert arrived == stored_order(target, fired)
-    assert server.platform.relay.pending(session[4:]) == 0
+    assert server.platform.listen_store.pending(session[4:]) == 0
 
 
 def test_twenty_rapid_events_arrive_in_order_with_default_flags(
@@ -219,7 +219,7 @@ def test_two_routes_each_get_their_events_and_one_down_never_holds_back_the_othe
     assert everything == stored_order(target, fired)
     held = of_type(first, "held")
     assert {line["target"] for line in held} == {f"http://127.0.0.1:{catch_all_port}/all"}
-    assert server.platform.relay.pending(first.ready["sessionId"][4:]) == 0
+    assert server.platform.listen_store.pending(first.ready["sessionId"][4:]) == 0
 
 
 @pytest.mark.parametrize(
@@ -329,7 +329,7 @@ def test_ctrl_c_says_what_it_waits_for_and_a_second_one_stops_at_once(
         release.set()
     assert code == 130
     assert not of_type(process, "response")  # it did not wait for the stuck forward
-    assert server.platform.relay.pending(process.ready["sessionId"][4:]) == 2
+    assert server.platform.listen_store.pending(process.ready["sessionId"][4:]) == 2
     assert "Traceback" not in "".join(process.stderr)
 
 
@@ -349,7 +349,7 @@ def test_print_mode_shows_events_and_drains_nobody(
     assert shown["eventId"] == event_id
     assert isinstance(shown["payload"], dict) and shown["payload"]["id"] == event_id
     assert not of_type(printer, "response")
-    assert server.platform.relay.pending(printer.ready["sessionId"][4:]) == 0
+    assert server.platform.listen_store.pending(printer.ready["sessionId"][4:]) == 0
     deliveries = target.deliveries(event_id)
     assert [d["sessionId"] for d in deliveries] == [forwarder.ready["sessionId"]]
     assert Counter(ids_in_order(receiver)) == {event_id: 1}

@@ -172,7 +172,8 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
 
     def fan_out_now(self) -> None:
-        """Fan out everything committed so far, now (see ``Platform.hand_off``)."""
+        """Fan out everything committed so far, now: the outbox calls this after each commit that
+        recorded events."""
         try:
             while self.fan_out():
                 pass
@@ -233,6 +234,7 @@ class Dispatcher:
                 "created_at": iso(self.clock()),
             },
         )
+        self.db.after_commit(self.wake)
         return delivery_id
 
     def _send_due(self) -> float:

@@ -23,12 +23,11 @@ from typing import Any
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.delivery.listen_store import ListenStore, RouteSpec
-from cstar_cli.platform.store.db import Database, Row
-from cstar_cli.platform.store.vault import SecretBox
+from cstar_cli.platform.store.db import Row
 from cstar_cli.wire.codes import CLOSE_GONE, CLOSE_REPLACED
 from cstar_cli.wire.ids import ROUTE
 
-log = logging.getLogger("cstar.platform.relay")
+log = logging.getLogger("cstar.platform.listen_hub")
 
 PROTOCOL_VERSION = 2
 WINDOW = 1000  # events sent but not yet acknowledged, per route and connection
@@ -42,7 +41,7 @@ _SELECT_QUEUED = (
     "WHERE q.session_id = ? AND q.route_id = ? AND q.seq > ? ORDER BY q.seq LIMIT ?"
 )
 
-__all__ = ["PROTOCOL_VERSION", "ROUTE_PREFIX", "Connection", "RelayHub", "RouteSpec"]
+__all__ = ["PROTOCOL_VERSION", "ROUTE_PREFIX", "Connection", "ListenHub", "RouteSpec"]
 
 
 @dataclass
@@ -78,16 +77,17 @@ class Attached:
     took_over: bool
 
 
-class RelayHub(ListenStore):
-    """Listen sessions of one platform: their storage, the fan-out and the connected CLIs."""
+class ListenHub:
+    """The connected CLIs of one platform's listen sessions: the fan-out to them, and each
+    connection's routes, window and acknowledgements. What is stored is :attr:`store`'s."""
 
-    def __init__(self, db: Database, clock: Callable[[], float], vault: SecretBox) -> None:
-        super().__init__(db, clock, vault)
+    def __init__(self, store: ListenStore) -> None:
+        self.store = store
         self.connections: dict[str, Connection] = {}
 
     def fan_out(self, events: list[Row]) -> None:
         """Queue each event for every route that wants it; hand it to print-mode watchers."""
-        touched, matched = self.queue(events)
+        touched, matched = self.store.queue(events)
         for sid, shown in matched.items():
             watcher = self.connections.get(sid)
             if watcher is not None and watcher.mode == "print":
@@ -97,7 +97,7 @@ class RelayHub(ListenStore):
 
     def requeue(self, session_id: str, event: Row) -> int:
         """Queue an event again for a session (``POST /events/{id}/resend``); returns routes."""
-        count = super().requeue(session_id, event)
+        count = self.store.requeue(session_id, event)
         self.notify([session_id])
         return count
 
@@ -127,12 +127,12 @@ class RelayHub(ListenStore):
             with contextlib.suppress(Exception):
                 await previous.send_text(json.dumps({"type": "replaced"}))
                 await previous.close(CLOSE_REPLACED, "replaced by a newer cstar listen")
-        with self.db.transaction():
-            self.set_routes(sid, specs)
+        with self.store.db.transaction():
+            self.store.set_routes(sid, specs)
             connection.routes = {spec.id: RouteCursor(last_sent=spec.after) for spec in specs}
             self.acknowledge(connection, acks)
-            self.forget_finished(sid, specs)
-        backlog = self.route_backlog(sid)
+            self.store.forget_finished(sid, specs)
+        backlog = self.store.route_backlog(sid)
         active = {spec.id for spec in specs}
         routes = [
             {
@@ -143,7 +143,7 @@ class RelayHub(ListenStore):
         ]
         inactive = [
             {**_route_json(r["route_id"], r["target"], json.loads(r["events"])), "pending": n}
-            for r in self.routes(sid)
+            for r in self.store.routes(sid)
             if r["route_id"] not in active and (n := backlog.get(r["route_id"], 0))
         ]
         pending = sum(backlog.get(rid, 0) for rid in active)
@@ -152,13 +152,13 @@ class RelayHub(ListenStore):
     def replay(self, connection: Connection, after_event: str | None) -> None:
         """Print mode: catch up on events committed since ``after_event`` (a reconnect)."""
         if after_event:
-            connection.live[:0] = self.replay_rows(connection.session_id, after_event)
+            connection.live[:0] = self.store.replay_rows(connection.session_id, after_event)
             connection.wake.set()
 
     async def end_session(self, session_id: str) -> None:
         """Delete a session and its backlog; a connected CLI is told it is gone (4404)."""
         connection = self.connections.pop(session_id, None)
-        self.delete_session(session_id)
+        self.store.delete_session(session_id)
         if connection is not None:
             connection.closed = True
             connection.wake.set()
@@ -182,7 +182,7 @@ class RelayHub(ListenStore):
                 room = WINDOW - len(cursor.unacked)
                 if room <= 0:
                     continue
-                rows = self.db.all(
+                rows = self.store.db.all(
                     _SELECT_QUEUED,
                     (connection.session_id, rid, cursor.last_sent, room),
                 )
@@ -218,7 +218,7 @@ class RelayHub(ListenStore):
             keyed[(rid, seq)] = ack
         if not keyed:
             return
-        self.record_acks(sid, keyed)
+        self.store.record_acks(sid, keyed)
         connection.wake.set()
 
     async def disconnect_all(self) -> None:

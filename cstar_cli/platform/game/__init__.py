@@ -60,17 +60,17 @@ from typing import TYPE_CHECKING
 
 from cstar_cli.platform.game import engine
 from cstar_cli.platform.game.sla import deadlines, sla_fields
-from cstar_cli.platform.store.db import Database, Row
+from cstar_cli.platform.store.db import Row
 
 if TYPE_CHECKING:
-    from cstar_cli.platform.core import Platform
     from cstar_cli.platform.http.auth import Principal
+    from cstar_cli.platform.work import Work
 
 __all__ = ["deadlines", "on_ticket_deleted", "on_ticket_written", "sla_fields"]
 
 
 def on_ticket_written(
-    platform: Platform,
+    work: Work,
     principal: Principal,
     before: Row | None,
     after: Row,
@@ -79,15 +79,11 @@ def on_ticket_written(
     request_id: str | None,
 ) -> None:
     """Call inside the transaction that created or changed a ticket (``before`` None on create)."""
-    engine.ticket_written(_scope(platform.db, principal, now, request_id), before, after)
+    engine.ticket_written(engine.Scope(work, principal, now, request_id), before, after)
 
 
 def on_ticket_deleted(
-    platform: Platform, principal: Principal, row: Row, *, now: float, request_id: str | None
+    work: Work, principal: Principal, row: Row, *, now: float, request_id: str | None
 ) -> None:
     """Call inside the transaction that deletes a ticket."""
-    engine.ticket_deleted(_scope(platform.db, principal, now, request_id), row)
-
-
-def _scope(db: Database, principal: Principal, now: float, request_id: str | None) -> engine.Scope:
-    return engine.Scope(db, principal, now, request_id)
+    engine.ticket_deleted(engine.Scope(work, principal, now, request_id), row)

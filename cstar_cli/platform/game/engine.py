@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from cstar_cli.platform import ids
-from cstar_cli.platform.delivery import outbox as events
 from cstar_cli.platform.game import rules
 from cstar_cli.platform.game.sla import CLOSED, ensure_scope, next_deadline, risk_time
 from cstar_cli.platform.game.views import boss_data, load_player, member_data, player_data
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.store.db import Database, Row
+from cstar_cli.platform.work import Work
 from cstar_cli.wire.times import iso
 
 ACTIVE_STATUSES = ("new", "open")
@@ -45,11 +45,18 @@ def system_principal(team_id: str, livemode: bool) -> Principal:
 class Scope:
     """One team+environment at one moment, with the request that caused the work (if any)."""
 
-    db: Database
+    work: Work
     principal: Principal
     now: float
     request_id: str | None = None
-    emitted: int = 0
+
+    @property
+    def db(self) -> Database:
+        return self.work.db
+
+    @property
+    def emitted(self) -> int:
+        return self.work.emitted
 
     @property
     def team_id(self) -> str:
@@ -64,10 +71,7 @@ class Scope:
         return iso(self.now)
 
     def emit(self, event_type: str, data: dict[str, Any]) -> None:
-        events.emit(
-            self.db, self.principal, event_type, data, now=self.now, request_id=self.request_id
-        )
-        self.emitted += 1
+        self.work.emit(self.principal, event_type, data, now=self.now, request_id=self.request_id)
 
 
 def _fighting(ticket: Row | None) -> bool:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from cstar_cli.platform.background import cancel
 from cstar_cli.platform.game.engine import Scope, evaluate, system_principal
+from cstar_cli.platform.work import Work
 
 if TYPE_CHECKING:
     from cstar_cli.platform.core import Platform
@@ -33,16 +34,12 @@ def evaluate_scope(
     platform: Platform, team_id: str, livemode: bool, request_id: str | None = None
 ) -> int:
     """One evaluation of one team+environment at its own (possibly advanced) time."""
+    work = Work(platform.db, platform.outbox)
     scope = Scope(
-        platform.db,
-        system_principal(team_id, livemode),
-        platform.now(team_id, livemode),
-        request_id,
+        work, system_principal(team_id, livemode), platform.now(team_id, livemode), request_id
     )
-    with platform.db.transaction():
+    with work.transaction():
         evaluate(scope)
-    if scope.emitted:
-        platform.written()
     return scope.emitted
 
 

@@ -10,6 +10,7 @@ Websockets are handed to ``wsguard``, so each one ends with its key (D28).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -21,7 +22,7 @@ from typing import Any
 from cstar_cli.platform import ids
 from cstar_cli.platform.core import Platform
 from cstar_cli.platform.http import callers, identity
-from cstar_cli.platform.http.access import WRITE_METHODS, AccessTable, authorize
+from cstar_cli.platform.http.access import AccessTable, authorize
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.bounds import check_query, parse_body
 from cstar_cli.platform.http.errors import ApiError
@@ -34,6 +35,7 @@ from cstar_cli.platform.settings import (
     MAX_BODY_BYTES,
     SUPPORTED_API_VERSIONS,
 )
+from cstar_cli.platform.work import Work
 from cstar_cli.wire.times import iso
 
 Scope = MutableMapping[str, Any]
@@ -99,14 +101,13 @@ class ApiGateway:
         if not scope["path"].startswith("/api/"):
             await self.app(scope, receive, _with_headers(send, extra_headers))
             return
+        state["work"] = Work(self.platform.db, self.platform.outbox)
         outcome = _Outcome(send)
         try:
             await self._serve(scope, receive, outcome.send, headers, request_id, extra_headers)
         finally:
             if self.platform.settings.request_logging:
                 self._log(scope, headers, request_id, outcome)
-            if scope["method"] in WRITE_METHODS:
-                self.platform.written()
 
     async def _serve(
         self,
@@ -323,7 +324,8 @@ class ApiGateway:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                await self.platform.hand_off()
+                if scope["state"]["work"].emitted:
+                    await asyncio.sleep(0)  # the connections its events woke send first
                 message["headers"] = list(message.get("headers", [])) + extra
                 if captured is not None:
                     captured.status = message["status"]

@@ -159,7 +159,6 @@ def _customer(platform: Platform, principal: Principal, fields: dict[str, Any]) 
         name = fields.get("name") or email.split("@")[0] or email
         try:
             row = insert_customer(platform, principal, None, name=name[:200], email=email)
-            platform.written()
         except sqlite3.IntegrityError:  # created meanwhile by a concurrent request
             row = _find(platform, principal, email)
     assert row is not None

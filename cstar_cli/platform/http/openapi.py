@@ -23,26 +23,18 @@ from cstar_cli.platform.game.models import (
 )
 from cstar_cli.platform.http.access import ACCESS_FIELD, Access
 from cstar_cli.platform.inspector.links import InspectorLink
+from cstar_cli.platform.resources.articles.models import Article
+from cstar_cli.platform.resources.customers.models import Customer
+from cstar_cli.platform.resources.keys.models import ApiKey
 from cstar_cli.platform.resources.library.models import (
     ArticleFeedback,
     ArticleView,
     Category,
     LibraryArticle,
 )
-from cstar_cli.platform.resources.models import (
-    ApiKey,
-    Article,
-    Customer,
-    Deleted,
-    Envelope,
-    ErrorEnvelope,
-    ListEnvelope,
-    Member,
-    Message,
-    Ticket,
-    TicketWithMessages,
-    Whoami,
-)
+from cstar_cli.platform.resources.members.models import Member
+from cstar_cli.platform.resources.models import Deleted, Envelope, ErrorEnvelope, ListEnvelope
+from cstar_cli.platform.resources.tickets.models import Message, Ticket, TicketWithMessages
 from cstar_cli.platform.resources.webhooks.models import (
     Delivery,
     Event,
@@ -55,6 +47,7 @@ from cstar_cli.platform.resources.webhooks.models import (
     Webhook,
     WebhookTestResult,
 )
+from cstar_cli.platform.resources.whoami.models import Whoami
 from cstar_cli.platform.settings import SUPPORTED_API_VERSIONS
 
 T = "/api/v1/teams/{teamId}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -61,6 +62,21 @@ def listing(request: Request, data: list[Any], page: int, page_size: int, total:
         },
     }
     return Response(dump(body), media_type="application/json")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list as a service returns it: the items in wire form, and where they sit."""
+
+    data: list[Any]
+    page: int
+    page_size: int
+    total: int
+
+
+def paged(request: Request, page: Page) -> Response:
+    """A service's :class:`Page` in the list envelope (D3)."""
+    return listing(request, page.data, page.page, page.page_size, page.total)
 
 
 def plain_list(request: Request, data: list[Any]) -> Response:

@@ -1,11 +1,14 @@
-"""What every route module shares: the caller, the platform, rows of the caller's team, wire
-names, paging, sorting, filters, and the one path of list, update and delete routes."""
+"""What every route module shares: the :class:`Caller` a request makes, and the query
+parameters of lists (``page``, ``pageSize``, ``sort``, ``search``, booleans).
+
+Routes parse, build their resource's service for :func:`caller_of` and answer with what it
+returns. (The helpers below ``-- until every resource has its service --`` are the older
+route-level path; they go when the last route moves to a service.)"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Query, Request
@@ -14,17 +17,44 @@ from starlette.responses import Response
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.core import Platform
-from cstar_cli.platform.delivery import outbox as events
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.bounds import MAX_PAGE, MAX_SEARCH
 from cstar_cli.platform.http.errors import ApiError
+from cstar_cli.platform.http.identity import Identity
+from cstar_cli.platform.resources.service import Caller
 from cstar_cli.platform.store.db import Row
+from cstar_cli.platform.store.query import Paging, Where, fetch_page, order_by, sortable
 from cstar_cli.platform.store.updates import FieldMap, patch_values, save
-from cstar_cli.wire.times import parse_iso
+from cstar_cli.wire.camel import camel_case
+
+__all__ = ["Paging", "Where", "fetch_page", "order_by", "sortable"]
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+
+
+def caller_of(request: Request) -> Caller:
+    """Who is calling: the platform, the key's principal, the request's unit of work and id,
+    and the customer a publishable key acts for through a verified identity (D18, D23)."""
+    state = request.scope["state"]
+    return Caller(
+        platform=request.app.state.platform,
+        principal=state["principal"],
+        work=state["work"],
+        request_id=state.get("request_id"),
+        identity=acting_for(request),
+    )
+
+
+def acting_for(request: Request) -> Identity | None:
+    """The customer a publishable key acts for; ``None`` for secret keys (never narrowed)."""
+    state = request.scope.get("state", {})
+    principal = state.get("principal")
+    if principal is None or principal.is_secret:
+        return None
+    identity: Identity | None = state.get("identity")
+    return identity
 
 
 def platform_of(request: Request) -> Platform:
@@ -42,7 +72,7 @@ def caller(request: Request) -> tuple[Platform, Principal]:
     return platform_of(request), principal_of(request)
 
 
-# -- rows of the caller's team and environment --------------------------------------------------
+# -- until every resource has its service ---------------------------------------------------
 def scoped_row(platform: Platform, principal: Principal, table: str, hex_id: str) -> Row | None:
     """The row of ``table`` with this id, if it is in the caller's team and environment."""
     return platform.db.one(
@@ -109,20 +139,9 @@ def new_row(principal: Principal, stamp: str, values: Row) -> Row:
 
 
 # -- wire names ----------------------------------------------------------------------------------
-def camel(column: str) -> str:
-    """A column's name on the wire: ``first_response_at`` is ``firstResponseAt``."""
-    head, *rest = column.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
 def columns(row: Row, *names: str) -> dict[str, Any]:
     """Columns of ``row`` as stored, under their wire names (what a serializer copies as is)."""
-    return {camel(name): row[name] for name in names}
-
-
-def sortable(*names: str) -> dict[str, str]:
-    """Sort fields for columns that sort as stored: each column under its wire name."""
-    return {camel(name): name for name in names}
+    return {camel_case(name): row[name] for name in names}
 
 
 def require_secret(principal: Principal) -> None:
@@ -132,11 +151,7 @@ def require_secret(principal: Principal) -> None:
         )
 
 
-@dataclass(frozen=True)
-class PageParams:
-    page: int
-    page_size: int
-    sort: str | None
+PageParams = Paging
 
 
 PAGE = Query(1, ge=1, le=MAX_PAGE, description=f"Page number, 1 to {MAX_PAGE}.")
@@ -156,95 +171,9 @@ def page_params(
     sort: str | None = Query(
         None, description="Field to sort by; prefix with '-' for descending. Default -createdAt."
     ),
-) -> PageParams:
+) -> Paging:
     """FastAPI dependency for ``page``, ``pageSize`` (D3, D32) and ``sort`` (D4)."""
-    return PageParams(page, pageSize, sort)
-
-
-def order_by(sort: str | None, fields: Mapping[str, str], default: str = "-createdAt") -> str:
-    """An ORDER BY clause for a ``sort`` value, checked against the resource's allowed fields."""
-    value = default if sort is None or sort == "" else sort
-    descending = value.startswith("-")
-    name = value[1:] if descending else value
-    column = fields.get(name)
-    if column is None:
-        allowed = ", ".join(sorted(fields))
-        raise ApiError.invalid(
-            f"Cannot sort by '{name}'. Sortable fields: {allowed} (prefix '-' for descending).",
-            param="sort",
-        )
-    direction = "DESC" if descending else "ASC"
-    return f"{column} {direction}, rowid {direction}"
-
-
-def sort_values(fields: dict[str, str]) -> list[str]:
-    return [v for name in sorted(fields) for v in (name, f"-{name}")]
-
-
-class Where:
-    """Builds a WHERE clause with its parameters, always scoped to a team and environment."""
-
-    def __init__(self, principal: Principal, alias: str = "") -> None:
-        prefix = f"{alias}." if alias else ""
-        self.clauses = [f"{prefix}team_id = ?", f"{prefix}livemode = ?"]
-        self.params: list[Any] = [principal.team_id, int(principal.livemode)]
-
-    def add(self, clause: str, *params: Any) -> None:
-        self.clauses.append(clause)
-        self.params.extend(params)
-
-    def equals(self, column: str, value: Any) -> None:
-        """``column = value`` when the filter is given (``None`` adds nothing)."""
-        if value is not None:
-            self.add(f"{column} = ?", value)
-
-    def tag(self, column: str, tag: str | None) -> None:
-        if tag is not None:
-            self.add(f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = ?)", tag)
-
-    def search(self, columns: Sequence[str], term: str | None) -> None:
-        """Match ``term`` as a substring of any of ``columns`` (SQL expressions)."""
-        if term and len(term) > MAX_SEARCH:
-            raise ApiError.invalid(f"search is at most {MAX_SEARCH} characters.", param="search")
-        if term:
-            clause = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
-            self.add(f"({clause})", *([like_pattern(term)] * len(columns)))
-
-    def created_between(
-        self, after: str | None, before: str | None, params: tuple[str, str]
-    ) -> None:
-        """``created_at`` at/after ``after`` and before ``before`` (ISO-8601, both optional)."""
-        for value, param, op in ((after, params[0], ">="), (before, params[1], "<")):
-            if value is None:
-                continue
-            try:
-                parse_iso(value)
-            except ValueError:
-                raise ApiError.invalid(f"{param} must be an ISO-8601 time.", param=param) from None
-            self.add(f"julianday(created_at) {op} julianday(?)", value)
-
-    @property
-    def sql(self) -> str:
-        return " AND ".join(self.clauses)
-
-
-def like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def fetch_page(
-    platform: Platform, table: str, where: Where, order: str, params: PageParams
-) -> tuple[list[Row], int]:
-    db = platform.db
-    total_row = db.one(f"SELECT COUNT(*) AS n FROM {table} WHERE {where.sql}", where.params)
-    total = int(total_row["n"]) if total_row else 0
-    offset = (params.page - 1) * params.page_size
-    rows = db.all(
-        f"SELECT * FROM {table} WHERE {where.sql} ORDER BY {order} LIMIT ? OFFSET ?",
-        [*where.params, params.page_size, offset],
-    )
-    return rows, total
+    return Paging(page, pageSize, sort)
 
 
 def list_response(
@@ -260,7 +189,7 @@ def list_response(
     """What a list route answers: the page of ``table`` that ``where`` and ``paging`` pick, in
     the order ``paging.sort`` asks for, each row as ``show`` shows it."""
     order = order_by(paging.sort, sort_fields, default_sort)
-    rows, total = fetch_page(platform_of(request), table, where, order, paging)
+    rows, total = fetch_page(platform_of(request).db, table, where, order, paging)
     data = [show(row) for row in rows]
     return responses.listing(request, data, paging.page, paging.page_size, total)
 
@@ -345,8 +274,7 @@ def deleted(request: Request, wire_id: str) -> Response:
 def emit_event(request: Request, event_type: str, data: dict[str, Any]) -> None:
     """Record the request's event (call inside the transaction that makes the change, D10)."""
     platform, principal = platform_of(request), principal_of(request)
-    events.emit(
-        platform.db,
+    request.scope["state"]["work"].emit(
         principal,
         event_type,
         data,

@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,7 @@ class Database:
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
         self._depth = 0
-        self.outbox_dirty = False  # events were recorded since the last fan-out
+        self._after_commit: list[Callable[[], None]] = []
         self._checkpointer: _Checkpointer | None = None
         if path != ":memory:":
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -88,10 +88,14 @@ class Database:
                     (version,),
                 )
 
-    @property
-    def schema_version(self) -> int:
-        row = self.one("SELECT MAX(version) AS v FROM schema_version")
-        return int((row or {}).get("v") or 0)
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the open transaction commits (not if it rolls back); this is
+        how the store tells the dispatcher that events were committed. Outside a transaction
+        the statement already committed, so ``callback`` runs now."""
+        if not self._depth:
+            callback()
+        elif callback not in self._after_commit:
+            self._after_commit.append(callback)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -109,10 +113,14 @@ class Database:
             yield
         except BaseException:
             self._depth = 0
+            self._after_commit.clear()
             self.conn.execute("ROLLBACK")
             raise
         self._depth = 0
         self.conn.execute("COMMIT")
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)

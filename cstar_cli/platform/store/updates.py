@@ -24,9 +24,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from cstar_cli.platform.delivery import outbox as events
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.store.db import Database, Row, dumps
+from cstar_cli.wire.camel import snake_case
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def patch_values(body: BaseModel, row: Row, fields: FieldMap) -> Row:
         if name not in given:
             continue
         value = getattr(body, name)
-        column = spec.column or events.snake(name)
+        column = spec.column or snake_case(name)
         if value is None:
             if spec.kind == "merge":
                 continue  # nothing to merge
@@ -117,9 +117,9 @@ def save(
     """
     updated = {**row, **values}
     if serialize is not None and watched is not None:
-        changed = events.changes(serialize(row), serialize(updated), watched)
+        changed = changes(serialize(row), serialize(updated), watched)
     else:
-        changed = {events.snake(k): {"to": v} for k, v in values.items()} if values else {}
+        changed = {snake_case(k): {"to": v} for k, v in values.items()} if values else {}
     if not changed:
         return Saved(row, {})
     updated["updated_at"] = stamp
@@ -130,3 +130,12 @@ def save(
         if emit is not None:
             emit(updated, changed)
     return Saved(updated, changed)
+
+
+def changes(before: dict[str, Any], after: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """``{snake_name: {from, to}}`` for each watched wire field that changed (``data.changes``)."""
+    return {
+        snake_case(name): {"from": before.get(name), "to": after.get(name)}
+        for name in fields
+        if before.get(name) != after.get(name)
+    }

@@ -4,7 +4,7 @@ before any request is sent.
 ``--override ticket.priorty=urgent`` names a field the step's endpoint does not take, and
 ``ticket.priority=urgnet`` a value its enumeration does not have: both are usage errors (exit 2)
 with close matches, raised before the fixture's first call. The bodies are the API's own
-(:mod:`cstar_cli.platform.resources.models`, imported only when a fixture runs).
+(``cstar_cli.platform.resources.<noun>.models``, imported only when a fixture runs).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ BODIES: dict[tuple[str, str, int], str] = {
     ("PATCH", "customers", 2): "CustomerUpdate",
     ("POST", "tickets", 1): "TicketCreate",
     ("PATCH", "tickets", 2): "TicketUpdate",
-    ("POST", "tickets", 3): "MessageCreate",
+    ("POST", "tickets", 3): "MessageCreate",  # in the tickets models, as messages are
     ("POST", "articles", 1): "ArticleCreate",
     ("PATCH", "articles", 2): "ArticleUpdate",
 }
@@ -32,9 +32,9 @@ def body_fields(method: str, path: str) -> dict[str, Any] | None:
     name = BODIES.get((method, parts[0], len(parts))) if parts else None
     if name is None:
         return None
-    from cstar_cli.platform.resources import models as schemas
+    from importlib import import_module
 
-    model = getattr(schemas, name)
+    model = getattr(import_module(f"cstar_cli.platform.resources.{parts[0]}.models"), name)
     return {field: info.annotation for field, info in model.model_fields.items()}
 
 

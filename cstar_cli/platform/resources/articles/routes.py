@@ -13,14 +13,13 @@ from starlette.responses import Response
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.core import Platform
-from cstar_cli.platform.delivery import outbox as events
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.access import PUBLIC
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.errors import ApiError
-from cstar_cli.platform.resources import common
+from cstar_cli.platform.resources import common, payloads
+from cstar_cli.platform.resources.articles.models import ArticleCreate, ArticleUpdate
 from cstar_cli.platform.resources.categories import service as categories
-from cstar_cli.platform.resources.models import ArticleCreate, ArticleUpdate
 from cstar_cli.platform.store.db import Row, dumps
 from cstar_cli.platform.store.updates import Column, FieldMap
 from cstar_cli.wire.enums import ArticleStatus
@@ -168,9 +167,9 @@ async def create_article(request: Request, body: ArticleCreate) -> Response:
     row = common.new_row(principal, stamp, columns)
     with db.transaction():
         db.insert("articles", row)
-        common.emit_event(request, "article.created", {"article": events.article_data(row)})
+        common.emit_event(request, "article.created", {"article": payloads.article_data(row)})
         if body.status == "published":
-            common.emit_event(request, "article.published", {"article": events.article_data(row)})
+            common.emit_event(request, "article.published", {"article": payloads.article_data(row)})
     return responses.ok(request, serialize(row), status=201)
 
 
@@ -209,7 +208,7 @@ async def update_article(request: Request, articleId: str, body: ArticleUpdate) 
         values["published_at"] = patch.stamp
 
     def announce(updated: Row, changes: dict[str, Any]) -> None:
-        data = {"article": events.article_data(updated), "changes": changes}
+        data = {"article": payloads.article_data(updated), "changes": changes}
         common.emit_event(request, "article.updated", data)
         if publishing:
             common.emit_event(request, "article.published", data)
@@ -220,7 +219,7 @@ async def update_article(request: Request, articleId: str, body: ArticleUpdate) 
 @router.delete("/articles/{articleId}", summary="Delete an article")
 async def delete_article(request: Request, articleId: str) -> Response:
     def announce(gone: Row) -> None:
-        common.emit_event(request, "article.deleted", {"article": events.article_data(gone)})
+        common.emit_event(request, "article.deleted", {"article": payloads.article_data(gone)})
 
     row = _load(*common.caller(request), articleId)
     return common.delete_row(request, "articles", row, ids.ARTICLE, announce=announce)

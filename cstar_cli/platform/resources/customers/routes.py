@@ -11,12 +11,11 @@ from starlette.responses import Response
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.core import Platform
-from cstar_cli.platform.delivery import outbox as events
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.errors import ApiError
-from cstar_cli.platform.resources import common
-from cstar_cli.platform.resources.models import CustomerCreate, CustomerUpdate
+from cstar_cli.platform.resources import common, payloads
+from cstar_cli.platform.resources.customers.models import CustomerCreate, CustomerUpdate
 from cstar_cli.platform.store.db import Row, dumps
 from cstar_cli.platform.store.updates import Column, FieldMap
 from cstar_cli.wire.enums import CustomerStatus, Sentiment
@@ -108,11 +107,10 @@ def insert_customer(
     row = common.new_row(principal, platform.now_iso(principal), columns)
     with db.transaction():
         db.insert("customers", row)
-        events.emit(
-            db,
+        platform.outbox.emit(
             principal,
             "customer.created",
-            {"customer": events.customer_data(row)},
+            {"customer": payloads.customer_data(row)},
             now=platform.now(principal.team_id, principal.livemode),
             request_id=request_id,
         )
@@ -163,7 +161,7 @@ async def update_customer(request: Request, customerId: str, body: CustomerUpdat
             )
 
     def announce(updated: Row, changes: dict[str, Any]) -> None:
-        data = {"customer": events.customer_data(updated), "changes": changes}
+        data = {"customer": payloads.customer_data(updated), "changes": changes}
         common.emit_event(request, "customer.updated", data)
 
     try:
@@ -182,7 +180,7 @@ async def update_customer(request: Request, customerId: str, body: CustomerUpdat
 @router.delete("/customers/{customerId}", summary="Delete a customer")
 async def delete_customer(request: Request, customerId: str) -> Response:
     def announce(gone: Row) -> None:
-        common.emit_event(request, "customer.deleted", {"customer": events.customer_data(gone)})
+        common.emit_event(request, "customer.deleted", {"customer": payloads.customer_data(gone)})
 
     row = _load(*common.caller(request), customerId)
     # Tickets keep the customer's name; only the link goes.

@@ -69,7 +69,9 @@ async def get_event(request: Request, eventId: str) -> Response:
         "ORDER BY created_at, rowid",
         (row["type"], row["id"]),
     )
-    queued = [_queued_delivery(q, row["type"]) for q in platform.relay.queued_for_event(row["id"])]
+    queued = [
+        _queued_delivery(q, row["type"]) for q in platform.listen_store.queued_for_event(row["id"])
+    ]
     return responses.ok(
         request,
         {**_payload(row), "deliveries": [serialize_delivery(a) for a in attempts] + queued},
@@ -133,7 +135,6 @@ async def resend_event(request: Request, eventId: str, body: EventResend | None 
             delivery = platform.dispatcher.schedule(row, hook["id"], hook["url"], attempt, now)
             delivery_ids.append(ids.DELIVERY + delivery)
             resent += 1
-    platform.written()
     return responses.ok(
         request, {"eventId": row["id"], "resentTo": resent, "deliveryIds": delivery_ids}
     )

@@ -13,7 +13,7 @@ from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.auth import Principal, hash_key, mint_key
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources import common
-from cstar_cli.platform.resources.models import ApiKeyCreate, ApiKeyRoll
+from cstar_cli.platform.resources.keys.models import ApiKeyCreate, ApiKeyRoll
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.wire.keys import redact

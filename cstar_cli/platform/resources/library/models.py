@@ -10,7 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from cstar_cli.platform.resources.models import Input, Output, PublicArticle, ShortText, Slug
+from cstar_cli.platform.resources.articles.models import PublicArticle
+from cstar_cli.platform.resources.models import Input, Output, ShortText, Slug
 
 LibraryArticle = PublicArticle
 

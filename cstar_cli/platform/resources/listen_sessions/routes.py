@@ -45,8 +45,8 @@ HELLO_TIMEOUT = 10.0
 
 
 def serialize(platform: Platform, row: dict[str, Any], websocket_url: str) -> dict[str, Any]:
-    hub = platform.relay
-    backlog = hub.route_backlog(row["id"])
+    store = platform.listen_store
+    backlog = store.route_backlog(row["id"])
     return {
         "id": ids.LISTEN_SESSION + row["id"],
         "object": "listen_session",
@@ -63,7 +63,7 @@ def serialize(platform: Platform, row: dict[str, Any], websocket_url: str) -> di
                 "active": bool(r["active"]),
                 "pending": backlog.get(r["route_id"], 0),
             }
-            for r in hub.routes(row["id"])
+            for r in store.routes(row["id"])
         ],
         "createdAt": row["created_at"],
         "expiresAt": iso(row["expires_at"]),
@@ -108,7 +108,7 @@ async def open_listen_session(request: Request, body: ListenCreate | None = None
     specs = None
     if body.routes is not None:
         specs = route_specs([r.model_dump(exclude_none=True) for r in body.routes])
-    row = platform.relay.open_session(
+    row = platform.listen_store.open_session(
         principal.team_id, principal.livemode, device, events, new_secret(), specs
     )
     return responses.ok(request, serialize(platform, row, _socket_url(request, row)), status=201)
@@ -131,7 +131,7 @@ async def list_listen_sessions(
     where = Where(principal)
     where.add("expires_at > ?", platform.now())
     order = order_by(paging.sort, {"createdAt": "created_at"})
-    rows, total = fetch_page(platform, "listen_sessions", where, order, paging)
+    rows, total = fetch_page(platform.db, "listen_sessions", where, order, paging)
     data = [
         {
             **{
@@ -139,7 +139,7 @@ async def list_listen_sessions(
                 for k, v in serialize(platform, row, _socket_url(request, row)).items()
                 if k != "signingSecret"
             },
-            "connected": row["id"] in platform.relay.connections,
+            "connected": row["id"] in platform.listen_hub.connections,
         }
         for row in rows
     ]
@@ -151,7 +151,7 @@ async def end_listen_session(request: Request, sessionId: str) -> Response:
     platform, principal = platform_of(request), principal_of(request)
     require_secret(principal)
     hex_id = platform.listen_session(principal, sessionId)
-    await platform.relay.end_session(hex_id)
+    await platform.listen_hub.end_session(hex_id)
     return deleted(request, ids.LISTEN_SESSION + hex_id)
 
 
@@ -167,7 +167,7 @@ def _authenticate(platform: Platform, websocket: WebSocket, team_id: str) -> Pri
 @router.websocket("/webhooks/listen/{sessionId}/ws")
 async def listen_socket(websocket: WebSocket, teamId: str, sessionId: str) -> None:
     platform: Platform = websocket.app.state.platform
-    hub = platform.relay
+    hub = platform.listen_hub
     await websocket.accept()
     try:
         principal = _authenticate(platform, websocket, teamId)

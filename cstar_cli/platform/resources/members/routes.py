@@ -13,7 +13,7 @@ from cstar_cli.platform.core import Platform
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.resources import common
-from cstar_cli.platform.resources.models import MemberCreate, MemberUpdate
+from cstar_cli.platform.resources.members.models import MemberCreate, MemberUpdate
 from cstar_cli.platform.store.db import Row, dumps
 from cstar_cli.platform.store.updates import Column, FieldMap
 from cstar_cli.wire.enums import Role

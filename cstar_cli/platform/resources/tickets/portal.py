@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-
 from cstar_cli.platform.http.errors import ApiError
-from cstar_cli.platform.http.identity import Identity
-from cstar_cli.platform.resources.models import MessageCreate, TicketCreate
+from cstar_cli.platform.resources.tickets.models import MessageCreate, TicketCreate
 
 TICKET_FIELDS = frozenset(
     {
@@ -40,16 +37,6 @@ TICKET_FIELDS = frozenset(
 )
 CREATE_FIELDS = frozenset({"title", "priority", "tags", "message", "customerId"})
 MESSAGE_FIELDS = frozenset({"content", "sender"})
-
-
-def acting_for(request: Request) -> Identity | None:
-    """The customer a publishable key acts for; ``None`` for secret keys (never narrowed)."""
-    state = request.scope.get("state", {})
-    principal = state.get("principal")
-    if principal is None or principal.is_secret:
-        return None
-    identity: Identity | None = state.get("identity")
-    return identity
 
 
 def ticket_view(ticket: dict[str, Any], *, messages: int, assignee: str | None) -> dict[str, Any]:

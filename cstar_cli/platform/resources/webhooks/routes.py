@@ -11,7 +11,6 @@ from starlette.responses import Response
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.core import Platform
-from cstar_cli.platform.delivery import outbox as events
 from cstar_cli.platform.delivery.urls import check_url
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.auth import Principal
@@ -142,8 +141,7 @@ async def trigger_test(request: Request, body: TriggerTest) -> Response:
                     now=now,
                     api_base=platform.api_base,
                 )
-            payload = events.emit(
-                platform.db,
+            payload = platform.outbox.emit(
                 principal,
                 body.event,
                 data,
@@ -217,8 +215,7 @@ async def send_test_event(
         api_base=platform.api_base,
     )
     with platform.db.transaction():
-        payload = events.emit(
-            platform.db,
+        payload = platform.outbox.emit(
             principal,
             event_type,
             data,
