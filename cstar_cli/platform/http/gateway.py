@@ -1,7 +1,7 @@
 """The ASGI gateway in front of every API route.
 
 In one place and in this order: request id, API version (D7), query bounds (D32), the caller
-(``callers``: §1, D9, the key-less library of D25), rate limits (D6), team scope, identity
+(``callers``: facts §1, D9, the key-less library of D25), rate limits (D6), team scope, identity
 verification (D18), the route's declared access (D23), the 1 MiB body limit and strict JSON
 (D32), idempotency (D8), and the response headers every answer carries. Routes behind it see
 an authenticated ``Principal`` in ``request.state.principal`` and a body that is already read.
