@@ -60,8 +60,6 @@ def prepare(platform: Platform) -> tuple[SeedKeys, bool]:
     if team_id is not None and path is not None:
         kept = _read_keys(path, team_id)
         if kept is not None:
-            for key in (kept.secret_key, kept.live_secret_key):
-                platform.adopt_key(key)  # an older release kept only their hashes
             return kept, False
     if team_id is None:
         keys, fresh = seed(db, platform.vault, platform.now()), True
