@@ -234,14 +234,6 @@ class ConfigFile:
         profiles[name] = table
         self.save()
 
-    def remove_profile(self, name: str) -> bool:
-        profiles = self.load()
-        if name not in profiles:
-            return False
-        del profiles[name]
-        self.save()
-        return True
-
     def save(self) -> None:
         import tomli_w
 

@@ -27,7 +27,6 @@ class MemberNames:
         self.client = client
         self.scope = {"apiBase": api_base, "teamId": client.team_id}
         self.path: Path = cache_dir() / f"members-{profile}.json"
-        self.fetches = 0
 
     def names(self, ids: Iterable[str | None]) -> dict[str, str]:
         wanted = {i for i in ids if isinstance(i, str) and i}
@@ -52,7 +51,6 @@ class MemberNames:
         from cstar_cli.client.errors import CstarAPIError
         from cstar_cli.platform.store.files import write_private
 
-        self.fetches += 1
         try:
             members = list(self.client.members.iter_all({}))
         except CstarAPIError:

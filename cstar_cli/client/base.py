@@ -113,11 +113,6 @@ class ClientBase:
         self.webhooks = WebhooksResource(self, "webhooks")
         self.events = EventsResource(self, "events")
 
-    def resource(self, name: str) -> Resource:
-        """The resource called ``name`` (``tickets``, ``webhooks``…), or a plain one."""
-        known = getattr(self, name.replace("-", "_"), None)
-        return known if isinstance(known, Resource) else Resource(self, name)
-
     def _call(self, call: Call) -> Any:
         raise NotImplementedError  # each client sends the way it does
 

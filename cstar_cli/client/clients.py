@@ -129,7 +129,7 @@ class AsyncCstarClient(ClientBase):
     Example::
 
         async with AsyncCstarClient("sk_test_…") as cstar:
-            async for ticket in cstar.iter_all("tickets", {"status": "open"}):
+            async for ticket in cstar.tickets.iter_all({"status": "open"}):
                 ...
     """
 
@@ -200,41 +200,3 @@ class AsyncCstarClient(ClientBase):
             if not page.has_more or not page.data:
                 return
             query["page"] = int(query["page"]) + 1
-
-    # The first async API took the resource name first; these keep working.
-    async def list(self, resource: str, params: Mapping[str, Any] | None = None) -> Page:
-        """One page of ``resource``: ``await cstar.tickets.list(params)``."""
-        page: Page = await self.resource(resource).list(params)
-        return page
-
-    def iter_all(
-        self, resource: str, params: Mapping[str, Any] | None = None, *, page_size: int = 100
-    ) -> AsyncIterator[dict[str, Any]]:
-        """Every item of ``resource``: ``cstar.tickets.iter_all(params)``."""
-        iterator: AsyncIterator[dict[str, Any]] = self.resource(resource).iter_all(
-            params, page_size=page_size
-        )
-        return iterator
-
-    async def get(self, resource: str, item_id: str) -> Any:
-        return await self.resource(resource).get(item_id)
-
-    async def create(
-        self, resource: str, body: Mapping[str, Any], *, idempotency_key: str | None = None
-    ) -> Any:
-        return await self.resource(resource).create(body, idempotency_key=idempotency_key)
-
-    async def update(
-        self,
-        resource: str,
-        item_id: str,
-        body: Mapping[str, Any],
-        *,
-        idempotency_key: str | None = None,
-    ) -> Any:
-        return await self.resource(resource).update(item_id, body, idempotency_key=idempotency_key)
-
-    async def delete(
-        self, resource: str, item_id: str, *, idempotency_key: str | None = None
-    ) -> Any:
-        return await self.resource(resource).delete(item_id, idempotency_key=idempotency_key)

@@ -38,11 +38,6 @@ class LocalHttpError(Exception):
         super().__init__(message)
         self.kind = kind
 
-    @property
-    def reached(self) -> bool:
-        """Whether the endpoint may have received the request."""
-        return self.kind != UNREACHABLE
-
 
 @dataclass(frozen=True)
 class Answer:

@@ -36,7 +36,6 @@ Tags = Annotated[list[str], Field(max_length=50, description='Tags, e.g. ["vip",
 TicketId = Annotated[str, Field(min_length=1, description="Ticket id (tkt_…).")]
 CustomerId = Annotated[str, Field(min_length=1, description="Customer id (cus_…).")]
 ArticleId = Annotated[str, Field(min_length=1, description="Article id (art_…) or slug.")]
-MemberRef = Annotated[str, Field(description="Team member id (mem_…); see list_members.")]
 
 EXCERPT_CHARS = 400
 

@@ -57,10 +57,6 @@ class Fixture:
     event: str
     steps: tuple[Step, ...]
 
-    @property
-    def step_names(self) -> list[str]:
-        return [s.name for s in self.steps]
-
 
 # -- the fixtures -------------------------------------------------------------------------------
 

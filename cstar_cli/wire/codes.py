@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-CLOSE_NORMAL = 1000
 CLOSE_INVALID = 4400  # a malformed hello or filter: fix it, don't retry as is
 CLOSE_AUTH = 4401  # the key is refused, revoked or expired (the reason says which)
 CLOSE_GONE = 4404  # no such session (open it again)

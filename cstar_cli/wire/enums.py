@@ -21,13 +21,10 @@ Period = Literal["season", "week"]
 
 TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)
 PRIORITIES: tuple[str, ...] = get_args(Priority)
-SENDERS: tuple[str, ...] = get_args(Sender)
 CUSTOMER_STATUSES: tuple[str, ...] = get_args(CustomerStatus)
 SENTIMENTS: tuple[str, ...] = get_args(Sentiment)
 ARTICLE_STATUSES: tuple[str, ...] = get_args(ArticleStatus)
 ROLES: tuple[str, ...] = get_args(Role)
-KEY_TYPES: tuple[str, ...] = get_args(KeyType)
-ENVIRONMENTS: tuple[str, ...] = get_args(Environment)
 LOG_SOURCES: tuple[str, ...] = get_args(LogSource)
 STATUS_CLASSES: tuple[str, ...] = get_args(StatusClass)
 HTTP_METHODS: tuple[str, ...] = get_args(HttpMethod)

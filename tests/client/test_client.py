@@ -125,15 +125,15 @@ def test_backoff_is_exponential_capped_and_jittered() -> None:
 def test_async_client_against_the_platform(platform: RunningPlatform) -> None:
     async def scenario() -> None:
         async with AsyncCstarClient(platform.secret_key, api_base=platform.api_base) as cstar:
-            ticket = await cstar.create("tickets", {"title": "async"})
-            assert (await cstar.get("tickets", ticket["id"]))["title"] == "async"
-            updated = await cstar.update("tickets", ticket["id"], {"status": "open"})
+            ticket = await cstar.tickets.create({"title": "async"})
+            assert (await cstar.tickets.get(ticket["id"]))["title"] == "async"
+            updated = await cstar.tickets.update(ticket["id"], {"status": "open"})
             assert updated["status"] == "open"
-            seen = [t["id"] async for t in cstar.iter_all("tickets", {"search": "async"})]
+            seen = [t["id"] async for t in cstar.tickets.iter_all({"search": "async"})]
             assert ticket["id"] in seen
-            assert (await cstar.delete("tickets", ticket["id"]))["deleted"] is True
+            assert (await cstar.tickets.delete(ticket["id"]))["deleted"] is True
             with pytest.raises(NotFoundError):
-                await cstar.get("tickets", ticket["id"])
+                await cstar.tickets.get(ticket["id"])
 
     asyncio.run(scenario())
 

@@ -28,7 +28,7 @@ def default_db_path() -> Path:
     folder = data_dir()
     with contextlib.suppress(OSError):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(folder, 0o700)  # an older release made it 0755
+        os.chmod(folder, 0o700)  # also when it was there already, made by something else
     return folder / "dev.db"
 
 

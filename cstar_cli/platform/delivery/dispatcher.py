@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import KW_ONLY, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cstar_cli.client.delivery import delivery_headers
 from cstar_cli.platform import ids
@@ -359,12 +359,3 @@ class Dispatcher:
         result = await self.attempt(row, ids.WEBHOOK + webhook["id"])
         self.record(row, result, retry=False)
         return ids.DELIVERY + delivery_id, result
-
-    def pending_count(self) -> int:
-        row = self.db.one("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'")
-        return int(row["n"]) if row else 0
-
-
-def payload_of(event: Row) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(event["payload"])
-    return result

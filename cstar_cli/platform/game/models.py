@@ -12,7 +12,6 @@ from cstar_cli.wire.enums import Priority
 MAX_TARGET_MINUTES = 366 * 24 * 60
 Minutes = Annotated[int, Field(ge=1, le=MAX_TARGET_MINUTES)]
 BossStatus = Literal["active", "defeated", "escaped"]
-Tier = Literal["gold", "silver", "bronze", "missed"]
 
 
 # -- SLA rules -----------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ DAY: Final = 86_400
 
 # -- XP (D19) ------------------------------------------------------------------------------------
 XP_BY_PRIORITY: Final[dict[str, int]] = {"urgent": 75, "high": 50, "normal": 25, "low": 10}
-TIERS: Final[tuple[str, ...]] = ("gold", "silver", "bronze", "missed")
 TIER_MULTIPLIER: Final[dict[str, int]] = {"gold": 3, "silver": 2, "bronze": 1, "missed": 1}
 TIER_LIMITS: Final[tuple[tuple[str, float], ...]] = (
     ("gold", 0.25),
@@ -126,7 +125,6 @@ ACHIEVEMENTS: Final[tuple[Achievement, ...]] = (
         10,
     ),
 )
-ACHIEVEMENTS_BY_KEY: Final[dict[str, Achievement]] = {a.key: a for a in ACHIEVEMENTS}
 
 
 def earned(stats: dict[str, int]) -> list[Achievement]:

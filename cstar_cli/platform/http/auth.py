@@ -14,7 +14,6 @@ from cstar_cli.platform.http.errors import ApiError
 
 KEY_BODY_LENGTH = 32
 KEY_PATTERN = re.compile(r"^(sk|pk)_(live|test)_([A-Za-z0-9_-]+)$")
-KEY_TYPES = {"sk": "secret", "pk": "publishable"}
 TYPE_PREFIX = {"secret": "sk", "publishable": "pk"}
 
 

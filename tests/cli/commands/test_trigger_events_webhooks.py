@@ -149,7 +149,7 @@ def test_each_fixture_makes_its_event_happen(
     run = cli("trigger", event_type, "--fixture", "--json")
     assert run.exit_code == 0, run.output
     result = run.json()
-    assert [s["step"] for s in result["steps"]] == FIXTURES[event_type].step_names
+    assert [s["step"] for s in result["steps"]] == [s.name for s in FIXTURES[event_type].steps]
     assert all(200 <= s["status"] < 300 for s in result["steps"])
     produced = [e["id"] for e in result["events"] if e["type"] == event_type]
     assert produced, result["events"]

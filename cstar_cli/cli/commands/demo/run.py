@@ -201,13 +201,10 @@ async def _loop(
 async def _make_things_happen(client: Any, say: Callable[[str], None]) -> None:
     """Real API calls: a customer, an urgent ticket, an SLA boss, and its defeat."""
     say("4. Making things happen through the API:")
-    customer = await client.create(
-        "customers", {"name": "Ada Lovelace", "email": "ada@example.com"}
-    )
+    customer = await client.customers.create({"name": "Ada Lovelace", "email": "ada@example.com"})
     say(f"   created customer {customer['id']}")
-    agents = (await client.list("members", {"role": "agent"})).data
-    ticket = await client.create(
-        "tickets",
+    agents = (await client.members.list({"role": "agent"})).data
+    ticket = await client.tickets.create(
         {
             "title": "Checkout is down",
             "priority": "urgent",
@@ -219,5 +216,5 @@ async def _make_things_happen(client: Any, say: Callable[[str], None]) -> None:
     clock = await client.team_path("test-helpers", "clock", "advance")
     await client.request("POST", clock, json={"seconds": 12 * 60})
     say("   moved the test clock 12 minutes on: the SLA is at risk and a boss appears")
-    await client.update("tickets", ticket["id"], {"status": "closed"})
+    await client.tickets.update(ticket["id"], {"status": "closed"})
     say(f"   {agents[0]['name']} closed the ticket: the final blow")

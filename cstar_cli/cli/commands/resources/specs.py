@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from cstar_cli.wire import enums
@@ -39,7 +39,6 @@ class ResourceSpec:
     example_create: str
     help: str = ""
     sort_example: str = "-createdAt"
-    detail_skip: tuple[str, ...] = field(default=("object",))
 
 
 TAGS = Field("tags", "Tag (repeatable: --tags a --tags b).", kind="list")
@@ -180,5 +179,3 @@ MEMBERS = ResourceSpec(
     sort_example="-joinedAt",
     help="Manage team members.",
 )
-
-SPECS = (TICKETS, CUSTOMERS, ARTICLES, MEMBERS)

@@ -1,0 +1,187 @@
+"""Names vulture can't see used: a framework calls or reads them by convention.
+
+Read by `vulture` (``[tool.vulture]`` in pyproject.toml), never imported. Vulture matches by name,
+so ``_.name`` marks every ``name`` in ``cstar_cli`` as used: list a name here only when a
+framework uses it, with the group saying which. FastAPI route handlers need no entry:
+``ignore_decorators`` in pyproject.toml covers everything registered with ``@router.…`` or
+``@api.…``. Dead code gets deleted, not listed.
+"""
+
+
+class _Names:
+    def __getattr__(self, name: str) -> None:
+        return None
+
+
+_ = _Names()
+
+# Python itself: module __getattr__ (PEP 562, the lazy exports of cstar_cli.client and
+# cstar_cli.platform); __class__ assignment (cli/polish.py); __doc__ and __signature__, which
+# inspect and Typer read to build a command's help and options.
+_.__getattr__
+_.__class__
+_.__doc__
+_.__signature__
+
+# Click/Typer call these overrides of their command, option and argument classes; Typer reads
+# rich_markup_mode; a Typer option parameter is filled in even when the body ignores it (--stdio).
+_.format_epilog
+_.format_commands
+_._get_number_range_help_str
+_.display_type_rich
+_._usage_display_name
+_.rich_markup_mode
+_.stdio
+
+# Rich reads Console.no_color when it renders.
+_.no_color
+
+# FastAPI calls app.openapi() for /openapi.json, and declares a route's parameters (path and
+# query) from its signature even when the body reads them another way.
+_.openapi
+_.identityHash
+_.teamSlugOrId
+
+# Pydantic reads model_config; pydantic and FastAPI serialise these model fields into responses
+# and /openapi.json (the response models of the platform, game, library and webhooks).
+_.model_config
+(
+    _.achievementsUnlocked,
+    _.advancedBy,
+    _.articleCount,
+    _.assignedToName,
+    _.availableSkillPoints,
+    _.avatarFrame,
+    _.bossesDefeated,
+    _.closedAt,
+    _.cosmetics,
+    _.createdAt,
+    _.customFields,
+    _.defeatedAt,
+    _.deliveredTo,
+    _.deliveryId,
+    _.deliveryIds,
+    _.durationMs,
+    _.endsAt,
+    _.escapedAt,
+    _.eventIds,
+    _.eventType,
+    _.expectedPayload,
+    _.expiresAt,
+    _.finalBlowBy,
+    _.finalBlows,
+    _.finishedAt,
+    _.firstResponseAt,
+    _.goldTierResolutions,
+    _.hasMore,
+    _.helpfulCount,
+    _.idempotencyKey,
+    _.idempotentReplayed,
+    _.ipAddress,
+    _.joinedAt,
+    _.keyType,
+    _.last4,
+    _.lastUsedAt,
+    _.maxHp,
+    _.maxLevel,
+    _.messageCount,
+    _.notHelpfulCount,
+    _.offsetSeconds,
+    _.periodStart,
+    _.permissions,
+    _.prestigeBonus,
+    _.prestigeLevel,
+    _.publishedAt,
+    _.questsCompleted,
+    _.readTime,
+    _.redacted,
+    _.resentTo,
+    _.resolutionDeadline,
+    _.resolutionTier,
+    _.resolutions,
+    _.resolvedAt,
+    _.responseBody,
+    _.responseDeadline,
+    _.responseStatus,
+    _.responseTier,
+    _.responseTimeMs,
+    _.retryAfter,
+    _.revokedAt,
+    _.roleDisplayName,
+    _.scheduledAt,
+    _.signingSecret,
+    _.skills,
+    _.slaPaused,
+    _.spawnedAt,
+    _.teamCredit,
+    _.teamName,
+    _.teamSlug,
+    _.ticketCount,
+    _.ticketIds,
+    _.ticketsClosed,
+    _.timeLeftSeconds,
+    _.totalPages,
+    _.totalSkillPoints,
+    _.totalXp,
+    _.unlockedAt,
+    _.unlockedCount,
+    _.updatedAt,
+    _.useCount,
+    _.victoryMessage,
+    _.viewCount,
+    _.websocketUrl,
+    _.xpInCurrentLevel,
+    _.xpProgress,
+    _.xpToNextLevel,
+)
+
+# The MCP SDK calls the tool methods (registered by name from mcp/toolkit.TOOLS) and publishes
+# the result TypedDicts' keys (requestId) as the tools' output schema.
+_.list_events
+_.trigger_event
+_.list_webhooks
+_.list_request_logs
+_.list_tickets
+_.get_ticket
+_.create_ticket
+_.update_ticket
+_.add_ticket_message
+_.list_customers
+_.get_customer
+_.create_customer
+_.update_customer
+_.search_articles
+_.get_article
+_.list_members
+_.requestId
+
+# uvicorn calls Server.capture_signals() and reads Server.should_exit.
+_.capture_signals
+_.should_exit
+
+# httptools calls these parser callbacks (listen/http.py).
+_.on_header
+_.on_headers_complete
+_.on_body
+_.on_message_complete
+
+# http.server reads these server and handler attributes and calls do_POST/log_message (demo).
+_.daemon_threads
+_.request_queue_size
+_.protocol_version
+_.do_POST
+_.log_message
+
+# sqlite3 reads Connection.row_factory.
+_.row_factory
+
+# The client library's public API: library users read it (tests/client asserts it); cstar's
+# own commands don't.
+_.replayed
+
+# TODO(service layer): remove when the resources are rewritten. Dead code in files being
+# rewritten right now (resources/common.py, core.py, store/db.py); delete these entries with it.
+_.sort_values
+_.monotonic_ms
+_.schema_version
+_.adopt_key
