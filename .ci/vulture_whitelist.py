@@ -178,10 +178,3 @@ _.row_factory
 # The client library's public API: library users read it (tests/client asserts it); cstar's
 # own commands don't.
 _.replayed
-
-# TODO(service layer): remove when the resources are rewritten. Dead code in files being
-# rewritten right now (resources/common.py, core.py, store/db.py); delete these entries with it.
-_.sort_values
-_.monotonic_ms
-_.schema_version
-_.adopt_key

@@ -13,7 +13,6 @@ import pytest
 from cstar_cli.platform.core import Platform
 from cstar_cli.platform.runner import PlatformThread, keys_file
 from cstar_cli.platform.settings import PlatformSettings
-from cstar_cli.platform.store.db import Database
 from cstar_cli.platform.store.vault import VaultError, vault_path
 
 
@@ -99,28 +98,6 @@ def test_a_database_without_its_key_file_says_so(tmp_path: Path) -> None:
     key.unlink()
     with pytest.raises(VaultError, match="does not open the secrets"):
         Platform(PlatformSettings(db_path=str(db)))
-
-
-def test_plaintext_secrets_of_an_older_release_are_sealed_at_start(tmp_path: Path) -> None:
-    db = tmp_path / "dev.db"
-    server = start(db)
-    try:
-        with client(server) as api:
-            api.post("/webhooks", json={"url": "http://127.0.0.1:9/", "events": ["*"]})
-    finally:
-        server.stop()
-    old = Database(str(db))
-    with old.transaction():
-        old.execute("UPDATE webhooks SET secret = 'whsec_plain_text_of_an_old_release'")
-        old.execute(
-            "INSERT INTO listen_sessions (id, team_id, livemode, device_name, events, secret, "
-            "created_at, expires_at) SELECT 'a1', id, 0, 'old', '[\"*\"]', "
-            "'whsec_plain_listen_secret_of_an_old_release', '', 0 FROM teams"
-        )
-    old.close()
-    Platform(PlatformSettings(db_path=str(db))).close()
-    assert b"whsec_plain_text_of_an_old_release" not in stored_bytes(db)
-    assert b"whsec_plain_listen_secret_of_an_old_release" not in stored_bytes(db)
 
 
 def test_the_seed_keys_file_is_never_written_through_a_symlink(tmp_path: Path) -> None:

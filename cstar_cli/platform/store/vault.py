@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
     from cstar_cli.platform.store.db import Database
 
-TOKEN_PREFIX = "gAAAAA"  # noqa: S105 (not a secret) — every Fernet token: version byte 0x80, then a big-endian timestamp
 PROBE = "cstar-vault-probe"
 
 
@@ -66,13 +65,6 @@ class SecretBox:
             return cls(data.strip())
         except ValueError:
             raise VaultError(f"{path} is not a cStar platform key file.") from None
-
-    @staticmethod
-    def is_sealed(value: str | bytes | None) -> bool:
-        if value is None:
-            return False
-        text = value.decode("ascii", "replace") if isinstance(value, bytes) else value
-        return text.startswith(TOKEN_PREFIX)
 
     def encrypt(self, text: str) -> str:
         return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
