@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from cstar_cli.client.delivery import delivery_headers
 from cstar_cli.platform import ids
 from cstar_cli.platform.background import cancel
-from cstar_cli.platform.delivery.urls import refusal
+from cstar_cli.platform.delivery.urls import Destination, destination
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.wire import catalog
@@ -60,25 +60,33 @@ async def post_event(
     url: str,
     payload: bytes,
     headers: dict[str, str],
-    refuse: Callable[[], Awaitable[str | None]] | None = None,
+    where: Callable[[], Awaitable[Destination | str]] | None = None,
     budget: float = DELIVERY_TIMEOUT,
 ) -> AttemptResult:
     """POST one delivery; anything but a 2xx answer within the budget is a failure (D29).
 
-    The budget (10 s) is the whole attempt (resolve, connect, send, the answer's head and body);
-    at most ``MAX_ANSWER`` bytes of the answer are read. Whatever goes wrong — even a URL that
-    cannot be sent to at all — is a failed attempt, never an exception.
+    ``where`` says where the attempt connects (the checked address, D29) or why it must not
+    start. The budget (10 s) is the whole attempt (resolve, connect, send, the answer's head and
+    body); the answer is asked for uncompressed and at most ``MAX_ANSWER`` bytes of it are read
+    — or inflated, from a receiver that compresses anyway (an answer that inflates past that is
+    a failure). Whatever goes wrong — even a URL that cannot be sent to at all — is a failed
+    attempt, never an exception.
     """
     import httpx
 
     started = time.perf_counter()
     try:
         async with asyncio.timeout(budget):
-            refusal = await refuse() if refuse is not None else None
-            if refusal is not None:
-                return AttemptResult(False, None, _ms(started), None, refusal)
+            target = await where() if where is not None else Destination(url)
+            if isinstance(target, str):
+                return AttemptResult(False, None, _ms(started), None, target)
             async with client.stream(
-                "POST", url, content=payload, headers=headers, timeout=budget
+                "POST",
+                target.url,
+                content=payload,
+                headers={**headers, "Accept-Encoding": "identity", **target.headers},
+                extensions=target.extensions,
+                timeout=budget,
             ) as response:
                 answer = await _read_capped(response)
     except (TimeoutError, httpx.TimeoutException):
@@ -89,22 +97,49 @@ async def post_event(
         return AttemptResult(
             False, None, _ms(started), None, f"cannot deliver: {type(err).__name__}: {err}"
         )
+    if answer is None:
+        bomb = f"the answer inflates past {MAX_ANSWER // 1024} KiB (refused to read it)"
+        return AttemptResult(False, response.status_code, _ms(started), None, bomb)
     snippet = answer[:SNIPPET_BYTES].decode("utf-8", "replace")
     ok = 200 <= response.status_code < 300
     error = None if ok else f"receiver answered {response.status_code}"
     return AttemptResult(ok, response.status_code, _ms(started), snippet, error)
 
 
-async def _read_capped(response: httpx.Response) -> bytes:
-    """At most ``MAX_ANSWER`` bytes of the answer; the rest is never read."""
-    chunks: list[bytes] = []
+async def _read_capped(response: httpx.Response) -> bytes | None:
+    """At most ``MAX_ANSWER`` bytes of the answer, the rest never read; a compressed answer is
+    inflated up to that much, and ``None`` when it would inflate past it (a decompression bomb
+    never costs more than the cap)."""
+    raw: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
+    async for chunk in response.aiter_raw():
+        raw.append(chunk)
         size += len(chunk)
         if size >= MAX_ANSWER:
             break
-    return b"".join(chunks)[:MAX_ANSWER]
+    body = b"".join(raw)[:MAX_ANSWER]
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    return _inflate(body, encoding)
+
+
+def _inflate(body: bytes, encoding: str) -> bytes | None:
+    """``body`` decompressed, at most ``MAX_ANSWER`` bytes of it (``None`` past that, or when
+    it can't be decompressed at all)."""
+    import zlib
+
+    wbits = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+    if encoding not in wbits:
+        return body[:SNIPPET_BYTES]  # an encoding we don't speak: keep the bytes as they came
+    try:
+        inflater = zlib.decompressobj(wbits[encoding])
+        inflated = inflater.decompress(body, MAX_ANSWER)
+    except zlib.error:
+        return None
+    if inflater.unconsumed_tail:
+        return None
+    return inflated
 
 
 def _ms(started: float) -> float:
@@ -306,10 +341,10 @@ class Dispatcher:
         )
         url, livemode = row["url"], bool(row["livemode"])
 
-        async def refuse() -> str | None:
-            return await refusal(url, livemode=livemode, loopback_only=self.loopback_only)
+        async def where() -> Destination | str:
+            return await destination(url, livemode=livemode, loopback_only=self.loopback_only)
 
-        return await post_event(self._client, url, payload, headers, refuse, self.budget)
+        return await post_event(self._client, url, payload, headers, where, self.budget)
 
     def record(self, row: Row, result: AttemptResult, *, retry: bool = True) -> None:
         """Store an attempt's outcome and, after a failure, schedule the next attempt."""

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from cstar_cli.platform.core import Platform
 
 MAX_AGE = 24 * 3600
+MAX_TIMESTAMP = 10**12
+"""Unix seconds beyond this (the year 33658) are not a timestamp."""
 MAX_ENCODED = 4096
 _BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 _HEX = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -120,13 +122,17 @@ def _fields(payload: str, principal: Principal) -> dict[str, Any]:
         fields = None
     if not isinstance(fields, dict) or not isinstance(fields.get("email"), str):
         raise _failure(principal, "The identity payload must be a JSON object with an email.", None)
+    if not all(_is_text(value) for value in fields.values() if isinstance(value, str)):
+        raise _failure(principal, "The identity payload holds text that is not Unicode.", None)
     keys = set(fields)
     if keys == {"email"}:
         return fields
+    timestamp = fields.get("timestamp")
     well_typed = (
         isinstance(fields.get("externalId"), str)
-        and isinstance(fields.get("timestamp"), int)
-        and not isinstance(fields.get("timestamp"), bool)
+        and isinstance(timestamp, int)
+        and not isinstance(timestamp, bool)
+        and abs(timestamp) < MAX_TIMESTAMP
         and isinstance(fields.get("name", ""), str)
     )
     if keys <= SORTED_FIELDS and well_typed:
@@ -137,6 +143,15 @@ def _fields(payload: str, principal: Principal) -> dict[str, Any]:
         "name?, timestamp (unix seconds)}; nothing else is signed.",
         None,
     )
+
+
+def _is_text(value: str) -> bool:
+    """Whether ``value`` is real Unicode text (JSON escapes can make lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _canonical(fields: dict[str, Any]) -> str:

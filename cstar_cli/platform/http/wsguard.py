@@ -5,7 +5,9 @@ connection's key (a key that fails is left to the route, which refuses it with i
 frame), registers a closer in ``platform.key_streams`` and serves the route. When the key is
 revoked, rolled without grace or expires, the closer sends the ``error`` frame, closes with 4401
 and the reason, and from then on the route's ``receive()`` answers ``websocket.disconnect``, so
-its loops end as if the client had left. ``/logs/stream`` and the listen relay both rely on it.
+its loops end as if the client had left. A key that ends while the route is still deciding
+whether to accept closes the connection the same way right after the accept, never before it
+(ASGI allows no frame before the accept). ``/logs/stream`` and the listen relay both rely on it.
 """
 
 from __future__ import annotations
@@ -41,12 +43,12 @@ async def guard_websocket(
         await app(scope, receive, send)  # the route refuses it and says why
         return
     ended = asyncio.Event()
+    accepted = False
     closed = False
+    pending: StreamEnd | None = None  # the key ended before the route accepted
 
-    async def key_ended(end: StreamEnd) -> None:
+    async def end_with(end: StreamEnd) -> None:
         nonlocal closed
-        if closed:
-            return
         closed = True
         with contextlib.suppress(Exception):
             await send({"type": "websocket.send", "text": json.dumps(end.frame())})
@@ -54,11 +56,27 @@ async def guard_websocket(
             await send({"type": "websocket.close", "code": end.code, "reason": end.reason})
         ended.set()
 
+    async def key_ended(end: StreamEnd) -> None:
+        nonlocal pending
+        if closed:
+            return
+        if not accepted:
+            pending = end  # closed with its code as soon as the route accepts
+            ended.set()
+            return
+        await end_with(end)
+
     async def guarded_send(message: Message) -> None:
-        nonlocal closed
+        nonlocal accepted, closed
+        if closed:
+            return  # the key ended: the connection is closed, whatever the route still says
+        if message["type"] == "websocket.accept":
+            accepted = True
+            await send(message)
+            if pending is not None:
+                await end_with(pending)
+            return
         if message["type"] == "websocket.close":
-            if closed:
-                return  # already closed because the key ended
             closed = True
         await send(message)
 
