@@ -1,11 +1,11 @@
-"""The root ``cstar`` command: the one explicit list of command groups, and error mapping.
+"""The ``cstar`` entry point: the one explicit list of command groups, and ``main()``.
 
 Imports stay lazy: ``cstar --version`` answers before Typer is imported, and each command module
 imports its heavy dependencies (httpx, keyring, uvicorn, ...) only inside the functions that
-need them. Global options (``--profile``, ``--api-key``, ``--api-base``, ``--color``,
-``--verbose``) may come before or after the subcommand: :class:`CstarGroup` moves them to the
-front before parsing. Every error is turned into a message and an exit code in
-:meth:`CstarGroup.invoke` (``docs/exit-codes.md``).
+need them. The root group, :class:`cstar_cli.cli.group.CstarGroup`, lets global options
+(``--profile``, ``--api-key``, ``--api-base``, ``--color``, ``--verbose``) come before or after
+the subcommand and turns every error a command raises into a message and an exit code
+(``docs/exit-codes.md``); :func:`main` does the same for errors raised while parsing.
 """
 
 from __future__ import annotations
@@ -20,169 +20,6 @@ if TYPE_CHECKING:
     import typer
 
     from cstar_cli.cli.context import Services
-
-GLOBAL_VALUE_OPTIONS = frozenset({"--profile", "-p", "--api-key", "--api-base", "--color"})
-GLOBAL_FLAGS = frozenset({"--verbose", "-v"})
-
-
-def hoist_global_options(args: list[str]) -> list[str]:
-    """Move global options found after the subcommand to the front (stops at ``--``)."""
-    front: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest.extend(args[i:])
-            break
-        if arg in GLOBAL_FLAGS or (
-            arg.startswith("--") and arg.split("=", 1)[0] in GLOBAL_VALUE_OPTIONS and "=" in arg
-        ):
-            front.append(arg)
-        elif arg in GLOBAL_VALUE_OPTIONS and i + 1 < len(args):
-            front.extend((arg, args[i + 1]))
-            i += 1
-        else:
-            rest.append(arg)
-        i += 1
-    return front + rest
-
-
-def wants_json(args: list[str]) -> bool:
-    head = args[: args.index("--")] if "--" in args else args
-    return "--json" in head
-
-
-def _group_class() -> type[Any]:
-    from typer import Abort, Exit, TyperException
-    from typer.core import TyperGroup
-
-    from cstar_cli.cli.errors import ErrorReport, describe
-    from cstar_cli.cli.polish import BadValue, polish_params, reworded_parse
-
-    class CstarGroup(TyperGroup):
-        """The root group: hoists global options and maps every error to an exit code."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.params = polish_params(self.params)
-
-        def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-            if ctx.parent is None:
-                args = hoist_global_options(list(args))
-                ctx.meta["cstar.json"] = wants_json(args)
-                ctx.meta["cstar.command"] = self.command_words(ctx, args)
-                check_habits(args)
-            result: list[str] = reworded_parse(
-                lambda: super(CstarGroup, self).parse_args(ctx, args), ctx
-            )
-            return result
-
-        def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-            from cstar_cli.cli.suggest import did_you_mean
-
-            if args and not args[0].startswith("-") and args[0] not in COMMANDS:
-                hint = did_you_mean(args[0], COMMANDS)
-                raise BadValue(f"No such command {args[0]!r}.{hint}", ctx=ctx)
-            return super().resolve_command(ctx, args)
-
-        def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
-            """Command names with their one-line help, without importing every command."""
-            from typer._click.core import Command
-            from typer._click.shell_completion import CompletionItem
-
-            if incomplete[:1] == "-":
-                return Command.shell_complete(self, ctx, incomplete)
-            return [
-                CompletionItem(name, help=spec[1])
-                for name, spec in COMMANDS.items()
-                if name.startswith(incomplete)
-            ]
-
-        def format_epilog(self, ctx: Any, formatter: Any) -> None:
-            with formatter.section("Getting started"):
-                formatter.write_dl(GETTING_STARTED)
-
-        def command_words(self, ctx: Any, args: list[str]) -> str:
-            """``cstar tickets list``: the command the arguments name (for error messages)."""
-            words, command = ["cstar"], self
-            values = iter(args)
-            for arg in values:
-                if arg in GLOBAL_VALUE_OPTIONS:
-                    next(values, None)  # hoisted to the front with its value
-                    continue
-                if arg in GLOBAL_FLAGS or arg.split("=", 1)[0] in GLOBAL_VALUE_OPTIONS:
-                    continue
-                if arg.startswith("-") or not hasattr(command, "get_command"):
-                    break
-                try:
-                    command = command.get_command(ctx, arg)
-                except Exception:  # a command that fails to load says so when it runs
-                    break
-                if command is None:
-                    break
-                words.append(arg)
-            return " ".join(words)
-
-        def list_commands(self, ctx: Any) -> list[str]:
-            return list(COMMANDS)
-
-        def get_command(self, ctx: Any, name: str) -> Any:
-            if name not in COMMANDS:
-                return None
-            if name not in self.commands:
-                self.commands[name] = load_command(name)
-            return self.commands[name]
-
-        def format_commands(self, ctx: Any, formatter: Any) -> None:
-            with formatter.section("Commands"):
-                formatter.write_dl([(name, spec[1]) for name, spec in COMMANDS.items()])
-
-        def invoke(self, ctx: Any) -> Any:
-            try:
-                return super().invoke(ctx)
-            except (TyperException, Exit):
-                raise
-            except Abort as exc:  # Ctrl-C at a prompt is an interruption (130), not a "no"
-                if not isinstance(exc.__context__, KeyboardInterrupt):
-                    raise
-                self.report(ctx, KeyboardInterrupt())
-            except (Exception, KeyboardInterrupt) as exc:
-                self.report(ctx, exc)
-
-        def report(self, ctx: Any, exc: BaseException) -> NoReturn:
-            """Print what went wrong and exit with its code (``docs/exit-codes.md``)."""
-            from cstar_cli.cli.config import debug_enabled
-            from cstar_cli.cli.errors import Stopped
-            from cstar_cli.cli.streamerrors import as_stream_error
-
-            if isinstance(exc, Stopped):  # the command said what happened already
-                raise Exit(int(exc.exit_code)) from None
-            if debug_enabled() and not isinstance(exc, KeyboardInterrupt):
-                raise exc
-            command = ctx.meta.get("cstar.command")
-            report = describe(as_stream_error(exc, command), command)
-            if report is None:
-                report = ErrorReport(
-                    1,
-                    "cli_error",
-                    "unexpected_error",
-                    f"Unexpected error ({type(exc).__name__}: {exc}).",
-                    "Run again with CSTAR_DEBUG=1 to see the traceback, and please report it.",
-                )
-            from cstar_cli.cli.context import AppContext
-
-            app = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
-            report = app.explain(report, command)
-            as_json = bool(ctx.meta.get("cstar.json")) or app.printer.json_mode
-            try:
-                app.printer.error(report, as_json=as_json)
-            finally:
-                app.close()
-            raise Exit(report.exit_code) from None
-
-    return CstarGroup
-
 
 # The one explicit list of top-level commands: name -> (module, one-line help). Every module
 # registers the same way: ``build(name)`` returns the Typer app of that command.
@@ -258,30 +95,6 @@ GETTING_STARTED = (
 )
 
 
-def check_habits(args: list[str]) -> None:
-    """Point a habit from another CLI (``cstar logs tail``) at the cstar way (exit 2)."""
-    from cstar_cli.cli.suggest import habit
-
-    words: list[str] = []
-    values = iter(args)
-    for arg in values:
-        if arg in GLOBAL_VALUE_OPTIONS:
-            next(values, None)
-        elif arg.startswith("-"):
-            if arg not in GLOBAL_FLAGS and arg.split("=", 1)[0] not in GLOBAL_VALUE_OPTIONS:
-                break
-        else:
-            words.append(arg)
-            if len(words) == 2:
-                break
-    found = habit(words)
-    if found is not None:
-        from cstar_cli.cli.polish import BadValue
-
-        typed, ours = found
-        raise BadValue(f"There is no `{typed}`; use `{ours}`.")
-
-
 def load_command(name: str) -> Any:
     """Import one command's module and turn ``build(name)`` into a click command."""
     import importlib
@@ -304,10 +117,11 @@ def build_app(services: Services | None = None) -> typer.Typer:
     import typer
 
     from cstar_cli.cli import app as root
+    from cstar_cli.cli.group import CstarGroup
 
     app = typer.Typer(
         name="cstar",
-        cls=_group_class(),
+        cls=CstarGroup,
         help="The developer command line for the cStar support platform.",
         no_args_is_help=True,
         add_completion=False,

@@ -179,15 +179,39 @@ LAST_EVENT_ID = {
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document of ``app``, completed step by step (built once, then cached)."""
     if app.openapi_schema:
         return app.openapi_schema
     doc = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
+    schemas = _error_schemas(doc)
+    _bearer_auth(doc)
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            operation["responses"] = _responses(method, path, schemas)
+            params = operation.setdefault("parameters", [])
+            _path_parameters(path, params)
+            params.extend(_headers(method, path, operation))
+            if operation.get(ACCESS_FIELD) == Access.LIBRARY:
+                _open_library(operation)
+    app.openapi_schema = doc
+    return doc
+
+
+def _error_schemas(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document's schemas: the error envelope in, FastAPI's 422 schemas out (the API
+    answers a bad request with a 400 envelope, never a 422)."""
     schemas: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     schemas["ErrorEnvelope"] = _schema(ErrorEnvelope, schemas)
+    return schemas
+
+
+def _bearer_auth(doc: dict[str, Any]) -> None:
+    """An API key, sent as a bearer token, for every operation (the gateway checks it, so
+    FastAPI does not know about it)."""
     doc["components"]["securitySchemes"] = {
         "bearerAuth": {
             "type": "http",
@@ -196,77 +220,94 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         }
     }
     doc["security"] = [{"bearerAuth": []}]
+
+
+def _responses(method: str, path: str, schemas: dict[str, Any]) -> dict[str, Any]:
+    """An operation's answers: its success (the envelope of :data:`SUCCESS`, or a stream), then
+    the error envelope for each status it can fail with (a write can also conflict or be too
+    large)."""
+    if (method, path) in STREAMS:
+        responses = {"200": _stream(STREAMS[(method, path)])}
+    else:
+        status, model = SUCCESS[(method, path)]
+        responses = {
+            str(status): {
+                "description": "Success",
+                "content": {"application/json": {"schema": _schema(model, schemas)}},
+            }
+        }
+    codes = ["400", "401", "403", "404", "429", "500"]
+    if method in WRITE_METHODS:
+        codes += ["409", "413"]
     error_ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
-    for path, item in doc["paths"].items():
-        for method, operation in item.items():
-            if (method, path) in STREAMS:
-                operation["responses"] = {"200": _stream(STREAMS[(method, path)])}
-            else:
-                status, model = SUCCESS[(method, path)]
-                operation["responses"] = {
-                    str(status): {
-                        "description": "Success",
-                        "content": {"application/json": {"schema": _schema(model, schemas)}},
-                    }
-                }
-            codes = ["400", "401", "403", "404", "429", "500"]
-            if method in WRITE_METHODS:
-                codes += ["409", "413"]
-            for code in sorted(codes):
-                operation["responses"][code] = {
-                    "description": ERROR_DESCRIPTIONS[code],
-                    "content": {"application/json": {"schema": error_ref}},
-                }
-            params = operation.setdefault("parameters", [])
-            if "{teamId}" in path:
-                params.insert(
-                    0,
-                    {
-                        "name": "teamId",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "format": "uuid"},
-                        "description": "The team's UUID (see GET /api/v1/auth/whoami).",
-                    },
-                )
-            for param in params:
-                prefix = ID_PREFIXES.get(param["name"])
-                if prefix is not None and param["in"] == "path":
-                    param["schema"] = {
-                        "type": "string",
-                        "pattern": f"^({prefix}[0-9a-f]{{32}}|{UUID_PATTERN})$",
-                        "description": f"A {prefix}... id or the bare UUID.",
-                    }
-            params.append(
-                {
-                    "name": "CStar-Version",
-                    "in": "header",
-                    "required": False,
-                    "schema": {"type": "string", "enum": list(SUPPORTED_API_VERSIONS)},
-                    "description": "API version (date); the latest when omitted.",
-                }
-            )
-            if operation.get(ACCESS_FIELD) == Access.PORTAL or (method, path) in STREAMS:
-                params.extend(IDENTITY_HEADERS)
-            if (method, path) in STREAMS:
-                params.append(LAST_EVENT_ID)
-            if operation.get(ACCESS_FIELD) == Access.LIBRARY:
-                operation["security"] = [{}, {"bearerAuth": []}]  # no key needed (D25)
-                for param in params:
-                    if param["name"] == "teamSlugOrId":
-                        param["description"] = "The team's slug or UUID."
-            if method in WRITE_METHODS:
-                params.append(
-                    {
-                        "name": "Idempotency-Key",
-                        "in": "header",
-                        "required": False,
-                        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-                        "description": "Repeat a write safely for 24 hours (D8).",
-                    }
-                )
-    app.openapi_schema = doc
-    return doc
+    for code in sorted(codes):
+        responses[code] = {
+            "description": ERROR_DESCRIPTIONS[code],
+            "content": {"application/json": {"schema": error_ref}},
+        }
+    return responses
+
+
+def _path_parameters(path: str, params: list[dict[str, Any]]) -> None:
+    """The team's id first on a team path (the prefix FastAPI does not describe), and the
+    pattern of each id in the path: its prefix (``tkt_``…) and 32 hex digits, or a bare UUID."""
+    if "{teamId}" in path:
+        params.insert(
+            0,
+            {
+                "name": "teamId",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "format": "uuid"},
+                "description": "The team's UUID (see GET /api/v1/auth/whoami).",
+            },
+        )
+    for param in params:
+        prefix = ID_PREFIXES.get(param["name"])
+        if prefix is not None and param["in"] == "path":
+            param["schema"] = {
+                "type": "string",
+                "pattern": f"^({prefix}[0-9a-f]{{32}}|{UUID_PATTERN})$",
+                "description": f"A {prefix}... id or the bare UUID.",
+            }
+
+
+def _headers(method: str, path: str, operation: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headers the gateway reads: the API version on every operation, a customer identity
+    on portal operations and streams, the last event seen on a stream, and an idempotency key
+    on a write."""
+    headers: list[dict[str, Any]] = [
+        {
+            "name": "CStar-Version",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "enum": list(SUPPORTED_API_VERSIONS)},
+            "description": "API version (date); the latest when omitted.",
+        }
+    ]
+    if operation.get(ACCESS_FIELD) == Access.PORTAL or (method, path) in STREAMS:
+        headers.extend(IDENTITY_HEADERS)
+    if (method, path) in STREAMS:
+        headers.append(LAST_EVENT_ID)
+    if method in WRITE_METHODS:
+        headers.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                "description": "Repeat a write safely for 24 hours (D8).",
+            }
+        )
+    return headers
+
+
+def _open_library(operation: dict[str, Any]) -> None:
+    """A public library operation needs no key (D25), and its team is a slug or a UUID."""
+    operation["security"] = [{}, {"bearerAuth": []}]
+    for param in operation["parameters"]:
+        if param["name"] == "teamSlugOrId":
+            param["description"] = "The team's slug or UUID."
 
 
 def _stream(media_type: str) -> dict[str, Any]:
