@@ -16,12 +16,18 @@ class _Names:
 _ = _Names()
 
 # Python itself: module __getattr__ (PEP 562, the lazy exports of cstar_cli.client and
-# cstar_cli.platform); __class__ assignment (cli/polish.py); __doc__ and __signature__, which
-# inspect and Typer read to build a command's help and options.
+# cstar_cli.platform); __class__ assignment (cli/polish.py); __doc__, __signature__,
+# __annotations__ and __qualname__, which inspect and Typer read to build a command's help and
+# options (cli/commands/resources/resource_commands.py).
 _.__getattr__
 _.__class__
 _.__doc__
 _.__signature__
+_.__annotations__
+_.__qualname__
+
+# Read by name through the help templates of the resource commands (str.format on a docstring).
+_.example_create
 
 # Click/Typer call these overrides of their command, option and argument classes; Typer reads
 # rich_markup_mode; a Typer option parameter is filled in even when the body ignores it (--stdio).
