@@ -11,6 +11,7 @@ import pytest
 
 from cstar_cli.platform.runner import PlatformThread
 from cstar_cli.platform.settings import PlatformSettings
+from cstar_cli.wire import catalog
 from tests.platform.test_identity_portal import identity_headers
 from tests.support.platforms import OwnPlatform
 from tests.support.sse import SseTap
@@ -236,3 +237,39 @@ def test_stopping_the_platform_ends_open_streams() -> None:
     server.stop()  # uvicorn would otherwise wait out its graceful timeout for the stream
     assert tap.ended.is_set()
     tap.close()
+
+
+def test_no_stream_but_the_staffs_sees_a_members_email(rt: OwnPlatform) -> None:
+    """Every event type a publishable key or an identity may see, fired, and walked: members
+    appear with id and name, never email (issue 21)."""
+    keys = rt.server.keys
+    ada = identity_headers(keys.secret_key, "ada@emails.test")
+    identity = {"identity": ada["X-Cstar-Identity"], "identityHash": ada["X-Cstar-Identity-Hash"]}
+    with rt.client() as staff:
+        members = staff.get(rt.team("/members")).json()["data"]
+    emails = {m["email"] for m in members}
+    with (
+        SseTap(stream_url(rt), params={"key": keys.publishable_key}) as public,
+        SseTap(stream_url(rt), params={"key": keys.publishable_key, **identity}) as portal,
+        rt.client() as staff,
+    ):
+        for event_type in catalog.EVENT_TYPES:
+            staff.post(rt.team("/webhooks/trigger-test"), json={"event": event_type})
+        with rt.client(keys.publishable_key) as browser:
+            mine = created(browser.post(rt.team("/tickets"), headers=ada, json={"title": "Hi"}))
+        staff.patch(
+            rt.team(f"/tickets/{mine['id']}"),
+            json={"assignedTo": members[1]["id"], "priority": "high"},
+        )
+        staff.post(rt.team("/webhooks/trigger-test"), json={"event": "boss.defeated"})
+        for tap in (public, portal):
+            assert tap.wait(lambda t: t.event_types().count("boss.defeated") == 2)
+    game = {n for n in catalog.EVENT_TYPES if catalog.category_of(n) == "Gamification"}
+    assert game <= set(public.event_types())
+    assert "ticket.assigned" in portal.event_types()
+    for tap in (public, portal):
+        for message in tap.messages:
+            assert not any(email in message.data for email in emails), message.data
+            assert '"email"' not in message.data or message.event.startswith("ticket."), (
+                message.data
+            )

@@ -4,8 +4,9 @@ A view takes an event row and returns the payload to send (the D11 JSON text) or
 
 - every stream: only the types its ``events=`` patterns match;
 - a secret key: every event of its team and environment, exactly as stored;
-- a publishable key: game events (bosses, players, social) and events of published, public
-  articles (without changes to staff notes);
+- a publishable key: game events (bosses, players, social) — whose members show their id and
+  name, never their email — and events of published, public articles (without changes to staff
+  notes);
 - a publishable key with a verified identity, also: that customer's ticket events, without
   staff-only fields — internal messages are not sent at all, the assignee's id becomes their
   display name, and notes, metadata, the assignee, the staff dashboard link and the customer's
@@ -46,9 +47,9 @@ def view_for(
             return None
         if principal.is_secret:
             return str(row["payload"])
-        if catalog.is_known(event_type) and catalog.category_of(event_type) == GAME:
-            return str(row["payload"])
         payload: dict[str, Any] = json.loads(row["payload"])
+        if catalog.is_known(event_type) and catalog.category_of(event_type) == GAME:
+            return json.dumps(without_emails(payload), separators=(",", ":"), ensure_ascii=False)
         data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
         assert isinstance(data, dict)
         shown: dict[str, Any] | None = None
@@ -61,6 +62,16 @@ def view_for(
         return json.dumps({**payload, "data": shown}, separators=(",", ":"), ensure_ascii=False)
 
     return view
+
+
+def without_emails(value: Any) -> Any:
+    """``value`` with every ``email`` left out, at any depth: a member's email is for the
+    staff, never for a browser."""
+    if isinstance(value, dict):
+        return {k: without_emails(v) for k, v in value.items() if k != "email"}
+    if isinstance(value, list):
+        return [without_emails(v) for v in value]
+    return value
 
 
 def _public_article(data: dict[str, Any]) -> dict[str, Any] | None:
