@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cstar_cli.cli.config import (
-    DEFAULT_API_BASE,
     DEFAULT_PROFILE,
     ConfigFile,
     EnvSettings,
@@ -32,6 +31,7 @@ from cstar_cli.cli.errors import (
 from cstar_cli.cli.output import Printer
 from cstar_cli.wire.keys import redact
 from cstar_cli.wire.links import LOCAL_API_BASE
+from cstar_cli.wire.protocol import DEFAULT_API_BASE
 
 if TYPE_CHECKING:
     from cstar_cli.cli.credentials import CredentialStore

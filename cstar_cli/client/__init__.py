@@ -16,7 +16,7 @@ _EXPORTS = {
     "Page": "cstar_cli.client.core",
     "Pagination": "cstar_cli.client.core",
     "RetryPolicy": "cstar_cli.client.core",
-    "DEFAULT_API_BASE": "cstar_cli.client.core",
+    "DEFAULT_API_BASE": "cstar_cli.wire.protocol",
     "CstarAPIError": "cstar_cli.client.errors",
     "AuthenticationError": "cstar_cli.client.errors",
     "PermissionDeniedError": "cstar_cli.client.errors",

@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from cstar_cli.client.core import (
-    DEFAULT_API_BASE,
     ApiResponse,
     RequestSpec,
     RetryPolicy,
@@ -26,6 +25,7 @@ from cstar_cli.client.resources import (
     TicketsResource,
     WebhooksResource,
 )
+from cstar_cli.wire.protocol import DEFAULT_API_BASE
 
 if TYPE_CHECKING:
     import httpx

@@ -29,7 +29,8 @@ from cstar_cli.platform.delivery.urls import refusal
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.wire import catalog
-from cstar_cli.wire.times import iso
+from cstar_cli.wire.protocol import MAX_ANSWER_BYTES, SNIPPET_BYTES
+from cstar_cli.wire.times import iso, ms_since
 
 if TYPE_CHECKING:
     import httpx
@@ -38,8 +39,6 @@ log = logging.getLogger("cstar.platform.dispatch")
 
 RETRY_SCHEDULE = (30, 120, 600, 3600, 6 * 3600, 24 * 3600)
 DELIVERY_TIMEOUT = 10.0
-SNIPPET_BYTES = 2048
-MAX_ANSWER = 64 * 1024
 MAX_IN_FLIGHT = 64
 FANOUT_BATCH = 500
 
@@ -66,7 +65,7 @@ async def post_event(
     """POST one delivery; anything but a 2xx answer within the budget is a failure (D29).
 
     The budget (10 s) is the whole attempt (resolve, connect, send, the answer's head and body);
-    at most ``MAX_ANSWER`` bytes of the answer are read. Whatever goes wrong — even a URL that
+    at most ``MAX_ANSWER_BYTES`` bytes of the answer are read. Whatever goes wrong — even a URL that
     cannot be sent to at all — is a failed attempt, never an exception.
     """
     import httpx
@@ -76,39 +75,35 @@ async def post_event(
         async with asyncio.timeout(budget):
             refusal = await refuse() if refuse is not None else None
             if refusal is not None:
-                return AttemptResult(False, None, _ms(started), None, refusal)
+                return AttemptResult(False, None, ms_since(started), None, refusal)
             async with client.stream(
                 "POST", url, content=payload, headers=headers, timeout=budget
             ) as response:
                 answer = await _read_capped(response)
     except (TimeoutError, httpx.TimeoutException):
-        return AttemptResult(False, None, _ms(started), None, f"timeout after {budget:g} s")
+        return AttemptResult(False, None, ms_since(started), None, f"timeout after {budget:g} s")
     except httpx.HTTPError as err:
-        return AttemptResult(False, None, _ms(started), None, f"{type(err).__name__}: {err}")
+        return AttemptResult(False, None, ms_since(started), None, f"{type(err).__name__}: {err}")
     except Exception as err:  # a delivery that cannot even start (a bad URL, port 99999, …)
         return AttemptResult(
-            False, None, _ms(started), None, f"cannot deliver: {type(err).__name__}: {err}"
+            False, None, ms_since(started), None, f"cannot deliver: {type(err).__name__}: {err}"
         )
     snippet = answer[:SNIPPET_BYTES].decode("utf-8", "replace")
     ok = 200 <= response.status_code < 300
     error = None if ok else f"receiver answered {response.status_code}"
-    return AttemptResult(ok, response.status_code, _ms(started), snippet, error)
+    return AttemptResult(ok, response.status_code, ms_since(started), snippet, error)
 
 
 async def _read_capped(response: httpx.Response) -> bytes:
-    """At most ``MAX_ANSWER`` bytes of the answer; the rest is never read."""
+    """At most ``MAX_ANSWER_BYTES`` bytes of the answer; the rest is never read."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in response.aiter_bytes():
         chunks.append(chunk)
         size += len(chunk)
-        if size >= MAX_ANSWER:
+        if size >= MAX_ANSWER_BYTES:
             break
-    return b"".join(chunks)[:MAX_ANSWER]
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 2)
+    return b"".join(chunks)[:MAX_ANSWER_BYTES]
 
 
 @dataclass(eq=False)
