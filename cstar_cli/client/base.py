@@ -19,8 +19,13 @@ from cstar_cli.client.core import (
 from cstar_cli.client.errors import CstarAPIError, from_transport
 from cstar_cli.client.resources import (
     Call,
+    ClockResource,
     EventsResource,
+    GameResource,
+    InspectorResource,
     KeysResource,
+    ListenSessionsResource,
+    LogsResource,
     Resource,
     TicketsResource,
     WebhooksResource,
@@ -112,6 +117,11 @@ class ClientBase:
         self.keys = KeysResource(self, "keys")
         self.webhooks = WebhooksResource(self, "webhooks")
         self.events = EventsResource(self, "events")
+        self.clock = ClockResource(self)
+        self.logs = LogsResource(self)
+        self.game = GameResource(self)
+        self.listen_sessions = ListenSessionsResource(self)
+        self.inspector = InspectorResource(self)
 
     def resource(self, name: str) -> Resource:
         """The resource called ``name`` (``tickets``, ``webhooks``…), or a plain one."""
@@ -120,6 +130,9 @@ class ClientBase:
 
     def _call(self, call: Call) -> Any:
         raise NotImplementedError  # each client sends the way it does
+
+    def team_path(self, *parts: str) -> Any:
+        raise NotImplementedError  # the async client may have to await whoami first
 
     def _iterate(self, resource: Resource, params: Mapping[str, Any] | None, size: int) -> Any:
         raise NotImplementedError

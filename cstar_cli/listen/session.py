@@ -107,9 +107,7 @@ async def open_session(
         body["events"] = events
     if options.device_name:
         body["deviceName"] = options.device_name
-    path = await client.team_path("webhooks", "listen")
-    response = await client.request("POST", path, json=body)
-    return SessionInfo.from_api(response.data)
+    return SessionInfo.from_api(await client.listen_sessions.open(body))
 
 
 class Listener:

@@ -14,12 +14,15 @@ from cstar_cli.cli.common import (
     DATA_HELP,
     JSON_HELP,
     WIDE_HELP,
+    Paging,
     app_of,
     confirm,
     hinted,
     parse_data,
+    show_pages,
 )
-from cstar_cli.cli.render import Paging, render_item, render_list, show_done, show_pages
+from cstar_cli.cli.members import item_names, list_names
+from cstar_cli.cli.render import render_item, render_list, show_done
 
 if TYPE_CHECKING:
     from cstar_cli.cli.context import AppContext
@@ -121,7 +124,9 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
             item,
             f"{verb} {spec.singular} {item.get('id')}.",
             json_output=json_output,
-            then=lambda: render_item(app, item, json_output=False),
+            then=lambda: render_item(
+                app, item, json_output=False, names=item_names(app, item, json_output=False)
+            ),
         )
 
     # list
@@ -146,7 +151,13 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
             Paging(page=page, size=page_size, every=all_pages),
             json_output=json_output,
             render=lambda items: render_list(
-                app, items, spec.columns, json_output=json_output, wide=wide, noun=spec.name
+                app,
+                items,
+                spec.columns,
+                json_output=json_output,
+                wide=wide,
+                noun=spec.name,
+                names=list_names(app, spec.name, items, json_output=json_output),
             ),
             noun=spec.name,
         )
@@ -186,7 +197,8 @@ def build_resource(spec: ResourceSpec) -> typer.Typer:
         app = app_of(ctx, json_output=json_output)
         with hinted(hint_for):
             item = resource(app).get(item_id)
-        render_item(app, item, json_output=json_output)
+        names = item_names(app, item, json_output=json_output)
+        render_item(app, item, json_output=json_output, names=names)
 
     id_param = _param(
         "item_id", str, typer.Argument(..., metavar="ID", help=f"The {spec.singular} id.")
