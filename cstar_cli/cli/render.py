@@ -41,9 +41,9 @@ def team_now(app: Any) -> float:
 
     stamp = app.last_meta().get("timestamp")
     try:
-        return parse_iso(stamp) if isinstance(stamp, str) else float(app.services.clock())
+        return parse_iso(stamp) if isinstance(stamp, str) else float(app.seams.clock())
     except ValueError:
-        return float(app.services.clock())
+        return float(app.seams.clock())
 
 
 def due(ticket: dict[str, Any], now: float) -> str | None:

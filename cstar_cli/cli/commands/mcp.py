@@ -34,7 +34,7 @@ def resolve_options(
         read_only=read_only,
         tools=allow,
         allow_live_writes=allow_live_writes,
-        timeout=app.services.timeout,
+        timeout=app.seams.timeout,
         verbose=app.options.verbose,
     )
 
