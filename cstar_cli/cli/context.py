@@ -36,7 +36,7 @@ from cstar_cli.wire.protocol import DEFAULT_API_BASE
 if TYPE_CHECKING:
     from cstar_cli.cli.credentials import CredentialStore
     from cstar_cli.client.clients import AsyncCstarClient, CstarClient
-    from cstar_cli.client.core import RequestSpec, RetryPolicy
+    from cstar_cli.client.requests import RequestSpec, RetryPolicy
 
 KEY_PATTERN = re.compile(r"^(sk|pk)_(test|live)_[A-Za-z0-9_-]{32}$")
 

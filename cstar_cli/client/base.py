@@ -1,5 +1,6 @@
-"""What the sync and async clients share: the resources, request building, and the decision
-after each attempt (the answer, a retry after a delay, or the typed error)."""
+"""The base class both clients share: their settings and resources, the request for each call
+(built by :mod:`.requests`), and the decision after each attempt (the answer, a retry after a
+delay, or the typed error). The clients in :mod:`.clients` add only sending and sleeping."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from cstar_cli.client.core import (
+from cstar_cli.client.errors import CstarAPIError, from_transport
+from cstar_cli.client.requests import (
     ApiResponse,
     RequestSpec,
     RetryPolicy,
@@ -16,7 +18,6 @@ from cstar_cli.client.core import (
     segment,
     to_page,
 )
-from cstar_cli.client.errors import CstarAPIError, from_transport
 from cstar_cli.client.resources import (
     Call,
     ClockResource,

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from cstar_cli.client.core import RetryPolicy, parse_response
 from cstar_cli.client.errors import APIConnectionError, CstarAPIError, error_from_response
+from cstar_cli.client.requests import RetryPolicy, parse_response
 from cstar_cli.wire.protocol import API_VERSION, CLI_USER_AGENT
 
 if TYPE_CHECKING:

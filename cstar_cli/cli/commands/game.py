@@ -13,7 +13,7 @@ from cstar_cli.cli.context import AppContext
 from cstar_cli.cli.errors import UsageError
 
 if TYPE_CHECKING:
-    from cstar_cli.client.core import Page
+    from cstar_cli.client.requests import Page
 
 HELP = "Play the game: the leaderboard, a player's stats and the SLA bosses."
 LEADERBOARD_COLUMNS = (

@@ -1,7 +1,8 @@
-"""The transport-free core shared by the sync and async clients.
+"""Building requests and reading answers, for the sync and the async client alike.
 
-Builds requests (URL, headers, idempotency key), parses envelopes into :class:`ApiResponse`,
-and decides whether and when to retry. Nothing here performs I/O or imports httpx.
+Builds requests (URL, headers, idempotency key), parses envelopes into :class:`ApiResponse`
+(and :class:`Page`), and decides whether and when to retry. Nothing here performs I/O or imports
+httpx: sending is :mod:`.clients`' job, over the :class:`~.base.ClientBase` both share.
 """
 
 from __future__ import annotations
