@@ -19,7 +19,7 @@ from cstar_cli import __version__
 if TYPE_CHECKING:
     import typer
 
-    from cstar_cli.cli.context import Services
+    from cstar_cli.cli.context import Seams
 
 # The one explicit list of top-level commands: name -> (module, one-line help). Every module
 # registers the same way: ``build(name)`` returns the Typer app of that command.
@@ -112,7 +112,7 @@ def load_command(name: str) -> Any:
     return polish(command, name)
 
 
-def build_app(services: Services | None = None) -> typer.Typer:
+def build_app(seams: Seams | None = None) -> typer.Typer:
     """Build the root Typer app; subcommands load lazily from :data:`COMMANDS`."""
     import typer
 
@@ -129,7 +129,7 @@ def build_app(services: Services | None = None) -> typer.Typer:
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    app.callback()(root.make_root(services))
+    app.callback()(root.make_root(seams))
     return app
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cstar_cli.cli.context import Services
+from cstar_cli.cli.context import Seams
 from cstar_cli.platform.runner import PlatformThread
 from cstar_cli.platform.settings import PlatformSettings
 from tests.support.cli import CliFn, Run, Sleeps, run_cli
@@ -91,13 +91,13 @@ def sleeps() -> Sleeps:
 
 @pytest.fixture
 def cli(sleeps: Sleeps) -> CliFn:
-    """``cli("tickets", "list", services=..., input=...)`` → :class:`Run`; never really sleeps."""
+    """``cli("tickets", "list", seams=..., input=...)`` → :class:`Run`; never really sleeps."""
 
-    def run(*args: str, services: Services | None = None, input: str | None = None) -> Run:
-        svc = services or Services()
-        if svc.sleep is None:
-            svc.sleep = sleeps
-        return run_cli(*args, services=svc, input=input)
+    def run(*args: str, seams: Seams | None = None, input: str | None = None) -> Run:
+        seams = seams or Seams()
+        if seams.sleep is None:
+            seams.sleep = sleeps
+        return run_cli(*args, seams=seams, input=input)
 
     return run
 

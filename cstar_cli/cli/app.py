@@ -8,7 +8,7 @@ from typing import Literal
 import typer
 
 from cstar_cli import __version__
-from cstar_cli.cli.context import Services
+from cstar_cli.cli.context import Seams
 
 
 def _print_version(value: bool) -> None:
@@ -17,8 +17,8 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-def make_root(services: Services | None) -> Callable[..., None]:
-    """The root callback, closed over the services tests may inject."""
+def make_root(seams: Seams | None) -> Callable[..., None]:
+    """The root callback, closed over the seams tests may inject."""
 
     def root(
         ctx: typer.Context,
@@ -54,7 +54,7 @@ def make_root(services: Services | None) -> Callable[..., None]:
         from cstar_cli.cli.context import AppContext, GlobalOptions
 
         options = GlobalOptions(profile, api_key, api_base, color, verbose)
-        app = AppContext(options=options, services=services or Services())
+        app = AppContext(options=options, seams=seams or Seams())
         ctx.obj = app
         ctx.call_on_close(app.close)
 

@@ -1,17 +1,19 @@
 """Helpers shared by the command modules: the context, ``--json``, ``-d`` pairs, confirmation,
-hints on API errors."""
+hints on API errors, paging through a list."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cstar_cli.cli.context import AppContext
 from cstar_cli.cli.errors import AbortedError, UsageError
+from cstar_cli.cli.render import page_footer
 
 if TYPE_CHECKING:
     from cstar_cli.client.errors import CstarAPIError
@@ -162,3 +164,36 @@ def hinted(hint_for: Callable[[CstarAPIError], str | None]) -> Iterator[None]:
         if err.hint is None:
             err.hint = hint_for(err)
         raise
+
+
+@dataclass(frozen=True)
+class Paging:
+    """What a list shows: one page (``--page``, ``--page-size``) or every page (``--all``)."""
+
+    page: int = 1
+    size: int = 20
+    every: bool = False
+
+
+def show_pages(
+    app: Any,
+    source: Any,
+    params: dict[str, Any],
+    paging: Paging,
+    *,
+    json_output: bool,
+    render: Callable[[list[dict[str, Any]]], None],
+    noun: str,
+) -> None:
+    """Fetch one page of ``source`` (a client resource) and show it with a footer saying how to
+    get more, or with ``--all`` fetch and show every item; ``render`` draws the items."""
+    if paging.every:
+        items = list(source.iter_all(params, page_size=paging.size if paging.size != 20 else 100))
+        render(items)
+        if not json_output and items:
+            app.printer.info(f"{len(items)} {noun}.")
+        return
+    result = source.list({**params, "page": paging.page, "pageSize": paging.size})
+    render(result.data)
+    if not json_output:
+        page_footer(app, result)

@@ -22,7 +22,6 @@ from typing import Any
 from cstar_cli.cli.errors import ConfigError, UsageError
 
 DEFAULT_PROFILE = "default"
-DEFAULT_API_BASE = "https://www.cstar.help"
 KEYRING_TIMEOUT = 3.0
 COLOR_CHOICES = ("auto", "always", "never")
 

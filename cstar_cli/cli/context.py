@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cstar_cli.cli.config import (
-    DEFAULT_API_BASE,
     DEFAULT_PROFILE,
     ConfigFile,
     EnvSettings,
@@ -32,11 +31,12 @@ from cstar_cli.cli.errors import (
 from cstar_cli.cli.output import Printer
 from cstar_cli.wire.keys import redact
 from cstar_cli.wire.links import LOCAL_API_BASE
+from cstar_cli.wire.protocol import DEFAULT_API_BASE
 
 if TYPE_CHECKING:
     from cstar_cli.cli.credentials import CredentialStore
     from cstar_cli.client.clients import AsyncCstarClient, CstarClient
-    from cstar_cli.client.core import RequestSpec, RetryPolicy
+    from cstar_cli.client.requests import RequestSpec, RetryPolicy
 
 KEY_PATTERN = re.compile(r"^(sk|pk)_(test|live)_[A-Za-z0-9_-]{32}$")
 
@@ -56,7 +56,7 @@ def check_key_format(api_key: str, source: str) -> str:
 
 
 @dataclass
-class Services:
+class Seams:
     """What tests (and embedders) may swap: transports, streams, the clock, sleeping, the
     terminal check. ``None`` streams mean the process's own at the time of the run."""
 
@@ -94,7 +94,7 @@ class AppContext:
     """Everything a command needs; costly parts are built on first use."""
 
     options: GlobalOptions = field(default_factory=GlobalOptions)
-    services: Services = field(default_factory=Services)
+    seams: Seams = field(default_factory=Seams)
     env: EnvSettings = field(default_factory=EnvSettings.read)
     _config: ConfigFile | None = None
     _credentials: CredentialStore | None = None
@@ -143,8 +143,8 @@ class AppContext:
             self._printer = Printer(
                 color=color,
                 verbose=self.options.verbose,
-                stdout=self.services.stdout,
-                stderr=self.services.stderr,
+                stdout=self.seams.stdout,
+                stderr=self.seams.stderr,
             )
         return self._printer
 
@@ -227,20 +227,20 @@ class AppContext:
         )
 
     def make_client(self, api_key: str | None, *, team_id: str | None = None) -> CstarClient:
-        """A new client on this run's API base and services (for login and status)."""
+        """A new client on this run's API base and seams (for login and status)."""
         from cstar_cli.client.clients import CstarClient
 
         base, _ = self.api_base()
         kwargs: dict[str, Any] = {}
-        if self.services.sleep is not None:
-            kwargs["sleep"] = self.services.sleep
+        if self.seams.sleep is not None:
+            kwargs["sleep"] = self.seams.sleep
         return CstarClient(
             api_key,
             team_id=team_id,
             api_base=base,
-            timeout=self.services.timeout,
-            retry=self.services.retry,
-            transport=self.services.transport,
+            timeout=self.seams.timeout,
+            retry=self.seams.retry,
+            transport=self.seams.transport,
             on_request=self._log_request,
             **kwargs,
         )
@@ -253,7 +253,7 @@ class AppContext:
         return self._client
 
     def async_client(self, *, user_agent: str | None = None) -> AsyncCstarClient:
-        """A new logged-in async client on this run's services (``listen``, ``mcp-server``);
+        """A new logged-in async client on this run's seams (``listen``, ``mcp-server``);
         use it as ``async with``. ``-v`` shows its requests like the sync client's."""
         from cstar_cli.client.clients import AsyncCstarClient
 
@@ -263,9 +263,9 @@ class AppContext:
             resolved.api_key,
             team_id=self._team_of(resolved),
             api_base=base,
-            timeout=self.services.timeout,
-            retry=self.services.retry,
-            transport=self.services.async_transport,
+            timeout=self.seams.timeout,
+            retry=self.seams.retry,
+            transport=self.seams.async_transport,
             on_request=self._log_request,
             user_agent=user_agent,
         )
@@ -294,8 +294,8 @@ class AppContext:
         return explain_publishable(report, command, resolved.api_key)
 
     def stdin_isatty(self) -> bool:
-        if self.services.stdin_isatty is not None:
-            return self.services.stdin_isatty()
+        if self.seams.stdin_isatty is not None:
+            return self.seams.stdin_isatty()
         import sys
 
         return sys.stdin.isatty()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cstar_cli.cli.config import cache_dir
 
@@ -60,3 +60,31 @@ class MemberNames:
         with contextlib.suppress(OSError):  # a cache that can't be written is only slower
             write_private(self.path, body.encode())
         return known
+
+
+def member_names(app: Any, ids: Sequence[Any]) -> dict[str, str]:
+    """Names for the member ids among ``ids``, from the profile's member cache (a publishable
+    key may not read members: its tables keep the ids)."""
+    if app.require_key().api_key.startswith("pk_"):
+        return {}
+    base, _ = app.api_base()
+    return MemberNames(app.client(), app.profile_name, base).names(ids)
+
+
+def list_names(
+    app: Any, noun: str, items: Sequence[dict[str, Any]], *, json_output: bool
+) -> dict[str, str]:
+    """The names a list's table shows: the assignees of tickets (``--json`` shows ids)."""
+    from cstar_cli.cli.render import ROWS
+
+    if json_output or noun not in ROWS or not items:
+        return {}
+    return member_names(app, [t.get("assignedTo") for t in items])
+
+
+def item_names(app: Any, item: Any, *, json_output: bool) -> dict[str, str]:
+    """The name one object's detail view shows: its assignee's (``--json`` shows the id)."""
+    assignee = item.get("assignedTo") if isinstance(item, dict) else None
+    if json_output or not (isinstance(assignee, str) and assignee.startswith("mem_")):
+        return {}
+    return member_names(app, [assignee])

@@ -1,12 +1,12 @@
-"""How commands show API objects: a list (one page, or every page), one item, the page footer.
+"""How commands show API objects: a list, one item, the page footer.
 
-The output layer above the Printer: commands hand their data here, the Printer draws it.
+The output layer above the Printer: commands fetch what is shown (the objects, and the member
+names a table shows for ids) and hand it here; the Printer draws it. Nothing here calls the API.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 MESSAGE_COLUMNS = (
@@ -41,20 +41,9 @@ def team_now(app: Any) -> float:
 
     stamp = app.last_meta().get("timestamp")
     try:
-        return parse_iso(stamp) if isinstance(stamp, str) else float(app.services.clock())
+        return parse_iso(stamp) if isinstance(stamp, str) else float(app.seams.clock())
     except ValueError:
-        return float(app.services.clock())
-
-
-def member_names(app: Any, ids: list[Any]) -> dict[str, str]:
-    """Names for the member ids among ``ids``, from the profile's member cache (a publishable
-    key may not read members: its tables keep the ids)."""
-    from cstar_cli.cli.members import MemberNames
-
-    if app.require_key().api_key.startswith("pk_"):
-        return {}
-    base, _ = app.api_base()
-    return MemberNames(app.client(), app.profile_name, base).names(ids)
+        return float(app.seams.clock())
 
 
 def due(ticket: dict[str, Any], now: float) -> str | None:
@@ -68,10 +57,11 @@ def due(ticket: dict[str, Any], now: float) -> str | None:
     return relative(parse_iso(deadline), now) if isinstance(deadline, str) else None
 
 
-def ticket_rows(app: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def ticket_rows(
+    app: Any, items: list[dict[str, Any]], names: Mapping[str, str]
+) -> list[dict[str, Any]]:
     """Tickets as rows: the assignee's name, and the next deadline relative to the team's time."""
     now = team_now(app)
-    names = member_names(app, [t.get("assignedTo") for t in items])
     return [
         {
             **t,
@@ -82,10 +72,11 @@ def ticket_rows(app: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-ROWS: dict[str, Callable[[Any, list[dict[str, Any]]], list[dict[str, Any]]]] = {
+ROWS: dict[str, Callable[[Any, list[dict[str, Any]], Mapping[str, str]], list[dict[str, Any]]]] = {
     "tickets": ticket_rows
 }
-"""Resources whose table rows show more than their fields (``--json`` shows the fields)."""
+"""Resources whose table rows show more than their fields (``--json`` shows the fields); their
+rows name the members assigned (``names``, from :func:`cstar_cli.cli.members.list_names`)."""
 
 
 def render_list(
@@ -96,15 +87,17 @@ def render_list(
     json_output: bool,
     wide: bool = False,
     noun: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> None:
     if json_output:
         app.printer.json(items)
         return
     shape = ROWS.get(noun or "")
-    app.printer.table(shape(app, items) if shape and items else items, columns, wide=wide)
+    rows = shape(app, items, names or {}) if shape and items else items
+    app.printer.table(rows, columns, wide=wide)
 
 
-def shown_item(app: Any, item: dict[str, Any]) -> dict[str, Any]:
+def shown_item(app: Any, item: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
     """One object as people read it: deadlines also relative, a member id with its name."""
     from cstar_cli.wire.times import parse_iso, relative
 
@@ -116,7 +109,7 @@ def shown_item(app: Any, item: dict[str, Any]) -> dict[str, Any]:
             shown[key] = f"{item[key]} ({relative(parse_iso(item[key]), now)})"
     assignee = item.get("assignedTo")
     if isinstance(assignee, str) and assignee.startswith("mem_"):
-        name = member_names(app, [assignee]).get(assignee)
+        name = names.get(assignee)
         shown["assignedTo"] = f"{assignee} ({name})" if name else assignee
     return shown
 
@@ -140,8 +133,14 @@ def show_done(
 
 
 def render_item(
-    app: Any, item: Any, *, json_output: bool, skip: Sequence[str] = ("object",)
+    app: Any,
+    item: Any,
+    *,
+    json_output: bool,
+    skip: Sequence[str] = ("object",),
+    names: Mapping[str, str] | None = None,
 ) -> None:
+    """One object: ``names`` (from :func:`cstar_cli.cli.members.item_names`) names its assignee."""
     if json_output:
         app.printer.json(item)
         return
@@ -149,43 +148,11 @@ def render_item(
         app.printer.text(str(item))
         return
     shown = [k for k in item if k not in skip and k != "messages"]
-    app.printer.detail(shown_item(app, item), fields=shown)
+    app.printer.detail(shown_item(app, item, names or {}), fields=shown)
     messages = item.get("messages")
     if isinstance(messages, list) and messages:
         app.printer.info(f"\n{len(messages)} message(s):")
         app.printer.table(messages, MESSAGE_COLUMNS)
-
-
-@dataclass(frozen=True)
-class Paging:
-    """What a list shows: one page (``--page``, ``--page-size``) or every page (``--all``)."""
-
-    page: int = 1
-    size: int = 20
-    every: bool = False
-
-
-def show_pages(
-    app: Any,
-    source: Any,
-    params: dict[str, Any],
-    paging: Paging,
-    *,
-    json_output: bool,
-    render: Callable[[list[dict[str, Any]]], None],
-    noun: str,
-) -> None:
-    """One page (with a footer saying how to get more), or with ``--all`` every item."""
-    if paging.every:
-        items = list(source.iter_all(params, page_size=paging.size if paging.size != 20 else 100))
-        render(items)
-        if not json_output and items:
-            app.printer.info(f"{len(items)} {noun}.")
-        return
-    result = source.list({**params, "page": paging.page, "pageSize": paging.size})
-    render(result.data)
-    if not json_output:
-        page_footer(app, result)
 
 
 def page_footer(app: Any, page: Any) -> None:

@@ -1,5 +1,6 @@
-"""What the sync and async clients share: the resources, request building, and the decision
-after each attempt (the answer, a retry after a delay, or the typed error)."""
+"""The base class both clients share: their settings and resources, the request for each call
+(built by :mod:`.requests`), and the decision after each attempt (the answer, a retry after a
+delay, or the typed error). The clients in :mod:`.clients` add only sending and sleeping."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from cstar_cli.client.core import (
-    DEFAULT_API_BASE,
+from cstar_cli.client.errors import CstarAPIError, from_transport
+from cstar_cli.client.requests import (
     ApiResponse,
     RequestSpec,
     RetryPolicy,
@@ -17,15 +18,20 @@ from cstar_cli.client.core import (
     segment,
     to_page,
 )
-from cstar_cli.client.errors import CstarAPIError, from_transport
 from cstar_cli.client.resources import (
     Call,
+    ClockResource,
     EventsResource,
+    GameResource,
+    InspectorResource,
     KeysResource,
+    ListenSessionsResource,
+    LogsResource,
     Resource,
     TicketsResource,
     WebhooksResource,
 )
+from cstar_cli.wire.protocol import DEFAULT_API_BASE
 
 if TYPE_CHECKING:
     import httpx
@@ -112,9 +118,17 @@ class ClientBase:
         self.keys = KeysResource(self, "keys")
         self.webhooks = WebhooksResource(self, "webhooks")
         self.events = EventsResource(self, "events")
+        self.clock = ClockResource(self)
+        self.logs = LogsResource(self)
+        self.game = GameResource(self)
+        self.listen_sessions = ListenSessionsResource(self)
+        self.inspector = InspectorResource(self)
 
     def _call(self, call: Call) -> Any:
         raise NotImplementedError  # each client sends the way it does
+
+    def team_path(self, *parts: str) -> Any:
+        raise NotImplementedError  # the async client may have to await whoami first
 
     def _iterate(self, resource: Resource, params: Mapping[str, Any] | None, size: int) -> Any:
         raise NotImplementedError

@@ -1,4 +1,4 @@
-"""``CstarClient`` (sync) and ``AsyncCstarClient`` over one request-building core.
+"""``CstarClient`` (sync) and ``AsyncCstarClient`` over one base (:mod:`.base`).
 
 Example::
 
@@ -28,7 +28,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from typing import TYPE_CHECKING, Any, Unpack
 
 from cstar_cli.client.base import WHOAMI_PATH, ClientBase, ClientSettings, RequestOptions, to_httpx
-from cstar_cli.client.core import ApiResponse, Page, RequestSpec
+from cstar_cli.client.requests import ApiResponse, Page, RequestSpec
 from cstar_cli.client.resources import Call, Resource
 
 if TYPE_CHECKING:

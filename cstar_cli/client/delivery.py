@@ -6,9 +6,8 @@ Standard library only; the signature covers the exact bytes that are sent.
 from __future__ import annotations
 
 from cstar_cli.client.signing import legacy_signature, sign_payload
+from cstar_cli.wire.protocol import WEBHOOK_USER_AGENT
 from cstar_cli.wire.times import iso
-
-USER_AGENT = "cStar-Webhooks/1.0"
 
 
 def delivery_headers(
@@ -27,7 +26,7 @@ def delivery_headers(
     stamp = iso(now)
     headers = {
         "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
+        "User-Agent": WEBHOOK_USER_AGENT,
         "X-Signature": sign_payload(payload, secret, int(now)),
         "X-Event-Type": event_type,
         "X-Event-ID": event_id,

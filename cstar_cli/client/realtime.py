@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from cstar_cli.client.core import API_VERSION, USER_AGENT, RetryPolicy, parse_response
 from cstar_cli.client.errors import APIConnectionError, CstarAPIError, error_from_response
+from cstar_cli.client.requests import RetryPolicy, parse_response
+from cstar_cli.wire.protocol import API_VERSION, CLI_USER_AGENT
 
 if TYPE_CHECKING:
     import httpx
@@ -145,7 +146,7 @@ class RealtimeStream:
         """The stream's own headers, then the caller's, then where to resume."""
         headers = {
             "Accept": "text/event-stream",
-            "User-Agent": USER_AGENT,
+            "User-Agent": CLI_USER_AGENT,
             "CStar-Version": API_VERSION,
             **({"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}),
             **(self.headers or {}),

@@ -31,6 +31,7 @@ class Caller(Protocol):
 
     def _call(self, call: Call) -> Any: ...
     def _iterate(self, resource: Resource, params: Mapping[str, Any] | None, size: int) -> Any: ...
+    def team_path(self, *parts: str) -> Any: ...
 
 
 class Resource:
@@ -136,3 +137,97 @@ class EventsResource(Resource):
         """Deliver an event again: to one webhook, one listen session, or every match."""
         body = {"webhookId": webhook_id, "sessionId": session_id}
         return self._call("POST", event_id, "resend", json={k: v for k, v in body.items() if v})
+
+
+class Endpoint:
+    """Calls under one team path that is not a collection (``/teams/{teamId}/<prefix>/…``)."""
+
+    prefix: tuple[str, ...] = ()
+
+    def __init__(self, client: Caller) -> None:
+        self._client = client
+
+    def _call(self, method: str, *parts: str, **kwargs: Any) -> Any:
+        return self._client._call(Call(method, (*self.prefix, *parts), **kwargs))
+
+
+class ClockResource(Endpoint):
+    """The team's test clock (D21, test keys only): ``{now, offsetSeconds, …}`` each time."""
+
+    prefix = ("test-helpers", "clock")
+
+    def show(self) -> Any:
+        return self._call("GET")
+
+    def advance(self, seconds: int) -> Any:
+        """Move the clock ``seconds`` forward: deadlines pass, bosses spawn and escape."""
+        return self._call("POST", "advance", json={"seconds": seconds})
+
+    def reset(self) -> Any:
+        """Back to real time (what was recorded meanwhile is kept)."""
+        return self._call("POST", "reset")
+
+
+class LogsResource(Endpoint):
+    """Request logs (D17), newest first."""
+
+    prefix = ("logs",)
+
+    def list(self, params: Mapping[str, Any] | None = None) -> Any:
+        """One :class:`Page`; ``params`` may hold the log filters and ``pageSize``."""
+        return self._call("GET", params=params, page=True)
+
+    def stream_path(self) -> Any:
+        """The path of the live log websocket (``/api/v1/teams/{teamId}/logs/stream``)."""
+        return self._client.team_path(*self.prefix, "stream")
+
+
+class GameResource(Endpoint):
+    """The team's game (D19–D22): the leaderboard, players, achievements and SLA bosses."""
+
+    prefix = ("game",)
+
+    def leaderboard(self, params: Mapping[str, Any] | None = None) -> Any:
+        """One :class:`Page` of players by XP; ``params`` may hold ``period`` (season, week)."""
+        return self._call("GET", "leaderboard", params=params, page=True)
+
+    def player(self, user_id: str) -> Any:
+        """A player's level, XP, streaks and stats; ``user_id`` is a member or user id."""
+        return self._call("GET", "player", params={"userId": user_id})
+
+    def achievements(self, user_id: str) -> Any:
+        """Every achievement, with whether this player has unlocked it."""
+        return self._call("GET", "achievements", params={"userId": user_id})
+
+    def bosses(self, params: Mapping[str, Any] | None = None) -> Any:
+        """One :class:`Page` of SLA bosses; ``params`` may hold ``status`` (active…)."""
+        return self._call("GET", "bosses", params=params, page=True)
+
+
+class ListenSessionsResource(Endpoint):
+    """``cstar listen`` sessions (D14, D31): the relay's side of ``/webhooks/listen``."""
+
+    prefix = ("webhooks", "listen")
+
+    def open(self, body: Mapping[str, Any]) -> Any:
+        """Create the device's session or resume it; the answer carries its socket URL."""
+        return self._call("POST", json=dict(body))
+
+    def list(self, params: Mapping[str, Any] | None = None) -> Any:
+        """One :class:`Page` of live sessions, newest first (without their secrets)."""
+        return self._call("GET", "sessions", params=params, page=True)
+
+    def end(self, session_id: str) -> Any:
+        """End a session and drop its backlog."""
+        return self._call("DELETE", session_id)
+
+
+class InspectorResource(Endpoint):
+    """The local inspector (``cstar dev`` only)."""
+
+    prefix = ("inspector",)
+
+    def link(self, environment: str | None = None) -> Any:
+        """A one-time sign-in link: ``{token, environment, expiresAt}``."""
+        body = {"environment": environment} if environment else None
+        return self._call("POST", "links", json=body)

@@ -13,7 +13,7 @@ import json
 import random
 from typing import Any, Protocol
 
-from cstar_cli import __version__
+from cstar_cli.wire.protocol import CLI_USER_AGENT
 
 RECONNECT_BASE = 0.25
 RECONNECT_CAP = 30.0
@@ -74,7 +74,7 @@ async def _connection(
     from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
-    headers = {"Authorization": f"Bearer {api_key}", "User-Agent": f"cstar-cli/{__version__}"}
+    headers = {"Authorization": f"Bearer {api_key}", "User-Agent": CLI_USER_AGENT}
     opened = False
     try:
         async with connect(

@@ -20,6 +20,7 @@ from cstar_cli.listen.http import (
     LocalHttpError,
 )
 from cstar_cli.wire.camel import camel_json
+from cstar_cli.wire.times import ms_since
 
 
 @dataclass(frozen=True)
@@ -135,10 +136,6 @@ class Forwarder:
                 message = "connection refused (is your server running?)"
             elif err.kind == TIMEOUT:
                 message = f"no answer within {self.timeout:g} s"
-            return Attempt(number, None, _ms(started), message, err.kind)
+            return Attempt(number, None, ms_since(started), message, err.kind)
         error = None if 200 <= answer.status < 300 else f"local endpoint answered {answer.status}"
-        return Attempt(number, answer.status, _ms(started), error, "answered", answer.body)
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 2)
+        return Attempt(number, answer.status, ms_since(started), error, "answered", answer.body)

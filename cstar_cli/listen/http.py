@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from cstar_cli.wire.protocol import MAX_ANSWER_BYTES, SNIPPET_BYTES
+
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
-SNIPPET_BYTES = 2048  # of each answer's body, kept for the delivery attempt (D13)
-MAX_ANSWER_BYTES = 64 * 1024  # read at most this much of an answer (D29)
 
 UNREACHABLE = "unreachable"  # nothing answered: refused, or the connection could not be made
 DROPPED = "dropped"  # the connection closed or reset after the request, before any answer

@@ -17,18 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cstar_cli import __version__
 from cstar_cli.client.websocket import SocketFatal as ListenFatal
 from cstar_cli.client.websocket import run_socket
 from cstar_cli.listen.forward import Forwarder, RelayEvent
 from cstar_cli.listen.route import Outcome, RouteInfo, RouteReporter, RouteWorker
 from cstar_cli.listen.targets import Route
 from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_GONE, CLOSE_INVALID, CLOSE_REPLACED
+from cstar_cli.wire.protocol import CLI_USER_AGENT, PROTOCOL_VERSION
 
 if TYPE_CHECKING:
     from cstar_cli.client.clients import AsyncCstarClient
 
-PROTOCOL_VERSION = 2
 ACK_BATCH, ACK_DELAY = 100, 0.002  # acknowledgements wait at most 2 ms to share a frame
 
 
@@ -108,9 +107,7 @@ async def open_session(
         body["events"] = events
     if options.device_name:
         body["deviceName"] = options.device_name
-    path = await client.team_path("webhooks", "listen")
-    response = await client.request("POST", path, json=body)
-    return SessionInfo.from_api(response.data)
+    return SessionInfo.from_api(await client.listen_sessions.open(body))
 
 
 class Listener:
@@ -180,7 +177,7 @@ class Listener:
         hello: dict[str, Any] = {
             "type": "hello",
             "version": PROTOCOL_VERSION,
-            "client": f"cstar-cli/{__version__}",
+            "client": CLI_USER_AGENT,
             "instance": self.instance,
         }
         if self._acks:  # unsent when the last connection dropped: recorded before resuming

@@ -12,11 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cstar_cli import __version__
-
-USER_AGENT = f"cstar-mcp/{__version__}"
-"""Sent on every API call the server makes, so the platform logs them with ``source=mcp`` (D17)."""
-
 LIVE_PREFIXES = ("sk_live_", "pk_live_")
 
 

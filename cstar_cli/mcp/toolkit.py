@@ -20,7 +20,7 @@ from cstar_cli.wire.catalog import EVENT_TYPES
 
 if TYPE_CHECKING:
     from cstar_cli.client.clients import AsyncCstarClient
-    from cstar_cli.client.core import ApiResponse
+    from cstar_cli.client.requests import ApiResponse
 
     EventName = str
 else:

@@ -6,10 +6,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from cstar_cli.wire.protocol import API_VERSION as API_VERSION  # the gateway's default version
+
 DEFAULT_RATE_LIMITS: dict[str, int] = {"secret": 1000, "publishable": 100, "anonymous": 200}
 """Requests per hour: per key, and per IP address for key-less library readers (facts §1.4)."""
 RATE_LIMIT_WINDOW_SECONDS = 3600
-API_VERSION = "2026-03-01"
 SUPPORTED_API_VERSIONS = (API_VERSION,)
 MAX_BODY_BYTES = 1024 * 1024
 PUBLIC_DOC_BASE = "https://www.cstar.help/developers/errors"

@@ -82,3 +82,8 @@ def relative(moment: float, now: float) -> str:
     if abs(delta) < 30:
         return "now"
     return f"in {span(delta)}" if delta > 0 else f"{span(delta)} ago"
+
+
+def ms_since(started: float) -> float:
+    """Milliseconds (two decimals) since ``started``, a :func:`time.perf_counter` reading."""
+    return round((time.perf_counter() - started) * 1000, 2)

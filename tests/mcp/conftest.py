@@ -15,8 +15,9 @@ from mcp import Client
 from mcp.types import CallToolResult
 
 from cstar_cli.client.clients import AsyncCstarClient
-from cstar_cli.mcp.options import USER_AGENT, ServerOptions
+from cstar_cli.mcp.options import ServerOptions
 from cstar_cli.mcp.server import build_server
+from cstar_cli.wire.protocol import MCP_USER_AGENT
 from tests.support.platforms import RunningPlatform
 
 
@@ -91,7 +92,7 @@ class McpRunner:
             api_base=options.api_base,
             timeout=options.timeout,
             transport=transport,
-            user_agent=USER_AGENT,
+            user_agent=MCP_USER_AGENT,
         ) as api:
             server = build_server(api, options, clock=self.clock)
             async with Client(server) as client:

@@ -17,8 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from cstar_cli.platform.delivery.dispatcher import MAX_ANSWER, post_event
+from cstar_cli.platform.delivery.dispatcher import post_event
 from cstar_cli.platform.delivery.urls import Destination, destination, forbidden_address
+from cstar_cli.wire.protocol import MAX_ANSWER_BYTES
 from tests.platform.test_delivery_limits import send_test_event
 from tests.support.platforms import OwnPlatform
 
@@ -148,7 +149,7 @@ def test_a_gzip_bomb_is_never_inflated_past_the_cap(
     own_platform: Start, recorder: tuple[str, type[Recorder]]
 ) -> None:
     url, handler = recorder
-    handler.answer = ({"Content-Encoding": "gzip"}, gzip.compress(b"0" * (20 * MAX_ANSWER)))
+    handler.answer = ({"Content-Encoding": "gzip"}, gzip.compress(b"0" * (20 * MAX_ANSWER_BYTES)))
     outcome = send_test_event(own_platform(), url)
     assert handler.seen[0]["Accept-Encoding"] == "identity"
     assert outcome["success"] is False

@@ -1,4 +1,4 @@
-"""Running ``cstar`` in-process with injectable services: what a finished run said."""
+"""Running ``cstar`` in-process with injectable seams: what a finished run said."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from cstar_cli.cli.context import Services
+from cstar_cli.cli.context import Seams
 from cstar_cli.main import build_app
 
 
@@ -47,10 +47,10 @@ class Sleeps:
 CliFn = Callable[..., Run]
 
 
-def run_cli(*args: str, services: Services | None = None, input: str | bytes | None = None) -> Run:
+def run_cli(*args: str, seams: Seams | None = None, input: str | bytes | None = None) -> Run:
     """``cstar *args`` in this process, as a user would run it."""
     result = CliRunner().invoke(
-        build_app(services or Services()), list(args), input=input, prog_name="cstar"
+        build_app(seams or Seams()), list(args), input=input, prog_name="cstar"
     )
     exc = result.exception
     if isinstance(exc, SystemExit):

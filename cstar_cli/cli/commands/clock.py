@@ -10,6 +10,17 @@ from cstar_cli.cli.common import JsonOption, app_of, command_group
 from cstar_cli.cli.context import AppContext
 
 HELP = "Move the team's test clock to exercise SLAs, bosses and streaks (test mode only)."
+MAX_ADVANCE = 366 * 86_400
+"""The most one advance may move the clock (the platform refuses more)."""
+
+
+def describe_offset(seconds: float) -> str:
+    """``12 min ahead`` (of real time), or ``real time`` when the clock is not moved."""
+    from cstar_cli.wire.times import span
+
+    if abs(seconds) < 1:
+        return "real time"
+    return f"{span(seconds)} {'ahead' if seconds > 0 else 'behind'}"
 
 
 def _client(app: AppContext) -> Any:
@@ -28,7 +39,6 @@ def _client(app: AppContext) -> Any:
 
 
 def _show(app: AppContext, clock: dict[str, Any], said: str | None, *, json_output: bool) -> None:
-    from cstar_cli.cli.clock import describe_offset
     from cstar_cli.wire.times import parse_iso
 
     if json_output:
@@ -58,11 +68,8 @@ def clock_show(ctx: typer.Context, json_output: JsonOption = False) -> None:
 
     Example: cstar clock show --json
     """
-    from cstar_cli.cli.clock import read_clock
-
     app = app_of(ctx, json_output=json_output)
-    clock = read_clock(_client(app))
-    assert clock is not None
+    clock = _client(app).clock.show()
     _show(app, clock, None, json_output=json_output)
 
 
@@ -77,7 +84,6 @@ def clock_advance(
 
     Example: cstar clock advance 15m
     """
-    from cstar_cli.cli.clock import MAX_ADVANCE, advance_clock
     from cstar_cli.cli.errors import UsageError
     from cstar_cli.wire.times import parse_duration, span
 
@@ -91,7 +97,7 @@ def clock_advance(
             f"DURATION must be more than 0 and at most {span(MAX_ADVANCE)} ({duration!r}).",
             "Example: cstar clock advance 15m",
         )
-    clock = advance_clock(_client(app), seconds)
+    clock = _client(app).clock.advance(seconds)
     _show(app, clock, f"Moved the test clock {span(seconds)} forward.", json_output=json_output)
 
 
@@ -100,10 +106,8 @@ def clock_reset(ctx: typer.Context, json_output: JsonOption = False) -> None:
 
     Example: cstar clock reset
     """
-    from cstar_cli.cli.clock import reset_clock
-
     app = app_of(ctx, json_output=json_output)
-    clock = reset_clock(_client(app))
+    clock = _client(app).clock.reset()
     _show(app, clock, "The test clock is back to real time.", json_output=json_output)
 
 

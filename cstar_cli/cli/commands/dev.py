@@ -77,7 +77,7 @@ def announce(info: ReadyInfo) -> list[Path]:
 
 def clock_notice(offset: float) -> str:
     """A ready-output line when the team's test clock is moved (it survives restarts, D21)."""
-    from cstar_cli.cli.clock import describe_offset
+    from cstar_cli.cli.commands.clock import describe_offset
 
     if abs(offset) < 1:
         return ""

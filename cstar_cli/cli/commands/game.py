@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
 from cstar_cli.cli.common import JsonOption, app_of, command_group
 from cstar_cli.cli.context import AppContext
 from cstar_cli.cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from cstar_cli.client.requests import Page
 
 HELP = "Play the game: the leaderboard, a player's stats and the SLA bosses."
 LEADERBOARD_COLUMNS = (
@@ -37,19 +41,16 @@ ID_PATTERN = re.compile(
 )
 
 
-def _get(app: AppContext, *path: str, params: dict[str, Any] | None = None) -> Any:
-    client = app.client()
-    return client.request("GET", client.team_path(*path), params=params)
-
-
-def _all_pages(app: AppContext, *path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+def _all_pages(
+    fetch: Callable[[dict[str, Any]], Page], params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Every item ``fetch`` (``client.game.bosses``…) pages through, 100 a page."""
     items: list[dict[str, Any]] = []
     page = 1
     while True:
-        response = _get(app, *path, params={**params, "page": page, "pageSize": 100})
-        data = response.data if isinstance(response.data, list) else []
-        items.extend(data)
-        if not data or response.pagination is None or not response.pagination.has_more:
+        result = fetch({**params, "page": page, "pageSize": 100})
+        items.extend(result.data)
+        if not result.data or not result.has_more:
             return items
         page += 1
 
@@ -90,7 +91,7 @@ def game_leaderboard(
     Example: cstar game leaderboard --period week
     """
     app = app_of(ctx, json_output=json_output)
-    entries = _all_pages(app, "game", "leaderboard", params={"period": period})
+    entries = _all_pages(app.client().game.leaderboard, {"period": period})
     if json_output:
         app.printer.json(entries)
         return
@@ -141,11 +142,12 @@ def game_player(
     """
     app = app_of(ctx, json_output=json_output)
     member_id = _resolve_member(app, member)
-    player: dict[str, Any] = _get(app, "game", "player", params={"userId": member_id}).data
+    game = app.client().game
+    player: dict[str, Any] = game.player(member_id)
     if json_output:
         app.printer.json(player)
         return
-    achievements = _get(app, "game", "achievements", params={"userId": member_id}).data
+    achievements = game.achievements(member_id)
     unlocked = [a["name"] for a in achievements if a.get("unlocked")]
     streaks = player.get("streaks") or {}
     stats = player.get("stats") or {}
@@ -182,7 +184,7 @@ def game_bosses(
     """
     app = app_of(ctx, json_output=json_output)
     params = {} if all_bosses else {"status": "active"}
-    bosses = _all_pages(app, "game", "bosses", params=params)
+    bosses = _all_pages(app.client().game.bosses, params)
     if json_output:
         app.printer.json(bosses)
         return

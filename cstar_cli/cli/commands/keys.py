@@ -12,12 +12,14 @@ from cstar_cli.cli.common import (
     JsonOption,
     PageOption,
     PageSizeOption,
+    Paging,
     app_of,
     command_group,
     confirm,
+    show_pages,
 )
 from cstar_cli.cli.context import AppContext
-from cstar_cli.cli.render import Paging, render_list, show_done, show_pages
+from cstar_cli.cli.render import render_list, show_done
 
 KEY_COLUMNS = (
     ("ID", "id"),

@@ -34,7 +34,7 @@ def resolve_options(
         read_only=read_only,
         tools=allow,
         allow_live_writes=allow_live_writes,
-        timeout=app.services.timeout,
+        timeout=app.seams.timeout,
         verbose=app.options.verbose,
     )
 
@@ -112,9 +112,9 @@ def serve_run(app: AppContext, options: ServerOptions) -> None:
             )
 
     async def main() -> None:
-        from cstar_cli.mcp.options import USER_AGENT
+        from cstar_cli.wire.protocol import MCP_USER_AGENT
 
-        async with app.async_client(user_agent=USER_AGENT) as client:
+        async with app.async_client(user_agent=MCP_USER_AGENT) as client:
             await serve_stdio(options, client, say=printer.verbose, warn=printer.warn, ready=ready)
 
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C before the signal handlers exist

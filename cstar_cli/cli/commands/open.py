@@ -65,9 +65,8 @@ def mint_link(app: AppContext, *, live: bool) -> dict[str, Any]:
             code="inspector_local_only",
         )
     client = app.client()
-    body = {"environment": "live"} if live else None
     try:
-        data = client.request("POST", client.team_path("inspector", "links"), json=body).data
+        data = client.inspector.link("live" if live else None)
     except NotFoundError:
         raise CstarError(
             f"The platform at {base} has no inspector: it is served by `cstar dev` only.",

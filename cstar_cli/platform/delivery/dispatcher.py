@@ -29,7 +29,8 @@ from cstar_cli.platform.delivery.urls import Destination, destination
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.wire import catalog
-from cstar_cli.wire.times import iso
+from cstar_cli.wire.protocol import MAX_ANSWER_BYTES, SNIPPET_BYTES
+from cstar_cli.wire.times import iso, ms_since
 
 if TYPE_CHECKING:
     import httpx
@@ -38,8 +39,6 @@ log = logging.getLogger("cstar.platform.dispatch")
 
 RETRY_SCHEDULE = (30, 120, 600, 3600, 6 * 3600, 24 * 3600)
 DELIVERY_TIMEOUT = 10.0
-SNIPPET_BYTES = 2048
-MAX_ANSWER = 64 * 1024
 MAX_IN_FLIGHT = 64
 FANOUT_BATCH = 500
 
@@ -67,9 +66,9 @@ async def post_event(
 
     ``where`` says where the attempt connects (the checked address, D29) or why it must not
     start. The budget (10 s) is the whole attempt (resolve, connect, send, the answer's head and
-    body); the answer is asked for uncompressed and at most ``MAX_ANSWER`` bytes of it are read
-    — or inflated, from a receiver that compresses anyway (an answer that inflates past that is
-    a failure). Whatever goes wrong — even a URL that cannot be sent to at all — is a failed
+    body); the answer is asked for uncompressed and at most ``MAX_ANSWER_BYTES`` of it are
+    read — or inflated, from a receiver that compresses anyway (an answer that inflates past
+    that is a failure). Whatever goes wrong — even a URL that cannot be sent to at all — is a failed
     attempt, never an exception.
     """
     import httpx
@@ -79,7 +78,7 @@ async def post_event(
         async with asyncio.timeout(budget):
             target = await where() if where is not None else Destination(url)
             if isinstance(target, str):
-                return AttemptResult(False, None, _ms(started), None, target)
+                return AttemptResult(False, None, ms_since(started), None, target)
             async with client.stream(
                 "POST",
                 target.url,
@@ -90,24 +89,24 @@ async def post_event(
             ) as response:
                 answer = await _read_capped(response)
     except (TimeoutError, httpx.TimeoutException):
-        return AttemptResult(False, None, _ms(started), None, f"timeout after {budget:g} s")
+        return AttemptResult(False, None, ms_since(started), None, f"timeout after {budget:g} s")
     except httpx.HTTPError as err:
-        return AttemptResult(False, None, _ms(started), None, f"{type(err).__name__}: {err}")
+        return AttemptResult(False, None, ms_since(started), None, f"{type(err).__name__}: {err}")
     except Exception as err:  # a delivery that cannot even start (a bad URL, port 99999, …)
         return AttemptResult(
-            False, None, _ms(started), None, f"cannot deliver: {type(err).__name__}: {err}"
+            False, None, ms_since(started), None, f"cannot deliver: {type(err).__name__}: {err}"
         )
     if answer is None:
-        bomb = f"the answer inflates past {MAX_ANSWER // 1024} KiB (refused to read it)"
-        return AttemptResult(False, response.status_code, _ms(started), None, bomb)
+        bomb = f"the answer inflates past {MAX_ANSWER_BYTES // 1024} KiB (refused to read it)"
+        return AttemptResult(False, response.status_code, ms_since(started), None, bomb)
     snippet = answer[:SNIPPET_BYTES].decode("utf-8", "replace")
     ok = 200 <= response.status_code < 300
     error = None if ok else f"receiver answered {response.status_code}"
-    return AttemptResult(ok, response.status_code, _ms(started), snippet, error)
+    return AttemptResult(ok, response.status_code, ms_since(started), snippet, error)
 
 
 async def _read_capped(response: httpx.Response) -> bytes | None:
-    """At most ``MAX_ANSWER`` bytes of the answer, the rest never read; a compressed answer is
+    """At most ``MAX_ANSWER_BYTES`` bytes of the answer, the rest never read; a compressed answer is
     inflated up to that much, and ``None`` when it would inflate past it (a decompression bomb
     never costs more than the cap)."""
     raw: list[bytes] = []
@@ -115,9 +114,9 @@ async def _read_capped(response: httpx.Response) -> bytes | None:
     async for chunk in response.aiter_raw():
         raw.append(chunk)
         size += len(chunk)
-        if size >= MAX_ANSWER:
+        if size >= MAX_ANSWER_BYTES:
             break
-    body = b"".join(raw)[:MAX_ANSWER]
+    body = b"".join(raw)[:MAX_ANSWER_BYTES]
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding in ("", "identity"):
         return body
@@ -125,7 +124,7 @@ async def _read_capped(response: httpx.Response) -> bytes | None:
 
 
 def _inflate(body: bytes, encoding: str) -> bytes | None:
-    """``body`` decompressed, at most ``MAX_ANSWER`` bytes of it (``None`` past that, or when
+    """``body`` decompressed, at most ``MAX_ANSWER_BYTES`` bytes of it (``None`` past that, or when
     it can't be decompressed at all)."""
     import zlib
 
@@ -134,16 +133,12 @@ def _inflate(body: bytes, encoding: str) -> bytes | None:
         return body[:SNIPPET_BYTES]  # an encoding we don't speak: keep the bytes as they came
     try:
         inflater = zlib.decompressobj(wbits[encoding])
-        inflated = inflater.decompress(body, MAX_ANSWER)
+        inflated = inflater.decompress(body, MAX_ANSWER_BYTES)
     except zlib.error:
         return None
     if inflater.unconsumed_tail:
         return None
     return inflated
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 2)
 
 
 @dataclass(eq=False)

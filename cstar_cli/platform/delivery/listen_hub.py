@@ -26,10 +26,10 @@ from cstar_cli.platform.delivery.listen_store import ListenStore, RouteSpec
 from cstar_cli.platform.store.db import Row
 from cstar_cli.wire.codes import CLOSE_GONE, CLOSE_REPLACED
 from cstar_cli.wire.ids import ROUTE
+from cstar_cli.wire.protocol import PROTOCOL_VERSION
 
 log = logging.getLogger("cstar.platform.listen_hub")
 
-PROTOCOL_VERSION = 2
 WINDOW = 1000  # events sent but not yet acknowledged, per route and connection
 FRAME_BATCH = 100  # events per websocket frame at most
 ROUTE_PREFIX = ROUTE

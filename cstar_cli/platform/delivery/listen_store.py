@@ -21,6 +21,7 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.wire import catalog
+from cstar_cli.wire.protocol import SNIPPET_BYTES
 from cstar_cli.wire.times import iso
 
 SESSION_TTL = 24 * 3600
@@ -402,7 +403,7 @@ def _attempt_rows(row: Row, ack: dict[str, Any], session: Row, stamp: str) -> li
                 row["created_at"],
                 code,
                 attempt.get("durationMs"),
-                body[:2048] if isinstance(body, str) else None,
+                body[:SNIPPET_BYTES] if isinstance(body, str) else None,
                 attempt.get("error"),
                 stamp,
                 stamp,

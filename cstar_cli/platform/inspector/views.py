@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from cstar_cli.client.delivery import USER_AGENT as DELIVERY_AGENT
 from cstar_cli.platform.core import Platform
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.inspector.client import ApiClient, ApiFailure
 from cstar_cli.platform.inspector.formats import status_class
 from cstar_cli.wire import catalog
+from cstar_cli.wire.protocol import WEBHOOK_USER_AGENT
 
 PAGE_SIZE = 30  # a screenful; the view costs the same whatever the store holds
 
@@ -125,7 +125,7 @@ def _headers(
     subscription = attempt["webhookId"] or attempt["sessionId"] or ""
     headers = [
         ("Content-Type", "application/json"),
-        ("User-Agent", DELIVERY_AGENT),
+        ("User-Agent", WEBHOOK_USER_AGENT),
         ("X-Signature", "t=<send time>,v1=<HMAC-SHA256 of t.body>"),
         ("X-Event-Type", event.get("type", "")),
         ("X-Event-ID", event.get("id", "")),

@@ -22,6 +22,7 @@ from urllib.parse import unquote_plus
 from cstar_cli.platform.background import cancel
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.wire.logfilters import LogFilters
+from cstar_cli.wire.protocol import CLI_AGENT, MCP_AGENT
 from cstar_cli.wire.times import iso
 
 log = logging.getLogger("cstar.platform.logs")
@@ -54,9 +55,9 @@ COLUMNS = (
 def source_of(user_agent: str) -> str:
     """``source`` from the User-Agent (D17)."""
     agent = user_agent.lower()
-    if agent.startswith("cstar-cli/"):
+    if agent.startswith(CLI_AGENT + "/"):
         return "cli"
-    if agent.startswith("cstar-mcp/"):
+    if agent.startswith(MCP_AGENT + "/"):
         return "mcp"
     if "cstar.help/js" in agent or "cstar-sdk" in agent or "cstar-js" in agent:
         return "sdk"

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cstar_cli.cli.context import Services
+from cstar_cli.cli.context import Seams
 from cstar_cli.platform.runner import PlatformThread
 from cstar_cli.platform.settings import PlatformSettings
 from tests.support.cli import CliFn, Sleeps, assert_clean_error
@@ -136,8 +136,8 @@ def test_429_is_retried_after_retry_after_then_succeeds(cli: CliFn) -> None:
     sleeps = Sleeps(on_sleep=clock.advance)
     with PlatformThread(settings) as server:
         base = login_options(server)
-        assert cli(*base, "tickets", "list", services=Services(sleep=sleeps)).exit_code == 0
-        run = cli(*base, "tickets", "list", "--json", services=Services(sleep=sleeps))
+        assert cli(*base, "tickets", "list", seams=Seams(sleep=sleeps)).exit_code == 0
+        run = cli(*base, "tickets", "list", "--json", seams=Seams(sleep=sleeps))
     assert run.exit_code == 0, run.output
     assert run.json() == []
     assert len(sleeps.calls) == 1 and 1 <= sleeps.calls[0] <= 30
@@ -163,8 +163,8 @@ def test_500_is_retried_then_reported_with_request_id(cli: CliFn, sleeps: Sleeps
         body = error_body(500, "api_error", "internal_error", "Something broke.", "req_boom500")
         return httpx.Response(502 if len(calls) == 1 else 500, json=body)
 
-    svc = Services(transport=httpx.MockTransport(handler))
-    run = cli("--api-key", GOOD_SHAPE_KEY, "tickets", "create", "--title", "x", services=svc)
+    seams = Seams(transport=httpx.MockTransport(handler))
+    run = cli("--api-key", GOOD_SHAPE_KEY, "tickets", "create", "--title", "x", seams=seams)
     assert_clean_error(run, 1, "Something broke.", "Request id: req_boom500")
     # 502 is retried; 500 is not (the platform reported a real failure).
     assert len(calls) == 2
@@ -184,8 +184,8 @@ def test_503_from_a_proxy_is_retried_until_success(cli: CliFn, sleeps: Sleeps) -
         page = {"page": 1, "pageSize": 20, "total": 0, "totalPages": 0, "hasMore": False}
         return httpx.Response(200, json={"success": True, "data": [], "pagination": page})
 
-    svc = Services(transport=httpx.MockTransport(handler))
-    run = cli("--api-key", GOOD_SHAPE_KEY, "tickets", "list", "--json", services=svc)
+    seams = Seams(transport=httpx.MockTransport(handler))
+    run = cli("--api-key", GOOD_SHAPE_KEY, "tickets", "list", "--json", seams=seams)
     assert run.exit_code == 0, run.output
     assert run.json() == [] and len(attempts) == 3 and len(sleeps.calls) == 2
 
@@ -196,8 +196,8 @@ def test_non_json_response_body(cli: CliFn) -> None:
             200, text="<html>captive portal</html>", headers={"x-cstar-request-id": "req_html"}
         )
 
-    svc = Services(transport=httpx.MockTransport(handler))
-    run = cli("--api-key", GOOD_SHAPE_KEY, "status", services=svc)
+    seams = Seams(transport=httpx.MockTransport(handler))
+    run = cli("--api-key", GOOD_SHAPE_KEY, "status", seams=seams)
     assert_clean_error(run, 1, "not JSON", "captive portal", "proxy")
 
 
@@ -291,8 +291,8 @@ def test_ctrl_c_during_a_request_exits_130(cli: CliFn) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise KeyboardInterrupt
 
-    svc = Services(transport=httpx.MockTransport(handler))
-    run = cli("--api-key", GOOD_SHAPE_KEY, "status", services=svc)
+    seams = Seams(transport=httpx.MockTransport(handler))
+    run = cli("--api-key", GOOD_SHAPE_KEY, "status", seams=seams)
     assert_clean_error(run, 130, "Interrupted")
 
 

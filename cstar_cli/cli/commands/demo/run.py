@@ -213,8 +213,7 @@ async def _make_things_happen(client: Any, say: Callable[[str], None]) -> None:
         },
     )
     say(f"   opened urgent ticket {ticket['id']} for {agents[0]['name']} (15 min to respond)")
-    clock = await client.team_path("test-helpers", "clock", "advance")
-    await client.request("POST", clock, json={"seconds": 12 * 60})
+    await client.clock.advance(12 * 60)
     say("   moved the test clock 12 minutes on: the SLA is at risk and a boss appears")
     await client.tickets.update(ticket["id"], {"status": "closed"})
     say(f"   {agents[0]['name']} closed the ticket: the final blow")

@@ -11,11 +11,13 @@ from cstar_cli.cli.common import (
     JsonOption,
     PageOption,
     PageSizeOption,
+    Paging,
     WideOption,
     app_of,
     command_group,
+    show_pages,
 )
-from cstar_cli.cli.render import EVENT_COLUMNS, Paging, event_row, show_pages
+from cstar_cli.cli.render import EVENT_COLUMNS, event_row
 from cstar_cli.cli.suggest import complete_event_types
 
 DELIVERY_COLUMNS = (

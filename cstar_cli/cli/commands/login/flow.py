@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cstar_cli.cli.config import DEFAULT_API_BASE
 from cstar_cli.cli.context import AppContext
 from cstar_cli.wire.links import LOCAL_API_BASE
+from cstar_cli.wire.protocol import DEFAULT_API_BASE
 
 if TYPE_CHECKING:
     from cstar_cli.cli.discovery import LocalPlatform

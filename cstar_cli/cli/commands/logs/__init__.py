@@ -91,11 +91,9 @@ class LogPrinter:
 
 def show_recent(app: AppContext, params: dict[str, str], limit: int, printer: LogPrinter) -> None:
     client = app.client()
-    response = client.request(
-        "GET", client.team_path("logs"), params={**params, "pageSize": str(limit)}
-    )
+    page = client.logs.list({**params, "pageSize": str(limit)})
     printer.team_id = client.team_id
-    entries = list(reversed(response.data))
+    entries = list(reversed(page.data))
     if not entries and not printer.json:
         app.printer.info("No matching requests yet.")
     for entry in entries:
@@ -115,10 +113,10 @@ def run_tail(app: AppContext, params: dict[str, str], printer: LogPrinter) -> No
 
     client = app.client()
     resolved = app.require_key()
-    team_path = client.team_path("logs", "stream")
+    stream_path = client.logs.stream_path()
     printer.team_id = client.team_id
     base, _ = app.api_base()
-    url = base.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + team_path
+    url = base.replace("https://", "wss://", 1).replace("http://", "ws://", 1) + stream_path
     notices = TailNotices(app.printer, stream="request logs", item="line")
     tailer = LogTail(
         url, params, printer, on_ready=notices.connected, on_disconnect=notices.disconnected

@@ -7,6 +7,7 @@ from typing import Literal
 import typer
 
 from cstar_cli.cli.common import DATA_HELP, JsonOption, app_of, given, parse_data
+from cstar_cli.cli.members import item_names
 from cstar_cli.cli.render import MESSAGE_COLUMNS, render_item, render_list
 
 # -- ticket messages ---------------------------------------------------------------------------
@@ -51,4 +52,5 @@ def messages_create(
     message = app.client().tickets.messages.create(ticket_id, body)
     if not json_output:
         app.printer.success(f"Added message {message.get('id')} to {ticket_id}.")
-    render_item(app, message, json_output=json_output)
+    names = item_names(app, message, json_output=json_output)
+    render_item(app, message, json_output=json_output, names=names)

@@ -23,12 +23,15 @@ from cstar_cli.cli.common import (
     DATA_HELP,
     JSON_HELP,
     WIDE_HELP,
+    Paging,
     app_of,
     confirm,
     hinted,
     parse_data,
+    show_pages,
 )
-from cstar_cli.cli.render import Paging, render_item, render_list, show_done, show_pages
+from cstar_cli.cli.members import item_names, list_names
+from cstar_cli.cli.render import render_item, render_list, show_done
 
 if TYPE_CHECKING:
     from cstar_cli.cli.context import AppContext
@@ -115,7 +118,13 @@ class ResourceCommands:
             Paging(page=page, size=page_size, every=all_pages),
             json_output=json_output,
             render=lambda items: render_list(
-                app, items, spec.columns, json_output=json_output, wide=wide, noun=spec.name
+                app,
+                items,
+                spec.columns,
+                json_output=json_output,
+                wide=wide,
+                noun=spec.name,
+                names=list_names(app, spec.name, items, json_output=json_output),
             ),
             noun=spec.name,
         )
@@ -128,7 +137,8 @@ class ResourceCommands:
         app = app_of(ctx, json_output=json_output)
         with hinted(self.hint):
             item = self.resource(app).get(item_id)
-        render_item(app, item, json_output=json_output)
+        names = item_names(app, item, json_output=json_output)
+        render_item(app, item, json_output=json_output, names=names)
 
     def create(
         self, ctx: typer.Context, *, data: list[str] | None, json_output: bool, **fields: Any
@@ -196,7 +206,9 @@ class ResourceCommands:
             item,
             f"{verb} {self.spec.singular} {item.get('id')}.",
             json_output=json_output,
-            then=lambda: render_item(app, item, json_output=False),
+            then=lambda: render_item(
+                app, item, json_output=False, names=item_names(app, item, json_output=False)
+            ),
         )
 
     def hint(self, err: CstarAPIError) -> str | None:

@@ -12,10 +12,12 @@ from cstar_cli.cli.common import (
     JsonOption,
     PageOption,
     PageSizeOption,
+    Paging,
     app_of,
     confirm,
     given,
     hinted,
+    show_pages,
 )
 from cstar_cli.cli.render import show_done
 from cstar_cli.cli.suggest import complete_event_types
@@ -128,7 +130,7 @@ def webhooks_list(
 
     Example: cstar webhooks list --active --json
     """
-    from cstar_cli.cli.render import Paging, render_list, show_pages
+    from cstar_cli.cli.render import render_list
 
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {} if active is None else {"active": active}

@@ -1,7 +1,8 @@
-"""The transport-free core shared by the sync and async clients.
+"""Building requests and reading answers, for the sync and the async client alike.
 
-Builds requests (URL, headers, idempotency key), parses envelopes into :class:`ApiResponse`,
-and decides whether and when to retry. Nothing here performs I/O or imports httpx.
+Builds requests (URL, headers, idempotency key), parses envelopes into :class:`ApiResponse`
+(and :class:`Page`), and decides whether and when to retry. Nothing here performs I/O or imports
+httpx: sending is :mod:`.clients`' job, over the :class:`~.base.ClientBase` both share.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from cstar_cli import __version__
 from cstar_cli.client.errors import (
     APIConnectionError,
     CstarAPIError,
@@ -23,12 +23,10 @@ from cstar_cli.client.errors import (
     error_from_response,
 )
 from cstar_cli.wire.camel import camel_json
+from cstar_cli.wire.protocol import API_VERSION, CLI_USER_AGENT
 
-DEFAULT_API_BASE = "https://www.cstar.help"
-API_VERSION = "2026-03-01"
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-USER_AGENT = f"cstar-cli/{__version__}"
 
 
 @dataclass(frozen=True)
@@ -169,7 +167,7 @@ def build_request(
     url = api_base.rstrip("/") + path
     headers = {
         "Accept": "application/json",
-        "User-Agent": user_agent or USER_AGENT,
+        "User-Agent": user_agent or CLI_USER_AGENT,
         "CStar-Version": API_VERSION,
     }
     if api_key:
