@@ -235,10 +235,7 @@ class ApiGateway:
             "?" + scope["query_string"].decode() if scope["query_string"] else ""
         )
         body_hash = hashlib.sha256(body).hexdigest()
-        acting_for: identity.Identity | None = scope["state"].get("identity")
-        if acting_for is not None:
-            key = f"{acting_for.customer_id}/{key}"  # one customer never replays another's
-        scope_key = (principal.team_id, int(principal.livemode), key)
+        scope_key = (principal.team_id, int(principal.livemode), _caller_key(scope, principal, key))
         with db.transaction():
             row = db.one(
                 "SELECT * FROM idempotency_keys WHERE team_id = ? AND livemode = ? AND key = ?",
@@ -256,7 +253,7 @@ class ApiGateway:
                     {
                         "team_id": principal.team_id,
                         "livemode": int(principal.livemode),
-                        "key": key,
+                        "key": scope_key[2],
                         "method": scope["method"],
                         "path": path,
                         "body_hash": body_hash,
@@ -352,6 +349,17 @@ class ApiGateway:
         headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": err.status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+def _caller_key(scope: Scope, principal: Principal, key: str) -> str:
+    """Where ``key`` is kept: each caller has its own keys (D49) — the API key that sent it (a
+    key-less visitor: the public route family and its address), and through a verified
+    identity, that customer — so no caller can claim or probe another's keys."""
+    caller = principal.key_id  # ``anonymous:<address>`` for a key-less library visitor
+    acting_for: identity.Identity | None = scope["state"].get("identity")
+    if acting_for is not None:
+        caller += f"/{acting_for.customer_id}"
+    return f"{caller}/{key}"
 
 
 def _replay_conflict(row: dict[str, Any], request: tuple[str, str, str]) -> ApiError | None:
