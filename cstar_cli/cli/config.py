@@ -242,8 +242,10 @@ class ConfigFile:
 
 def ensure_private_dir(directory: Path) -> None:
     """Create ``directory`` (mode 0700) or explain why it cannot be used."""
+    from cstar_cli.platform.store.files import private_dir
+
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(directory)
     except OSError as err:
         raise ConfigError(
             f"Cannot create {directory}: {err.strerror or err}.",

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import threading
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -81,10 +82,13 @@ def test_port_in_use_is_a_clear_error() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
-    """Every create that got its 201 before a SIGKILL is there after a restart."""
+def test_sigkill_loses_no_acknowledged_write_and_a_retry_never_duplicates(tmp_path: Path) -> None:
+    """Every create that got its 201 before a SIGKILL is there after a restart, and retrying
+    every create that was sent — answered or not — with its Idempotency-Key makes no second
+    ticket (D49: a write and its stored answer commit together)."""
     db = tmp_path / "durable.db"
     acknowledged: list[str] = []
+    sent: list[int] = []
     stop = threading.Event()
     with cstar_dev("--db", str(db), "--no-rate-limit") as (proc, ready):
         url = f"{ready['apiBase']}/api/v1/teams/{ready['teamId']}/tickets"
@@ -94,8 +98,13 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
             with httpx.Client(headers=headers, timeout=5) as client:
                 n = 0
                 while not stop.is_set():
+                    sent.append(n)
                     try:
-                        response = client.post(url, json={"title": f"durable {n}"})
+                        response = client.post(
+                            url,
+                            json={"title": f"durable {n}"},
+                            headers={"Idempotency-Key": f"k{n}"},
+                        )
                     except httpx.HTTPError:
                         return
                     if response.status_code == 201:
@@ -114,16 +123,23 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
         assert again["teamId"] == ready["teamId"]
         url = f"{again['apiBase']}/api/v1/teams/{again['teamId']}/tickets"
         with httpx.Client(headers={"Authorization": f"Bearer {again['secretKey']}"}) as client:
-            stored: set[str] = set()
+            for n in sent:
+                retried = client.post(
+                    url, json={"title": f"durable {n}"}, headers={"Idempotency-Key": f"k{n}"}
+                )
+                assert retried.status_code == 201, retried.text
+            stored: list[dict[str, Any]] = []
             page = 1
             while True:
                 body = client.get(url, params={"page": page, "pageSize": 100}).json()
-                stored.update(t["id"] for t in body["data"])
+                stored.extend(body["data"])
                 if not body["pagination"]["hasMore"]:
                     break
                 page += 1
-    missing = [ticket for ticket in acknowledged if ticket not in stored]
+    missing = [ticket for ticket in acknowledged if ticket not in {t["id"] for t in stored}]
     assert missing == []
+    titles = [t["title"] for t in stored]
+    assert sorted(titles) == sorted(f"durable {n}" for n in sent)  # each once: no duplicate
 
 
 def run_dev(*args: str) -> subprocess.CompletedProcess[str]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import httpx
 
+from cstar_cli.platform.http.auth import hash_key
 from tests.support.platforms import OwnPlatform, RunningPlatform
 
 
@@ -44,13 +45,15 @@ def test_same_key_different_request_is_409(api: httpx.Client) -> None:
 def test_key_still_running_is_409_in_use(api: httpx.Client, platform: RunningPlatform) -> None:
     key = str(uuid.uuid4())
     db = platform.server.platform.db
+    caller = db.one("SELECT id FROM api_keys WHERE key_hash = ?", (hash_key(platform.secret_key),))
+    assert caller is not None
     with db.transaction():
         db.insert(
             "idempotency_keys",
             {
                 "team_id": platform.team_id,
                 "livemode": 0,
-                "key": key,
+                "key": f"key_{caller['id']}/{key}",  # each caller has its own keys (D49)
                 "method": "POST",
                 "path": f"/api/v1/teams/{platform.team_id}/tickets",
                 "body_hash": "x",
@@ -115,3 +118,30 @@ def test_no_rate_limit_keeps_headers_but_never_refuses(
     assert {r.status_code for r in responses} == {200}
     assert responses[-1].headers["x-ratelimit-limit"] == "2"
     assert responses[-1].headers["x-ratelimit-remaining"] == "0"
+
+
+def test_a_visitor_cannot_claim_a_key_the_backend_will_use(
+    own_platform: Callable[..., OwnPlatform],
+) -> None:
+    p = own_platform()
+    key = {"Idempotency-Key": "order-1001"}
+    with p.client(None) as visitor:
+        visitor.headers.pop("Authorization", None)
+        claimed = visitor.post("/api/library/local-dev/articles/no-such/view", headers=key)
+    assert claimed.status_code == 404  # an answer that is kept for replay, to the visitor only
+    with p.client(p.server.keys.live_secret_key) as backend:  # the library serves live data
+        made = backend.post(p.team("/tickets"), json={"title": "Order 1001"}, headers=key)
+    assert made.status_code == 201, made.text
+    assert "idempotentReplayed" not in made.json()["meta"]
+
+
+def test_two_api_keys_never_share_a_key(own_platform: Callable[..., OwnPlatform]) -> None:
+    p = own_platform()
+    key = {"Idempotency-Key": "same-words"}
+    with p.client() as first:
+        other = first.post(p.team("/keys"), json={"name": "second"}).json()["data"]["secret"]
+        one = first.post(p.team("/tickets"), json={"title": "x"}, headers=key).json()["data"]
+    with p.client(other) as second:
+        two = second.post(p.team("/tickets"), json={"title": "x"}, headers=key).json()
+    assert two["data"]["id"] != one["id"]
+    assert "idempotentReplayed" not in two["meta"]

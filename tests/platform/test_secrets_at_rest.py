@@ -37,12 +37,12 @@ def stored_bytes(db: Path) -> bytes:
 
 
 def test_data_dir_and_files_are_private(tmp_path: Path) -> None:
-    db = tmp_path / "fresh" / "dev.db"
+    db = tmp_path / "fresh" / "nested" / "dev.db"
     server = start(db)
     try:
         with client(server) as api:
             assert api.post("/tickets", json={"title": "x"}).status_code == 201
-        assert mode(db.parent) == 0o700
+        assert mode(db.parent) == mode(db.parent.parent) == 0o700  # parents too, not the umask
         for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             assert mode(path) == 0o600, path
         assert mode(vault_path(str(db))) == 0o600  # type: ignore[arg-type]

@@ -35,6 +35,7 @@ from cstar_cli.platform.settings import (
     MAX_BODY_BYTES,
     SUPPORTED_API_VERSIONS,
 )
+from cstar_cli.platform.store.db import Database
 from cstar_cli.platform.work import Work
 from cstar_cli.wire.times import iso
 
@@ -71,10 +72,14 @@ class _Outcome:
 
 
 class _Captured:
+    """A response on its way out: its status, its start message and its body so far."""
+
     def __init__(self) -> None:
         self.status = 0
+        self.start: Message = {}
         self.chunks: list[bytes] = []
-        self.started = False
+        self.finished = False
+        """The whole answer was stored with the write and sent."""
 
 
 class ApiGateway:
@@ -235,10 +240,7 @@ class ApiGateway:
             "?" + scope["query_string"].decode() if scope["query_string"] else ""
         )
         body_hash = hashlib.sha256(body).hexdigest()
-        acting_for: identity.Identity | None = scope["state"].get("identity")
-        if acting_for is not None:
-            key = f"{acting_for.customer_id}/{key}"  # one customer never replays another's
-        scope_key = (principal.team_id, int(principal.livemode), key)
+        scope_key = (principal.team_id, int(principal.livemode), _caller_key(scope, principal, key))
         with db.transaction():
             row = db.one(
                 "SELECT * FROM idempotency_keys WHERE team_id = ? AND livemode = ? AND key = ?",
@@ -256,7 +258,7 @@ class ApiGateway:
                     {
                         "team_id": principal.team_id,
                         "livemode": int(principal.livemode),
-                        "key": key,
+                        "key": scope_key[2],
                         "method": scope["method"],
                         "path": path,
                         "body_hash": body_hash,
@@ -274,26 +276,32 @@ class ApiGateway:
             return
         captured = _Captured()
         vault = self.platform.vault  # stored responses may hold secrets (new keys, whsec_): D27
+        work: Work = scope["state"]["work"]
+
+        def keep(db: Database, status: int, body: bytes) -> None:
+            if status in REPLAYABLE:
+                db.execute(
+                    "UPDATE idempotency_keys SET state = 'complete', status = ?, "
+                    "response_body = ? WHERE team_id = ? AND livemode = ? AND key = ?",
+                    (status, vault.encrypt_bytes(body), *scope_key),
+                )
+            else:
+                db.execute(
+                    "DELETE FROM idempotency_keys WHERE team_id = ? AND livemode = ? AND key = ?",
+                    scope_key,
+                )
+
+        def answered(status: int, body: bytes) -> None:
+            work.finish(lambda db: keep(db, status, body))  # the write and its answer: D49
+
+        work.hold()
         try:
-            await self._call(scope, receive, send, extra, captured)
+            await self._call(scope, receive, send, extra, captured, answered)
         finally:
-            with db.transaction():
-                if captured.status in REPLAYABLE:
-                    db.execute(
-                        "UPDATE idempotency_keys SET state = 'complete', status = ?, "
-                        "response_body = ? WHERE team_id = ? AND livemode = ? AND key = ?",
-                        (
-                            captured.status,
-                            vault.encrypt_bytes(b"".join(captured.chunks)),
-                            *scope_key,
-                        ),
-                    )
-                else:
-                    db.execute(
-                        "DELETE FROM idempotency_keys "
-                        "WHERE team_id = ? AND livemode = ? AND key = ?",
-                        scope_key,
-                    )
+            if not captured.finished:  # the route crashed: nothing it wrote stays
+                work.release()
+                with db.transaction():
+                    keep(db, captured.status or 500, b"")
 
     async def _replay(
         self, send: Send, row: dict[str, Any], extra: list[tuple[bytes, bytes]]
@@ -317,21 +325,41 @@ class ApiGateway:
         send: Send,
         extra: list[tuple[bytes, bytes]],
         captured: _Captured | None,
+        answered: Callable[[int, bytes], None] | None = None,
     ) -> None:
+        """Serve the request with the app. With ``answered``, the answer is held back until it
+        is whole, handed to ``answered`` (which commits it with the write, D49), then sent."""
         started = False
+        work: Work = scope["state"]["work"]
+
+        async def forward(*messages: Message) -> None:
+            nonlocal started
+            started = True
+            if work.emitted:
+                await asyncio.sleep(0)  # the connections its events woke send first
+            for message in messages:
+                await send(message)
 
         async def sending(message: Message) -> None:
-            nonlocal started
             if message["type"] == "http.response.start":
-                started = True
-                if scope["state"]["work"].emitted:
-                    await asyncio.sleep(0)  # the connections its events woke send first
                 message["headers"] = list(message.get("headers", [])) + extra
                 if captured is not None:
                     captured.status = message["status"]
-            elif message["type"] == "http.response.body" and captured is not None:
-                captured.chunks.append(message.get("body", b""))
-            await send(message)
+                    captured.start = message
+                if answered is None:
+                    await forward(message)
+                return
+            if message["type"] != "http.response.body" or captured is None:
+                await send(message)
+                return
+            captured.chunks.append(message.get("body", b""))
+            if answered is None:
+                await send(message)
+            elif not message.get("more_body", False):
+                body = b"".join(captured.chunks)
+                answered(captured.status, body)  # nothing awaited since the route wrote
+                captured.finished = True
+                await forward(captured.start, {"type": "http.response.body", "body": body})
 
         try:
             await self.app(scope, receive, sending)
@@ -352,6 +380,17 @@ class ApiGateway:
         headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": err.status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+def _caller_key(scope: Scope, principal: Principal, key: str) -> str:
+    """Where ``key`` is kept: each caller has its own keys (D49) — the API key that sent it (a
+    key-less visitor: the public route family and its address), and through a verified
+    identity, that customer — so no caller can claim or probe another's keys."""
+    caller = principal.key_id  # ``anonymous:<address>`` for a key-less library visitor
+    acting_for: identity.Identity | None = scope["state"].get("identity")
+    if acting_for is not None:
+        caller += f"/{acting_for.customer_id}"
+    return f"{caller}/{key}"
 
 
 def _replay_conflict(row: dict[str, Any], request: tuple[str, str, str]) -> ApiError | None:

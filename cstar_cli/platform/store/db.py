@@ -28,6 +28,20 @@ def _dict_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
     return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
 
 
+class HeldTransactionError(RuntimeError):
+    """Another task tried to write while a held unit of work was open: a bug (see
+    ``platform.work``: nothing may wait on the network while a unit is held)."""
+
+
+def _current_task() -> object | None:
+    import asyncio
+
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None
+
+
 class StorageError(Exception):
     """The database file cannot be used (not SQLite, unreadable); the message names the file."""
 
@@ -57,6 +71,8 @@ class Database:
         self.conn.execute("PRAGMA busy_timeout=5000")
         self._depth = 0
         self._after_commit: list[Callable[[], None]] = []
+        self.holder: object | None = None
+        """The task whose unit of work holds the open transaction (D49; see ``platform.work``)."""
         self._checkpointer: _Checkpointer | None = None
         if path != ":memory:":
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -101,6 +117,8 @@ class Database:
     def transaction(self) -> Iterator[None]:
         """Run the block in one IMMEDIATE transaction (nested calls join the outer one)."""
         if self._depth:
+            if self.holder is not None and self.holder is not _current_task():
+                raise HeldTransactionError("a held unit of work was interleaved")
             self._depth += 1
             try:
                 yield

@@ -33,12 +33,16 @@ def keys_file(db_path: str) -> Path | None:
 
 
 def private_dir(path: Path) -> None:
-    """Create ``path`` (and missing parents) as 0700; an existing directory is left alone."""
+    """Create ``path`` and every missing parent as 0700 (``mkdir(parents=True)`` would give the
+    parents the umask's mode); an existing directory is left alone."""
     if path.is_dir():
         return
-    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):
-        os.chmod(path, PRIVATE_DIR)
+    missing = [path, *(p for p in path.parents if not p.exists())]
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=PRIVATE_DIR)
+        with contextlib.suppress(OSError):
+            os.chmod(folder, PRIVATE_DIR)
 
 
 def write_private(path: Path, data: bytes) -> None:
