@@ -19,8 +19,8 @@ from cstar_cli.platform.http.access import LIBRARY
 from cstar_cli.platform.http.bounds import MAX_SEARCH
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources.articles.routes import serialize as serialize_article
-from cstar_cli.platform.resources.categories import service as categories
-from cstar_cli.platform.resources.common import Where, platform_of, principal_of
+from cstar_cli.platform.resources.categories.service import PUBLISHED, Categories, serialize
+from cstar_cli.platform.resources.common import Where, caller_of, platform_of, principal_of
 from cstar_cli.platform.resources.library.models import FeedbackCreate, LibraryArticle
 from cstar_cli.platform.store.db import Row
 
@@ -40,7 +40,7 @@ def library_view(row: Row) -> dict[str, Any]:
 
 def _published(request: Request) -> Where:
     where = Where(principal_of(request))
-    where.add(categories.PUBLISHED)
+    where.add(PUBLISHED)
     return where
 
 
@@ -70,7 +70,7 @@ async def library_articles(
 ) -> Response:
     where = _published(request)
     if category is not None:
-        found = categories.find(platform_of(request), principal_of(request), category)
+        found = Categories(caller_of(request)).find(category)
         where.add("(category_id = ? OR category = ?)", found and found["id"], category)
     return responses.plain_list(request, _articles(request, where, NEWEST, limit))
 
@@ -83,12 +83,12 @@ async def library_article(request: Request, teamSlugOrId: str, slug: str) -> Res
 @router.get("/categories", summary="Library: categories", openapi_extra=LIBRARY)
 async def library_categories(request: Request, teamSlugOrId: str) -> Response:
     platform, principal = platform_of(request), principal_of(request)
-    counts = categories.article_counts(platform, principal, published_only=True)
+    counts = Categories(caller_of(request)).article_counts(published_only=True)
     where = Where(principal)
     rows = platform.db.all(
         f"SELECT * FROM categories WHERE {where.sql} ORDER BY position, name_key", where.params
     )
-    data = [categories.serialize(row, counts.get(row["id"], 0)) for row in rows]
+    data = [serialize(row, counts.get(row["id"], 0)) for row in rows]
     return responses.plain_list(request, data)
 
 
