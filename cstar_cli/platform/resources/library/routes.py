@@ -18,7 +18,7 @@ from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.access import LIBRARY
 from cstar_cli.platform.http.bounds import MAX_SEARCH
 from cstar_cli.platform.http.errors import ApiError
-from cstar_cli.platform.resources.articles.routes import serialize as serialize_article
+from cstar_cli.platform.resources.articles.service import serialize as serialize_article
 from cstar_cli.platform.resources.categories.service import PUBLISHED, Categories, serialize
 from cstar_cli.platform.resources.common import Where, caller_of, platform_of, principal_of
 from cstar_cli.platform.resources.library.models import FeedbackCreate, LibraryArticle
