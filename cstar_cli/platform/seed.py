@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from cstar_cli.platform.resources.keys.routes import insert_key
-from cstar_cli.platform.resources.members.routes import new_member
+from cstar_cli.platform.resources.members.service import new_member
 from cstar_cli.platform.store.db import Database
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.wire.camel import camel_case, camel_json

@@ -19,7 +19,6 @@ import binascii
 import hmac
 import json
 import re
-import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -166,26 +165,15 @@ def _canonical(fields: dict[str, Any]) -> str:
 
 
 def _customer(platform: Platform, principal: Principal, fields: dict[str, Any]) -> Identity:
-    from cstar_cli.platform.resources.customers.routes import insert_customer
+    from cstar_cli.platform.resources.customers.service import Customers
+    from cstar_cli.platform.resources.service import Caller
+    from cstar_cli.platform.work import Work
 
     email: str = fields["email"]
-    row = _find(platform, principal, email)
-    if row is None:
-        name = fields.get("name") or email.split("@")[0] or email
-        try:
-            row = insert_customer(platform, principal, None, name=name[:200], email=email)
-        except sqlite3.IntegrityError:  # created meanwhile by a concurrent request
-            row = _find(platform, principal, email)
-    assert row is not None
+    name = fields.get("name") or email.split("@")[0] or email
+    caller = Caller(platform, principal, Work(platform.db, platform.outbox), request_id=None)
+    row = Customers(caller).of_identity(email, name[:200])
     return Identity(customer_id=row["id"], email=row["email"], name=row["name"])
-
-
-def _find(platform: Platform, principal: Principal, email: str) -> dict[str, Any] | None:
-    return platform.db.one(
-        "SELECT id, email, name FROM customers WHERE team_id = ? AND livemode = ? "
-        "AND email_key = ?",
-        (principal.team_id, int(principal.livemode), email.lower()),
-    )
 
 
 def _failure(principal: Principal, reason: str, expected: str | None) -> ApiError:

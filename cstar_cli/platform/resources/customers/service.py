@@ -1,0 +1,188 @@
+"""Customers (facts §3.4): unique email per team and environment; every write with its event
+(D10). The first verified identity of an email creates its customer (D18)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from cstar_cli.platform import ids
+from cstar_cli.platform.http.errors import ApiError
+from cstar_cli.platform.http.responses import Page
+from cstar_cli.platform.resources import payloads
+from cstar_cli.platform.resources.customers.models import CustomerCreate, CustomerUpdate
+from cstar_cli.platform.resources.service import Service
+from cstar_cli.platform.store.db import Row, dumps
+from cstar_cli.platform.store.query import Paging, sortable
+from cstar_cli.platform.store.updates import Column, FieldMap
+from cstar_cli.wire.camel import camel_case
+
+WATCHED = ["name", "email", "status", "sentiment", "tags", "notes", "customFields", "metadata"]
+FIELDS: FieldMap = {
+    "name": Column(),
+    "email": Column(also=lambda email: {"email_key": email.lower()}),
+    "status": Column(),
+    "sentiment": Column(nullable=True),
+    "tags": Column(kind="json"),
+    "notes": Column(nullable=True),
+    "customFields": Column(kind="merge"),
+    "metadata": Column(kind="merge"),
+}
+
+
+def columns(row: Row, *names: str) -> dict[str, Any]:
+    """Columns of ``row`` as stored, under their wire names."""
+    return {camel_case(name): row[name] for name in names}
+
+
+def serialize(row: Row, ticket_count: int) -> dict[str, Any]:
+    """A stored customer on the wire, with its ticket count."""
+    return {
+        "id": ids.CUSTOMER + row["id"],
+        "object": "customer",
+        **columns(row, "name", "email", "status", "sentiment"),
+        "tags": json.loads(row["tags"]),
+        "notes": row["notes"],
+        "customFields": json.loads(row["custom_fields"]),
+        "metadata": json.loads(row["metadata"]),
+        "ticketCount": ticket_count,
+        **columns(row, "created_at", "updated_at"),
+    }
+
+
+def email_taken(email: str) -> ApiError:
+    return ApiError.conflict(
+        f"A customer with email '{email}' already exists in this team and environment.",
+        param="email",
+    )
+
+
+class Customers(Service):
+    """The customers of the caller's team and environment."""
+
+    table = "customers"
+    prefix = ids.CUSTOMER
+    param = "customerId"
+    noun = "customer"
+    sort_fields = sortable("created_at", "updated_at", "name", "email")
+
+    # -- reading -------------------------------------------------------------------------------
+    def list(
+        self,
+        paging: Paging,
+        *,
+        status: str | None = None,
+        sentiment: str | None = None,
+        search: str | None = None,
+        tag: str | None = None,
+    ) -> Page:
+        where = self.where()
+        where.equals("status", status)
+        where.equals("sentiment", sentiment)
+        where.search(["name", "email"], search)
+        where.tag("tags", tag)
+        return self.page(where, paging, self.shown)
+
+    def get(self, customer_id: str) -> dict[str, Any]:
+        return self.shown(self.load(customer_id))
+
+    def shown(self, row: Row) -> dict[str, Any]:
+        """A stored customer with its ticket count."""
+        return serialize(row, self._ticket_count(row["id"]))
+
+    # -- writing -------------------------------------------------------------------------------
+    def create(self, body: CustomerCreate) -> dict[str, Any]:
+        try:
+            row = self.insert(**body.model_dump())
+        except sqlite3.IntegrityError:
+            raise email_taken(body.email) from None
+        return serialize(row, 0)
+
+    def insert(self, **fields: Any) -> Row:
+        """Store a new customer and its ``customer.created`` event.
+
+        ``fields`` are those of a ``POST /customers`` body (:class:`CustomerCreate`); ``name``
+        and ``email`` are required, the others have the body's defaults. Raises
+        ``sqlite3.IntegrityError`` when the email is taken in this team and environment.
+        """
+        row = self.new_row(
+            {
+                "name": fields["name"],
+                "email": fields["email"],
+                "email_key": fields["email"].lower(),
+                "status": fields.get("status", "active"),
+                "sentiment": fields.get("sentiment"),
+                "tags": dumps(fields.get("tags", [])),
+                "notes": fields.get("notes"),
+                "custom_fields": dumps(fields.get("customFields", {})),
+                "metadata": dumps(fields.get("metadata", {})),
+            }
+        )
+        with self.transaction() as db:
+            db.insert(self.table, row)
+            self.emit("customer.created", {"customer": payloads.customer_data(row)})
+        return row
+
+    def of_identity(self, email: str, name: str) -> Row:
+        """The customer a verified identity names (``id``, ``email``, ``name``), created with
+        ``name`` on first sight; a concurrent request creating it meanwhile is tolerated."""
+        row = self._by_email(email)
+        if row is None:
+            try:
+                row = self.insert(name=name, email=email)
+            except sqlite3.IntegrityError:  # created meanwhile by a concurrent request
+                row = self._by_email(email)
+        assert row is not None
+        return row
+
+    def update(self, customer_id: str, body: CustomerUpdate) -> dict[str, Any]:
+        row = self.load(customer_id)
+        count = self._ticket_count(row["id"])
+
+        def show(updated: Row) -> dict[str, Any]:
+            return serialize(updated, count)
+
+        def rename_on_tickets(updated: Row) -> None:
+            if updated["name"] != row["name"]:
+                self.db.execute(
+                    "UPDATE tickets SET customer_name = ? WHERE customer_id = ?",
+                    (updated["name"], row["id"]),
+                )
+
+        def announce(updated: Row, changes: dict[str, Any]) -> None:
+            data = {"customer": payloads.customer_data(updated), "changes": changes}
+            self.emit("customer.updated", data)
+
+        try:
+            saved = self.save(
+                row,
+                self.patch_values(body, row, FIELDS),
+                show=show,
+                watched=WATCHED,
+                side_effects=rename_on_tickets,
+                announce=announce,
+            )
+        except sqlite3.IntegrityError:
+            raise email_taken(str(body.email)) from None
+        return show(saved.row)
+
+    def delete(self, customer_id: str) -> dict[str, Any]:
+        def announce(gone: Row) -> None:
+            self.emit("customer.deleted", {"customer": payloads.customer_data(gone)})
+
+        # Tickets keep the customer's name; only the link goes.
+        unlink = "UPDATE tickets SET customer_id = NULL WHERE customer_id = ?"
+        return self.remove(self.load(customer_id), unlink=[unlink], announce=announce)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _ticket_count(self, hex_id: str) -> int:
+        row = self.db.one("SELECT COUNT(*) AS n FROM tickets WHERE customer_id = ?", (hex_id,))
+        return int(row["n"]) if row else 0
+
+    def _by_email(self, email: str) -> Row | None:
+        return self.db.one(
+            "SELECT id, email, name FROM customers WHERE team_id = ? AND livemode = ? "
+            "AND email_key = ?",
+            (self.principal.team_id, int(self.principal.livemode), email.lower()),
+        )
