@@ -15,7 +15,7 @@ from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources import common
 from cstar_cli.platform.resources.webhooks.models import EventResend
-from cstar_cli.platform.resources.webhooks.routes import load_webhook, serialize_delivery
+from cstar_cli.platform.resources.webhooks.service import serialize_delivery
 from cstar_cli.platform.store.db import Row
 from cstar_cli.wire import catalog
 from cstar_cli.wire.times import iso
@@ -113,7 +113,11 @@ async def resend_event(request: Request, eventId: str, body: EventResend | None 
         if body.sessionId is not None:
             resent += platform.resend_to_session(principal, row, body.sessionId)
         if body.webhookId is not None:
-            hooks = [load_webhook(platform, principal, body.webhookId)]
+            hooks = [
+                common.load_scoped(
+                    platform, principal, "webhooks", ids.WEBHOOK, "webhookId", body.webhookId
+                )
+            ]
         elif body.sessionId is None:
             hooks = [
                 h

@@ -35,7 +35,7 @@ from cstar_cli.platform.resources.common import (
     require_secret,
 )
 from cstar_cli.platform.resources.webhooks.models import ListenCreate
-from cstar_cli.platform.resources.webhooks.routes import check_events, new_secret
+from cstar_cli.platform.resources.webhooks.service import check_events, new_secret
 from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_GONE, CLOSE_INVALID
 from cstar_cli.wire.times import iso
 
