@@ -32,6 +32,7 @@ from cstar_cli.platform.resources.library.models import (
     Category,
     LibraryArticle,
 )
+from cstar_cli.platform.resources.listen_sessions.models import ListenSession, ListenSessionSummary
 from cstar_cli.platform.resources.members.models import Member
 from cstar_cli.platform.resources.models import Deleted, Envelope, ErrorEnvelope, ListEnvelope
 from cstar_cli.platform.resources.tickets.models import Message, Ticket, TicketWithMessages
@@ -39,8 +40,6 @@ from cstar_cli.platform.resources.webhooks.models import (
     Delivery,
     Event,
     EventWithDeliveries,
-    ListenSession,
-    ListenSessionSummary,
     RequestLogEntry,
     ResendResult,
     TriggerResult,
