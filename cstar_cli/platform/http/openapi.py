@@ -25,6 +25,7 @@ from cstar_cli.platform.http.access import ACCESS_FIELD, Access
 from cstar_cli.platform.inspector.links import InspectorLink
 from cstar_cli.platform.resources.articles.models import Article
 from cstar_cli.platform.resources.customers.models import Customer
+from cstar_cli.platform.resources.events.models import Event, EventWithDeliveries, ResendResult
 from cstar_cli.platform.resources.keys.models import ApiKey
 from cstar_cli.platform.resources.library.models import (
     ArticleFeedback,
@@ -38,10 +39,7 @@ from cstar_cli.platform.resources.models import Deleted, Envelope, ErrorEnvelope
 from cstar_cli.platform.resources.tickets.models import Message, Ticket, TicketWithMessages
 from cstar_cli.platform.resources.webhooks.models import (
     Delivery,
-    Event,
-    EventWithDeliveries,
     RequestLogEntry,
-    ResendResult,
     TriggerResult,
     Webhook,
     WebhookTestResult,

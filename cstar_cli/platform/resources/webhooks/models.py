@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from cstar_cli.platform.resources.models import Input, Output, ShortText
 from cstar_cli.wire.enums import LogSource
@@ -97,33 +97,6 @@ class Delivery(Output):
     scheduledAt: str
     createdAt: str
     finishedAt: str | None
-
-
-class Event(Output):
-    """A webhook event exactly as delivered (D11: snake_case)."""
-
-    model_config = ConfigDict(extra="allow")
-    id: str
-    type: str
-    created_at: str
-    team_id: str
-    livemode: bool
-    data: dict[str, Any]
-
-
-class EventWithDeliveries(Event):
-    deliveries: list[Delivery]
-
-
-class EventResend(Input):
-    webhookId: str | None = None
-    sessionId: str | None = None
-
-
-class ResendResult(Output):
-    eventId: str
-    resentTo: int
-    deliveryIds: list[str]
 
 
 class RequestLogError(Output):
