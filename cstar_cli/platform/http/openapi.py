@@ -23,6 +23,7 @@ from cstar_cli.platform.game.models import (
 )
 from cstar_cli.platform.http.access import ACCESS_FIELD, Access
 from cstar_cli.platform.inspector.links import InspectorLink
+from cstar_cli.platform.logs.models import RequestLogEntry
 from cstar_cli.platform.resources.articles.models import Article
 from cstar_cli.platform.resources.customers.models import Customer
 from cstar_cli.platform.resources.events.models import Event, EventWithDeliveries, ResendResult
@@ -39,7 +40,6 @@ from cstar_cli.platform.resources.models import Deleted, Envelope, ErrorEnvelope
 from cstar_cli.platform.resources.tickets.models import Message, Ticket, TicketWithMessages
 from cstar_cli.platform.resources.webhooks.models import (
     Delivery,
-    RequestLogEntry,
     TriggerResult,
     Webhook,
     WebhookTestResult,

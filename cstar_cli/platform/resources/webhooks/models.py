@@ -1,4 +1,5 @@
-"""Request and response models of webhooks, deliveries, events, listen sessions and request logs.
+"""Request and response models of webhooks and their deliveries (events and listen sessions
+have theirs beside them; request logs in :mod:`cstar_cli.platform.logs.models`).
 
 As in :mod:`cstar_cli.platform.resources.models`: inputs forbid unknown fields, outputs document
 exactly what the serializers produce.
@@ -11,9 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from cstar_cli.platform.resources.models import Input, Output, ShortText
-from cstar_cli.wire.enums import LogSource
 
-# -- webhooks and events ---------------------------------------------------------------------
 EventPattern = Annotated[str, Field(min_length=1, max_length=100)]
 Url = Annotated[str, Field(min_length=1, max_length=2000, json_schema_extra={"format": "uri"})]
 
@@ -97,26 +96,3 @@ class Delivery(Output):
     scheduledAt: str
     createdAt: str
     finishedAt: str | None
-
-
-class RequestLogError(Output):
-    type: str | None
-    code: str | None
-    message: str | None
-
-
-class RequestLogEntry(Output):
-    id: str
-    object: Literal["request_log"]
-    seq: int
-    method: str
-    path: str
-    status: int
-    durationMs: float
-    source: LogSource
-    ipAddress: str | None
-    key: str | None
-    idempotencyKey: str | None
-    error: RequestLogError | None
-    livemode: bool
-    createdAt: str
