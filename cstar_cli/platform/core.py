@@ -17,7 +17,7 @@ from cstar_cli.platform.inspector.sessions import InspectorSessions
 from cstar_cli.platform.logs.log import RequestLog
 from cstar_cli.platform.realtime.hub import RealtimeHub
 from cstar_cli.platform.settings import PlatformSettings
-from cstar_cli.platform.store.db import Database, Row
+from cstar_cli.platform.store.db import Database
 from cstar_cli.platform.store.vault import open_vault
 from cstar_cli.platform.teamclock import TestClock
 from cstar_cli.wire.keys import redact
@@ -183,10 +183,6 @@ class Platform:
         await self.dispatcher.stop()
         await self.request_log.stop()
 
-    def listen_subscribers(self, principal: Principal, event_type: str) -> int:
-        """How many listen sessions an event of this type reaches."""
-        return self.listen_store.subscribers(principal.team_id, principal.livemode, event_type)
-
     def listen_session(self, principal: Principal, session_id: str) -> str:
         """The hex id of the listen session ``session_id`` (``cls_…`` or a UUID) names; another
         team's or environment's session is as missing as one that never existed (404)."""
@@ -199,17 +195,6 @@ class Platform:
         ):
             raise ApiError.not_found("listen session", session_id)
         return hex_id
-
-    def resend_to_session(self, principal: Principal, event: Row, session_id: str) -> int:
-        """Queue an event again for one listen session of the caller's team and environment."""
-        return self.listen_hub.requeue(self.listen_session(principal, session_id), event)
-
-    def resend_to_sessions(self, principal: Principal, event: Row) -> int:
-        """Queue an event again for every live session whose filter matches it."""
-        sessions = self.listen_store.matching_sessions(
-            principal.team_id, principal.livemode, event["type"]
-        )
-        return sum(self.listen_hub.requeue(session_id, event) for session_id in sessions)
 
     def team_slug(self, team_id: str) -> str:
         """The team's slug (for ``dashboard_url``); teams never change theirs here."""

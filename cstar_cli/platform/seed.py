@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, fields
 from typing import Any
 
-from cstar_cli.platform.resources.keys.routes import insert_key
+from cstar_cli.platform.resources.keys.service import insert_key
 from cstar_cli.platform.resources.members.service import new_member
 from cstar_cli.platform.store.db import Database
 from cstar_cli.platform.store.vault import SecretBox

@@ -23,8 +23,10 @@ from cstar_cli.platform.game.models import (
 )
 from cstar_cli.platform.http.access import ACCESS_FIELD, Access
 from cstar_cli.platform.inspector.links import InspectorLink
+from cstar_cli.platform.logs.models import RequestLogEntry
 from cstar_cli.platform.resources.articles.models import Article
 from cstar_cli.platform.resources.customers.models import Customer
+from cstar_cli.platform.resources.events.models import Event, EventWithDeliveries, ResendResult
 from cstar_cli.platform.resources.keys.models import ApiKey
 from cstar_cli.platform.resources.library.models import (
     ArticleFeedback,
@@ -32,17 +34,12 @@ from cstar_cli.platform.resources.library.models import (
     Category,
     LibraryArticle,
 )
+from cstar_cli.platform.resources.listen_sessions.models import ListenSession, ListenSessionSummary
 from cstar_cli.platform.resources.members.models import Member
 from cstar_cli.platform.resources.models import Deleted, Envelope, ErrorEnvelope, ListEnvelope
 from cstar_cli.platform.resources.tickets.models import Message, Ticket, TicketWithMessages
 from cstar_cli.platform.resources.webhooks.models import (
     Delivery,
-    Event,
-    EventWithDeliveries,
-    ListenSession,
-    ListenSessionSummary,
-    RequestLogEntry,
-    ResendResult,
     TriggerResult,
     Webhook,
     WebhookTestResult,

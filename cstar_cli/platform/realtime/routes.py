@@ -32,7 +32,7 @@ from cstar_cli.platform.http.keystreams import StreamEnd
 from cstar_cli.platform.realtime.hub import Stream
 from cstar_cli.platform.realtime.view import view_for
 from cstar_cli.platform.resources.common import acting_for, platform_of, principal_of
-from cstar_cli.platform.resources.webhooks.routes import check_events
+from cstar_cli.platform.resources.webhooks.service import check_events
 from cstar_cli.wire.times import iso
 
 router = APIRouter(tags=["realtime"])

@@ -5,154 +5,53 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 from starlette.responses import Response
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.core import Platform
-from cstar_cli.platform.delivery.listen_hub import (
-    PROTOCOL_VERSION,
-    ROUTE_PREFIX,
-    Connection,
-    RouteSpec,
-)
+from cstar_cli.platform.delivery.listen_hub import PROTOCOL_VERSION, Connection, RouteSpec
 from cstar_cli.platform.http import responses, sockets
 from cstar_cli.platform.http.auth import Principal, bearer_key
 from cstar_cli.platform.http.errors import ApiError
-from cstar_cli.platform.resources.common import (
-    PageParams,
-    Where,
-    deleted,
-    fetch_page,
-    order_by,
-    page_params,
-    platform_of,
-    principal_of,
-    require_secret,
-)
-from cstar_cli.platform.resources.webhooks.models import ListenCreate
-from cstar_cli.platform.resources.webhooks.routes import check_events, new_secret
+from cstar_cli.platform.resources import common
+from cstar_cli.platform.resources.listen_sessions.models import ListenCreate
+from cstar_cli.platform.resources.listen_sessions.service import ListenSessions, route_specs
+from cstar_cli.platform.resources.service import Caller
+from cstar_cli.platform.work import Work
 from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_GONE, CLOSE_INVALID
-from cstar_cli.wire.times import iso
 
 router = APIRouter(tags=["listen"])
 
 HELLO_TIMEOUT = 10.0
 
 
-def serialize(platform: Platform, row: dict[str, Any], websocket_url: str) -> dict[str, Any]:
-    store = platform.listen_store
-    backlog = store.route_backlog(row["id"])
-    return {
-        "id": ids.LISTEN_SESSION + row["id"],
-        "object": "listen_session",
-        "deviceName": row["device_name"],
-        "events": json.loads(row["events"]),
-        "signingSecret": row["secret"],
-        "websocketUrl": websocket_url,
-        "pending": sum(backlog.values()),
-        "routes": [
-            {
-                "id": ROUTE_PREFIX + r["route_id"],
-                "target": r["target"],
-                "events": json.loads(r["events"]),
-                "active": bool(r["active"]),
-                "pending": backlog.get(r["route_id"], 0),
-            }
-            for r in store.routes(row["id"])
-        ],
-        "createdAt": row["created_at"],
-        "expiresAt": iso(row["expires_at"]),
-    }
-
-
-def route_specs(routes: list[Any]) -> list[RouteSpec]:
-    """Declared routes, checked: an http(s) target with a host, known event patterns."""
-    specs: list[RouteSpec] = []
-    for index, route in enumerate(routes):
-        if not isinstance(route, dict) or not isinstance(route.get("target"), str):
-            raise ApiError.invalid("Each route needs a 'target' URL.", param=f"routes.{index}")
-        target = route["target"]
-        parts = urlsplit(target)
-        try:
-            valid = (
-                parts.scheme in ("http", "https")
-                and bool(parts.hostname)
-                and (parts.port is None or 0 < parts.port < 65536)
-            )
-        except ValueError:
-            valid = False
-        if not valid or len(target) > 2048:
-            raise ApiError.invalid(
-                f"'{target}' is not an http(s) URL to forward to.", param=f"routes.{index}.target"
-            )
-        events = check_events(list(route.get("events") or ["*"]))
-        after = max(0, int(route.get("after") or 0))
-        specs.append(RouteSpec(target, tuple(["*"] if "*" in events else events), after))
-    if len({spec.id for spec in specs}) != len(specs):
-        raise ApiError.invalid("Two routes have the same target and events.", param="routes")
-    return specs
+def socket_base(request: Request) -> str:
+    """Where this request's relay websockets are (``ws://host:port``)."""
+    base = str(request.base_url).rstrip("/").replace("http://", "ws://", 1)
+    return base.replace("https://", "wss://", 1)
 
 
 @router.post("/webhooks/listen", status_code=201, summary="Open (or resume) a listen session")
 async def open_listen_session(request: Request, body: ListenCreate | None = None) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    require_secret(principal)
-    body = body or ListenCreate()
-    events = check_events(body.events or ["*"])
-    device = body.deviceName or socket.gethostname() or "default"
-    specs = None
-    if body.routes is not None:
-        specs = route_specs([r.model_dump(exclude_none=True) for r in body.routes])
-    row = platform.listen_store.open_session(
-        principal.team_id, principal.livemode, device, events, new_secret(), specs
-    )
-    return responses.ok(request, serialize(platform, row, _socket_url(request, row)), status=201)
-
-
-def _socket_url(request: Request, row: dict[str, Any]) -> str:
-    base = str(request.base_url).rstrip("/").replace("http://", "ws://", 1)
-    base = base.replace("https://", "wss://", 1)
-    team = row["team_id"]
-    return f"{base}/api/v1/teams/{team}/webhooks/listen/{ids.LISTEN_SESSION}{row['id']}/ws"
+    session = ListenSessions(common.caller_of(request)).open(body, socket_base(request))
+    return responses.ok(request, session, status=201)
 
 
 @router.get("/webhooks/listen/sessions", summary="List listen sessions: routes, backlog, connected")
 async def list_listen_sessions(
-    request: Request, paging: PageParams = Depends(page_params)
+    request: Request, paging: common.Paging = Depends(common.page_params)
 ) -> Response:
     """The team's live listen sessions (D31), newest first, without their signing secrets."""
-    platform, principal = platform_of(request), principal_of(request)
-    require_secret(principal)
-    where = Where(principal)
-    where.add("expires_at > ?", platform.now())
-    order = order_by(paging.sort, {"createdAt": "created_at"})
-    rows, total = fetch_page(platform.db, "listen_sessions", where, order, paging)
-    data = [
-        {
-            **{
-                k: v
-                for k, v in serialize(platform, row, _socket_url(request, row)).items()
-                if k != "signingSecret"
-            },
-            "connected": row["id"] in platform.listen_hub.connections,
-        }
-        for row in rows
-    ]
-    return responses.listing(request, data, paging.page, paging.page_size, total)
+    page = ListenSessions(common.caller_of(request)).list(paging, socket_base(request))
+    return responses.paged(request, page)
 
 
 @router.delete("/webhooks/listen/{sessionId}", summary="End a listen session and drop its backlog")
 async def end_listen_session(request: Request, sessionId: str) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    require_secret(principal)
-    hex_id = platform.listen_session(principal, sessionId)
-    await platform.listen_hub.end_session(hex_id)
-    return deleted(request, ids.LISTEN_SESSION + hex_id)
+    return responses.ok(request, await ListenSessions(common.caller_of(request)).end(sessionId))
 
 
 def _authenticate(platform: Platform, websocket: WebSocket, team_id: str) -> Principal:
@@ -171,7 +70,8 @@ async def listen_socket(websocket: WebSocket, teamId: str, sessionId: str) -> No
     await websocket.accept()
     try:
         principal = _authenticate(platform, websocket, teamId)
-        session_hex = platform.listen_session(principal, sessionId)
+        caller = Caller(platform, principal, Work(platform.db, platform.outbox))
+        session_hex = ListenSessions(caller).find(sessionId)
     except ApiError as err:
         code = CLOSE_GONE if err.status == 404 else CLOSE_AUTH
         await sockets.refuse(websocket, code, {"code": err.code, "message": err.message})

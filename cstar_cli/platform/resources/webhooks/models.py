@@ -1,4 +1,5 @@
-"""Request and response models of webhooks, deliveries, events, listen sessions and request logs.
+"""Request and response models of webhooks and their deliveries (events and listen sessions
+have theirs beside them; request logs in :mod:`cstar_cli.platform.logs.models`).
 
 As in :mod:`cstar_cli.platform.resources.models`: inputs forbid unknown fields, outputs document
 exactly what the serializers produce.
@@ -8,12 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from cstar_cli.platform.resources.models import Input, Output, ShortText
-from cstar_cli.wire.enums import LogSource
 
-# -- webhooks and events ---------------------------------------------------------------------
 EventPattern = Annotated[str, Field(min_length=1, max_length=100)]
 Url = Annotated[str, Field(min_length=1, max_length=2000, json_schema_extra={"format": "uri"})]
 
@@ -97,100 +96,3 @@ class Delivery(Output):
     scheduledAt: str
     createdAt: str
     finishedAt: str | None
-
-
-class Event(Output):
-    """A webhook event exactly as delivered (D11: snake_case)."""
-
-    model_config = ConfigDict(extra="allow")
-    id: str
-    type: str
-    created_at: str
-    team_id: str
-    livemode: bool
-    data: dict[str, Any]
-
-
-class EventWithDeliveries(Event):
-    deliveries: list[Delivery]
-
-
-class EventResend(Input):
-    webhookId: str | None = None
-    sessionId: str | None = None
-
-
-class ResendResult(Output):
-    eventId: str
-    resentTo: int
-    deliveryIds: list[str]
-
-
-class ListenRouteCreate(Input):
-    target: Annotated[str, Field(min_length=1, max_length=2048)]
-    events: Annotated[list[EventPattern], Field(max_length=50)] | None = None
-
-
-class ListenCreate(Input):
-    events: Annotated[list[EventPattern], Field(max_length=50)] | None = None
-    deviceName: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    routes: Annotated[list[ListenRouteCreate], Field(max_length=20)] | None = None
-
-
-class ListenRoute(Output):
-    id: str
-    target: str
-    events: list[str]
-    active: bool
-    pending: int
-
-
-class ListenSession(Output):
-    id: str
-    object: Literal["listen_session"]
-    deviceName: str
-    events: list[str]
-    signingSecret: str
-    websocketUrl: str
-    pending: int
-    routes: list[ListenRoute]
-    createdAt: str
-    expiresAt: str
-
-
-class ListenSessionSummary(Output):
-    """A listen session as ``GET /webhooks/listen/sessions`` lists it (no signing secret)."""
-
-    id: str
-    object: Literal["listen_session"]
-    deviceName: str
-    events: list[str]
-    websocketUrl: str
-    pending: int
-    routes: list[ListenRoute]
-    connected: bool
-    createdAt: str
-    expiresAt: str
-
-
-class RequestLogError(Output):
-    type: str | None
-    code: str | None
-    message: str | None
-
-
-class RequestLogEntry(Output):
-    id: str
-    object: Literal["request_log"]
-    seq: int
-    method: str
-    path: str
-    status: int
-    durationMs: float
-    source: LogSource
-    ipAddress: str | None
-    key: str | None
-    idempotencyKey: str | None
-    error: RequestLogError | None
-    livemode: bool
-    createdAt: str

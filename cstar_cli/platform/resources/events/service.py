@@ -1,0 +1,135 @@
+"""Events (D10, D11): every event of the caller's team and environment exactly as delivered,
+with its delivery attempts (and what still waits in a listen session's queue), and resend to
+webhooks or listen sessions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cstar_cli.platform import ids
+from cstar_cli.platform.http.errors import ApiError
+from cstar_cli.platform.http.responses import Page
+from cstar_cli.platform.resources.events.models import EventResend
+from cstar_cli.platform.resources.listen_sessions.service import ListenSessions
+from cstar_cli.platform.resources.service import Service
+from cstar_cli.platform.resources.webhooks.service import Webhooks, serialize_delivery
+from cstar_cli.platform.store.db import Row
+from cstar_cli.platform.store.query import Paging
+from cstar_cli.wire import catalog
+from cstar_cli.wire.times import iso
+
+
+def payload(row: Row) -> dict[str, Any]:
+    """A stored event as it was delivered (snake_case, D11)."""
+    delivered: dict[str, Any] = json.loads(row["payload"])
+    return delivered
+
+
+def queued_delivery(queued: Row, event_type: str) -> dict[str, Any]:
+    """An event still waiting in a listen session's route, shown as a pending attempt."""
+    return serialize_delivery(
+        {
+            "id": queued["delivery_id"],
+            "event_id": queued["event_id"],
+            "event_type": event_type,
+            "webhook_id": None,
+            "session_id": queued["session_id"],
+            "url": queued["target"] or "cstar listen",
+            "attempt": queued["attempt"],
+            "status": "pending",
+            "response_status": None,
+            "duration_ms": None,
+            "response_body": None,
+            "error": None,
+            "scheduled_at": queued["created_at"],
+            "created_at": iso(queued["created_at"]),
+            "finished_at": None,
+        }
+    )
+
+
+class Events(Service):
+    """The events of the caller's team and environment, newest first."""
+
+    table = "events"
+    prefix = ""
+    param = "eventId"
+    noun = "event"
+    sort_fields = {"createdAt": "seq"}
+
+    def load(self, value: str) -> Row:
+        """An event by its id (event ids have no UUID form); another team's is missing (404)."""
+        row = self.row(self.table, value)
+        if row is None:
+            raise ApiError.not_found(self.noun, value)
+        return row
+
+    def list(
+        self,
+        paging: Paging,
+        *,
+        type: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Page:
+        where = self.where()
+        if type is not None:
+            try:
+                patterns = catalog.validate_patterns(type.split(","))
+            except ValueError as err:
+                raise ApiError.invalid(str(err), param="type") from None
+            if "*" not in patterns:
+                clauses = ["type LIKE ?" if p.endswith(".*") else "type = ?" for p in patterns]
+                values = [p[:-1] + "%" if p.endswith(".*") else p for p in patterns]
+                where.add(f"({' OR '.join(clauses)})", *values)
+        where.created_between(since, until, ("since", "until"))
+        return self.page(where, paging, payload)
+
+    def get(self, event_id: str) -> dict[str, Any]:
+        """An event with its delivery attempts, then what waits in listen sessions' queues."""
+        row = self.load(event_id)
+        attempts = self.db.all(
+            "SELECT d.*, ? AS event_type FROM deliveries d WHERE event_id = ? "
+            "ORDER BY created_at, rowid",
+            (row["type"], row["id"]),
+        )
+        queued = [
+            queued_delivery(q, row["type"])
+            for q in self.platform.listen_store.queued_for_event(row["id"])
+        ]
+        return {**payload(row), "deliveries": [serialize_delivery(a) for a in attempts] + queued}
+
+    def resend(self, event_id: str, body: EventResend | None) -> dict[str, Any]:
+        """Deliver an event again: to one webhook, one listen session, or (neither named) every
+        active webhook and live session that subscribes to it."""
+        row = self.load(event_id)
+        body = body or EventResend()
+        now = self.platform.now()
+        sessions = ListenSessions(self.caller)
+        webhooks = Webhooks(self.caller)
+        delivery_ids: list[str] = []
+        resent = 0
+        with self.transaction() as db:
+            if body.sessionId is not None:
+                resent += sessions.requeue(row, body.sessionId)
+            if body.webhookId is not None:
+                hooks = [webhooks.load(body.webhookId)]
+            elif body.sessionId is None:
+                hooks = webhooks.subscribed(row["type"])
+                resent += sessions.requeue(row)
+            else:
+                hooks = []
+            for hook in hooks:
+                last = db.one(
+                    "SELECT MAX(attempt) AS n FROM deliveries "
+                    "WHERE event_id = ? AND webhook_id = ?",
+                    (row["id"], hook["id"]),
+                )
+                attempt = ((last or {}).get("n") or 0) + 1
+                delivery = self.platform.dispatcher.schedule(
+                    row, hook["id"], hook["url"], attempt, now
+                )
+                delivery_ids.append(ids.DELIVERY + delivery)
+                resent += 1
+        return {"eventId": row["id"], "resentTo": resent, "deliveryIds": delivery_ids}

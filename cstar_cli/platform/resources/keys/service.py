@@ -1,0 +1,182 @@
+"""API keys (D9, D27, D28): only secret keys manage keys; a test key manages test keys only.
+A key is shown whole once, when it is minted; revoking or rolling one ends the streams it
+opened (at once, or when its grace period ends)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cstar_cli.platform import ids
+from cstar_cli.platform.http.auth import hash_key, mint_key
+from cstar_cli.platform.http.errors import ApiError
+from cstar_cli.platform.http.responses import Page
+from cstar_cli.platform.resources.keys.models import ApiKeyCreate, ApiKeyRoll
+from cstar_cli.platform.resources.service import Service, deleted
+from cstar_cli.platform.store.db import Database, Row
+from cstar_cli.platform.store.query import Paging, sortable
+from cstar_cli.platform.store.vault import SecretBox
+from cstar_cli.wire.camel import camel_case
+from cstar_cli.wire.keys import redact
+from cstar_cli.wire.times import iso, parse_iso
+
+
+def columns(row: Row, *names: str) -> dict[str, Any]:
+    """Columns of ``row`` as stored, under their wire names."""
+    return {camel_case(name): row[name] for name in names}
+
+
+def serialize(row: Row, secret: str | None = None) -> dict[str, Any]:
+    """A stored key on the wire, redacted (with the key itself the one time it is shown)."""
+    key: dict[str, Any] = {
+        "id": ids.KEY + row["id"],
+        "object": "api_key",
+        **columns(row, "name", "type"),
+        "environment": "live" if row["livemode"] else "test",
+        "redacted": f"{row['prefix']}…{row['last4']}",
+        **columns(row, "last4", "created_at", "last_used_at", "expires_at", "revoked_at"),
+    }
+    if secret is not None:
+        key["secret"] = secret
+    return key
+
+
+def insert_key(
+    db: Database,
+    vault: SecretBox,
+    team_id: str,
+    key_type: str,
+    environment: str,
+    name: str,
+    stamp: str,
+) -> tuple[Row, str]:
+    """Mint and store a key; returns the row and the only copy of the key material.
+
+    The key is found again by its hash; a secret key is also kept sealed (D27), since identity
+    hashes (D18) are keyed with it.
+    """
+    secret = mint_key(key_type, environment)
+    row: Row = {
+        "id": ids.new_hex(),
+        "team_id": team_id,
+        "livemode": int(environment == "live"),
+        "type": key_type,
+        "name": name,
+        "key_hash": hash_key(secret),
+        "prefix": redact(secret).split("…")[0],
+        "last4": secret[-4:],
+        "created_at": stamp,
+        "last_used_at": None,
+        "expires_at": None,
+        "revoked_at": None,
+        "secret_sealed": vault.encrypt(secret) if key_type == "secret" else None,
+        "replaced_by": None,
+    }
+    db.insert("api_keys", row)
+    return row, secret
+
+
+class Keys(Service):
+    """The API keys of the caller's team: a live key sees both environments', a test key only
+    test keys. Keys live on the platform's clock, not a test-mode team's (D21)."""
+
+    table = "api_keys"
+    prefix = ids.KEY
+    param = "keyId"
+    noun = "API key"
+    sort_fields = sortable("created_at", "name")
+
+    def visible_environments(self) -> tuple[int, ...]:
+        return (0, 1) if self.principal.livemode else (0,)
+
+    def load(self, value: str) -> Row:
+        hex_id = ids.parse(value, self.prefix, self.param)
+        row = self.db.one(
+            "SELECT * FROM api_keys WHERE id = ? AND team_id = ?",
+            (hex_id, self.principal.team_id),
+        )
+        if row is None or row["livemode"] not in self.visible_environments():
+            raise ApiError.not_found(self.noun, value)
+        return row
+
+    def list(self, paging: Paging) -> Page:
+        visible = self.visible_environments()
+        where = self.where()
+        where.clauses[1] = "livemode IN (%s)" % ",".join("?" * len(visible))  # noqa: UP031
+        where.params[1:2] = list(visible)
+        return self.page(where, paging, serialize)
+
+    def create(self, body: ApiKeyCreate) -> dict[str, Any]:
+        """A new key; the answer shows it whole, once."""
+        environment = body.environment or self.principal.environment
+        if environment == "live" and not self.principal.livemode:
+            raise ApiError.forbidden(
+                "insufficient_permissions",
+                "A test key can only manage test keys. Use a live secret key to create live keys.",
+            )
+        with self.transaction() as db:
+            row, secret = insert_key(
+                db,
+                self.platform.vault,
+                self.principal.team_id,
+                body.type,
+                environment,
+                body.name,
+                iso(self.platform.now()),
+            )
+        self.platform.keys_changed(self.principal.team_id)
+        return serialize(row, secret)
+
+    def get(self, key_id: str) -> dict[str, Any]:
+        return serialize(self.load(key_id))
+
+    def revoke(self, key_id: str) -> dict[str, Any]:
+        """Revoke a key (again is a no-op); the streams it opened end now."""
+        row = self.load(key_id)
+        if row["revoked_at"] is None:
+            with self.transaction() as db:
+                db.update("api_keys", "id", row["id"], {"revoked_at": iso(self.platform.now())})
+        self.platform.keys_changed(self.principal.team_id)
+        self.platform.key_streams.revoked(ids.KEY + row["id"])
+        return deleted(ids.KEY + row["id"])
+
+    def roll(self, key_id: str, body: ApiKeyRoll | None) -> dict[str, Any]:
+        """A new key replaces this one, at once or after ``expiresIn`` seconds of grace."""
+        row = self.load(key_id)
+        refusal = self._unrollable(row, key_id)
+        if refusal is not None:
+            raise ApiError.conflict(refusal, param="keyId")
+        expires_in = body.expiresIn if body is not None else 0
+        now = self.platform.now()
+        environment = "live" if row["livemode"] else "test"
+        with self.transaction() as db:
+            new_row, secret = insert_key(
+                db,
+                self.platform.vault,
+                row["team_id"],
+                row["type"],
+                environment,
+                row["name"],
+                iso(now),
+            )
+            old: Row = {"replaced_by": new_row["id"]}
+            old.update(
+                {"expires_at": iso(now + expires_in)} if expires_in else {"revoked_at": iso(now)}
+            )
+            db.update("api_keys", "id", row["id"], old)
+        self.platform.keys_changed(self.principal.team_id)
+        if expires_in:
+            self.platform.key_streams.expire_at(ids.KEY + row["id"], now + expires_in)
+        else:
+            self.platform.key_streams.revoked(ids.KEY + row["id"])
+        return serialize(new_row, secret)
+
+    def _unrollable(self, row: Row, key_id: str) -> str | None:
+        """Why a key cannot be rolled (D28), or ``None``: a dead key never comes back."""
+        if row["revoked_at"] is not None:
+            return f"Key '{key_id}' is revoked and cannot be rolled."
+        if row["replaced_by"] is not None or row["expires_at"] is not None:
+            expires_at = row["expires_at"]
+            if expires_at is not None and parse_iso(expires_at) <= self.platform.now():
+                return f"Key '{key_id}' has expired and cannot be rolled."
+            return f"Key '{key_id}' was already rolled; roll its replacement instead."
+        return None
