@@ -183,19 +183,6 @@ class Platform:
         await self.dispatcher.stop()
         await self.request_log.stop()
 
-    def listen_session(self, principal: Principal, session_id: str) -> str:
-        """The hex id of the listen session ``session_id`` (``cls_…`` or a UUID) names; another
-        team's or environment's session is as missing as one that never existed (404)."""
-        hex_id = ids.parse(session_id, ids.LISTEN_SESSION, "sessionId")
-        session = self.listen_store.session(hex_id)
-        if (
-            session is None
-            or session["team_id"] != principal.team_id
-            or bool(session["livemode"]) != principal.livemode
-        ):
-            raise ApiError.not_found("listen session", session_id)
-        return hex_id
-
     def team_slug(self, team_id: str) -> str:
         """The team's slug (for ``dashboard_url``); teams never change theirs here."""
         slug = self._slugs.get(team_id)
