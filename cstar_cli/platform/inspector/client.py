@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.inspector.sessions import Session
+from cstar_cli.platform.work import Work
 
 Message = MutableMapping[str, Any]
 USER_AGENT = "Mozilla/5.0 (cstar inspector)"  # logged with source "dashboard" (D17)
@@ -63,8 +64,10 @@ class ApiClient:
         """``GET`` a team-relative path (or one starting with ``/api/``); raises ``ApiFailure``."""
         full = path if path.startswith("/api/") else self.team_path(path)
         params = {k: v for k, v in query.items() if v is not None and v != ""}
+        platform = self.inner.state.platform
         state = {
             "principal": self.session.principal,
+            "work": Work(platform.db, platform.outbox),  # what the gateway gives every request
             "request_id": ids.REQUEST + uuid.uuid4().hex,
             "started": time.perf_counter(),
         }
