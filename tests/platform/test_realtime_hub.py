@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cstar_cli.platform.delivery import outbox as events
+from cstar_cli.platform.delivery.outbox import Outbox
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.realtime.hub import RealtimeHub, Stream
 from cstar_cli.platform.store.db import Database, Row
@@ -14,10 +14,11 @@ LIVE = Principal("key_y", TEAM, "secret", True, "sk_live_…y")
 
 def commit(db: Database, principal: Principal, count: int, start: int = 0) -> list[Row]:
     """``count`` events of ``principal``'s environment, committed; the rows as fanned out."""
+    events = Outbox(db)
     with db.transaction():
         newest = db.one("SELECT COALESCE(MAX(seq), 0) AS s FROM events")
         for n in range(start, start + count):
-            events.emit(db, principal, "ticket.created", {"n": n}, now=1.0 + n, request_id=None)
+            events.emit(principal, "ticket.created", {"n": n}, now=1.0 + n, request_id=None)
     return db.all(
         "SELECT * FROM events WHERE seq > ? ORDER BY seq", (newest["s"] if newest else 0,)
     )
