@@ -38,7 +38,7 @@ from cstar_cli.platform.resources.tickets import routes as tickets
 from cstar_cli.platform.resources.webhooks import routes as webhooks
 from cstar_cli.platform.resources.whoami import routes as whoami
 from cstar_cli.platform.settings import PlatformSettings
-from cstar_cli.platform.testhelpers import clock as clock_routes
+from cstar_cli.platform.testhelpers import routes as clock_routes
 
 TEAM_PREFIX = "/api/v1/teams/{teamId}"
 

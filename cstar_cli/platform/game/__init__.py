@@ -45,9 +45,9 @@ Evaluation runs on every ticket write (judging the written ticket as it was befo
 so closing a ticket that had just crossed 75 % still fights the boss), right after a test-clock
 advance, and on a background timer every 0.5 s (:mod:`.timer`).
 
-Test clock (D21, :mod:`.clock`): test mode only, ``POST /test-helpers/clock/advance {seconds}``
-adds to a per team+environment offset stored in SQLite (``…/clock/reset`` sets it back to 0);
-``Platform.now()`` applies it.
+Test clock (D21, :mod:`cstar_cli.platform.testhelpers.clock`): test mode only,
+``POST /test-helpers/clock/advance {seconds}`` adds to a per team+environment offset stored in
+SQLite (``…/clock/reset`` sets it back to 0); ``Platform.now()`` applies it.
 
 Not modelled on the local platform: seasonal resets (the season is reported, XP and levels are
 lifetime; ``period=season`` ranks by XP earned this season), quests, skills and cosmetics (shown

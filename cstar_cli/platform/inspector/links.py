@@ -20,10 +20,9 @@ from starlette.responses import Response
 
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.auth import bearer_key
-from cstar_cli.platform.http.errors import ApiError
-from cstar_cli.platform.resources.common import platform_of, principal_of, require_secret
+from cstar_cli.platform.inspector.service import InspectorLinks
+from cstar_cli.platform.resources import common
 from cstar_cli.platform.resources.models import Input, Output
-from cstar_cli.wire.times import iso
 
 router = APIRouter(tags=["inspector"])
 
@@ -44,21 +43,9 @@ class InspectorLink(Output):
     "/inspector/links", status_code=201, summary="Mint a one-time link to the local inspector"
 )
 async def create_link(request: Request, body: InspectorLinkCreate | None = None) -> Response:
-    platform, principal = platform_of(request), principal_of(request)
-    require_secret(principal)
-    wanted = (body or InspectorLinkCreate()).environment
-    if wanted is not None and wanted != principal.environment:
-        raise ApiError.forbidden(
-            "insufficient_permissions",
-            f"A {principal.environment} key opens the {principal.environment} inspector only. "
-            f"Use a secret key of the {wanted} environment (sk_{wanted}_…) for a {wanted} link.",
-        )
-    token, expires_at = platform.inspector.mint(bearer_key(request.headers.get("authorization")))
-    link = {
-        "object": "inspector_link",
-        "token": token,
-        "url": f"{str(request.base_url).rstrip('/')}/?token={token}",
-        "environment": principal.environment,
-        "expiresAt": iso(expires_at),
-    }
+    link = InspectorLinks(common.caller_of(request)).mint(
+        bearer_key(request.headers.get("authorization")),
+        (body or InspectorLinkCreate()).environment,
+        str(request.base_url),
+    )
     return responses.ok(request, link, status=201)

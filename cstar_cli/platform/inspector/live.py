@@ -23,7 +23,7 @@ from cstar_cli.platform.core import Platform
 from cstar_cli.platform.inspector.sessions import ENDED, Session
 from cstar_cli.platform.logs.log import LogFilter, Subscriber
 from cstar_cli.platform.realtime.hub import Stream
-from cstar_cli.platform.realtime.routes import send_chunk, until_disconnect, wait_or_ping
+from cstar_cli.platform.realtime.sse import send_chunk, until_disconnect, wait_or_ping
 from cstar_cli.platform.store.db import Row
 
 Message = MutableMapping[str, Any]

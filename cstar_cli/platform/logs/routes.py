@@ -1,4 +1,5 @@
-"""``GET /logs`` and the live ``/logs/stream`` websocket (D17), filtered on the server."""
+"""``GET /logs`` and the live ``/logs/stream`` websocket (D17), filtered on the server: the
+routes parse the filters (and the stream its key and hello); :class:`.service.Logs` reads."""
 
 from __future__ import annotations
 
@@ -15,14 +16,16 @@ from cstar_cli.platform.http import responses, sockets
 from cstar_cli.platform.http.access import Access, authorize
 from cstar_cli.platform.http.auth import bearer_key
 from cstar_cli.platform.http.errors import ApiError
-from cstar_cli.platform.logs.log import LogFilter, Subscriber, serialize
+from cstar_cli.platform.logs.log import LogFilter
+from cstar_cli.platform.logs.service import Logs
 from cstar_cli.platform.resources import common
+from cstar_cli.platform.resources.service import Caller
+from cstar_cli.platform.work import Work
 from cstar_cli.wire.codes import CLOSE_AUTH, CLOSE_INVALID
 from cstar_cli.wire.logfilters import BadFilter
 
 router = APIRouter(tags=["logs"])
 
-REPLAY_BATCH = 500
 HELLO_TIMEOUT = 10.0
 
 
@@ -37,10 +40,10 @@ class LogQuery:
     source: str | None = Query(None, description="api, cli, mcp, sdk or dashboard.")
     since: str | None = Query(None, description="ISO-8601: entries at or after this time.")
 
-    def filter(self, team_id: str) -> LogFilter:
+    def filter(self) -> LogFilter:
         """The checked filter; a bad value is a 400 naming its parameter."""
         try:
-            checked = LogFilter.parse(
+            return LogFilter.parse(
                 method=self.method,
                 path=self.path,
                 status=self.status,
@@ -50,7 +53,6 @@ class LogQuery:
             )
         except BadFilter as err:
             raise ApiError.invalid(err.named(err.param), param=err.param) from None
-        return checked.for_team(team_id)
 
 
 @router.get("/logs", summary="Request logs, newest first")
@@ -59,21 +61,8 @@ async def list_logs(
     query: LogQuery = Depends(),
     paging: common.PageParams = Depends(common.page_params),
 ) -> Response:
-    platform, principal = common.caller(request)
-    flt = query.filter(principal.team_id)
-    if paging.sort not in (None, "", "-createdAt", "createdAt"):
-        raise ApiError.invalid("Logs sort by createdAt or -createdAt only.", param="sort")
-    rows, total = platform.request_log.query(
-        principal.team_id,
-        principal.livemode,
-        flt,
-        limit=paging.page_size,
-        offset=(paging.page - 1) * paging.page_size,
-        newest_first=paging.sort != "createdAt",
-    )
-    return responses.listing(
-        request, [serialize(r) for r in rows], paging.page, paging.page_size, total
-    )
+    page = Logs(common.caller_of(request)).list(query.filter(), paging)
+    return responses.paged(request, page)
 
 
 @router.websocket("/logs/stream")
@@ -91,7 +80,7 @@ async def stream_logs(websocket: WebSocket, teamId: str, query: LogQuery = Depen
         if not sockets.is_own_team(principal, teamId):
             raise ApiError.forbidden("team_access_denied", "This key does not belong to the team.")
         authorize(principal, Access.SECRET, "GET", identified=False)  # D23, as GET /logs
-        flt = query.filter(principal.team_id)
+        flt = query.filter()
     except ApiError as err:
         code = CLOSE_INVALID if err.status == 400 else CLOSE_AUTH
         error = {"code": err.code, "message": err.message, "param": err.param}
@@ -101,57 +90,27 @@ async def stream_logs(websocket: WebSocket, teamId: str, query: LogQuery = Depen
         hello = json.loads(await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT))
         requested = hello.get("after")
         # "after": null asks for new entries only; a number resumes after that entry.
-        after = platform.request_log.last_seq() if requested is None else int(requested)
+        after = None if requested is None else int(requested)
     except (TimeoutError, ValueError, TypeError, WebSocketDisconnect, AttributeError):
         await sockets.close_quietly(websocket, 1002, "expected a hello message")
         return
-    log = platform.request_log
-    subscriber = Subscriber(
-        principal.team_id,
-        principal.livemode,
-        flt,
-        close=lambda: websocket.close(code=1012, reason="platform closing the stream"),
+    caller = Caller(platform, principal, Work(platform.db, platform.outbox))
+    feed = Logs(caller).follow(
+        flt, after, close=lambda: websocket.close(code=1012, reason="platform closing the stream")
     )
-    log.subscribers.add(subscriber)
     # D28: the gateway's websocket guard closes this stream (4401) when its key stops working.
     reader = asyncio.create_task(_drain_client(websocket))
     try:
-        await websocket.send_text(json.dumps({"type": "ready", "after": after}))
-        last = after
-        while True:
-            rows, _ = log.query(
-                principal.team_id,
-                principal.livemode,
-                flt,
-                after=last,
-                limit=REPLAY_BATCH,
-                newest_first=False,
-            )
-            if not rows:
-                break
-            await websocket.send_text(
-                json.dumps({"type": "logs", "entries": [serialize(r) for r in rows]})
-            )
-            last = rows[-1]["seq"]
-        while not reader.done():
-            getter = asyncio.create_task(subscriber.queue.get())
-            done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-            if getter not in done:
-                getter.cancel()
-                break
-            batch = [getter.result()]
-            while not subscriber.queue.empty():
-                batch.append(subscriber.queue.get_nowait())
-            fresh = [e for e in batch if e["seq"] > last]
-            if fresh:
-                await websocket.send_text(
-                    json.dumps({"type": "logs", "entries": [serialize(e) for e in fresh]})
-                )
-                last = fresh[-1]["seq"]
+        await websocket.send_text(json.dumps({"type": "ready", "after": feed.after}))
+        for replayed in feed.replay():
+            await websocket.send_text(json.dumps({"type": "logs", "entries": replayed}))
+        while (entries := await feed.next(reader)) is not None:
+            if entries:
+                await websocket.send_text(json.dumps({"type": "logs", "entries": entries}))
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
-        log.subscribers.discard(subscriber)
+        feed.close()
         reader.cancel()
         with contextlib.suppress(BaseException):
             await reader

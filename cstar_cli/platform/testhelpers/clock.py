@@ -1,74 +1,65 @@
-"""``/test-helpers/clock`` (D21): show, advance and reset a team's test clock (test mode only)."""
+"""The test clock (D21): show, advance and reset the caller's team's clock, in test mode only.
+Advancing lets the game catch up at once (bosses spawn and escape, :mod:`..game.timer`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
-from starlette.responses import Response
-
-from cstar_cli.platform.core import Platform
-from cstar_cli.platform.game.models import ClockAdvance
 from cstar_cli.platform.game.timer import evaluate_scope
-from cstar_cli.platform.http import responses
-from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.errors import ApiError
-from cstar_cli.platform.resources import common
+from cstar_cli.platform.resources.service import Caller
 from cstar_cli.platform.teamclock import MAX_OFFSET_SECONDS
 from cstar_cli.wire.times import iso
 
-router = APIRouter()
 
+class Clock:
+    """The test clock of the caller's team (the test environment's; live time never moves)."""
 
-def _test_mode_only(principal: Principal) -> None:
-    if principal.livemode:
-        raise ApiError.forbidden(
-            "insufficient_permissions",
-            "The test clock exists in test mode only; use a test key (sk_test_...). "
-            "Live time cannot be moved.",
-        )
+    def __init__(self, caller: Caller) -> None:
+        self.caller = caller
+        self.platform = caller.platform
+        self.principal = caller.principal
 
+    def _test_mode_only(self) -> None:
+        if self.principal.livemode:
+            raise ApiError.forbidden(
+                "insufficient_permissions",
+                "The test clock exists in test mode only; use a test key (sk_test_...). "
+                "Live time cannot be moved.",
+            )
 
-def _clock(platform: Platform, principal: Principal, advanced: float) -> dict[str, Any]:
-    offset = platform.now(principal.team_id, False) - platform.now()
-    return {
-        "object": "test_clock",
-        "environment": "test",
-        "now": iso(platform.now(principal.team_id, principal.livemode)),
-        "offsetSeconds": round(offset, 3),
-        "advancedBy": advanced,
-    }
+    def _shown(self, advanced: float) -> dict[str, Any]:
+        platform, principal = self.platform, self.principal
+        offset = platform.now(principal.team_id, False) - platform.now()
+        return {
+            "object": "test_clock",
+            "environment": "test",
+            "now": iso(platform.now(principal.team_id, principal.livemode)),
+            "offsetSeconds": round(offset, 3),
+            "advancedBy": advanced,
+        }
 
+    def show(self) -> dict[str, Any]:
+        self._test_mode_only()
+        return self._shown(0)
 
-@router.get("/test-helpers/clock", tags=["test-helpers"], summary="Show the test clock")
-async def get_clock(request: Request) -> Response:
-    platform, principal = common.caller(request)
-    _test_mode_only(principal)
-    return responses.ok(request, _clock(platform, principal, 0))
+    def advance(self, seconds: float) -> dict[str, Any]:
+        """Move the clock ``seconds`` forward (at most ten years ahead in all), then evaluate the
+        game at the new time."""
+        self._test_mode_only()
+        team_id = self.principal.team_id
+        current = self.platform.test_clock.offset(team_id, False)
+        if current + seconds > MAX_OFFSET_SECONDS:
+            raise ApiError.invalid(
+                "The test clock cannot run more than ten years ahead.", param="seconds"
+            )
+        self.platform.test_clock.advance(team_id, False, float(seconds))
+        evaluate_scope(self.platform, team_id, False, self.caller.request_id)
+        return self._shown(seconds)
 
-
-@router.post(
-    "/test-helpers/clock/advance", tags=["test-helpers"], summary="Move the test clock forward"
-)
-async def advance_clock(request: Request, body: ClockAdvance) -> Response:
-    platform, principal = common.caller(request)
-    _test_mode_only(principal)
-    current = platform.test_clock.offset(principal.team_id, False)
-    if current + body.seconds > MAX_OFFSET_SECONDS:
-        raise ApiError.invalid(
-            "The test clock cannot run more than ten years ahead.", param="seconds"
-        )
-    platform.test_clock.advance(principal.team_id, False, float(body.seconds))
-    evaluate_scope(platform, principal.team_id, False, responses.request_id_of(request))
-    return responses.ok(request, _clock(platform, principal, body.seconds))
-
-
-@router.post(
-    "/test-helpers/clock/reset", tags=["test-helpers"], summary="Set the test clock back to 0"
-)
-async def reset_clock(request: Request) -> Response:
-    platform, principal = common.caller(request)
-    _test_mode_only(principal)
-    before = platform.test_clock.offset(principal.team_id, False)
-    platform.test_clock.set(principal.team_id, False, 0.0)
-    return responses.ok(request, _clock(platform, principal, -before))
+    def reset(self) -> dict[str, Any]:
+        """Set the clock back to real time; ``advancedBy`` is minus the offset it had."""
+        self._test_mode_only()
+        before = self.platform.test_clock.offset(self.principal.team_id, False)
+        self.platform.test_clock.set(self.principal.team_id, False, 0.0)
+        return self._shown(-before)
