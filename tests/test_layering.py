@@ -8,6 +8,7 @@ package that is not named fails the suite, so a new one has to say where it stan
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 
@@ -148,3 +149,41 @@ def test_the_checks_see_a_violation() -> None:
     reached = reach("cstar_cli.cli.commands.dev")
     assert any(imported.split(".")[0] == "typer" for imported in reached)
     assert any(package_of(imported) == "platform" for imported in reached)
+
+
+def route_modules() -> list[str]:
+    """Every platform module that defines HTTP routes (it builds an ``APIRouter``)."""
+    return sorted(
+        name
+        for name, path in modules().items()
+        if name.startswith("cstar_cli.platform.") and "APIRouter(" in path.read_text()
+    )
+
+
+SQL = re.compile(r"\b(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b")
+
+
+def sql_in(name: str) -> list[str]:
+    """The string constants of module ``name`` that are SQL."""
+    tree = ast.parse(modules()[name].read_text())
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value)
+    ]
+
+
+def test_there_are_route_modules() -> None:
+    assert "cstar_cli.platform.resources.tickets.routes" in route_modules()
+
+
+@pytest.mark.parametrize("name", route_modules())
+def test_a_route_module_holds_no_sql_and_no_storage(name: str) -> None:
+    """Routes parse, call a service and answer: the SQL and the store are the service's."""
+    storage = sorted(m for m in imports_of(name) if m.startswith("cstar_cli.platform.store"))
+    assert not storage, f"{name} imports {storage}"
+    assert not sql_in(name), f"{name} holds SQL: {sql_in(name)}"
+
+
+def test_the_sql_check_sees_sql() -> None:
+    assert sql_in("cstar_cli.platform.resources.tickets.service")

@@ -102,11 +102,6 @@ class Platform:
         """Current unix time; a test-mode team may have advanced its clock (D21)."""
         return self.test_clock.now(team_id, livemode)
 
-    def now_iso(self, principal: Principal | None = None) -> str:
-        if principal is None:
-            return iso(self.now())
-        return iso(self.now(principal.team_id, principal.livemode))
-
     # -- keys ------------------------------------------------------------------------------
     def authenticate(self, key: str) -> Principal:
         """Resolve a well-formed key to its principal, or raise 401."""

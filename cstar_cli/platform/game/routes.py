@@ -21,8 +21,8 @@ router = APIRouter()
 USER_ID_HELP = "The player: a member id (mem_...), a user id (usr_...) or a bare UUID."
 
 
-def _pages(page: int = common.PAGE, pageSize: int = common.PAGE_SIZE) -> common.PageParams:
-    return common.PageParams(page, pageSize, None)
+def _pages(page: int = common.PAGE, pageSize: int = common.PAGE_SIZE) -> common.Paging:
+    return common.Paging(page, pageSize, None)
 
 
 # -- the game ------------------------------------------------------------------------------------
@@ -41,7 +41,7 @@ async def get_player(
 )
 async def leaderboard(
     request: Request,
-    paging: common.PageParams = Depends(_pages),
+    paging: common.Paging = Depends(_pages),
     period: Literal["season", "week"] = Query(
         "season", description="season (this quarter) or week (since Monday 00:00 UTC)."
     ),
@@ -54,7 +54,7 @@ async def leaderboard(
 )
 async def list_bosses(
     request: Request,
-    paging: common.PageParams = Depends(common.page_params),
+    paging: common.Paging = Depends(common.page_params),
     status: BossStatus | None = Query(None, description="active, defeated or escaped."),
 ) -> Response:
     return responses.paged(request, Game(common.caller_of(request)).bosses(paging, status))
@@ -72,7 +72,7 @@ async def list_achievements(
 @router.get("/sla/rules", tags=["sla"], summary="List SLA rules")
 async def list_rules(
     request: Request,
-    paging: common.PageParams = Depends(common.page_params),
+    paging: common.Paging = Depends(common.page_params),
     priority: Priority | None = Query(None),
 ) -> Response:
     page = SlaRules(common.caller_of(request)).list(paging, priority=priority)

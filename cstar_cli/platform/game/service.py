@@ -9,10 +9,9 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.game import rules, views
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
-from cstar_cli.platform.resources.service import Service
+from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row
 from cstar_cli.platform.store.query import Paging, sortable
-from cstar_cli.wire.camel import camel_case
 from cstar_cli.wire.times import iso, parse_iso
 
 LEADERBOARD_SQL = """
@@ -32,11 +31,6 @@ LEADERBOARD_SQL = """
         WHERE m.team_id = ? AND m.livemode = ?
         ORDER BY period_xp DESC, resolutions DESC, m.xp DESC, m.name, m.id
         """
-
-
-def columns(row: Row, *names: str) -> dict[str, Any]:
-    """Columns of ``row`` as stored, under their wire names."""
-    return {camel_case(name): row[name] for name in names}
 
 
 def identity(member: Row) -> dict[str, Any]:

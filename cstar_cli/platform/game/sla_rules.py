@@ -9,11 +9,10 @@ from cstar_cli.platform.game.models import SlaRuleCreate, SlaRuleUpdate
 from cstar_cli.platform.game.sla import RULE_PREFIX, ensure_default_rules
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
-from cstar_cli.platform.resources.service import Service
+from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row
 from cstar_cli.platform.store.query import Paging, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
-from cstar_cli.wire.camel import camel_case
 
 FIELDS: FieldMap = {
     "name": Column(),
@@ -23,11 +22,6 @@ FIELDS: FieldMap = {
     "businessHoursOnly": Column(kind="bool"),
     "enabled": Column(kind="bool"),
 }
-
-
-def columns(row: Row, *names: str) -> dict[str, Any]:
-    """Columns of ``row`` as stored, under their wire names."""
-    return {camel_case(name): row[name] for name in names}
 
 
 def serialize(row: Row) -> dict[str, Any]:

@@ -59,7 +59,7 @@ class LogQuery:
 async def list_logs(
     request: Request,
     query: LogQuery = Depends(),
-    paging: common.PageParams = Depends(common.page_params),
+    paging: common.Paging = Depends(common.page_params),
 ) -> Response:
     page = Logs(common.caller_of(request)).list(query.filter(), paging)
     return responses.paged(request, page)

@@ -20,6 +20,7 @@ from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.query import Paging, Where, fetch_page, order_by
 from cstar_cli.platform.store.updates import FieldMap, Saved, patch_values, save
+from cstar_cli.wire.camel import camel_case
 from cstar_cli.wire.times import iso
 
 if TYPE_CHECKING:
@@ -190,6 +191,12 @@ class Service:
             if announce is not None:
                 announce(row)
         return deleted(self.prefix + row["id"])
+
+
+def columns(row: Row, *names: str) -> dict[str, Any]:
+    """Columns of ``row`` as stored, under their wire names (what a serializer copies as is:
+    ``first_response_at`` is ``firstResponseAt``)."""
+    return {camel_case(name): row[name] for name in names}
 
 
 def deleted(wire_id: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ A resource lists its updatable fields once::
 
 :func:`patch_values` turns a body into the columns it changes; :func:`save` writes them, with
 ``updated_at``, the resource's own side effects and its event, in one transaction (D10). Routes
-reach both through :class:`cstar_cli.platform.resources.common.Patch`.
+reach both through :meth:`cstar_cli.platform.resources.service.Service.save`.
 """
 
 from __future__ import annotations

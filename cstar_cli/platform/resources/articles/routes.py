@@ -18,7 +18,7 @@ router = APIRouter(tags=["articles"])
 @router.get("/articles", summary="List articles", openapi_extra=PUBLIC)
 async def list_articles(
     request: Request,
-    paging: common.PageParams = Depends(common.page_params),
+    paging: common.Paging = Depends(common.page_params),
     status: ArticleStatus | None = Query(None),
     category: str | None = Query(None, description="Category id or name."),
     isPublic: str | None = Query(None, description="true or false."),

@@ -15,11 +15,10 @@ from cstar_cli.platform.resources import payloads
 from cstar_cli.platform.resources.articles.models import ArticleCreate, ArticleUpdate
 from cstar_cli.platform.resources.articles.slugs import slugify
 from cstar_cli.platform.resources.categories.service import PUBLISHED, Categories
-from cstar_cli.platform.resources.service import Service
+from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row, dumps
 from cstar_cli.platform.store.query import Paging, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
-from cstar_cli.wire.camel import camel_case
 
 WATCHED = [
     "title",
@@ -36,11 +35,6 @@ WATCHED = [
     "metadata",
 ]
 WORDS_PER_MINUTE = 200
-
-
-def columns(row: Row, *names: str) -> dict[str, Any]:
-    """Columns of ``row`` as stored, under their wire names."""
-    return {camel_case(name): row[name] for name in names}
 
 
 def serialize(row: Row) -> dict[str, Any]:

@@ -19,7 +19,7 @@ router = APIRouter(tags=["categories"])
 
 @router.get("/categories", summary="List article categories", openapi_extra=PUBLIC)
 async def list_categories(
-    request: Request, paging: common.PageParams = Depends(common.page_params)
+    request: Request, paging: common.Paging = Depends(common.page_params)
 ) -> Response:
     return responses.paged(request, Categories(common.caller_of(request)).list(paging))
 

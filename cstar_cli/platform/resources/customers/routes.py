@@ -17,7 +17,7 @@ router = APIRouter(tags=["customers"])
 @router.get("/customers", summary="List customers")
 async def list_customers(
     request: Request,
-    paging: common.PageParams = Depends(common.page_params),
+    paging: common.Paging = Depends(common.page_params),
     status: CustomerStatus | None = Query(None),
     sentiment: Sentiment | None = Query(None),
     search: str | None = common.search_query("Text in the name or email."),

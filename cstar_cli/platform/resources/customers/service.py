@@ -12,11 +12,10 @@ from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources import payloads
 from cstar_cli.platform.resources.customers.models import CustomerCreate, CustomerUpdate
-from cstar_cli.platform.resources.service import Service
+from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row, dumps
 from cstar_cli.platform.store.query import Paging, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
-from cstar_cli.wire.camel import camel_case
 
 WATCHED = ["name", "email", "status", "sentiment", "tags", "notes", "customFields", "metadata"]
 FIELDS: FieldMap = {
@@ -29,11 +28,6 @@ FIELDS: FieldMap = {
     "customFields": Column(kind="merge"),
     "metadata": Column(kind="merge"),
 }
-
-
-def columns(row: Row, *names: str) -> dict[str, Any]:
-    """Columns of ``row`` as stored, under their wire names."""
-    return {camel_case(name): row[name] for name in names}
 
 
 def serialize(row: Row, ticket_count: int) -> dict[str, Any]:

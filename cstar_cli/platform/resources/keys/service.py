@@ -11,18 +11,12 @@ from cstar_cli.platform.http.auth import hash_key, mint_key
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources.keys.models import ApiKeyCreate, ApiKeyRoll
-from cstar_cli.platform.resources.service import Service, deleted
+from cstar_cli.platform.resources.service import Service, columns, deleted
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.query import Paging, sortable
 from cstar_cli.platform.store.vault import SecretBox
-from cstar_cli.wire.camel import camel_case
 from cstar_cli.wire.keys import redact
 from cstar_cli.wire.times import iso, parse_iso
-
-
-def columns(row: Row, *names: str) -> dict[str, Any]:
-    """Columns of ``row`` as stored, under their wire names."""
-    return {camel_case(name): row[name] for name in names}
 
 
 def serialize(row: Row, secret: str | None = None) -> dict[str, Any]:

@@ -17,7 +17,7 @@ router = APIRouter(tags=["members"])
 @router.get("/members", summary="List team members")
 async def list_members(
     request: Request,
-    paging: common.PageParams = Depends(common.page_params),
+    paging: common.Paging = Depends(common.page_params),
     role: Role | None = Query(None),
 ) -> Response:
     return responses.paged(request, Members(common.caller_of(request)).list(paging, role=role))

@@ -8,11 +8,10 @@ from typing import Any
 from cstar_cli.platform import ids
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources.members.models import MemberCreate, MemberUpdate
-from cstar_cli.platform.resources.service import Service
+from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row, dumps
 from cstar_cli.platform.store.query import Paging, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
-from cstar_cli.wire.camel import camel_case
 
 ROLE_TITLES = {
     "owner": "The Guild Master",
@@ -42,11 +41,6 @@ FIELDS: FieldMap = {
     "role": Column(also=lambda role: {"permissions": dumps(ROLE_PERMISSIONS[role])}),
     "avatarUrl": Column(nullable=True),
 }
-
-
-def columns(row: Row, *names: str) -> dict[str, Any]:
-    """Columns of ``row`` as stored, under their wire names."""
-    return {camel_case(name): row[name] for name in names}
 
 
 def serialize(row: Row) -> dict[str, Any]:

@@ -11,13 +11,12 @@ from cstar_cli.platform import game, ids
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources import payloads
-from cstar_cli.platform.resources.service import Service
+from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.resources.tickets.models import FirstMessage, TicketCreate, TicketUpdate
 from cstar_cli.platform.resources.tickets.portal import check_ticket_create, ticket_view
 from cstar_cli.platform.store.db import Row, dumps
 from cstar_cli.platform.store.query import Paging, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
-from cstar_cli.wire.camel import camel_case
 from cstar_cli.wire.times import parse_iso
 
 WATCHED = ["title", "status", "priority", "assignedTo", "tags", "notes", "customerId", "metadata"]
@@ -31,11 +30,6 @@ FIELDS: FieldMap = {
 }
 """Fields a PATCH sets as they are; status, priority, customer and assignee mean more
 (:meth:`Tickets._workflow_values`)."""
-
-
-def columns(row: Row, *names: str) -> dict[str, Any]:
-    """Columns of ``row`` as stored, under their wire names."""
-    return {camel_case(name): row[name] for name in names}
 
 
 def serialize(row: Row, customer: Row | None = None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.delivery.urls import check_url
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
-from cstar_cli.platform.resources.service import Service
+from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.resources.webhooks.models import (
     TriggerTest,
     WebhookCreate,
@@ -23,7 +23,6 @@ from cstar_cli.platform.store.db import Row, dumps
 from cstar_cli.platform.store.query import Paging, order_by, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
 from cstar_cli.wire import catalog
-from cstar_cli.wire.camel import camel_case
 from cstar_cli.wire.times import iso
 
 DELIVERY_STATUSES = ("pending", "succeeded", "failed", "cancelled")
@@ -36,11 +35,6 @@ Rows = list[Row]
 
 def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(24)
-
-
-def columns(row: Row, *names: str) -> dict[str, Any]:
-    """Columns of ``row`` as stored, under their wire names."""
-    return {camel_case(name): row[name] for name in names}
 
 
 def serialize(row: Row, secret: str | None = None) -> dict[str, Any]:
