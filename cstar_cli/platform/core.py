@@ -12,6 +12,7 @@ from cstar_cli.platform.delivery.listen_store import ListenStore
 from cstar_cli.platform.delivery.outbox import Outbox
 from cstar_cli.platform.http.auth import Principal, hash_key
 from cstar_cli.platform.http.errors import ApiError
+from cstar_cli.platform.http.idempotency import IdempotencyKeys
 from cstar_cli.platform.http.keystreams import KeyStreams
 from cstar_cli.platform.inspector.sessions import InspectorSessions
 from cstar_cli.platform.logs.log import RequestLog
@@ -81,6 +82,7 @@ class Platform:
         self.listen_store = ListenStore(self.db, settings.clock, self.vault)
         self.listen_hub = ListenHub(self.listen_store)
         self.request_log = RequestLog(self.db, settings.clock)
+        self.idempotency_keys = IdempotencyKeys(self.db, self.vault)
         self.dispatcher.on_fanout(self.listen_hub.fan_out)
         self.realtime = RealtimeHub(self.db)
         self.dispatcher.on_fanout(self.realtime.fan_out)  # the same fan-out wakes SSE (D26)

@@ -11,8 +11,6 @@ Websockets are handed to ``wsguard``, so each one ends with its key (D28).
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
 import time
 import uuid
@@ -26,7 +24,13 @@ from cstar_cli.platform.http.access import AccessTable, authorize
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.bounds import check_query, parse_body
 from cstar_cli.platform.http.errors import ApiError
-from cstar_cli.platform.http.responses import dump, error_bytes
+from cstar_cli.platform.http.idempotency import (
+    IDEMPOTENT_METHODS,
+    Claim,
+    check_key,
+    replay_conflict,
+)
+from cstar_cli.platform.http.responses import error_bytes
 from cstar_cli.platform.http.wsguard import guard_websocket
 from cstar_cli.platform.logs.log import entry_for, error_fields, redact_query
 from cstar_cli.platform.settings import (
@@ -35,7 +39,6 @@ from cstar_cli.platform.settings import (
     MAX_BODY_BYTES,
     SUPPORTED_API_VERSIONS,
 )
-from cstar_cli.platform.store.db import Database
 from cstar_cli.platform.work import Work
 from cstar_cli.wire.times import iso
 
@@ -46,13 +49,6 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger("cstar.platform")
-
-IDEMPOTENT_METHODS = frozenset({"POST", "PATCH", "DELETE"})
-IDEMPOTENCY_TTL = 24 * 3600
-MAX_IDEMPOTENCY_KEY = 255
-# Responses kept for replay: successes and final business answers. Validation failures,
-# auth refusals, rate limits and server errors are not kept, so a corrected retry can run.
-REPLAYABLE = frozenset({200, 201, 404, 409})
 
 
 class _Outcome:
@@ -227,72 +223,32 @@ class ApiGateway:
         request_id: str,
         extra: list[tuple[bytes, bytes]],
     ) -> None:
-        db = self.platform.db
-        now = self.platform.now()
-        if not key or len(key) > MAX_IDEMPOTENCY_KEY:
-            err = ApiError.invalid(
-                f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters.",
-                param="Idempotency-Key",
-            )
+        """Serve a write that carries an ``Idempotency-Key``: replay the kept answer, refuse a
+        conflicting reuse, or run it holding its unit of work so that the write and the answer
+        kept for the key commit together (D49)."""
+        try:
+            check_key(key)
+        except ApiError as err:
             await self._send_error(send, err, request_id, extra)
             return
-        path = scope["path"] + (
-            "?" + scope["query_string"].decode() if scope["query_string"] else ""
-        )
-        body_hash = hashlib.sha256(body).hexdigest()
-        scope_key = (principal.team_id, int(principal.livemode), _caller_key(scope, principal, key))
-        with db.transaction():
-            row = db.one(
-                "SELECT * FROM idempotency_keys WHERE team_id = ? AND livemode = ? AND key = ?",
-                scope_key,
-            )
-            if row is not None and row["created_at"] < now - IDEMPOTENCY_TTL:
-                db.execute(
-                    "DELETE FROM idempotency_keys WHERE team_id = ? AND livemode = ? AND key = ?",
-                    scope_key,
-                )
-                row = None
-            if row is None:
-                db.insert(
-                    "idempotency_keys",
-                    {
-                        "team_id": principal.team_id,
-                        "livemode": int(principal.livemode),
-                        "key": scope_key[2],
-                        "method": scope["method"],
-                        "path": path,
-                        "body_hash": body_hash,
-                        "state": "in_progress",
-                        "request_id": request_id,
-                        "created_at": now,
-                    },
-                )
+        query = scope["query_string"].decode()
+        path = scope["path"] + (f"?{query}" if query else "")
+        identity_: identity.Identity | None = scope["state"].get("identity")
+        claim = Claim.of(principal, identity_, key, scope["method"], path, body)
+        keys = self.platform.idempotency_keys
+        row = keys.claim(claim, request_id, self.platform.now())
         if row is not None:
-            conflict = _replay_conflict(row, (scope["method"], path, body_hash))
+            conflict = replay_conflict(row, claim)
             if conflict is None:
                 await self._replay(send, row, extra)
             else:
                 await self._send_error(send, conflict, request_id, extra)
             return
         captured = _Captured()
-        vault = self.platform.vault  # stored responses may hold secrets (new keys, whsec_): D27
         work: Work = scope["state"]["work"]
 
-        def keep(db: Database, status: int, body: bytes) -> None:
-            if status in REPLAYABLE:
-                db.execute(
-                    "UPDATE idempotency_keys SET state = 'complete', status = ?, "
-                    "response_body = ? WHERE team_id = ? AND livemode = ? AND key = ?",
-                    (status, vault.encrypt_bytes(body), *scope_key),
-                )
-            else:
-                db.execute(
-                    "DELETE FROM idempotency_keys WHERE team_id = ? AND livemode = ? AND key = ?",
-                    scope_key,
-                )
-
-        def answered(status: int, body: bytes) -> None:
-            work.finish(lambda db: keep(db, status, body))  # the write and its answer: D49
+        def answered(status: int, answer: bytes) -> None:
+            work.finish(lambda _db: keys.keep(claim, status, answer))
 
         work.hold()
         try:
@@ -300,15 +256,13 @@ class ApiGateway:
         finally:
             if not captured.finished:  # the route crashed: nothing it wrote stays
                 work.release()
-                with db.transaction():
-                    keep(db, captured.status or 500, b"")
+                with self.platform.db.transaction():
+                    keys.keep(claim, captured.status or 500, b"")
 
     async def _replay(
         self, send: Send, row: dict[str, Any], extra: list[tuple[bytes, bytes]]
     ) -> None:
-        body = json.loads(self.platform.vault.decrypt_bytes(row["response_body"]))
-        body.setdefault("meta", {})["idempotentReplayed"] = True
-        payload = dump(body)
+        payload = self.platform.idempotency_keys.replayed(row)
         headers = [(name, value) for name, value in extra if name != b"x-cstar-request-id"] + [
             (b"x-cstar-request-id", row["request_id"].encode()),
             (b"idempotent-replayed", b"true"),
@@ -380,34 +334,6 @@ class ApiGateway:
         headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": err.status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
-
-
-def _caller_key(scope: Scope, principal: Principal, key: str) -> str:
-    """Where ``key`` is kept: each caller has its own keys (D49) — the API key that sent it (a
-    key-less visitor: the public route family and its address), and through a verified
-    identity, that customer — so no caller can claim or probe another's keys."""
-    caller = principal.key_id  # ``anonymous:<address>`` for a key-less library visitor
-    acting_for: identity.Identity | None = scope["state"].get("identity")
-    if acting_for is not None:
-        caller += f"/{acting_for.customer_id}"
-    return f"{caller}/{key}"
-
-
-def _replay_conflict(row: dict[str, Any], request: tuple[str, str, str]) -> ApiError | None:
-    """Why the request stored under its Idempotency-Key cannot answer this one — still running,
-    or a different ``(method, path, body hash)`` — or ``None`` when its answer is replayed."""
-    if row["state"] == "in_progress":
-        message = (
-            "A request with this Idempotency-Key is still being processed. Retry after it finishes."
-        )
-        return ApiError(409, "idempotency_key_in_use", message, param="Idempotency-Key")
-    if (row["method"], row["path"], row["body_hash"]) != request:
-        message = (
-            "This Idempotency-Key was already used with a different method, path or body. "
-            "Use a new key for a new request."
-        )
-        return ApiError(409, "idempotency_key_reused", message, param="Idempotency-Key")
-    return None
 
 
 def _headers(scope: Scope) -> dict[str, str]:
