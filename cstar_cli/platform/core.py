@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -50,6 +51,11 @@ class RateLimiter:
         if allowed:
             bucket.count += 1
         return limit, max(0, limit - bucket.count), reset, allowed
+
+    def forget(self, bucket_keys: Iterable[str]) -> None:
+        """Start these keys' counts afresh (a reset of their environment, D33)."""
+        for bucket_key in bucket_keys:
+            self._buckets.pop(bucket_key, None)
 
 
 class Service(Protocol):

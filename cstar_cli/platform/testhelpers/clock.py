@@ -15,18 +15,10 @@ from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources import common
 from cstar_cli.platform.teamclock import MAX_OFFSET_SECONDS
+from cstar_cli.platform.testhelpers.guard import test_mode_only
 from cstar_cli.wire.times import iso
 
 router = APIRouter()
-
-
-def _test_mode_only(principal: Principal) -> None:
-    if principal.livemode:
-        raise ApiError.forbidden(
-            "insufficient_permissions",
-            "The test clock exists in test mode only; use a test key (sk_test_...). "
-            "Live time cannot be moved.",
-        )
 
 
 def _clock(platform: Platform, principal: Principal, advanced: float) -> dict[str, Any]:
@@ -43,7 +35,7 @@ def _clock(platform: Platform, principal: Principal, advanced: float) -> dict[st
 @router.get("/test-helpers/clock", tags=["test-helpers"], summary="Show the test clock")
 async def get_clock(request: Request) -> Response:
     platform, principal = common.caller(request)
-    _test_mode_only(principal)
+    test_mode_only(principal)
     return responses.ok(request, _clock(platform, principal, 0))
 
 
@@ -52,7 +44,7 @@ async def get_clock(request: Request) -> Response:
 )
 async def advance_clock(request: Request, body: ClockAdvance) -> Response:
     platform, principal = common.caller(request)
-    _test_mode_only(principal)
+    test_mode_only(principal)
     current = platform.test_clock.offset(principal.team_id, False)
     if current + body.seconds > MAX_OFFSET_SECONDS:
         raise ApiError.invalid(
@@ -68,7 +60,7 @@ async def advance_clock(request: Request, body: ClockAdvance) -> Response:
 )
 async def reset_clock(request: Request) -> Response:
     platform, principal = common.caller(request)
-    _test_mode_only(principal)
+    test_mode_only(principal)
     before = platform.test_clock.offset(principal.team_id, False)
     platform.test_clock.set(principal.team_id, False, 0.0)
     return responses.ok(request, _clock(platform, principal, -before))
