@@ -19,7 +19,9 @@ from cstar_cli.platform.store.migrations import MIGRATIONS
 from cstar_cli.platform.store.vault import open_vault
 from cstar_cli.platform.testhelpers.wipe import KEEP, plan
 from tests.support.platforms import OwnPlatform
+from tests.support.raw_receivers import RawReceiver
 from tests.support.sse import SseTap
+from tests.support.waiting import eventually
 
 Start = Callable[..., OwnPlatform]
 
@@ -277,3 +279,14 @@ def test_an_older_database_learns_which_rows_are_its_seed(
     seeds = new.all("SELECT name FROM api_keys WHERE seed = 1 ORDER BY name")
     assert len(seeds) == 4 and all("re-issued" in row["name"] for row in seeds)
     new.close()
+
+
+def test_an_attempt_in_flight_is_stopped_and_never_retried(own_platform: Start) -> None:
+    slow = own_platform(delivery_budget=600.0)  # the attempt would wait ten minutes otherwise
+    with RawReceiver(lambda conn: conn.recv(1)) as receiver, slow.client() as api:
+        data(api.post(slow.team("/webhooks"), json={"url": receiver.url, "events": ["*"]}), 201)
+        data(api.post(slow.team("/tickets"), json={"title": "in flight"}), 201)
+        eventually(lambda: receiver.requests, lambda n: n == 1)
+        assert reset(slow)["deliveries"] == 1
+        assert receiver.finished.wait(10)  # the platform hung up: the attempt was stopped
+        assert sql(slow, "SELECT id FROM deliveries") == []  # and recorded no retry
