@@ -26,6 +26,7 @@ from cstar_cli.client.resources import (
     TicketsResource,
     WebhooksResource,
 )
+from cstar_cli.client.testhelpers import TestHelpersResource
 
 if TYPE_CHECKING:
     import httpx
@@ -112,6 +113,7 @@ class ClientBase:
         self.keys = KeysResource(self, "keys")
         self.webhooks = WebhooksResource(self, "webhooks")
         self.events = EventsResource(self, "events")
+        self.test_helpers = TestHelpersResource(self)
 
     def resource(self, name: str) -> Resource:
         """The resource called ``name`` (``tickets``, ``webhooks``…), or a plain one."""
