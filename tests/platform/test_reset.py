@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from websockets.asyncio.client import connect
 
 from cstar_cli.platform.game.defaults import DEFAULT_TARGETS
 from cstar_cli.platform.resources.keys.routes import insert_key
@@ -290,3 +293,38 @@ def test_an_attempt_in_flight_is_stopped_and_never_retried(own_platform: Start) 
         assert reset(slow)["deliveries"] == 1
         assert receiver.finished.wait(10)  # the platform hung up: the attempt was stopped
         assert sql(slow, "SELECT id FROM deliveries") == []  # and recorded no retry
+
+
+def test_a_connected_listener_stays_connected_and_numbering_goes_on(own: OwnPlatform) -> None:
+    with own.client() as api:
+        session = data(api.post(own.team("/webhooks/listen"), json={"deviceName": "ci"}), 201)
+    url = own.server.api_base.replace("http", "ws", 1) + own.team(
+        f"/webhooks/listen/{session['id']}/ws"
+    )
+    route = {"target": "http://127.0.0.1:9/hooks", "events": ["*"]}
+
+    async def listen() -> tuple[list[int], int]:
+        headers = {"Authorization": f"Bearer {own.server.keys.secret_key}"}
+        async with connect(url, additional_headers=headers) as ws:
+            await ws.send(json.dumps({"type": "hello", "routes": [route]}))
+            assert json.loads(await ws.recv())["type"] == "ready"
+            seqs: list[int] = []
+            for title in ("before", "after"):
+                await asyncio.to_thread(make_ticket, title)
+                frame = json.loads(await ws.recv())  # sent, never acknowledged
+                seqs += [event["seq"] for event in frame["events"]]
+                if title == "before":
+                    await asyncio.to_thread(reset, own)
+            with own.client() as api:
+                [listed] = data(
+                    await asyncio.to_thread(api.get, own.team("/webhooks/listen/sessions"))
+                )
+            return seqs, listed["pending"]
+
+    def make_ticket(title: str) -> None:
+        with own.client() as api:
+            data(api.post(own.team("/tickets"), json={"title": title}), 201)
+
+    seqs, pending = asyncio.run(listen())
+    assert seqs == [1, 2]  # the route numbers on across the reset
+    assert pending == 1  # the unacknowledged "before" went with the reset; "after" waits
