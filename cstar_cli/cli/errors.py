@@ -21,6 +21,10 @@ class ExitCode(IntEnum):
     USAGE = 2
     AUTH = 4
     UNREACHABLE = 5
+    CANNOT_EXECUTE = 126
+    """``cstar dev exec``: CMD exists but cannot be run (as shells say it)."""
+    COMMAND_NOT_FOUND = 127
+    """``cstar dev exec``: there is no such CMD (as shells say it)."""
     INTERRUPTED = 130
 
 

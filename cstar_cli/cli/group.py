@@ -160,16 +160,25 @@ def error_report(exc: BaseException, command: str | None) -> ErrorReport:
 # -- the arguments before parsing ---------------------------------------------------------------
 
 
+PASSTHROUGH = ("dev", "exec")
+"""A command whose arguments from its first one on are another command's (``cstar dev exec
+pytest -v``): global options are not looked for there."""
+
+
 def hoist_global_options(args: list[str]) -> list[str]:
-    """Move global options found after the subcommand to the front (stops at ``--``)."""
+    """Move global options found after the subcommand to the front (stops at ``--``, and
+    after ``dev exec``)."""
     front: list[str] = []
     rest: list[str] = []
+    words: list[str] = []
     i = 0
     while i < len(args):
         arg = args[i]
-        if arg == "--":
+        if arg == "--" or tuple(words) == PASSTHROUGH:
             rest.extend(args[i:])
             break
+        if not arg.startswith("-"):
+            words.append(arg)
         if arg in GLOBAL_FLAGS or (
             arg.startswith("--") and arg.split("=", 1)[0] in GLOBAL_VALUE_OPTIONS and "=" in arg
         ):
@@ -184,8 +193,11 @@ def hoist_global_options(args: list[str]) -> list[str]:
 
 
 def wants_json(args: list[str]) -> bool:
-    """``--json`` among the arguments (before any ``--``)."""
+    """``--json`` among the arguments (before any ``--``, and not in ``dev exec``'s command)."""
     head = args[: args.index("--") if "--" in args else None]
+    words = [arg for arg in head if not arg.startswith("-")]
+    if tuple(words[:2]) == PASSTHROUGH:
+        head = head[: head.index(PASSTHROUGH[1]) + 1]
     return "--json" in head
 
 

@@ -23,9 +23,11 @@ T = TypeVar("T")
 
 COMPLETION_PARAMS = frozenset({"install_completion", "show_completion"})
 ALL_GLOBALS = ("profile", "api_key", "api_base", "color", "verbose")
-# Top-level commands that use fewer global options than every API command does.
+# Commands that use fewer global options than every API command does (a subcommand uses what
+# its group does unless it is named here).
 GLOBALS_USED: dict[str, tuple[str, ...]] = {
     "dev": (),
+    "dev reset": ALL_GLOBALS,
     "demo": (),
     "completion": (),
     "config": ("profile", "color"),
@@ -236,18 +238,18 @@ def polish_params(params: list[Any]) -> list[Any]:
 
 def polish(command: Any, name: str) -> Any:
     """Give the command tree of top-level command ``name`` our help and error behaviour."""
-    uses = GLOBALS_USED.get(name, ALL_GLOBALS)
-    _walk(command, uses)
+    _walk(command, GLOBALS_USED.get(name, ALL_GLOBALS), name)
     return command
 
 
-def _walk(command: Any, uses: tuple[str, ...]) -> None:
+def _walk(command: Any, uses: tuple[str, ...], path: str) -> None:
     command.params = polish_params(command.params)
     if isinstance(command, TyperGroup):
         if type(command) is TyperGroup:
             command.__class__ = CstarSubGroup
-        for sub in command.commands.values():
-            _walk(sub, uses)
+        for sub_name, sub in command.commands.items():
+            sub_path = f"{path} {sub_name}"
+            _walk(sub, GLOBALS_USED.get(sub_path, uses), sub_path)
     elif type(command) is TyperCommand:
         command.__class__ = CstarCommand
         assert isinstance(command, CstarCommand)

@@ -31,6 +31,7 @@ from cstar_cli.client.resources import (
     TicketsResource,
     WebhooksResource,
 )
+from cstar_cli.client.testhelpers import TestHelpersResource
 from cstar_cli.wire.protocol import DEFAULT_API_BASE
 
 if TYPE_CHECKING:
@@ -123,6 +124,7 @@ class ClientBase:
         self.game = GameResource(self)
         self.listen_sessions = ListenSessionsResource(self)
         self.inspector = InspectorResource(self)
+        self.test_helpers = TestHelpersResource(self)
 
     def _call(self, call: Call) -> Any:
         raise NotImplementedError  # each client sends the way it does

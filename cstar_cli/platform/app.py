@@ -38,7 +38,7 @@ from cstar_cli.platform.resources.tickets import routes as tickets
 from cstar_cli.platform.resources.webhooks import routes as webhooks
 from cstar_cli.platform.resources.whoami import routes as whoami
 from cstar_cli.platform.settings import PlatformSettings
-from cstar_cli.platform.testhelpers import routes as clock_routes
+from cstar_cli.platform.testhelpers import routes as test_helpers
 
 TEAM_PREFIX = "/api/v1/teams/{teamId}"
 
@@ -85,7 +85,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     routers.append((game_routes.router, TEAM_PREFIX))
     routers.append((inspector_links.router, TEAM_PREFIX))
     routers.append((library.router, library.PREFIX))
-    routers.append((clock_routes.router, TEAM_PREFIX))
+    routers.append((test_helpers.router, TEAM_PREFIX))
     for router, prefix in routers:
         api.include_router(router, prefix=prefix)
 

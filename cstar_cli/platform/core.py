@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -51,6 +52,11 @@ class RateLimiter:
         if allowed:
             bucket.count += 1
         return limit, max(0, limit - bucket.count), reset, allowed
+
+    def forget(self, bucket_keys: Iterable[str]) -> None:
+        """Start these keys' counts afresh (a reset of their environment, D33)."""
+        for bucket_key in bucket_keys:
+            self._buckets.pop(bucket_key, None)
 
 
 class Background(Protocol):

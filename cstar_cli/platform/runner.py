@@ -212,7 +212,8 @@ class PlatformThread:
 
     def stop(self) -> None:
         self._server.should_exit = True
-        self._thread.join(timeout=10)
+        if self._thread.ident is not None:  # (a platform that never started has no thread)
+            self._thread.join(timeout=10)
         self._sock.close()
         self.platform.close()
 

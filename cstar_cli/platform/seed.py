@@ -8,7 +8,7 @@ from typing import Any
 
 from cstar_cli.platform.resources.keys.service import insert_key
 from cstar_cli.platform.resources.members.service import new_member
-from cstar_cli.platform.store.db import Database
+from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.wire.camel import camel_case, camel_json
 from cstar_cli.wire.times import iso
@@ -54,22 +54,32 @@ def seed(db: Database, vault: SecretBox, now: float, team_name: str = "Local Dev
             "teams", {"id": team_id, "name": team_name, "slug": "local-dev", "created_at": stamp}
         )
         for livemode in (False, True):
-            for name, email, role in SEED_MEMBERS:
-                db.insert("members", new_member(team_id, livemode, name, email, role, stamp, None))
+            for position in range(1, len(SEED_MEMBERS) + 1):
+                db.insert("members", seed_member(team_id, livemode, position, stamp))
         return mint_seed_keys(db, vault, team_id, stamp)
+
+
+def seed_member(team_id: str, livemode: bool, position: int, stamp: str) -> Row:
+    """The row of seed member ``position`` (1 is the owner), marked as a seed row (a reset of
+    the test environment keeps it, D33)."""
+    name, email, role = SEED_MEMBERS[position - 1]
+    return {**new_member(team_id, livemode, name, email, role, stamp, None), "seed": position}
 
 
 def mint_seed_keys(
     db: Database, vault: SecretBox, team_id: str, stamp: str, note: str = ""
 ) -> SeedKeys:
     """Create the team's four seed keys (secret and publishable, test and live); call inside a
-    transaction. ``note`` is added to each key's name (``re-issued``)."""
+    transaction. ``note`` is added to each key's name (``re-issued``). They are marked as the
+    seed keys (a reset keeps them, D33); keys seeded before are not any more."""
     made: dict[tuple[str, str], str] = {}
     suffix = f", {note}" if note else ""
+    db.execute("UPDATE api_keys SET seed = 0 WHERE team_id = ? AND seed = 1", (team_id,))
     for environment in ("test", "live"):
         for key_type in ("secret", "publishable"):
             label = f"Seed {key_type} key ({environment}{suffix})"
-            _, secret = insert_key(db, vault, team_id, key_type, environment, label, stamp)
+            row, secret = insert_key(db, vault, team_id, key_type, environment, label, stamp)
+            db.execute("UPDATE api_keys SET seed = 1 WHERE id = ?", (row["id"],))
             made[(key_type, environment)] = secret
     return SeedKeys(
         team_id=team_id,

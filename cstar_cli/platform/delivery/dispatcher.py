@@ -18,7 +18,7 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING
 
@@ -181,6 +181,17 @@ class Dispatcher:
     def wake(self) -> None:
         """Something was written: look at the outbox and the due attempts now."""
         self._wake.set()
+
+    def cancel(self, delivery_ids: Iterable[str]) -> int:
+        """Stop the attempts in flight of deliveries that no longer exist (a reset, D33), so
+        none records an outcome or schedules a retry for them; returns how many were stopped."""
+        stopped = 0
+        for delivery_id in delivery_ids:
+            task = self._in_flight.get(delivery_id)
+            if task is not None:
+                task.cancel()
+                stopped += 1
+        return stopped
 
     def on_fanout(self, hook: Callable[[list[Row]], None]) -> None:
         """Run ``hook(events)`` inside each fan-out transaction (listen sessions use this)."""

@@ -94,6 +94,10 @@ class KeyStreams:
         finally:
             forget()
 
+    def open_streams(self, key_id: str) -> int:
+        """How many streams opened with this key are open."""
+        return len(self._streams.get(key_id, ()))
+
     def revoked(self, key_id: str) -> int:
         """The key was revoked or rolled without grace: close its streams now."""
         return self._end(key_id, "invalid_api_key")

@@ -46,6 +46,7 @@ from cstar_cli.platform.resources.webhooks.models import (
 )
 from cstar_cli.platform.resources.whoami.models import Whoami
 from cstar_cli.platform.settings import SUPPORTED_API_VERSIONS
+from cstar_cli.platform.testhelpers.models import ResetResult
 
 T = "/api/v1/teams/{teamId}"
 L = "/api/library/{teamSlugOrId}"
@@ -108,6 +109,7 @@ SUCCESS: Answers = {
     ("get", f"{T}/test-helpers/clock"): (200, Envelope[TestClock]),
     ("post", f"{T}/test-helpers/clock/advance"): (200, Envelope[TestClock]),
     ("post", f"{T}/test-helpers/clock/reset"): (200, Envelope[TestClock]),
+    ("post", f"{T}/test-helpers/reset"): (200, Envelope[ResetResult]),
     ("post", f"{T}/inspector/links"): (201, Envelope[InspectorLink]),
     **_crud(f"{T}/categories", "categoryId", Category),
     ("get", f"{L}/articles"): (200, Envelope[list[LibraryArticle]]),

@@ -138,6 +138,12 @@ class RealtimeHub:
                 batch.append((row, payload))
         return batch
 
+    def drop_pending(self, team_id: str, livemode: bool) -> None:
+        """Forget the events handed to an environment's streams but not sent yet (a reset,
+        D33): the streams stay open and go on with what comes next."""
+        for stream in self._streams.get((team_id, int(livemode)), ()):
+            stream.live.clear()
+
     def end(self, stream: Stream, error: dict[str, Any]) -> None:
         """End a stream with an error event (its key stopped working)."""
         stream.ending = error

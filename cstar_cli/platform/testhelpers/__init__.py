@@ -1,1 +1,2 @@
-"""``/test-helpers``: what a test run may do to a test environment (the clock, D21)."""
+"""``/test-helpers``: what a test run may do to a test environment: move its clock (D21,
+:mod:`.clock`) and reset it (D33, :mod:`.reset`). Test mode only (:mod:`.guard`)."""

@@ -9,6 +9,7 @@ from cstar_cli.platform.game.timer import evaluate_scope
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources.service import Caller
 from cstar_cli.platform.teamclock import MAX_OFFSET_SECONDS
+from cstar_cli.platform.testhelpers.guard import test_mode_only
 from cstar_cli.wire.times import iso
 
 
@@ -19,14 +20,6 @@ class Clock:
         self.caller = caller
         self.platform = caller.platform
         self.principal = caller.principal
-
-    def _test_mode_only(self) -> None:
-        if self.principal.livemode:
-            raise ApiError.forbidden(
-                "insufficient_permissions",
-                "The test clock exists in test mode only; use a test key (sk_test_...). "
-                "Live time cannot be moved.",
-            )
 
     def _shown(self, advanced: float) -> dict[str, Any]:
         platform, principal = self.platform, self.principal
@@ -40,13 +33,13 @@ class Clock:
         }
 
     def show(self) -> dict[str, Any]:
-        self._test_mode_only()
+        test_mode_only(self.principal)
         return self._shown(0)
 
     def advance(self, seconds: float) -> dict[str, Any]:
         """Move the clock ``seconds`` forward (at most ten years ahead in all), then evaluate the
         game at the new time."""
-        self._test_mode_only()
+        test_mode_only(self.principal)
         team_id = self.principal.team_id
         current = self.platform.test_clock.offset(team_id, False)
         if current + seconds > MAX_OFFSET_SECONDS:
@@ -59,7 +52,7 @@ class Clock:
 
     def reset(self) -> dict[str, Any]:
         """Set the clock back to real time; ``advancedBy`` is minus the offset it had."""
-        self._test_mode_only()
+        test_mode_only(self.principal)
         before = self.platform.test_clock.offset(self.principal.team_id, False)
         self.platform.test_clock.set(self.principal.team_id, False, 0.0)
         return self._shown(-before)

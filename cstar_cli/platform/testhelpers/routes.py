@@ -1,5 +1,6 @@
-"""``/test-helpers/*`` (test mode only): the test clock (D21) — show, advance, reset. Each route
-parses, calls its helper's service and answers."""
+"""``/test-helpers/*`` (test mode only): the test clock (D21) — show, advance, reset — and the
+reset of the whole test environment (D33). Each route parses, calls its helper's service and
+answers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from cstar_cli.platform.game.models import ClockAdvance
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.resources import common
 from cstar_cli.platform.testhelpers.clock import Clock
+from cstar_cli.platform.testhelpers.reset import Reset
 
 router = APIRouter()
 
@@ -32,3 +34,15 @@ async def advance_clock(request: Request, body: ClockAdvance) -> Response:
 )
 async def reset_clock(request: Request) -> Response:
     return responses.ok(request, Clock(common.caller_of(request)).reset())
+
+
+# -- the whole test environment ------------------------------------------------------------------
+@router.post(
+    "/test-helpers/reset",
+    tags=["test-helpers"],
+    summary="Clear the test environment",
+    description="Deletes all of the test environment's data; keeps the team, the seed members "
+    "and the four seed keys (restored to active), and sets the test clock back to 0 (D33).",
+)
+async def reset(request: Request) -> Response:
+    return responses.ok(request, Reset(common.caller_of(request)).run())

@@ -1,4 +1,6 @@
-"""``cstar dev``: run the local cStar platform."""
+"""``cstar dev``: run the local cStar platform; ``cstar dev reset`` clears its test environment
+(D33, :mod:`.reset`) and ``cstar dev exec -- CMD`` runs a command against a throwaway one (D35,
+:mod:`.execute`)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-
-from cstar_cli.cli.common import one_command
 
 if TYPE_CHECKING:
     from cstar_cli.platform.runner import ReadyInfo
@@ -85,6 +85,7 @@ def clock_notice(offset: float) -> str:
 
 
 def dev(
+    ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", help="Interface to bind. Anything but loopback warns."),
     port: int = typer.Option(8642, min=0, max=65535, help="Port to listen on; 0 picks a free one."),
     db: str | None = typer.Option(
@@ -117,6 +118,9 @@ def dev(
 
     Example: cstar dev --port 0 --db :memory:
     """
+    if ctx.invoked_subcommand is not None:
+        refuse_options_before(ctx)
+        return
     from cstar_cli.cli.discovery import withdraw
     from cstar_cli.cli.errors import CstarError, UsageError
     from cstar_cli.platform.runner import serve_forever
@@ -188,5 +192,38 @@ def dev(
     print("Local platform stopped.", file=sys.stderr)
 
 
+def refuse_options_before(ctx: typer.Context) -> None:
+    """``cstar dev --port 0 reset``: the options of ``cstar dev`` run a platform; a subcommand
+    takes its own, after its name (exit 2)."""
+    from typer._click.core import ParameterSource
+
+    from cstar_cli.cli.errors import UsageError
+
+    given = [
+        param.opts[0]
+        for param in ctx.command.params
+        if param.name and ctx.get_parameter_source(param.name) is ParameterSource.COMMANDLINE
+    ]
+    if given:
+        sub = ctx.invoked_subcommand
+        raise UsageError(
+            f"{', '.join(given)} is an option of `cstar dev` itself, not of `cstar dev {sub}`.",
+            f"Put options after the subcommand: cstar dev {sub} --help shows them.",
+        )
+
+
 def build(name: str) -> typer.Typer:
-    return one_command(dev)
+    from cstar_cli.cli.commands.dev.execute import EXEC_SETTINGS, EXEC_USAGE, dev_exec
+    from cstar_cli.cli.commands.dev.reset import dev_reset
+
+    group = typer.Typer(
+        add_completion=False,
+        rich_markup_mode=None,
+        invoke_without_command=True,
+        no_args_is_help=False,
+        subcommand_metavar="[reset | exec ...]",
+    )
+    group.callback()(dev)
+    group.command("reset")(dev_reset)
+    group.command("exec", context_settings=EXEC_SETTINGS, options_metavar=EXEC_USAGE)(dev_exec)
+    return group

@@ -1,0 +1,160 @@
+"""``cstar dev exec [options] -- CMD [ARGS…]``: run a command against a throwaway platform (D35).
+
+The platform runs in this process (a thread, in memory, on a free loopback port), like
+``cstar_cli.platform.runner.PlatformThread`` in the test suite; CMD is a child process with the
+platform's address and keys in its environment. CMD stays in our process group, so a Ctrl-C at
+the terminal reaches it directly; we only wait for it (SIGINT does nothing here meanwhile), and
+pass SIGTERM and SIGHUP on, so a CI runner stopping us stops it too. Exit codes: CMD's own; 128+N
+when a signal N ended it; 127 when CMD is not found, 126 when it cannot be run (as shells do);
+1 when the platform did not start (before CMD runs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from cstar_cli.cli.commands.dev import check_origins
+from cstar_cli.cli.errors import CstarError, ExitCode
+
+if TYPE_CHECKING:
+    from cstar_cli.platform.runner import PlatformThread
+
+EXEC_SETTINGS: dict[str, Any] = {"allow_interspersed_args": False}
+"""Everything from CMD on is CMD's, options included (``cstar dev exec pytest -x``)."""
+EXEC_USAGE = "[OPTIONS] --"
+FORWARDED = (signal.SIGTERM, signal.SIGHUP)
+
+
+def dev_exec(
+    command: list[str] = typer.Argument(
+        ..., metavar="CMD", help="The command to run, and its arguments (after --)."
+    ),
+    no_rate_limit: bool = typer.Option(
+        False, "--no-rate-limit", help="Do not enforce rate limits (headers are still sent)."
+    ),
+    retry_scale: float = typer.Option(
+        1.0, "--retry-scale", min=0.0001, help="Shrink the webhook retry schedule, e.g. 0.01."
+    ),
+    cors_origin: list[str] = typer.Option(
+        [],
+        "--cors-origin",
+        metavar="ORIGIN",
+        help="Let browser pages from this origin call the API (repeatable); default: any origin.",
+    ),
+) -> None:
+    """Run a command against a throwaway local platform, then stop it.
+
+    Starts a platform in memory on a free port, waits until it is ready, and runs CMD with
+    CSTAR_API_BASE, CSTAR_API_KEY (the secret test key), CSTAR_PUBLISHABLE_KEY and CSTAR_TEAM_ID
+    in its environment, so `cstar` and your own code find it. Stops the platform when CMD ends
+    and exits with CMD's exit code. Ctrl-C goes to CMD.
+
+    Example: cstar dev exec --no-rate-limit -- pytest -x
+    """
+    origins = check_origins(cors_origin)
+    server = start_platform(no_rate_limit, retry_scale, origins)
+    try:
+        code = run(command, environment(server))
+    finally:
+        server.stop()
+    raise typer.Exit(code)
+
+
+def start_platform(no_rate_limit: bool, retry_scale: float, origins: tuple[str, ...]) -> Any:
+    """A started in-memory platform on a free loopback port, or exit 1 with the reason."""
+    from cstar_cli.platform.runner import PlatformThread
+    from cstar_cli.platform.settings import PlatformSettings
+
+    settings = PlatformSettings(
+        db_path=":memory:",
+        enforce_rate_limits=not no_rate_limit,
+        retry_scale=retry_scale,
+        cors_origins=origins,
+    )
+    server: PlatformThread | None = None
+    try:
+        server = PlatformThread(settings, host="127.0.0.1", port=0)
+        return server.start()
+    except Exception as err:  # whatever stops it, CMD must not run
+        if server is not None:
+            with contextlib.suppress(Exception):
+                server.stop()
+        raise CstarError(
+            f"The local platform did not start ({type(err).__name__}: {err}); nothing was run.",
+            "Check that this machine can listen on 127.0.0.1 (`cstar dev --port 0` shows the "
+            "same failure), or run with CSTAR_DEBUG=1 for the details.",
+            code="platform_not_started",
+        ) from None
+
+
+def environment(server: PlatformThread) -> dict[str, str]:
+    """Our environment plus where the platform is and its test keys."""
+    keys = server.keys
+    return {
+        **os.environ,
+        "CSTAR_API_BASE": server.api_base,
+        "CSTAR_API_KEY": keys.secret_key,
+        "CSTAR_PUBLISHABLE_KEY": keys.publishable_key,
+        "CSTAR_TEAM_ID": keys.team_id,
+    }
+
+
+def run(command: list[str], env: dict[str, str]) -> int:
+    """Run CMD to its end; its exit code (128+N when signal N ended it)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        with _signals_go_to(started):  # from before CMD starts: a Ctrl-C never finds us unready
+            started.append(subprocess.Popen(command, env=env))
+            code = started[0].wait()
+    except FileNotFoundError:
+        raise CommandNotFound(
+            f"Command not found: {command[0]}; nothing was run.",
+            "Check the name, or give its path (cstar dev exec -- ./scripts/test.sh).",
+        ) from None
+    except OSError as err:
+        raise CannotExecute(
+            f"Cannot run {command[0]}: {err.strerror or err}.",
+            "Check that it is an executable file (chmod +x), or run it through its "
+            "interpreter (cstar dev exec -- sh script.sh).",
+        ) from None
+    return code if code >= 0 else 128 - code
+
+
+class CommandNotFound(CstarError, exit_code=ExitCode.COMMAND_NOT_FOUND, code="command_not_found"):
+    """CMD does not exist (exit 127, as shells say it)."""
+
+
+class CannotExecute(CstarError, exit_code=ExitCode.CANNOT_EXECUTE, code="command_not_executable"):
+    """CMD exists but cannot be run (exit 126, as shells say it)."""
+
+
+@contextlib.contextmanager
+def _signals_go_to(children: list[subprocess.Popen[bytes]]) -> Iterator[None]:
+    """While CMD runs: Ctrl-C reaches it from the terminal, so SIGINT does nothing here; SIGTERM
+    and SIGHUP are passed on to it. (Handlers, not SIG_IGN: a child starts with the defaults.)"""
+
+    def forward(signum: int, _frame: object) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                child.send_signal(signum)
+
+    def ignore(_signum: int, _frame: object) -> None:
+        return None
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, ignore)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,96 @@
+"""``POST /test-helpers/reset`` (D33): clear the caller's test environment in one call.
+
+The data goes in one transaction (:mod:`.wipe`); the team, its seed members and its four seed
+keys stay (the seed keys working again, with the same values, if a test revoked or rolled one),
+and the test clock is back at real time. Then what the platform holds in memory for that
+environment follows: rate-limit counts, the cached secret keys, attempts in flight for deleted
+deliveries, streams of deleted keys, and whatever was queued for open streams and connected
+listeners but not sent yet. Those connections stay open. The request log is emptied before the
+reset's own entry is written, so the reset is the first entry of the new log.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from cstar_cli.platform import ids
+from cstar_cli.platform.core import Platform
+from cstar_cli.platform.resources.service import Caller
+from cstar_cli.platform.testhelpers.guard import test_mode_only
+from cstar_cli.platform.testhelpers.wipe import Wiped, wipe
+from cstar_cli.wire.times import iso
+
+
+class Reset:
+    """The reset of the caller's test environment."""
+
+    def __init__(self, caller: Caller) -> None:
+        self.platform = caller.platform
+        self.principal = caller.principal
+
+    def run(self) -> dict[str, Any]:
+        """Clear the environment; ``{object: "reset", deleted: {resource: rows}}``."""
+        test_mode_only(self.principal)
+        deleted = reset_test_environment(self.platform, self.principal.team_id)
+        return {"object": "reset", "deleted": deleted}
+
+
+def reset_test_environment(platform: Platform, team_id: str) -> dict[str, int]:
+    """Clear the team's test environment (see the module docstring); rows deleted per
+    resource."""
+    db = platform.db
+    scope = (team_id,)
+    keys = [
+        row["id"]
+        for row in db.all("SELECT id FROM api_keys WHERE team_id = ? AND livemode = 0", scope)
+    ]
+    pending = [
+        row["id"]
+        for row in db.all(
+            "SELECT id FROM deliveries WHERE team_id = ? AND livemode = 0 AND status = 'pending'",
+            scope,
+        )
+    ]
+    sessions = [
+        row["id"]
+        for row in db.all(
+            "SELECT id FROM listen_sessions WHERE team_id = ? AND livemode = 0", scope
+        )
+    ]
+    now = platform.now()
+    with db.transaction():
+        platform.request_log.flush()  # what was logged before the reset goes with the rest
+        wiped = wipe(db, team_id, iso(now), now)
+        platform.test_clock.set(team_id, False, 0.0)
+    _forget_in_memory(platform, team_id, keys, pending, sessions, wiped)
+    return wiped.deleted
+
+
+def _forget_in_memory(
+    platform: Platform,
+    team_id: str,
+    keys: list[str],
+    pending: list[str],
+    sessions: list[str],
+    wiped: Wiped,
+) -> None:
+    platform.keys_changed(team_id)
+    platform.rate_limiter.forget(ids.KEY + key for key in keys)
+    platform.dispatcher.cancel(pending)
+    for key in wiped.removed_keys:
+        platform.key_streams.revoked(ids.KEY + key)  # a deleted key's streams end (D28)
+    for key in wiped.restored_keys:
+        if platform.key_streams.open_streams(ids.KEY + key):
+            platform.key_streams.expire_at(ids.KEY + key, math.inf)  # no grace period ends now
+    for session_id in sessions:
+        connection = platform.listen_hub.connections.get(session_id)
+        if connection is not None:
+            connection.live.clear()
+            for cursor in connection.routes.values():
+                cursor.unacked.clear()
+    platform.realtime.drop_pending(team_id, False)
+    for subscriber in platform.request_log.subscribers:
+        if subscriber.team_id == team_id and not subscriber.livemode:
+            while not subscriber.queue.empty():
+                subscriber.queue.get_nowait()

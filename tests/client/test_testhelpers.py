@@ -1,0 +1,28 @@
+"""``client.test_helpers``: reset the test environment and move its clock, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+
+from cstar_cli.client import AsyncCstarClient, CstarClient
+from tests.support.platforms import platform_of_its_own
+
+
+def test_both_clients_reset_and_move_the_clock() -> None:
+    with platform_of_its_own() as server:
+        keys = server.keys
+        with CstarClient(keys.secret_key, api_base=server.api_base) as cstar:
+            cstar.tickets.create({"title": "to be reset"})
+            assert cstar.clock.advance(600)["offsetSeconds"] == 600
+            assert cstar.clock.show()["offsetSeconds"] == 600
+            assert cstar.clock.reset()["offsetSeconds"] == 0
+            assert cstar.test_helpers.reset()["deleted"]["tickets"] == 1
+            assert cstar.tickets.list().data == []
+
+        async def scenario() -> dict[str, int]:
+            async with AsyncCstarClient(keys.secret_key, api_base=server.api_base) as cstar:
+                await cstar.tickets.create({"title": "async"})
+                deleted: dict[str, int] = (await cstar.test_helpers.reset())["deleted"]
+                return deleted
+
+        assert asyncio.run(scenario())["tickets"] == 1
