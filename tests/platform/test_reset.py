@@ -13,8 +13,8 @@ import pytest
 from websockets.asyncio.client import connect
 
 from cstar_cli.platform.game.defaults import DEFAULT_TARGETS
-from cstar_cli.platform.resources.keys.routes import insert_key
-from cstar_cli.platform.resources.members.routes import new_member
+from cstar_cli.platform.resources.keys.service import insert_key
+from cstar_cli.platform.resources.members.service import new_member
 from cstar_cli.platform.seed import SEED_MEMBERS
 from cstar_cli.platform.store import db as db_module
 from cstar_cli.platform.store.db import Row

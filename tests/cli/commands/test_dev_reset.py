@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from cstar_cli.cli.commands.dev.reset import is_loopback
-from cstar_cli.cli.context import Services
+from cstar_cli.cli.context import Seams
 from cstar_cli.platform.runner import PlatformThread
 from tests.support.cli import CliFn, assert_clean_error
 from tests.support.platforms import platform_of_its_own
@@ -58,11 +58,11 @@ def test_without_a_terminal_it_wants_yes(cli: CliFn, local: PlatformThread) -> N
 
 
 def test_on_a_terminal_it_asks_first(cli: CliFn, local: PlatformThread) -> None:
-    terminal = Services(stdin_isatty=lambda: True)
-    declined = cli("dev", "reset", services=terminal, input="n\n")
+    terminal = Seams(stdin_isatty=lambda: True)
+    declined = cli("dev", "reset", seams=terminal, input="n\n")
     assert declined.exit_code == 1 and "nothing was changed" in declined.stderr
     assert "Printer on fire" in cli("tickets", "list").stdout
-    confirmed = cli("dev", "reset", services=Services(stdin_isatty=lambda: True), input="y\n")
+    confirmed = cli("dev", "reset", seams=Seams(stdin_isatty=lambda: True), input="y\n")
     assert confirmed.exit_code == 0, confirmed.output
     assert "Delete all test data" in confirmed.stderr
     assert "Nothing to show" in cli("tickets", "list").output
