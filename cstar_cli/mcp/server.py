@@ -11,7 +11,6 @@ SDK points fd 1 at stderr for everything else) and stdin is read by a daemon thr
 from __future__ import annotations
 
 import contextlib
-import functools
 import inspect
 import os
 import signal
@@ -24,11 +23,15 @@ import anyio
 import anyio.from_thread
 import anyio.lowlevel
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 from mcp.server.stdio import stdio_server
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import ValidationError
 
 from cstar_cli import __version__
 from cstar_cli.client.errors import CstarAPIError
+from cstar_cli.mcp.arguments import check_names, explain
 from cstar_cli.mcp.options import ServerOptions
 from cstar_cli.mcp.tools import CstarTools, ToolInputError, ToolSpec, select_tools
 
@@ -39,13 +42,15 @@ if TYPE_CHECKING:
 
 INSTRUCTIONS = """\
 Tools for the cStar support platform (one team; test or live mode, see whoami).
-Tickets: list_tickets (filters: status, priority, assignee, customer, text, created_after such as
-"this_week" or an ISO date, created_within such as "7d"), get_ticket, create_ticket,
-update_ticket, add_ticket_message. Customers: list_customers, get_customer, create_customer,
-update_customer. Knowledge base: search_articles, get_article. Team: list_members.
-Webhooks: list_events, trigger_event, list_webhooks. Debugging: list_request_logs.
-Gamification: game_leaderboard, game_player, game_bosses.
-To open a ticket for a new person: create_customer, then create_ticket with its id.
+Tickets: list_tickets (filters: status, priority, assignedTo, customerId, search, tag,
+createdAfter such as "this_week" or an ISO date, createdWithin such as "7d"), get_ticket,
+create_ticket, update_ticket, add_ticket_message. Customers: list_customers, get_customer,
+create_customer, update_customer. Knowledge base: search_articles, get_article. Team:
+list_members. Webhooks: list_events, trigger_event, list_webhooks. Debugging:
+list_request_logs. Gamification: game_leaderboard, game_player, game_bosses.
+Arguments are spelled as the API spells them (camelCase: ticketId, pageSize, createdAfter); an
+argument a tool does not have is an error that lists the ones it accepts.
+To open a ticket for a new person: create_customer, then create_ticket with its customerId.
 Errors come back as tool errors with the API's code, message and requestId."""
 
 HINTS = {
@@ -131,23 +136,61 @@ def live_write_refused(name: str) -> CallToolResult:
     )
 
 
-def _guard(
-    fn: Callable[..., Awaitable[Any]], spec: ToolSpec, options: ServerOptions
-) -> Callable[..., Awaitable[Any]]:
-    """Wrap a tool: live-write refusal, and API or input errors returned as tool errors."""
+class _SentArguments(FuncMetadata):
+    """Hands a tool the arguments exactly as sent, so that :func:`_tool` checks them itself:
+    the SDK's own check ignores unknown names and answers bad values with pydantic's dump."""
 
-    @functools.wraps(fn)
-    async def call(**kwargs: Any) -> Any:
+    def validate_arguments(self, arguments_to_validate: dict[str, Any]) -> dict[str, Any]:
+        return {"arguments": dict(arguments_to_validate)}
+
+
+def _tool(method: Callable[..., Awaitable[Any]], spec: ToolSpec, options: ServerOptions) -> Tool:
+    """One tool: its schema and description from ``method``; when called, the live-write
+    refusal, then the arguments checked (unknown names, missing or bad values), then
+    ``method``, with API and input errors returned as tool errors."""
+    declared = Tool.from_function(
+        method,
+        name=spec.name,
+        title=spec.title,
+        description=inspect.getdoc(method),
+        annotations=ToolAnnotations(
+            title=spec.title,
+            read_only_hint=not spec.writes,
+            destructive_hint=False,
+            idempotent_hint=spec.idempotent,
+            open_world_hint=False,
+        ),
+    )
+    metadata, schema = declared.fn_metadata, declared.parameters
+
+    async def call(arguments: dict[str, Any]) -> Any:
         if spec.writes and options.live and not options.allow_live_writes:
             return live_write_refused(spec.name)
         try:
-            return await fn(**kwargs)
+            check_names(spec.name, arguments, schema)
+            try:
+                checked = metadata.validate_arguments(arguments)
+            except ValidationError as err:
+                raise explain(spec.name, err, arguments, schema) from None
+            return await method(**checked)
         except CstarAPIError as err:
             return api_error_result(err)
         except ToolInputError as err:
-            return error_result(str(err), type="invalid_request_error", code="invalid_argument")
+            return error_result(
+                err.message,
+                type="invalid_request_error",
+                code=err.code,
+                param=err.param,
+                hint=err.hint,
+            )
 
-    return call
+    sent = _SentArguments(
+        arg_model=metadata.arg_model,
+        output_schema=metadata.output_schema,
+        output_model=metadata.output_model,
+        wrap_output=metadata.wrap_output,
+    )
+    return declared.model_copy(update={"fn": call, "fn_metadata": sent, "is_async": True})
 
 
 def build_server(
@@ -157,32 +200,19 @@ def build_server(
     clock: Callable[[], datetime] | None = None,
 ) -> CstarMCPServer:
     """An ``MCPServer`` named ``cstar`` with the tools ``options`` allow, bound to ``client``."""
-    specs = select_tools(options.tools, read_only=options.read_only)
     tools = CstarTools(client, options, clock=clock)
-    server = CstarMCPServer(
+    return CstarMCPServer(
         name="cstar",
         title="cStar",
         version=__version__,
         instructions=INSTRUCTIONS,
         website_url="https://www.cstar.help",
         log_level="INFO" if options.verbose else "WARNING",
+        tools=[
+            _tool(getattr(tools, spec.name), spec, options)
+            for spec in select_tools(options.tools, read_only=options.read_only)
+        ],
     )
-    for spec in specs:
-        method = getattr(tools, spec.name)
-        server.add_tool(
-            _guard(method, spec, options),
-            name=spec.name,
-            title=spec.title,
-            description=inspect.getdoc(method),
-            annotations=ToolAnnotations(
-                title=spec.title,
-                read_only_hint=not spec.writes,
-                destructive_hint=False,
-                idempotent_hint=spec.idempotent,
-                open_world_hint=False,
-            ),
-        )
-    return server
 
 
 class CstarMCPServer(MCPServer[Any]):

@@ -73,7 +73,25 @@ class ToolRequest(TypedDict, total=False):
 
 
 class ToolInputError(Exception):
-    """An argument the API would not understand; the message says what to send instead."""
+    """An argument the tool or the API would not understand; the message says what to send.
+
+    ``code`` is ``invalid_argument``, ``missing_argument`` or ``unknown_argument``; ``param``
+    names the argument when there is one; ``hint`` says what the tool accepts.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "invalid_argument",
+        param: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.param = param
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -221,4 +239,4 @@ class ToolBase:
         try:
             return parse_time(value, param, self.clock(), allow_duration=allow_duration)
         except TimeInputError as err:
-            raise ToolInputError(str(err)) from None
+            raise ToolInputError(str(err), param=param) from None

@@ -1,11 +1,13 @@
 """The MCP tools: each one is a method of :class:`CstarTools` calling :class:`AsyncCstarClient`.
 
 A method's docstring is the tool description the agent reads, its annotated parameters become
-the input schema (enums from ``Literal``, limits and help from ``Field``), and it returns a
-structured result: ``{"data", "requestId"}`` for one object or ``{"data", "pagination", "query",
-"requestId"}`` for a list. API errors are raised as :class:`cstar_cli.client.errors.CstarAPIError`
-and bad inputs as :class:`ToolInputError`; :mod:`cstar_cli.mcp.server` turns both into tool
-errors. :data:`TOOLS` says which tools write. No MCP SDK import here.
+the input schema (enums from ``Literal``, limits and help from ``Field``), named as the API spells
+them (camelCase: ``ticketId``, ``pageSize``; :mod:`cstar_cli.mcp.arguments` refuses any other name
+before the method runs). It returns a structured result: ``{"data", "requestId"}`` for one object
+or ``{"data", "pagination", "query", "requestId"}`` for a list. API errors are raised as
+:class:`cstar_cli.client.errors.CstarAPIError` and bad inputs as :class:`ToolInputError`;
+:mod:`cstar_cli.mcp.server` turns both into tool errors. :data:`TOOLS` says which tools write.
+No MCP SDK import here.
 """
 
 from __future__ import annotations

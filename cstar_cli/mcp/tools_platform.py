@@ -35,7 +35,7 @@ class PlatformTools(ToolBase):
         ] = None,
         until: Annotated[str | None, Field(description="Before: ISO time or keyword.")] = None,
         page: Page = 1,
-        page_size: PageSize = 20,
+        pageSize: PageSize = 20,
     ) -> ListResult:
         """List webhook events the team emitted, newest first (what happened: ticket.created,
         customer.updated…), each with its payload. Needs a secret key."""
@@ -44,7 +44,7 @@ class PlatformTools(ToolBase):
             "since": self._time(since, "since", allow_duration=True),
             "until": self._time(until, "until"),
             "page": page,
-            "pageSize": page_size,
+            "pageSize": pageSize,
         }
         return await self._list("events", params=params)
 
@@ -70,11 +70,11 @@ class PlatformTools(ToolBase):
             None
         ),
         page: Page = 1,
-        page_size: PageSize = 20,
+        pageSize: PageSize = 20,
     ) -> ListResult:
         """List the team's webhook endpoints: URL, subscribed events, active flag (signing
         secrets are never shown)."""
-        params = {"active": active, "page": page, "pageSize": page_size}
+        params = {"active": active, "page": page, "pageSize": pageSize}
         return await self._list("webhooks", params=params)
 
     # -- request logs -----------------------------------------------------------------------
@@ -87,7 +87,7 @@ class PlatformTools(ToolBase):
             Field(description="Path prefix or glob, e.g. /api/v1/teams/*/tickets."),
         ] = None,
         status: Annotated[int | None, Field(ge=100, le=599, description="Exact status.")] = None,
-        status_class: Annotated[
+        statusClass: Annotated[
             StatusClass | None, Field(description="4xx for client errors, 5xx for failures.")
         ] = None,
         source: Annotated[
@@ -97,19 +97,19 @@ class PlatformTools(ToolBase):
             str | None,
             Field(description="At or after: ISO time, keyword (today) or 15m, 1h, 7d."),
         ] = None,
-        page_size: PageSize = 20,
+        pageSize: PageSize = 20,
     ) -> ListResult:
         """Recent API request logs, newest first: method, path, status, duration, source, error
         and request id (never bodies or full keys). Use it to debug failing integrations, e.g.
-        status_class="4xx", since="1h"."""
+        statusClass="4xx", since="1h"."""
         params = {
             "method": method,
             "path": path,
             "status": status,
-            "statusClass": status_class,
+            "statusClass": statusClass,
             "source": source,
             "since": self._time(since, "since", allow_duration=True),
-            "pageSize": page_size,
+            "pageSize": pageSize,
         }
         return await self._list("logs", params=params)
 
@@ -127,12 +127,12 @@ class PlatformTools(ToolBase):
 
     async def game_player(
         self,
-        user_id: Annotated[
+        userId: Annotated[
             str, Field(min_length=1, description="The member's userId (usr_…), see list_members.")
         ],
     ) -> AnyResult:
         """One player's gamification state: level, XP, streak, achievements."""
-        return await self._any("game", "player", params={"userId": user_id})
+        return await self._any("game", "player", params={"userId": userId})
 
     async def game_bosses(self) -> AnyResult:
         """SLA bosses: active ones (tickets close to missing their SLA) and recent defeats."""

@@ -230,15 +230,15 @@ def test_stdio_end_to_end_plays_the_launch_post(logged_in: RunningPlatform, tmp_
                     {
                         "title": "Cannot log in",
                         "priority": "high",
-                        "customer_id": customer_id,
-                        "first_message": "The login page spins forever.",
+                        "customerId": customer_id,
+                        "firstMessage": "The login page spins forever.",
                     },
                 )
                 assert not ticket.is_error, ticket.content
                 assert ticket.structured_content is not None
                 found["ticket"] = ticket.structured_content["data"]
                 week = await client.call_tool(
-                    "list_tickets", {"priority": "high", "created_after": "this_week"}
+                    "list_tickets", {"priority": "high", "createdAfter": "this_week"}
                 )
                 assert not week.is_error, week.content
                 assert week.structured_content is not None

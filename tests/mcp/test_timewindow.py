@@ -26,22 +26,22 @@ NOW = datetime(2026, 3, 5, 15, 30, tzinfo=UTC)  # a Thursday
     ],
 )
 def test_times_resolve_in_utc(text: str, expected: str) -> None:
-    assert parse_time(text, "created_after", NOW) == expected
+    assert parse_time(text, "createdAfter", NOW) == expected
 
 
 def test_durations_count_back_from_now() -> None:
     assert parse_time("7d", "since", NOW, allow_duration=True) == "2026-02-26T15:30:00.000Z"
     assert parse_time("90m", "since", NOW, allow_duration=True) == "2026-03-05T14:00:00.000Z"
-    assert parse_duration("2w", "created_within").days == 14
+    assert parse_duration("2w", "createdWithin").days == 14
 
 
 @pytest.mark.parametrize("text", ["last tuesday", "7d", "2026-13-01"])
 def test_unreadable_times_say_what_is_accepted(text: str) -> None:
     with pytest.raises(TimeInputError, match="this_week"):
-        parse_time(text, "created_after", NOW)
+        parse_time(text, "createdAfter", NOW)
 
 
 @pytest.mark.parametrize("text", ["0d", "soon", "7 days", "-1h"])
 def test_bad_durations(text: str) -> None:
     with pytest.raises(TimeInputError, match="30m, 24h, 7d"):
-        parse_duration(text, "created_within")
+        parse_duration(text, "createdWithin")

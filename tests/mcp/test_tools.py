@@ -35,7 +35,7 @@ def test_tools_are_listed_with_descriptions_enums_and_output_schemas(mcp_run: Mc
             assert tool.annotations.read_only_hint is (name not in WRITE_TOOLS), name
         props = listed["list_tickets"].input_schema["properties"]
         assert props["priority"]["anyOf"][0]["enum"] == ["low", "normal", "high", "urgent"]
-        assert props["page_size"]["default"] == 20 and props["page_size"]["maximum"] == 100
+        assert props["pageSize"]["default"] == 20 and props["pageSize"]["maximum"] == 100
         assert "this_week" in (listed["list_tickets"].description or "")  # "this week" explained
         event = listed["trigger_event"].input_schema["properties"]["event"]
         assert event["enum"] == list(EVENT_TYPES) and len(event["enum"]) == 35
@@ -101,7 +101,7 @@ def test_live_writes_work_when_allowed(mcp_run: McpRunner) -> None:
 
 def test_api_errors_become_tool_errors_with_the_request_id(mcp_run: McpRunner) -> None:
     async def scenario(s: Session) -> None:
-        error = await s.error("get_ticket", ticket_id="tkt_" + "0" * 32)
+        error = await s.error("get_ticket", ticketId="tkt_" + "0" * 32)
         assert error["code"] == "resource_missing" and error["status"] == 404
         assert error["requestId"].startswith("req_")
         assert "tkt_000" in error["message"]
@@ -119,11 +119,11 @@ def test_bad_inputs_are_tool_errors_not_crashes(mcp_run: McpRunner) -> None:
     async def scenario(s: Session) -> None:
         bad_enum = await s.call("list_tickets", priority="extreme")
         assert bad_enum.is_error and "urgent" in bad_enum.content[0].text  # type: ignore[union-attr]
-        window = await s.error("list_tickets", created_within="soon")
+        window = await s.error("list_tickets", createdWithin="soon")
         assert window["code"] == "invalid_argument" and "7d" in window["message"]
-        both = await s.error("list_tickets", created_after="today", created_within="7d")
+        both = await s.error("list_tickets", createdAfter="today", createdWithin="7d")
         assert "not both" in both["message"]
-        nothing = await s.error("update_ticket", ticket_id="tkt_" + "0" * 32)
+        nothing = await s.error("update_ticket", ticketId="tkt_" + "0" * 32)
         assert "Nothing to update" in nothing["message"]
 
     mcp_run.run(scenario)
@@ -168,8 +168,8 @@ def test_every_tool_against_the_platform(mcp_run: McpRunner, api: httpx.Client) 
         ]
         found = await ok("list_customers", search=email)
         assert [c["id"] for c in found["data"]] == [customer["id"]]
-        assert (await ok("get_customer", customer_id=customer["id"]))["data"]["email"] == email
-        updated = await ok("update_customer", customer_id=customer["id"], sentiment="happy")
+        assert (await ok("get_customer", customerId=customer["id"]))["data"]["email"] == email
+        updated = await ok("update_customer", customerId=customer["id"], sentiment="happy")
         assert updated["data"]["sentiment"] == "happy"
 
         ticket = (
@@ -177,8 +177,8 @@ def test_every_tool_against_the_platform(mcp_run: McpRunner, api: httpx.Client) 
                 "create_ticket",
                 title="Router keeps rebooting",
                 priority="urgent",
-                customer_id=customer["id"],
-                first_message="It reboots every 5 minutes.",
+                customerId=customer["id"],
+                firstMessage="It reboots every 5 minutes.",
             )
         )["data"]
         assert ticket["messageCount"] == 1 and ticket["customerId"] == customer["id"]
@@ -186,12 +186,12 @@ def test_every_tool_against_the_platform(mcp_run: McpRunner, api: httpx.Client) 
         members = (await ok("list_members", role="agent"))["data"]
         assert members and all(m["role"] == "agent" for m in members)
         assigned = await ok(
-            "update_ticket", ticket_id=ticket["id"], status="open", assigned_to=members[0]["id"]
+            "update_ticket", ticketId=ticket["id"], status="open", assignedTo=members[0]["id"]
         )
         assert assigned["data"]["assignedTo"] == members[0]["id"]
-        reply = await ok("add_ticket_message", ticket_id=ticket["id"], content="Try a reset.")
+        reply = await ok("add_ticket_message", ticketId=ticket["id"], content="Try a reset.")
         assert reply["data"]["sender"] == "agent" and reply["data"]["isInternal"] is False
-        full = (await ok("get_ticket", ticket_id=ticket["id"]))["data"]
+        full = (await ok("get_ticket", ticketId=ticket["id"]))["data"]
         assert [m["content"] for m in full["messages"]] == [
             "It reboots every 5 minutes.",
             "Try a reset.",
@@ -201,21 +201,21 @@ def test_every_tool_against_the_platform(mcp_run: McpRunner, api: httpx.Client) 
         recent = await ok(
             "list_tickets",
             priority="urgent",
-            assigned_to=members[0]["id"],
-            created_within="1h",
-            include_customer=True,
+            assignedTo=members[0]["id"],
+            createdWithin="1h",
+            includeCustomer=True,
         )
         assert ticket["id"] in [t["id"] for t in recent["data"]]
         assert recent["query"]["createdAfter"].endswith("Z")
-        unassigned = await ok("update_ticket", ticket_id=ticket["id"], assigned_to="")
+        unassigned = await ok("update_ticket", ticketId=ticket["id"], assignedTo="")
         assert unassigned["data"]["assignedTo"] is None
-        future = await ok("list_tickets", created_after="2999-01-01")
+        future = await ok("list_tickets", createdAfter="2999-01-01")
         assert future["data"] == [] and future["pagination"]["total"] == 0
 
-        hits = await ok("search_articles", query="router")
+        hits = await ok("search_articles", search="router")
         hit = next(a for a in hits["data"] if a["id"] == article_id)
         assert hit["contentTruncated"] is True and len(hit["content"]) < len(long_text)
-        assert (await ok("get_article", article_id=article_id))["data"]["content"] == long_text
+        assert (await ok("get_article", articleId=article_id))["data"]["content"] == long_text
 
         fired = await ok("trigger_event", event="customer.updated")
         assert fired["data"]["event"] == "customer.updated"
@@ -231,7 +231,7 @@ def test_every_tool_against_the_platform(mcp_run: McpRunner, api: httpx.Client) 
         assert all(entry["source"] == "mcp" for entry in logs["data"])
         board = await ok("game_leaderboard", period="week")
         assert isinstance(board["data"], list)
-        player = await ok("game_player", user_id=members[0]["userId"])
+        player = await ok("game_player", userId=members[0]["userId"])
         assert player["data"]["memberId"] == members[0]["id"]
         bosses = await ok("game_bosses")
         assert isinstance(bosses["data"], list)
@@ -245,7 +245,7 @@ def test_this_week_uses_monday_utc(mcp_run: McpRunner) -> None:
     mcp_run.clock = lambda: now
 
     async def scenario(s: Session) -> None:
-        listed = await s.ok("list_tickets", created_after="this_week", priority="high")
+        listed = await s.ok("list_tickets", createdAfter="this_week", priority="high")
         monday = (now - timedelta(days=now.weekday())).strftime("%Y-%m-%d")
         assert listed["query"]["createdAfter"] == f"{monday}T00:00:00.000Z"
         assert listed["query"]["priority"] == "high"
