@@ -102,6 +102,7 @@ def run_schemathesis(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # a hang guard only: schemathesis alone takes a minute or two
 def test_schemathesis_finds_no_server_errors_or_schema_violations(tmp_path: Path) -> None:
     with PlatformThread(settings(tmp_path / "fuzz.db")) as server:
         secret_cases = round(TARGET * (1 - PUBLISHABLE_SHARE))
