@@ -26,7 +26,7 @@ def render(document: Any) -> str:
 
 
 def counts(document: Any) -> dict[str, int]:
-    """How many objects each list of a document holds (messages counted with tickets')."""
+    """How many objects each list of a document holds (messages after their tickets)."""
     found: dict[str, int] = {}
     if not isinstance(document, dict):
         return found
@@ -34,29 +34,33 @@ def counts(document: Any) -> dict[str, int]:
         items = document.get(name)
         if isinstance(items, list) and items:
             found[name] = len(items)
-    messages = sum(
-        len(ticket.get("messages") or [])
-        for ticket in document.get("tickets") or []
-        if isinstance(ticket, dict) and isinstance(ticket.get("messages"), list)
-    )
-    if messages:
-        found["messages"] = messages
+        if name == "tickets" and isinstance(items, list):
+            messages = sum(
+                len(ticket["messages"])
+                for ticket in items
+                if isinstance(ticket, dict) and isinstance(ticket.get("messages"), list)
+            )
+            if messages:
+                found["messages"] = messages
     return found
 
 
 def describe(tally: dict[str, int]) -> str:
-    """``3 customers, 12 tickets, 30 messages`` (``nothing`` when empty)."""
-    parts = [f"{n:,} {name if n != 1 else SINGULAR.get(name, name)}" for name, n in tally.items()]
+    """``3 customers, 1 ticket, 4 SLA rules`` (``nothing`` when empty)."""
+    parts = []
+    for name, n in tally.items():
+        one, many = NAMES.get(name, (name, name))
+        parts.append(f"{n:,} {one if n == 1 else many}")
     return ", ".join(parts) or "nothing"
 
 
-SINGULAR = {
-    "members": "member",
-    "customers": "customer",
-    "categories": "category",
-    "articles": "article",
-    "tickets": "ticket",
-    "messages": "message",
-    "webhooks": "webhook",
-    "slaRules": "slaRule",
+NAMES = {
+    "members": ("member", "members"),
+    "customers": ("customer", "customers"),
+    "categories": ("category", "categories"),
+    "articles": ("article", "articles"),
+    "tickets": ("ticket", "tickets"),
+    "messages": ("message", "messages"),
+    "webhooks": ("webhook", "webhooks"),
+    "slaRules": ("SLA rule", "SLA rules"),
 }
