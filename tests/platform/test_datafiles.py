@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -157,7 +158,10 @@ def test_an_import_gives_webhooks_new_secrets_and_fires_no_events(own: OwnPlatfo
 
 SEED = {
     "cstarData": 1,
-    "members": [{"name": "Bob", "email": "bob@x.test", "role": "manager"}],
+    "members": [
+        {"name": "Bob", "email": "bob@x.test", "role": "manager"},
+        {"name": "Grace H.", "email": "Grace@Example.com", "role": "admin"},
+    ],
     "customers": [{"name": "Ada", "email": "ada@x.test"}],
     "categories": [{"name": "Printers"}],
     "articles": [{"title": "Fix it", "categoryId": "printers", "status": "published"}],
@@ -193,7 +197,8 @@ def test_a_hand_written_seed_mints_ids_and_resolves_natural_keys(own: OwnPlatfor
     assert first["customerId"] == customer["id"] and first["customerName"] == "Ada"
     assert first["assignedTo"] == members["grace@example.com"]["id"]
     assert second["assignedTo"] == members["bob@x.test"]["id"]
-    assert members["bob@x.test"]["role"] == "manager"
+    assert members["bob@x.test"]["role"] == "manager" and len(members) == 4
+    assert members["grace@example.com"]["name"] == "Grace H."  # a seed member, updated
     assert article["categoryId"] == category["id"] and article["category"] == "Printers"
     assert article["slug"] == "fix-it" and article["publishedAt"] == article["createdAt"]
     assert category["articleCount"] == 1 and customer["ticketCount"] == 1
@@ -262,3 +267,15 @@ def test_a_live_key_is_refused_and_a_publishable_key_cannot_export(own: OwnPlatf
             assert "test mode only" in answer.json()["error"]["message"]
     with own.client(keys.publishable_key) as public:
         assert public.get(own.team("/test-helpers/export")).status_code == 403
+
+
+def test_the_readme_sample_loads_and_round_trips(own: OwnPlatform) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### Seed and snapshot files", 1)[1]
+    sample = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    with own.client() as api:
+        loaded = load(own, api, sample)["data"]["loaded"]
+        assert loaded["tickets"] == 1 and loaded["members"] == 1 and loaded["slaRules"] == 1
+        first = export(own, api)
+        load(own, api, json.loads(first))
+        assert export(own, api) == first
