@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from cstar_cli.platform.testhelpers.datafile import DataFileError
 
 FORMAT_HINT = (
-    "The README's \"Seed and snapshot files\" shows the format; `cstar dev export -` prints "
+    'The README\'s "Seed and snapshot files" shows the format; `cstar dev export -` prints '
     "a running platform's data in it."
 )
 
