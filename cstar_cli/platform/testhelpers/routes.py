@@ -15,9 +15,19 @@ from cstar_cli.platform.resources import common
 from cstar_cli.platform.testhelpers.clock import Clock
 from cstar_cli.platform.testhelpers.datafile import DataFiles
 from cstar_cli.platform.testhelpers.reset import Reset
-from cstar_cli.wire.datafile import render
+from cstar_cli.wire.datafile import FORMAT, RESOURCES, VERSION, render
 
 router = APIRouter()
+DATA_FILE_IN = {
+    "type": "object",
+    "required": [FORMAT],
+    "properties": {
+        FORMAT: {"const": VERSION},
+        **{name: {"type": "array", "items": {"type": "object"}} for name in RESOURCES},
+    },
+    "additionalProperties": False,
+}
+"""The import's body as the document shows it (the objects' fields: the export's, D34)."""
 
 
 # -- the test clock ------------------------------------------------------------------------------
@@ -69,6 +79,7 @@ async def export(request: Request) -> Response:
 @router.post(
     "/test-helpers/import",
     tags=["test-helpers"],
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": DATA_FILE_IN}}}},
     summary="Replace the test environment's data with a data file",
     description="A reset (as POST /test-helpers/reset), then the data file's objects, in one "
     "transaction: a bad file is a 400 naming the JSON path in `param`, and nothing changes. "

@@ -210,7 +210,7 @@ def dev_export(
 ) -> None:
     """Write the test data of the local platform the profile points at to a data file.
 
-    One JSON document (D34): members, customers, categories, articles, tickets with their
+    One JSON document: members, customers, categories, articles, tickets with their
     messages, webhooks and SLA rules, in a stable order, without secrets (no keys, no webhook
     signing secrets). `cstar dev --import FILE` or `--seed FILE` loads it back; export, import
     and export again gives the same bytes. For a local platform only (`cstar dev`).
