@@ -67,6 +67,8 @@ class RequestOptions(TypedDict, total=False):
     """The body, sent as JSON."""
     idempotency_key: str | None
     """Sent as ``Idempotency-Key``; a write without one gets a fresh one (kept across retries)."""
+    bare: bool
+    """The answer is a JSON object of its own, not an envelope (a data file, D34)."""
 
 
 def timeout_of(seconds: float) -> httpx.Timeout:
@@ -146,6 +148,7 @@ class ClientBase:
             json_body=options.get("json"),
             idempotency_key=options.get("idempotency_key"),
             user_agent=self.user_agent,
+            bare=options.get("bare", False),
         )
 
     def _hook(
@@ -171,7 +174,9 @@ class ClientBase:
                 raise outcome
             rid = outcome.headers.get("x-cstar-request-id")
             self._hook(spec, outcome.status_code, start, rid, attempt)
-            response = parse_response(outcome.status_code, outcome.headers, outcome.content)
+            response = parse_response(
+                outcome.status_code, outcome.headers, outcome.content, bare=spec.bare
+            )
         except CstarAPIError as err:
             if err.status is None:
                 self._hook(spec, None, start, None, attempt)
@@ -190,6 +195,7 @@ class ClientBase:
             params=call.params,
             json=call.json,
             idempotency_key=call.idempotency_key,
+            bare=call.bare,
         )
 
     @staticmethod

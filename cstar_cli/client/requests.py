@@ -93,6 +93,8 @@ class RequestSpec:
     params: dict[str, str]
     headers: dict[str, str]
     body: bytes | None
+    bare: bool = False
+    """The answer is a JSON object of its own, not an envelope (a data file, D34)."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ def build_request(
     idempotency_key: str | None = None,
     extra_headers: Mapping[str, str] | None = None,
     user_agent: str | None = None,
+    bare: bool = False,
 ) -> RequestSpec:
     """Fix URL, headers and body for a request. Writes always carry an ``Idempotency-Key``."""
     method = method.upper()
@@ -180,11 +183,14 @@ def build_request(
         headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
     if extra_headers:
         headers.update(extra_headers)
-    return RequestSpec(method, url, clean_params(params), headers, body)
+    return RequestSpec(method, url, clean_params(params), headers, body, bare)
 
 
-def parse_response(status: int, headers: Mapping[str, str], content: bytes) -> ApiResponse:
-    """Turn an HTTP answer into an :class:`ApiResponse`, or raise the typed API error."""
+def parse_response(
+    status: int, headers: Mapping[str, str], content: bytes, *, bare: bool = False
+) -> ApiResponse:
+    """Turn an HTTP answer into an :class:`ApiResponse`, or raise the typed API error. With
+    ``bare``, a successful answer is a JSON object of its own (its ``data``), not an envelope."""
     lowered = {k.lower(): v for k, v in headers.items()}
     request_id = lowered.get("x-cstar-request-id")
     try:
@@ -201,6 +207,10 @@ def parse_response(status: int, headers: Mapping[str, str], content: bytes) -> A
             ) from None
     if not 200 <= status < 300:
         raise error_from_response(status, body, lowered)
+    if bare and isinstance(body, dict):
+        return ApiResponse(
+            data=body, meta={}, status=status, request_id=request_id, headers=lowered
+        )
     if not isinstance(body, dict) or "data" not in body:
         raise InvalidResponseError(
             f"The API answered HTTP {status} without a cStar envelope.",

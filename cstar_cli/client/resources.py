@@ -24,6 +24,7 @@ class Call:
     json: Any = None
     idempotency_key: str | None = None
     page: bool = False  # the answer is a list: return it as a Page
+    bare: bool = False  # the answer is a JSON object of its own, not an envelope (an export)
 
 
 class Caller(Protocol):

@@ -137,16 +137,31 @@ def _uvicorn_server(app: Any, platform: Platform) -> Any:
     return QuietServer(config)
 
 
+Hook = Callable[[Platform, SeedKeys], None]
+"""Work on the platform before it serves or after it stopped (data files, D34)."""
+
+
 def serve_forever(
     settings: PlatformSettings,
     host: str,
     port: int,
     on_ready: Callable[[ReadyInfo], None],
+    *,
+    on_start: Hook | None = None,
+    on_stop: Hook | None = None,
 ) -> None:
-    """Serve in the foreground until SIGINT or SIGTERM, then stop cleanly."""
+    """Serve in the foreground until SIGINT or SIGTERM, then stop cleanly. ``on_start`` runs
+    once the team is there, before the socket is bound; ``on_stop`` after a clean stop, while
+    the database is still open."""
     platform = Platform(settings)
-    keys, fresh = prepare(platform)
-    sock = bind(host, port)
+    try:
+        keys, fresh = prepare(platform)
+        if on_start is not None:
+            on_start(platform, keys)
+        sock = bind(host, port)
+    except BaseException:
+        platform.close()
+        raise
     actual_port = sock.getsockname()[1]
     server = _uvicorn_server(create_app(platform=platform), platform)
     offset = platform.test_clock.offset(keys.team_id, False)
@@ -167,6 +182,8 @@ def serve_forever(
 
     try:
         asyncio.run(main())
+        if on_stop is not None:
+            on_stop(platform, keys)
     finally:
         sock.close()
         platform.close()

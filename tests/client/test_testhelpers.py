@@ -1,10 +1,14 @@
-"""``client.test_helpers``: reset the test environment and move its clock, sync and async."""
+"""``client.test_helpers``: reset the test environment, move its clock, export and import its
+data, sync and async."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from cstar_cli.client import AsyncCstarClient, CstarClient
+import pytest
+
+from cstar_cli.client import AsyncCstarClient, CstarAPIError, CstarClient
 from tests.support.platforms import platform_of_its_own
 
 
@@ -26,3 +30,31 @@ def test_both_clients_reset_and_move_the_clock() -> None:
                 return deleted
 
         assert asyncio.run(scenario())["tickets"] == 1
+
+
+def test_both_clients_export_and_import_a_data_file() -> None:
+    with platform_of_its_own() as server:
+        keys = server.keys
+        with CstarClient(keys.secret_key, api_base=server.api_base) as cstar:
+            cstar.customers.create({"name": "Ada", "email": "ada@x.test"})
+            snapshot = cstar.test_helpers.export()
+            assert snapshot["cstarData"] == 1
+            assert [c["email"] for c in snapshot["customers"]] == ["ada@x.test"]
+            cstar.tickets.create({"title": "after the snapshot"})
+            answer = cstar.test_helpers.import_data(snapshot)
+            assert answer["loaded"]["customers"] == 1 and answer["deleted"]["tickets"] == 1
+            assert cstar.tickets.list().data == []
+            assert cstar.test_helpers.export() == snapshot
+            bad = {**snapshot, "tickets": [{"title": "x", "customerId": "zed@x.test"}]}
+            with pytest.raises(CstarAPIError) as refused:
+                cstar.test_helpers.import_data(bad)
+            assert refused.value.status == 400
+            assert refused.value.param == "tickets[0].customerId"
+
+        async def scenario() -> dict[str, Any]:
+            async with AsyncCstarClient(keys.secret_key, api_base=server.api_base) as cstar:
+                document: dict[str, Any] = await cstar.test_helpers.export()
+                await cstar.test_helpers.import_data(document)
+                return document
+
+        assert asyncio.run(scenario()) == snapshot

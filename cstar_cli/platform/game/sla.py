@@ -206,3 +206,42 @@ def sla_fields(before: Row | None, after: Row, now: float) -> Row:
     if risk != merged.get("sla_risk_at"):
         changes["sla_risk_at"] = risk
     return changes
+
+
+def loaded_fields(db: Database, principal: Principal, ticket: Row, now: float) -> Row:
+    """The SLA columns of a ticket a data file loads (D34), recomputed from what it says:
+    deadlines from its ``created_at`` and the rules as loaded, paused while ``pending`` (since
+    its last update, with no earlier pause counted), the tiers its first response and its
+    first resolution earned, and when it may join a boss."""
+    pending = ticket["status"] == "pending"
+    response, resolution = deadlines(
+        db, principal, ticket["priority"], parse_iso(ticket["created_at"]), now=now
+    )
+    row: Row = {
+        **ticket,
+        "response_deadline": response,
+        "resolution_deadline": resolution,
+        "sla_paused": int(pending),
+        "sla_paused_at": ticket["updated_at"] if pending else None,
+        "sla_paused_seconds": 0.0,
+    }
+    first = row.get("first_response_at")
+    row["response_tier"] = _tier(row, "response_deadline", parse_iso(first)) if first else None
+    done: str | None = row.get("resolved_at") or row.get("closed_at")
+    row["resolution_tier"] = None
+    if row["status"] in CLOSED and done is not None:
+        row["resolution_tier"] = _tier(row, "resolution_deadline", parse_iso(done))
+    row["sla_risk_at"] = risk_column(row)
+    return {name: row[name] for name in SLA_COLUMNS}
+
+
+SLA_COLUMNS = (
+    "response_deadline",
+    "resolution_deadline",
+    "response_tier",
+    "resolution_tier",
+    "sla_paused",
+    "sla_paused_at",
+    "sla_paused_seconds",
+    "sla_risk_at",
+)

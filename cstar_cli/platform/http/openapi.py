@@ -46,7 +46,7 @@ from cstar_cli.platform.resources.webhooks.models import (
 )
 from cstar_cli.platform.resources.whoami.models import Whoami
 from cstar_cli.platform.settings import SUPPORTED_API_VERSIONS
-from cstar_cli.platform.testhelpers.models import ResetResult
+from cstar_cli.platform.testhelpers.models import DataFile, ImportResult, ResetResult
 
 T = "/api/v1/teams/{teamId}"
 L = "/api/library/{teamSlugOrId}"
@@ -110,6 +110,8 @@ SUCCESS: Answers = {
     ("post", f"{T}/test-helpers/clock/advance"): (200, Envelope[TestClock]),
     ("post", f"{T}/test-helpers/clock/reset"): (200, Envelope[TestClock]),
     ("post", f"{T}/test-helpers/reset"): (200, Envelope[ResetResult]),
+    ("get", f"{T}/test-helpers/export"): (200, DataFile),
+    ("post", f"{T}/test-helpers/import"): (200, Envelope[ImportResult]),
     ("post", f"{T}/inspector/links"): (201, Envelope[InspectorLink]),
     **_crud(f"{T}/categories", "categoryId", Category),
     ("get", f"{L}/articles"): (200, Envelope[list[LibraryArticle]]),

@@ -12,6 +12,7 @@ reset's own entry is written, so the reset is the first entry of the new log.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from cstar_cli.platform import ids
@@ -36,9 +37,12 @@ class Reset:
         return {"object": "reset", "deleted": deleted}
 
 
-def reset_test_environment(platform: Platform, team_id: str) -> dict[str, int]:
+def reset_test_environment(
+    platform: Platform, team_id: str, then: Callable[[], object] | None = None
+) -> dict[str, int]:
     """Clear the team's test environment (see the module docstring); rows deleted per
-    resource."""
+    resource. ``then`` runs in the reset's own transaction, after the clearing: when it raises,
+    nothing was reset (the import of a data file, D34)."""
     db = platform.db
     scope = (team_id,)
     keys = [
@@ -59,10 +63,12 @@ def reset_test_environment(platform: Platform, team_id: str) -> dict[str, int]:
         )
     ]
     now = platform.now()
+    platform.request_log.flush()  # what was logged before the reset goes with the rest
     with db.transaction():
-        platform.request_log.flush()  # what was logged before the reset goes with the rest
-        wiped = wipe(db, team_id, iso(now), now)
-        platform.test_clock.set(team_id, False, 0.0)
+        wiped = wipe(db, team_id, iso(now), now)  # the clock's offset included
+        if then is not None:
+            then()
+    platform.test_clock.set(team_id, False, 0.0)
     _forget_in_memory(platform, team_id, keys, pending, sessions, wiped)
     return wiped.deleted
 

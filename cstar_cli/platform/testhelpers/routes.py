@@ -1,19 +1,33 @@
-"""``/test-helpers/*`` (test mode only): the test clock (D21) — show, advance, reset — and the
-reset of the whole test environment (D33). Each route parses, calls its helper's service and
-answers."""
+"""``/test-helpers/*`` (test mode only): the test clock (D21) — show, advance, reset —, the
+reset of the whole test environment (D33), and its data as a data file, out and in (D34). Each
+route parses, calls its helper's service and answers."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Any
+
+from fastapi import APIRouter, Body, Request
 from starlette.responses import Response
 
 from cstar_cli.platform.game.models import ClockAdvance
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.resources import common
 from cstar_cli.platform.testhelpers.clock import Clock
+from cstar_cli.platform.testhelpers.datafile import DataFiles
 from cstar_cli.platform.testhelpers.reset import Reset
+from cstar_cli.wire.datafile import FORMAT, RESOURCES, VERSION, render
 
 router = APIRouter()
+DATA_FILE_IN = {
+    "type": "object",
+    "required": [FORMAT],
+    "properties": {
+        FORMAT: {"const": VERSION},
+        **{name: {"type": "array", "items": {"type": "object"}} for name in RESOURCES},
+    },
+    "additionalProperties": False,
+}
+"""The import's body as the document shows it (the objects' fields: the export's, D34)."""
 
 
 # -- the test clock ------------------------------------------------------------------------------
@@ -46,3 +60,36 @@ async def reset_clock(request: Request) -> Response:
 )
 async def reset(request: Request) -> Response:
     return responses.ok(request, Reset(common.caller_of(request)).run())
+
+
+# -- data files ----------------------------------------------------------------------------------
+@router.get(
+    "/test-helpers/export",
+    tags=["test-helpers"],
+    summary="Export the test environment as a data file",
+    description="The test environment's data as a cStar data file (D34): the bare document, "
+    "not inside the envelope, in a stable order, without secrets (no keys, no webhook signing "
+    "secrets) and without member ids (members are named by email).",
+)
+async def export(request: Request) -> Response:
+    document = DataFiles(common.caller_of(request)).export()
+    return Response(render(document).encode(), media_type="application/json")
+
+
+@router.post(
+    "/test-helpers/import",
+    tags=["test-helpers"],
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": DATA_FILE_IN}}}},
+    summary="Replace the test environment's data with a data file",
+    description="A reset (as POST /test-helpers/reset), then the data file's objects, in one "
+    "transaction: a bad file is a 400 naming the JSON path in `param`, and nothing changes. "
+    "Ids are optional; references may name customers and members by email, categories by "
+    "slug. No events are fired. Webhooks get new signing secrets.",
+)
+async def import_data(
+    request: Request,
+    document: dict[str, Any] = Body(
+        ..., description='A cStar data file: {"cstarData": 1, "customers": [...], ...}.'
+    ),
+) -> Response:
+    return responses.ok(request, DataFiles(common.caller_of(request)).import_data(document))

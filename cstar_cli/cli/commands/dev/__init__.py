@@ -1,6 +1,7 @@
 """``cstar dev``: run the local cStar platform; ``cstar dev reset`` clears its test environment
-(D33, :mod:`.reset`) and ``cstar dev exec -- CMD`` runs a command against a throwaway one (D35,
-:mod:`.execute`)."""
+(D33, :mod:`.reset`), ``cstar dev export FILE`` writes its data to a data file (D34,
+:mod:`.datafiles`, which also serves ``--seed``, ``--import`` and ``--export-on-exit``) and
+``cstar dev exec -- CMD`` runs a command against a throwaway one (D35, :mod:`.execute`)."""
 
 from __future__ import annotations
 
@@ -107,6 +108,18 @@ def dev(
         metavar="ORIGIN",
         help="Let browser pages from this origin call the API (repeatable); default: any origin.",
     ),
+    seed: str | None = typer.Option(
+        None,
+        "--seed",
+        metavar="FILE",
+        help="Load this data file at start if the test data is empty.",
+    ),
+    import_file: str | None = typer.Option(
+        None, "--import", metavar="FILE", help="Replace the test data with this data file at start."
+    ),
+    export_on_exit: str | None = typer.Option(
+        None, "--export-on-exit", metavar="FILE", help="Write the test data to FILE when stopped."
+    ),
 ) -> None:
     """Run the local cStar platform: the full API, on your machine, backed by SQLite.
 
@@ -116,11 +129,16 @@ def dev(
     Browser pages on any origin may call the API (CORS) unless --cors-origin names the only
     ones allowed, e.g. --cors-origin http://localhost:5173.
 
+    Data files (JSON, `-` for stdin/stdout): --seed FILE loads one into an empty test
+    environment, --import FILE replaces the test data with one, --export-on-exit FILE writes
+    one on Ctrl-C or SIGTERM; `cstar dev export FILE` writes one from a running platform.
+
     Example: cstar dev --port 0 --db :memory:
     """
     if ctx.invoked_subcommand is not None:
         refuse_options_before(ctx)
         return
+    from cstar_cli.cli.commands.dev.datafiles import DataOptions
     from cstar_cli.cli.discovery import withdraw
     from cstar_cli.cli.errors import CstarError, UsageError
     from cstar_cli.platform.runner import serve_forever
@@ -131,6 +149,7 @@ def dev(
     db_path = db if db is not None else str(default_db_path())
     check_db_path(db_path)
     origins = check_origins(cors_origin)
+    data = DataOptions.of(seed, import_file, export_on_exit)
     if host not in LOOPBACK:
         print(
             f"Warning: binding to {host} exposes the local platform (and its test data) beyond "
@@ -174,7 +193,7 @@ def dev(
         )
 
     try:
-        serve_forever(settings, host, port, ready)
+        serve_forever(settings, host, port, ready, on_start=data.at_start, on_stop=data.at_exit)
     except (StorageError, VaultError) as err:
         raise CstarError(
             f"Cannot use --db {db_path}: {err}",
@@ -213,6 +232,7 @@ def refuse_options_before(ctx: typer.Context) -> None:
 
 
 def build(name: str) -> typer.Typer:
+    from cstar_cli.cli.commands.dev.datafiles import dev_export
     from cstar_cli.cli.commands.dev.execute import EXEC_SETTINGS, EXEC_USAGE, dev_exec
     from cstar_cli.cli.commands.dev.reset import dev_reset
 
@@ -221,9 +241,10 @@ def build(name: str) -> typer.Typer:
         rich_markup_mode=None,
         invoke_without_command=True,
         no_args_is_help=False,
-        subcommand_metavar="[reset | exec ...]",
+        subcommand_metavar="[reset | export FILE | exec ...]",
     )
     group.callback()(dev)
     group.command("reset")(dev_reset)
+    group.command("export")(dev_export)
     group.command("exec", context_settings=EXEC_SETTINGS, options_metavar=EXEC_USAGE)(dev_exec)
     return group

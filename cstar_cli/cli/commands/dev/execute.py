@@ -6,7 +6,8 @@ platform's address and keys in its environment. CMD stays in our process group, 
 the terminal reaches it directly; we only wait for it (SIGINT does nothing here meanwhile), and
 pass SIGTERM and SIGHUP on, so a CI runner stopping us stops it too. Exit codes: CMD's own; 128+N
 when a signal N ended it; 127 when CMD is not found, 126 when it cannot be run (as shells do);
-1 when the platform did not start (before CMD runs).
+1 when the platform did not start, 2 when the ``--seed`` file is bad (D34) — both before CMD
+runs.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cstar_cli.cli.commands.dev import check_origins
+from cstar_cli.cli.commands.dev.datafiles import DataFile, read, refused
 from cstar_cli.cli.errors import CstarError, ExitCode
 
 if TYPE_CHECKING:
@@ -49,18 +51,23 @@ def dev_exec(
         metavar="ORIGIN",
         help="Let browser pages from this origin call the API (repeatable); default: any origin.",
     ),
+    seed: str | None = typer.Option(
+        None, "--seed", metavar="FILE", help="Load this data file into the platform first."
+    ),
 ) -> None:
     """Run a command against a throwaway local platform, then stop it.
 
     Starts a platform in memory on a free port, waits until it is ready, and runs CMD with
     CSTAR_API_BASE, CSTAR_API_KEY (the secret test key), CSTAR_PUBLISHABLE_KEY and CSTAR_TEAM_ID
     in its environment, so `cstar` and your own code find it. Stops the platform when CMD ends
-    and exits with CMD's exit code. Ctrl-C goes to CMD.
+    and exits with CMD's exit code. Ctrl-C goes to CMD. With --seed FILE, the platform holds
+    that data file's data when CMD starts (a bad file: exit 2, nothing run).
 
-    Example: cstar dev exec --no-rate-limit -- pytest -x
+    Example: cstar dev exec --seed fixtures.json -- pytest -x
     """
     origins = check_origins(cors_origin)
-    server = start_platform(no_rate_limit, retry_scale, origins)
+    data = None if seed is None else read(seed, "--seed")
+    server = start_platform(no_rate_limit, retry_scale, origins, data)
     try:
         code = run(command, environment(server))
     finally:
@@ -68,10 +75,14 @@ def dev_exec(
     raise typer.Exit(code)
 
 
-def start_platform(no_rate_limit: bool, retry_scale: float, origins: tuple[str, ...]) -> Any:
-    """A started in-memory platform on a free loopback port, or exit 1 with the reason."""
+def start_platform(
+    no_rate_limit: bool, retry_scale: float, origins: tuple[str, ...], seed: DataFile | None = None
+) -> Any:
+    """A started in-memory platform on a free loopback port, holding ``seed``'s data; exit 1
+    with the reason when it cannot start, 2 when the seed is refused."""
     from cstar_cli.platform.runner import PlatformThread
     from cstar_cli.platform.settings import PlatformSettings
+    from cstar_cli.platform.testhelpers.datafile import DataFileError, load_document
 
     settings = PlatformSettings(
         db_path=":memory:",
@@ -82,7 +93,13 @@ def start_platform(no_rate_limit: bool, retry_scale: float, origins: tuple[str, 
     server: PlatformThread | None = None
     try:
         server = PlatformThread(settings, host="127.0.0.1", port=0)
+        if seed is not None:
+            load_document(server.platform, server.keys.team_id, seed.document)
         return server.start()
+    except DataFileError as err:
+        assert server is not None and seed is not None
+        server.stop()
+        raise refused(seed, err) from None
     except Exception as err:  # whatever stops it, CMD must not run
         if server is not None:
             with contextlib.suppress(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cstar_cli.cli.common import JsonOption, app_of, confirm
+from cstar_cli.cli.context import AppContext
 
 LOCAL_HOSTS = ("localhost",)
 
@@ -26,6 +27,32 @@ def is_loopback(api_base: str) -> bool:
         return False
 
 
+def require_local(app: AppContext, command: str, purpose: str) -> str:
+    """The API base, when it is a local platform and the key a test key (exit 2 otherwise):
+    what ``dev reset`` and ``dev export`` work on (D33)."""
+    from cstar_cli.cli.errors import UsageError
+
+    base, source = app.api_base()
+    if not is_loopback(base):
+        raise UsageError(
+            f"`{command}` is for a local platform only; the API base is {base} ({source}).",
+            "Point it at a running `cstar dev`: --api-base http://127.0.0.1:8642, or a profile "
+            "logged in to one.",
+            code="not_local",
+        )
+    key = app.require_key().api_key
+    if "_live_" in key:
+        from cstar_cli.wire.keys import redact
+
+        raise UsageError(
+            f"{purpose}; this is a live key ({redact(key)}).",
+            "Use the platform's test secret key (--api-key sk_test_…, or a profile logged in "
+            "with one).",
+            code="live_mode_refused",
+        )
+    return base
+
+
 def dev_reset(
     ctx: typer.Context,
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
@@ -41,27 +68,8 @@ def dev_reset(
 
     Example: cstar dev reset --yes
     """
-    from cstar_cli.cli.errors import UsageError
-
     app = app_of(ctx, json_output=json_output)
-    base, source = app.api_base()
-    if not is_loopback(base):
-        raise UsageError(
-            f"`cstar dev reset` is for a local platform only; the API base is {base} ({source}).",
-            "Point it at a running `cstar dev`: --api-base http://127.0.0.1:8642, or a profile "
-            "logged in to one.",
-            code="not_local",
-        )
-    key = app.require_key().api_key
-    if "_live_" in key:
-        from cstar_cli.wire.keys import redact
-
-        raise UsageError(
-            f"A reset clears the test environment; this is a live key ({redact(key)}).",
-            "Use the platform's test secret key (--api-key sk_test_…, or a profile logged in "
-            "with one).",
-            code="live_mode_refused",
-        )
+    base = require_local(app, "cstar dev reset", "A reset clears the test environment")
     confirm(app, f"Delete all test data of the local platform at {base}?", yes=yes)
     result = app.client().test_helpers.reset()
     if json_output:

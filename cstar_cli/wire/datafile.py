@@ -1,0 +1,66 @@
+"""Data files (D34): one versioned JSON document for seeds, exports and imports.
+
+``{"cstarData": 1, "members": [...], "customers": [...], "categories": [...], "articles": [...],
+"tickets": [... with "messages"], "webhooks": [...], "slaRules": [...]}``: the objects in their
+wire form (camelCase), without platform-specific values (team id, secrets, keys) and without the
+fields a load recomputes (counts, SLA deadlines and tiers, XP). The platform reads and writes
+it (``cstar_cli.platform.testhelpers.datafile``); the CLI and the client move it around. Both
+write it with :func:`render`, so an export is the same bytes wherever it was made.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+FORMAT = "cstarData"
+VERSION = 1
+RESOURCES = ("members", "customers", "categories", "articles", "tickets", "webhooks", "slaRules")
+"""The document's lists, in the order an export writes them."""
+
+
+def render(document: Any) -> str:
+    """The canonical text of a document: two-space indents, keys in their order, UTF-8 as is,
+    one trailing newline (export → import → export gives the same bytes)."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def counts(document: Any) -> dict[str, int]:
+    """How many objects each list of a document holds (messages after their tickets)."""
+    found: dict[str, int] = {}
+    if not isinstance(document, dict):
+        return found
+    for name in RESOURCES:
+        items = document.get(name)
+        if isinstance(items, list) and items:
+            found[name] = len(items)
+        if name == "tickets" and isinstance(items, list):
+            messages = sum(
+                len(ticket["messages"])
+                for ticket in items
+                if isinstance(ticket, dict) and isinstance(ticket.get("messages"), list)
+            )
+            if messages:
+                found["messages"] = messages
+    return found
+
+
+def describe(tally: dict[str, int]) -> str:
+    """``3 customers, 1 ticket, 4 SLA rules`` (``nothing`` when empty)."""
+    parts = []
+    for name, n in tally.items():
+        one, many = NAMES.get(name, (name, name))
+        parts.append(f"{n:,} {one if n == 1 else many}")
+    return ", ".join(parts) or "nothing"
+
+
+NAMES = {
+    "members": ("member", "members"),
+    "customers": ("customer", "customers"),
+    "categories": ("category", "categories"),
+    "articles": ("article", "articles"),
+    "tickets": ("ticket", "tickets"),
+    "messages": ("message", "messages"),
+    "webhooks": ("webhook", "webhooks"),
+    "slaRules": ("SLA rule", "SLA rules"),
+}
