@@ -121,6 +121,7 @@ _.model_config
     _.skills,
     _.slaPaused,
     _.spawnedAt,
+    _.startedAt,
     _.teamCredit,
     _.teamName,
     _.teamSlug,

@@ -113,6 +113,24 @@ def running(
     return found
 
 
+def port_holder(host: str, port: int, probe: Callable[[str], bool] = answers) -> str | None:
+    """What serves ``host:port``, when it is a cStar platform: ``another cstar dev (pid N,
+    started 14:30:05 UTC) is serving 127.0.0.1:8642`` from its announcement, or ``a cStar
+    platform already answers at …`` (one started without an announcement); ``None`` otherwise."""
+    from urllib.parse import urlsplit
+
+    for entry in announced():  # one port, whichever address of this machine it was bound to
+        served = urlsplit(entry.api_base)
+        if served.port == port:
+            since = f", started {entry.started_at[11:19]} UTC" if entry.started_at else ""
+            return f"another cstar dev (pid {entry.pid}{since}) is serving {served.netloc}"
+    address = f"[{host}]" if ":" in host else host
+    if host in ("0.0.0.0", "::"):
+        address = "127.0.0.1"
+    api_base = f"http://{address}:{port}"
+    return f"a cStar platform already answers at {api_base}" if probe(api_base) else None
+
+
 def seed_test_key(platform: LocalPlatform) -> str | None:
     """The platform's seed test secret key, when its keys file is readable by this user."""
     from cstar_cli.platform.store.files import keys_file, read_private

@@ -163,3 +163,42 @@ def page_footer(app: Any, page: Any) -> None:
     if p.has_more:
         text += f" Next: --page {p.page + 1}, or --all for everything."
     app.printer.info(text)
+
+
+ATTEMPT_TIME_COLUMNS = (("STARTED", "started"), ("FINISHED", "finished"))
+"""When each delivery attempt ran (``cstar webhooks deliveries``, ``cstar events get``)."""
+
+
+def attempt_rows(deliveries: list[dict[str, Any]], now: float) -> list[dict[str, Any]]:
+    """Delivery attempts with when each ran, to the second: ``started`` and ``finished`` (a
+    retry is queued as the attempt before it fails, so its ``createdAt`` says nothing about when
+    it ran); a pending attempt says when it is due (``due in 28 s``), seen from ``now``."""
+    return [
+        {**d, "started": _attempt_start(d, now), "finished": _to_the_second(d.get("finishedAt"))}
+        for d in deliveries
+    ]
+
+
+def _attempt_start(delivery: dict[str, Any], now: float) -> str:
+    from cstar_cli.wire.times import parse_iso, span
+
+    status = delivery.get("status")
+    if status == "pending":
+        if not delivery.get("webhookId") and delivery.get("sessionId"):
+            return "queued for cstar listen"
+        scheduled = delivery.get("scheduledAt")
+        try:
+            wait = parse_iso(scheduled) - now if isinstance(scheduled, str) else 0.0
+        except ValueError:
+            wait = 0.0
+        return f"due in {span(wait)}" if wait >= 1 else "due now"
+    if status == "cancelled" and not delivery.get("startedAt"):
+        return "never (cancelled)"
+    return _to_the_second(delivery.get("startedAt"))
+
+
+def _to_the_second(stamp: Any) -> str:
+    """``2026-03-06T14:30:05.123Z`` as ``2026-03-06 14:30:05``; ``-`` when there is none."""
+    if not isinstance(stamp, str) or len(stamp) < 19 or stamp[10] != "T":
+        return "-"
+    return f"{stamp[:10]} {stamp[11:19]}"

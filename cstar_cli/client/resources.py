@@ -204,6 +204,10 @@ class GameResource(Endpoint):
         """One :class:`Page` of SLA bosses; ``params`` may hold ``status`` (active…)."""
         return self._call("GET", "bosses", params=params, page=True)
 
+    def boss(self, boss_id: str) -> Any:
+        """One SLA boss, by ``bos_`` id or bare UUID."""
+        return self._call("GET", "bosses", boss_id)
+
 
 class ListenSessionsResource(Endpoint):
     """``cstar listen`` sessions (D14, D31): the relay's side of ``/webhooks/listen``."""

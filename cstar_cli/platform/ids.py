@@ -9,6 +9,7 @@ import uuid
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.wire.ids import (
     ARTICLE,
+    BOSS,
     CATEGORY,
     CUSTOMER,
     DELIVERY,
@@ -25,6 +26,7 @@ from cstar_cli.wire.ids import (
 
 __all__ = [
     "ARTICLE",
+    "BOSS",
     "CATEGORY",
     "CUSTOMER",
     "DELIVERY",

@@ -14,6 +14,7 @@ REQUEST = "req_"
 LISTEN_SESSION = "cls_"
 DELIVERY = "del_"
 CATEGORY = "cat_"
+BOSS = "bos_"
 EVENT = "evt_"
 SLA_RULE = "sla_"
 ROUTE = "rte_"
@@ -31,6 +32,7 @@ KNOWN_PREFIXES = (
     LISTEN_SESSION,
     DELIVERY,
     CATEGORY,
+    BOSS,
     EVENT,
     SLA_RULE,
 )

@@ -145,7 +145,7 @@ class _Sample:
     def boss(self, *, hp: int, status: str) -> Json:
         spawned_ago = 0.0 if status == "active" and hp == 200 else 40 * 60.0
         return {
-            "id": self.uuid("boss"),
+            "id": ids.BOSS + self.hex("boss"),
             "name": "The SLA Hydra",
             "status": status,
             "hp": hp,

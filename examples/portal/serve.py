@@ -5,10 +5,13 @@ a secret key (which never leaves the server) and hands the page only what is saf
 the API base, the team id, a publishable key and the signed identity (D18). The page then talks
 to the cStar API directly, from its own origin, over CORS.
 
-    cstar dev --json | python examples/portal/serve.py      # then open http://127.0.0.1:5173
+    cstar dev --db :memory: --port 0 --json | python examples/portal/serve.py
+    # then open http://127.0.0.1:5173
 
-Without a pipe it reads CSTAR_API_BASE, CSTAR_TEAM_ID, CSTAR_SECRET_KEY and
-CSTAR_PUBLISHABLE_KEY from the environment. Standard library only.
+``--port 0`` lets that platform take a free port, so it never collides with a ``cstar dev``
+you already run. Without a pipe it reads CSTAR_API_BASE, CSTAR_TEAM_ID, CSTAR_SECRET_KEY and
+CSTAR_PUBLISHABLE_KEY from the environment (to use a platform that is already running, or the
+hosted one). Standard library only.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import hashlib
 import hmac
 import json
 import os
+import stat
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,13 +88,25 @@ def make_server(portal: Portal, host: str = "127.0.0.1", port: int = 5173) -> Th
     return ThreadingHTTPServer((host, port), Handler)
 
 
+FIELDS = ("apiBase", "teamId", "secretKey", "publishableKey")
+
+
 def read_config() -> dict[str, str]:
-    """The platform's ready line from stdin (``cstar dev --json | …``), else the environment."""
+    """The platform's ready line from stdin (``cstar dev --port 0 --json | …``), else the
+    environment. A pipe that brings no ready line is an error that says why, not a request to
+    pipe what was piped."""
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         if line.strip():
-            ready: dict[str, str] = json.loads(line)
-            return ready
+            return ready_line(line)
+        if stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode):
+            sys.exit(
+                "`cstar dev` stopped before its ready line; its error is above. If its port "
+                "was busy, run `cstar dev --db :memory: --port 0 --json | python "
+                "examples/portal/serve.py` (a free port), or leave out the pipe and set "
+                "CSTAR_API_BASE, CSTAR_TEAM_ID, CSTAR_SECRET_KEY and CSTAR_PUBLISHABLE_KEY to "
+                "the platform already running (its banner shows them)."
+            )
     names = {
         "apiBase": "CSTAR_API_BASE",
         "teamId": "CSTAR_TEAM_ID",
@@ -99,8 +115,25 @@ def read_config() -> dict[str, str]:
     }
     missing = [env for env in names.values() if not os.environ.get(env)]
     if missing:
-        sys.exit(f"Pipe `cstar dev --json` into this script, or set {', '.join(missing)}.")
+        sys.exit(
+            "Pipe `cstar dev --db :memory: --port 0 --json` into this script, or set "
+            f"{', '.join(missing)}."
+        )
     return {field: os.environ[env] for field, env in names.items()}
+
+
+def ready_line(line: str) -> dict[str, str]:
+    """``cstar dev --json``'s ready line; anything else is an error naming what is missing."""
+    try:
+        ready = json.loads(line)
+    except ValueError:
+        ready = None
+    if not isinstance(ready, dict) or not all(isinstance(ready.get(f), str) for f in FIELDS):
+        sys.exit(
+            "The piped line is not `cstar dev --json`'s ready line (it needs "
+            f"{', '.join(FIELDS)}): add --json to `cstar dev`."
+        )
+    return {field: ready[field] for field in FIELDS}
 
 
 def main() -> None:

@@ -306,6 +306,7 @@ def test_an_event_held_for_a_session_shows_as_pending(
     result = run_cstar("events", "get", event_id, *target.login_options())
     assert result.returncode == 0, result.stderr
     assert "pending" in result.stdout
+    assert "queued for cstar listen" in result.stdout  # not "due": it waits for the listener
     assert "no webhook or listen session" not in result.stdout + result.stderr
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import signal
+import socket
 import stat
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -72,14 +76,78 @@ def test_binding_beyond_loopback_warns(tmp_path: Path) -> None:
         assert ready["apiBase"].startswith("http://0.0.0.0:")
 
 
-def test_port_in_use_is_a_clear_error() -> None:
-    with cstar_dev("--db", ":memory:") as (_, ready):
+def test_a_second_cstar_dev_on_a_busy_port_names_the_first_and_what_to_do() -> None:
+    """Two processes: the second is told which cstar dev holds the port (pid, start time, from
+    its announcement) and offered --port 0 or `cstar login` to the running one (exit 2)."""
+    with cstar_dev("--db", ":memory:") as (first, ready):
         port = ready["apiBase"].rsplit(":", 1)[1]
         result = run_cstar("dev", "--port", port, "--db", ":memory:", timeout=20)
+        still = httpx.get(f"{ready['apiBase']}/healthz", timeout=5)
     assert result.returncode == 2
-    assert "Cannot start the platform" in result.stderr
-    assert "--port" in result.stderr
+    said = " ".join(result.stderr.split())
+    assert f"Cannot start the platform on 127.0.0.1:{port}" in said
+    assert f"another cstar dev (pid {first.pid}, started " in said
+    assert f"UTC) is serving 127.0.0.1:{port}." in said
+    assert "--port 0" in said and "`cstar login`" in said
     assert "Traceback" not in result.stderr
+    assert still.status_code == 200, "the first one serves on"
+
+
+def test_the_portal_example_beside_a_running_cstar_dev(tmp_path: Path) -> None:
+    """examples/portal followed as written while a cstar dev already runs: the README's pipe
+    (``--port 0``) starts beside it; the old one (the busy port) fails with both sides saying
+    why — never serve.py asking for the pipe it was given."""
+    serve = Path(__file__).parents[2] / "examples" / "portal" / "serve.py"
+    python = shlex.quote(sys.executable)
+    with cstar_dev("--db", ":memory:") as (first, ready):
+        port = ready["apiBase"].rsplit(":", 1)[1]
+        busy = subprocess.run(
+            [
+                "sh",
+                "-c",
+                f"{python} -m cstar_cli dev --db :memory: --port {port} --json "
+                f"| {python} {shlex.quote(str(serve))} --port 0",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        readme = subprocess.Popen(
+            [
+                "sh",
+                "-c",
+                f"{python} -m cstar_cli dev --db :memory: --port 0 --json "
+                f"| {python} {shlex.quote(str(serve))} --port 0",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            assert readme.stdout is not None
+            said = readme.stdout.readline()
+        finally:
+            os.killpg(readme.pid, signal.SIGTERM)
+            readme.communicate(timeout=20)
+    assert busy.returncode == 1
+    told = " ".join(busy.stderr.split())
+    assert f"another cstar dev (pid {first.pid}" in told, told
+    assert "`cstar dev` stopped before its ready line" in told
+    assert "Pipe `cstar dev" not in told
+    assert said.startswith("Portal for ada@example.com: http://127.0.0.1:"), said
+
+
+def test_a_port_another_program_holds_says_so(tmp_path: Path) -> None:
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = run_cstar("dev", "--port", str(port), "--db", ":memory:", "--json", timeout=20)
+    assert result.returncode == 2
+    error = json.loads(result.stderr)["error"]
+    assert error["code"] == "port_in_use"
+    assert "in use by another program" in error["message"] and "--port 0" in error["hint"]
 
 
 def test_sigkill_loses_no_acknowledged_write_and_a_retry_never_duplicates(tmp_path: Path) -> None:

@@ -173,6 +173,9 @@ def game_player(
 
 def game_bosses(
     ctx: typer.Context,
+    boss_id: str | None = typer.Argument(
+        None, metavar="[BOSS_ID]", help="Show only this boss (bos_… or its UUID), with its tickets."
+    ),
     all_bosses: bool = typer.Option(
         False, "--all", help="Every boss, defeated and escaped too (default: active only)."
     ),
@@ -180,25 +183,36 @@ def game_bosses(
 ) -> None:
     """Show SLA bosses with their HP and the time left before they escape.
 
-    Example: cstar game bosses --all
+    Example: cstar game bosses --all · cstar game bosses bos_…
     """
     app = app_of(ctx, json_output=json_output)
+    if boss_id is not None:
+        boss = app.client().game.boss(boss_id)
+        if json_output:
+            app.printer.json(boss)
+            return
+        view = {**_boss_row(boss), "ticketIds": boss.get("ticketIds")}
+        fields = [field for _, field in BOSS_COLUMNS] + ["ticketIds"]
+        app.printer.detail(view, fields=fields, title=str(boss.get("name")))
+        return
     params = {} if all_bosses else {"status": "active"}
     bosses = _all_pages(app.client().game.bosses, params)
     if json_output:
         app.printer.json(bosses)
         return
-    rows = [
-        {
-            **boss,
-            "hpBar": hp_bar(int(boss.get("hp") or 0), int(boss.get("maxHp") or 0)),
-            "timeLeft": time_left(boss.get("timeLeftSeconds")),
-            "ticketCount": len(boss.get("ticketIds") or []),
-        }
-        for boss in bosses
-    ]
+    rows = [_boss_row(boss) for boss in bosses]
     empty = "No bosses yet." if all_bosses else "No active bosses. Your SLAs are safe (for now)."
     app.printer.table(rows, BOSS_COLUMNS, empty=empty)
+
+
+def _boss_row(boss: dict[str, Any]) -> dict[str, Any]:
+    """A boss with what its table row shows: an HP bar, the time left, how many tickets."""
+    return {
+        **boss,
+        "hpBar": hp_bar(int(boss.get("hp") or 0), int(boss.get("maxHp") or 0)),
+        "timeLeft": time_left(boss.get("timeLeftSeconds")),
+        "ticketCount": len(boss.get("ticketIds") or []),
+    }
 
 
 def build(name: str) -> typer.Typer:

@@ -324,12 +324,13 @@ class Dispatcher:
             with db.transaction():
                 db.update("deliveries", "id", delivery_id, {"status": "cancelled"})
             return
+        started = self.clock()
         try:
             result = await self.attempt(row, ids.WEBHOOK + row["webhook_id"])
         except Exception as err:  # e.g. a secret that cannot be unsealed: still an attempt
             log.warning("delivery %s could not start: %s", delivery_id, err)
             result = AttemptResult(False, None, 0.0, None, f"cannot deliver: {err}")
-        self.record(row, result)
+        self.record(row, result, started=started)
 
     async def attempt(self, row: Row, subscription_id: str) -> AttemptResult:
         assert self._client is not None, "dispatcher not started"
@@ -352,8 +353,11 @@ class Dispatcher:
 
         return await post_event(self._client, url, payload, headers, where, self.budget)
 
-    def record(self, row: Row, result: AttemptResult, *, retry: bool = True) -> None:
-        """Store an attempt's outcome and, after a failure, schedule the next attempt."""
+    def record(
+        self, row: Row, result: AttemptResult, *, started: float, retry: bool = True
+    ) -> None:
+        """Store an attempt's outcome — when it started and finished — and, after a failure,
+        schedule the next attempt."""
         now = self.clock()
         with self.db.transaction():
             self.db.update(
@@ -366,8 +370,15 @@ class Dispatcher:
                     "duration_ms": result.duration_ms,
                     "response_body": result.body,
                     "error": result.error,
+                    "started_at": iso(started),
                     "finished_at": iso(now),
                 },
+            )
+            # An attempt sent at once (a test) was kept out of the queue with an endless due
+            # time; it was due when it started.
+            self.db.execute(
+                "UPDATE deliveries SET scheduled_at = ? WHERE id = ? AND scheduled_at > ?",
+                (started, row["id"], started),
             )
             attempt = row["attempt"]
             if retry and not result.success and attempt <= len(RETRY_SCHEDULE):
@@ -397,6 +408,7 @@ class Dispatcher:
             "secret": webhook["secret"],
             "legacy_signature": webhook["legacy_signature"],
         }
+        started = self.clock()
         result = await self.attempt(row, ids.WEBHOOK + webhook["id"])
-        self.record(row, result, retry=False)
+        self.record(row, result, started=started, retry=False)
         return ids.DELIVERY + delivery_id, result

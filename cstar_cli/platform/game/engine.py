@@ -6,7 +6,6 @@ it makes through :class:`Scope`, so a change and its events are committed togeth
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,7 +204,7 @@ def _spawn(scope: Scope, tickets: list[Row], override: dict[str, Row]) -> None:
     number = int(counter["bosses_spawned"]) if counter else 1
     hp = rules.BOSS_HP_PER_TICKET * len(tickets)
     boss: Row = {
-        "id": str(uuid.uuid4()),
+        "id": ids.new_hex(),
         "team_id": scope.team_id,
         "livemode": scope.livemode,
         "number": number,

@@ -60,6 +60,11 @@ async def list_bosses(
     return responses.paged(request, Game(common.caller_of(request)).bosses(paging, status))
 
 
+@router.get("/game/bosses/{bossId}", tags=["game"], summary="Get an SLA boss", openapi_extra=PUBLIC)
+async def get_boss(request: Request, bossId: str) -> Response:
+    return responses.ok(request, Game(common.caller_of(request)).boss(bossId))
+
+
 @router.get("/game/achievements", tags=["game"], summary="List achievements", openapi_extra=PUBLIC)
 async def list_achievements(
     request: Request,

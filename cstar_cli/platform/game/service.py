@@ -46,7 +46,7 @@ class Game(Service):
     """The game of the caller's team and environment; its own rows are the bosses."""
 
     table = "bosses"
-    prefix = ""
+    prefix = ids.BOSS
     param = "bossId"
     noun = "boss"
     sort_fields = sortable("spawned_at")
@@ -162,7 +162,7 @@ class Game(Service):
         if boss["status"] == "active" and boss["expires_at"]:
             time_left = max(0, int(parse_iso(boss["expires_at"]) - now))
         return {
-            "id": boss["id"],
+            "id": ids.BOSS + boss["id"],
             "object": "boss",
             **columns(boss, "name", "status", "hp", "max_hp"),
             "ticketIds": views.boss_ticket_ids(self.db, boss["id"]),
@@ -181,6 +181,10 @@ class Game(Service):
         return self.page(
             where, paging, lambda row: self.show_boss(row, now), default_sort="-spawnedAt"
         )
+
+    def boss(self, boss_id: str) -> dict[str, Any]:
+        """``GET /game/bosses/{bossId}``: one boss, by ``bos_`` id or bare UUID (D2)."""
+        return self.show_boss(self.load(boss_id), self.now())
 
     # -- achievements --------------------------------------------------------------------------
     def achievements(self, user_id: str | None) -> list[dict[str, Any]]:

@@ -76,7 +76,7 @@ def boss_ticket_ids(db: Database, boss_id: str) -> list[str]:
 def boss_data(db: Database, boss: Row) -> dict[str, Any]:
     """The ``boss`` object of ``boss.*`` events (D11 snake_case, as in the catalogue)."""
     return {
-        "id": boss["id"],
+        "id": ids.BOSS + boss["id"],
         "name": boss["name"],
         "status": boss["status"],
         "hp": boss["hp"],

@@ -23,6 +23,8 @@ MAX_SEARCH = 200
 METADATA_DEPTH = 5
 METADATA_BYTES = 16 * 1024
 UTF8 = ("utf-8", "utf8")
+MAX_POSITION = 2**63 - 1
+"""The largest stream position a client may name (SQLite's largest integer)."""
 
 
 def _bad_json(reason: str) -> ApiError:
@@ -103,4 +105,22 @@ def check_metadata(value: dict[str, Any]) -> dict[str, Any]:
     size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
     if size > METADATA_BYTES:
         raise ValueError(f"metadata is {size} bytes serialised, over {METADATA_BYTES}")
+    return value
+
+
+def position(value: Any, param: str) -> int:
+    """A stream position a client's hello names (``after``: the last ``seq`` it saw): a whole
+    number from 0 to :data:`MAX_POSITION`. Anything else — text, a fraction, ``NaN``,
+    ``Infinity``, ``true``, a number past that — is a 400 ``parameter_invalid`` naming ``param``,
+    which the stream answers with an ``error`` frame and close code 4400, never a traceback."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_POSITION:
+        shown = json.dumps(value)  # Infinity and NaN as JSON spells them
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        raise ApiError.invalid(
+            f"'{param}' must be a whole number from 0 to {MAX_POSITION} (the seq of the last "
+            f"entry you saw), not {shown}.",
+            param=param,
+        )
     return value

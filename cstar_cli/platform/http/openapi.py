@@ -104,6 +104,7 @@ SUCCESS: Answers = {
     ("get", f"{T}/game/player"): (200, Envelope[PlayerStats]),
     ("get", f"{T}/game/leaderboard"): (200, ListEnvelope[LeaderboardEntry]),
     ("get", f"{T}/game/bosses"): (200, ListEnvelope[Boss]),
+    ("get", f"{T}/game/bosses/{{bossId}}"): (200, Envelope[Boss]),
     ("get", f"{T}/game/achievements"): (200, Envelope[list[Achievement]]),
     **_crud(f"{T}/sla/rules", "ruleId", SlaRule),
     ("get", f"{T}/test-helpers/clock"): (200, Envelope[TestClock]),
@@ -148,6 +149,7 @@ ID_PREFIXES = {
     "sessionId": "cls_",
     "ruleId": "sla_",
     "categoryId": "cat_",
+    "bossId": "bos_",
 }
 
 

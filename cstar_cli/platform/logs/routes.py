@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisc
 from starlette.responses import Response
 
 from cstar_cli.platform.core import Platform
-from cstar_cli.platform.http import responses, sockets
+from cstar_cli.platform.http import bounds, responses, sockets
 from cstar_cli.platform.http.access import Access, authorize
 from cstar_cli.platform.http.auth import bearer_key
 from cstar_cli.platform.http.errors import ApiError
@@ -87,12 +87,15 @@ async def stream_logs(websocket: WebSocket, teamId: str, query: LogQuery = Depen
         await sockets.refuse(websocket, code, error)
         return
     try:
-        hello = json.loads(await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT))
-        requested = hello.get("after")
-        # "after": null asks for new entries only; a number resumes after that entry.
-        after = None if requested is None else int(requested)
-    except (TimeoutError, ValueError, TypeError, WebSocketDisconnect, AttributeError):
+        text = await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT)
+    except (TimeoutError, WebSocketDisconnect, KeyError, RuntimeError):
         await sockets.close_quietly(websocket, 1002, "expected a hello message")
+        return
+    try:
+        after = _hello_after(text)
+    except ApiError as err:
+        error = {"code": err.code, "message": err.message, "param": err.param}
+        await sockets.refuse(websocket, CLOSE_INVALID, error)
         return
     caller = Caller(platform, principal, Work(platform.db, platform.outbox))
     feed = Logs(caller).follow(
@@ -114,6 +117,22 @@ async def stream_logs(websocket: WebSocket, teamId: str, query: LogQuery = Depen
         reader.cancel()
         with contextlib.suppress(BaseException):
             await reader
+
+
+def _hello_after(text: str) -> int | None:
+    """Where the hello asks to start: ``"after": null`` (or none) for new entries only, a
+    ``seq`` to resume after that entry. A hello that is not a JSON object, or whose ``after`` is
+    not a position (:func:`.bounds.position`), is a 400."""
+    try:
+        hello = json.loads(text)
+    except ValueError:
+        hello = None
+    if not isinstance(hello, dict) or hello.get("type", "hello") != "hello":
+        raise ApiError.invalid(
+            'Expected a hello message: {"type": "hello", "after": <seq> or null}.', param="hello"
+        )
+    requested = hello.get("after")
+    return None if requested is None else bounds.position(requested, "after")
 
 
 async def _drain_client(websocket: WebSocket) -> None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 
+from cstar_cli.platform.store.db import Database
+from cstar_cli.platform.store.migrations import SCHEMA_DIR
 from tests.platform.game.conftest import MINUTE, Game
 from tests.support.receivers import Receiver
 from tests.support.waiting import eventually
@@ -201,3 +206,60 @@ def test_closing_a_ticket_that_just_crossed_75_percent_still_fights_the_boss(gam
     game.close(ticket["id"])
     assert _types(game, "boss.*") == ["boss.spawned", "boss.damaged", "boss.defeated"]
     assert game.bosses()[0]["finalBlowBy"] == grace["id"]
+
+
+def test_boss_ids_are_bos_prefixed_everywhere_and_one_boss_is_found_by_either_form(
+    game: Game, receiver: Receiver
+) -> None:
+    """D2: a boss is ``bos_`` + 32 hex in the game API, in events and in deliveries; the single
+    boss route takes that or the bare UUID; a wrong kind of id is a 400 naming ``bossId``."""
+    hook = game.http.post("/webhooks", json={"url": receiver.url, "events": ["boss.*"]})
+    assert hook.status_code == 201, hook.text
+    ticket = game.ticket(priority="urgent")
+    game.advance(12 * MINUTE)
+    [boss] = game.bosses("active")
+    assert re.fullmatch(r"bos_[0-9a-f]{32}", boss["id"]), boss["id"]
+    [spawned] = game.events("boss.spawned")
+    assert spawned["data"]["boss"]["id"] == boss["id"]
+    assert receiver.event_of_type("boss.spawned")["data"]["boss"]["id"] == boss["id"]
+
+    hex_id = boss["id"].removeprefix("bos_")
+    for spelling in (boss["id"], hex_id, str(uuid.UUID(hex_id))):
+        assert game.ok(game.http.get(f"/game/bosses/{spelling}")) == boss
+    wrong_kind = game.http.get(f"/game/bosses/{ticket['id']}")
+    assert wrong_kind.status_code == 400
+    assert wrong_kind.json()["error"]["param"] == "bossId"
+    missing = game.http.get(f"/game/bosses/bos_{'0' * 32}")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "resource_missing"
+    game.close(ticket["id"])
+    defeated = receiver.event_of_type("boss.defeated")
+    assert defeated["data"]["boss"]["id"] == boss["id"]
+
+
+def test_bosses_stored_with_dashed_uuids_get_hex_ids_and_keep_their_tickets(
+    tmp_path: Path,
+) -> None:
+    """Migration 0010: bosses stored before D2's ids (dashed UUIDs) are rewritten, tickets too."""
+    db = Database(str(tmp_path / "old.db"))
+    try:
+        old = str(uuid.uuid4())
+        with db.transaction():
+            db.execute(
+                "INSERT INTO bosses (id, team_id, livemode, number, name, status, hp, max_hp, "
+                "spawned_at) VALUES (?, 't', 0, 1, 'The SLA Hydra', 'active', 100, 100, 'now')",
+                (old,),
+            )
+            db.execute(
+                "INSERT INTO boss_tickets (boss_id, ticket_id, position, joined_at) "
+                "VALUES (?, 'tkt', 0, 'now')",
+                (old,),
+            )
+        script = next(SCHEMA_DIR.glob("0010_*.sql")).read_text()
+        with db.transaction():
+            for statement in script.split(";\n"):
+                if statement.strip():
+                    db.execute(statement)
+        assert db.one("SELECT id FROM bosses") == {"id": uuid.UUID(old).hex}
+        assert db.one("SELECT boss_id FROM boss_tickets") == {"boss_id": uuid.UUID(old).hex}
+    finally:
+        db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from tests.platform.game.conftest import MINUTE, Game
@@ -65,3 +66,19 @@ def test_bosses_shows_hp_and_time_left(game: Game, cstar: Cstar) -> None:
     assert cstar("game", "bosses", "--json").json() == []
     everything = cstar("game", "bosses", "--all")
     assert "escaped" in everything.stdout and "100/200" in everything.stdout
+
+
+def test_one_boss_by_its_id_or_uuid(game: Game, cstar: Cstar) -> None:
+    _login(cstar, game)
+    game.ticket(priority="urgent")
+    game.advance(12 * MINUTE)
+    [boss] = cstar("game", "bosses", "--json").json()
+    assert boss["id"].startswith("bos_")
+    shown = cstar("game", "bosses", boss["id"])
+    assert shown.exit_code == 0, shown.stderr
+    assert "The SLA Hydra" in shown.stdout and "100/100" in shown.stdout
+    assert boss["ticketIds"][0] in shown.stdout
+    bare = str(uuid.UUID(boss["id"].removeprefix("bos_")))
+    assert cstar("game", "bosses", bare, "--json").json() == boss
+    wrong = cstar("game", "bosses", boss["ticketIds"][0])
+    assert wrong.exit_code == 1 and "bossId" in wrong.stderr

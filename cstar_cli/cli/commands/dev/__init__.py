@@ -140,7 +140,7 @@ def dev(
         return
     from cstar_cli.cli.commands.dev.datafiles import DataOptions
     from cstar_cli.cli.discovery import withdraw
-    from cstar_cli.cli.errors import CstarError, UsageError
+    from cstar_cli.cli.errors import CstarError
     from cstar_cli.platform.runner import serve_forever
     from cstar_cli.platform.settings import PlatformSettings
     from cstar_cli.platform.store.db import StorageError
@@ -201,14 +201,41 @@ def dev(
             code="database_unusable",
         ) from None
     except OSError as err:
-        raise UsageError(
-            f"Cannot start the platform on {host}:{port}: {err.strerror or err}.",
-            "Pick another port with --port (0 chooses a free one).",
-        ) from None
+        raise port_refused(host, port, err) from None
     finally:
         for path in announcements:
             withdraw(path)
     print("Local platform stopped.", file=sys.stderr)
+
+
+def port_refused(host: str, port: int, err: OSError) -> Exception:
+    """Why ``host:port`` can't be served, naming what holds it when that is a cStar platform
+    (this user's running ``cstar dev`` announce themselves), and what to do instead (exit 2)."""
+    import errno
+
+    from cstar_cli.cli.discovery import port_holder
+    from cstar_cli.cli.errors import UsageError
+
+    where = f"Cannot start the platform on {host}:{port}"
+    if err.errno != errno.EADDRINUSE:
+        return UsageError(
+            f"{where}: {err.strerror or err}.",
+            "Pick another port with --port (0 chooses a free one).",
+        )
+    holder = port_holder(host, port)
+    if holder is None:
+        return UsageError(
+            f"{where}: the port is in use by another program.",
+            "Start it on a free port with --port 0 (the ready line says which), or stop that "
+            "program.",
+            code="port_in_use",
+        )
+    return UsageError(
+        f"{where}: {holder}.",
+        "Use that one — `cstar login` finds it and offers its test key — or start another "
+        "platform beside it on a free port with --port 0 (the ready line says which).",
+        code="port_in_use",
+    )
 
 
 def refuse_options_before(ctx: typer.Context) -> None:

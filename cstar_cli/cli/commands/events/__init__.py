@@ -17,7 +17,7 @@ from cstar_cli.cli.common import (
     command_group,
     show_pages,
 )
-from cstar_cli.cli.render import EVENT_COLUMNS, event_row
+from cstar_cli.cli.render import ATTEMPT_TIME_COLUMNS, EVENT_COLUMNS, attempt_rows, event_row
 from cstar_cli.cli.suggest import complete_event_types
 
 DELIVERY_COLUMNS = (
@@ -27,7 +27,7 @@ DELIVERY_COLUMNS = (
     ("STATUS", "status"),
     ("HTTP", "responseStatus"),
     ("MS", "durationMs"),
-    ("CREATED", "createdAt"),
+    *ATTEMPT_TIME_COLUMNS,
     ("ERROR", "error"),
 )
 
@@ -129,7 +129,8 @@ def events_get(
     event_id: str = typer.Argument(..., metavar="EVENT_ID", help="The event id (evt_…)."),
     json_output: JsonOption = False,
 ) -> None:
-    """Show one event: its payload as delivered and every delivery attempt.
+    """Show one event: its payload as delivered and every delivery attempt, with when each
+    started and finished, and when a pending one is due.
 
     Example: cstar events get evt_ticket_created_1774583010044_abc12345
     """
@@ -147,7 +148,7 @@ def events_get(
     app.printer.text(json.dumps(payload, indent=2, ensure_ascii=False))
     app.printer.text(f"\nDeliveries ({len(deliveries)}):")
     app.printer.table(
-        delivery_rows(deliveries),
+        attempt_rows(delivery_rows(deliveries), app.seams.clock()),
         DELIVERY_COLUMNS,
         empty="No delivery attempts: no webhook or listen session was subscribed.",
     )

@@ -19,7 +19,7 @@ from cstar_cli.cli.common import (
     hinted,
     show_pages,
 )
-from cstar_cli.cli.render import show_done
+from cstar_cli.cli.render import ATTEMPT_TIME_COLUMNS, show_done
 from cstar_cli.cli.suggest import complete_event_types
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ DELIVERY_COLUMNS = (
     ("STATUS", "status"),
     ("HTTP", "responseStatus"),
     ("MS", "durationMs"),
-    ("CREATED", "createdAt"),
+    *ATTEMPT_TIME_COLUMNS,
     ("ERROR", "error"),
 )
 WEBHOOK_FIELDS = (
@@ -358,11 +358,12 @@ def webhooks_deliveries(
     page_size: PageSizeOption = 20,
     json_output: JsonOption = False,
 ) -> None:
-    """List delivery attempts to an endpoint, newest first, with status and timing.
+    """List delivery attempts to an endpoint, newest first: status, when each started and
+    finished, and when a pending retry is due.
 
     Example: cstar webhooks deliveries whk_… --status failed
     """
-    from cstar_cli.cli.render import page_footer
+    from cstar_cli.cli.render import attempt_rows, page_footer
 
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {"page": page, "pageSize": page_size}
@@ -373,5 +374,6 @@ def webhooks_deliveries(
     if json_output:
         app.printer.json(result.data)
         return
-    app.printer.table(result.data, DELIVERY_COLUMNS, empty="No delivery attempts.")
+    rows = attempt_rows(result.data, app.seams.clock())
+    app.printer.table(rows, DELIVERY_COLUMNS, empty="No delivery attempts.")
     page_footer(app, result)

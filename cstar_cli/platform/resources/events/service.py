@@ -44,6 +44,7 @@ def queued_delivery(queued: Row, event_type: str) -> dict[str, Any]:
             "error": None,
             "scheduled_at": queued["created_at"],
             "created_at": iso(queued["created_at"]),
+            "started_at": None,
             "finished_at": None,
         }
     )

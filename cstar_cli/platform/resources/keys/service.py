@@ -1,9 +1,12 @@
 """API keys (D9, D27, D28): only secret keys manage keys; a test key manages test keys only.
 A key is shown whole once, when it is minted; revoking or rolling one ends the streams it
-opened (at once, or when its grace period ends)."""
+opened (at once, or when its grace period ends). Keys are bounded (D5): at most
+:data:`MAX_ACTIVE_KEYS` working keys per environment, and :data:`MAX_KEYS_PER_MINUTE` minted a
+minute per team."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from cstar_cli.platform import ids
@@ -17,6 +20,12 @@ from cstar_cli.platform.store.query import Paging, sortable
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.wire.keys import redact
 from cstar_cli.wire.times import iso, parse_iso
+
+MAX_ACTIVE_KEYS = 100
+"""Working keys (neither revoked nor expired) one team may hold per environment (D5)."""
+MAX_KEYS_PER_MINUTE = 60
+"""Keys one team may mint (create or roll) in any 60 seconds (D5)."""
+MINUTE = 60.0
 
 
 def serialize(row: Row, secret: str | None = None) -> dict[str, Any]:
@@ -108,6 +117,7 @@ class Keys(Service):
                 "A test key can only manage test keys. Use a live secret key to create live keys.",
             )
         with self.transaction() as db:
+            self._check_room(environment == "live")
             row, secret = insert_key(
                 db,
                 self.platform.vault,
@@ -143,6 +153,8 @@ class Keys(Service):
         now = self.platform.now()
         environment = "live" if row["livemode"] else "test"
         with self.transaction() as db:
+            # Without grace the old key stops as the new one starts; with it, both work a while.
+            self._check_room(bool(row["livemode"]), adds_one=bool(expires_in))
             new_row, secret = insert_key(
                 db,
                 self.platform.vault,
@@ -163,6 +175,50 @@ class Keys(Service):
         else:
             self.platform.key_streams.revoked(ids.KEY + row["id"])
         return serialize(new_row, secret)
+
+    def _check_room(self, livemode: bool, *, adds_one: bool = True) -> None:
+        """Refuse a key past the bounds (D5): 409 when the environment already holds
+        :data:`MAX_ACTIVE_KEYS` working keys (``adds_one``: the new key would be one more), 429
+        with ``Retry-After`` when the team minted :data:`MAX_KEYS_PER_MINUTE` in the last
+        minute (unless rate limits are off, ``cstar dev --no-rate-limit``)."""
+        now = self.platform.now()
+        if adds_one and self.active_keys(livemode, now) >= MAX_ACTIVE_KEYS:
+            environment = "live" if livemode else "test"
+            raise ApiError(
+                409,
+                "resource_conflict",
+                f"Too many active keys: this team's {environment} environment already has "
+                f"{MAX_ACTIVE_KEYS}, the most allowed. Revoke keys you no longer use "
+                "(`cstar keys list`, then `cstar keys revoke KEY_ID`, or DELETE /keys/{id}) "
+                "and try again.",
+                extra={"limit": MAX_ACTIVE_KEYS},
+            )
+        if not self.platform.settings.enforce_rate_limits:
+            return
+        recent = self.db.one(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS first FROM api_keys "
+            "WHERE team_id = ? AND created_at > ?",
+            (self.principal.team_id, iso(now - MINUTE)),
+        )
+        if recent is not None and recent["n"] >= MAX_KEYS_PER_MINUTE:
+            retry_after = max(1, math.ceil(parse_iso(recent["first"]) + MINUTE - now))
+            raise ApiError(
+                429,
+                "rate_limit_exceeded",
+                f"Too many keys created: at most {MAX_KEYS_PER_MINUTE} a minute per team. "
+                f"Try again in {retry_after} seconds.",
+                extra={"retryAfter": retry_after},
+                headers={"Retry-After": str(retry_after)},
+            )
+
+    def active_keys(self, livemode: bool, now: float) -> int:
+        """How many of the team's keys in this environment work: neither revoked nor expired."""
+        rows = self.db.all(
+            "SELECT expires_at FROM api_keys "
+            "WHERE team_id = ? AND livemode = ? AND revoked_at IS NULL",
+            (self.principal.team_id, int(livemode)),
+        )
+        return sum(1 for r in rows if r["expires_at"] is None or parse_iso(r["expires_at"]) > now)
 
     def _unrollable(self, row: Row, key_id: str) -> str | None:
         """Why a key cannot be rolled (D28), or ``None``: a dead key never comes back."""

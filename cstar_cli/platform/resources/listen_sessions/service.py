@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.delivery.listen_hub import ROUTE_PREFIX, RouteSpec
+from cstar_cli.platform.http import bounds
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources.listen_sessions.models import ListenCreate
@@ -42,7 +43,7 @@ def route_specs(routes: list[Any]) -> list[RouteSpec]:
                 f"'{target}' is not an http(s) URL to forward to.", param=f"routes.{index}.target"
             )
         events = check_events(list(route.get("events") or ["*"]))
-        after = max(0, int(route.get("after") or 0))
+        after = bounds.position(route.get("after") or 0, f"routes.{index}.after")
         specs.append(RouteSpec(target, tuple(["*"] if "*" in events else events), after))
     if len({spec.id for spec in specs}) != len(specs):
         raise ApiError.invalid("Two routes have the same target and events.", param="routes")

@@ -93,6 +93,16 @@ class Delivery(Output):
     durationMs: float | None
     responseBody: str | None
     error: str | None
-    scheduledAt: str
-    createdAt: str
-    finishedAt: str | None
+    scheduledAt: str = Field(
+        description="When the attempt is (or was) due to run: a pending retry's scheduled time."
+    )
+    startedAt: str | None = Field(
+        description="When the attempt started; null while pending, for a cancelled one, and for "
+        "one `cstar listen` made (it reports only when the answer came: finishedAt)."
+    )
+    createdAt: str = Field(
+        description="When the attempt was queued (a retry is queued as the one before it fails)."
+    )
+    finishedAt: str | None = Field(
+        description="When the attempt's answer (or failure) was recorded; null while pending."
+    )

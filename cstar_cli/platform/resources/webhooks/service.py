@@ -73,6 +73,7 @@ def serialize_delivery(row: Row) -> dict[str, Any]:
             "error",
         ),
         "scheduledAt": iso(row["scheduled_at"]) if row["scheduled_at"] != float("inf") else iso(0),
+        "startedAt": row.get("started_at"),
         **columns(row, "created_at", "finished_at"),
     }
 
