@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     AUTH = 4
     UNREACHABLE = 5
     INTERRUPTED = 130
+    PIPE_CLOSED = 141  # the reader of the output went away (`| head`): 128 + SIGPIPE, no message
 
 
 class CstarError(Exception):
