@@ -145,13 +145,26 @@ class Printer:
 
     def status(self, message: str | None) -> None:
         """A line on stderr that updates in place on a terminal (one line per call otherwise);
-        ``None`` ends it. Other output printed meanwhile goes above it."""
-        if not self._stream(True).isatty():
+        ``None`` ends it. Other output printed meanwhile goes above it. On a terminal it is cut
+        to fit: a line that wrapped could not be redrawn in place."""
+        width = self.width(err=True)
+        if width is None:
             if message is not None:
                 self._write(True, scrub(message) + "\n")
             return
-        self._status = None if message is None else scrub(message)
-        self._write(True, "\r\x1b[2K" + (self._status or ""))
+        if message is None and self._status is None:
+            return
+        line = None if message is None else scrub(message)
+        if line is not None and len(line) > width - 1:
+            line = line[: max(0, width - 2)] + "…"
+        self._status = line
+        self._write(True, "\r\x1b[2K" + (line or ""))
+
+    def width(self, *, err: bool = False) -> int | None:
+        """How wide the terminal on stdout (or stderr) is; ``None`` when it is not one."""
+        if not self._stream(err).isatty():
+            return None
+        return int(self._console(err).width)
 
     def stderr_is_terminal(self) -> bool:
         return self._stream(True).isatty()
@@ -313,7 +326,9 @@ class Printer:
             self._say(message, "dim")
 
     def error(self, report: ErrorReport, *, as_json: bool = False) -> None:
-        """The error on stderr: a JSON object with ``--json``, else message, hint, request id."""
+        """The error on stderr: a JSON object with ``--json``, else message, hint, request id.
+        It ends the command: a status line is cleared first and not drawn again."""
+        self.status(None)
         if as_json:
             self._write(True, scrub(json.dumps(report.as_json())) + "\n")
             return

@@ -221,7 +221,10 @@ def run_listen(
                 return ExitCode.INTERRUPTED if interrupted[0] == signal.SIGINT else ExitCode.OK
             return ExitCode.OK
 
-    code = asyncio.run(main())
+    try:
+        code = asyncio.run(main())
+    finally:
+        app.printer.status(None)  # the prompt comes back on a line of its own
     if code == ExitCode.PIPE_CLOSED:
         raise OutputClosed
     if code == ExitCode.INTERRUPTED:
