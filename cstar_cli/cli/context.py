@@ -282,8 +282,9 @@ class AppContext:
         return str(stored_team) if stored_team else None
 
     def explain(self, report: ErrorReport, command: str | None) -> ErrorReport:
-        """The report, reworded when a publishable key was refused a secret-key command."""
-        from cstar_cli.cli.errors import CstarError, explain_publishable
+        """The report, naming the key when it was refused, or was publishable for a command
+        that needs a secret key."""
+        from cstar_cli.cli.errors import CstarError, explain_key
 
         try:
             resolved = self.resolve_key()
@@ -291,7 +292,7 @@ class AppContext:
             return report
         if resolved is None:
             return report
-        return explain_publishable(report, command, resolved.api_key)
+        return explain_key(report, command, resolved.api_key, resolved.source)
 
     def stdin_isatty(self) -> bool:
         if self.seams.stdin_isatty is not None:

@@ -99,7 +99,7 @@ def test_revoked_key_exits_4(cli: CliFn, platform: RunningPlatform) -> None:
         ).json()["data"]
         http.delete(f"/api/v1/teams/{platform.team_id}/keys/{created['id']}")
     run = cli("--api-base", platform.api_base, "--api-key", created["secret"], "tickets", "list")
-    assert_clean_error(run, 4, "Request id: req_", "cstar login")
+    assert_clean_error(run, 4, "Request id: req_", "Check --api-key")  # not the profile's key
     assert created["secret"] not in run.output
 
 

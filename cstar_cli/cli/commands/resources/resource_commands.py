@@ -149,7 +149,7 @@ class ResourceCommands:
         """
         app = app_of(ctx, json_output=json_output)
         body = {**parse_data(data), **_values(self.spec.fields, fields)}
-        with hinted(self.hint):
+        with hinted(lambda err: self.hint(err, app, body)):
             item = self.resource(app).create(body)
         self.show_saved(app, item, "Created", json_output=json_output)
 
@@ -177,7 +177,7 @@ class ResourceCommands:
                 f"Pass at least one field, e.g. `cstar {spec.name} update ID "
                 f"{spec.fields[0].option} …` or -d key=value.",
             )
-        with hinted(self.hint):
+        with hinted(lambda err: self.hint(err, app, body)):
             item = self.resource(app).update(item_id, body)
         self.show_saved(app, item, "Updated", json_output=json_output)
 
@@ -211,14 +211,44 @@ class ResourceCommands:
             ),
         )
 
-    def hint(self, err: CstarAPIError) -> str | None:
-        """Point a 400 about a field at its option, and a 404 at the right list command."""
+    def hint(
+        self, err: CstarAPIError, app: AppContext | None = None, body: dict[str, Any] | None = None
+    ) -> str | None:
+        """Point a 400 about a field at its option, a 409 at what already has the value, and a
+        404 at the right list command."""
+        name = self.spec.name
         if err.status == 404:
-            return f"Check the id; `cstar {self.spec.name} list` shows what exists."
-        for f in self.spec.fields:
-            if err.param == f.name:
-                return f"Pass {f.option} (or -d {f.name}=…)."
-        return None
+            return f"Check the id; `cstar {name} list` shows what exists."
+        field = next((f for f in self.spec.fields if err.param == f.name), None)
+        if field is None:
+            return None
+        value = (body or {}).get(field.name)
+        if err.status == 409 and app is not None and isinstance(value, str):
+            return self.taken_hint(app, field, value)
+        if err.code == "parameter_missing":
+            return f"Pass {field.option} (or -d {field.name}=…)."
+        return f"Check the value of {field.option} (or -d {field.name}=…)."
+
+    def taken_hint(self, app: AppContext, field: Field, value: str) -> str:
+        """What to say when another item already has this unique value (an email): which."""
+        from cstar_cli.client.errors import CstarAPIError
+
+        name, singular = self.spec.name, self.spec.singular
+        search = any(f.name == "search" for f in self.spec.filters)
+        try:
+            page = self.resource(app).list({"search": value} if search else {"pageSize": 100})
+            found = [i for i in page.data if str(i.get(field.name, "")).lower() == value.lower()]
+        except CstarAPIError:
+            found = []
+        if not found:
+            look = f"--search {value}" if search else "--page-size 100"
+            return f"`cstar {name} list {look}` shows it; or pass another {field.option}."
+        item_id, label = found[0].get("id"), found[0].get("name")
+        named = f" ({label})" if label else ""
+        return (
+            f"It is {singular} {item_id}{named}: `cstar {name} get {item_id}` shows it, "
+            f"`cstar {name} update {item_id} …` changes it; or pass another {field.option}."
+        )
 
 
 def _values(spec_fields: Sequence[Field], given: dict[str, Any]) -> dict[str, Any]:
