@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 
 from cstar_cli.cli.errors import ErrorReport, describe
 from cstar_cli.cli.polish import BadValue, polish_params, reworded_parse
-from cstar_cli.cli.suggest import did_you_mean, habit
+from cstar_cli.cli.suggest import clock_backwards, did_you_mean, habit
 from cstar_cli.main import COMMANDS, GETTING_STARTED, load_command
 
 GLOBAL_VALUE_OPTIONS = frozenset({"--profile", "-p", "--api-key", "--api-base", "--color"})
@@ -228,3 +228,7 @@ def check_habits(args: list[str]) -> None:
     if found is not None:
         typed, ours = found
         raise BadValue(f"There is no `{typed}`; use `{ours}`.")
+    if words == ["clock", "advance"]:  # `-5m` would be read as an option (-5)
+        backwards = next((a for a in args if a[:1] == "-" and a[1:2].isdigit()), None)
+        if backwards is not None:
+            raise BadValue(clock_backwards(backwards))

@@ -21,8 +21,9 @@ def listen(
         "--forward-to",
         "-f",
         metavar="[EVENTS=]URL",
-        help="Where to POST events: a URL, a port (3000) or a path (/webhooks) on localhost. "
-        "Repeatable; 'boss.*,player.*=localhost:4000/game' sends only those events there.",
+        help="Where to POST events: a URL, or on localhost a port (3000), a path (/webhooks) "
+        "or both (3000/webhooks). Repeatable; 'boss.*,player.*=localhost:4000/game' sends only "
+        "those events there.",
     ),
     events: str | None = typer.Option(
         None,
