@@ -86,7 +86,10 @@ class ResourceCommands:
         spec = self.spec
         required = ", ".join(f.option for f in spec.fields if f.required)
         doc = inspect.cleandoc(method.__doc__ or "")
-        return doc.format(spec=spec, required=required, id_start=spec.singular[:3])
+        article = "an" if spec.singular[:1] in "aeiou" else "a"
+        return doc.format(
+            spec=spec, required=required, id_start=spec.singular[:3], a=f"{article} {spec.singular}"
+        )
 
     # -- the commands ----------------------------------------------------------------------------
 
@@ -143,7 +146,7 @@ class ResourceCommands:
     def create(
         self, ctx: typer.Context, *, data: list[str] | None, json_output: bool, **fields: Any
     ) -> None:
-        """Create a {spec.singular}. Required: {required}.
+        """Create {a}. Required: {required}.
 
         Example: {spec.example_create}
         """
@@ -162,7 +165,7 @@ class ResourceCommands:
         json_output: bool,
         **fields: Any,
     ) -> None:
-        """Change fields of a {spec.singular}.
+        """Change fields of {a}.
 
         Example: cstar {spec.name} update ID {spec.fields[0].option} 'New value'
         """
@@ -182,7 +185,7 @@ class ResourceCommands:
         self.show_saved(app, item, "Updated", json_output=json_output)
 
     def delete(self, ctx: typer.Context, *, item_id: str, yes: bool, json_output: bool) -> None:
-        """Delete a {spec.singular} (asks first on a terminal).
+        """Delete {a} (asks first on a terminal).
 
         Example: cstar {spec.name} delete ID --yes
         """
