@@ -39,8 +39,11 @@ _._usage_display_name
 _.rich_markup_mode
 _.stdio
 
-# Rich reads Console.no_color when it renders.
+# Rich reads Console.no_color and Console.quiet when it renders, and calls
+# Console.on_broken_pipe when a write finds no reader (cli/output.py hands that to the Printer).
 _.no_color
+_.quiet
+_.on_broken_pipe
 
 # FastAPI calls app.openapi() for /openapi.json, and declares a route's parameters (path and
 # query) from its signature even when the body reads them another way.

@@ -168,7 +168,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         raise SystemExit(int(ExitCode.INTERRUPTED)) from None
-    raise SystemExit(outcome if isinstance(outcome, int) else 0)
+    from cstar_cli.cli.pipes import settle
+
+    status = outcome if isinstance(outcome, int) else 0
+    if settle() and status == 0:  # what was still buffered found no reader (`| head -1`)
+        status = int(ExitCode.PIPE_CLOSED)
+    raise SystemExit(status)
 
 
 def _usage_error(err: Exception, *, as_json: bool) -> NoReturn:

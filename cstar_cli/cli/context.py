@@ -55,6 +55,30 @@ def check_key_format(api_key: str, source: str) -> str:
     return key
 
 
+def check_api_base(base: str, source: str) -> str:
+    """Refuse an API base that is not an http(s) URL before any request (exit 2), with the URL
+    it probably meant: ``localhost:8642`` → ``http://localhost:8642``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base if "://" in base else "")
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return base
+    scheme = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)/*", base)  # ftp:// (not localhost:80)
+    guess = (base[scheme.end() :] if scheme else base).lstrip("/") or "127.0.0.1:8642"
+    local = guess.startswith(("localhost", "127.", "[::1]", "0.0.0.0"))
+    meant = f"{'http' if local else 'https'}://{guess}"
+    fix = {
+        "--api-base": f"Use --api-base {meant}",
+        "CSTAR_API_BASE": f"Set CSTAR_API_BASE={meant}",
+    }.get(source, f"Run `cstar config set api_base {meant}`")
+    what = "is not an http(s) URL" if scheme else "has no http:// or https://"
+    raise UsageError(
+        f"The API base {base!r} (from {source}) {what}.",
+        f"{fix}.",
+        code="invalid_api_base",
+    )
+
+
 @dataclass
 class Seams:
     """What tests (and embedders) may swap: transports, streams, the clock, sleeping, the
@@ -180,15 +204,18 @@ class AppContext:
     # -- settings -----------------------------------------------------------------------------
 
     def api_base(self) -> tuple[str, str]:
-        """``(base, source)`` by precedence flag > env > profile > default."""
+        """``(base, source)`` by precedence flag > env > profile > default; one that is not an
+        http(s) URL is a usage error (exit 2)."""
         if self.options.api_base:
-            return self.options.api_base.rstrip("/"), "--api-base"
-        if self.env.api_base:
-            return self.env.api_base.rstrip("/"), "CSTAR_API_BASE"
-        profile_base = self.profile_settings().get("api_base")
-        if profile_base:
-            return str(profile_base).rstrip("/"), f"profile {self.profile_name}"
-        return DEFAULT_API_BASE, "default"
+            base, source = self.options.api_base.strip().rstrip("/"), "--api-base"
+        elif self.env.api_base:
+            base, source = self.env.api_base.strip().rstrip("/"), "CSTAR_API_BASE"
+        else:
+            profile_base = self.profile_settings().get("api_base")
+            if not profile_base:
+                return DEFAULT_API_BASE, "default"
+            base, source = str(profile_base).rstrip("/"), f"profile {self.profile_name}"
+        return check_api_base(base, source), source
 
     def resolve_key(self) -> ResolvedKey | None:
         """The API key by precedence flag > env > stored for the profile."""
@@ -282,8 +309,9 @@ class AppContext:
         return str(stored_team) if stored_team else None
 
     def explain(self, report: ErrorReport, command: str | None) -> ErrorReport:
-        """The report, reworded when a publishable key was refused a secret-key command."""
-        from cstar_cli.cli.errors import CstarError, explain_publishable
+        """The report, naming the key when it was refused, or was publishable for a command
+        that needs a secret key."""
+        from cstar_cli.cli.errors import CstarError, explain_key
 
         try:
             resolved = self.resolve_key()
@@ -291,7 +319,7 @@ class AppContext:
             return report
         if resolved is None:
             return report
-        return explain_publishable(report, command, resolved.api_key)
+        return explain_key(report, command, resolved.api_key, resolved.source)
 
     def stdin_isatty(self) -> bool:
         if self.seams.stdin_isatty is not None:

@@ -7,10 +7,15 @@ Nothing here imports rich, typer or httpx.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from cstar_cli.wire.links import LOCAL_API_BASE
+
+if TYPE_CHECKING:
+    from cstar_cli.client.errors import CstarAPIError
 
 
 class ExitCode(IntEnum):
@@ -26,6 +31,7 @@ class ExitCode(IntEnum):
     COMMAND_NOT_FOUND = 127
     """``cstar dev exec``: there is no such CMD (as shells say it)."""
     INTERRUPTED = 130
+    PIPE_CLOSED = 141  # the reader of the output went away (`| head`): 128 + SIGPIPE, no message
 
 
 class CstarError(Exception):
@@ -132,10 +138,11 @@ _API_HINTS: dict[str, str] = {
     "authentication_required": login_hint(),
     "invalid_key_format": "Keys start with sk_test_, sk_live_, pk_test_ or pk_live_. "
     "Check the key and run `cstar login` again.",
-    "invalid_api_key": "The key was revoked, belongs to another team or environment, or is "
-    "mistyped. Run `cstar login` with a valid key.",
-    "key_expired": "The key has expired. Create a new one in the dashboard or with "
-    "`cstar keys create`, then `cstar login`.",
+    "invalid_api_key": "The key was revoked, belongs to another platform, team or environment, "
+    "or is mistyped. Log in with a valid one: `cstar login` (on a terminal it finds a running "
+    "`cstar dev`, which prints its keys when it starts; hosted keys are in the dashboard).",
+    "key_expired": "The key has expired (its grace period after a roll ended). Log in with the "
+    "key that replaced it: `cstar login`.",
     "publishable_key_write": "Publishable keys are read-only. Use a secret key (sk_…) for writes: "
     "`cstar login --api-key sk_…`.",
     "insufficient_permissions": "This needs a secret key; for live keys, a live secret key.",
@@ -171,6 +178,28 @@ def missing_hint(command: str | None) -> str:
     )
 
 
+_PATTERN_MISMATCH = re.compile(
+    r"^Invalid value for '(?P<field>[^']+)': String should match pattern '.*'\.?$", re.DOTALL
+)
+_KEY_CREATE = re.compile(r"\s*[^.]*'cstar keys create'[^.]*\.")
+
+
+def api_message(exc: CstarAPIError) -> str:
+    """The API's message in plain words: a field's format said in words, not as the regex it
+    is checked with; no advice to run `cstar keys create` for a key that is refused (creating a
+    key needs a valid one)."""
+    message = exc.message
+    mismatch = _PATTERN_MISMATCH.match(message)
+    if mismatch:
+        field = mismatch["field"]
+        if field.lower().endswith("email"):
+            return f"Invalid value for '{field}': not an email address (name@example.com)."
+        return f"Invalid value for '{field}': not in the form the API accepts."
+    if exc.code == "invalid_api_key":
+        return _KEY_CREATE.sub("", message).strip()
+    return message
+
+
 def describe(exc: BaseException, command: str | None = None) -> ErrorReport | None:
     """Map any error we know to the report shown to the user; ``None`` for unknown errors.
 
@@ -200,7 +229,7 @@ def describe(exc: BaseException, command: str | None = None) -> ErrorReport | No
             int(code),
             exc.type,
             exc.code,
-            exc.message,
+            api_message(exc),
             hint,
             exc.request_id,
             exc.param,
@@ -210,20 +239,58 @@ def describe(exc: BaseException, command: str | None = None) -> ErrorReport | No
 
 
 SECRET_KEY_CODES = frozenset({"insufficient_permissions", "publishable_key_write"})
+REFUSED_KEY_CODES = frozenset({"invalid_api_key", "key_expired"})
 
 
-def explain_publishable(report: ErrorReport, command: str | None, api_key: str) -> ErrorReport:
-    """Say plainly that a command needs a secret key when it was run with a publishable one."""
+def given_key(source: str) -> str | None:
+    """How a key given for this run only is named (``the key given with --api-key``); ``None``
+    for the profile's stored key."""
+    if source == "--api-key":
+        return "The key given with --api-key"
+    if source == "CSTAR_API_KEY":
+        return "The key in CSTAR_API_KEY"
+    return None
+
+
+def explain_key(report: ErrorReport, command: str | None, api_key: str, source: str) -> ErrorReport:
+    """Say which key was refused or is publishable, and where it came from: a key passed with
+    --api-key or CSTAR_API_KEY is not the profile's, and logging in again would not help."""
+    if report.code in REFUSED_KEY_CODES:
+        return _refused_key(report, api_key, source)
     if report.code not in SECRET_KEY_CODES or not api_key.startswith("pk_"):
         return report
     env = "live" if api_key.startswith("pk_live_") else "test"
     shown = f"pk_{env}_…{api_key[-4:]}"
     what = f"`{command}`" if command else "This command"
     read_only = " Publishable keys are read-only." if report.code == "publishable_key_write" else ""
+    given = given_key(source)
+    whose = f"{given} is" if given else "This profile uses"
     message = (
-        f"{what} needs a secret key.{read_only} This profile uses a publishable key ({shown}), "
+        f"{what} needs a secret key.{read_only} {whose} a publishable key ({shown}), "
         "which reads only published articles, the game and whoami, and acts for one customer "
         "only with a verified identity."
     )
-    hint = f"Log in with a secret key: `cstar login --api-key sk_{env}_…` (or pass --api-key)."
+    if source == "--api-key":
+        hint = f"Pass a secret key instead: --api-key sk_{env}_…"
+    elif source == "CSTAR_API_KEY":
+        hint = f"Set CSTAR_API_KEY to a secret key (sk_{env}_…), or unset it to use the profile's."
+    else:
+        hint = f"Log in with a secret key: `cstar login --api-key sk_{env}_…` (or pass --api-key)."
     return replace(report, message=message, hint=hint)
+
+
+def _refused_key(report: ErrorReport, api_key: str, source: str) -> ErrorReport:
+    from cstar_cli.wire.keys import redact
+
+    given = given_key(source)
+    whose = given.lower() if given else "the profile's key"
+    message = f"{report.message} That is {whose} ({redact(api_key)})."
+    if given is None:
+        return replace(report, message=message)
+    where = "--api-key" if source == "--api-key" else "CSTAR_API_KEY"
+    return replace(
+        report,
+        message=message,
+        hint=f"Check {where}: `cstar dev` prints the local platform's keys when it starts "
+        "(hosted keys are in the dashboard).",
+    )

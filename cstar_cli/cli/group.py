@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 
 from cstar_cli.cli.errors import ErrorReport, describe
 from cstar_cli.cli.polish import BadValue, polish_params, reworded_parse
-from cstar_cli.cli.suggest import did_you_mean, habit
+from cstar_cli.cli.suggest import clock_backwards, did_you_mean, habit
 from cstar_cli.main import COMMANDS, GETTING_STARTED, load_command
 
 GLOBAL_VALUE_OPTIONS = frozenset({"--profile", "-p", "--api-key", "--api-base", "--color"})
@@ -43,9 +43,16 @@ class CstarGroup(TyperGroup):
             ctx.meta["cstar.json"] = wants_json(args)
             ctx.meta["cstar.command"] = self.command_words(ctx, args)
             check_habits(args)
-        result: list[str] = reworded_parse(
-            lambda: super(CstarGroup, self).parse_args(ctx, args), ctx
-        )
+        try:
+            result: list[str] = reworded_parse(
+                lambda: super(CstarGroup, self).parse_args(ctx, args), ctx
+            )
+        except BrokenPipeError:  # `cstar --help | head -1`
+            from cstar_cli.cli.errors import ExitCode
+            from cstar_cli.cli.pipes import settle
+
+            settle()
+            raise Exit(int(ExitCode.PIPE_CLOSED)) from None
         return result
 
     def command_words(self, ctx: Any, args: list[str]) -> str:
@@ -123,10 +130,16 @@ class CstarGroup(TyperGroup):
         """Print what went wrong and exit with its code (``docs/exit-codes.md``)."""
         from cstar_cli.cli.config import debug_enabled
         from cstar_cli.cli.context import AppContext
-        from cstar_cli.cli.errors import Stopped
+        from cstar_cli.cli.errors import ExitCode, Stopped
+        from cstar_cli.cli.pipes import closed_pipe, settle
 
         if isinstance(exc, Stopped):  # the command said what happened already
             raise Exit(int(exc.exit_code)) from None
+        if closed_pipe(exc):  # `| head -1`: the reader has what it wanted (cli/pipes.py)
+            settle()
+            if isinstance(ctx.obj, AppContext):
+                ctx.obj.close()
+            raise Exit(int(ExitCode.PIPE_CLOSED)) from None
         if debug_enabled() and not isinstance(exc, KeyboardInterrupt):
             raise exc
         command = ctx.meta.get("cstar.command")
@@ -227,3 +240,7 @@ def check_habits(args: list[str]) -> None:
     if found is not None:
         typed, ours = found
         raise BadValue(f"There is no `{typed}`; use `{ours}`.")
+    if words == ["clock", "advance"]:  # `-5m` would be read as an option (-5)
+        backwards = next((a for a in args if a[:1] == "-" and a[1:2].isdigit()), None)
+        if backwards is not None:
+            raise BadValue(clock_backwards(backwards))

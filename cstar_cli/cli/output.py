@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cstar_cli.wire.keys import SECRET_PATTERN
@@ -49,8 +50,27 @@ def table_cell(field: str, value: Any) -> str:
     return cell(value)
 
 
+@cache
+def console_class() -> type[Console]:
+    """Rich's Console, but a closed pipe is the Printer's to handle (Rich would exit 1)."""
+    from rich.console import Console
+
+    class PipeAwareConsole(Console):
+        printer: Printer
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            self.printer.output_closed(self.file)
+
+    return PipeAwareConsole
+
+
 class Printer:
-    """Owns the consoles; created per run by the AppContext."""
+    """Owns the consoles; created per run by the AppContext.
+
+    When the reader of stdout or stderr goes away (``| head -1``) every later write is dropped
+    and :class:`~cstar_cli.cli.pipes.OutputClosed` is raised, or ``on_closed`` is called
+    instead when a long-running command set it (``cstar listen`` then winds down)."""
 
     def __init__(
         self,
@@ -66,21 +86,47 @@ class Printer:
         self._streams = (stdout or sys.stdout, stderr or sys.stderr)
         self._consoles: dict[bool, Console] = {}
         self._status: str | None = None  # the updating line on a terminal's stderr
+        self.closed = False
+        self.on_closed: Callable[[], None] | None = None
 
     # -- consoles ----------------------------------------------------------------------------
 
     def _stream(self, err: bool) -> TextIO:
         return self._streams[err]
 
+    def _write(self, err: bool, text: str, *, flush: bool = True) -> None:
+        """Write to stdout (or stderr), unless its reader is gone."""
+        if self.closed:
+            return
+        stream = self._stream(err)
+        try:
+            stream.write(text)
+            if flush:
+                stream.flush()
+        except BrokenPipeError:
+            self.output_closed(stream)
+
+    def output_closed(self, stream: Any) -> None:
+        """The reader of ``stream`` went away: print nothing more; raise
+        :class:`~cstar_cli.cli.pipes.OutputClosed` (or call ``on_closed``)."""
+        from cstar_cli.cli.pipes import OutputClosed, silence
+
+        self.closed = True
+        for console in self._consoles.values():
+            console.quiet = True
+        silence(stream)
+        if self.on_closed is not None:
+            self.on_closed()
+            return
+        raise OutputClosed
+
     def _console(self, err: bool) -> Console:
         stream = self._stream(err)
         console = self._consoles.get(err)
         if console is None:
-            from rich.console import Console
-
             # Piped output is never truncated; a terminal gets its own width.
             width = None if stream.isatty() else 1000
-            console = Console(
+            console = console_class()(
                 file=stream,
                 width=width,
                 no_color=self.color == "never",
@@ -90,6 +136,8 @@ class Printer:
             )
             if self.color == "never":
                 console.no_color = True
+            console.printer = self  # type: ignore[attr-defined]
+            console.quiet = self.closed
             self._consoles[err] = console
         return console
 
@@ -97,54 +145,55 @@ class Printer:
 
     def status(self, message: str | None) -> None:
         """A line on stderr that updates in place on a terminal (one line per call otherwise);
-        ``None`` ends it. Other output printed meanwhile goes above it."""
-        stream = self._stream(True)
-        if not stream.isatty():
+        ``None`` ends it. Other output printed meanwhile goes above it. On a terminal it is cut
+        to fit: a line that wrapped could not be redrawn in place."""
+        width = self.width(err=True)
+        if width is None:
             if message is not None:
-                stream.write(scrub(message) + "\n")
-                stream.flush()
+                self._write(True, scrub(message) + "\n")
             return
-        self._status = None if message is None else scrub(message)
-        stream.write("\r\x1b[2K" + (self._status or ""))
-        stream.flush()
+        if message is None and self._status is None:
+            return
+        line = None if message is None else scrub(message)
+        if line is not None and len(line) > width - 1:
+            line = line[: max(0, width - 2)] + "…"
+        self._status = line
+        self._write(True, "\r\x1b[2K" + (line or ""))
+
+    def width(self, *, err: bool = False) -> int | None:
+        """How wide the terminal on stdout (or stderr) is; ``None`` when it is not one."""
+        if not self._stream(err).isatty():
+            return None
+        return int(self._console(err).width)
 
     def stderr_is_terminal(self) -> bool:
         return self._stream(True).isatty()
 
     def _lift_status(self) -> None:
         if self._status is not None:
-            stream = self._stream(True)
-            stream.write("\r\x1b[2K")
-            stream.flush()
+            self._write(True, "\r\x1b[2K")
 
     def _restore_status(self) -> None:
         if self._status is not None:
-            stream = self._stream(True)
-            stream.write(self._status)
-            stream.flush()
+            self._write(True, self._status)
 
     # -- data (stdout) -------------------------------------------------------------------------
 
     def json(self, value: Any, *, reveal: bool = False) -> None:
         """One JSON document on stdout (secrets redacted unless ``reveal``)."""
         text = json.dumps(value, indent=2, ensure_ascii=False)
-        stream = self._stream(False)
-        stream.write((text if reveal else scrub(text)) + "\n")
-        stream.flush()
+        self._write(False, (text if reveal else scrub(text)) + "\n")
 
     def json_line(self, value: Any, *, reveal: bool = False, flush: bool = True) -> None:
         """One JSON object on one line of stdout (streams); secrets redacted unless ``reveal``.
         ``flush=False`` leaves the flush to a later :meth:`flush` (busy streams)."""
-        stream = self._stream(False)
         text = json.dumps(value, ensure_ascii=False)
         self._lift_status()
-        stream.write((text if reveal else scrub(text)) + "\n")
-        if flush:
-            stream.flush()
+        self._write(False, (text if reveal else scrub(text)) + "\n", flush=flush)
         self._restore_status()
 
     def flush(self) -> None:
-        self._stream(False).flush()
+        self._write(False, "")
 
     def table(
         self,
@@ -231,13 +280,10 @@ class Printer:
     ) -> None:
         """One line of data on stdout from ``(text, style)`` parts; styles only where colour is
         wanted (a terminal, or ``--color always``)."""
-        stream = self._stream(False)
         self._lift_status()
-        if self.color == "never" or not (self.color == "always" or stream.isatty()):
+        if self.color == "never" or not (self.color == "always" or self._stream(False).isatty()):
             line = "".join(text for text, _ in parts)
-            stream.write((line if reveal else scrub(line)) + "\n")
-            if flush:
-                stream.flush()
+            self._write(False, (line if reveal else scrub(line)) + "\n", flush=flush)
         else:
             from rich.text import Text
 
@@ -249,11 +295,8 @@ class Printer:
 
     def text(self, message: str, *, reveal: bool = False, flush: bool = True) -> None:
         """Plain text on stdout (data, not chatter)."""
-        stream = self._stream(False)
         self._lift_status()
-        stream.write((message if reveal else scrub(message)) + "\n")
-        if flush:
-            stream.flush()
+        self._write(False, (message if reveal else scrub(message)) + "\n", flush=flush)
         self._restore_status()
 
     # -- people (stderr) -----------------------------------------------------------------------
@@ -283,11 +326,11 @@ class Printer:
             self._say(message, "dim")
 
     def error(self, report: ErrorReport, *, as_json: bool = False) -> None:
-        """The error on stderr: a JSON object with ``--json``, else message, hint, request id."""
+        """The error on stderr: a JSON object with ``--json``, else message, hint, request id.
+        It ends the command: a status line is cleared first and not drawn again."""
+        self.status(None)
         if as_json:
-            stream = self._stream(True)
-            stream.write(scrub(json.dumps(report.as_json())) + "\n")
-            stream.flush()
+            self._write(True, scrub(json.dumps(report.as_json())) + "\n")
             return
         lines = [report.message]
         if report.param:

@@ -44,6 +44,14 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return " Did you mean " + " or ".join(repr(f) for f in found) + "?"
 
 
+def clock_backwards(duration: str) -> str:
+    """What ``cstar clock advance -5m`` is told: the test clock moves one way."""
+    return (
+        f"The test clock only moves forward ({duration!r} would move it back). "
+        "`cstar clock reset` sets it back to real time."
+    )
+
+
 def habit(words: Sequence[str]) -> tuple[str, str] | None:
     """``(what was typed, the cstar way)`` when ``words`` start with a known habit."""
     for length in (2, 1):

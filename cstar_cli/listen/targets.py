@@ -1,7 +1,8 @@
 """What ``cstar listen --forward-to`` accepts: a target, optionally behind event patterns.
 
 ``3000`` → ``http://localhost:3000``; ``/hooks`` → ``http://localhost/hooks``;
-``localhost:3000/hooks`` → ``http://localhost:3000/hooks``; URLs as they are. A value that
+``3000/hooks`` and ``localhost:3000/hooks`` → ``http://localhost:3000/hooks``; URLs as they
+are. A value that
 starts with event patterns and ``=`` is a route: ``'boss.*,player.*=localhost:4000/game'``
 forwards only those events there. Everything is checked before anything connects.
 """
@@ -16,12 +17,14 @@ from urllib.parse import urlsplit
 from cstar_cli.wire import catalog
 
 ACCEPTED_FORMS = (
-    "Use a port (3000), a path (/webhooks), host:port/path (localhost:3000/webhooks) or an "
-    "http(s) URL, optionally behind event patterns: 'ticket.*,boss.spawned=localhost:3000/hooks'."
+    "Use a port (3000), a path (/webhooks), both (3000/webhooks), host:port/path "
+    "(localhost:3000/webhooks) or an http(s) URL, optionally behind event patterns: "
+    "'ticket.*,boss.spawned=localhost:3000/hooks'."
 )
 _PATTERN = re.compile(r"^(\*|[a-z][a-z_]*\.(\*|[a-z][a-z_]*))$")
 _LABEL = r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
 _HOSTNAME = re.compile(rf"^{_LABEL}(\.{_LABEL})*\.?$")
+_PORT_PATH = re.compile(r"^(\d+)([/?#].*)$")
 
 
 class InvalidForwardTarget(ValueError):
@@ -61,6 +64,9 @@ def parse_forward_to(value: str) -> str:
         raise _invalid(value, "it is empty")
     if text.isdigit():
         return f"http://localhost:{_port(value, text)}"
+    port_path = _PORT_PATH.match(text)
+    if port_path:  # 3000/webhooks
+        return f"http://localhost:{_port(value, port_path[1])}{port_path[2]}"
     if text.startswith("/"):
         return f"http://localhost{text}"
     if "://" not in text:

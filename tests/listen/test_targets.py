@@ -12,6 +12,9 @@ from cstar_cli.listen.targets import InvalidForwardTarget, Route, parse_route
     [
         ("3000", Route("http://localhost:3000")),
         ("/hooks", Route("http://localhost/hooks")),
+        ("3000/webhooks", Route("http://localhost:3000/webhooks")),
+        ("3000?x=1", Route("http://localhost:3000?x=1")),
+        ("ticket.*=3000/hooks", Route("http://localhost:3000/hooks", ("ticket.*",))),
         ("localhost:3000/webhooks", Route("http://localhost:3000/webhooks")),
         ("https://example.test/hooks?x=1", Route("https://example.test/hooks?x=1")),
         ("http://[::1]:3000/x", Route("http://[::1]:3000/x")),
@@ -34,6 +37,7 @@ def test_accepted_forms(value: str, route: Route) -> None:
         ("htp:/bad", "no port after it"),
         ("ftp://example.test", "not http or https"),
         ("99999", "not a port"),
+        ("99999/hooks", "not a port"),
         ("localhost:0/x", "not a port"),
         ("http://", "no host"),
         ("", "empty"),

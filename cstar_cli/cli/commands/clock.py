@@ -42,6 +42,8 @@ def _show(app: AppContext, clock: dict[str, Any], said: str | None, *, json_outp
     from cstar_cli.wire.times import parse_iso
 
     if json_output:
+        if clock.get("offsetSeconds") == 0:
+            clock = {**clock, "offsetSeconds": 0}  # not -0.0 right after a reset
         app.printer.json(clock)
         return
     if said:
@@ -85,9 +87,12 @@ def clock_advance(
     Example: cstar clock advance 15m
     """
     from cstar_cli.cli.errors import UsageError
+    from cstar_cli.cli.suggest import clock_backwards
     from cstar_cli.wire.times import parse_duration, span
 
     app = app_of(ctx, json_output=json_output)
+    if duration.strip().startswith("-"):  # `cstar clock advance -- -5m`
+        raise UsageError(clock_backwards(duration.strip()))
     try:
         seconds = parse_duration(duration)
     except ValueError as err:

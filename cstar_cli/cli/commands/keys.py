@@ -44,11 +44,19 @@ def parse_duration(text: str) -> int:
         raise UsageError(f"Invalid duration {text!r}.", str(err).split("; ", 1)[-1]) from None
 
 
-def _with_status(key: dict[str, Any]) -> dict[str, Any]:
+def _with_status(key: dict[str, Any], now: float | None = None) -> dict[str, Any]:
+    """The key with its ``status``: ``active``, ``revoked`` or when it expires — in words
+    against ``now`` (``expires in 1 h``) as the other tables say it, or the timestamp (JSON)."""
+    from cstar_cli.wire.times import parse_iso, relative
+
+    expires = key.get("expiresAt")
     if key.get("revokedAt"):
         state = "revoked"
-    elif key.get("expiresAt"):
-        state = f"expires {key['expiresAt']}"
+    elif isinstance(expires, str) and now is not None:
+        moment = parse_iso(expires)
+        state = f"expires {relative(moment, now)}" if moment > now else "expired"
+    elif expires:
+        state = f"expires {expires}"
     else:
         state = "active"
     return {**key, "status": state}
@@ -110,7 +118,10 @@ def keys_list(
         Paging(page=page, size=page_size, every=all_pages),
         json_output=json_output,
         render=lambda items: render_list(
-            app, [_with_status(k) for k in items], KEY_COLUMNS, json_output=json_output
+            app,
+            [_with_status(k, None if json_output else app.seams.clock()) for k in items],
+            KEY_COLUMNS,
+            json_output=json_output,
         ),
         noun="keys",
     )
@@ -126,7 +137,7 @@ def keys_get(
     Example: cstar keys get key_…
     """
     app = app_of(ctx, json_output=json_output)
-    key = _with_status(app.client().keys.get(key_id))
+    key = _with_status(app.client().keys.get(key_id), None if json_output else app.seams.clock())
     if json_output:
         app.printer.json(key)
     else:

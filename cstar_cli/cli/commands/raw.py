@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from cstar_cli.cli.common import DATA_HELP, app_of, one_command, parse_data
+from cstar_cli.cli.common import DATA_HELP, app_of, hinted, one_command, parse_data
 
 
 def resolve_path(app: Any, path: str) -> str:
@@ -27,16 +27,31 @@ def resolve_path(app: Any, path: str) -> str:
     return str(app.client().team_path()) + path
 
 
+def path_hint(err: Any, method: str, path: str, full: str) -> str | None:
+    """A path the API does not know: say how PATH was read, and the path outside the team
+    it may have meant (``/auth/whoami`` → ``/api/v1/auth/whoami``)."""
+    if err.status != 404 or not err.message.startswith("Unrecognized request URL"):
+        return None
+    if full == path:
+        return "Check the path; the API reference lists every one."
+    typed = path if path.startswith("/") else "/" + path
+    return (
+        "PATH is relative to your team unless it starts with /api/; did you mean "
+        f"`cstar {method.lower()} /api/v1{typed}`?"
+    )
+
+
 def raw_run(
     app: Any, method: str, path: str, data: list[str] | None, idempotency_key: str | None
 ) -> dict[str, Any]:
     body = parse_data(data)
     client = app.client()
     full = resolve_path(app, path)
-    if method in ("GET", "DELETE"):
-        response = client.request(method, full, params=body, idempotency_key=idempotency_key)
-    else:
-        response = client.request(method, full, json=body, idempotency_key=idempotency_key)
+    with hinted(lambda err: path_hint(err, method, path, full)):
+        if method in ("GET", "DELETE"):
+            response = client.request(method, full, params=body, idempotency_key=idempotency_key)
+        else:
+            response = client.request(method, full, json=body, idempotency_key=idempotency_key)
     out: dict[str, Any] = {"data": response.data, "meta": response.meta}
     if response.pagination is not None:
         out["pagination"] = response.pagination.as_json()

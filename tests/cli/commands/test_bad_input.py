@@ -86,10 +86,14 @@ def test_api_base_unreachable_exits_5(cli: CliFn, sleeps: Sleeps) -> None:
     assert len(sleeps.calls) == 2  # two retries with backoff before giving up
 
 
-def test_api_base_not_a_url_exits_5_without_retrying(cli: CliFn, sleeps: Sleeps) -> None:
+def test_api_base_not_a_url_is_a_usage_error_before_any_request(cli: CliFn, sleeps: Sleeps) -> None:
     run = cli("status", "--api-base", "ftp:/nowhere", "--api-key", GOOD_SHAPE_KEY)
-    assert_clean_error(run, 5, "not a valid http(s) URL")
+    assert_clean_error(run, 2, "(from --api-base) is not an http(s) URL")
     assert sleeps.calls == []
+    bare = cli("tickets", "list", "--api-base", "localhost:8642", "--api-key", GOOD_SHAPE_KEY)
+    assert_clean_error(bare, 2, "has no http:// or https://", "--api-base http://localhost:8642")
+    login = cli("login", "--api-key", GOOD_SHAPE_KEY, "--api-base", "127.0.0.1:8642/")
+    assert_clean_error(login, 2, "Use --api-base http://127.0.0.1:8642.")
 
 
 def test_revoked_key_exits_4(cli: CliFn, platform: RunningPlatform) -> None:
@@ -99,7 +103,7 @@ def test_revoked_key_exits_4(cli: CliFn, platform: RunningPlatform) -> None:
         ).json()["data"]
         http.delete(f"/api/v1/teams/{platform.team_id}/keys/{created['id']}")
     run = cli("--api-base", platform.api_base, "--api-key", created["secret"], "tickets", "list")
-    assert_clean_error(run, 4, "Request id: req_", "cstar login")
+    assert_clean_error(run, 4, "Request id: req_", "Check --api-key")  # not the profile's key
     assert created["secret"] not in run.output
 
 

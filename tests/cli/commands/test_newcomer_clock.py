@@ -82,3 +82,22 @@ def test_the_reset_route_is_for_test_secret_keys_only(own: PlatformThread) -> No
         assert answer.status_code == 403, (key[:8], answer.text)
     ok = httpx.post(url, headers={"Authorization": f"Bearer {own.keys.secret_key}"})
     assert ok.status_code == 200 and ok.json()["data"]["offsetSeconds"] == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["-5m"], ["--", "-5m"], ["-5m", "--json"], ["--json", "-90s"]],
+    ids=["option-like", "after --", "json", "json first"],
+)
+def test_the_clock_only_moves_forward(cli: CliFn, own: PlatformThread, args: list[str]) -> None:
+    login(cli, own)
+    run = cli("clock", "advance", *args)
+    assert_clean_error(run, 2, "The test clock only moves forward", "`cstar clock reset`")
+    assert "No such option" not in run.output
+
+
+def test_a_reset_clock_shows_a_plain_zero(cli: CliFn, own: PlatformThread) -> None:
+    login(cli, own)
+    assert cli("clock", "advance", "1h").exit_code == 0
+    for run in (cli("clock", "reset", "--json"), cli("clock", "show", "--json")):
+        assert '"offsetSeconds": 0,' in run.stdout, run.stdout  # not -0.0

@@ -98,7 +98,7 @@ def test_publishable_key_reads_articles_and_says_plainly_what_needs_a_secret_key
     assert articles.exit_code == 0, articles.output
     assert isinstance(articles.json(), list)
     tickets = cli(*base, "tickets", "list")
-    assert_clean_error(tickets, 4, "`cstar tickets list` needs a secret key", "cstar login")
+    assert_clean_error(tickets, 4, "`cstar tickets list` needs a secret key", "--api-key sk_test_")
     as_json = cli(*base, "customers", "list", "--json")
     assert as_json.exit_code == 4 and as_json.stdout == ""
     error = json.loads(as_json.stderr)["error"]

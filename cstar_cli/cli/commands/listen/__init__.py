@@ -21,8 +21,9 @@ def listen(
         "--forward-to",
         "-f",
         metavar="[EVENTS=]URL",
-        help="Where to POST events: a URL, a port (3000) or a path (/webhooks) on localhost. "
-        "Repeatable; 'boss.*,player.*=localhost:4000/game' sends only those events there.",
+        help="Where to POST events: a URL, or on localhost a port (3000), a path (/webhooks) "
+        "or both (3000/webhooks). Repeatable; 'boss.*,player.*=localhost:4000/game' sends only "
+        "those events there.",
     ),
     events: str | None = typer.Option(
         None,
@@ -171,13 +172,14 @@ def run_listen(
     json_output: bool,
     print_json: bool = False,
 ) -> None:
-    """Run the relay until Ctrl-C (exit 130; a second one stops at once), SIGTERM (0) or a
-    takeover (0)."""
+    """Run the relay until Ctrl-C (exit 130; a second one stops at once), SIGTERM (0), a
+    takeover (0) or the reader of its output going away (141, quietly: `| head`)."""
     import asyncio
     import signal
 
     from cstar_cli.cli.commands.listen.report import ListenReporter
     from cstar_cli.cli.errors import ExitCode, Stopped
+    from cstar_cli.cli.pipes import OutputClosed
     from cstar_cli.listen.session import Listener, open_session
 
     client = app.async_client()
@@ -202,7 +204,10 @@ def run_listen(
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, _stopper(stop, listener, interrupted, sig))
+            app.printer.on_closed = stop.set  # `| head`: wind down as for Ctrl-C, say nothing
             outcome = await listener.run(stop)
+            if app.printer.closed:
+                return ExitCode.PIPE_CLOSED
             if outcome == "aborted":
                 app.printer.info(
                     "Stopped at once; whatever was not acknowledged stays queued on the platform."
@@ -217,7 +222,13 @@ def run_listen(
                 return ExitCode.INTERRUPTED if interrupted[0] == signal.SIGINT else ExitCode.OK
             return ExitCode.OK
 
-    if asyncio.run(main()) == ExitCode.INTERRUPTED:
+    try:
+        code = asyncio.run(main())
+    finally:
+        app.printer.status(None)  # the prompt comes back on a line of its own
+    if code == ExitCode.PIPE_CLOSED:
+        raise OutputClosed
+    if code == ExitCode.INTERRUPTED:
         raise Stopped
 
 

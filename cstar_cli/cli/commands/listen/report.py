@@ -1,4 +1,9 @@
-"""What ``cstar listen`` prints: ``-->``/``<--`` lines (or JSON lines) on stdout, news on stderr."""
+"""What ``cstar listen`` prints: ``-->``/``<--`` lines (or JSON lines) on stdout, news on stderr.
+
+On a terminal the lines fit its width (:mod:`.lines`), and what is down right now — the
+platform, a target — is one line on stderr that updates in place and is gone once it is back,
+or once listen stops. Elsewhere (a log file) each outage is said once, and so is its end.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,13 @@ import asyncio
 import json
 import time
 from typing import TYPE_CHECKING, Any
+
+from cstar_cli.cli.commands.listen.lines import (
+    held_status,
+    platform_status,
+    received_line,
+    responded_parts,
+)
 
 if TYPE_CHECKING:
     from cstar_cli.cli.context import AppContext
@@ -28,6 +40,11 @@ class ListenReporter:
         self.routes = 0
         self._held_printed: dict[str, tuple[float, int]] = {}
         self._flush_due = False
+        self._offline: tuple[str, float] | None = None
+        """Why the platform can't be reached and when the next try is, while it can't."""
+        self._held: dict[str, tuple[str, int, str]] = {}
+        """The routes holding events on a terminal: id → target, events held, why."""
+        self._stopped = False
 
     def _later(self) -> bool:
         """Per-event lines are flushed once per turn of the event loop, not each (busy streams)."""
@@ -94,16 +111,43 @@ class ListenReporter:
             )
 
     def disconnected(self, reason: str, retry_in: float) -> None:
-        self.printer.warn(
-            f"Disconnected: {reason}. Reconnecting in {retry_in:.1f} s; "
-            "events wait on the platform meanwhile."
-        )
+        """The connection to the platform dropped, or another try failed: one updating line on
+        a terminal; elsewhere, said once until it is back."""
+        if self._stopped:
+            return
+        said = self._offline is not None
+        self._offline = (reason, retry_in)
+        if self.printer.stderr_is_terminal():
+            self._draw()
+        elif not said:
+            self.printer.warn(
+                f"Disconnected: {reason}. Reconnecting until the platform is back; "
+                "events wait there meanwhile."
+            )
 
     def reconnected(self, pending: int) -> None:
+        if self._offline is not None:
+            self._offline = None
+            self._draw()
         waiting = f"; {pending} event(s) waiting" if pending else ""
         self.printer.success(f"Reconnected{waiting}. Resuming where we stopped.")
 
+    def _draw(self) -> None:
+        """The updating line on a terminal: the platform while it can't be reached, else the
+        targets holding events; none when everything is up."""
+        if self._stopped or not self.printer.stderr_is_terminal():
+            return
+        width = self.printer.width(err=True)
+        if self._offline is not None:
+            self.printer.status(platform_status(*self._offline, width=width))
+        elif self._held:
+            self.printer.status(held_status(list(self._held.values()), width=width))
+        else:
+            self.printer.status(None)
+
     def stopping(self, sending: int, unfinished: int) -> None:
+        self._stopped = True  # nothing redraws a status line from now on
+        self.printer.status(None)
         if sending:
             message = f"Stopping: finishing {sending} forward{'s' if sending != 1 else ''}; "
             message += "Ctrl-C again to stop now."
@@ -150,14 +194,15 @@ class ListenReporter:
                 line["payload"] = json.loads(event.payload)
             self.printer.json_line(line, flush=self._later())
             return
-        tail = f" → {route.target}" if route is not None and self.routes > 1 else ""
-        if event.resend:
-            tail += f" (resend, delivery attempt {event.attempt})"
-        self.printer.text(
-            f"{self._now()}   --> {event.event_type} [{event.event_id}]{tail}",
-            reveal=True,
-            flush=self._later(),
+        text = received_line(
+            self._now(),
+            event.event_type,
+            event.event_id,
+            target=route.target if route is not None and self.routes > 1 else None,
+            resend_attempt=event.attempt if event.resend else None,
+            width=self.printer.width(),
         )
+        self.printer.text(text, reveal=True, flush=self._later())
         if self.print_json:
             self.printer.text(json.dumps(json.loads(event.payload), indent=2, ensure_ascii=False))
 
@@ -190,26 +235,18 @@ class ListenReporter:
             return
         status = f"[{attempt.status}]" if attempt.status is not None else "[ERR]"
         style = STATUS_STYLES.get(status[1], "red")
-        note = ""
-        if attempt.error and attempt.status is None:
-            note += f" · {attempt.error}"
-        if retry_in is not None:
-            note += f" · attempt {answer.tries}/{answer.max_tries}, retrying in {retry_in:g} s"
-        elif outcome == "failed":
-            note += f" · attempt {answer.tries}/{answer.max_tries}, failed"
-        elif outcome == "rejected":
-            note += " · not retried"
-        elif answer.tries > 1:
-            note += f" · attempt {answer.tries}/{answer.max_tries}"
+        parts = responded_parts(
+            self._now(),
+            status,
+            route.target,
+            f"{attempt.duration_ms:.0f} ms",
+            _note_forms(answer),
+            event.event_id,
+            many_routes=self.routes > 1,
+            width=self.printer.width(),
+        )
         self.printer.styled_parts(
-            [
-                (f"{self._now()}   <-- ", None),
-                (status, style),
-                (
-                    f" POST {route.target} {attempt.duration_ms:.0f} ms{note} [{event.event_id}]",
-                    None,
-                ),
-            ],
+            [(text, style if index == 1 else None) for index, text in enumerate(parts)],
             reveal=True,
             flush=self._later(),
         )
@@ -228,15 +265,20 @@ class ListenReporter:
                     "reason": reason,
                 }
             )
+        if self._stopped:
+            return
+        events = f"{count} event{'s' if count != 1 else ''}"
+        if self.printer.stderr_is_terminal():
+            self._held[route.id] = (route.target, count, reason)
+            self._draw()
+            return
         now = time.monotonic()
         last = self._held_printed.get(route.id)
-        quiet = last is not None and (count == last[1] or now - last[0] < HELD_REPEAT)
-        if quiet and not self.printer.stderr_is_terminal():
+        if last is not None and (count == last[1] or now - last[0] < HELD_REPEAT):
             return
         self._held_printed[route.id] = (now, count)
         self.printer.status(
-            f"{route.target} can't be reached ({reason}); holding {count} "
-            f"event{'s' if count != 1 else ''} in order and retrying…"
+            f"{route.target} can't be reached ({reason}); holding {events} in order and retrying…"
         )
 
     def released(self, route: RouteInfo, count: int) -> None:
@@ -245,8 +287,36 @@ class ListenReporter:
                 {"type": "held", "route": route.id, "target": route.target, "held": 0}
             )
         self._held_printed.pop(route.id, None)
-        self.printer.status(None)
+        if self._held.pop(route.id, None) is not None:
+            self._draw()
         self.printer.success(
             f"{route.target} answered again; delivering {count} held "
             f"event{'s' if count != 1 else ''} in order."
         )
+
+
+def _note_forms(answer: Answer) -> list[str]:
+    """What follows a ``<--`` line's duration, whole and shorter: the error of an attempt that
+    got no answer, and where the retries stand."""
+    attempt, retry_in, outcome = answer.attempt, answer.retry_in, answer.outcome
+    count = f"{answer.tries}/{answer.max_tries}"
+    error = f" · {attempt.error}" if attempt.error and attempt.status is None else ""
+    if retry_in is not None:
+        wait = f"{retry_in:g} s"
+        ends = [
+            f" · attempt {count}, retrying in {wait}",
+            f" · {count}, retry in {wait}",
+            f" · {count}",
+        ]
+    elif outcome == "failed":
+        ends = [f" · attempt {count}, failed", f" · {count} failed", " · failed"]
+    elif outcome == "rejected":
+        ends = [" · not retried"]
+    elif answer.tries > 1:
+        ends = [f" · attempt {count}", f" · {count}"]
+    else:
+        ends = [""]
+    forms = [error + end for end in ends]
+    if error:
+        forms.append(ends[-1])  # the error goes before where the retries stand
+    return forms

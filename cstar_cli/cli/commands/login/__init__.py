@@ -143,7 +143,7 @@ def status_run(app: AppContext) -> tuple[dict[str, Any], Exception | None]:
     problem (not logged in, unreachable, refused) is what the command exits with.
     """
     from cstar_cli import __version__
-    from cstar_cli.cli.errors import NotLoggedInError, login_hint
+    from cstar_cli.cli.errors import NotLoggedInError, api_message, login_hint
     from cstar_cli.client.errors import CstarAPIError
     from cstar_cli.wire.keys import redact
 
@@ -180,7 +180,7 @@ def status_run(app: AppContext) -> tuple[dict[str, Any], Exception | None]:
                     info["testClock"] = client.clock.show()
     except CstarAPIError as err:
         reachable = err.type != "connection_error"
-        info["api"] = {"reachable": reachable, "error": err.message}
+        info["api"] = {"reachable": reachable, "error": api_message(err)}
         return info, err
     info.update(
         teamId=who.get("teamId"),

@@ -86,7 +86,10 @@ class ResourceCommands:
         spec = self.spec
         required = ", ".join(f.option for f in spec.fields if f.required)
         doc = inspect.cleandoc(method.__doc__ or "")
-        return doc.format(spec=spec, required=required, id_start=spec.singular[:3])
+        article = "an" if spec.singular[:1] in "aeiou" else "a"
+        return doc.format(
+            spec=spec, required=required, id_start=spec.singular[:3], a=f"{article} {spec.singular}"
+        )
 
     # -- the commands ----------------------------------------------------------------------------
 
@@ -143,13 +146,13 @@ class ResourceCommands:
     def create(
         self, ctx: typer.Context, *, data: list[str] | None, json_output: bool, **fields: Any
     ) -> None:
-        """Create a {spec.singular}. Required: {required}.
+        """Create {a}. Required: {required}.
 
         Example: {spec.example_create}
         """
         app = app_of(ctx, json_output=json_output)
         body = {**parse_data(data), **_values(self.spec.fields, fields)}
-        with hinted(self.hint):
+        with hinted(lambda err: self.hint(err, app, body)):
             item = self.resource(app).create(body)
         self.show_saved(app, item, "Created", json_output=json_output)
 
@@ -162,7 +165,7 @@ class ResourceCommands:
         json_output: bool,
         **fields: Any,
     ) -> None:
-        """Change fields of a {spec.singular}.
+        """Change fields of {a}.
 
         Example: cstar {spec.name} update ID {spec.fields[0].option} 'New value'
         """
@@ -177,12 +180,12 @@ class ResourceCommands:
                 f"Pass at least one field, e.g. `cstar {spec.name} update ID "
                 f"{spec.fields[0].option} …` or -d key=value.",
             )
-        with hinted(self.hint):
+        with hinted(lambda err: self.hint(err, app, body)):
             item = self.resource(app).update(item_id, body)
         self.show_saved(app, item, "Updated", json_output=json_output)
 
     def delete(self, ctx: typer.Context, *, item_id: str, yes: bool, json_output: bool) -> None:
-        """Delete a {spec.singular} (asks first on a terminal).
+        """Delete {a} (asks first on a terminal).
 
         Example: cstar {spec.name} delete ID --yes
         """
@@ -211,14 +214,44 @@ class ResourceCommands:
             ),
         )
 
-    def hint(self, err: CstarAPIError) -> str | None:
-        """Point a 400 about a field at its option, and a 404 at the right list command."""
+    def hint(
+        self, err: CstarAPIError, app: AppContext | None = None, body: dict[str, Any] | None = None
+    ) -> str | None:
+        """Point a 400 about a field at its option, a 409 at what already has the value, and a
+        404 at the right list command."""
+        name = self.spec.name
         if err.status == 404:
-            return f"Check the id; `cstar {self.spec.name} list` shows what exists."
-        for f in self.spec.fields:
-            if err.param == f.name:
-                return f"Pass {f.option} (or -d {f.name}=…)."
-        return None
+            return f"Check the id; `cstar {name} list` shows what exists."
+        field = next((f for f in self.spec.fields if err.param == f.name), None)
+        if field is None:
+            return None
+        value = (body or {}).get(field.name)
+        if err.status == 409 and app is not None and isinstance(value, str):
+            return self.taken_hint(app, field, value)
+        if err.code == "parameter_missing":
+            return f"Pass {field.option} (or -d {field.name}=…)."
+        return f"Check the value of {field.option} (or -d {field.name}=…)."
+
+    def taken_hint(self, app: AppContext, field: Field, value: str) -> str:
+        """What to say when another item already has this unique value (an email): which."""
+        from cstar_cli.client.errors import CstarAPIError
+
+        name, singular = self.spec.name, self.spec.singular
+        search = any(f.name == "search" for f in self.spec.filters)
+        try:
+            page = self.resource(app).list({"search": value} if search else {"pageSize": 100})
+            found = [i for i in page.data if str(i.get(field.name, "")).lower() == value.lower()]
+        except CstarAPIError:
+            found = []
+        if not found:
+            look = f"--search {value}" if search else "--page-size 100"
+            return f"`cstar {name} list {look}` shows it; or pass another {field.option}."
+        item_id, label = found[0].get("id"), found[0].get("name")
+        named = f" ({label})" if label else ""
+        return (
+            f"It is {singular} {item_id}{named}: `cstar {name} get {item_id}` shows it, "
+            f"`cstar {name} update {item_id} …` changes it; or pass another {field.option}."
+        )
 
 
 def _values(spec_fields: Sequence[Field], given: dict[str, Any]) -> dict[str, Any]:

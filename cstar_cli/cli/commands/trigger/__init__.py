@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import typer
@@ -170,17 +171,25 @@ def _run_fixture(app: AppContext, name: str, overrides: list[str], *, json_outpu
 
     prepared = apply_overrides(fixture_for(name), overrides, field_problem)
     check_test_key(app.require_key().api_key)
+    count = len(prepared.steps)
     if not json_output:
-        app.printer.info(f"Running the {name} fixture ({len(prepared.steps)} steps, test mode):")
+        steps = f"{count} step{'s' if count != 1 else ''}"
+        app.printer.info(f"Running the {name} fixture ({steps}, test mode):")
+    # Columns as wide as the steps will be: a ${step.id} in a path becomes an id (tkt_ + 32 hex).
+    name_width = max(len(step.name) for step in prepared.steps)
+    method_width = max(len(step.method) for step in prepared.steps)
+    path_width = max(len(re.sub(r"\$\{[^}]*\}", "x" * 36, s.path)) for s in prepared.steps)
 
     def show(step: StepResult) -> None:
         if not json_output:
             ident = step.object_id or (
                 f"{len(step.data)} item(s)" if isinstance(step.data, list) else ""
             )
-            app.printer.info(
-                f"  → {step.name:<9} {step.method:<6} {step.path}  {step.status}  {ident}".rstrip()
+            line = (
+                f"  → {step.name:<{name_width}}  {step.method:<{method_width}}  "
+                f"{step.path:<{path_width}}  {step.status}  {ident}"
             )
+            app.printer.info(line.rstrip())
 
     run = run_fixture(app.client(), prepared, on_step=show)
     if json_output:

@@ -16,10 +16,9 @@ if TYPE_CHECKING:
 
 _HEADER_NAME = re.compile(r"^\s*x-(?:cstar-)?signature\s*:\s*", re.IGNORECASE)
 
-_SCHEME_TEXT = {
-    "v1": "t=,v1= (X-Signature)",
-    "sha256": "legacy sha256= (X-Signature)",
-    "hex": "bare hex (X-Cstar-Signature, the launch post's form)",
+_LEGACY_TEXT = {
+    "sha256": "the legacy sha256= form",
+    "hex": "the bare hex of X-Cstar-Signature, the launch post's form",
 }
 
 
@@ -121,13 +120,18 @@ def _read_payload(name: str) -> bytes:
 
 
 def _success_text(result: Verification, tolerance: int, event: dict[str, Any]) -> str:
-    lines = [f"Signature verified: {_SCHEME_TEXT[result.scheme]}."]
+    from datetime import datetime
+
+    from cstar_cli.wire.times import span
+
     if result.age is not None and result.timestamp is not None:
+        signed = datetime.fromtimestamp(result.timestamp).astimezone()
         age = round(result.age)
-        when = f"{age} s ago" if age >= 0 else f"{-age} s in the future"
-        window = f"within the {tolerance} s tolerance" if tolerance else "age check skipped"
-        lines.append(f"Signed at t={result.timestamp}, {when} ({window}).")
+        when = f"{span(age)} ago" if age >= 0 else f"{span(age)} in the future"
+        window = f"within the {tolerance} s tolerance" if tolerance else "age not checked"
+        lines = [f"Signature verified (signed at {signed:%Y-%m-%d %H:%M:%S %Z}, {when}; {window})."]
     else:
+        lines = [f"Signature verified ({_LEGACY_TEXT.get(result.scheme, result.scheme)})."]
         lines.append(
             "This form carries no timestamp, so there is no replay protection; cStar now sends "
             "X-Signature: t=…,v1=…."
