@@ -109,13 +109,16 @@ def test_the_session_is_a_token_in_local_storage_not_a_cookie(
     assert page.request.get(server.api_base + "/inspector/view/").status == 401  # no header
 
 
-def test_a_dashboard_url_opens_in_a_new_tab_of_the_same_session(
+def test_a_dashboard_url_opens_in_a_new_tab_with_names_and_no_stale_deadline(
     page: Any, api: httpx.Client
 ) -> None:
     from playwright.sync_api import expect
 
-    ticket = api.post("/tickets", json={"title": "Sync stalls"})
+    grace = next(m for m in api.get("/members").json()["data"] if m["name"] == "Grace Hopper")
+    ticket = api.post("/tickets", json={"title": "Sync stalls", "assignedTo": grace["id"]})
     ticket_id = ticket.json()["data"]["id"]
+    note = {"content": "Check the cache", "isInternal": True, "senderName": "Grace Hopper"}
+    api.post(f"/tickets/{ticket_id}/messages", json=note).raise_for_status()
     [event] = api.get("/events", params={"type": "ticket.created", "pageSize": 1}).json()["data"]
     dashboard_url = event["data"]["ticket"]["dashboard_url"]
     sign_in(page, api)
@@ -124,8 +127,15 @@ def test_a_dashboard_url_opens_in_a_new_tab_of_the_same_session(
     tab.goto(dashboard_url)
     expect(tab.get_by_role("heading", name="Sync stalls")).to_be_visible()
     expect(tab).to_have_title("Sync stalls — cStar inspector")
+    expect(tab.locator(".assignee")).to_have_text("Grace Hopper")
+    expect(tab.locator(".msg.internal .msg-head")).to_contain_text(
+        "Grace Hopper (agent) · internal note"
+    )
+    expect(tab.locator(".kv")).to_contain_text("Response due")
     api.patch(f"/tickets/{ticket_id}", json={"status": "closed"}).raise_for_status()
-    expect(tab.locator(".bar .chip").first).to_have_text("closed")  # live: it refreshed itself
+    expect(tab.locator(".kv")).to_contain_text("Closed")  # live: the page refreshed itself
+    expect(tab.locator(".kv")).not_to_contain_text("Response due")
+    expect(tab.locator(".kv")).not_to_contain_text("Resolution due")
     tab.close()
 
 

@@ -191,6 +191,33 @@ def test_a_ticket_has_a_stable_page(server: PlatformThread) -> None:
         assert missing.status_code == 404
 
 
+def test_the_ticket_page_names_people_and_drops_deadlines_once_closed(
+    server: PlatformThread,
+) -> None:
+    with api(server) as client:
+        grace = next(
+            m for m in client.get("/members").json()["data"] if m["name"] == "Grace Hopper"
+        )
+        ticket = client.post(
+            "/tickets", json={"title": "Slow sync", "assignedTo": grace["id"]}
+        ).json()["data"]
+        path = f"/tickets/{ticket['id']}/messages"
+        note = {"content": "Check the cache", "isInternal": True, "senderName": "Grace Hopper"}
+        client.post(path, json=note).raise_for_status()
+        client.post(path, json={"content": "Looking", "isInternal": True}).raise_for_status()
+        with signed_in(server) as browser:
+            view = f"/inspector/view/tickets/{ticket['id']}"
+            page = browser.get(view).text
+            assert 'title="' + grace["id"] + '">Grace Hopper</span>' in page
+            assert "Grace Hopper (agent)</strong> <span" in page and "· internal note" in page
+            assert ">Agent</strong>" in page and "agent agent" not in page
+            assert "Response due" in page and "Resolution due" in page
+            client.patch(f"/tickets/{ticket['id']}", json={"status": "closed"}).raise_for_status()
+            closed = browser.get(view).text
+            assert "Response due" not in closed and "Resolution due" not in closed
+            assert "<th>Closed</th>" in closed
+
+
 def test_every_api_request_wakes_the_live_stream_but_its_own_reads_are_not_logged(
     server: PlatformThread,
 ) -> None:
