@@ -6,10 +6,10 @@ for the big store). Two ``cstar dev`` processes, each with its own fresh SQLite 
 ``ticket.created`` with its delivery rows, as a developer's store would hold). Each is opened
 through a one-time link, then, in alternating rounds:
 
-- server: ``GET /`` (the events view's HTML, first page) with the session cookie over one
-  keep-alive connection — the platform's own cost;
-- browser: a full load of the view in Chromium (HTML, style, script, the live stream open and
-  the rows on screen) — what a developer waits for.
+- server: ``GET /inspector/view/`` (the events view's HTML, first page) with the session token
+  (D48) over one keep-alive connection — the platform's own cost;
+- browser: a full load of the page in Chromium (the shell, style, script, the view fetched, the
+  live stream open and the rows on screen) — what a developer waits for.
 
 Medians; the goal is ≤ 1.5× for the big store (the view paginates: 30 rows a page, one delivery
 query for those rows, so the cost must not grow with the store). ``CSTAR_CHROMIUM`` points at
@@ -74,15 +74,18 @@ def fill(ready: dict[str, Any], count: int) -> None:
 
 
 def signed_in(ready: dict[str, Any]) -> httpx.Client:
+    """What the page does with its link: trade it for a session token, send that (D48)."""
     client = httpx.Client(base_url=ready["apiBase"], timeout=30)
-    opened = client.get(ready["inspectorUrl"], follow_redirects=True)
-    assert opened.status_code == 200 and "Events" in opened.text
+    link = ready["inspectorUrl"].split("token=", 1)[1]
+    traded = client.post("/inspector/session", json={"link": link})
+    assert traded.status_code == 201, traded.text
+    client.headers["X-Inspector-Token"] = traded.json()["data"]["token"]
     return client
 
 
 def time_server(client: httpx.Client) -> float:
     started = time.perf_counter()
-    page = client.get("/")
+    page = client.get("/inspector/view/")
     elapsed = (time.perf_counter() - started) * 1000
     assert page.status_code == 200
     return elapsed

@@ -1,5 +1,6 @@
-"""The inspector (D31) in Chromium: the link, the cookie's reach, live updates, Resend, listen
-sessions, the game, the test clock, and no request to another origin (the inspector and /docs)."""
+"""The inspector (D31, D48) in Chromium: the link traded for a token the page keeps, a ticket's
+``dashboard_url`` in a new tab, live updates, Resend, listen sessions, the game, the test clock,
+and no request to another origin (the inspector and /docs). Widths: ``test_inspector_layout``."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def api(server: PlatformThread) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def console_errors_allowed() -> Callable[[str], bool]:
-    """The 401s of pages opened without the cookie; any other (a CSP violation, say) fails."""
+    """The 401s of used links and ended sessions; any other (a CSP violation, say) fails."""
     return lambda message: "401" in message
 
 
@@ -50,9 +51,10 @@ def sign_in(page: Any, api: httpx.Client, path: str = "/") -> None:
     from playwright.sync_api import expect
 
     page.goto(link(api))
+    expect(page.locator("#live")).to_have_attribute("data-state", "on")  # the link is traded
     if path != "/":
         page.goto(path if path.startswith("http") else page.url.rstrip("/") + path)
-    expect(page.locator("#live")).to_have_attribute("data-state", "on")
+        expect(page.locator("#live")).to_have_attribute("data-state", "on")
 
 
 def newest(api: httpx.Client, event_type: str) -> str:
@@ -67,38 +69,93 @@ def test_the_link_opens_the_inspector_and_the_bare_root_shows_nothing(
     from playwright.sync_api import expect
 
     api.post("/tickets", json={"title": "Before anyone looked"}).raise_for_status()
-    bare = page.goto(server.api_base + "/")
-    assert bare is not None and bare.status == 401
+    page.goto(server.api_base + "/")
     expect(page.get_by_role("heading", name="Open the inspector with a link")).to_be_visible()
     expect(page.locator("body")).to_contain_text("cstar open")
+    expect(page.locator("#nav")).to_be_hidden()
     expect(page.locator("table")).to_have_count(0)
     expect(page.locator("body")).not_to_contain_text("ticket.created")
 
-    page.goto(link(api))
-    assert page.url == server.api_base + "/"  # the token left the address bar
+    opened = link(api)
+    page.goto(opened)
+    expect(page).to_have_url(server.api_base + "/")  # the token left the address bar
     expect(page.get_by_role("heading", name="Events")).to_be_visible()
     expect(page.locator(".env")).to_have_text("test mode")
+    expect(page.locator("#team")).to_have_text("Local Dev Team")
+    expect(page.locator("#events tbody")).to_contain_text("ticket.created")
+    page.goto(opened)  # a used link in a browser with a session just opens the inspector
     expect(page.locator("#events tbody")).to_contain_text("ticket.created")
 
 
-def test_the_inspector_cookie_opens_no_api_route(
+def test_the_session_is_a_token_in_local_storage_not_a_cookie(
     page: Any, api: httpx.Client, server: PlatformThread
 ) -> None:
     sign_in(page, api)
-    cookies = page.context.cookies()
-    assert [c["httpOnly"] and c["sameSite"] == "Strict" for c in cookies] == [True]
+    assert page.context.cookies() == []
+    token = page.evaluate("localStorage.getItem('cstar-inspector-token')")
+    assert isinstance(token, str) and len(token) >= 40
     team = f"{server.api_base}/api/v1/teams/{server.keys.team_id}"
     for path in ("/events", "/tickets", "/logs", "/webhooks/listen/sessions"):
         assert page.request.get(team + path).status == 401, path
     from_page = page.evaluate(
         """async (url) => {
-            const answer = await fetch(url, {credentials: "include"});
+            const token = localStorage.getItem("cstar-inspector-token");
+            const answer = await fetch(url, {headers: {"X-Inspector-Token": token}});
             return answer.status;
         }""",
         team + "/events",
     )
-    assert from_page == 401
-    assert page.evaluate("document.cookie") == ""  # HttpOnly: scripts cannot read it
+    assert from_page == 401  # the token opens the inspector's routes only
+    assert page.request.get(server.api_base + "/inspector/view/").status == 401  # no header
+
+
+def test_a_dashboard_url_opens_in_a_new_tab_with_names_and_no_stale_deadline(
+    page: Any, api: httpx.Client
+) -> None:
+    from playwright.sync_api import expect
+
+    grace = next(m for m in api.get("/members").json()["data"] if m["name"] == "Grace Hopper")
+    ticket = api.post("/tickets", json={"title": "Sync stalls", "assignedTo": grace["id"]})
+    ticket_id = ticket.json()["data"]["id"]
+    note = {"content": "Check the cache", "isInternal": True, "senderName": "Grace Hopper"}
+    api.post(f"/tickets/{ticket_id}/messages", json=note).raise_for_status()
+    [event] = api.get("/events", params={"type": "ticket.created", "pageSize": 1}).json()["data"]
+    dashboard_url = event["data"]["ticket"]["dashboard_url"]
+    sign_in(page, api)
+
+    tab = page.context.new_page()  # the same browser, a new tab: the same session
+    tab.goto(dashboard_url)
+    expect(tab.get_by_role("heading", name="Sync stalls")).to_be_visible()
+    expect(tab).to_have_title("Sync stalls — cStar inspector")
+    expect(tab.locator(".assignee")).to_have_text("Grace Hopper")
+    expect(tab.locator(".msg.internal .msg-head")).to_contain_text(
+        "Grace Hopper (agent) · internal note"
+    )
+    expect(tab.locator(".kv")).to_contain_text("Response due")
+    api.patch(f"/tickets/{ticket_id}", json={"status": "closed"}).raise_for_status()
+    expect(tab.locator(".kv")).to_contain_text("Closed")  # live: the page refreshed itself
+    expect(tab.locator(".kv")).not_to_contain_text("Response due")
+    expect(tab.locator(".kv")).not_to_contain_text("Resolution due")
+    tab.close()
+
+
+def test_revoking_the_key_empties_the_open_page(
+    page: Any, api: httpx.Client, server: PlatformThread
+) -> None:
+    from playwright.sync_api import expect
+
+    made = api.post("/keys", json={"name": "inspector", "type": "secret"}).json()["data"]
+    with httpx.Client(
+        base_url=str(api.base_url), headers={"Authorization": f"Bearer {made['secret']}"}
+    ) as own:
+        page.goto(own.post("/inspector/links").json()["data"]["url"])
+    expect(page.locator("#live")).to_have_attribute("data-state", "on")
+    expect(page.locator("#events")).to_be_visible()
+    assert api.delete(f"/keys/{made['id']}").status_code == 200
+    expect(page.locator(".signed-out .reason")).to_contain_text("revoked")
+    expect(page.locator("#events")).to_have_count(0)
+    expect(page.locator("#team")).to_be_hidden()
+    assert page.evaluate("localStorage.getItem('cstar-inspector-token')") is None
 
 
 def test_a_new_event_appears_in_an_open_page_without_a_reload(page: Any, api: httpx.Client) -> None:

@@ -85,6 +85,25 @@ def test_a_portal_page_lists_creates_messages_and_updates_live(
     expect(page.locator("#error")).to_have_text("")
 
 
+def test_the_help_center_says_when_it_is_empty_and_shows_articles_published_later(
+    portal_for: Start, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    portal = portal_for()
+    open_portal(page, portal)
+    expect(page.locator("#no-articles")).to_have_text("No articles yet.")
+    expect(page.locator("#articles li")).to_have_count(0)
+    with portal.staff() as staff:  # published after the page loaded: it appears without a reload
+        staff.post("/articles", json={"title": "Draft notes"}).raise_for_status()
+        published = {"title": "Reset your password", "status": "published", "isPublic": True}
+        staff.post("/articles", json=published).raise_for_status()
+    expect(page.locator("#articles li")).to_have_text(["Reset your password"])
+    expect(page.locator("#no-articles")).to_be_hidden()
+    page.fill("#search", "nothing like it")
+    expect(page.locator("#no-articles")).to_have_text("No articles match “nothing like it”.")
+
+
 def test_from_another_origin_a_page_gets_what_d23_allows_and_nothing_more(
     portal_for: Start, page: Any
 ) -> None:

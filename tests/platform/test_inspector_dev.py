@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-import httpx
-
+from tests.support.inspector import inspector_client, trade
 from tests.support.processes import cstar_dev, cstar_dev_for_a_person
 
 
@@ -14,10 +13,10 @@ def test_the_json_ready_line_has_a_working_inspector_link() -> None:
     with cstar_dev("--db", ":memory:") as (_, ready):
         link = ready["inspectorUrl"]
         assert link.startswith(f"{ready['apiBase']}/?token=")
-        with httpx.Client(timeout=10) as browser:
-            page = browser.get(link, follow_redirects=True)
-            assert page.status_code == 200 and "Local Dev Team" in page.text
-            assert browser.get(link).status_code == 303  # used: just back to the page
+        with inspector_client(link) as page:  # what the page does with its link (D48)
+            view = page.get("/inspector/view/")
+            assert view.status_code == 200 and "Local Dev Team" in view.text
+        assert trade(link).status_code == 401  # links work once
 
 
 def test_the_plain_ready_output_prints_the_inspector_link() -> None:

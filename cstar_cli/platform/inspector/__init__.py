@@ -5,7 +5,7 @@ and ``/docs`` to the FastAPI app; ``links.router`` (``POST …/inspector/links``
 the API routes, behind the gateway, like any other. Links and sessions live in
 ``platform.inspector`` (``sessions.InspectorSessions``).
 
-Layout: ``web`` (cookie, CSRF, templates), ``client`` (the in-process API client), ``views``
+Layout: ``web`` (the session token, templates), ``client`` (the in-process API client), ``views``
 (what each page shows), ``pages`` / ``actions`` / ``live`` / ``docs`` (routes), ``templates/``
 and ``static/`` (shipped in the wheel: no CDN, works offline).
 """

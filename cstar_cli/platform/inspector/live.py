@@ -6,7 +6,9 @@ team and environment, so every committed event wakes it, and a request-log subsc
 behind ``/logs/stream``) wakes it for every finished API request. Messages carry no data a page
 could not fetch itself — ``event: platform`` with ``{id, type}`` and ``event: log`` with a
 count — and the page re-reads its view through the inspector. ``event: ended`` says the session
-is over (its key was revoked or expired, or the browser logged out), then the stream ends.
+is over (its key was revoked or expired, it is 12 hours old, or the browser logged out), then the
+stream ends. The session token comes as ``?token=`` (``EventSource`` sets no headers); this
+route is not in the request log, which would redact it anyway (``logs.log.REDACTED_PARAMS``).
 """
 
 from __future__ import annotations
@@ -109,5 +111,8 @@ class LiveStream(Response):
             if stream.behind:
                 await asyncio.sleep(0)
             if chunks or stream.behind:
+                continue
+            if self.session.expires_at <= self.platform.now():
+                self.platform.inspector.end(self.session.id, "expired")  # ends the stream
                 continue
             await wait_or_ping(send, stream, heartbeat)

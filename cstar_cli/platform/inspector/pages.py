@@ -1,5 +1,10 @@
-"""The inspector's pages (D31): events, an event, listen sessions, webhooks, logs, the game,
-the test clock and a ticket — each a view over the REST API, for the session's key only."""
+"""The inspector's pages (D31, D48): events, an event, listen sessions, webhooks, logs, the game,
+the test clock and a ticket — each a view over the REST API, for the session's key only.
+
+Each page is two routes: the page itself (``/logs``), a shell that is the same for everyone and
+holds no data, and its view (``/inspector/view/logs``), the HTML fragment the shell's script
+fetches with the session token (``web.authorized``). ``GET /inspector/live`` is the live stream.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from cstar_cli.platform.inspector import views
 from cstar_cli.platform.inspector.client import ApiClient, ApiFailure
 from cstar_cli.platform.inspector.live import LiveStream
 from cstar_cli.platform.inspector.sessions import Session
-from cstar_cli.platform.inspector.web import client_for, open_session, render
+from cstar_cli.platform.inspector.web import VIEW_PREFIX, authorized, client_for, render
 
 log = logging.getLogger("cstar.platform.inspector")
 router = APIRouter(include_in_schema=False)
@@ -28,7 +33,7 @@ PERIODS = ("season", "week")
 
 
 async def _page(request: Request, template: str, view: str, gather: Gather) -> Response:
-    opened = open_session(request)
+    opened = authorized(request)
     if not isinstance(opened, Session):
         return opened
     client = client_for(request, opened)
@@ -61,7 +66,7 @@ def _filters(request: Request, names: tuple[str, ...]) -> dict[str, str | None]:
     return {name: (request.query_params.get(name) or "").strip() or None for name in names}
 
 
-@router.get("/")
+@router.get(VIEW_PREFIX + "/")
 async def events_page(request: Request) -> Response:
     """Events, newest first, with their delivery state; filters ``type``, ``since``, ``until``."""
     platform = request.app.state.platform
@@ -80,22 +85,22 @@ async def events_page(request: Request) -> Response:
     return await _page(request, "events.html", "events", gather)
 
 
-@router.get("/events/{eventId}")
+@router.get(VIEW_PREFIX + "/events/{eventId}")
 async def event_page(request: Request, eventId: str) -> Response:
     return await _page(request, "event.html", "event", lambda client: views.event(client, eventId))
 
 
-@router.get("/listen")
+@router.get(VIEW_PREFIX + "/listen")
 async def sessions_page(request: Request) -> Response:
     return await _page(request, "sessions.html", "listen", views.sessions)
 
 
-@router.get("/webhooks")
+@router.get(VIEW_PREFIX + "/webhooks")
 async def webhooks_page(request: Request) -> Response:
     return await _page(request, "webhooks.html", "webhooks", views.webhooks)
 
 
-@router.get("/logs")
+@router.get(VIEW_PREFIX + "/logs")
 async def logs_page(request: Request) -> Response:
     page, filters = _number(request), _filters(request, views.LOG_FILTERS)
     return await _page(
@@ -103,19 +108,19 @@ async def logs_page(request: Request) -> Response:
     )
 
 
-@router.get("/game")
+@router.get(VIEW_PREFIX + "/game")
 async def game_page(request: Request) -> Response:
     period = request.query_params.get("period", "season")
     period = period if period in PERIODS else "season"
     return await _page(request, "game.html", "game", lambda client: views.game(client, period))
 
 
-@router.get("/clock")
+@router.get(VIEW_PREFIX + "/clock")
 async def clock_page(request: Request) -> Response:
     return await _page(request, "clock.html", "clock", views.clock)
 
 
-@router.get("/tickets/{ticketId}")
+@router.get(VIEW_PREFIX + "/tickets/{ticketId}")
 async def ticket_page(request: Request, ticketId: str) -> Response:
     """The stable page a local ``dashboard_url`` points at."""
     return await _page(
@@ -125,7 +130,31 @@ async def ticket_page(request: Request, ticketId: str) -> Response:
 
 @router.get("/inspector/live")
 async def live(request: Request) -> Response:
-    opened = open_session(request)
+    """The live stream: ``EventSource`` sends no headers, so the token comes as ``?token=``."""
+    opened = authorized(request, in_query=True)
     if not isinstance(opened, Session):
         return opened
     return LiveStream(request.app.state.platform, opened)
+
+
+SHELLS = {
+    "/": "events",
+    "/events/{eventId}": "event",
+    "/listen": "listen",
+    "/webhooks": "webhooks",
+    "/logs": "logs",
+    "/game": "game",
+    "/clock": "clock",
+    "/tickets/{ticketId}": "ticket",
+}
+"""Each page's address and its view's name (what the shell's script asks for and refreshes)."""
+
+
+async def shell(request: Request) -> Response:
+    """A page before its data: the same HTML whoever asks, cookie or not (D48)."""
+    view = SHELLS[request.scope["route"].path]
+    return render(request, "shell.html", {"view": view})
+
+
+for _path in SHELLS:
+    router.add_api_route(_path, shell, methods=["GET"], include_in_schema=False)

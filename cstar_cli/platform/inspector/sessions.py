@@ -1,11 +1,14 @@
-"""Inspector links and sessions (D31): one-time tokens traded for an HttpOnly cookie.
+"""Inspector links and sessions (D31, D48): one-time tokens traded for a session token.
 
 A *link* is a one-time token minted with a secret key (``POST …/inspector/links``, or the
-``Inspector`` line of ``cstar dev``). Opening it starts a *session*: a random id in an HttpOnly,
-SameSite=Strict cookie, and a CSRF token for the page's state-changing requests. The key stays
-here, in memory, never in a page or a cookie value; the session shows that key's team and
-environment. The session ends when the key stops working (revoked, rolled without grace, expired:
-D28) — every use checks the key again — or when the platform stops (sessions are not stored).
+``Inspector`` line of ``cstar dev``). The page that opens it trades it (``POST
+/inspector/session``) for a *session token*, which the page keeps in ``localStorage`` and sends
+as a header with every data and action request — never a cookie, since browsers send a
+127.0.0.1 cookie to every port of that host (D48). The key stays here, in memory, never in a
+page; the session shows that key's team and environment. The session ends after 12 hours, when
+the key stops working (revoked, rolled without grace, expired: D28) — every use checks the key
+again — or when the platform stops (sessions are not stored). Both lifetimes are real time
+(D37), whatever the team's test clock says.
 
 Standard library only: the platform creates this store at start-up.
 """
@@ -24,11 +27,14 @@ if TYPE_CHECKING:
 
 LINK_TTL = 24 * 3600.0
 """How long an unused link stays valid (the ``cstar dev`` ready line's link lasts a work day)."""
+SESSION_TTL = 12 * 3600.0
+"""How long a session token works (D48), however busy it is."""
 MAX_LINKS = 1000
 MAX_SESSIONS = 1000
 ENDED = {
     "invalid_api_key": "The API key that opened this inspector was revoked, so its session ended.",
     "key_expired": "The API key that opened this inspector has expired, so its session ended.",
+    "expired": "This inspector session is 12 hours old, so it ended.",
     "logout": "You logged out of the inspector.",
 }
 
@@ -53,9 +59,10 @@ class Session:
     """One browser's inspector session."""
 
     id: str
-    csrf: str
+    """The session token (kept by the page; here only as a digest key)."""
     key: str
     principal: Principal
+    expires_at: float
     whoami: dict[str, Any] | None = None
     """The key's ``whoami`` (team name, environment), fetched once for the page header."""
     closers: list[Callable[[str], None]] = field(default_factory=list)
@@ -103,7 +110,8 @@ class InspectorSessions:
         principal = self._check_key(link.key)
         while len(self._sessions) >= MAX_SESSIONS:
             self.end(next(iter(self._sessions)), "replaced")
-        session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(24), link.key, principal)
+        expires_at = self.platform.now() + SESSION_TTL
+        session = Session(secrets.token_urlsafe(32), link.key, principal, expires_at)
         self._sessions[_digest(session.id)] = session
         forget = self.platform.key_streams.register(
             principal, lambda end: self._key_ended(session, end.reason)
@@ -112,11 +120,14 @@ class InspectorSessions:
         return session
 
     def session(self, session_id: str | None) -> Session:
-        """The live session of a cookie value, its key checked again (D28)."""
+        """The live session of a session token, its age and key checked again (D28, D48)."""
         session = self._sessions.get(_digest(session_id)) if session_id else None
         if session is None:
             why = self._ended.get(_digest(session_id)) if session_id else None
             raise InspectorRefused("no_session", why or "This browser has no inspector session.")
+        if session.expires_at <= self.platform.now():
+            self.end(session.id, "expired")
+            raise InspectorRefused("expired", ENDED["expired"])
         try:
             session.principal = self._check_key(session.key)
         except InspectorRefused as err:

@@ -191,4 +191,28 @@ async def clock(client: ApiClient) -> dict[str, Any]:
 
 async def ticket(client: ApiClient, ticket_id: str) -> dict[str, Any]:
     data = (await client.get(f"tickets/{ticket_id}", expand="customer")).data
-    return {"ticket": data, "messages": data.pop("messages", [])}
+    members = (await client.get("members", pageSize=100)).data or []
+    names = {member["id"]: member["name"] for member in members}
+    customer = (data.get("customer") or {}).get("name") or data.get("customerName")
+    messages = [
+        {**message, "author": _author(message, customer)} for message in data.pop("messages", [])
+    ]
+    return {
+        "ticket": data,
+        "messages": messages,
+        "assignee": names.get(data.get("assignedTo") or ""),
+        "done": data.get("status") in ("resolved", "closed"),
+    }
+
+
+SENDERS = {"customer": "Customer", "agent": "Agent", "system": "System"}
+
+
+def _author(message: dict[str, Any], customer: str | None) -> str:
+    """Who wrote a message, as a person would say it: ``Grace Hopper (agent)``, or the sender
+    alone (``Agent``) when the message names nobody; a customer's is the ticket's customer."""
+    sender = str(message.get("sender") or "")
+    name = message.get("senderName") or (customer if sender == "customer" else None)
+    if not name:
+        return SENDERS.get(sender, sender.capitalize() or "Unknown")
+    return f"{name} ({sender})" if sender else str(name)

@@ -1,31 +1,31 @@
-"""What every inspector page shares: templates, the session cookie, CSRF and Origin checks.
+"""What every inspector page shares: templates, the session token, the Origin check.
 
-The cookie (``cstar_inspector_<port>``: cookies ignore ports, so two platforms on one machine
-each get their own) is HttpOnly and SameSite=Strict, and it authenticates these pages only: the
-``/api/…`` routes read nothing but ``Authorization``. A state-changing request must also carry
-the session's CSRF token (``X-CSRF-Token``) and an ``Origin`` equal to the platform's own —
-SameSite alone would not do, since every page on ``localhost``, whatever its port, is same-site.
-Every page forbids framing and loads nothing from another origin (Content-Security-Policy).
+Every page is a *shell* first: the same HTML for everyone, with no data — not the team's name,
+not an id. Its script then fetches the view (``/inspector/view/…``, an HTML fragment) with the
+session token in ``X-Inspector-Token``; the live stream, which ``EventSource`` opens without
+headers, takes it as ``?token=`` (D48). Nothing reads a cookie: a browser sends a 127.0.0.1
+cookie to every port of that host, so a cookie could never say which page is asking. A custom
+header is also what no other origin can send without a CORS preflight, which these routes never
+answer — so the token needs no separate CSRF token. Writes also refuse an ``Origin`` other than
+the platform's own. Every page forbids framing and loads nothing from another origin (CSP).
 """
 
 from __future__ import annotations
 
 import functools
-import hmac
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from cstar_cli.platform.inspector.client import ApiClient
 from cstar_cli.platform.inspector.sessions import InspectorRefused, InspectorSessions, Session
 
 HERE = Path(__file__).parent
 STATIC_PREFIX = "/inspector/static"
-FRAGMENT_HEADER = "x-inspector-fragment"
-CSRF_HEADER = "x-csrf-token"
+TOKEN_HEADER = "x-inspector-token"  # noqa: S105 (a header name, not a secret)
+VIEW_PREFIX = "/inspector/view"
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -61,11 +61,6 @@ def sessions_of(request: Request) -> InspectorSessions:
     return store
 
 
-def cookie_name(request: Request) -> str:
-    server = request.scope.get("server") or ("", 0)
-    return f"cstar_inspector_{server[1] or 'default'}"
-
-
 def own_origin(request: Request) -> str:
     return f"{request.url.scheme}://{request.headers.get('host', '')}"
 
@@ -78,11 +73,12 @@ def render(
     session: Session | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    """A page, or only its ``main`` part when the page's script asks to refresh it."""
+    """A view (an HTML fragment for the page's ``main``, with the session's team and
+    environment), or — without ``session`` — a page shell that holds no data."""
     page = {
         "request": request,
         "session": session,
-        "fragment": request.headers.get(FRAGMENT_HEADER) == "1",
+        "fragment": session is not None,
         "path": request.url.path,
         **context,
     }
@@ -90,57 +86,34 @@ def render(
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
 
-def refused(request: Request, reason: InspectorRefused | None = None) -> Response:
-    """401, with the page that says how to get a link — and no data at all."""
-    if request.headers.get(FRAGMENT_HEADER) == "1" or request.method != "GET":
-        message = reason.message if reason else "No inspector session."
-        body = {"error": {"code": "inspector_session_required", "message": message}}
-        return JSONResponse(body, status_code=401, headers=SECURITY_HEADERS)
-    return render(request, "link.html", {"reason": reason}, status=401)
+def problem(status: int, code: str, message: str) -> JSONResponse:
+    body = {"success": False, "error": {"code": code, "message": message}}
+    return JSONResponse(body, status_code=status, headers=SECURITY_HEADERS)
 
 
-def open_session(request: Request) -> Session | Response:
-    """The page's session, from a link's ``?token=`` (then a redirect) or the cookie."""
-    store = sessions_of(request)
-    token = request.query_params.get("token")
-    cookie = request.cookies.get(cookie_name(request))
-    if token:
-        rest = {k: v for k, v in request.query_params.items() if k != "token"}
-        clean = request.url.path + (f"?{urlencode(rest)}" if rest else "")
-        try:
-            session = store.redeem(token)
-        except InspectorRefused as err:
-            try:
-                store.session(cookie)  # a used link in a browser that is signed in already
-            except InspectorRefused:
-                return refused(request, err)
-            return RedirectResponse(clean, status_code=303, headers=SECURITY_HEADERS)
-        response = RedirectResponse(clean, status_code=303, headers=SECURITY_HEADERS)
-        response.set_cookie(
-            cookie_name(request), session.id, httponly=True, samesite="strict", path="/"
-        )
-        return response
+def authorized(request: Request, *, in_query: bool = False) -> Session | Response:
+    """The session of the request's token (``X-Inspector-Token``; ``?token=`` where
+    ``in_query``, for ``EventSource``), or a 401 that holds no data. Cookies count for nothing."""
+    token = request.headers.get(TOKEN_HEADER)
+    if token is None and in_query:
+        token = request.query_params.get("token")
     try:
-        return store.session(cookie)
+        return sessions_of(request).session(token)
     except InspectorRefused as err:
-        return refused(request, err if cookie else None)
+        message = err.message if token else "No inspector session: open the inspector's link."
+        return problem(401, "inspector_session_required", message)
 
 
 def check_write(request: Request) -> Session | Response:
-    """A state-changing request: its session, CSRF token and same-origin ``Origin``."""
-    session = open_session(request) if "token" not in request.query_params else None
+    """A state-changing request: its session, and no ``Origin`` but the platform's own."""
+    session = authorized(request)
     if not isinstance(session, Session):
-        return refused(request)
+        return session
     origin = request.headers.get("origin")
-    token = request.headers.get(CSRF_HEADER, "")
-    if origin != own_origin(request) or not hmac.compare_digest(token, session.csrf):
-        body = {
-            "error": {
-                "code": "csrf_failed",
-                "message": "Inspector actions need the page's CSRF token and its own Origin.",
-            }
-        }
-        return JSONResponse(body, status_code=403, headers=SECURITY_HEADERS)
+    if origin is not None and origin != own_origin(request):
+        return problem(
+            403, "origin_refused", "Inspector actions are taken from the inspector's own pages."
+        )
     return session
 
 

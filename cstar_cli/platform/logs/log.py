@@ -119,11 +119,14 @@ class LogFilter(LogFilters):
         return " AND ".join(clauses), params
 
 
-REDACTED_PARAMS = frozenset({"key", "identity", "identityHash"})
+REDACTED_PARAMS = frozenset({"key", "identity", "identityHash", "token"})
+"""Credentials a browser may have to put in a query: keys, identities (D26), inspector tokens
+(D31's links, D48's session tokens on the live stream)."""
 
 
 def redact_query(query: str) -> str:
-    """The query string with credentials (``key``, ``identity``, ``identityHash``) redacted."""
+    """The query string with credentials (``key``, ``identity``, ``identityHash``, ``token``)
+    redacted."""
     pieces = []
     for piece in query.split("&"):
         name, sep, value = piece.partition("=")

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.support.cli import CliFn
+from tests.support.inspector import trade
 from tests.support.platforms import RunningPlatform
 
 
@@ -20,9 +21,10 @@ def test_print_gives_a_link_on_the_profiles_api_base_that_works_once(
     assert run.exit_code == 0, run.output
     [link] = run.stdout.splitlines()
     assert link.startswith(f"{logged_in.api_base}/?token=")
-    first = httpx.get(link, timeout=10)
-    assert first.status_code == 303 and "cstar_inspector_" in first.headers["set-cookie"]
-    assert httpx.get(link, timeout=10).status_code == 401
+    assert httpx.get(link, timeout=10).status_code == 200  # the page, which trades the link:
+    first = trade(link)
+    assert first.status_code == 201 and first.json()["data"]["object"] == "inspector_session"
+    assert trade(link).status_code == 401
 
 
 def test_json_names_the_environment_and_expiry(cli: CliFn, logged_in: RunningPlatform) -> None:

@@ -1,18 +1,29 @@
-// The cStar inspector's only script: live refresh, buttons, copy, relative times.
-// Every button is one REST API call, made by the platform with this session's key
-// (POST /inspector/call/<API path>, with the page's CSRF token).
+// The cStar inspector's only script: the session, the view, live refresh, buttons, copy, times.
+// The page arrives without data. Opened with a one-time link (?token=), it trades the link for
+// a session token (POST /inspector/session) kept in localStorage — this host and port only,
+// shared by the inspector's tabs — then fetches its view (/inspector/view/<page>) with the
+// token in X-Inspector-Token; the live stream, opened by EventSource, takes it as ?token= (D48).
+// Every button is one REST API call, made by the platform with the session's key
+// (POST /inspector/call/<API path>).
 "use strict";
 (function () {
+  var STORE = "cstar-inspector-token";
+  var HEADER = "X-Inspector-Token";
   var view = document.body.dataset.view || "";
   var main = document.getElementById("main");
-  var csrf = document.querySelector('meta[name="csrf-token"]');
+  var token = null;
   var refreshing = null;
   var again = false;
   var pollTimer = null;
-  var ended = false;
+  var ended = true;
+  var source = null;
 
   function $(selector, root) { return (root || document).querySelector(selector); }
   function $all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+  function stored() { try { return localStorage.getItem(STORE); } catch (e) { return null; } }
+  function keep(value) {
+    try { if (value) localStorage.setItem(STORE, value); else localStorage.removeItem(STORE); } catch (e) { /* private mode */ }
+  }
 
   // -- small things on every render ------------------------------------------------------
   function ago(seconds) {
@@ -28,7 +39,7 @@
     return Math.floor(s / 86400) + "d " + (Math.floor(s / 3600) % 24) + "h";
   }
   function tick(step) {
-    var clock = $("#clock");
+    var clock = $("#view-meta");
     var offset = clock ? Number(clock.dataset.offset || 0) * 1000 : 0;
     $all("time[data-rel]").forEach(function (el) {
       var at = Date.parse(el.getAttribute("datetime"));
@@ -47,17 +58,80 @@
     schedulePoll();
   }
 
-  // -- refreshing the view in place (no reload) --------------------------------------------
-  function refresh() {
+  // -- the session -----------------------------------------------------------------------------
+  function start() {
+    var params = new URLSearchParams(location.search);
+    var link = params.get("token");
+    if (link === null) { begin(null); return; }
+    params.delete("token");  // out of the address bar (and history) before anything else
+    var rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+    fetch("/inspector/session", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ link: link }),
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        if (response.ok) { keep(answer.data.token); begin(null); return; }
+        // a used link in a browser whose inspector has a session already just opens the page
+        var why = (answer.error || {}).message || "This inspector link does not work.";
+        if (stored()) begin(why); else signedOut(why);
+      });
+    }).catch(function () { signedOut("The platform did not answer: is `cstar dev` still running?"); });
+  }
+  function begin(linkProblem) {
+    token = stored();
+    if (!token) { signedOut(linkProblem); return; }
+    ended = false;
+    refresh(linkProblem);
+  }
+  function signedOut(message) {
+    // No session: the page shows how to get a link, and no data at all.
+    if (token && stored() === token) keep(null);
+    token = null;
+    ended = true;
+    if (source) { source.close(); source = null; }
+    if (pollTimer) { clearTimeout(pollTimer); pollTimer = null; }
+    var card = $("#signed-out").content.cloneNode(true);
+    var reason = $(".reason", card);
+    if (message) { reason.textContent = message; reason.hidden = false; }
+    main.replaceChildren(card);
+    ["#env", "#team", "#nav"].forEach(function (id) { $(id).hidden = true; });
+    if (!$("#live").hidden) setLive("ended", "session ended");
+    document.title = "cStar inspector — open it with a link";
+  }
+  function showMeta() {
+    var meta = $("#view-meta", main);
+    if (!meta) return;
+    var env = $("#env"), team = $("#team");
+    if (meta.dataset.env) {
+      env.textContent = meta.dataset.env + " mode";
+      env.className = "env env-" + meta.dataset.env;
+      team.textContent = meta.dataset.team;
+      team.title = "Team " + meta.dataset.teamId;
+      env.hidden = team.hidden = false;
+    }
+    $("#nav").hidden = false;
+    $("#live").hidden = false;
+    if (meta.dataset.title) document.title = meta.dataset.title;
+  }
+
+  // -- the view, fetched and refreshed in place (no reload) ---------------------------------
+  function refresh(linkProblem) {
     if (ended) return;
     if (refreshing) { again = true; return; }
     var before = {};
     $all("tbody tr[data-id]", main).forEach(function (row) { before[row.dataset.id] = true; });
     var hadRows = Object.keys(before).length > 0;
-    refreshing = fetch(location.pathname + location.search, {
-      headers: { "X-Inspector-Fragment": "1" }, credentials: "same-origin",
+    var headers = {};
+    headers[HEADER] = token;
+    refreshing = fetch("/inspector/view" + location.pathname + location.search, {
+      headers: headers, cache: "no-store",
     }).then(function (response) {
-      if (response.status === 401) { endSession("This inspector session has ended."); return null; }
+      if (response.status === 401) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          signedOut(typeof linkProblem === "string" ? linkProblem : (answer.error || {}).message);
+          return null;
+        });
+      }
       return response.text();
     }).then(function (html) {
       if (html === null || html === undefined) return;
@@ -72,7 +146,9 @@
           if (!before[row.dataset.id]) row.classList.add("fresh");
         });
       }
+      showMeta();
       hydrate(main);
+      if (!source) connect();
     }).catch(function () { /* the live indicator says when the platform is gone */ })
       .then(function () {
         refreshing = null;
@@ -101,14 +177,8 @@
   // -- the live stream ---------------------------------------------------------------------
   var live = $("#live");
   function setLive(state, text) {
-    if (!live) return;
     live.dataset.state = state;
     live.textContent = text;
-  }
-  function endSession(message) {
-    ended = true;
-    setLive("ended", "session ended");
-    toast(message + " Run `cstar open` for a new link.", "bad", 0);
   }
   function onPlatformEvent(message) {
     var event = JSON.parse(message.data);
@@ -118,30 +188,36 @@
     else if (view === "ticket" && /^ticket\./.test(event.type)) refreshSoon();
   }
   function connect() {
-    if (!window.EventSource || !live) return;
-    var source = new EventSource("/inspector/live");
-    source.addEventListener("open", function () { setLive("on", "live"); });
-    source.addEventListener("platform", onPlatformEvent);
-    source.addEventListener("log", function () {
+    if (!window.EventSource || ended) return;
+    var opened = new EventSource("/inspector/live?token=" + encodeURIComponent(token));
+    source = opened;
+    opened.addEventListener("open", function () { setLive("on", "live"); });
+    opened.addEventListener("platform", onPlatformEvent);
+    opened.addEventListener("log", function () {
       if (view === "logs" && firstPage()) refreshSoon();
       if (view === "event") refreshSoon();
     });
-    source.addEventListener("ended", function (message) {
-      source.close();
+    opened.addEventListener("ended", function (message) {
       var data = {};
       try { data = JSON.parse(message.data); } catch (e) { /* keep the default */ }
-      endSession(data.message || "This inspector session has ended.");
+      signedOut(data.message || "This inspector session has ended.");
     });
-    source.addEventListener("error", function () {
-      if (ended) return;
-      if (source.readyState === EventSource.CLOSED) {
+    opened.addEventListener("error", function () {
+      if (ended || source !== opened) return;
+      if (opened.readyState === EventSource.CLOSED) {
+        source = null;
         setLive("off", "offline");
-        setTimeout(connect, 3000);
+        setTimeout(function () { refresh(); }, 3000);  // reconnects once the view answers
       } else {
         setLive("off", "reconnecting…");
       }
     });
   }
+  window.addEventListener("storage", function (change) {
+    // Another inspector tab opened a new link: this tab uses its session too.
+    if (change.key !== STORE || !change.newValue || change.newValue === token) return;
+    if (ended) { main.replaceChildren(); begin(null); } else token = change.newValue;
+  });
 
   // -- buttons: one API call each ------------------------------------------------------------
   function toast(text, kind, ms) {
@@ -153,14 +229,13 @@
     if (ms !== 0) box.timer = setTimeout(function () { box.hidden = true; }, ms || 4000);
   }
   function call(path, body) {
+    var headers = { "Content-Type": "application/json" };
+    headers[HEADER] = token;
     return fetch("/inspector/call/" + path, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf ? csrf.content : "" },
-      body: JSON.stringify(body || {}),
+      method: "POST", headers: headers, body: JSON.stringify(body || {}),
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
-        if (response.status === 401) endSession("This inspector session has ended.");
+        if (response.status === 401) signedOut((answer.error || {}).message);
         return { ok: response.ok, status: response.status, body: answer };
       });
     });
@@ -215,7 +290,6 @@
     call(path, { seconds: seconds }).then(function (result) { report(path, result); });
   });
 
-  hydrate(document);
   setInterval(function () { tick(true); }, 1000);
-  connect();
+  start();
 })();
