@@ -93,6 +93,8 @@ class RequestSpec:
     params: dict[str, str]
     headers: dict[str, str]
     body: bytes | None
+    timeout: float | None = None
+    """Seconds this request may take, when not the client's (a clock advance waits longer)."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ def build_request(
     idempotency_key: str | None = None,
     extra_headers: Mapping[str, str] | None = None,
     user_agent: str | None = None,
+    timeout: float | None = None,
 ) -> RequestSpec:
     """Fix URL, headers and body for a request. Writes always carry an ``Idempotency-Key``."""
     method = method.upper()
@@ -180,7 +183,7 @@ def build_request(
         headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
     if extra_headers:
         headers.update(extra_headers)
-    return RequestSpec(method, url, clean_params(params), headers, body)
+    return RequestSpec(method, url, clean_params(params), headers, body, timeout)
 
 
 def parse_response(status: int, headers: Mapping[str, str], content: bytes) -> ApiResponse:
