@@ -5,12 +5,17 @@ real time. Each test has a platform of its own (its base clock frozen unless sai
 
 from __future__ import annotations
 
+import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from cstar_cli.client.signing import construct_event
 from cstar_cli.wire.times import iso, parse_iso
@@ -248,3 +253,34 @@ def test_signatures_keep_real_time_after_a_day_of_advance(own_platform: Start) -
         assert event["type"] == "ticket.created"
     signed_at = parse_iso(seen[1].headers["x-timestamp"])
     assert signed_at < parse_iso(moved["now"]) - 3600  # real time, a day behind the team's
+
+
+def test_the_end_of_a_grace_period_on_the_team_clock_closes_the_keys_streams(
+    own_platform: Start,
+) -> None:
+    p = own_platform()
+    with p.client() as api:
+        key = data(api.post(p.team("/keys"), json={"name": "streaming"}))
+        data(api.post(p.team(f"/keys/{key['id']}/roll"), json={"expiresIn": 600}))
+    url = p.server.api_base.replace("http", "ws", 1) + p.team("/logs/stream")
+
+    def move() -> None:
+        with p.client() as api:
+            advance(p, api, 600)
+
+    async def watch() -> tuple[dict[str, Any], int]:
+        headers = {"Authorization": f"Bearer {key['secret']}"}
+        async with connect(url, additional_headers=headers) as ws:
+            await ws.send(json.dumps({"type": "hello", "after": None}))
+            assert json.loads(await ws.recv())["type"] == "ready"  # still in its grace period
+            await asyncio.to_thread(move)
+            frame: dict[str, Any] = {}
+            while frame.get("type") != "error":
+                frame = json.loads(await ws.recv())
+            with pytest.raises(ConnectionClosed) as closed:
+                await ws.recv()
+        assert closed.value.rcvd is not None
+        return frame, closed.value.rcvd.code
+
+    frame, code = asyncio.run(watch())
+    assert frame["code"] == "key_expired" and code == 4401
