@@ -28,6 +28,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from typing import TYPE_CHECKING, Any, Unpack
 
 from cstar_cli.client.base import WHOAMI_PATH, ClientBase, ClientSettings, RequestOptions, to_httpx
+from cstar_cli.client.errors import CstarAPIError
 from cstar_cli.client.requests import ApiResponse, Page, RequestSpec
 from cstar_cli.client.resources import Call, Resource
 
@@ -85,6 +86,17 @@ class CstarClient(ClientBase):
     def whoami(self) -> dict[str, Any]:
         """Who the key belongs to: ``teamId``, ``teamName``, ``keyType``, ``environment``…"""
         return self._remember_team(self.request("GET", WHOAMI_PATH).data)
+
+    def team_now(self) -> float:
+        """The team's time (unix seconds), what relative windows (``--since 10m``, "this week")
+        count back from (D37): a test key's team may have moved its test clock (D21). A live
+        key, or an API without a test clock, gets this machine's time."""
+        if not self.may_move_time:
+            return time.time()
+        try:
+            return clock_time(self.clock.show())
+        except (CstarAPIError, LookupError, TypeError, ValueError):
+            return time.time()
 
     def team_path(self, *parts: str) -> str:
         """``/api/v1/teams/{teamId}/…``; asks ``whoami`` for the team id when it is unknown."""
@@ -180,6 +192,15 @@ class AsyncCstarClient(ClientBase):
     async def whoami(self) -> dict[str, Any]:
         return self._remember_team((await self.request("GET", WHOAMI_PATH)).data)
 
+    async def team_now(self) -> float:
+        """The team's time (see :meth:`CstarClient.team_now`)."""
+        if not self.may_move_time:
+            return time.time()
+        try:
+            return clock_time(await self.clock.show())
+        except (CstarAPIError, LookupError, TypeError, ValueError):
+            return time.time()
+
     async def team_path(self, *parts: str) -> str:
         if self.team_id is None:
             await self.whoami()
@@ -200,3 +221,10 @@ class AsyncCstarClient(ClientBase):
             if not page.has_more or not page.data:
                 return
             query["page"] = int(query["page"]) + 1
+
+
+def clock_time(shown: Any) -> float:
+    """The ``now`` of a test clock (``GET /test-helpers/clock``) as unix seconds."""
+    from cstar_cli.wire.times import parse_iso
+
+    return parse_iso(str(shown["now"]))

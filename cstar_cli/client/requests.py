@@ -95,6 +95,8 @@ class RequestSpec:
     body: bytes | None
     bare: bool = False
     """The answer is a JSON object of its own, not an envelope (a data file, D34)."""
+    timeout: float | None = None
+    """Seconds this request may take, when not the client's (a clock advance waits longer)."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ def build_request(
     extra_headers: Mapping[str, str] | None = None,
     user_agent: str | None = None,
     bare: bool = False,
+    timeout: float | None = None,
 ) -> RequestSpec:
     """Fix URL, headers and body for a request. Writes always carry an ``Idempotency-Key``."""
     method = method.upper()
@@ -183,7 +186,7 @@ def build_request(
         headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
     if extra_headers:
         headers.update(extra_headers)
-    return RequestSpec(method, url, clean_params(params), headers, body, bare)
+    return RequestSpec(method, url, clean_params(params), headers, body, bare=bare, timeout=timeout)
 
 
 def parse_response(

@@ -25,6 +25,7 @@ class Call:
     idempotency_key: str | None = None
     page: bool = False  # the answer is a list: return it as a Page
     bare: bool = False  # the answer is a JSON object of its own, not an envelope (an export)
+    timeout: float | None = None  # seconds, when not the client's
 
 
 class Caller(Protocol):
@@ -152,6 +153,10 @@ class Endpoint:
         return self._client._call(Call(method, (*self.prefix, *parts), **kwargs))
 
 
+ADVANCE_TIMEOUT = 90.0
+"""Seconds a clock advance may take: the platform answers within a minute of moving (D37)."""
+
+
 class ClockResource(Endpoint):
     """The team's test clock (D21, test keys only): ``{now, offsetSeconds, …}`` each time."""
 
@@ -161,8 +166,10 @@ class ClockResource(Endpoint):
         return self._call("GET")
 
     def advance(self, seconds: int) -> Any:
-        """Move the clock ``seconds`` forward: deadlines pass, bosses spawn and escape."""
-        return self._call("POST", "advance", json={"seconds": seconds})
+        """Move the clock ``seconds`` forward: deadlines pass, bosses spawn and escape, and the
+        webhook retries that fall due are sent before it answers (D37; up to a minute, then
+        ``pending`` says how many are still going)."""
+        return self._call("POST", "advance", json={"seconds": seconds}, timeout=ADVANCE_TIMEOUT)
 
     def reset(self) -> Any:
         """Back to real time (what was recorded meanwhile is kept)."""

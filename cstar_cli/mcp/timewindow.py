@@ -50,6 +50,12 @@ def parse_duration(text: str, param: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def is_relative(text: str, *, allow_duration: bool = False) -> bool:
+    """Whether ``text`` counts from now (a keyword, or a duration where one is allowed)."""
+    now = datetime.now(UTC)
+    return keyword_start(text, now) is not None or (allow_duration and times.is_duration(text))
+
+
 def parse_time(text: str, param: str, now: datetime, *, allow_duration: bool = False) -> str:
     """An ISO date or time, a keyword, or (``allow_duration``) a duration back from ``now``."""
     value = text.strip()

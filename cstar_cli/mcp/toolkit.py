@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict, Unpack
 from pydantic import Field
 
 from cstar_cli.mcp.options import ServerOptions
-from cstar_cli.mcp.timewindow import TimeInputError, parse_time
+from cstar_cli.mcp.timewindow import TimeInputError, is_relative, parse_time
 from cstar_cli.wire.catalog import EVENT_TYPES
 
 if TYPE_CHECKING:
@@ -195,7 +195,8 @@ class ToolBase:
     ) -> None:
         self.client = client
         self.options = options
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock
+        """What "now" is for time windows; the team's time (D37) when not given."""
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -233,10 +234,24 @@ class ToolBase:
         response = await self._call("GET", *parts, params=params)
         return {"data": response.data, "requestId": response.request_id}
 
-    def _time(self, value: str | None, param: str, *, allow_duration: bool = False) -> str | None:
+    async def _now(self) -> datetime:
+        """The team's time: a test key's team may have moved its test clock, and "this week" or
+        "the last hour" count from it (D37)."""
+        if self.clock is not None:
+            return self.clock()
+        return datetime.fromtimestamp(await self.client.team_now(), UTC)
+
+    async def _time(
+        self, value: str | None, param: str, *, allow_duration: bool = False
+    ) -> str | None:
+        """A time argument in the API's form; a keyword or duration counts from the team's time
+        (asked only once the value is known to be good: a bad one never reaches the API)."""
         if value is None or not value.strip():
             return None
         try:
-            return parse_time(value, param, self.clock(), allow_duration=allow_duration)
+            moment = parse_time(value, param, datetime.now(UTC), allow_duration=allow_duration)
+            if is_relative(value, allow_duration=allow_duration):
+                moment = parse_time(value, param, await self._now(), allow_duration=allow_duration)
         except TimeInputError as err:
             raise ToolInputError(str(err), param=param) from None
+        return moment

@@ -50,12 +50,13 @@ class CstarTools(SupportTools, PlatformTools):
 
         Returns teamId, teamName, environment (test or live), keyType, apiBase, readOnly,
         writesAllowed (false in read-only mode, or with a live key unless the server was started
-        with --allow-live-writes), the current UTC time (now, and weekStart for "this week") and
-        the cstar version. Call it first when unsure which team, mode or date applies.
+        with --allow-live-writes), the team's current UTC time (now, a moved test clock's time
+        in test mode, and weekStart for "this week") and the cstar version. Call it first when
+        unsure which team, mode or date applies.
         """
         response = await self.client.request("GET", "/api/v1/auth/whoami")
         who = response.data if isinstance(response.data, dict) else {}
-        now = self.clock()
+        now = await self._now()
         data = {
             **who,
             "apiBase": self.client.api_base,

@@ -41,8 +41,8 @@ class PlatformTools(ToolBase):
         customer.updated…), each with its payload. Needs a secret key."""
         params = {
             "type": type,
-            "since": self._time(since, "since", allow_duration=True),
-            "until": self._time(until, "until"),
+            "since": await self._time(since, "since", allow_duration=True),
+            "until": await self._time(until, "until"),
             "page": page,
             "pageSize": pageSize,
         }
@@ -108,7 +108,7 @@ class PlatformTools(ToolBase):
             "status": status,
             "statusClass": statusClass,
             "source": source,
-            "since": self._time(since, "since", allow_duration=True),
+            "since": await self._time(since, "since", allow_duration=True),
             "pageSize": pageSize,
         }
         return await self._list("logs", params=params)

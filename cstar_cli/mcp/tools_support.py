@@ -111,10 +111,11 @@ class SupportTools(ToolBase):
         """
         if createdWithin and createdAfter:
             raise ToolInputError("Give createdAfter or createdWithin, not both.")
-        after = self._time(createdAfter, "createdAfter")
+        after = await self._time(createdAfter, "createdAfter")
         if createdWithin:
             try:
-                after = iso(self.clock() - parse_duration(createdWithin, "createdWithin"))
+                within = parse_duration(createdWithin, "createdWithin")
+                after = iso(await self._now() - within)
             except TimeInputError as err:
                 raise ToolInputError(str(err)) from None
         params = {
@@ -125,7 +126,7 @@ class SupportTools(ToolBase):
             "search": search,
             "tag": tag,
             "createdAfter": after,
-            "createdBefore": self._time(createdBefore, "createdBefore"),
+            "createdBefore": await self._time(createdBefore, "createdBefore"),
             "expand": "customer" if includeCustomer else None,
             "sort": sort,
             "page": page,

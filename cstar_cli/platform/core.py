@@ -73,26 +73,27 @@ class Platform:
         self.settings = settings
         self.db = Database(settings.db_path)
         self.vault = open_vault(self.db)
-        self.key_streams = KeyStreams(settings.clock)
+        self.test_clock = TestClock(self.db, settings.clock)  # D21: the one source of time
+        self.key_streams = KeyStreams(self.test_clock.now)
         self.rate_limiter = RateLimiter(settings)
         self.dispatcher = Dispatcher(
             self.db,
             settings.clock,
             settings.retry_scale,
             self.vault,
+            team_clock=self.test_clock,
             loopback_only=settings.loopback_deliveries_only,
             budget=settings.delivery_budget,
         )
         self.outbox = Outbox(self.db)
         self.outbox.on_commit(self.dispatcher.fan_out_now)  # committed events go out at once
-        self.listen_store = ListenStore(self.db, settings.clock, self.vault)
+        self.listen_store = ListenStore(self.db, settings.clock, self.vault, self.test_clock)
         self.listen_hub = ListenHub(self.listen_store)
         self.request_log = RequestLog(self.db, settings.clock)
         self.idempotency_keys = IdempotencyKeys(self.db, self.vault)
         self.dispatcher.on_fanout(self.listen_hub.fan_out)
         self.realtime = RealtimeHub(self.db)
         self.dispatcher.on_fanout(self.realtime.fan_out)  # the same fan-out wakes SSE (D26)
-        self.test_clock = TestClock(self.db, settings.clock)  # D21: the one source of time
         self.background: list[Background] = []  # started and stopped with the platform
         self.inspector = InspectorSessions(self)  # D31: inspector links and sessions
         self._last_used_written: dict[str, float] = {}
@@ -125,11 +126,11 @@ class Platform:
                 "Invalid API key: it does not exist or was revoked. "
                 "Check the key, or create a new one with 'cstar keys create'.",
             )
-        now = self.now()
+        now = self.now(row["team_id"], bool(row["livemode"]))  # a key lives on its team's clock
         if row["expires_at"] is not None and parse_iso(row["expires_at"]) <= now:
             raise ApiError(401, "key_expired", "This API key has expired. Use its replacement.")
         last = self._last_used_written.get(row["id"], 0.0)
-        if now - last > 60:
+        if abs(now - last) > 60:  # (a test clock set back counts as a new use too)
             self._last_used_written[row["id"]] = now
             self.db.execute(
                 "UPDATE api_keys SET last_used_at = ? WHERE id = ?", (iso(now), row["id"])
@@ -154,10 +155,11 @@ class Platform:
                 "AND secret_sealed IS NOT NULL",
                 (team_id, int(livemode)),
             )
+            now = self.now(team_id, livemode)
             keys = self._secret_keys[scope] = [
                 self.vault.decrypt(row["secret_sealed"])
                 for row in rows
-                if row["expires_at"] is None or parse_iso(row["expires_at"]) > self.now()
+                if row["expires_at"] is None or parse_iso(row["expires_at"]) > now
             ]
             if any(row["expires_at"] is not None for row in rows):
                 del self._secret_keys[scope]  # a grace period may end at any time: don't cache

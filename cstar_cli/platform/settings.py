@@ -29,6 +29,9 @@ class PlatformSettings:
     clock: Callable[[], float] = time.time
     delivery_budget: float = 10.0
     """Seconds one webhook delivery attempt may take in all (D13, D29)."""
+    advance_wait: float = 60.0
+    """Seconds a test clock advance waits for the deliveries it fired before it answers with
+    ``pending: n`` (D37)."""
     loopback_deliveries_only: bool = False
     """Deliver webhooks to loopback addresses only (a guard for fuzz runs in CI)."""
     realtime_heartbeat: float = 15.0

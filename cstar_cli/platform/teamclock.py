@@ -4,6 +4,11 @@ The platform has one source of time, :meth:`TestClock.now`. A test-mode team may
 clock forward (``POST /test-helpers/clock/advance``) so SLA deadlines, bosses and streaks can be
 exercised in seconds, and set it back (``…/reset``); nothing already stored is rewritten.
 Offsets live in ``game_scopes.clock_offset`` so a restart keeps them, and are read from memory.
+
+What runs on which clock (D37): a test-mode team's timers and stamps — webhook retries, rolled
+keys' grace periods, idempotency keys' 24 h, every ``created_at`` of its data — follow
+``now(team_id, livemode)``; signatures, identity freshness, rate limits, inspector links and
+sessions, listen sessions' lifetime and retention follow ``now()``, real time.
 """
 
 from __future__ import annotations
@@ -38,6 +43,15 @@ class TestClock:
 
     def offset(self, team_id: str, livemode: bool) -> float:
         return self._offsets.get((team_id, livemode), 0.0)
+
+    @staticmethod
+    def offset_sql(alias: str) -> str:
+        """SQL for the offset of the scope of the row ``alias`` (a table with ``team_id`` and
+        ``livemode``): ``scheduled_at - <this>`` is a team-time moment in real time."""
+        return (
+            "COALESCE((SELECT o.clock_offset FROM game_scopes o "
+            f"WHERE o.team_id = {alias}.team_id AND o.livemode = {alias}.livemode), 0)"
+        )
 
     def set(self, team_id: str, livemode: bool, offset: float) -> float:
         """Make a team+environment's offset ``offset`` seconds (stored); returns it."""

@@ -52,16 +52,18 @@ class LogFilters:
         source: str | None = None,
         since: str | None = None,
         durations: bool = False,
+        now: float | None = None,
     ) -> Self:
         """Check the values as they are typed. ``since`` is an ISO-8601 time, or with
-        ``durations`` also a time ago (``10m``, ``2h``, ``7d``)."""
+        ``durations`` also a time ago (``10m``, ``2h``, ``7d``) from ``now`` (the team's time,
+        D37; this machine's when not given)."""
         return cls(
             methods=_methods(method),
             path=_path(path),
             statuses=_statuses(status),
             status_class=_one_of("statusClass", status_class, STATUS_CLASSES, lower=True),
             source=_one_of("source", source, LOG_SOURCES),
-            since=_since(since, durations),
+            since=_since(since, durations, now),
         )
 
     def query(self) -> dict[str, str]:
@@ -111,11 +113,11 @@ def _one_of(
     return value
 
 
-def _since(text: str | None, durations: bool) -> float | None:
+def _since(text: str | None, durations: bool, now: float | None = None) -> float | None:
     if not text:
         return None
     try:
-        return moment(text) if durations else parse_iso(text)
+        return moment(text, now=now) if durations else parse_iso(text)
     except ValueError:
         forms = "neither a duration (10m, 2h, 7d) nor" if durations else "not"
         raise BadFilter("since", f"{text!r} is {forms} an ISO-8601 time.") from None

@@ -4,12 +4,13 @@ data, sync and async."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from cstar_cli.client import AsyncCstarClient, CstarAPIError, CstarClient
-from tests.support.platforms import platform_of_its_own
+from tests.support.platforms import OwnPlatform, platform_of_its_own
 
 
 def test_both_clients_reset_and_move_the_clock() -> None:
@@ -58,3 +59,25 @@ def test_both_clients_export_and_import_a_data_file() -> None:
                 return document
 
         assert asyncio.run(scenario()) == snapshot
+
+
+def test_team_now_is_the_test_clocks_time_for_a_test_key(
+    own_platform: Callable[..., OwnPlatform],
+) -> None:
+    p = own_platform()
+    keys, base = p.server.keys, p.server.api_base
+    with CstarClient(keys.secret_key, api_base=base) as cstar:
+        cstar.clock.advance(600)
+        assert cstar.team_now() == p.clock.now + 600  # D37: relative windows count from here
+    sent: list[str] = []
+    with CstarClient(
+        keys.live_secret_key, api_base=base, on_request=lambda spec, *_: sent.append(spec.url)
+    ) as live:
+        live.team_now()  # a live key's time is real time: nothing is asked
+    assert sent == []
+
+    async def scenario() -> float:
+        async with AsyncCstarClient(keys.secret_key, api_base=base) as cstar:
+            return await cstar.team_now()
+
+    assert asyncio.run(scenario()) == p.clock.now + 600

@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from cstar_cli.mcp.timewindow import TimeInputError, parse_duration, parse_time
+from cstar_cli.wire.times import parse_iso
+from tests.mcp.conftest import McpRunner, Session
+from tests.support.platforms import RunningPlatform, platform_of_its_own
 
 NOW = datetime(2026, 3, 5, 15, 30, tzinfo=UTC)  # a Thursday
 
@@ -45,3 +48,27 @@ def test_unreadable_times_say_what_is_accepted(text: str) -> None:
 def test_bad_durations(text: str) -> None:
     with pytest.raises(TimeInputError, match="30m, 24h, 7d"):
         parse_duration(text, "createdWithin")
+
+
+def test_relative_windows_count_back_on_the_team_clock() -> None:
+    """A test team that moved its clock a day ahead: "now", "the last 10 minutes" and "this
+    week" are the team's (D37)."""
+    with platform_of_its_own() as server:
+        platform = RunningPlatform.serving(server)
+        with platform.client() as api:
+            team = platform.team_url
+            early = api.post(team("/webhooks/trigger-test"), json={"event": "customer.created"})
+            moved = api.post(team("/test-helpers/clock/advance"), json={"seconds": 86400})
+            late = api.post(team("/webhooks/trigger-test"), json={"event": "customer.created"})
+        team_now = parse_iso(moved.json()["data"]["now"])
+
+        async def scenario(s: Session) -> None:
+            who = (await s.ok("whoami"))["data"]
+            assert parse_iso(who["now"]) - team_now >= 0
+            assert parse_iso(who["now"]) - team_now < 3600  # the team's day, not this machine's
+            recent = await s.ok("list_events", since="10m")
+            ids = [event["id"] for event in recent["data"]]
+            assert late.json()["data"]["eventId"] in ids
+            assert early.json()["data"]["eventId"] not in ids
+
+        McpRunner(platform).run(scenario)

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cstar_cli.platform.delivery.dispatcher import post_event
+from cstar_cli.platform.delivery.post import post_event
 from cstar_cli.platform.delivery.urls import Destination, destination, forbidden_address
 from cstar_cli.wire.protocol import MAX_ANSWER_BYTES
 from tests.platform.test_delivery_limits import send_test_event

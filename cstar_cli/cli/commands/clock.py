@@ -53,6 +53,12 @@ def _show(app: AppContext, clock: dict[str, Any], said: str | None, *, json_outp
     local = _local(moment)
     state = describe_offset(offset)
     app.printer.text(f"Test clock: {state} (team time {local})")
+    pending = int(clock.get("pending") or 0)
+    if pending:
+        app.printer.info(
+            f"{pending} webhook deliver{'ies' if pending != 1 else 'y'} that fell due "
+            "still being sent; `cstar events list` shows how they went."
+        )
     if abs(offset) >= 1:
         app.printer.info(
             "It stays moved across `cstar dev` restarts; `cstar clock reset` sets it back."
@@ -83,6 +89,9 @@ def clock_advance(
     json_output: JsonOption = False,
 ) -> None:
     """Move the team's test clock forward: deadlines pass, bosses spawn and escape.
+
+    Webhook retries that fall due are sent before it returns, in order (up to a minute; the
+    rest go on after). Timers of test mode follow the team's clock; signatures keep real time.
 
     Example: cstar clock advance 15m
     """

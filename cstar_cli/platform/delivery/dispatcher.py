@@ -8,6 +8,10 @@ Two steps, both driven from the outbox so a platform restart loses nothing:
    delays another. A failed attempt schedules the next one on the documented schedule (30 s,
    2 min, 10 min, 1 h, 6 h, 24 h; shrunk by ``--retry-scale``). Attempts that were pending or in
    flight when the platform stopped are sent again after a restart (at least once).
+
+Attempts are scheduled and stamped on their team's clock (D37): a test-mode team that advances
+its clock (:meth:`Dispatcher.advance`) has every attempt that became due fired before the advance
+answers, in due order, each stamped with its due time. Signatures carry real time.
 """
 
 from __future__ import annotations
@@ -17,20 +21,20 @@ import contextlib
 import functools
 import json
 import logging
-import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING
 
 from cstar_cli.client.delivery import delivery_headers
 from cstar_cli.platform import ids
 from cstar_cli.platform.background import cancel
+from cstar_cli.platform.delivery.post import DELIVERY_TIMEOUT, AttemptResult, post_event
 from cstar_cli.platform.delivery.urls import Destination, destination
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.vault import SecretBox
+from cstar_cli.platform.teamclock import TestClock
 from cstar_cli.wire import catalog
-from cstar_cli.wire.protocol import MAX_ANSWER_BYTES, SNIPPET_BYTES
-from cstar_cli.wire.times import iso, ms_since
+from cstar_cli.wire.times import iso
 
 if TYPE_CHECKING:
     import httpx
@@ -38,107 +42,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("cstar.platform.dispatch")
 
 RETRY_SCHEDULE = (30, 120, 600, 3600, 6 * 3600, 24 * 3600)
-DELIVERY_TIMEOUT = 10.0
 MAX_IN_FLIGHT = 64
 FANOUT_BATCH = 500
-
-
-@dataclass(frozen=True)
-class AttemptResult:
-    """What one attempt to deliver an event produced."""
-
-    success: bool
-    status: int | None
-    duration_ms: float
-    body: str | None
-    error: str | None
-
-
-async def post_event(
-    client: httpx.AsyncClient,
-    url: str,
-    payload: bytes,
-    headers: dict[str, str],
-    where: Callable[[], Awaitable[Destination | str]] | None = None,
-    budget: float = DELIVERY_TIMEOUT,
-) -> AttemptResult:
-    """POST one delivery; anything but a 2xx answer within the budget is a failure (D29).
-
-    ``where`` says where the attempt connects (the checked address, D29) or why it must not
-    start. The budget (10 s) is the whole attempt (resolve, connect, send, the answer's head and
-    body); the answer is asked for uncompressed and at most ``MAX_ANSWER_BYTES`` of it are
-    read — or inflated, from a receiver that compresses anyway (an answer that inflates past
-    that is a failure). Whatever goes wrong — even a URL that cannot be sent to at all — is a failed
-    attempt, never an exception.
-    """
-    import httpx
-
-    started = time.perf_counter()
-    try:
-        async with asyncio.timeout(budget):
-            target = await where() if where is not None else Destination(url)
-            if isinstance(target, str):
-                return AttemptResult(False, None, ms_since(started), None, target)
-            async with client.stream(
-                "POST",
-                target.url,
-                content=payload,
-                headers={**headers, "Accept-Encoding": "identity", **target.headers},
-                extensions=target.extensions,
-                timeout=budget,
-            ) as response:
-                answer = await _read_capped(response)
-    except (TimeoutError, httpx.TimeoutException):
-        return AttemptResult(False, None, ms_since(started), None, f"timeout after {budget:g} s")
-    except httpx.HTTPError as err:
-        return AttemptResult(False, None, ms_since(started), None, f"{type(err).__name__}: {err}")
-    except Exception as err:  # a delivery that cannot even start (a bad URL, port 99999, …)
-        return AttemptResult(
-            False, None, ms_since(started), None, f"cannot deliver: {type(err).__name__}: {err}"
-        )
-    if answer is None:
-        bomb = f"the answer inflates past {MAX_ANSWER_BYTES // 1024} KiB (refused to read it)"
-        return AttemptResult(False, response.status_code, ms_since(started), None, bomb)
-    snippet = answer[:SNIPPET_BYTES].decode("utf-8", "replace")
-    ok = 200 <= response.status_code < 300
-    error = None if ok else f"receiver answered {response.status_code}"
-    return AttemptResult(ok, response.status_code, ms_since(started), snippet, error)
-
-
-async def _read_capped(response: httpx.Response) -> bytes | None:
-    """At most ``MAX_ANSWER_BYTES`` bytes of the answer, the rest never read; a compressed answer is
-    inflated up to that much, and ``None`` when it would inflate past it (a decompression bomb
-    never costs more than the cap)."""
-    raw: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_raw():
-        raw.append(chunk)
-        size += len(chunk)
-        if size >= MAX_ANSWER_BYTES:
-            break
-    body = b"".join(raw)[:MAX_ANSWER_BYTES]
-    encoding = response.headers.get("content-encoding", "identity").strip().lower()
-    if encoding in ("", "identity"):
-        return body
-    return _inflate(body, encoding)
-
-
-def _inflate(body: bytes, encoding: str) -> bytes | None:
-    """``body`` decompressed, at most ``MAX_ANSWER_BYTES`` bytes of it (``None`` past that, or when
-    it can't be decompressed at all)."""
-    import zlib
-
-    wbits = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
-    if encoding not in wbits:
-        return body[:SNIPPET_BYTES]  # an encoding we don't speak: keep the bytes as they came
-    try:
-        inflater = zlib.decompressobj(wbits[encoding])
-        inflated = inflater.decompress(body, MAX_ANSWER_BYTES)
-    except zlib.error:
-        return None
-    if inflater.unconsumed_tail:
-        return None
-    return inflated
+Scope = tuple[str, int]
+"""A team and environment (``livemode`` as stored, 0 or 1)."""
+DUE = (
+    "SELECT {what} FROM deliveries WHERE team_id = ? AND livemode = ? AND status = 'pending' "
+    "AND webhook_id IS NOT NULL AND scheduled_at <= ?"
+)
+"""A scope's webhook attempts that are due at a moment of its time."""
 
 
 @dataclass(eq=False)
@@ -147,14 +59,22 @@ class Dispatcher:
 
     db: Database
     clock: Callable[[], float]
+    """Real time: what signatures carry (D13, D37)."""
     retry_scale: float
     vault: SecretBox
     _: KW_ONLY
+    team_clock: TestClock
+    """Each team+environment's time: what attempts are scheduled and stamped on (D37)."""
     loopback_only: bool = False
     budget: float = DELIVERY_TIMEOUT
     _wake: asyncio.Event = field(init=False, default_factory=asyncio.Event)
     _task: asyncio.Task[None] | None = field(init=False, default=None)
     _in_flight: dict[str, asyncio.Task[None]] = field(init=False, default_factory=dict)
+    _flight_scopes: dict[str, Scope] = field(init=False, default_factory=dict)
+    _held: set[Scope] = field(init=False, default_factory=set)
+    """Scopes whose clock is being advanced: that advance fires their attempts, in order."""
+    _advances: set[asyncio.Task[None]] = field(init=False, default_factory=set)
+    _locks: dict[Scope, asyncio.Lock] = field(init=False, default_factory=dict)
     _client: httpx.AsyncClient | None = field(init=False, default=None)
     _fanout_hooks: list[Callable[[list[Row]], None]] = field(init=False, default_factory=list)
 
@@ -171,6 +91,8 @@ class Dispatcher:
 
     async def stop(self) -> None:
         await cancel(self._task)
+        for advance in list(self._advances):
+            await cancel(advance)
         for task in list(self._in_flight.values()):
             task.cancel()
         if self._in_flight:
@@ -235,7 +157,6 @@ class Dispatcher:
                 return False
             events = [event for event in batch if event["fan_out"]]
             subscriptions: dict[tuple[str, int], list[Row]] = {}
-            now = self.clock()
             for event in events:
                 scope = (event["team_id"], event["livemode"])
                 if scope not in subscriptions:
@@ -247,7 +168,7 @@ class Dispatcher:
                 for hook in subscriptions[scope]:
                     patterns = json.loads(hook["events"])
                     if any(catalog.matches(p, event["type"]) for p in patterns):
-                        self.schedule(event, hook["id"], hook["url"], 1, now)
+                        self.schedule(event, hook["id"], hook["url"], 1, self._now(event))
             for fan_hook in self._fanout_hooks:
                 fan_hook(events)
             db.execute(
@@ -257,7 +178,21 @@ class Dispatcher:
             )
         return len(batch) == FANOUT_BATCH
 
-    def schedule(self, event: Row, webhook_id: str, url: str, attempt: int, at: float) -> str:
+    def _now(self, row: Row) -> float:
+        """The time of the row's team and environment (D37)."""
+        return self.team_clock.now(row["team_id"], bool(row["livemode"]))
+
+    def schedule(
+        self,
+        event: Row,
+        webhook_id: str,
+        url: str,
+        attempt: int,
+        at: float,
+        *,
+        created: float | None = None,
+    ) -> str:
+        """Record a pending attempt due at ``at`` (team time), created now or at ``created``."""
         delivery_id = ids.new_hex()
         self.db.insert(
             "deliveries",
@@ -272,20 +207,26 @@ class Dispatcher:
                 "attempt": attempt,
                 "status": "pending",
                 "scheduled_at": at,
-                "created_at": iso(self.clock()),
+                "created_at": iso(self._now(event) if created is None else created),
             },
         )
         self.db.after_commit(self.wake)
         return delivery_id
 
     def _send_due(self) -> float:
-        """Start every due attempt that is not already in flight; return seconds to sleep."""
+        """Start every due attempt that is not already in flight; return seconds to sleep.
+        An attempt is due when its scheduled moment (team time) is past on its team's clock; the
+        scopes of an advance in progress are left to it."""
         now = self.clock()
+        real_at = f"d.scheduled_at - {TestClock.offset_sql('d')}"
+        held = "".join(" AND NOT (d.team_id = ? AND d.livemode = ?)" for _ in self._held)
+        waiting = f"d.status = 'pending' AND d.webhook_id IS NOT NULL{held}"
+        params = [value for scope in self._held for value in scope]
         capacity = MAX_IN_FLIGHT - len(self._in_flight)
         due = self.db.all(
-            "SELECT id FROM deliveries WHERE status = 'pending' AND webhook_id IS NOT NULL "
-            "AND scheduled_at <= ? ORDER BY scheduled_at LIMIT ?",
-            (now, MAX_IN_FLIGHT * 2),
+            f"SELECT d.id, d.team_id, d.livemode FROM deliveries d WHERE {waiting} "
+            f"AND {real_at} <= ? ORDER BY {real_at} LIMIT ?",
+            (*params, now, MAX_IN_FLIGHT * 2),
         )
         for row in due:
             if capacity <= 0:
@@ -293,23 +234,28 @@ class Dispatcher:
             if row["id"] in self._in_flight:
                 continue
             capacity -= 1
-            key: str = row["id"]
-            task = asyncio.create_task(self._deliver(key))
-            self._in_flight[key] = task
-            task.add_done_callback(functools.partial(self._finished, key))
+            self._start(row["id"], (row["team_id"], row["livemode"]))
         upcoming = self.db.one(
-            "SELECT MIN(scheduled_at) AS at FROM deliveries "
-            "WHERE status = 'pending' AND webhook_id IS NOT NULL"
+            f"SELECT MIN({real_at}) AS at FROM deliveries d WHERE {waiting}", params
         )
         if upcoming is None or upcoming["at"] is None:
             return 1.0
         return max(0.005, min(1.0, float(upcoming["at"]) - now))
 
+    def _start(self, key: str, scope: Scope, at: float | None = None) -> asyncio.Task[None]:
+        task = asyncio.create_task(self._deliver(key, at))
+        self._in_flight[key] = task
+        self._flight_scopes[key] = scope
+        task.add_done_callback(functools.partial(self._finished, key))
+        return task
+
     def _finished(self, key: str, _task: object = None) -> None:
         self._in_flight.pop(key, None)
+        self._flight_scopes.pop(key, None)
         self._wake.set()
 
-    async def _deliver(self, delivery_id: str) -> None:
+    async def _deliver(self, delivery_id: str, at: float | None = None) -> None:
+        """Send one pending attempt and record it (stamped ``at``, team time, when given)."""
         db = self.db
         row = db.one(
             "SELECT d.*, e.type AS event_type, e.payload, e.request_id, w.secret, "
@@ -324,13 +270,13 @@ class Dispatcher:
             with db.transaction():
                 db.update("deliveries", "id", delivery_id, {"status": "cancelled"})
             return
-        started = self.clock()
+        started = self._now(row) if at is None else at
         try:
             result = await self.attempt(row, ids.WEBHOOK + row["webhook_id"])
         except Exception as err:  # e.g. a secret that cannot be unsealed: still an attempt
             log.warning("delivery %s could not start: %s", delivery_id, err)
             result = AttemptResult(False, None, 0.0, None, f"cannot deliver: {err}")
-        self.record(row, result, started=started)
+        self.record(row, result, started=started, at=at)
 
     async def attempt(self, row: Row, subscription_id: str) -> AttemptResult:
         assert self._client is not None, "dispatcher not started"
@@ -354,11 +300,18 @@ class Dispatcher:
         return await post_event(self._client, url, payload, headers, where, self.budget)
 
     def record(
-        self, row: Row, result: AttemptResult, *, started: float, retry: bool = True
+        self,
+        row: Row,
+        result: AttemptResult,
+        *,
+        started: float,
+        retry: bool = True,
+        at: float | None = None,
     ) -> None:
         """Store an attempt's outcome — when it started and finished — and, after a failure,
-        schedule the next attempt."""
-        now = self.clock()
+        schedule the next attempt; stamped now on the team's clock, or ``at`` (an attempt fired
+        by an advance: its due time), and the next attempt is due that long after it."""
+        now = self._now(row) if at is None else at
         with self.db.transaction():
             self.db.update(
                 "deliveries",
@@ -388,7 +341,9 @@ class Dispatcher:
                     "team_id": row["team_id"],
                     "livemode": row["livemode"],
                 }
-                self.schedule(event, row["webhook_id"], row["url"], attempt + 1, now + delay)
+                self.schedule(
+                    event, row["webhook_id"], row["url"], attempt + 1, now + delay, created=now
+                )
 
     async def send_now(self, event: Row, webhook: Row) -> tuple[str, AttemptResult]:
         """Deliver one event to one webhook right away (``POST /webhooks/{id}/test``)."""
@@ -408,7 +363,67 @@ class Dispatcher:
             "secret": webhook["secret"],
             "legacy_signature": webhook["legacy_signature"],
         }
-        started = self.clock()
+        started = self._now(row)
         result = await self.attempt(row, ids.WEBHOOK + webhook["id"])
         self.record(row, result, started=started, retry=False)
         return ids.DELIVERY + delivery_id, result
+
+    # -- the test clock moving (D37) ---------------------------------------------------------
+    async def advance(self, scope: Scope, move: Callable[[], None], *, wait: float) -> int:
+        """Move a scope's clock with ``move`` and fire every attempt that became due.
+
+        Attempts already in flight finish first (on the time they started at); then ``move``
+        runs, then each due attempt is sent and recorded in due order, stamped with its due
+        time — retries scheduled meanwhile included when they fall due before the new time.
+        Returns once that is done, or ``wait`` seconds after the move with how many due attempts
+        are still waiting (the firing goes on).
+        """
+        moved = asyncio.get_running_loop().create_future()
+        task = asyncio.ensure_future(self._advance(scope, move, moved))
+        self._advances.add(task)
+        task.add_done_callback(self._advances.discard)
+        await asyncio.wait({task, moved}, return_when=asyncio.FIRST_COMPLETED)
+        if not task.done():
+            await asyncio.wait({task}, timeout=wait)
+        if task.done():
+            task.result()  # the move's own failure is the caller's
+            return 0
+        return self.due(scope)
+
+    def due(self, scope: Scope) -> int:
+        """How many of a scope's attempts are due on its clock and not yet recorded."""
+        now = self.team_clock.now(scope[0], bool(scope[1]))
+        row = self.db.one(DUE.format(what="COUNT(*) AS n"), (*scope, now))
+        return int(row["n"]) if row else 0
+
+    async def _advance(
+        self, scope: Scope, move: Callable[[], None], moved: asyncio.Future[None]
+    ) -> None:
+        async with self._locks.setdefault(scope, asyncio.Lock()):
+            self._held.add(scope)
+            try:
+                flying = [t for k, t in self._in_flight.items() if self._flight_scopes[k] == scope]
+                if flying:
+                    await asyncio.wait(flying)
+                move()
+                moved.set_result(None)
+                await self._fire_due(scope)
+            finally:
+                self._held.discard(scope)
+                self.wake()
+
+    async def _fire_due(self, scope: Scope) -> None:
+        """Send the scope's due attempts one at a time, earliest due first."""
+        fired: set[str] = set()
+        stamp = float("-inf")
+        while True:
+            now = self.team_clock.now(scope[0], bool(scope[1]))
+            row = self.db.one(
+                DUE.format(what="id, scheduled_at") + " ORDER BY scheduled_at, rowid LIMIT 1",
+                (*scope, now),
+            )
+            if row is None or row["id"] in fired:  # (one that cannot be recorded: stop there)
+                return
+            fired.add(row["id"])
+            stamp = max(stamp, float(row["scheduled_at"]))
+            await asyncio.wait({self._start(row["id"], scope, stamp)})

@@ -7,6 +7,9 @@ dispatcher's fan-out transaction, until the CLI acknowledges it *after* the rout
 answered. Events queued before a session had routes wait unrouted (route ``''``) and go to the
 routes it is first given. The live connections are
 :class:`cstar_cli.platform.delivery.listen_hub.RelayHub`'s.
+
+A session lives on real time (24 h after its last use); what it delivers is stamped on its team's
+clock like every delivery (D37).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from cstar_cli.platform import ids
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.vault import SecretBox
+from cstar_cli.platform.teamclock import TestClock
 from cstar_cli.wire import catalog
 from cstar_cli.wire.protocol import SNIPPET_BYTES
 from cstar_cli.wire.times import iso
@@ -55,10 +59,15 @@ def route_id(target: str, events: Iterable[str]) -> str:
 class ListenStore:
     """The durable side of the relay: sessions, routes, queues, acknowledgements."""
 
-    def __init__(self, db: Database, clock: Callable[[], float], vault: SecretBox) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], float], vault: SecretBox, team_clock: TestClock
+    ) -> None:
         self.db = db
         self.clock = clock
+        """Real time: sessions' lifetime."""
         self.vault = vault
+        self.team_clock = team_clock
+        """Each team's time: what is queued and delivered is stamped on it (D37)."""
 
     # -- sessions --------------------------------------------------------------------------
     def open_session(
@@ -164,7 +173,14 @@ class ListenStore:
         for row in waiting:
             for spec in specs:
                 if any(catalog.matches(p, row["type"]) for p in spec.events):
-                    self._queue(session_id, spec.id, row["event_id"], row["attempt"], row["resend"])
+                    self._queue(
+                        session_id,
+                        spec.id,
+                        row["event_id"],
+                        row["attempt"],
+                        row["resend"],
+                        row["created_at"],  # queued when it was: only its route is new
+                    )
         self.db.execute(
             "DELETE FROM route_events WHERE session_id = ? AND route_id = ?",
             (session_id, UNROUTED),
@@ -223,9 +239,9 @@ class ListenStore:
         queued: list[tuple[Any, ...]] = []
         touched: set[str] = set()
         matched: dict[str, list[Row]] = {}
-        now = self.clock()
         for event in events:
             scope = (event["team_id"], event["livemode"])
+            now = self.team_clock.now(event["team_id"], bool(event["livemode"]))
             if scope not in scopes:
                 scopes[scope] = [(s, self._targets(s)) for s in self._live_sessions(*scope)]
             for session, targets in scopes[scope]:
@@ -248,10 +264,10 @@ class ListenStore:
         return touched, matched
 
     def _queue(
-        self, session_id: str, rid: str, event_id: str, attempt: int = 1, resend: int = 0
+        self, session_id: str, rid: str, event_id: str, attempt: int, resend: int, at: float
     ) -> None:
         seq = self._next_seq(session_id, rid)
-        row = (session_id, rid, seq, ids.new_hex(), event_id, attempt, resend, self.clock())
+        row = (session_id, rid, seq, ids.new_hex(), event_id, attempt, resend, at)
         self.db.execute(_INSERT_QUEUED, row)
         self.db.execute(
             "UPDATE listen_routes SET next_seq = ? WHERE session_id = ? AND route_id = ?",
@@ -272,8 +288,10 @@ class ListenStore:
             for rid, patterns, _ in targets
             if any(catalog.matches(p, event["type"]) for p in patterns)
         ] or [rid for rid, _, _ in targets]
+        now = self.team_clock.now(session["team_id"], bool(session["livemode"]))
         for rid in chosen:
-            self._queue(session_id, rid, event["id"], self._attempts(session_id, rid, event) + 1, 1)
+            attempt = self._attempts(session_id, rid, event) + 1
+            self._queue(session_id, rid, event["id"], attempt, 1, now)
         return len(chosen)
 
     def _attempts(self, session_id: str, rid: str, event: Row) -> int:
@@ -302,7 +320,6 @@ class ListenStore:
 
     def record_acks(self, session_id: str, keyed: dict[tuple[str, int], dict[str, Any]]) -> None:
         """Forget acknowledged events and record each answered attempt as a delivery attempt."""
-        stamp = iso(self.clock())
         sid = session_id
         with self.db.transaction():
             session = self.db.one(
@@ -310,6 +327,7 @@ class ListenStore:
             )
             if session is None:
                 return
+            stamp = iso(self.team_clock.now(session["team_id"], bool(session["livemode"])))
             rows: list[Row] = []
             for rid in {rid for rid, _ in keyed}:
                 seqs = [seq for r, seq in keyed if r == rid]

@@ -57,6 +57,7 @@ class TestClock(Output):
     now: str
     offsetSeconds: float
     advancedBy: float
+    pending: int
 
 
 # -- game ----------------------------------------------------------------------------------------

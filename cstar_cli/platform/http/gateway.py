@@ -182,7 +182,7 @@ class ApiGateway:
                 key=owner[2] or None,  # an anonymous library reader has none
                 idempotency_key=headers.get("idempotency-key"),
                 error=error_fields(outcome.status, b"".join(outcome.error_body)),
-                now=self.platform.now(),
+                now=self.platform.now(owner[0], owner[1]),  # the team's time (D37)
             )
         )
 
@@ -236,7 +236,7 @@ class ApiGateway:
         identity_: identity.Identity | None = scope["state"].get("identity")
         claim = Claim.of(principal, identity_, key, scope["method"], path, body)
         keys = self.platform.idempotency_keys
-        row = keys.claim(claim, request_id, self.platform.now())
+        row = keys.claim(claim, request_id, self.platform.now(claim.team_id, principal.livemode))
         if row is not None:
             conflict = replay_conflict(row, claim)
             if conflict is None:

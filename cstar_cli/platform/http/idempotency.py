@@ -82,7 +82,8 @@ class IdempotencyKeys:
 
     def claim(self, claim: Claim, request_id: str, now: float) -> Row | None:
         """Claim the key for this request, or the row of the request that holds it (a key past
-        its 24 h is forgotten first)."""
+        its 24 h is forgotten first). ``now`` is the team's time: a test-mode team's keys expire
+        on its test clock (D37)."""
         with self.db.transaction():
             row = self.db.one(
                 "SELECT * FROM idempotency_keys WHERE team_id = ? AND livemode = ? AND key = ?",

@@ -12,8 +12,10 @@ or the end of its grace period fires every closer of that key within a second, w
     with platform.key_streams.hold(principal, close):   # or: forget = register(principal, close)
         ...serve the stream...                           #      ...; forget()
 
-``revoked(key_id)`` and ``expire_at(key_id, at)`` are what the keys routes call; expiry is
-watched on the platform clock (a test's fake clock included) every ``POLL`` seconds.
+``revoked(key_id)`` and ``expire_at(key_id, at)`` are what the keys service calls; expiry is
+watched on the key's team clock (D37: a test-mode team's advanced clock ends a grace period when
+it passes it; a test's fake base clock included) every ``POLL`` seconds, and at once when a team
+advances its clock (``expire_due``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from cstar_cli.platform.background import cancel
 from cstar_cli.platform.http.auth import Principal
@@ -61,16 +63,23 @@ class StreamEnd:
 Closer = Callable[[StreamEnd], Awaitable[None]]
 
 
+class TeamTime(Protocol):
+    """A team+environment's time (:meth:`cstar_cli.platform.teamclock.TestClock.now`)."""
+
+    def __call__(self, team_id: str | None = None, livemode: bool = True) -> float: ...
+
+
 @dataclass(eq=False)
 class _Stream:
     key_id: str
     close: Closer
+    scope: tuple[str, bool]
 
 
 class KeyStreams:
     """The registry of open streams per key id (``key_…``), and the expiry watcher."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: TeamTime) -> None:
         self.clock = clock
         self._streams: dict[str, set[_Stream]] = {}
         self._expiry: dict[str, float] = {}
@@ -79,7 +88,7 @@ class KeyStreams:
 
     def register(self, principal: Principal, close: Closer) -> Callable[[], None]:
         """Remember ``close`` for the caller's key; returns the function that forgets it."""
-        stream = _Stream(principal.key_id, close)
+        stream = _Stream(principal.key_id, close, (principal.team_id, principal.livemode))
         self._streams.setdefault(principal.key_id, set()).add(stream)
         if principal.expires_at is not None:
             self._expiry[principal.key_id] = principal.expires_at
@@ -103,8 +112,9 @@ class KeyStreams:
         return self._end(key_id, "invalid_api_key")
 
     def expire_at(self, key_id: str, at: float) -> None:
-        """The key stops working at ``at`` (unix time): its streams close then."""
-        self._expiry[key_id] = at
+        """The key stops working at ``at`` (its team's time): its open streams close then."""
+        if key_id in self._streams:
+            self._expiry[key_id] = at
 
     def _forget(self, stream: _Stream) -> None:
         streams = self._streams.get(stream.key_id)
@@ -144,7 +154,15 @@ class KeyStreams:
     async def _watch(self) -> None:
         while True:
             await asyncio.sleep(POLL)
-            now = self.clock()
-            for key_id, at in list(self._expiry.items()):
-                if at <= now:
-                    self._end(key_id, "key_expired")
+            self.expire_due()
+
+    def expire_due(self) -> int:
+        """End the streams of every key whose grace period is over on its team's clock;
+        returns how many keys ended."""
+        ended = 0
+        for key_id, at in list(self._expiry.items()):
+            streams = self._streams.get(key_id)
+            if streams and at <= self.clock(*next(iter(streams)).scope):
+                self._end(key_id, "key_expired")
+                ended += 1
+        return ended

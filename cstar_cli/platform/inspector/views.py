@@ -50,7 +50,7 @@ def delivery_states(
     marks = ",".join("?" * len(event_ids))
     rows = platform.db.all(
         "SELECT event_id, COALESCE(webhook_id, session_id) AS target, status FROM deliveries "
-        f"WHERE team_id = ? AND livemode = ? AND event_id IN ({marks}) ORDER BY created_at, rowid",
+        f"WHERE team_id = ? AND livemode = ? AND event_id IN ({marks}) ORDER BY rowid",
         (principal.team_id, int(principal.livemode), *event_ids),
     )
     latest: dict[str, dict[str, str]] = {}

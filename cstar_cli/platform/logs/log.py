@@ -3,7 +3,8 @@
 Requests are recorded in memory as they finish, pushed at once to live ``/logs/stream``
 subscribers whose filters match, and written to SQLite in small batches by a background task, so
 logging costs a request almost nothing. ``GET /logs`` flushes first, so it always sees everything.
-Entries are kept 30 days and at most ``MAX_ROWS`` in all.
+Entries are stamped on their team's clock (a test-mode team's may be ahead, D37) and kept until
+real time is 30 days past that stamp, at most ``MAX_ROWS`` in all.
 """
 
 from __future__ import annotations

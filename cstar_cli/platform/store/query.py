@@ -14,6 +14,9 @@ from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.wire.camel import camel_case
 from cstar_cli.wire.times import parse_iso
 
+CREATION_ORDER = "rowid"
+"""What ``sort=createdAt`` orders by: rows in the order they were made (D37)."""
+
 
 @dataclass(frozen=True)
 class Paging:
@@ -25,8 +28,9 @@ class Paging:
 
 
 def sortable(*names: str) -> dict[str, str]:
-    """Sort fields for columns that sort as stored: each column under its wire name."""
-    return {camel_case(name): name for name in names}
+    """Sort fields for columns that sort as stored: each column under its wire name, except
+    ``createdAt``, which is creation order (the rows' sequence) whatever a test clock did (D37)."""
+    return {camel_case(name): CREATION_ORDER if name == "created_at" else name for name in names}
 
 
 def order_by(sort: str | None, fields: Mapping[str, str], default: str = "-createdAt") -> str:

@@ -40,7 +40,7 @@ async def get_clock(request: Request) -> Response:
     "/test-helpers/clock/advance", tags=["test-helpers"], summary="Move the test clock forward"
 )
 async def advance_clock(request: Request, body: ClockAdvance) -> Response:
-    return responses.ok(request, Clock(common.caller_of(request)).advance(body.seconds))
+    return responses.ok(request, await Clock(common.caller_of(request)).advance(body.seconds))
 
 
 @router.post(

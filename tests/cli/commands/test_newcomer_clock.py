@@ -3,6 +3,7 @@ time)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from cstar_cli.platform.runner import PlatformThread
 from tests.support.cli import CliFn, assert_clean_error
 from tests.support.platforms import platform_of_its_own
+from tests.support.receivers import Receiver
 
 
 @pytest.fixture
@@ -101,3 +103,39 @@ def test_a_reset_clock_shows_a_plain_zero(cli: CliFn, own: PlatformThread) -> No
     assert cli("clock", "advance", "1h").exit_code == 0
     for run in (cli("clock", "reset", "--json"), cli("clock", "show", "--json")):
         assert '"offsetSeconds": 0,' in run.stdout, run.stdout  # not -0.0
+
+
+def test_advancing_30s_sends_a_failed_webhooks_retry_before_it_returns(
+    cli: CliFn, own: PlatformThread
+) -> None:
+    login(cli, own)
+    answers = iter([500, 200])
+    with Receiver(respond=lambda _: next(answers)) as receiver:
+        made = cli("webhooks", "create", "--url", receiver.url, "--events", "ticket.*", "--json")
+        assert made.exit_code == 0, made.output
+        cli("trigger", "ticket.created")
+        receiver.wait_for(lambda rs: len(rs) == 1)  # answered 500: the retry is due in 30 s
+        moved = cli("clock", "advance", "30s")
+        seen = receiver.snapshot()  # no waiting: the retry was sent before the command returned
+    assert moved.exit_code == 0, moved.output
+    assert [r.headers["x-delivery-attempt"] for r in seen] == ["1", "2"]
+    cli("clock", "reset")
+
+
+def test_since_counts_back_on_the_team_clock(cli: CliFn, own: PlatformThread) -> None:
+    login(cli, own)
+    early = cli("trigger", "customer.created", "--json").json()["eventId"]
+    cli("tickets", "list")  # a request a day before the team's now, once the clock moves
+    cli("clock", "advance", "1d")
+    late = cli("trigger", "customer.created", "--json").json()["eventId"]
+    recent = [e["id"] for e in cli("events", "list", "--since", "10m", "--json").json()]
+    logged = [
+        entry["path"]
+        for entry in map(
+            json.loads,
+            cli("logs", "--since", "10m", "--json", "--limit", "100").stdout.splitlines(),
+        )
+    ]
+    cli("clock", "reset")
+    assert late in recent and early not in recent
+    assert logged and not any(path.endswith("/tickets") for path in logged)

@@ -90,14 +90,21 @@ def events_list(
     Example: cstar events list --type ticket.* --since 2h --json
     """
 
+    from cstar_cli.wire.times import is_duration
+
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {}
     if event_type:
         params["type"] = check_type(event_type)
-    if since:
-        params["since"] = parse_time(since, "--since")
-    if until:
-        params["until"] = parse_time(until, "--until")
+    window = {"since": since, "until": until}
+    for name, text in window.items():
+        if text:
+            params[name] = parse_time(text, f"--{name}")  # checked before any call (exit 2)
+    if any(text and is_duration(text) for text in window.values()):
+        now = app.client().team_now()  # 10m back on the team's clock (D37)
+        for name, text in window.items():
+            if text:
+                params[name] = parse_time(text, f"--{name}", now=now)
     show_pages(
         app,
         app.client().events,

@@ -40,10 +40,12 @@ def logs(
     """
     from cstar_cli.cli.errors import UsageError
     from cstar_cli.wire.logfilters import BadFilter, LogFilters
+    from cstar_cli.wire.times import is_duration
 
     app = app_of(ctx, json_output=json_output)
-    try:
-        params = LogFilters.parse(
+
+    def parse(now: float | None = None) -> dict[str, str]:
+        filters = LogFilters.parse(
             method=method,
             path=path,
             status=status,
@@ -51,10 +53,17 @@ def logs(
             source=source,
             since=since,
             durations=True,
-        ).query()
+            now=now,
+        )
+        return filters.query()
+
+    try:
+        params = parse()  # checked before any call (exit 2)
     except BadFilter as err:
         flag = "--status-class" if err.param == "statusClass" else f"--{err.param}"
         raise UsageError(err.named(flag), "See `cstar logs --help` for the filters.") from None
+    if since and is_duration(since):
+        params = parse(app.client().team_now())  # 10m back on the team's clock (D37)
     printer = LogPrinter(app, json_output)
     if not tail:
         show_recent(app, params, limit, printer)

@@ -91,8 +91,7 @@ class Events(Service):
         """An event with its delivery attempts, then what waits in listen sessions' queues."""
         row = self.load(event_id)
         attempts = self.db.all(
-            "SELECT d.*, ? AS event_type FROM deliveries d WHERE event_id = ? "
-            "ORDER BY created_at, rowid",
+            "SELECT d.*, ? AS event_type FROM deliveries d WHERE event_id = ? ORDER BY rowid",
             (row["type"], row["id"]),
         )
         queued = [
@@ -106,7 +105,7 @@ class Events(Service):
         active webhook and live session that subscribes to it."""
         row = self.load(event_id)
         body = body or EventResend()
-        now = self.platform.now()
+        now = self.now()
         sessions = ListenSessions(self.caller)
         webhooks = Webhooks(self.caller)
         delivery_ids: list[str] = []

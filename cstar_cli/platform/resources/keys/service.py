@@ -80,13 +80,18 @@ def insert_key(
 
 class Keys(Service):
     """The API keys of the caller's team: a live key sees both environments', a test key only
-    test keys. Keys live on the platform's clock, not a test-mode team's (D21)."""
+    test keys. A key lives on its own environment's clock (D37): a test key's stamps and grace
+    period follow the team's test clock, a live key's real time."""
 
     table = "api_keys"
     prefix = ids.KEY
     param = "keyId"
     noun = "API key"
     sort_fields = sortable("created_at", "name")
+
+    def key_now(self, livemode: bool | int) -> float:
+        """The time of the caller's team in a key's environment."""
+        return self.platform.now(self.principal.team_id, bool(livemode))
 
     def visible_environments(self) -> tuple[int, ...]:
         return (0, 1) if self.principal.livemode else (0,)
@@ -125,7 +130,7 @@ class Keys(Service):
                 body.type,
                 environment,
                 body.name,
-                iso(self.platform.now()),
+                iso(self.key_now(environment == "live")),
             )
         self.platform.keys_changed(self.principal.team_id)
         return serialize(row, secret)
@@ -138,7 +143,8 @@ class Keys(Service):
         row = self.load(key_id)
         if row["revoked_at"] is None:
             with self.transaction() as db:
-                db.update("api_keys", "id", row["id"], {"revoked_at": iso(self.platform.now())})
+                revoked = {"revoked_at": iso(self.key_now(row["livemode"]))}
+                db.update("api_keys", "id", row["id"], revoked)
         self.platform.keys_changed(self.principal.team_id)
         self.platform.key_streams.revoked(ids.KEY + row["id"])
         return deleted(ids.KEY + row["id"])
@@ -150,7 +156,7 @@ class Keys(Service):
         if refusal is not None:
             raise ApiError.conflict(refusal, param="keyId")
         expires_in = body.expiresIn if body is not None else 0
-        now = self.platform.now()
+        now = self.key_now(row["livemode"])
         environment = "live" if row["livemode"] else "test"
         with self.transaction() as db:
             # Without grace the old key stops as the new one starts; with it, both work a while.
@@ -226,7 +232,7 @@ class Keys(Service):
             return f"Key '{key_id}' is revoked and cannot be rolled."
         if row["replaced_by"] is not None or row["expires_at"] is not None:
             expires_at = row["expires_at"]
-            if expires_at is not None and parse_iso(expires_at) <= self.platform.now():
+            if expires_at is not None and parse_iso(expires_at) <= self.key_now(row["livemode"]):
                 return f"Key '{key_id}' has expired and cannot be rolled."
             return f"Key '{key_id}' was already rolled; roll its replacement instead."
         return None

@@ -20,7 +20,7 @@ from cstar_cli.platform.resources.webhooks.models import (
     WebhookUpdate,
 )
 from cstar_cli.platform.store.db import Row, dumps
-from cstar_cli.platform.store.query import Paging, order_by, sortable
+from cstar_cli.platform.store.query import CREATION_ORDER, Paging, order_by, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
 from cstar_cli.wire import catalog
 from cstar_cli.wire.times import iso
@@ -158,7 +158,7 @@ class Webhooks(Service):
             if status not in DELIVERY_STATUSES:
                 raise ApiError.invalid(f"Unknown delivery status '{status}'.", param="status")
             where.add("d.status = ?", status)
-        order = order_by(paging.sort, {"createdAt": "d.created_at"}, default="-createdAt")
+        order = order_by(paging.sort, {"createdAt": CREATION_ORDER}, default="-createdAt")
         total_row = self.db.one(
             f"SELECT COUNT(*) AS n FROM deliveries d WHERE {where.sql}", where.params
         )
