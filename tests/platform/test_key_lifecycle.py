@@ -14,10 +14,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.support.platforms import OwnPlatform
+from tests.support.platforms import OwnPlatform, Start
 from tests.support.processes import cstar_process, login_options, start_cstar
-
-Start = Callable[..., OwnPlatform]
 
 
 class Tail:
