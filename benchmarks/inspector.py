@@ -18,45 +18,28 @@ another Chromium binary.
 
 from __future__ import annotations
 
+import os
 import sys
 
 if sys.path and sys.path[0].rstrip("/").endswith("benchmarks"):
-    sys.path.pop(0)  # keep benchmarks/platform.py from shadowing the standard library
+    sys.path.append(os.path.dirname(sys.path.pop(0)))  # see benchmarks/_common.py
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-CSTAR = [sys.executable, "-m", "cstar_cli"]
+from benchmarks._common import dev
+
 CHROMIUM = os.environ.get("CSTAR_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
 GOAL = 1.5
-
-
-@contextmanager
-def platform(folder: Path, name: str) -> Iterator[dict[str, Any]]:
-    proc = subprocess.Popen(
-        [*CSTAR, "dev", "--port", "0", "--json", "--no-rate-limit", "--db", str(folder / name)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        yield json.loads(proc.stdout.readline())
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def fill(ready: dict[str, Any], count: int) -> None:
@@ -110,7 +93,7 @@ def main() -> None:
     sizes = {"small": 10, "big": args.events}
     results: dict[str, dict[str, list[float]]] = {n: {"server": [], "browser": []} for n in sizes}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
-        readies = {n: stack.enter_context(platform(Path(tmp), f"{n}.db")) for n in sizes}
+        readies = {n: stack.enter_context(dev(Path(tmp) / f"{n}.db")) for n in sizes}
         for name, count in sizes.items():
             fill(readies[name], count)
         clients = {n: signed_in(r) for n, r in readies.items()}

@@ -16,45 +16,28 @@ goal is that 100 keys (the bound) add no more than 1 ms to the 2-key median.
 
 from __future__ import annotations
 
+import os
 import sys
 
 if sys.path and sys.path[0].rstrip("/").endswith("benchmarks"):
-    sys.path.pop(0)  # keep benchmarks/platform.py from shadowing the standard library
+    sys.path.append(os.path.dirname(sys.path.pop(0)))  # see benchmarks/_common.py
 
 import argparse
 import base64
 import json
 import statistics
-import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from benchmarks._common import dev
 from cstar_cli.client.identity import sign_identity
 
-CSTAR = [sys.executable, "-m", "cstar_cli"]
 GOAL_ADDED_MS = 1.0
-
-
-@contextmanager
-def platform(folder: Path, name: str) -> Iterator[dict[str, Any]]:
-    proc = subprocess.Popen(
-        [*CSTAR, "dev", "--port", "0", "--json", "--no-rate-limit", "--db", str(folder / name)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        yield json.loads(proc.stdout.readline())
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def team(ready: dict[str, Any], key: str, **headers: str) -> httpx.Client:
@@ -109,7 +92,7 @@ def main() -> None:
     samples: dict[tuple[str, bool], list[float]] = {case: [] for case in cases}
     held: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
-        readies = {n: stack.enter_context(platform(Path(tmp), f"{n}.db")) for n in sizes}
+        readies = {n: stack.enter_context(dev(Path(tmp) / f"{n}.db")) for n in sizes}
         for name, extra in sizes.items():
             held[name] = add_keys(readies[name], extra)
         clients = {(n, v): stack.enter_context(portal(readies[n], verified=v)) for n, v in cases}

@@ -12,10 +12,11 @@ One command: ``python benchmarks/logs.py`` (``--json`` for machine output).
 
 from __future__ import annotations
 
+import os
 import sys
 
 if sys.path and sys.path[0].rstrip("/").endswith("benchmarks"):
-    sys.path.pop(0)  # keep benchmarks/platform.py from shadowing the standard library
+    sys.path.append(os.path.dirname(sys.path.pop(0)))  # see benchmarks/_common.py
 
 import argparse
 import json
@@ -31,23 +32,7 @@ from typing import Any
 
 import httpx
 
-CSTAR = [sys.executable, "-m", "cstar_cli"]
-
-
-def start_dev(db: Path, *extra: str) -> tuple[subprocess.Popen[str], dict[str, Any]]:
-    proc = subprocess.Popen(
-        [*CSTAR, "dev", "--port", "0", "--json", "--no-rate-limit", "--db", str(db), *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    return proc, json.loads(proc.stdout.readline())
-
-
-def pct(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+from benchmarks._common import CSTAR, percentile, start_dev
 
 
 def latencies(ready: dict[str, Any], count: int) -> dict[str, float]:
@@ -64,10 +49,10 @@ def latencies(ready: dict[str, Any], count: int) -> dict[str, float]:
             client.get(f"{base}/tickets", params={"pageSize": 5})
             lists.append((time.perf_counter() - t0) * 1000)
     return {
-        "create_p50": pct(creates, 0.5),
-        "create_p99": pct(creates, 0.99),
-        "list_p50": pct(lists, 0.5),
-        "list_p99": pct(lists, 0.99),
+        "create_p50": percentile(creates, 0.5),
+        "create_p99": percentile(creates, 0.99),
+        "list_p50": percentile(lists, 0.5),
+        "list_p99": percentile(lists, 0.99),
     }
 
 

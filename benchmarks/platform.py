@@ -11,17 +11,17 @@ measured in the same run, since these machines are noisy.
 
 from __future__ import annotations
 
+import os
 import sys
 
 # Run as a script, this file's folder comes first on sys.path and its name would shadow the
 # standard library's ``platform`` module for everything imported below.
 if sys.path and sys.path[0].rstrip("/").endswith("benchmarks"):
-    sys.path.pop(0)
+    sys.path.append(os.path.dirname(sys.path.pop(0)))  # see benchmarks/_common.py
 
 import argparse
 import json
 import statistics
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -30,14 +30,10 @@ from typing import Any
 
 import httpx
 
+from benchmarks._common import percentile, start_dev
+
 GOAL_CREATES_PER_S = 500
 GOAL_CREATE_P99_MS = 25.0
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def measure(call: Callable[[int], httpx.Response], count: int, expect: int) -> dict[str, float]:
@@ -57,24 +53,9 @@ def measure(call: Callable[[int], httpx.Response], count: int, expect: int) -> d
     }
 
 
-def start_platform(db: Path) -> tuple[subprocess.Popen[str], dict[str, Any]]:
-    command = [sys.executable, "-m", "cstar_cli", "dev", "--port", "0", "--json"]
-    proc = subprocess.Popen(
-        [*command, "--no-rate-limit", "--db", str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line:
-        raise SystemExit("cstar dev did not start; run it by hand to see why")
-    return proc, json.loads(line)
-
-
 def run(rounds: int, count: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        proc, ready = start_platform(Path(tmp) / "bench.db")
+        proc, ready = start_dev(Path(tmp) / "bench.db")
         try:
             base = f"{ready['apiBase']}/api/v1/teams/{ready['teamId']}"
             headers = {"Authorization": f"Bearer {ready['secretKey']}"}

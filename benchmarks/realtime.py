@@ -15,10 +15,11 @@ after opening 100 idle streams (goal: < 20 MB more).
 
 from __future__ import annotations
 
+import os
 import sys
 
 if sys.path and sys.path[0].rstrip("/").endswith("benchmarks"):
-    sys.path.pop(0)  # keep benchmarks/platform.py from shadowing the standard library
+    sys.path.append(os.path.dirname(sys.path.pop(0)))  # see benchmarks/_common.py
 
 import argparse
 import importlib.util
@@ -34,8 +35,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from benchmarks._common import CSTAR, percentile
+
 HERE = Path(__file__).resolve().parent
-CSTAR = [sys.executable, "-m", "cstar_cli"]
 
 
 def _relay_bench() -> ModuleType:
@@ -124,8 +126,8 @@ def latency_run(rig: Any, kind: str, count: int, rate: float) -> dict[str, Any]:
         "events": len(sent),
         "received": len(consumer.arrivals),
         "repeated": consumer.repeats,
-        "p50_ms": round(relay.pct(latencies, 0.5), 2),
-        "p99_ms": round(relay.pct(latencies, 0.99), 2),
+        "p50_ms": round(percentile(latencies, 0.5), 2),
+        "p99_ms": round(percentile(latencies, 0.99), 2),
     }
 
 

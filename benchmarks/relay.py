@@ -12,10 +12,11 @@ listen process's peak RSS, and whether every body arrived byte for byte.
 
 from __future__ import annotations
 
+import os
 import sys
 
 if sys.path and sys.path[0].rstrip("/").endswith("benchmarks"):
-    sys.path.pop(0)  # keep this folder from shadowing standard modules
+    sys.path.append(os.path.dirname(sys.path.pop(0)))  # see benchmarks/_common.py
 
 import argparse
 import hashlib
@@ -33,20 +34,16 @@ from typing import Any
 
 import httpx
 
+from benchmarks._common import CSTAR, percentile, start_dev
+
 HERE = Path(__file__).resolve().parent
 FILLER = "x" * 700  # makes each event about 1 KB on the wire
-CSTAR = [sys.executable, "-m", "cstar_cli"]
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def pct(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class Rig:
@@ -58,14 +55,7 @@ class Rig:
             [sys.executable, str(HERE / "_receiver.py"), str(self.port)],
             stderr=subprocess.DEVNULL,
         )
-        self.platform = subprocess.Popen(
-            [*CSTAR, "dev", "--port", "0", "--json", "--no-rate-limit", "--db", str(tmp / "b.db")],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        assert self.platform.stdout is not None
-        self.ready = json.loads(self.platform.stdout.readline())
+        self.platform, self.ready = start_dev(tmp / "b.db")
         self.url = f"http://127.0.0.1:{self.port}/hooks"
         self.auth = {"Authorization": f"Bearer {self.ready['secretKey']}"}
         self.base = f"{self.ready['apiBase']}/api/v1/teams/{self.ready['teamId']}"
@@ -189,8 +179,8 @@ def relay_run(
         "delivered": len(arrivals),
         "duplicates": len(got) - len(arrivals),
         "events_per_s": round(len(arrivals) / span, 1),
-        "p50_ms": round(pct(latencies, 0.5), 2),
-        "p99_ms": round(pct(latencies, 0.99), 2),
+        "p50_ms": round(percentile(latencies, 0.5), 2),
+        "p99_ms": round(percentile(latencies, 0.99), 2),
         "listen_peak_rss_mb": round(rss_kb / 1024, 1),
         "hashes": {event_id: digest for event_id, _, digest in got},
     }
@@ -216,8 +206,8 @@ def direct_run(rig: Rig, bodies: list[bytes], rate: float | None) -> dict[str, A
     return {
         "events": len(sent),
         "events_per_s": round(len(arrivals) / span, 1),
-        "p50_ms": round(pct(latencies, 0.5), 2),
-        "p99_ms": round(pct(latencies, 0.99), 2),
+        "p50_ms": round(percentile(latencies, 0.5), 2),
+        "p99_ms": round(percentile(latencies, 0.99), 2),
     }
 
 

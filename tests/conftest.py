@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -13,7 +13,7 @@ from cstar_cli.platform.runner import PlatformThread
 from cstar_cli.platform.settings import PlatformSettings
 from tests.support.cli import CliFn, Run, Sleeps, run_cli
 from tests.support.clocks import FakeClock
-from tests.support.platforms import OwnPlatform, RunningPlatform
+from tests.support.platforms import OwnPlatform, RunningPlatform, Start
 
 CSTAR_ENV = ("CSTAR_API_KEY", "CSTAR_API_BASE", "CSTAR_PROFILE", "CSTAR_DEBUG", "CSTAR_NO_KEYRING")
 
@@ -69,7 +69,7 @@ def api(platform: RunningPlatform) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def own_platform() -> Iterator[Callable[..., OwnPlatform]]:
+def own_platform() -> Iterator[Start]:
     started: list[PlatformThread] = []
 
     def start(**overrides: object) -> OwnPlatform:

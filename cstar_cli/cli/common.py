@@ -31,6 +31,7 @@ PageSizeOption = Annotated[int, typer.Option("--page-size", min=1, max=100, help
 AllPagesOption = Annotated[bool, typer.Option("--all", help="Fetch every page.")]
 JsonOption = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 WideOption = Annotated[bool, typer.Option("--wide", help=WIDE_HELP)]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
 def one_command(function: Callable[..., None]) -> typer.Typer:

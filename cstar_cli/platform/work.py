@@ -19,9 +19,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import Any, Unpack
 
-from cstar_cli.platform.delivery.outbox import Outbox
+from cstar_cli.platform.delivery.outbox import Outbox, Recorded
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.store.db import Database
 
@@ -92,19 +92,10 @@ class Work:
             held.__exit__(Rollback, Rollback(), None)
 
     def emit(
-        self,
-        principal: Principal,
-        event_type: str,
-        data: dict[str, Any],
-        *,
-        now: float,
-        request_id: str | None,
-        fan_out: bool = True,
+        self, principal: Principal, event_type: str, data: dict[str, Any], **how: Unpack[Recorded]
     ) -> dict[str, Any]:
         """Record one event in the open transaction; returns the payload as delivered."""
-        payload = self.outbox.emit(
-            principal, event_type, data, now=now, request_id=request_id, fan_out=fan_out
-        )
+        payload = self.outbox.emit(principal, event_type, data, **how)
         self.emitted += 1
         return payload
 

@@ -5,7 +5,6 @@ naming the JSON path for a bad file and nothing applied, no events from a load."
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,19 +12,12 @@ import httpx
 import pytest
 
 from cstar_cli.wire.datafile import render
-from tests.support.platforms import OwnPlatform
-
-Start = Callable[..., OwnPlatform]
+from tests.support.platforms import OwnPlatform, Start, data
 
 
 @pytest.fixture
 def own(own_platform: Start) -> OwnPlatform:
     return own_platform()
-
-
-def data(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()["data"]
 
 
 def export(p: OwnPlatform, api: httpx.Client) -> str:

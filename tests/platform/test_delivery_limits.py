@@ -11,10 +11,8 @@ from typing import Any
 import pytest
 
 from cstar_cli.wire.times import parse_iso
-from tests.support.platforms import OwnPlatform
+from tests.support.platforms import OwnPlatform, Start
 from tests.support.raw_receivers import Behaviour, RawReceiver
-
-Start = Callable[..., OwnPlatform]
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ show when each ran and when a pending retry will (``due in 28 s``), not when it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,11 +12,9 @@ import pytest
 from cstar_cli.cli.context import Seams
 from cstar_cli.wire.times import iso
 from tests.support.cli import CliFn
-from tests.support.platforms import OwnPlatform
+from tests.support.platforms import OwnPlatform, Start
 from tests.support.receivers import Receiver
 from tests.support.waiting import eventually
-
-Start = Callable[..., OwnPlatform]
 
 
 @pytest.fixture

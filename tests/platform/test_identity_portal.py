@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
 from cstar_cli.client.identity import identity_hash, sign_identity
-from tests.support.platforms import OwnPlatform
-
-Start = Callable[..., OwnPlatform]
+from tests.support.platforms import OwnPlatform, Start
 
 
 def encode(payload: str) -> str:

@@ -14,50 +14,33 @@ import httpx
 import pytest
 
 from cstar_cli.platform.runner import PlatformThread
-from cstar_cli.platform.settings import PlatformSettings
-from tests.support.inspector import HEADER, inspector_client, link_token, trade
+from tests.support.inspector import HEADER, inspector_client, link_token, new_link, team_api, trade
+from tests.support.platforms import platform_of_its_own
 from tests.support.sse import SseTap
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[PlatformThread]:
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
-    with PlatformThread(settings) as platform:
+    with platform_of_its_own() as platform:
         yield platform
-
-
-def api(server: PlatformThread, key: str | None = None) -> httpx.Client:
-    return httpx.Client(
-        base_url=f"{server.api_base}/api/v1/teams/{server.keys.team_id}",
-        headers={"Authorization": f"Bearer {key or server.keys.secret_key}"},
-        timeout=10,
-    )
-
-
-def mint(server: PlatformThread, key: str | None = None) -> str:
-    with api(server, key) as client:
-        response = client.post("/inspector/links")
-    assert response.status_code == 201, response.text
-    url: str = response.json()["data"]["url"]
-    return url
 
 
 @contextlib.contextmanager
 def signed_in(server: PlatformThread, key: str | None = None) -> Iterator[httpx.Client]:
     """What an inspector page does after opening a fresh link: the token in every request."""
-    with inspector_client(mint(server, key)) as browser:
+    with inspector_client(new_link(server, key)) as browser:
         yield browser
 
 
 def status(server: PlatformThread, key: str, method: str, path: str, **kwargs: Any) -> int:
-    with api(server, key) as client:
+    with team_api(server, key) as client:
         return client.request(method, path, **kwargs).status_code
 
 
 def test_a_page_is_a_shell_that_says_how_to_get_a_link_and_holds_no_data(
     server: PlatformThread,
 ) -> None:
-    with api(server) as client:
+    with team_api(server) as client:
         client.post("/tickets", json={"title": "Secret plans"}).raise_for_status()
     for path in ("/", "/listen", "/logs", "/game", "/clock", "/webhooks", "/events/evt_x"):
         page = httpx.get(server.api_base + path, timeout=10)
@@ -71,7 +54,7 @@ def test_a_page_is_a_shell_that_says_how_to_get_a_link_and_holds_no_data(
 def test_a_link_is_traded_once_for_a_session_token_and_never_a_cookie(
     server: PlatformThread,
 ) -> None:
-    link = mint(server)
+    link = new_link(server)
     assert urlsplit(link).path == "/" and "token=" in link
     first = trade(link)
     assert first.status_code == 201, first.text
@@ -84,7 +67,7 @@ def test_a_link_is_traded_once_for_a_session_token_and_never_a_cookie(
     assert server.inspector_url.startswith(f"{server.api_base}/?token=")
     foreign = httpx.post(
         f"{server.api_base}/inspector/session",
-        json={"link": link_token(mint(server))},
+        json={"link": link_token(new_link(server))},
         headers={"Origin": "http://127.0.0.1:5173"},
         timeout=10,
     )
@@ -117,11 +100,11 @@ def test_the_session_token_opens_no_api_route(server: PlatformThread) -> None:
 
 def test_links_need_a_secret_key_of_the_environment_they_show(server: PlatformThread) -> None:
     assert status(server, server.keys.publishable_key, "POST", "/inspector/links") == 403
-    with api(server) as client:
+    with team_api(server) as client:
         live_from_test = client.post("/inspector/links", json={"environment": "live"})
     assert live_from_test.status_code == 403
     assert "sk_live_" in live_from_test.json()["error"]["message"]
-    with api(server, server.keys.live_secret_key) as client:
+    with team_api(server, server.keys.live_secret_key) as client:
         live = client.post("/inspector/links", json={"environment": "live"})
     assert live.status_code == 201 and live.json()["data"]["environment"] == "live"
     with inspector_client(live.json()["data"]["url"]) as browser:
@@ -145,14 +128,14 @@ def test_a_button_is_its_api_call_with_the_token_and_refuses_another_origin(
         assert browser.post("/inspector/call/keys", json={}).status_code == 404
         reset = browser.post("/inspector/call/test-helpers/clock/reset")
         assert reset.status_code == 200 and reset.json()["data"]["offsetSeconds"] == 0
-    with api(server) as client:
+    with team_api(server) as client:
         assert client.get("/test-helpers/clock").json()["data"]["offsetSeconds"] == 0
         logged = client.get("/logs", params={"path": "/test-helpers/clock/*"}).json()["data"]
         assert {entry["source"] for entry in logged} >= {"dashboard"}
 
 
 def test_the_clock_resets_through_the_api_too(server: PlatformThread) -> None:
-    with api(server) as client:
+    with team_api(server) as client:
         client.post("/test-helpers/clock/advance", json={"seconds": 3600}).raise_for_status()
         reset = client.post("/test-helpers/clock/reset")
         assert reset.status_code == 200
@@ -163,7 +146,7 @@ def test_the_clock_resets_through_the_api_too(server: PlatformThread) -> None:
 
 
 def test_listen_sessions_are_listed_without_their_secrets(server: PlatformThread) -> None:
-    with api(server) as client:
+    with team_api(server) as client:
         opened = client.post("/webhooks/listen", json={"deviceName": "ada-laptop"})
         assert opened.status_code == 201
         listed = client.get("/webhooks/listen/sessions")
@@ -180,7 +163,7 @@ def test_listen_sessions_are_listed_without_their_secrets(server: PlatformThread
 
 
 def test_a_ticket_has_a_stable_page(server: PlatformThread) -> None:
-    with api(server) as client:
+    with team_api(server) as client:
         ticket = client.post("/tickets", json={"title": "Printer on fire"}).json()["data"]
     shell = httpx.get(f"{server.api_base}/tickets/{ticket['id']}", timeout=10)
     assert shell.status_code == 200 and "Printer on fire" not in shell.text
@@ -194,7 +177,7 @@ def test_a_ticket_has_a_stable_page(server: PlatformThread) -> None:
 def test_the_ticket_page_names_people_and_drops_deadlines_once_closed(
     server: PlatformThread,
 ) -> None:
-    with api(server) as client:
+    with team_api(server) as client:
         grace = next(
             m for m in client.get("/members").json()["data"] if m["name"] == "Grace Hopper"
         )
@@ -223,12 +206,12 @@ def test_every_api_request_wakes_the_live_stream_but_its_own_reads_are_not_logge
 ) -> None:
     with signed_in(server) as browser:
         token = browser.headers[HEADER]
-        with api(server) as client:
+        with team_api(server) as client:
             before = client.get("/logs", params={"pageSize": 1}).json()["pagination"]["total"]
         for path in ("/", "/logs", "/game", "/webhooks", "/listen", "/clock"):
             assert browser.get("/inspector/view" + path).status_code == 200, path
         live = f"{server.api_base}/inspector/live"
-        with SseTap(live, params={"token": token}) as tap, api(server) as client:
+        with SseTap(live, params={"token": token}) as tap, team_api(server) as client:
             client.get("/tickets").raise_for_status()
             assert tap.wait(lambda t: any(m.event == "log" for m in t.messages))
             after = client.get("/logs", params={"pageSize": 1}).json()["pagination"]["total"]

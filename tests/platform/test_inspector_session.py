@@ -17,7 +17,15 @@ from cstar_cli.platform.logs.log import redact_query
 from cstar_cli.platform.runner import PlatformThread
 from cstar_cli.platform.settings import PlatformSettings
 from tests.support.clocks import FakeClock
-from tests.support.inspector import HEADER, inspector_client, link_token, session_token
+from tests.support.inspector import (
+    HEADER,
+    inspector_client,
+    link_token,
+    new_link,
+    session_token,
+    team_api,
+)
+from tests.support.platforms import platform_of_its_own
 from tests.support.sse import SseTap
 
 HOURS = 3600
@@ -25,23 +33,8 @@ HOURS = 3600
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[PlatformThread]:
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
-    with PlatformThread(settings) as platform:
+    with platform_of_its_own() as platform:
         yield platform
-
-
-def api(server: PlatformThread, key: str | None = None) -> httpx.Client:
-    return httpx.Client(
-        base_url=f"{server.api_base}/api/v1/teams/{server.keys.team_id}",
-        headers={"Authorization": f"Bearer {key or server.keys.secret_key}"},
-        timeout=10,
-    )
-
-
-def mint(server: PlatformThread, key: str | None = None) -> str:
-    with api(server, key) as client:
-        url: str = client.post("/inspector/links").json()["data"]["url"]
-    return url
 
 
 def routes() -> list[tuple[str, str]]:
@@ -60,10 +53,10 @@ def routes() -> list[tuple[str, str]]:
 def test_no_route_that_reads_or_changes_data_answers_a_cookie_or_nothing(
     server: PlatformThread,
 ) -> None:
-    with api(server) as client:
+    with team_api(server) as client:
         ticket = client.post("/tickets", json={"title": "Secret plans"}).json()["data"]
         event = client.get("/events", params={"pageSize": 1}).json()["data"][0]
-    token = session_token(mint(server))
+    token = session_token(new_link(server))
     # a replayed cookie — even one holding a live session token under any name — opens nothing
     jar = {f"cstar_inspector_{server.port}": token, "cstar_inspector": token, "session": token}
     fill = {
@@ -88,7 +81,7 @@ def test_no_route_that_reads_or_changes_data_answers_a_cookie_or_nothing(
     # a token in the query works for the live stream only (EventSource sends no headers)
     refused = httpx.get(f"{server.api_base}/inspector/view/?token={token}", timeout=10)
     assert refused.status_code == 401
-    with api(server) as client:
+    with team_api(server) as client:
         assert client.get("/test-helpers/clock").json()["data"]["offsetSeconds"] == 0
     with httpx.Client(base_url=server.api_base, headers={HEADER: token}, timeout=10) as page:
         assert "Secret plans" in page.get(f"/inspector/view/tickets/{ticket['id']}").text
@@ -98,11 +91,11 @@ def test_the_session_token_never_lands_in_a_log(
     server: PlatformThread, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    link = mint(server)
+    link = new_link(server)
     with inspector_client(link) as page:
         token = page.headers[HEADER]
         live = f"{server.api_base}/inspector/live"
-        with SseTap(live, params={"token": token}) as tap, api(server) as client:
+        with SseTap(live, params={"token": token}) as tap, team_api(server) as client:
             assert tap.status == 200
             page.post("/inspector/call/test-helpers/clock/reset").raise_for_status()
             page.get("/inspector/view/logs").raise_for_status()
@@ -126,14 +119,14 @@ def test_the_session_token_never_lands_in_a_log(
 def test_revoking_the_key_ends_its_sessions_and_their_live_streams(
     server: PlatformThread,
 ) -> None:
-    with api(server) as client:
+    with team_api(server) as client:
         made = client.post("/keys", json={"name": "inspector", "type": "secret"}).json()["data"]
-    with inspector_client(mint(server, made["secret"])) as page:
+    with inspector_client(new_link(server, made["secret"])) as page:
         token = page.headers[HEADER]
         live = f"{server.api_base}/inspector/live"
         with SseTap(live, params={"token": token}) as tap:
             assert tap.status == 200
-            with api(server) as client:
+            with team_api(server) as client:
                 client.post("/tickets", json={"title": "Live one"}).raise_for_status()
                 assert tap.wait(lambda t: any(m.event == "platform" for m in t.messages))
                 assert client.delete(f"/keys/{made['id']}").status_code == 200
@@ -150,7 +143,7 @@ def test_a_session_ends_after_12_hours_of_real_time() -> None:
     settings = PlatformSettings(
         db_path=":memory:", enforce_rate_limits=False, clock=clock, realtime_heartbeat=0.05
     )
-    with PlatformThread(settings) as server, api(server) as client:
+    with PlatformThread(settings) as server, team_api(server) as client:
         link: str = client.post("/inspector/links").json()["data"]["url"]
         with inspector_client(link) as page:
             client.post("/test-helpers/clock/advance", json={"seconds": 13 * HOURS})

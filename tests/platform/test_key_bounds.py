@@ -3,14 +3,11 @@ per team (429 with Retry-After); revoked and expired keys make room again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 
-from tests.support.platforms import OwnPlatform
-
-Start = Callable[..., OwnPlatform]
+from tests.support.platforms import OwnPlatform, Start
 
 
 def create(client: httpx.Client, platform: OwnPlatform, **body: Any) -> httpx.Response:

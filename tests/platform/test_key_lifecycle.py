@@ -12,12 +12,10 @@ from typing import Any, NamedTuple
 import httpx
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
 
-from tests.support.platforms import OwnPlatform
+from tests.support.platforms import OwnPlatform, Start
 from tests.support.processes import cstar_process, login_options, start_cstar
-
-Start = Callable[..., OwnPlatform]
+from tests.support.sockets import close_of
 
 
 class Tail:
@@ -164,11 +162,8 @@ def test_the_websocket_says_why_and_closes_with_4401(own_platform: Start) -> Non
             frame: dict[str, Any] = {}
             while frame.get("type") != "error":
                 frame = json.loads(await ws.recv())
-            with pytest.raises(ConnectionClosed) as closed:
-                await ws.recv()
-        received = closed.value.rcvd
-        assert received is not None
-        return frame, received.code, received.reason
+            code, reason = await close_of(ws)
+            return frame, code, reason
 
     frame, code, reason = asyncio.run(watch())
     assert frame["code"] == "invalid_api_key" and "revoked" in frame["message"]

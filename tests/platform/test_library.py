@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support.platforms import OwnPlatform
+from tests.support.platforms import OwnPlatform, Start, data
 
 
 @pytest.fixture
-def library(own_platform: Callable[..., OwnPlatform]) -> OwnPlatform:
+def library(own_platform: Start) -> OwnPlatform:
     return own_platform()
-
-
-def data(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()["data"]
 
 
 def code(response: httpx.Response) -> tuple[int, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +20,15 @@ from cstar_cli.platform.store.db import Row
 from cstar_cli.platform.store.migrations import MIGRATIONS
 from cstar_cli.platform.store.vault import open_vault
 from cstar_cli.platform.testhelpers.wipe import KEEP, plan
-from tests.support.platforms import OwnPlatform
+from tests.support.platforms import OwnPlatform, Start, data
 from tests.support.raw_receivers import RawReceiver
 from tests.support.sse import SseTap
 from tests.support.waiting import eventually
-
-Start = Callable[..., OwnPlatform]
 
 
 @pytest.fixture
 def own(own_platform: Start) -> OwnPlatform:
     return own_platform()
-
-
-def data(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()["data"]
 
 
 def reset(p: OwnPlatform, key: str | None = None) -> dict[str, int]:

@@ -1,5 +1,6 @@
-"""The inspector as its page uses it (D48): trade a one-time link for a session token, then send
-the token in ``X-Inspector-Token`` — what ``inspector.js`` does, for tests over sockets."""
+"""The inspector as its page uses it (D48): mint a one-time link with a key, trade it for a
+session token, then send the token in ``X-Inspector-Token`` — what ``inspector.js`` does, for
+tests over sockets."""
 
 from __future__ import annotations
 
@@ -7,7 +8,27 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from cstar_cli.platform.runner import PlatformThread
+
 HEADER = "X-Inspector-Token"
+
+
+def team_api(server: PlatformThread, key: str | None = None) -> httpx.Client:
+    """A client of the seed team's API, with ``key`` (default: the test secret key)."""
+    return httpx.Client(
+        base_url=f"{server.api_base}/api/v1/teams/{server.keys.team_id}",
+        headers={"Authorization": f"Bearer {key or server.keys.secret_key}"},
+        timeout=10,
+    )
+
+
+def new_link(server: PlatformThread, key: str | None = None) -> str:
+    """A fresh inspector link, minted with ``key`` (``POST /inspector/links``)."""
+    with team_api(server, key) as client:
+        response = client.post("/inspector/links")
+    assert response.status_code == 201, response.text
+    url: str = response.json()["data"]["url"]
+    return url
 
 
 def link_token(link: str) -> str:

@@ -3,7 +3,7 @@ and one with the default profile logged in to it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -56,6 +56,16 @@ class OwnPlatform:
 
     def team(self, path: str = "") -> str:
         return f"/api/v1/teams/{self.server.keys.team_id}{path}"
+
+
+Start = Callable[..., OwnPlatform]
+"""The ``own_platform`` fixture: call it (with settings to override) for an :class:`OwnPlatform`."""
+
+
+def data(response: httpx.Response, status: int = 200) -> Any:
+    """The ``data`` of an API answer whose status is ``status``."""
+    assert response.status_code == status, response.text
+    return response.json()["data"]
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -13,6 +13,7 @@ from cstar_cli.cli.common import (
     PageOption,
     PageSizeOption,
     Paging,
+    YesOption,
     app_of,
     command_group,
     confirm,
@@ -20,6 +21,9 @@ from cstar_cli.cli.common import (
 )
 from cstar_cli.cli.context import AppContext
 from cstar_cli.cli.render import render_list, show_done
+
+KeyIdArgument = Annotated[str, typer.Argument(metavar="KEY_ID", help="The key id (key_…).")]
+SecretJsonOption = Annotated[bool, typer.Option("--json", help=JSON_HELP + " Includes the secret.")]
 
 KEY_COLUMNS = (
     ("ID", "id"),
@@ -83,7 +87,7 @@ def keys_create(
     environment: Literal["test", "live"] | None = typer.Option(
         None, "--environment", "--env", help="test or live (default: the logged-in key's)."
     ),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP + " Includes the secret."),
+    json_output: SecretJsonOption = False,
 ) -> None:
     """Create an API key and print it once.
 
@@ -129,7 +133,7 @@ def keys_list(
 
 def keys_get(
     ctx: typer.Context,
-    key_id: str = typer.Argument(..., metavar="KEY_ID", help="The key id (key_…)."),
+    key_id: KeyIdArgument,
     json_output: JsonOption = False,
 ) -> None:
     """Show one API key (redacted).
@@ -153,8 +157,8 @@ def _is_own_key(app: AppContext, key_id: str) -> bool:
 
 def keys_revoke(
     ctx: typer.Context,
-    key_id: str = typer.Argument(..., metavar="KEY_ID", help="The key id (key_…)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    key_id: KeyIdArgument,
+    yes: YesOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Revoke an API key: it stops working at once.
@@ -180,14 +184,14 @@ def keys_revoke(
 
 def keys_roll(
     ctx: typer.Context,
-    key_id: str = typer.Argument(..., metavar="KEY_ID", help="The key id (key_…)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    key_id: KeyIdArgument,
+    yes: YesOption = False,
     expires_in: str | None = typer.Option(
         None,
         "--expires-in",
         help="Grace period for the old key, e.g. 1h or 7d (default: it stops at once).",
     ),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP + " Includes the secret."),
+    json_output: SecretJsonOption = False,
 ) -> None:
     """Replace an API key with a new one, printed once.
 

@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.store.db import Database
 from cstar_cli.wire import catalog
 from cstar_cli.wire.times import iso
+
+
+class Recorded(TypedDict):
+    """When and how an event is recorded: the keyword arguments of every ``emit``."""
+
+    now: float
+    request_id: str | None
+    fan_out: NotRequired[bool]
+    """``False``: the event goes to one chosen subscriber only (a webhook test); default True."""
 
 
 class Outbox:
@@ -35,20 +44,13 @@ class Outbox:
             listener()
 
     def emit(
-        self,
-        principal: Principal,
-        event_type: str,
-        data: dict[str, Any],
-        *,
-        now: float,
-        request_id: str | None,
-        fan_out: bool = True,
+        self, principal: Principal, event_type: str, data: dict[str, Any], **how: Unpack[Recorded]
     ) -> dict[str, Any]:
         """Record one event; call inside the transaction that makes the change (D10).
 
-        ``fan_out=False`` records an event that goes to one chosen subscriber only (a webhook
-        test). Returns the payload as it will be delivered.
+        Returns the payload as it will be delivered.
         """
+        now = how["now"]
         payload = {
             "id": catalog.event_id(event_type, int(now * 1000)),
             "type": event_type,
@@ -65,9 +67,9 @@ class Outbox:
                 "livemode": int(principal.livemode),
                 "type": event_type,
                 "payload": json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
-                "request_id": request_id,
+                "request_id": how["request_id"],
                 "created_at": payload["created_at"],
-                "fan_out": int(fan_out),
+                "fan_out": int(how.get("fan_out", True)),
             },
         )
         self.db.after_commit(self.committed)

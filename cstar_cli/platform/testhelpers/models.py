@@ -1,19 +1,26 @@
-"""Models of ``/test-helpers`` answers (the clock's are with the game's models)."""
+"""Models of ``/test-helpers`` answers (the clock's are with the game's models).
+
+A data file's objects (D34) are the API's own answers, less what a data file does not write:
+``object``, ids of other platforms and what a load recomputes (counts, SLA deadlines and
+tiers, XP, read time, feedback counts). So each is made from its resource's model, naming the
+fields the export writes in the order it writes them; their types stay the resource's.
+"""
 
 from __future__ import annotations
 
+from types import GenericAlias
 from typing import Any, Literal
 
+from pydantic import create_model
+
+from cstar_cli.platform.game.models import SlaRule
+from cstar_cli.platform.resources.articles.models import Article
+from cstar_cli.platform.resources.categories.models import Category
+from cstar_cli.platform.resources.customers.models import Customer
+from cstar_cli.platform.resources.members.models import Member
 from cstar_cli.platform.resources.models import Output
-from cstar_cli.wire.enums import (
-    ArticleStatus,
-    CustomerStatus,
-    Priority,
-    Role,
-    Sender,
-    Sentiment,
-    TicketStatus,
-)
+from cstar_cli.platform.resources.tickets.models import Message, Ticket
+from cstar_cli.platform.resources.webhooks.models import Webhook
 
 
 class ResetResult(Output):
@@ -23,126 +30,65 @@ class ResetResult(Output):
 
 
 # -- data files (D34): the document GET /test-helpers/export answers with, bare -----------------
-class DataMember(Output):
-    name: str
-    email: str
-    role: Role
-    avatarUrl: str | None
-    joinedAt: str
+def exported(model: type[Output], fields: str, doc: str | None = None, **more: Any) -> type[Output]:
+    """``Data<Model>``: the ``fields`` of ``model`` (space-separated, in this order), then
+    ``more`` (pydantic field definitions)."""
+    picked: dict[str, Any] = {
+        name: (model.model_fields[name].annotation, ...) for name in fields.split()
+    }
+    return create_model(f"Data{model.__name__}", __base__=Output, __doc__=doc, **picked, **more)
 
 
-class DataCustomer(Output):
-    id: str
-    name: str
-    email: str
-    status: CustomerStatus
-    sentiment: Sentiment | None
-    tags: list[str]
-    notes: str | None
-    customFields: dict[str, Any]
-    metadata: dict[str, Any]
-    createdAt: str
-    updatedAt: str
+def many(model: type[Output]) -> Any:
+    """``list[model]`` for a model made at run time (a type checker cannot follow those)."""
+    return GenericAlias(list, (model,))
 
 
-class DataCategory(Output):
-    id: str
-    name: str
-    slug: str
-    description: str | None
-    position: int
-    createdAt: str
-    updatedAt: str
+DataMember = exported(Member, "name email role avatarUrl joinedAt")
+DataCustomer = exported(
+    Customer,
+    "id name email status sentiment tags notes customFields metadata createdAt updatedAt",
+)
+DataCategory = exported(Category, "id name slug description position createdAt updatedAt")
+DataArticle = exported(
+    Article,
+    "id title slug excerpt content categoryId category status isPublic tags notes "
+    "metaDescription metadata viewCount useCount publishedAt createdAt updatedAt",
+)
+DataMessage = exported(Message, "id content sender senderName isInternal createdAt")
+DataTicket = exported(
+    Ticket,
+    # assignedTo: the assignee's email (member ids differ between platforms)
+    "id title status priority channel customerId customerName assignedTo tags notes metadata "
+    "createdAt updatedAt resolvedAt closedAt",
+    messages=(many(DataMessage), ...),
+)
+DataWebhook = exported(
+    Webhook,
+    "id name description url events isActive legacySignature createdAt updatedAt",
+    doc="A webhook without its signing secret (an import gives it a new one).",
+)
+DataSlaRule = exported(
+    SlaRule,
+    "id name priority responseTarget resolutionTarget businessHoursOnly enabled createdAt "
+    "updatedAt",
+)
 
 
-class DataArticle(Output):
-    id: str
-    title: str
-    slug: str
-    excerpt: str | None
-    content: str
-    categoryId: str | None
-    category: str | None
-    status: ArticleStatus
-    isPublic: bool
-    tags: list[str]
-    notes: str | None
-    metaDescription: str | None
-    metadata: dict[str, Any]
-    viewCount: int
-    useCount: int
-    publishedAt: str | None
-    createdAt: str
-    updatedAt: str
-
-
-class DataMessage(Output):
-    id: str
-    content: str
-    sender: Sender
-    senderName: str | None
-    isInternal: bool
-    createdAt: str
-
-
-class DataTicket(Output):
-    id: str
-    title: str
-    status: TicketStatus
-    priority: Priority
-    channel: str
-    customerId: str | None
-    customerName: str | None
-    assignedTo: str | None
-    """The assignee's email (member ids differ between platforms)."""
-    tags: list[str]
-    notes: str | None
-    metadata: dict[str, Any]
-    createdAt: str
-    updatedAt: str
-    resolvedAt: str | None
-    closedAt: str | None
-    messages: list[DataMessage]
-
-
-class DataWebhook(Output):
-    """A webhook without its signing secret (an import gives it a new one)."""
-
-    id: str
-    name: str | None
-    description: str | None
-    url: str
-    events: list[str]
-    isActive: bool
-    legacySignature: bool
-    createdAt: str
-    updatedAt: str
-
-
-class DataSlaRule(Output):
-    id: str
-    name: str
-    priority: Priority
-    responseTarget: int
-    resolutionTarget: int
-    businessHoursOnly: bool
-    enabled: bool
-    createdAt: str
-    updatedAt: str
-
-
-class DataFile(Output):
-    """A cStar data file (D34); ``POST /test-helpers/import`` and ``cstar dev --seed`` take one
-    (there, ids are optional and references may use emails and slugs)."""
-
-    cstarData: Literal[1]
-    members: list[DataMember]
-    customers: list[DataCustomer]
-    categories: list[DataCategory]
-    articles: list[DataArticle]
-    tickets: list[DataTicket]
-    webhooks: list[DataWebhook]
-    slaRules: list[DataSlaRule]
+DataFile = create_model(
+    "DataFile",
+    __base__=Output,
+    __doc__="A cStar data file (D34); ``POST /test-helpers/import`` and ``cstar dev --seed`` take "
+    "one\n(there, ids are optional and references may use emails and slugs).",
+    cstarData=(Literal[1], ...),
+    members=(many(DataMember), ...),
+    customers=(many(DataCustomer), ...),
+    categories=(many(DataCategory), ...),
+    articles=(many(DataArticle), ...),
+    tickets=(many(DataTicket), ...),
+    webhooks=(many(DataWebhook), ...),
+    slaRules=(many(DataSlaRule), ...),
+)
 
 
 class ImportResult(Output):

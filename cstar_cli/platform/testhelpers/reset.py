@@ -17,23 +17,17 @@ from typing import Any
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.core import Platform
-from cstar_cli.platform.resources.service import Caller
-from cstar_cli.platform.testhelpers.guard import test_mode_only
+from cstar_cli.platform.testhelpers.guard import Helper
 from cstar_cli.platform.testhelpers.wipe import Wiped, wipe
 from cstar_cli.wire.times import iso
 
 
-class Reset:
+class Reset(Helper):
     """The reset of the caller's test environment."""
-
-    def __init__(self, caller: Caller) -> None:
-        self.platform = caller.platform
-        self.principal = caller.principal
 
     def run(self) -> dict[str, Any]:
         """Clear the environment; ``{object: "reset", deleted: {resource: rows}}``."""
-        test_mode_only(self.principal)
-        deleted = reset_test_environment(self.platform, self.principal.team_id)
+        deleted = reset_test_environment(self.platform, self.test_team())
         return {"object": "reset", "deleted": deleted}
 
 

@@ -9,7 +9,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,24 @@ if TYPE_CHECKING:
     from cstar_cli.platform.runner import ReadyInfo
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+# -- the options of both `cstar dev` and `cstar dev exec` ----------------------------------------
+NoRateLimitOption = Annotated[
+    bool,
+    typer.Option("--no-rate-limit", help="Do not enforce rate limits (headers are still sent)."),
+]
+RetryScaleOption = Annotated[
+    float,
+    typer.Option("--retry-scale", min=0.0001, help="Shrink the webhook retry schedule, e.g. 0.01."),
+]
+CorsOriginOption = Annotated[
+    list[str],
+    typer.Option(
+        "--cors-origin",
+        metavar="ORIGIN",
+        help="Let browser pages from this origin call the API (repeatable); default: any origin.",
+    ),
+]
 
 
 def default_db_path() -> Path:
@@ -93,21 +111,12 @@ def dev(
         None, "--db", help="SQLite file to keep data in, or :memory: for a throwaway platform."
     ),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON ready line."),
-    no_rate_limit: bool = typer.Option(
-        False, "--no-rate-limit", help="Do not enforce rate limits (headers are still sent)."
-    ),
+    no_rate_limit: NoRateLimitOption = False,
     no_request_log: bool = typer.Option(
         False, "--no-request-log", hidden=True, help="Don't record API requests (benchmarks)."
     ),
-    retry_scale: float = typer.Option(
-        1.0, "--retry-scale", min=0.0001, help="Shrink the webhook retry schedule, e.g. 0.01."
-    ),
-    cors_origin: list[str] = typer.Option(
-        [],
-        "--cors-origin",
-        metavar="ORIGIN",
-        help="Let browser pages from this origin call the API (repeatable); default: any origin.",
-    ),
+    retry_scale: RetryScaleOption = 1.0,
+    cors_origin: CorsOriginOption = [],  # noqa: B006 - Typer's default, never changed
     seed: str | None = typer.Option(
         None,
         "--seed",

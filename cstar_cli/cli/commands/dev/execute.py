@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cstar_cli.cli.commands.dev import check_origins
+from cstar_cli.cli.commands.dev import (
+    CorsOriginOption,
+    NoRateLimitOption,
+    RetryScaleOption,
+    check_origins,
+)
 from cstar_cli.cli.commands.dev.datafiles import DataFile, read, refused
 from cstar_cli.cli.errors import CstarError, ExitCode
 
@@ -39,18 +44,9 @@ def dev_exec(
     command: list[str] = typer.Argument(
         ..., metavar="CMD", help="The command to run, and its arguments (after --)."
     ),
-    no_rate_limit: bool = typer.Option(
-        False, "--no-rate-limit", help="Do not enforce rate limits (headers are still sent)."
-    ),
-    retry_scale: float = typer.Option(
-        1.0, "--retry-scale", min=0.0001, help="Shrink the webhook retry schedule, e.g. 0.01."
-    ),
-    cors_origin: list[str] = typer.Option(
-        [],
-        "--cors-origin",
-        metavar="ORIGIN",
-        help="Let browser pages from this origin call the API (repeatable); default: any origin.",
-    ),
+    no_rate_limit: NoRateLimitOption = False,
+    retry_scale: RetryScaleOption = 1.0,
+    cors_origin: CorsOriginOption = [],  # noqa: B006 - Typer's default, never changed
     seed: str | None = typer.Option(
         None, "--seed", metavar="FILE", help="Load this data file into the platform first."
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cstar_cli.cli.common import JsonOption, app_of, confirm
+from cstar_cli.cli.common import JsonOption, YesOption, app_of, confirm
 from cstar_cli.cli.context import AppContext
 
 LOCAL_HOSTS = ("localhost",)
@@ -55,7 +55,7 @@ def require_local(app: AppContext, command: str, purpose: str) -> str:
 
 def dev_reset(
     ctx: typer.Context,
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    yes: YesOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Clear the test environment of the local platform the profile points at.

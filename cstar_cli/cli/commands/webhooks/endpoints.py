@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -13,6 +13,7 @@ from cstar_cli.cli.common import (
     PageOption,
     PageSizeOption,
     Paging,
+    YesOption,
     app_of,
     confirm,
     given,
@@ -58,6 +59,9 @@ WEBHOOK_FIELDS = (
     "createdAt",
     "updatedAt",
 )
+WebhookIdArgument = Annotated[
+    str, typer.Argument(metavar="WEBHOOK_ID", help="The webhook id (whk_…).")
+]
 SECRET_ENV = "CSTAR_WEBHOOK_SECRET"  # noqa: S105 - a variable name, not a secret
 
 
@@ -147,7 +151,7 @@ def webhooks_list(
 
 def webhooks_get(
     ctx: typer.Context,
-    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
+    webhook_id: WebhookIdArgument,
     json_output: JsonOption = False,
 ) -> None:
     """Show one webhook endpoint.
@@ -205,7 +209,7 @@ def webhooks_create(
 
 def webhooks_update(
     ctx: typer.Context,
-    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
+    webhook_id: WebhookIdArgument,
     url: str | None = typer.Option(None, "--url", help="New URL."),
     events: list[str] | None = typer.Option(
         None,
@@ -263,8 +267,8 @@ def webhooks_update(
 
 def webhooks_delete(
     ctx: typer.Context,
-    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    webhook_id: WebhookIdArgument,
+    yes: YesOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Delete a webhook endpoint; pending retries to it are cancelled (asks first).
@@ -280,7 +284,7 @@ def webhooks_delete(
 
 def webhooks_test(
     ctx: typer.Context,
-    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
+    webhook_id: WebhookIdArgument,
     event: str = typer.Option(
         "ticket.created",
         "--event",
@@ -325,8 +329,8 @@ def webhooks_test(
 
 def webhooks_rotate_secret(
     ctx: typer.Context,
-    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    webhook_id: WebhookIdArgument,
+    yes: YesOption = False,
     json_output: bool = typer.Option(
         False, "--json", help=JSON_HELP + " Includes the new signing secret."
     ),
@@ -350,7 +354,7 @@ def webhooks_rotate_secret(
 
 def webhooks_deliveries(
     ctx: typer.Context,
-    webhook_id: str = typer.Argument(..., metavar="WEBHOOK_ID", help="The webhook id (whk_…)."),
+    webhook_id: WebhookIdArgument,
     status: Literal["pending", "succeeded", "failed", "cancelled"] | None = typer.Option(
         None, "--status", help="Only attempts with this status."
     ),

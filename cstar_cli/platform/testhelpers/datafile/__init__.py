@@ -14,11 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from cstar_cli.platform.core import Platform
-from cstar_cli.platform.resources.service import Caller
 from cstar_cli.platform.testhelpers.datafile.export import export_rows
 from cstar_cli.platform.testhelpers.datafile.load import Loader
 from cstar_cli.platform.testhelpers.datafile.problems import DataFileError
-from cstar_cli.platform.testhelpers.guard import test_mode_only
+from cstar_cli.platform.testhelpers.guard import Helper
 from cstar_cli.platform.testhelpers.reset import reset_test_environment
 
 __all__ = [
@@ -69,23 +68,18 @@ def held_data(platform: Platform, team_id: str) -> dict[str, int]:
     return held
 
 
-class DataFiles:
+class DataFiles(Helper):
     """``/test-helpers/export`` and ``/test-helpers/import`` for the caller's test environment."""
 
-    def __init__(self, caller: Caller) -> None:
-        self.platform = caller.platform
-        self.principal = caller.principal
-
     def export(self) -> dict[str, Any]:
-        test_mode_only(self.principal)
-        return export_document(self.platform, self.principal.team_id)
+        return export_document(self.platform, self.test_team())
 
     def import_data(self, document: Any) -> dict[str, Any]:
         """``{object: "import", deleted: {…}, loaded: {…}}``; a bad document is a 400 naming
         its JSON path in ``param``."""
-        test_mode_only(self.principal)
+        team_id = self.test_team()
         try:
-            result = import_document(self.platform, self.principal.team_id, document)
+            result = import_document(self.platform, team_id, document)
         except DataFileError as err:
             raise err.as_api_error() from None
         return {"object": "import", **result}
