@@ -20,6 +20,7 @@ from typing import Any, Literal
 from cstar_cli.cli.errors import UsageError
 
 PROJECT_FILE = "cstar.toml"
+OriginKind = Literal["flag", "env", "project", "profile", "default"]
 
 
 class ProjectFileError(UsageError, code="project_file_invalid"):
@@ -227,7 +228,7 @@ class Origin:
     """A layer: ``kind`` and its ``name`` (the flag, the variable, the project file's path, the
     profile); ``file`` is the profile's ``config.toml``."""
 
-    kind: Literal["flag", "env", "project", "profile", "default"]
+    kind: OriginKind
     name: str = ""
     file: str = ""
 

@@ -28,7 +28,7 @@ def test_dev_takes_port_db_seed_and_origins_from_the_file(
         """\
         [dev]
         port = 0
-        db = "dev.db"
+        db = ".cstar/dev.db"
         seed = "fixtures/seed.json"
         cors-origin = ["http://localhost:5173"]
         """,
@@ -48,8 +48,8 @@ def test_dev_takes_port_db_seed_and_origins_from_the_file(
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
     assert (mine.status_code, other.status_code) == (200, 403)
-    assert (project / "dev.db").exists()  # beside the file, not in the folder cstar ran in
-    assert not Path("dev.db").exists()
+    assert (project / ".cstar" / "dev.db").exists()  # by the file, not where cstar ran
+    assert not Path(".cstar").exists()
     assert f"Using [dev] port, db, seed, cors-origin from {path}." in err
 
 

@@ -11,7 +11,7 @@ from cstar_cli.cli.common import JsonOption, app_of, command_group
 from cstar_cli.cli.context import AppContext
 
 if TYPE_CHECKING:
-    from cstar_cli.cli.settings import Origin
+    from cstar_cli.cli.settings import Origin, OriginKind
 
 
 def _check_setting(key: str, *, writable: bool) -> None:
@@ -66,13 +66,19 @@ def _set_layered(app: AppContext, key: str, value: str) -> None:
     parsed = read_text(setting, value, Origin("flag", key))
     if setting.kind.is_path and parsed not in (":memory:", "-"):
         parsed = str(Path(parsed).expanduser().resolve())
-    table = dict((app.profile_settings() or {}).get(setting.section) or {})
+    table = _section(app.profile_settings(), setting.section)
     app.config.update(app.profile_name, {setting.section: {**table, setting.name: parsed}})
+
+
+def _section(table: dict[str, Any], name: str) -> dict[str, Any]:
+    """The profile's ``[<profile>.listen]`` or ``[<profile>.dev]`` table (``{}`` if none)."""
+    inner = table.get(name)
+    return dict(inner) if isinstance(inner, dict) else {}
 
 
 def _profile_value(table: dict[str, Any], key: str) -> Any:
     section, dot, name = key.partition(".")
-    return (table.get(section) or {}).get(name) if dot else table.get(key)
+    return _section(table, section).get(name) if dot else table.get(key)
 
 
 def _shown(key: str, value: Any) -> Any:
@@ -152,8 +158,9 @@ def effective(app: AppContext) -> list[tuple[str, Any, Origin]]:
     profile = Origin("profile", app.profile_name, str(app.config.path))
     options, default = app.options, Origin("default")
     base, source = app.api_base()
-    sources = {"--api-base": Origin("flag", source), "CSTAR_API_BASE": Origin("env", source)}
-    sources["default"] = default
+    named: dict[str, OriginKind] = {"--api-base": "flag", "CSTAR_API_BASE": "env"}
+    named["default"] = "default"
+    kind = named.get(source)
     rows = [
         _first(
             "profile",
@@ -161,7 +168,7 @@ def effective(app: AppContext) -> list[tuple[str, Any, Origin]]:
             (app.env.profile, Origin("env", "CSTAR_PROFILE")),
             (DEFAULT_PROFILE, default),
         ),
-        ("api_base", base, sources.get(source, profile)),
+        ("api_base", base, profile if kind is None else Origin(kind, source)),
         _first(
             "color",
             (options.color, Origin("flag", "--color")),
@@ -241,7 +248,7 @@ def config_unset(
     table = app.profile_settings(must_exist=True)
     section, dot, name = key.partition(".")
     if dot:
-        rest = {k: v for k, v in (table.get(section) or {}).items() if k != name}
+        rest = {k: v for k, v in _section(table, section).items() if k != name}
         app.config.update(app.profile_name, {section: rest or None})
     else:
         app.config.update(app.profile_name, {key: None})

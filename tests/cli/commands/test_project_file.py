@@ -112,3 +112,16 @@ def test_a_bad_variable_is_an_error_naming_it(
     assert run.exit_code == 2 and run.stdout == ""
     assert "CSTAR_LISTEN_FORWARD_TO" in run.stderr
     assert '"code": "project_file_invalid"' in run.stderr
+
+
+def test_the_nearest_file_above_is_the_one_read(
+    cli: CliFn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outer = in_project(tmp_path, monkeypatch, "[dev]\nport = 1000\nretry-scale = 0.5\n")
+    inner = outer.parent / "src" / "cstar.toml"
+    inner.write_text("[dev]\nport = 2000\n")
+    seen = origins(cli)
+    assert seen["dev.port"] == (2000, str(inner))
+    assert seen["dev.retry-scale"] == (1.0, "default")  # one file, never a merge of two
+    monkeypatch.chdir(outer.parent)
+    assert origins(cli)["dev.port"] == (1000, str(outer))
