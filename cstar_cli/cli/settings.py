@@ -285,8 +285,7 @@ def check_tables(raw: Mapping[str, Any], origin: Origin, base: Path | None) -> d
             )
         if not isinstance(table, dict):
             raise ProjectFileError(
-                f"{origin.at(section)}: must be a table ([{section}] with its keys below it), "
-                f"not {_toml(table)}.",
+                f"{origin.at(section)}: must be a table of settings, not {_toml(table)}.",
                 _known(),
             )
         names = [key.name for key in KEYS.values() if key.section == section]
@@ -326,7 +325,7 @@ def _known() -> str:
     def names(section: str) -> str:
         return ", ".join(key.name for key in KEYS.values() if key.section == section)
 
-    return f"The project file takes [listen] {names('listen')} and [dev] {names('dev')}."
+    return f"[listen] takes {names('listen')}; [dev] takes {names('dev')}."
 
 
 def resolve(key: Key, flag: Any, env: Mapping[str, str], layers: Sequence[Layer]) -> Setting:

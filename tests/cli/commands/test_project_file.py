@@ -125,3 +125,17 @@ def test_the_nearest_file_above_is_the_one_read(
     assert seen["dev.retry-scale"] == (1.0, "default")  # one file, never a merge of two
     monkeypatch.chdir(outer.parent)
     assert origins(cli)["dev.port"] == (1000, str(outer))
+
+
+def test_a_profile_table_is_checked_like_the_file(
+    cli: CliFn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolate: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (isolate / "config.toml").write_text('[default]\nlisten = "x"\n\n[ci.dev]\nprot = 1\n')
+    run = cli("config", "list", "--show-origin")
+    assert_clean_error(run, 2, f"{isolate / 'config.toml'}: [default.listen]", "a table")
+    run = cli("config", "list", "--show-origin", "--profile", "ci")
+    assert_clean_error(run, 2, "[ci.dev].prot", "unknown key", "'port'")
+    assert cli("config", "get", "listen.events").exit_code == 1  # not set; no crash
+    assert cli("config", "set", "listen.events", "ticket.*").exit_code == 0
+    assert origins(cli)["listen.events"][0] == ["ticket.*"]
