@@ -6,7 +6,9 @@
     api_base = "http://127.0.0.1:8642"
     team_id = "…"
 
-Precedence for every setting: command-line flag > environment variable > profile > default.
+Precedence for every setting: command-line flag > environment variable > profile > default;
+the settings a project shares in ``cstar.toml`` (D40, :mod:`cstar_cli.cli.settings`) have a layer
+more: flag > environment > project file > profile > default.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import contextlib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,8 @@ LOGIN_SETTINGS: dict[str, str] = {
 }
 KNOWN_SETTINGS = {**USER_SETTINGS, **LOGIN_SETTINGS}
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+LAYERED_PREFIXES = ("CSTAR_LISTEN_", "CSTAR_DEV_")
+"""The environment's layer of the project file's settings: ``CSTAR_LISTEN_FORWARD_TO``, …"""
 
 
 def config_home() -> Path:
@@ -93,6 +97,9 @@ class EnvSettings:
     local_api_base: str | None = None
     """``CSTAR_LOCAL_API_BASE``: where ``cstar login`` looks for an unannounced local platform
     (default ``http://127.0.0.1:8642``, the port ``cstar dev`` uses by default)."""
+    layered: Mapping[str, str] = field(default_factory=dict)
+    """``CSTAR_LISTEN_*`` and ``CSTAR_DEV_*`` that are set (not empty), by name: the project
+    file's settings from the environment (:mod:`cstar_cli.cli.settings`)."""
 
     @classmethod
     def read(cls, environ: Mapping[str, str] | None = None) -> EnvSettings:
@@ -115,6 +122,11 @@ class EnvSettings:
             debug=env.get("CSTAR_DEBUG") == "1",
             keyring_timeout=timeout,
             local_api_base=(env.get("CSTAR_LOCAL_API_BASE") or "").rstrip("/") or None,
+            layered={
+                name: value
+                for name, value in env.items()
+                if name.startswith(LAYERED_PREFIXES) and value.strip()
+            },
         )
 
 
@@ -148,6 +160,23 @@ def _line_of(text: str, key: str) -> int | None:
         if pattern.match(line):
             return number
     return None
+
+
+def not_toml(path: Path, err: ValueError, text: str = "") -> str:
+    """``"PATH, line L, column C: not valid TOML (reason)."`` for a ``TOMLDecodeError``; one at
+    the end of ``text`` (an unclosed array) names its last line."""
+    detail = str(err)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", detail)
+    if match is not None:
+        reason = detail[: match.start()].strip()
+        where = f"line {match.group(1)}, column {match.group(2)}"
+        return f"{path}, {where}: not valid TOML ({reason})."
+    match = re.search(r"\(at end of document\)", detail)
+    if match is not None and text.strip():
+        reason = detail[: match.start()].strip()
+        last = len(text.rstrip().splitlines())
+        return f"{path}, line {last} (the end of the file): not valid TOML ({reason})."
+    return f"{path}: not valid TOML ({detail})."
 
 
 class ConfigFile:
@@ -185,15 +214,8 @@ class ConfigFile:
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
-            detail = str(err)
-            match = re.search(r"\(at line (\d+), column (\d+)\)", detail)
-            if match:
-                reason = detail[: match.start()].strip()
-                where = f"{self.path}, line {match.group(1)}, column {match.group(2)}"
-            else:
-                reason, where = detail, str(self.path)
             raise ConfigError(
-                f"{where}: not valid TOML ({reason}).",
+                not_toml(self.path, err, text),
                 f"Fix that line, or remove {self.path} and run `cstar login` again.",
             ) from None
         profiles: dict[str, dict[str, Any]] = {}

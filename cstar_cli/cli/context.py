@@ -35,6 +35,7 @@ from cstar_cli.wire.protocol import DEFAULT_API_BASE
 
 if TYPE_CHECKING:
     from cstar_cli.cli.credentials import CredentialStore
+    from cstar_cli.cli.settings import Layer, Setting
     from cstar_cli.client.clients import AsyncCstarClient, CstarClient
     from cstar_cli.client.requests import RequestSpec, RetryPolicy
 
@@ -125,6 +126,7 @@ class AppContext:
     _printer: Printer | None = None
     _client: CstarClient | None = None
     _warned: set[str] = field(default_factory=set)
+    _layers: list[Layer] | None = None
 
     # -- profile and files ------------------------------------------------------------------
 
@@ -240,6 +242,35 @@ class AppContext:
                 login_hint(self.profile_name),
             )
         return resolved
+
+    def layers(self) -> list[Layer]:
+        """The files the project file's settings come from, first wins: ``cstar.toml`` in the
+        current folder or the nearest above it (D40), then the profile's ``[listen]`` and
+        ``[dev]`` tables in ``config.toml``. Read and checked once."""
+        if self._layers is None:
+            from cstar_cli.cli.settings import (
+                SECTIONS,
+                Layer,
+                Origin,
+                check_tables,
+                find_project_file,
+                load_project_file,
+            )
+
+            found = find_project_file(Path.cwd())
+            project = [] if found is None else [load_project_file(found)]
+            table = self.config.profile(self.profile_name) or {}
+            origin = Origin("profile", self.profile_name, str(self.config.path))
+            tables = {name: table[name] for name in SECTIONS if name in table}
+            self._layers = [*project, Layer(origin, check_tables(tables, origin, None))]
+        return self._layers
+
+    def setting(self, name: str, flag: Any = None) -> Setting:
+        """The project setting ``name`` (``listen.forward-to``) and where it came from: ``flag``
+        (``None`` when not given) > ``CSTAR_LISTEN_FORWARD_TO`` > ``cstar.toml`` > profile."""
+        from cstar_cli.cli.settings import KEYS, resolve
+
+        return resolve(KEYS[name], flag, self.env.layered, self.layers())
 
     # -- API client ---------------------------------------------------------------------------
 

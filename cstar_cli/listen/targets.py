@@ -28,7 +28,13 @@ _PORT_PATH = re.compile(r"^(\d+)([/?#].*)$")
 
 
 class InvalidForwardTarget(ValueError):
-    """``--forward-to`` is not something we can POST to."""
+    """``--forward-to`` is not something we can POST to: the ``value`` given and the
+    ``problem`` with it, which follows the value in the message (``" is not a place…"``)."""
+
+    def __init__(self, value: str, problem: str) -> None:
+        super().__init__(f"--forward-to {value!r}{problem}")
+        self.value = value
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ def parse_route(value: str) -> Route:
         try:
             patterns = catalog.validate_patterns(items)
         except ValueError as err:
-            raise InvalidForwardTarget(f"--forward-to {value!r}: {err}") from None
+            raise InvalidForwardTarget(value, f": {err}") from None
         return Route(parse_forward_to(rest), ("*",) if "*" in patterns else tuple(patterns))
     return Route(parse_forward_to(text))
 
@@ -106,4 +112,4 @@ def _valid_host(host: str) -> bool:
 
 
 def _invalid(value: str, reason: str) -> InvalidForwardTarget:
-    return InvalidForwardTarget(f"--forward-to {value!r} is not a place to forward to: {reason}.")
+    return InvalidForwardTarget(value, f" is not a place to forward to: {reason}.")

@@ -9,11 +9,13 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
+    from cstar_cli.cli.context import AppContext
+    from cstar_cli.cli.settings import Setting
     from cstar_cli.platform.runner import ReadyInfo
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -24,11 +26,11 @@ NoRateLimitOption = Annotated[
     typer.Option("--no-rate-limit", help="Do not enforce rate limits (headers are still sent)."),
 ]
 RetryScaleOption = Annotated[
-    float,
+    float | None,
     typer.Option("--retry-scale", min=0.0001, help="Shrink the webhook retry schedule, e.g. 0.01."),
 ]
 CorsOriginOption = Annotated[
-    list[str],
+    list[str] | None,
     typer.Option(
         "--cors-origin",
         metavar="ORIGIN",
@@ -51,34 +53,36 @@ def default_db_path() -> Path:
     return folder / "dev.db"
 
 
-def check_db_path(db_path: str) -> None:
-    """A ``--db`` that can never be a database is a usage error (exit 2) naming it (D32)."""
+def check_db_path(db_path: str, label: str = "--db") -> None:
+    """A ``--db`` that can never be a database is a usage error (exit 2) naming it (D32), and
+    where it was given (``label``: the flag, a variable, ``cstar.toml: [dev].db``)."""
     from cstar_cli.cli.errors import UsageError
 
     hint = "Pass a file path such as ~/cstar/dev.db, or --db :memory: for a throwaway platform."
     if db_path == ":memory:":
         return
     if not db_path.strip():
-        raise UsageError("--db is empty: it needs the path of a database file.", hint)
+        raise UsageError(f"{label} is empty: it needs the path of a database file.", hint)
     path = Path(db_path).expanduser()
     if path.is_dir():
-        raise UsageError(f"--db {db_path} is a directory, not a database file.", hint)
+        raise UsageError(f"{label} {db_path} is a directory, not a database file.", hint)
     parent = next((p for p in path.parents if p.exists()), None)
     if parent is not None and not parent.is_dir():
-        raise UsageError(f"--db {db_path}: {parent} is a file, so it cannot hold a database.", hint)
+        raise UsageError(
+            f"{label} {db_path}: {parent} is a file, so it cannot hold a database.", hint
+        )
 
 
-def check_origins(values: list[str]) -> tuple[str, ...]:
-    """``--cors-origin`` values as browsers send them; a malformed one is a usage error."""
+def check_origins(values: list[str], label: str = "--cors-origin") -> tuple[str, ...]:
+    """``--cors-origin`` values as browsers send them; a malformed one is a usage error naming
+    where it was given (``label``)."""
     from cstar_cli.cli.errors import UsageError
     from cstar_cli.platform.http.cors import normalize_origin
 
     try:
         return tuple(normalize_origin(value) for value in values)
     except ValueError as err:
-        raise UsageError(
-            f"--cors-origin {err}", "Example: --cors-origin http://localhost:5173"
-        ) from None
+        raise UsageError(f"{label} {err}", "Example: --cors-origin http://localhost:5173") from None
 
 
 def announce(info: ReadyInfo) -> list[Path]:
@@ -106,7 +110,9 @@ def clock_notice(offset: float) -> str:
 def dev(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", help="Interface to bind. Anything but loopback warns."),
-    port: int = typer.Option(8642, min=0, max=65535, help="Port to listen on; 0 picks a free one."),
+    port: int | None = typer.Option(
+        None, min=0, max=65535, help="Port to listen on (default 8642); 0 picks a free one."
+    ),
     db: str | None = typer.Option(
         None, "--db", help="SQLite file to keep data in, or :memory: for a throwaway platform."
     ),
@@ -115,8 +121,8 @@ def dev(
     no_request_log: bool = typer.Option(
         False, "--no-request-log", hidden=True, help="Don't record API requests (benchmarks)."
     ),
-    retry_scale: RetryScaleOption = 1.0,
-    cors_origin: CorsOriginOption = [],  # noqa: B006 - Typer's default, never changed
+    retry_scale: RetryScaleOption = None,
+    cors_origin: CorsOriginOption = None,
     seed: str | None = typer.Option(
         None,
         "--seed",
@@ -142,12 +148,16 @@ def dev(
     environment, --import FILE replaces the test data with one, --export-on-exit FILE writes
     one on Ctrl-C or SIGTERM; `cstar dev export FILE` writes one from a running platform.
 
+    In a project with a cstar.toml (here or in a folder above), its [dev] table gives port,
+    db, seed, cors-origin and retry-scale; flags and CSTAR_DEV_* variables win over it.
+
     Example: cstar dev --port 0 --db :memory:
     """
     if ctx.invoked_subcommand is not None:
         refuse_options_before(ctx)
         return
     from cstar_cli.cli.commands.dev.datafiles import DataOptions
+    from cstar_cli.cli.common import app_of
     from cstar_cli.cli.discovery import withdraw
     from cstar_cli.cli.errors import CstarError
     from cstar_cli.platform.runner import serve_forever
@@ -155,10 +165,22 @@ def dev(
     from cstar_cli.platform.store.db import StorageError
     from cstar_cli.platform.store.vault import VaultError
 
-    db_path = db if db is not None else str(default_db_path())
-    check_db_path(db_path)
-    origins = check_origins(cors_origin)
-    data = DataOptions.of(seed, import_file, export_on_exit)
+    given: dict[str, Any] = {"dev.port": port, "dev.db": db, "dev.seed": seed}
+    given |= {"dev.cors-origin": cors_origin, "dev.retry-scale": retry_scale}
+    chosen = project_settings(app_of(ctx), given)
+    port = chosen["dev.port"].value
+    db_path = chosen["dev.db"].value
+    if db_path is None:
+        db_path = str(default_db_path())
+    check_db_path(db_path, chosen["dev.db"].where)
+    origins = check_origins(chosen["dev.cors-origin"].value, chosen["dev.cors-origin"].where)
+    seeding = chosen["dev.seed"]  # --import wins over a seed that is not a flag
+    data = DataOptions.of(
+        seeding.value if import_file is None or seed is not None else None,
+        import_file,
+        export_on_exit,
+        seed_from=seeding.where,
+    )
     if host not in LOOPBACK:
         print(
             f"Warning: binding to {host} exposes the local platform (and its test data) beyond "
@@ -168,7 +190,7 @@ def dev(
     settings = PlatformSettings(
         db_path=db_path,
         enforce_rate_limits=not no_rate_limit,
-        retry_scale=retry_scale,
+        retry_scale=chosen["dev.retry-scale"].value,
         request_logging=not no_request_log,
         cors_origins=origins,
     )
@@ -215,6 +237,18 @@ def dev(
         for path in announcements:
             withdraw(path)
     print("Local platform stopped.", file=sys.stderr)
+
+
+def project_settings(app: AppContext, given: dict[str, Any]) -> dict[str, Setting]:
+    """The ``[dev]`` settings by name, each the flag ``given`` (``None``: not given), or else
+    from the environment, ``cstar.toml`` or the profile (D40); says so when the file gave any."""
+    from cstar_cli.cli.settings import notice
+
+    settings = {name: app.setting(name, flag) for name, flag in given.items()}
+    using = notice(settings)
+    if using:
+        print(using, file=sys.stderr, flush=True)
+    return settings
 
 
 def port_refused(host: str, port: int, err: OSError) -> Exception:

@@ -127,8 +127,16 @@ class DataOptions:
     export_on_exit: str | None = None
 
     @classmethod
-    def of(cls, seed: str | None, replace: str | None, export_on_exit: str | None) -> DataOptions:
-        """Read the files the options name (exit 2 for a bad one, before anything starts)."""
+    def of(
+        cls,
+        seed: str | None,
+        replace: str | None,
+        export_on_exit: str | None,
+        *,
+        seed_from: str = "--seed",
+    ) -> DataOptions:
+        """Read the files the options name (exit 2 for a bad one, before anything starts);
+        ``seed_from`` says where the seed was given (``cstar.toml: [dev].seed``, D40)."""
         if seed is not None and replace is not None:
             raise UsageError(
                 "--seed and --import cannot be used together.",
@@ -137,7 +145,7 @@ class DataOptions:
         if export_on_exit is not None:
             check_writable(export_on_exit, "--export-on-exit")
         return cls(
-            seed=None if seed is None else read(seed, "--seed"),
+            seed=None if seed is None else read(seed, seed_from),
             replace=None if replace is None else read(replace, "--import"),
             export_on_exit=export_on_exit,
         )

@@ -27,8 +27,10 @@ from cstar_cli.cli.commands.dev import (
     NoRateLimitOption,
     RetryScaleOption,
     check_origins,
+    project_settings,
 )
 from cstar_cli.cli.commands.dev.datafiles import DataFile, read, refused
+from cstar_cli.cli.common import app_of
 from cstar_cli.cli.errors import CstarError, ExitCode
 
 if TYPE_CHECKING:
@@ -41,12 +43,13 @@ FORWARDED = (signal.SIGTERM, signal.SIGHUP)
 
 
 def dev_exec(
+    ctx: typer.Context,
     command: list[str] = typer.Argument(
         ..., metavar="CMD", help="The command to run, and its arguments (after --)."
     ),
     no_rate_limit: NoRateLimitOption = False,
-    retry_scale: RetryScaleOption = 1.0,
-    cors_origin: CorsOriginOption = [],  # noqa: B006 - Typer's default, never changed
+    retry_scale: RetryScaleOption = None,
+    cors_origin: CorsOriginOption = None,
     seed: str | None = typer.Option(
         None, "--seed", metavar="FILE", help="Load this data file into the platform first."
     ),
@@ -57,13 +60,18 @@ def dev_exec(
     CSTAR_API_BASE, CSTAR_API_KEY (the secret test key), CSTAR_PUBLISHABLE_KEY and CSTAR_TEAM_ID
     in its environment, so `cstar` and your own code find it. Stops the platform when CMD ends
     and exits with CMD's exit code. Ctrl-C goes to CMD. With --seed FILE, the platform holds
-    that data file's data when CMD starts (a bad file: exit 2, nothing run).
+    that data file's data when CMD starts (a bad file: exit 2, nothing run). A cstar.toml's
+    [dev] seed, cors-origin and retry-scale apply; its port and db never do.
 
     Example: cstar dev exec --seed fixtures.json -- pytest -x
     """
-    origins = check_origins(cors_origin)
-    data = None if seed is None else read(seed, "--seed")
-    server = start_platform(no_rate_limit, retry_scale, origins, data)
+    given: dict[str, Any] = {"dev.seed": seed, "dev.cors-origin": cors_origin}
+    given["dev.retry-scale"] = retry_scale
+    settings = project_settings(app_of(ctx), given)
+    origins = check_origins(settings["dev.cors-origin"].value, settings["dev.cors-origin"].where)
+    seeding = settings["dev.seed"]
+    data = None if seeding.value is None else read(seeding.value, seeding.where)
+    server = start_platform(no_rate_limit, settings["dev.retry-scale"].value, origins, data)
     try:
         code = run(command, environment(server))
     finally:

@@ -99,15 +99,24 @@ def listen(
     delivered once it is back, in order, once to each target. Without --forward-to, events are
     only printed.
 
+    In a project with a cstar.toml (here or in a folder above), its [listen] table gives
+    forward-to, events and headers; a flag or a CSTAR_LISTEN_* variable replaces its value.
+
     Example: cstar listen --forward-to localhost:3000/webhooks --events 'ticket.*'
     """
     from cstar_cli.cli.errors import UsageError
+    from cstar_cli.cli.settings import notice
     from cstar_cli.listen.session import ListenOptions
     from cstar_cli.listen.targets import ACCEPTED_FORMS, InvalidForwardTarget, parse_route
     from cstar_cli.wire import catalog
 
     app = app_of(ctx, json_output=json_output)
-    patterns: list[str] | None = None
+    settings = {
+        "listen.forward-to": app.setting("listen.forward-to", forward_to),
+        "listen.events": app.setting("listen.events", events),
+        "listen.headers": app.setting("listen.headers", header),
+    }
+    patterns: list[str] | None = None if events is not None else settings["listen.events"].value
     if events:
         try:
             patterns = catalog.validate_patterns(events.split(","))
@@ -121,11 +130,15 @@ def listen(
             "Forwarding in order is the default; drop --ordered to forward several at once.",
         )
     try:
-        routes = [parse_route(value) for value in forward_to or []]
+        routes = [parse_route(value) for value in settings["listen.forward-to"].value]
     except InvalidForwardTarget as err:
         raise UsageError(str(err), ACCEPTED_FORMS) from None
     if len({(r.target, r.patterns) for r in routes}) != len(routes):
         raise UsageError("The same --forward-to is given twice.", "Give each target once.")
+    headers = settings["listen.headers"].value if header is None else parse_headers(header)
+    using = notice(settings)
+    if using:
+        app.printer.info(using)
     name = device_name
     if not routes and not print_secret:
         import socket
@@ -135,7 +148,7 @@ def listen(
         routes=routes,
         events=patterns,
         device_name=name,
-        headers=parse_headers(header or []),
+        headers=headers,
         timeout=timeout,
         verify_tls=not skip_verify,
         legacy_signature=not no_legacy_signature,
