@@ -159,7 +159,7 @@ class ClockResource(Endpoint):
     def show(self) -> Any:
         return self._call("GET")
 
-    def advance(self, seconds: int) -> Any:
+    def advance(self, seconds: float) -> Any:
         """Move the clock ``seconds`` forward: deadlines pass, bosses spawn and escape."""
         return self._call("POST", "advance", json={"seconds": seconds})
 
