@@ -39,7 +39,7 @@ from cstar_cli.wire.catalog import matches
 
 T = TypeVar("T")
 SecretLookup = Callable[[str], str | None]
-"""``X-Webhook-ID`` (``wh_…``) to that webhook's signing secret, or ``None`` when unknown; called
+"""``X-Webhook-ID`` (``whk_…``) to that webhook's signing secret, or ``None`` when unknown; called
 on the receiver's event loop, so it must not block."""
 DEFAULT_TIMEOUT = 10.0
 LISTED = 20
@@ -84,7 +84,7 @@ class Delivery:
     event_id: str | None
     """``X-Event-ID`` (``evt_…``): the same on every attempt to deliver one event."""
     webhook_id: str | None
-    """``X-Webhook-ID`` (``wh_…``): the subscription it was sent for."""
+    """``X-Webhook-ID`` (``whk_…``): the subscription it was sent for."""
     attempt: int
     """``X-Delivery-Attempt``: 1 for the first attempt, 2 for the first retry… (0 if absent)."""
     verified: bool

@@ -37,7 +37,7 @@ def deliver(
         "X-Signature": sign_payload(payload, secret),
         "X-Event-Type": event_type,
         "X-Event-ID": f"evt_{event_type}",
-        "X-Webhook-ID": "wh_0123",
+        "X-Webhook-ID": "whk_0123",
         "X-Delivery-Attempt": str(attempt),
     }
     return httpx.post(inbox.url, content=payload, headers=headers)
@@ -50,7 +50,7 @@ def test_a_delivery_is_recorded_verified_with_its_payload_and_headers(inbox: Rec
     assert delivery.verified and delivery.verification_error is None
     assert delivery.payload == {"type": "ticket.created", "data": {"n": 1}}
     assert delivery.event_id == "evt_ticket.created"
-    assert delivery.webhook_id == "wh_0123"
+    assert delivery.webhook_id == "whk_0123"
     assert delivery.attempt == 1
     assert delivery.status == 200
     assert delivery.path == "/"
@@ -91,7 +91,7 @@ def test_the_lookup_finds_the_secret_of_the_named_webhook() -> None:
     with Receiver(lookup=lookup) as inbox:
         deliver(inbox)
         assert inbox.wait_for()[0].verified
-    assert asked == ["wh_0123"]
+    assert asked == ["whk_0123"]
 
 
 def test_an_unknown_webhook_is_not_verified() -> None:
@@ -99,7 +99,7 @@ def test_an_unknown_webhook_is_not_verified() -> None:
         deliver(inbox)
         [delivery] = inbox.wait_for()
     assert not delivery.verified
-    assert "no webhook wh_0123" in (delivery.verification_error or "")
+    assert "no webhook whk_0123" in (delivery.verification_error or "")
 
 
 def test_respond_with_queues_answers_then_goes_back_to_200(inbox: Receiver) -> None:
