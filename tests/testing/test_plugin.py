@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -107,11 +108,19 @@ def run_pytest(
     )
 
 
-def test_the_entry_point_is_installed() -> None:
+REINSTALL = "run pip install -e '.[test]' (the environment predates the plugin)"
+
+
+@pytest.fixture
+def installed() -> None:
+    """The plugin's entry point and pytest-xdist, as ``pip install -e '.[test]'`` installs them."""
     found = {ep.name: ep.value for ep in entry_points(group="pytest11")}
-    assert found.get("cstar") == "cstar_cli.testing.plugin", (
-        "the pytest11 entry point 'cstar' is not installed: run pip install -e '.[test]'"
-    )
+    assert found.get("cstar") == "cstar_cli.testing.plugin", f"no pytest11 entry point: {REINSTALL}"
+    assert importlib.util.find_spec("xdist") is not None, f"no pytest-xdist: {REINSTALL}"
+
+
+def test_the_entry_point_and_xdist_are_installed(installed: None) -> None:
+    pass
 
 
 def test_the_plugin_module_is_import_light() -> None:
@@ -124,14 +133,16 @@ def test_the_plugin_module_is_import_light() -> None:
     assert loaded.returncode == 0, f"importing the plugin loads {loaded.stderr}"
 
 
-def test_a_session_that_asks_for_no_fixture_starts_nothing(tmp_path: Path) -> None:
+def test_a_session_that_asks_for_no_fixture_starts_nothing(tmp_path: Path, installed: None) -> None:
     ran = run_pytest(project(tmp_path, test_plain=PLAIN_TESTS))
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "1 passed" in ran.stdout
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "two-workers"])
-def test_the_fixtures_and_readmes_example(tmp_path: Path, workers: list[str]) -> None:
+def test_the_fixtures_and_readmes_example(
+    tmp_path: Path, workers: list[str], installed: None
+) -> None:
     where = project(tmp_path, test_fixtures=FIXTURE_TESTS, test_readme=readme_example())
     ran = run_pytest(where, *workers)
     assert ran.returncode == 0, ran.stdout + ran.stderr
