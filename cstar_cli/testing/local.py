@@ -25,6 +25,8 @@ __all__ = ["LocalClock", "LocalPlatform"]
 
 PRELOADED = (
     "cryptography.fernet",  # the vault that seals webhook secrets and keys
+    "anyio._backends._asyncio",  # what Starlette runs on, loaded by the first lifespan
+    "fastapi.telemetry._runtime",
     "uvicorn.server",
     "uvicorn.lifespan.on",
     "uvicorn.protocols.http.httptools_impl",
@@ -39,11 +41,16 @@ PRELOADED = (
     "cstar_cli.platform.inspector.formats",
 )
 """Modules the first :meth:`LocalPlatform.start` would otherwise import lazily."""
-for _name in PRELOADED:
-    with contextlib.suppress(
-        ImportError
-    ):  # an optimisation only: a renamed module just loads later
-        import_module(_name)
+
+
+def _preload() -> None:
+    """Import :data:`PRELOADED` (an optimisation only: a module renamed upstream loads later)."""
+    for name in PRELOADED:
+        with contextlib.suppress(ImportError):
+            import_module(name)
+
+
+_preload()
 
 
 class LocalClock:

@@ -4,6 +4,8 @@ events and receivers (D36)."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -165,3 +167,18 @@ def test_a_platform_not_started_says_how_to_start_it() -> None:
 def test_a_platform_starts_once(cstar: LocalPlatform) -> None:
     with pytest.raises(RuntimeError, match="already started"):
         cstar.start()
+
+
+def test_start_imports_no_library_the_import_did_not_load() -> None:
+    """Importing ``cstar_cli.testing``'s LocalPlatform loads the libraries serving takes, so
+    ``start()`` builds and serves (the cost a test session pays per platform)."""
+    code = (
+        "import sys\n"
+        "from cstar_cli.testing import LocalPlatform\n"
+        "before = {m.split('.')[0] for m in sys.modules}\n"
+        "LocalPlatform().start().stop()\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} - before)))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    heavy = {"fastapi", "starlette", "uvicorn", "httpx", "httpcore", "cryptography", "pydantic"}
+    assert not heavy & set(ran.stdout.split()), ran.stdout
