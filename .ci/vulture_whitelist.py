@@ -190,3 +190,10 @@ _.row_factory
 # The client library's public API: library users read it (tests/client asserts it); cstar's
 # own commands don't.
 _.replayed
+
+# pytest requests the plugin's fixtures by name (cstar_cli/testing/plugin.py).
+_.cstar_dev
+
+# The testing library's public API: its users' tests call and read it (tests/testing asserts it).
+_.respond_with
+_.received_at

@@ -26,6 +26,8 @@ LAYERS: dict[str, frozenset[str]] = {
     # the one the client verifies
     "platform": frozenset({"client", "wire"}),
     "cli": frozenset({"client", "listen", "mcp", "trigger", "platform", "wire"}),
+    # the testing library runs a platform in the caller's process and hands out clients
+    "testing": frozenset({"platform", "client", "wire"}),
 }
 """Each package of ``cstar_cli`` and the packages it may import."""
 ROOT_MODULES = frozenset({"__init__", "__main__", "main"})

@@ -165,7 +165,7 @@ class ClockResource(Endpoint):
     def show(self) -> Any:
         return self._call("GET")
 
-    def advance(self, seconds: int) -> Any:
+    def advance(self, seconds: float) -> Any:
         """Move the clock ``seconds`` forward: deadlines pass, bosses spawn and escape, and the
         webhook retries that fall due are sent before it answers (D37; up to a minute, then
         ``pending`` says how many are still going)."""
