@@ -8,8 +8,11 @@ builds and serves one: a process pays the imports once, however many platforms i
 from __future__ import annotations
 
 import contextlib
+import json
+from collections.abc import Mapping
 from datetime import timedelta
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
 
 from cstar_cli.platform.runner import PlatformThread
@@ -93,17 +96,24 @@ class LocalPlatform:
     ``rate_limits=True``. ``retry_scale`` shrinks the webhook retry schedule (30 s … 24 h) —
     ``0.001`` retries a refused delivery after 30 ms.
 
-    TODO(D34): ``LocalPlatform(seed=…)``, ``load(data)`` and ``export()`` come with the data
-    files (seed, export, import); not implemented yet.
+    ``seed`` (a data file's path, or its document as a dict, D34) is loaded when it starts;
+    :meth:`load` replaces the environment's data with another, :meth:`export` writes it.
     """
 
-    def __init__(self, *, rate_limits: bool = False, retry_scale: float = 1.0) -> None:
+    def __init__(
+        self,
+        *,
+        seed: str | Path | Mapping[str, Any] | None = None,
+        rate_limits: bool = False,
+        retry_scale: float = 1.0,
+    ) -> None:
         self._settings = PlatformSettings(
             db_path=":memory:", enforce_rate_limits=rate_limits, retry_scale=retry_scale
         )
         self._server: PlatformThread | None = None
         self._client: CstarClient | None = None
         self._receivers: list[Receiver] = []
+        self._seed = seed
         self.clock = LocalClock(self)
         """The test clock: ``cstar.clock.advance(3600)``, ``cstar.clock.reset()``."""
 
@@ -119,6 +129,8 @@ class LocalPlatform:
             server.stop()
             raise
         self._server = server
+        if self._seed is not None:
+            self.load(self._seed)
         return self
 
     def stop(self) -> None:
@@ -219,6 +231,21 @@ class LocalPlatform:
         offset… all gone; the team, its seed members and keys stay. Returns ``{deleted: {…}}``."""
         answer: dict[str, Any] = self.client().test_helpers.reset()
         return answer
+
+    def load(self, data: str | Path | Mapping[str, Any]) -> dict[str, Any]:
+        """Replace the test environment's data with a data file (D34): its path, or its document
+        as a dict. Returns ``{deleted: {…}, loaded: {…}}``; a bad file raises the API's 400
+        (``CstarAPIError`` naming the JSON path, e.g. ``tickets[3].customerId``), nothing
+        applied."""
+        document = data if isinstance(data, Mapping) else json.loads(Path(data).read_text())
+        answer: dict[str, Any] = self.client().test_helpers.import_data(dict(document))
+        return answer
+
+    def export(self) -> dict[str, Any]:
+        """The test environment as a data file document (D34): ``{"cstarData": 1, …}``, no
+        secrets; loading it back gives the same document."""
+        document: dict[str, Any] = self.client().test_helpers.export()
+        return document
 
     def events(self, type: str | None = None) -> list[dict[str, Any]]:
         """The events stored, oldest first (newest last); ``type`` is an event type or a

@@ -4,15 +4,17 @@ events and receivers (D36)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 
-from cstar_cli.client import CstarClient, RateLimitError
+from cstar_cli.client import CstarAPIError, CstarClient, RateLimitError
 from cstar_cli.testing import LocalPlatform
 
 
@@ -182,3 +184,34 @@ def test_start_imports_no_library_the_import_did_not_load() -> None:
     ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     heavy = {"fastapi", "starlette", "uvicorn", "httpx", "httpcore", "cryptography", "pydantic"}
     assert not heavy & set(ran.stdout.split()), ran.stdout
+
+
+def test_load_replaces_the_data_and_export_writes_it_back(
+    cstar: LocalPlatform, tmp_path: Path
+) -> None:
+    cstar.client().tickets.create({"title": "before the load"})
+    document = {
+        "cstarData": 1,
+        "customers": [{"name": "Ada", "email": "ada@seed.test"}],
+        "tickets": [{"title": "Printer on fire", "customerId": "ada@seed.test"}],
+    }
+    answer = cstar.load(document)
+    assert answer["deleted"]["tickets"] == 1 and answer["loaded"]["tickets"] == 1
+    [ticket] = cstar.client().tickets.list().data
+    assert ticket["title"] == "Printer on fire" and ticket["customerName"] == "Ada"
+    exported = cstar.export()
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps(exported))
+    cstar.load(path)
+    assert cstar.export() == exported
+    with pytest.raises(CstarAPIError) as refused:
+        cstar.load({"cstarData": 1, "tickets": [{"title": "x", "customerId": "nobody@x.test"}]})
+    assert refused.value.param == "tickets[0].customerId"
+    assert cstar.export() == exported  # nothing applied
+
+
+def test_a_seed_is_loaded_when_it_starts(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps({"cstarData": 1, "tickets": [{"title": "seeded"}]}))
+    with LocalPlatform(seed=seed) as cstar:
+        assert [t["title"] for t in cstar.client().tickets.list().data] == ["seeded"]
