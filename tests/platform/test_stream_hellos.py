@@ -94,7 +94,11 @@ def test_a_listen_hello_whose_route_after_is_not_a_position_is_refused(
         ).json()["data"]
     route = '{"target": "http://localhost:3000/", "after": ' + after + "}"
     hello = '{"type": "hello", "version": 2, "routes": [' + route + "]}"
-    frame, code, _ = asyncio.run(refusal(session["websocketUrl"], platform.secret_key, hello))
+    try:
+        frame, code, _ = asyncio.run(refusal(session["websocketUrl"], platform.secret_key, hello))
+    finally:  # the session platform is shared: leave no session queueing its events
+        with platform.client() as client:
+            client.delete(f"/api/v1/teams/{platform.team_id}/webhooks/listen/{session['id']}")
     assert (frame["type"], frame["code"]) == ("error", "parameter_invalid")
     assert "routes.0.after" in frame["message"]
     assert code == 4400
