@@ -21,6 +21,7 @@ from cstar_cli.client.signing import construct_event
 from cstar_cli.wire.times import iso, parse_iso
 from tests.support.platforms import OwnPlatform
 from tests.support.receivers import Receiver
+from tests.support.waiting import eventually
 
 Start = Callable[..., OwnPlatform]
 CHAIN = (30, 120, 600, 3600, 6 * 3600)
@@ -44,12 +45,12 @@ def failing_webhook(p: OwnPlatform, api: httpx.Client, url: str) -> tuple[str, s
     once its first attempt is recorded (failed) and the next one scheduled."""
     hook = data(api.post(p.team("/webhooks"), json={"url": url, "events": ["ticket.created"]}))
     api.post(p.team("/tickets"), json={"title": "Retried on the team clock"})
-    for _ in range(500):
-        attempts = deliveries(p, api, hook["id"])
-        if [a["status"] for a in attempts] == ["failed", "pending"]:
-            return hook["id"], attempts[0]["eventId"]
-        time.sleep(0.01)
-    raise AssertionError(f"the first attempt was never recorded: {attempts}")
+    attempts = eventually(
+        lambda: deliveries(p, api, hook["id"]),
+        lambda found: [a["status"] for a in found] == ["failed", "pending"],
+        explain=lambda found: f"the first attempt was never recorded: {found}",
+    )
+    return hook["id"], attempts[0]["eventId"]
 
 
 def deliveries(p: OwnPlatform, api: httpx.Client, hook_id: str) -> list[dict[str, Any]]:
@@ -126,11 +127,9 @@ def test_an_advance_that_cannot_wait_answers_pending_and_the_rest_goes_on(
             moved = advance(p, api, 60)
         finally:
             release.set()
-        for _ in range(500):
-            attempts = deliveries(p, api, hook_id)
-            if attempts[-1]["status"] != "pending":
-                break
-            time.sleep(0.01)
+        attempts = eventually(
+            lambda: deliveries(p, api, hook_id), lambda found: found[-1]["status"] != "pending"
+        )
     assert moved["pending"] == 1 and moved["offsetSeconds"] == 60
     assert [(a["attempt"], a["status"]) for a in attempts] == [(1, "failed"), (2, "succeeded")]
     assert attempts[1]["finishedAt"] == iso(p.clock.now + 30)  # its due time, all the same
@@ -181,11 +180,10 @@ def test_test_mode_stamps_deliveries_keys_and_log_entries_with_team_time(
         hook = data(api.post(p.team("/webhooks"), json={"url": receiver.url, "events": ["*"]}))
         api.post(p.team("/customers"), json={"name": "Ada", "email": "ada@example.com"})
         receiver.wait_for(lambda rs: len(rs) == 1)
-        for _ in range(500):
-            [attempt] = deliveries(p, api, hook["id"])
-            if attempt["status"] == "succeeded":
-                break
-            time.sleep(0.01)
+        [attempt] = eventually(
+            lambda: deliveries(p, api, hook["id"]),
+            lambda found: len(found) == 1 and found[0]["status"] == "succeeded",
+        )
         logged = data(api.get(p.team("/logs"), params={"pageSize": 5}))
         with p.client(p.server.keys.live_secret_key) as live:
             live_key = data(
