@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from cstar_cli.platform import ids
+from cstar_cli.platform.delivery.listen_acks import attempt_rows
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.platform.teamclock import TestClock
 from cstar_cli.wire import catalog
-from cstar_cli.wire.protocol import SNIPPET_BYTES
 from cstar_cli.wire.times import iso
 
 SESSION_TTL = 24 * 3600
@@ -349,7 +349,7 @@ class ListenStore:
                 [
                     attempt
                     for row in rows
-                    for attempt in _attempt_rows(
+                    for attempt in attempt_rows(
                         row, keyed[(row["route_id"], row["seq"])], session, stamp
                     )
                 ],
@@ -386,53 +386,6 @@ class ListenStore:
 
 def _marks(values: list[Any]) -> str:
     return ",".join("?" * len(values))
-
-
-def _attempt_rows(row: Row, ack: dict[str, Any], session: Row, stamp: str) -> list[tuple[Any, ...]]:
-    """One deliveries row per answered attempt the CLI reports (the last one keeps the id)."""
-    tries = [t for t in ack.get("tries") or [] if isinstance(t, dict)] or [
-        {
-            "attempt": int(ack.get("attempts") or 1) + int(row["attempt"]) - 1,
-            "status": ack.get("status"),
-            "durationMs": ack.get("durationMs"),
-            "error": ack.get("error"),
-            "body": ack.get("body"),
-        }
-    ]
-    out = []
-    for index, attempt in enumerate(tries):
-        status = attempt.get("status")
-        code = status if isinstance(status, int) else None
-        ok = code is not None and 200 <= code < 300
-        last = index == len(tries) - 1
-        number = int(attempt.get("attempt") or row["attempt"] + index)
-        delivery = row["delivery_id"] if last else _derived_id(row["delivery_id"], number)
-        body = attempt.get("body")
-        out.append(
-            (
-                delivery,
-                row["event_id"],
-                session["team_id"],
-                session["livemode"],
-                row["session_id"],
-                str(row.get("target") or ack.get("forwardTo") or "cstar listen"),
-                number,
-                "succeeded" if ok else "failed",
-                row["created_at"],
-                code,
-                attempt.get("durationMs"),
-                body[:SNIPPET_BYTES] if isinstance(body, str) else None,
-                attempt.get("error"),
-                stamp,
-                stamp,
-                row["route_id"] or None,
-            )
-        )
-    return out
-
-
-def _derived_id(delivery_id: str, attempt: int) -> str:
-    return hashlib.sha256(f"{delivery_id}:{attempt}".encode()).hexdigest()[:32]
 
 
 def _matches(events_json: str, event_type: str) -> bool:
