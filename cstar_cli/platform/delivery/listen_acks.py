@@ -1,6 +1,7 @@
-"""What a listen acknowledgement records (docs/relay-protocol.md §4): one delivery attempt per
-answered try the CLI reports. An ack is the client's word, so every field is checked: a number
-that is not one (``Infinity``, ``"x"``) falls back to what the platform knows."""
+"""What a listen acknowledgement records (docs/relay-protocol.md, "Acknowledgements"): one
+delivery attempt per answered try the CLI reports. An ack is the client's word, so every field
+is checked: a number that is not one (``Infinity``, ``"x"``) falls back to what the platform
+knows."""
 
 from __future__ import annotations
 
