@@ -16,15 +16,23 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Final
+from dataclasses import replace
+from typing import Any, Final
 
 from cstar_cli.trigger.errors import FixtureError
-
-if TYPE_CHECKING:
-    pass
+from cstar_cli.trigger.steps import (
+    ARTICLE,
+    ARTICLE_PATH,
+    CUSTOMER,
+    CUSTOMER_PATH,
+    REFERENCE,
+    RUN_STEP,
+    TICKET,
+    TICKET_PATH,
+    Fixture,
+    Step,
+)
 
 __all__ = [
     "FIXTURES",
@@ -35,97 +43,34 @@ __all__ = [
     "fixture_for",
 ]
 
-REFERENCE: Final = re.compile(r"\$\{([A-Za-z_][\w-]*(?:\.[\w-]+)*)\}")
-RUN_STEP: Final = "run"
-
-
-@dataclass(frozen=True)
-class Step:
-    """One API call of a fixture; ``path`` is relative to the team."""
-
-    name: str
-    method: str
-    path: str
-    body: Mapping[str, Any] | None = None
-    params: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Fixture:
-    """The steps that make ``event`` happen."""
-
-    event: str
-    steps: tuple[Step, ...]
-
-
-# -- the fixtures -------------------------------------------------------------------------------
-
-_CUSTOMER = Step(
-    "customer",
-    "POST",
-    "/customers",
-    {
-        "name": "Jane Doe",
-        "email": "jane.doe+${run.id}@example.com",
-        "tags": ["cstar-fixture"],
-    },
-)
-_TICKET = Step(
-    "ticket",
-    "POST",
-    "/tickets",
-    {
-        "title": "Checkout fails with “card declined” on a valid card",
-        "priority": "high",
-        "customerId": "${customer.id}",
-        "channel": "widget",
-        "tags": ["cstar-fixture"],
-    },
-)
-_ARTICLE = Step(
-    "article",
-    "POST",
-    "/articles",
-    {
-        "title": "How to reset your password",
-        "content": "Open **Settings → Security** and choose *Reset password*.",
-        "excerpt": "Reset a forgotten password in two clicks.",
-        "status": "draft",
-        "tags": ["cstar-fixture"],
-    },
-)
-_TICKET_PATH = "/tickets/${ticket.id}"
-_CUSTOMER_PATH = "/customers/${customer.id}"
-_ARTICLE_PATH = "/articles/${article.id}"
-
 
 def _fixtures(*items: Fixture) -> dict[str, Fixture]:
     return {f.event: f for f in items}
 
 
-FIXTURES: Final[dict[str, Fixture]] = _fixtures(
-    Fixture("ticket.created", (_CUSTOMER, _TICKET)),
+_CORE: Final = _fixtures(
+    Fixture("ticket.created", (CUSTOMER, TICKET)),
     Fixture(
         "ticket.updated",
         (
-            _CUSTOMER,
-            _TICKET,
-            Step("update", "PATCH", _TICKET_PATH, {"status": "open", "priority": "urgent"}),
+            CUSTOMER,
+            TICKET,
+            Step("update", "PATCH", TICKET_PATH, {"status": "open", "priority": "urgent"}),
         ),
     ),
     Fixture(
         "ticket.closed",
-        (_CUSTOMER, _TICKET, Step("close", "PATCH", _TICKET_PATH, {"status": "closed"})),
+        (CUSTOMER, TICKET, Step("close", "PATCH", TICKET_PATH, {"status": "closed"})),
     ),
     Fixture(
         "ticket.message_added",
         (
-            _CUSTOMER,
-            _TICKET,
+            CUSTOMER,
+            TICKET,
             Step(
                 "message",
                 "POST",
-                _TICKET_PATH + "/messages",
+                TICKET_PATH + "/messages",
                 {
                     "content": "I tried a second card and it failed too. Order #48213.",
                     "sender": "customer",
@@ -136,49 +81,54 @@ FIXTURES: Final[dict[str, Fixture]] = _fixtures(
     ),
     Fixture(
         "ticket.deleted",
-        (_CUSTOMER, _TICKET, Step("delete", "DELETE", _TICKET_PATH)),
+        (CUSTOMER, TICKET, Step("delete", "DELETE", TICKET_PATH)),
     ),
     Fixture(
         "ticket.assigned",
         (
             Step("member", "GET", "/members", params={"pageSize": 1}),
-            _CUSTOMER,
-            _TICKET,
-            Step("assign", "PATCH", _TICKET_PATH, {"assignedTo": "${member.0.id}"}),
+            CUSTOMER,
+            TICKET,
+            Step("assign", "PATCH", TICKET_PATH, {"assignedTo": "${member.0.id}"}),
         ),
     ),
-    Fixture("customer.created", (_CUSTOMER,)),
+    Fixture("customer.created", (CUSTOMER,)),
     Fixture(
         "customer.updated",
         (
-            _CUSTOMER,
-            Step("update", "PATCH", _CUSTOMER_PATH, {"sentiment": "happy", "notes": "Upgraded."}),
+            CUSTOMER,
+            Step("update", "PATCH", CUSTOMER_PATH, {"sentiment": "happy", "notes": "Upgraded."}),
         ),
     ),
-    Fixture("customer.deleted", (_CUSTOMER, Step("delete", "DELETE", _CUSTOMER_PATH))),
-    Fixture("article.created", (_ARTICLE,)),
+    Fixture("customer.deleted", (CUSTOMER, Step("delete", "DELETE", CUSTOMER_PATH))),
+    Fixture("article.created", (ARTICLE,)),
     Fixture(
         "article.published",
         (
-            _ARTICLE,
-            Step("publish", "PATCH", _ARTICLE_PATH, {"status": "published", "isPublic": True}),
+            ARTICLE,
+            Step("publish", "PATCH", ARTICLE_PATH, {"status": "published", "isPublic": True}),
         ),
     ),
     Fixture(
         "article.updated",
         (
-            _ARTICLE,
+            ARTICLE,
             Step(
                 "update",
                 "PATCH",
-                _ARTICLE_PATH,
+                ARTICLE_PATH,
                 {"content": "Open **Settings → Security**, choose *Reset password*, done."},
             ),
         ),
     ),
-    Fixture("article.deleted", (_ARTICLE, Step("delete", "DELETE", _ARTICLE_PATH))),
+    Fixture("article.deleted", (ARTICLE, Step("delete", "DELETE", ARTICLE_PATH))),
 )
-"""Event type -> its fixture: every ticket, customer and article event."""
+
+FIXTURES: Final[dict[str, Fixture]] = {
+    **_CORE,
+}
+"""Event type -> its fixture; each family beyond tickets, customers and articles has its own
+``fixtures_<family>.py`` module."""
 
 
 def fixture_for(event: str) -> Fixture:

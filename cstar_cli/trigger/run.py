@@ -13,7 +13,8 @@ from cstar_cli.trigger.errors import FixtureStepError
 if TYPE_CHECKING:
     from cstar_cli.client.clients import CstarClient
 
-from cstar_cli.trigger.fixtures import REFERENCE, RUN_STEP, Fixture, Step, live_error
+from cstar_cli.trigger.fixtures import live_error
+from cstar_cli.trigger.steps import REFERENCE, RUN_STEP, Fixture, Step
 from cstar_cli.wire.camel import camel_json
 
 __all__ = ["FixtureRun", "StepResult", "run_fixture"]
