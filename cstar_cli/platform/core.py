@@ -11,6 +11,8 @@ from cstar_cli.platform.delivery.dispatcher import Dispatcher
 from cstar_cli.platform.delivery.listen_hub import ListenHub
 from cstar_cli.platform.delivery.listen_store import ListenStore
 from cstar_cli.platform.delivery.outbox import Outbox
+from cstar_cli.platform.faults.deliveries import DeliveryFaults
+from cstar_cli.platform.faults.store import FaultStore
 from cstar_cli.platform.http.auth import Principal, hash_key
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.idempotency import IdempotencyKeys
@@ -85,6 +87,8 @@ class Platform:
             loopback_only=settings.loopback_deliveries_only,
             budget=settings.delivery_budget,
         )
+        self.faults = FaultStore(self.db)  # D38
+        self.dispatcher.faults = DeliveryFaults(self.dispatcher, self.faults, self.vault)
         self.outbox = Outbox(self.db)
         self.outbox.on_commit(self.dispatcher.fan_out_now)  # committed events go out at once
         self.listen_store = ListenStore(self.db, settings.clock, self.vault, self.test_clock)

@@ -18,6 +18,7 @@ BOSS = "bos_"
 EVENT = "evt_"
 SLA_RULE = "sla_"
 ROUTE = "rte_"
+FAULT = "flt_"
 
 KNOWN_PREFIXES = (
     TICKET,
@@ -35,4 +36,5 @@ KNOWN_PREFIXES = (
     BOSS,
     EVENT,
     SLA_RULE,
+    FAULT,
 )

@@ -39,6 +39,8 @@ from cstar_cli.wire.times import iso
 if TYPE_CHECKING:
     import httpx
 
+    from cstar_cli.platform.faults.deliveries import DeliveryFaults
+
 log = logging.getLogger("cstar.platform.dispatch")
 
 RETRY_SCHEDULE = (30, 120, 600, 3600, 6 * 3600, 24 * 3600)
@@ -77,6 +79,8 @@ class Dispatcher:
     _locks: dict[Scope, asyncio.Lock] = field(init=False, default_factory=dict)
     _client: httpx.AsyncClient | None = field(init=False, default=None)
     _fanout_hooks: list[Callable[[list[Row]], None]] = field(init=False, default_factory=list)
+    faults: DeliveryFaults | None = field(init=False, default=None)
+    """Delivery faults (D38), set by the platform once its fault store exists."""
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -161,14 +165,17 @@ class Dispatcher:
                 scope = (event["team_id"], event["livemode"])
                 if scope not in subscriptions:
                     subscriptions[scope] = db.all(
-                        "SELECT id, url, events FROM webhooks "
-                        "WHERE team_id = ? AND livemode = ? AND is_active = 1",
+                        "SELECT id, url, events, previous_secret IS NOT NULL AS rotated "
+                        "FROM webhooks WHERE team_id = ? AND livemode = ? AND is_active = 1",
                         scope,
                     )
                 for hook in subscriptions[scope]:
                     patterns = json.loads(hook["events"])
-                    if any(catalog.matches(p, event["type"]) for p in patterns):
-                        self.schedule(event, hook["id"], hook["url"], 1, self._now(event))
+                    if not any(catalog.matches(p, event["type"]) for p in patterns):
+                        continue
+                    now = self._now(event)
+                    if self.faults is None or not self.faults.first_attempt(event, hook, now):
+                        self.schedule(event, hook["id"], hook["url"], 1, now)  # (D38: no fault)
             for fan_hook in self._fanout_hooks:
                 fan_hook(events)
             db.execute(
@@ -191,8 +198,11 @@ class Dispatcher:
         at: float,
         *,
         created: float | None = None,
+        fault: str | None = None,
+        fault_spec: str | None = None,
     ) -> str:
-        """Record a pending attempt due at ``at`` (team time), created now or at ``created``."""
+        """Record a pending attempt due at ``at`` (team time), created now or at ``created``;
+        ``fault`` marks one a fault shapes, as ``fault_spec`` says (D38)."""
         delivery_id = ids.new_hex()
         self.db.insert(
             "deliveries",
@@ -208,6 +218,8 @@ class Dispatcher:
                 "status": "pending",
                 "scheduled_at": at,
                 "created_at": iso(self._now(event) if created is None else created),
+                "fault": fault,
+                "fault_spec": fault_spec,
             },
         )
         self.db.after_commit(self.wake)
@@ -259,7 +271,7 @@ class Dispatcher:
         db = self.db
         row = db.one(
             "SELECT d.*, e.type AS event_type, e.payload, e.request_id, w.secret, "
-            "w.legacy_signature, w.is_active "
+            "w.previous_secret, w.legacy_signature, w.is_active "
             "FROM deliveries d JOIN events e ON e.id = d.event_id "
             "JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?",
             (delivery_id,),
@@ -281,9 +293,11 @@ class Dispatcher:
     async def attempt(self, row: Row, subscription_id: str) -> AttemptResult:
         assert self._client is not None, "dispatcher not started"
         payload = row["payload"].encode()
+        faults = self.faults
+        secret = self.vault.decrypt(row["secret"]) if faults is None else faults.secret(row)
         headers = delivery_headers(
             payload,
-            self.vault.decrypt(row["secret"]),
+            secret,
             event_type=row["event_type"],
             event_id=row["event_id"],
             subscription_id=subscription_id,
@@ -334,7 +348,11 @@ class Dispatcher:
                 (started, row["id"], started),
             )
             attempt = row["attempt"]
-            if retry and not result.success and attempt <= len(RETRY_SCHEDULE):
+            again = self.faults.duplicate(row) if self.faults is not None else None
+            if again is not None:  # the same event once more, at once (D38)
+                event = {k: row[k] for k in ("team_id", "livemode")} | {"id": row["event_id"]}
+                self.schedule(event, row["webhook_id"], row["url"], attempt + 1, now, **again)
+            elif retry and not result.success and attempt <= len(RETRY_SCHEDULE):
                 delay = RETRY_SCHEDULE[attempt - 1] * self.retry_scale
                 event = {
                     "id": row["event_id"],

@@ -3,8 +3,9 @@
 In one place and in this order: request id, API version (D7), query bounds (D32), the caller
 (``callers``: facts §1, D9, the key-less library of D25), rate limits (D6), team scope, identity
 verification (D18), the route's declared access (D23), the 1 MiB body limit and strict JSON
-(D32), idempotency (D8), and the response headers every answer carries. Routes behind it see
-an authenticated ``Principal`` in ``request.state.principal`` and a body that is already read.
+(D32), a fault put there on purpose (D38), idempotency (D8), and the response headers every
+answer carries. Routes behind it see an authenticated ``Principal`` in
+``request.state.principal`` and a body that is already read.
 Websockets are handed to ``wsguard``, so each one ends with its key (D28).
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.core import Platform
+from cstar_cli.platform.faults.api import apply_api_fault
 from cstar_cli.platform.http import callers, identity
 from cstar_cli.platform.http.access import AccessTable, authorize
 from cstar_cli.platform.http.auth import Principal
@@ -136,6 +138,9 @@ class ApiGateway:
             body = await _read_body(receive, headers)
             if body:
                 parse_body(body, headers.get("content-type"))  # D32, before idempotency
+            faulted = await apply_api_fault(self.platform.faults, principal, scope)  # D38
+            if faulted is not None:
+                raise faulted
         except ApiError as err:
             await self._send_error(send, err, request_id, extra_headers)
             return
@@ -182,6 +187,7 @@ class ApiGateway:
                 key=owner[2] or None,  # an anonymous library reader has none
                 idempotency_key=headers.get("idempotency-key"),
                 error=error_fields(outcome.status, b"".join(outcome.error_body)),
+                fault=scope["state"].get("fault"),  # D38
                 now=self.platform.now(owner[0], owner[1]),  # the team's time (D37)
             )
         )

@@ -46,6 +46,7 @@ from cstar_cli.platform.resources.webhooks.models import (
 )
 from cstar_cli.platform.resources.whoami.models import Whoami
 from cstar_cli.platform.settings import SUPPORTED_API_VERSIONS
+from cstar_cli.platform.testhelpers.faultmodels import Fault, FaultsCleared
 from cstar_cli.platform.testhelpers.models import DataFile, ImportResult, ResetResult
 
 T = "/api/v1/teams/{teamId}"
@@ -113,6 +114,11 @@ SUCCESS: Answers = {
     ("post", f"{T}/test-helpers/reset"): (200, Envelope[ResetResult]),
     ("get", f"{T}/test-helpers/export"): (200, DataFile),
     ("post", f"{T}/test-helpers/import"): (200, Envelope[ImportResult]),
+    ("post", f"{T}/test-helpers/faults"): (201, Envelope[Fault]),
+    ("get", f"{T}/test-helpers/faults"): (200, Envelope[list[Fault]]),
+    ("get", f"{T}/test-helpers/faults/{{faultId}}"): (200, Envelope[Fault]),
+    ("delete", f"{T}/test-helpers/faults/{{faultId}}"): (200, Envelope[Deleted]),
+    ("delete", f"{T}/test-helpers/faults"): (200, Envelope[FaultsCleared]),
     ("post", f"{T}/inspector/links"): (201, Envelope[InspectorLink]),
     **_crud(f"{T}/categories", "categoryId", Category),
     ("get", f"{L}/articles"): (200, Envelope[list[LibraryArticle]]),
@@ -150,6 +156,7 @@ ID_PREFIXES = {
     "ruleId": "sla_",
     "categoryId": "cat_",
     "bossId": "bos_",
+    "faultId": "flt_",
 }
 
 

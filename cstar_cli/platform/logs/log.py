@@ -50,6 +50,7 @@ COLUMNS = (
     "error_message",
     "created_at",
     "created_ts",
+    "fault",
 )
 
 
@@ -166,6 +167,7 @@ def serialize(entry: Row) -> dict[str, Any]:
         "error": error,
         "livemode": bool(entry["livemode"]),
         "createdAt": entry["created_at"],
+        "fault": entry.get("fault"),
     }
 
 
@@ -317,6 +319,7 @@ def entry_for(
     idempotency_key: str | None,
     error: tuple[str | None, str | None, str | None],
     now: float,
+    fault: str | None = None,
 ) -> Row:
     return {
         "id": request_id,
@@ -335,4 +338,5 @@ def entry_for(
         "error_message": error[2],
         "created_at": iso(now),
         "created_ts": now,
+        "fault": fault,
     }

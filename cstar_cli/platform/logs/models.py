@@ -29,3 +29,5 @@ class RequestLogEntry(Output):
     error: RequestLogError | None
     livemode: bool
     createdAt: str
+    fault: str | None = None
+    """The fault (D38) that failed or delayed this request on purpose (``flt_…``)."""

@@ -1,6 +1,6 @@
 """``/test-helpers/*`` (test mode only): the test clock (D21) — show, advance, reset —, the
-reset of the whole test environment (D33), and its data as a data file, out and in (D34). Each
-route parses, calls its helper's service and answers."""
+reset of the whole test environment (D33), its data as a data file, out and in (D34), and faults
+on purpose (D38). Each route parses, calls its helper's service and answers."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from cstar_cli.platform.http import responses
 from cstar_cli.platform.resources import common
 from cstar_cli.platform.testhelpers.clock import Clock
 from cstar_cli.platform.testhelpers.datafile import DataFiles
+from cstar_cli.platform.testhelpers.faultmodels import FaultIn
+from cstar_cli.platform.testhelpers.faults import Faults
 from cstar_cli.platform.testhelpers.reset import Reset
 from cstar_cli.wire.datafile import FORMAT, RESOURCES, VERSION, render
 
@@ -93,3 +95,38 @@ async def import_data(
     ),
 ) -> Response:
     return responses.ok(request, DataFiles(common.caller_of(request)).import_data(document))
+
+
+# -- faults on purpose (D38) ---------------------------------------------------------------------
+@router.post(
+    "/test-helpers/faults",
+    tags=["test-helpers"],
+    status_code=201,
+    summary="Add a fault: fail or delay API requests, or shape webhook deliveries",
+    description="`on: api` makes matching requests (method, a glob on the team-relative path) "
+    "answer 429/5xx in the error shape, or arrive late, without touching data; `on: deliveries` "
+    "makes first webhook delivery attempts arrive twice, shuffled, late, or signed with a wrong "
+    "or the previous secret. `count` matches (default 1; null: until removed). D38.",
+)
+async def add_fault(request: Request, body: FaultIn) -> Response:
+    return responses.ok(request, Faults(common.caller_of(request)).add(body), status=201)
+
+
+@router.get("/test-helpers/faults", tags=["test-helpers"], summary="List the faults")
+async def list_faults(request: Request) -> Response:
+    return responses.plain_list(request, Faults(common.caller_of(request)).list())
+
+
+@router.get("/test-helpers/faults/{faultId}", tags=["test-helpers"], summary="Show a fault")
+async def get_fault(request: Request, faultId: str) -> Response:
+    return responses.ok(request, Faults(common.caller_of(request)).get(faultId))
+
+
+@router.delete("/test-helpers/faults/{faultId}", tags=["test-helpers"], summary="Remove a fault")
+async def remove_fault(request: Request, faultId: str) -> Response:
+    return responses.ok(request, Faults(common.caller_of(request)).remove(faultId))
+
+
+@router.delete("/test-helpers/faults", tags=["test-helpers"], summary="Remove every fault")
+async def clear_faults(request: Request) -> Response:
+    return responses.ok(request, Faults(common.caller_of(request)).clear())

@@ -106,3 +106,8 @@ class Delivery(Output):
     finishedAt: str | None = Field(
         description="When the attempt's answer (or failure) was recorded; null while pending."
     )
+    fault: str | None = Field(
+        default=None,
+        description="The fault (D38, flt_…) that shaped this attempt on purpose: duplicated, "
+        "reordered, delayed or signed with another secret.",
+    )

@@ -75,6 +75,7 @@ def serialize_delivery(row: Row) -> dict[str, Any]:
         "scheduledAt": iso(row["scheduled_at"]) if row["scheduled_at"] != float("inf") else iso(0),
         "startedAt": row.get("started_at"),
         **columns(row, "created_at", "finished_at"),
+        "fault": row.get("fault"),
     }
 
 
@@ -140,10 +141,15 @@ class Webhooks(Service):
         return self.remove(self.load(webhook_id), unlink=[CANCEL_PENDING])
 
     def rotate_secret(self, webhook_id: str) -> dict[str, Any]:
-        """A new signing secret replaces the old one at once; the answer shows it, once."""
+        """A new signing secret replaces the old one at once; the answer shows it, once. The
+        old one is kept sealed, for a delivery fault that signs with it (D38)."""
         row = self.load(webhook_id)
         secret = new_secret()
-        values = {"secret": self.platform.vault.encrypt(secret), "updated_at": self.stamp()}
+        values = {
+            "secret": self.platform.vault.encrypt(secret),
+            "previous_secret": row["secret"],
+            "updated_at": self.stamp(),
+        }
         with self.transaction() as db:
             db.update("webhooks", "id", row["id"], values)
         return serialize({**row, **values}, secret)
