@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from cstar_cli.cli.credentials import CredentialStore
     from cstar_cli.cli.settings import Layer, Setting
     from cstar_cli.client.clients import AsyncCstarClient, CstarClient
+    from cstar_cli.client.errors import CstarAPIError
     from cstar_cli.client.requests import RequestSpec, RetryPolicy
 
 KEY_PATTERN = re.compile(r"^(sk|pk)_(test|live)_[A-Za-z0-9_-]{32}$")
@@ -284,6 +285,19 @@ class AppContext:
             f"{spec.method} {spec.url} → {outcome} in {seconds * 1000:.0f} ms{rid_text}{retry}"
         )
 
+    def _report_retry(
+        self, spec: RequestSpec, error: CstarAPIError, delay: float, retry: int
+    ) -> None:
+        """One line on stderr per retry of the client's own (the same Idempotency-Key)."""
+        from urllib.parse import urlsplit
+
+        why = f"{error.status} {error.code}" if error.status is not None else error.code
+        same = ", same Idempotency-Key" if "Idempotency-Key" in spec.headers else ""
+        self.printer.info(
+            f"Retrying {spec.method} {urlsplit(spec.url).path} in {delay:.1f} s "
+            f"(retry {retry}{same}): the API answered {why}."
+        )
+
     def make_client(self, api_key: str | None, *, team_id: str | None = None) -> CstarClient:
         """A new client on this run's API base and seams (for login and status)."""
         from cstar_cli.client.clients import CstarClient
@@ -300,6 +314,7 @@ class AppContext:
             retry=self.seams.retry,
             transport=self.seams.transport,
             on_request=self._log_request,
+            on_retry=self._report_retry,
             **kwargs,
         )
 

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 RequestHook = Callable[[RequestSpec, int | None, float, str | None, int], None]
 """Called after each attempt: (request, status or None, seconds, request id, attempt number)."""
+RetryHook = Callable[[RequestSpec, CstarAPIError, float, int], None]
+"""Called before each retry: (request, the error that failed it, seconds to wait, retry number
+— 1 for the first)."""
 
 DEFAULT_TIMEOUT = 30.0
 WHOAMI_PATH = "/api/v1/auth/whoami"
@@ -56,6 +59,7 @@ class ClientSettings(TypedDict, total=False):
     retry: RetryPolicy | None
     on_request: RequestHook | None
     user_agent: str | None
+    on_retry: RetryHook | None
 
 
 class RequestOptions(TypedDict, total=False):
@@ -112,8 +116,10 @@ class ClientBase:
         retry: RetryPolicy | None = None,
         on_request: RequestHook | None = None,
         user_agent: str | None = None,
+        on_retry: RetryHook | None = None,
     ) -> None:
         self.api_key = api_key
+        self.on_retry = on_retry
         self.user_agent = user_agent
         self.team_id = team_id
         self.api_base = api_base.rstrip("/")
@@ -191,6 +197,8 @@ class ClientBase:
             delay = None if _no_retry(err) else self.retry.delay_for(attempt, err)
             if delay is None:
                 raise
+            if self.on_retry is not None:
+                self.on_retry(spec, err, delay, attempt + 1)
             return delay
         self.last_meta = response.meta
         return response

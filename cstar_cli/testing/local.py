@@ -23,6 +23,7 @@ from cstar_cli.wire.ids import WEBHOOK
 if TYPE_CHECKING:
     from cstar_cli.client import AsyncCstarClient, CstarClient
     from cstar_cli.client.base import ClientSettings
+    from cstar_cli.client.testhelpers import FaultsResource
 
 __all__ = ["LocalClock", "LocalPlatform"]
 
@@ -252,6 +253,16 @@ class LocalPlatform:
         pattern (``ticket.*``)."""
         params = {"type": type} if type else None
         return list(reversed(list(self.client().events.iter_all(params))))
+
+    @property
+    def faults(self) -> FaultsResource:
+        """Faults on purpose (D38), cleared by :meth:`reset`::
+
+        cstar.faults.api("POST /tickets", status=503, count=2)   # two 503s, then normal
+        cstar.faults.deliveries(duplicate=True)                  # the next delivery twice
+        cstar.faults.list(); cstar.faults.remove(fault_id); cstar.faults.clear()
+        """
+        return self.client().test_helpers.faults
 
     # -- webhooks ----------------------------------------------------------------------------
     def receiver(self, secret: str | None = None) -> Receiver:

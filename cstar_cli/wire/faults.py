@@ -33,3 +33,22 @@ MAX_DELAY_MS = 60_000
 
 TEST_HELPERS_PREFIX = "/test-helpers"
 """Team-relative paths under this prefix never match an API fault."""
+
+API_MATCH_FORMS = "'POST /tickets', '/tickets/*/messages' or 'DELETE'"
+"""How an API fault's match is written on a command line (method, path glob, or both)."""
+
+
+def parse_api_match(text: str) -> tuple[str | None, str | None]:
+    """``"POST /tickets"`` → ``("POST", "/tickets")``; a path alone or a method alone too.
+    Anything else is a ``ValueError`` naming the accepted forms."""
+    from cstar_cli.wire.enums import HTTP_METHODS
+
+    words = text.split()
+    method = words[0].upper() if words and not words[0].startswith("/") else None
+    paths = words[1:] if method is not None else words
+    if (method is not None and method not in HTTP_METHODS) or len(paths) > 1:
+        raise ValueError(f"'{text}' is not a request to match: write {API_MATCH_FORMS}.")
+    path = paths[0] if paths else None
+    if method is None and path is None:
+        raise ValueError(f"An empty match matches nothing useful: write {API_MATCH_FORMS}.")
+    return method, path

@@ -49,7 +49,9 @@ class FaultStore:
         """Scopes that may have faults: the rest never query (a reset leaves a scope here, which
         costs one empty query per request until the platform restarts)."""
 
-    def add(self, scope: Scope, target: str, spec: dict[str, Any], count: int | None, now: float) -> Row:
+    def add(
+        self, scope: Scope, target: str, spec: dict[str, Any], count: int | None, now: float
+    ) -> Row:
         row: Row = {
             "id": ids.new_hex(),
             "team_id": scope[0],

@@ -18,12 +18,23 @@ Count = Annotated[
 ]
 
 
-class ApiMatch(Input):
+class FaultMatch(Input):
+    """What a fault matches: ``method`` and ``path`` for ``on: api``; ``eventTypes`` and
+    ``webhookId`` for ``on: deliveries``. Each left out matches everything."""
+
     method: HttpMethod | None = None
     path: Annotated[str, Field(min_length=1, max_length=500, pattern="^/")] | None = Field(
         default=None,
         description="A glob on the path relative to the team: /tickets, /tickets/*/messages.",
     )
+    eventTypes: (
+        Annotated[
+            list[Annotated[str, Field(min_length=1, max_length=100)]],
+            Field(min_length=1, max_length=50),
+        ]
+        | None
+    ) = None
+    webhookId: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
 
 class ApiAnswer(Input):
@@ -33,39 +44,22 @@ class ApiAnswer(Input):
     )
 
 
-class ApiFault(Input):
-    """Matching API requests fail with ``answer`` or arrive ``delayMs`` late (or both)."""
+class FaultCreate(Input):
+    """``on: api``: matching API requests fail with ``answer`` or arrive ``delayMs`` late (or
+    both). ``on: deliveries``: matching first webhook delivery attempts arrive twice
+    (``duplicate``), shuffled within windows of ``reorder``, ``delayMs`` late, or signed with a
+    wrong or the previous secret (``signWith``)."""
 
-    on: Literal["api"]
-    match: ApiMatch = Field(default_factory=ApiMatch)
+    on: FaultOn
+    match: FaultMatch = Field(default_factory=FaultMatch)
     answer: ApiAnswer | None = None
     delayMs: DelayMs | None = None
-    count: Count = 1
-
-
-class DeliveryMatch(Input):
-    eventTypes: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(
-        min_length=1, max_length=50
-    )] | None = None
-    webhookId: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-
-
-class DeliveryFault(Input):
-    """Matching first webhook delivery attempts arrive twice, shuffled within windows of
-    ``reorder``, ``delayMs`` late, or signed with a wrong or the previous secret."""
-
-    on: Literal["deliveries"]
-    match: DeliveryMatch = Field(default_factory=DeliveryMatch)
-    duplicate: bool = False
+    duplicate: bool | None = None
     reorder: Annotated[int, Field(ge=2, le=100)] | None = None
-    delayMs: DelayMs | None = None
     signWith: SignWith | None = None
     count: Count = Field(
-        default=1, description="First attempts it takes (default 1; for reorder: one window)."
+        default=1, description="Matches it takes (default 1; for reorder: one window)."
     )
-
-
-FaultIn = Annotated[ApiFault | DeliveryFault, Field(discriminator="on")]
 
 
 class Fault(Output):

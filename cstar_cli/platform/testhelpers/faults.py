@@ -9,7 +9,7 @@ from typing import Any
 from cstar_cli.platform import ids
 from cstar_cli.platform.faults.store import serialize
 from cstar_cli.platform.http.errors import ApiError
-from cstar_cli.platform.testhelpers.faultmodels import ApiFault, DeliveryFault
+from cstar_cli.platform.testhelpers.faultmodels import FaultCreate
 from cstar_cli.platform.testhelpers.guard import Helper
 from cstar_cli.wire import catalog
 
@@ -21,14 +21,14 @@ class Faults(Helper):
     def scope(self) -> tuple[str, int]:
         return (self.test_team(), 0)
 
-    def add(self, body: ApiFault | DeliveryFault) -> dict[str, Any]:
+    def add(self, body: FaultCreate) -> dict[str, Any]:
         scope = self.scope
-        if isinstance(body, ApiFault):
+        if body.on == "api":
             spec = self._api_spec(body)
         else:
             spec = self._delivery_spec(body, scope)
         count = body.count
-        if isinstance(body, DeliveryFault) and body.reorder and "count" not in body.model_fields_set:
+        if body.reorder and "count" not in body.model_fields_set:
             count = body.reorder  # one window
         now = self.platform.now(scope[0], False)
         return serialize(self.platform.faults.add(scope, body.on, spec, count, now))
@@ -53,7 +53,10 @@ class Faults(Helper):
 
     # -- what a fault does, checked ----------------------------------------------------------
     @staticmethod
-    def _api_spec(body: ApiFault) -> dict[str, Any]:
+    def _api_spec(body: FaultCreate) -> dict[str, Any]:
+        _only_for(
+            body, "api", "match.eventTypes", "match.webhookId", "duplicate", "reorder", "signWith"
+        )
         if body.answer is None and not body.delayMs:
             raise ApiError.missing(
                 "answer", "An API fault needs an answer ({status: 503}) or a delayMs, or both."
@@ -62,7 +65,8 @@ class Faults(Helper):
         answer = None if body.answer is None else body.answer.model_dump()
         return {"match": match, "answer": answer, "delayMs": body.delayMs}
 
-    def _delivery_spec(self, body: DeliveryFault, scope: tuple[str, int]) -> dict[str, Any]:
+    def _delivery_spec(self, body: FaultCreate, scope: tuple[str, int]) -> dict[str, Any]:
+        _only_for(body, "deliveries", "match.method", "match.path", "answer")
         if not (body.duplicate or body.reorder or body.delayMs or body.signWith):
             raise ApiError.missing(
                 "duplicate",
@@ -103,8 +107,20 @@ class Faults(Helper):
             )
         return {
             "match": {"eventTypes": event_types, "webhookId": webhook},
-            "duplicate": body.duplicate,
+            "duplicate": bool(body.duplicate),
             "reorder": body.reorder,
             "delayMs": body.delayMs,
             "signWith": body.signWith,
         }
+
+
+def _only_for(body: FaultCreate, on: str, *others: str) -> None:
+    """A field of the other kind of fault is a 400 naming it."""
+    for name in others:
+        owner: Any = body
+        *path, field = name.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        if getattr(owner, field) not in (None, False):
+            kind = "api" if on == "deliveries" else "deliveries"
+            raise ApiError.invalid(f"'{name}' is for faults on {kind}, not on {on}.", param=name)

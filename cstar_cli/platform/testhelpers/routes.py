@@ -14,7 +14,7 @@ from cstar_cli.platform.http import responses
 from cstar_cli.platform.resources import common
 from cstar_cli.platform.testhelpers.clock import Clock
 from cstar_cli.platform.testhelpers.datafile import DataFiles
-from cstar_cli.platform.testhelpers.faultmodels import FaultIn
+from cstar_cli.platform.testhelpers.faultmodels import FaultCreate
 from cstar_cli.platform.testhelpers.faults import Faults
 from cstar_cli.platform.testhelpers.reset import Reset
 from cstar_cli.wire.datafile import FORMAT, RESOURCES, VERSION, render
@@ -108,7 +108,7 @@ async def import_data(
     "makes first webhook delivery attempts arrive twice, shuffled, late, or signed with a wrong "
     "or the previous secret. `count` matches (default 1; null: until removed). D38.",
 )
-async def add_fault(request: Request, body: FaultIn) -> Response:
+async def add_fault(request: Request, body: FaultCreate) -> Response:
     return responses.ok(request, Faults(common.caller_of(request)).add(body), status=201)
 
 
