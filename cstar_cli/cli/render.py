@@ -179,6 +179,13 @@ def attempt_rows(deliveries: list[dict[str, Any]], now: float) -> list[dict[str,
     ]
 
 
+def fault_columns(
+    columns: tuple[tuple[str, str], ...], rows: list[dict[str, Any]]
+) -> tuple[tuple[str, str], ...]:
+    """``columns`` and a FAULT column when an attempt was shaped by a fault (D38)."""
+    return (*columns, ("FAULT", "fault")) if any(r.get("fault") for r in rows) else columns
+
+
 def _attempt_start(delivery: dict[str, Any], now: float) -> str:
     from cstar_cli.wire.times import parse_iso, span
 

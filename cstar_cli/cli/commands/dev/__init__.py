@@ -1,7 +1,8 @@
 """``cstar dev``: run the local cStar platform; ``cstar dev reset`` clears its test environment
 (D33, :mod:`.reset`), ``cstar dev export FILE`` writes its data to a data file (D34,
 :mod:`.datafiles`, which also serves ``--seed``, ``--import`` and ``--export-on-exit``) and
-``cstar dev exec -- CMD`` runs a command against a throwaway one (D35, :mod:`.execute`)."""
+``cstar dev exec -- CMD`` runs a command against a throwaway one (D35, :mod:`.execute`) and
+``cstar dev faults`` injects faults on purpose (D38, :mod:`.faults`)."""
 
 from __future__ import annotations
 
@@ -304,6 +305,7 @@ def refuse_options_before(ctx: typer.Context) -> None:
 def build(name: str) -> typer.Typer:
     from cstar_cli.cli.commands.dev.datafiles import dev_export
     from cstar_cli.cli.commands.dev.execute import EXEC_SETTINGS, EXEC_USAGE, dev_exec
+    from cstar_cli.cli.commands.dev.faults import build as faults_group
     from cstar_cli.cli.commands.dev.reset import dev_reset
 
     group = typer.Typer(
@@ -311,10 +313,11 @@ def build(name: str) -> typer.Typer:
         rich_markup_mode=None,
         invoke_without_command=True,
         no_args_is_help=False,
-        subcommand_metavar="[reset | export FILE | exec ...]",
+        subcommand_metavar="[reset | export FILE | exec ... | faults ...]",
     )
     group.callback()(dev)
     group.command("reset")(dev_reset)
     group.command("export")(dev_export)
     group.command("exec", context_settings=EXEC_SETTINGS, options_metavar=EXEC_USAGE)(dev_exec)
+    group.add_typer(faults_group(), name="faults")
     return group

@@ -17,7 +17,13 @@ from cstar_cli.cli.common import (
     command_group,
     show_pages,
 )
-from cstar_cli.cli.render import ATTEMPT_TIME_COLUMNS, EVENT_COLUMNS, attempt_rows, event_row
+from cstar_cli.cli.render import (
+    ATTEMPT_TIME_COLUMNS,
+    EVENT_COLUMNS,
+    attempt_rows,
+    event_row,
+    fault_columns,
+)
 from cstar_cli.cli.suggest import complete_event_types
 
 DELIVERY_COLUMNS = (
@@ -156,7 +162,7 @@ def events_get(
     app.printer.text(f"\nDeliveries ({len(deliveries)}):")
     app.printer.table(
         attempt_rows(delivery_rows(deliveries), app.seams.clock()),
-        DELIVERY_COLUMNS,
+        fault_columns(DELIVERY_COLUMNS, deliveries),
         empty="No delivery attempts: no webhook or listen session was subscribed.",
     )
 

@@ -92,6 +92,8 @@ class LogPrinter:
             f"{clock_time(entry['createdAt'])}  [{status}]  {entry['method']:<6} "
             f"{entry['durationMs']:>5.0f} ms  {entry['id']}  {where}"
         )
+        if entry.get("fault"):
+            line += f"  fault: {entry['fault']}"  # failed or delayed on purpose (D38)
         printer.styled_line(line, STATUS_STYLES.get(status[0]))
         error = entry.get("error")
         if error:

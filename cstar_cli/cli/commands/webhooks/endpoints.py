@@ -367,7 +367,7 @@ def webhooks_deliveries(
 
     Example: cstar webhooks deliveries whk_… --status failed
     """
-    from cstar_cli.cli.render import attempt_rows, page_footer
+    from cstar_cli.cli.render import attempt_rows, fault_columns, page_footer
 
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {"page": page, "pageSize": page_size}
@@ -379,5 +379,6 @@ def webhooks_deliveries(
         app.printer.json(result.data)
         return
     rows = attempt_rows(result.data, app.seams.clock())
-    app.printer.table(rows, DELIVERY_COLUMNS, empty="No delivery attempts.")
+    columns = fault_columns(DELIVERY_COLUMNS, rows)
+    app.printer.table(rows, columns, empty="No delivery attempts.")
     page_footer(app, result)
