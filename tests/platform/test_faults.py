@@ -18,6 +18,7 @@ from cstar_cli.client.signing import SignatureMismatchError, construct_event
 from cstar_cli.testing import LocalPlatform
 from cstar_cli.wire.faults import REORDER_FLUSH_SECONDS
 from cstar_cli.wire.times import parse_iso
+from tests.support.inspector import inspector_client
 from tests.support.platforms import OwnPlatform, Start
 from tests.support.waiting import eventually
 
@@ -291,3 +292,25 @@ def test_a_delay_fault_sends_the_first_attempt_late(cstar: LocalPlatform) -> Non
     assert attempt["fault"] == fault["id"]
     assert parse_iso(attempt["scheduledAt"]) - parse_iso(attempt["createdAt"]) >= 0.399
     assert parse_iso(attempt["startedAt"]) - parse_iso(attempt["createdAt"]) >= 0.399
+
+
+# -- the inspector ---------------------------------------------------------------------------------
+def test_the_inspector_marks_faulted_requests_and_attempts(cstar: LocalPlatform) -> None:
+    inbox = cstar.receiver()
+    cstar.client().webhooks.create({"url": inbox.url, "events": ["ticket.created"]})
+    api_fault = cstar.faults.api("GET /customers", status=502)
+    delivery_fault = cstar.faults.deliveries(duplicate=True)
+    with raw(cstar) as api:
+        assert api.get("/customers").status_code == 502
+    cstar.client().tickets.create({"title": "Marked"})
+    [first, _] = inbox.wait_for("ticket.created", count=2)
+    eventually(
+        lambda: deliveries_of(cstar, str(first.event_id)),
+        lambda ds: [d["status"] for d in ds] == ["succeeded", "succeeded"],
+    )
+    with inspector_client(cstar.client().inspector.link()["url"]) as browser:
+        logs = browser.get("/inspector/view/logs")
+        event = browser.get(f"/inspector/view/events/{first.event_id}")
+    assert logs.status_code == 200 and event.status_code == 200
+    assert f"fault: {api_fault['id']}" in logs.text
+    assert event.text.count(f"fault: {delivery_fault['id']}") == 2
