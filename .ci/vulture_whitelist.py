@@ -197,3 +197,6 @@ _.cstar_dev
 # The testing library's public API: its users' tests call and read it (tests/testing asserts it).
 _.respond_with
 _.received_at
+
+# A fault's answer (D38) documents how often it matched; the response model names the field.
+_.hits

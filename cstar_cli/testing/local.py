@@ -262,7 +262,8 @@ class LocalPlatform:
         cstar.faults.deliveries(duplicate=True)                  # the next delivery twice
         cstar.faults.list(); cstar.faults.remove(fault_id); cstar.faults.clear()
         """
-        return self.client().test_helpers.faults
+        faults: FaultsResource = self.client().test_helpers.faults
+        return faults
 
     # -- webhooks ----------------------------------------------------------------------------
     def receiver(self, secret: str | None = None) -> Receiver:

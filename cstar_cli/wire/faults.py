@@ -9,7 +9,6 @@ FaultOn = Literal["api", "deliveries"]
 FaultStatus = Literal[429, 500, 502, 503, 504]
 SignWith = Literal["wrong-secret", "old-secret"]
 
-FAULT_ON: tuple[str, ...] = get_args(FaultOn)
 FAULT_STATUSES: tuple[int, ...] = get_args(FaultStatus)
 SIGN_WITH: tuple[str, ...] = get_args(SignWith)
 

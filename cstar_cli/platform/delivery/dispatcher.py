@@ -349,16 +349,13 @@ class Dispatcher:
             )
             attempt = row["attempt"]
             again = self.faults.duplicate(row) if self.faults is not None else None
+            event = {"id": row["event_id"], "team_id": row["team_id"], "livemode": row["livemode"]}
             if again is not None:  # the same event once more, at once (D38)
-                event = {k: row[k] for k in ("team_id", "livemode")} | {"id": row["event_id"]}
-                self.schedule(event, row["webhook_id"], row["url"], attempt + 1, now, **again)
+                fault, spec = again
+                hook, url = row["webhook_id"], row["url"]
+                self.schedule(event, hook, url, attempt + 1, now, fault=fault, fault_spec=spec)
             elif retry and not result.success and attempt <= len(RETRY_SCHEDULE):
                 delay = RETRY_SCHEDULE[attempt - 1] * self.retry_scale
-                event = {
-                    "id": row["event_id"],
-                    "team_id": row["team_id"],
-                    "livemode": row["livemode"],
-                }
                 self.schedule(
                     event, row["webhook_id"], row["url"], attempt + 1, now + delay, created=now
                 )

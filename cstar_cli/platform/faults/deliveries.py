@@ -76,13 +76,13 @@ class DeliveryFaults:
         if fault is None:
             return False
         spec: dict[str, Any] = fault["spec"]
-        marks = {"fault": ids.FAULT + fault["id"], "fault_spec": json.dumps(spec)}
+        mark, shape = ids.FAULT + fault["id"], json.dumps(spec)
+        due = HELD if spec.get("reorder") else now + (spec.get("delayMs") or 0) / 1000
+        delivery_id = self.dispatcher.schedule(
+            event, hook["id"], hook["url"], 1, due, fault=mark, fault_spec=shape
+        )
         if spec.get("reorder"):
-            delivery_id = self.dispatcher.schedule(event, hook["id"], hook["url"], 1, HELD, **marks)
             self._hold((fault["id"], hook["id"]), delivery_id, int(spec["reorder"]))
-            return True
-        due = now + (spec.get("delayMs") or 0) / 1000
-        self.dispatcher.schedule(event, hook["id"], hook["url"], 1, due, **marks)
         return True
 
     # -- at send time ----------------------------------------------------------------------
@@ -95,14 +95,14 @@ class DeliveryFaults:
             return self.vault.decrypt(row["previous_secret"])
         return self.vault.decrypt(row["secret"])
 
-    def duplicate(self, row: Row) -> dict[str, str] | None:
-        """After an attempt of a ``duplicate`` fault is recorded: the marks of the attempt that
-        sends the event again (``None`` for any other attempt)."""
+    def duplicate(self, row: Row) -> tuple[str, str] | None:
+        """After an attempt of a ``duplicate`` fault is recorded: the marks (``fault``,
+        ``fault_spec``) of the attempt that sends the event again (``None`` for any other)."""
         spec = _spec(row)
         if not spec.get("duplicate"):
             return None
         again = {k: v for k, v in spec.items() if k != "duplicate"}
-        return {"fault": row["fault"], "fault_spec": json.dumps(again)}
+        return row["fault"], json.dumps(again)
 
     # -- reorder windows -------------------------------------------------------------------
     def _hold(self, key: WindowKey, delivery_id: str, size: int) -> None:

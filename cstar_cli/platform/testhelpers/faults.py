@@ -23,10 +23,7 @@ class Faults(Helper):
 
     def add(self, body: FaultCreate) -> dict[str, Any]:
         scope = self.scope
-        if body.on == "api":
-            spec = self._api_spec(body)
-        else:
-            spec = self._delivery_spec(body, scope)
+        spec = self._api_spec(body) if body.on == "api" else self._delivery_spec(body, scope)
         count = body.count
         if body.reorder and "count" not in body.model_fields_set:
             count = body.reorder  # one window
