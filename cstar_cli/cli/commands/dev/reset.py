@@ -61,10 +61,10 @@ def dev_reset(
     """Clear the test environment of the local platform the profile points at.
 
     Deletes the test data (tickets, messages, customers, articles, categories, webhooks and their
-    deliveries, events, listen sessions' queues, the request log, the game, and members and keys
-    created after seeding), puts the SLA rules back to their defaults and the test clock back to
-    real time. Keeps the team, its seed members and its four seed keys, so the key you use stays
-    valid. Live data is never touched. For a local platform only (`cstar dev`).
+    deliveries, events, listen sessions' queues, the request log, the game, faults, and members
+    and keys created after seeding), puts the SLA rules back to their defaults and the test clock
+    back to real time. Keeps the team, its seed members and its four seed keys, so the key you use
+    stays valid. Live data is never touched. For a local platform only (`cstar dev`).
 
     Example: cstar dev reset --yes
     """
