@@ -254,3 +254,35 @@ def test_the_inspector_and_docs_make_no_request_to_another_origin(
     elsewhere = [url for url in requested if not url.startswith(server.api_base + "/")]
     assert elsewhere == []
     assert any("/inspector/static/swagger-ui/swagger-ui-bundle.js" in url for url in requested)
+
+
+def test_faulted_requests_and_attempts_are_marked(page: Any, api: httpx.Client) -> None:
+    """D38: the log view and the event view show ``fault: flt_…`` on what a fault shaped."""
+    from playwright.sync_api import expect
+
+    with Receiver() as receiver:
+        hook = api.post("/webhooks", json={"url": receiver.url, "events": ["customer.created"]})
+        assert hook.status_code == 201, hook.text
+        try:
+            failing = {"on": "api", "match": {"method": "GET", "path": "/articles"}}
+            api_fault = api.post(
+                "/test-helpers/faults", json={**failing, "answer": {"status": 502}}
+            )
+            twice = api.post("/test-helpers/faults", json={"on": "deliveries", "duplicate": True})
+            assert api.get("/articles").status_code == 502
+            api.post("/customers", json={"name": "Ada", "email": "ada.faults@example.com"})
+            event_id = newest(api, "customer.created")
+            receiver.wait_for(lambda seen: len(seen) == 2)
+            sign_in(page, api, "/logs")
+            flt = api_fault.json()["data"]["id"]
+            expect(page.locator("#logs .chip.fault")).to_have_count(1)
+            expect(page.locator("#logs .chip.fault")).to_have_text(f"fault: {flt}")
+            sign_in(page, api, f"/events/{event_id}")
+            target = page.locator(f'.target[data-target="{hook.json()["data"]["id"]}"]')
+            expect(target.locator('tr.attempt[data-status="succeeded"]')).to_have_count(2)
+            marks = target.locator(".chip.fault")
+            expect(marks).to_have_count(2)
+            expect(marks.first).to_have_text(f"fault: {twice.json()['data']['id']}")
+        finally:
+            api.delete("/test-helpers/faults")
+            api.delete(f"/webhooks/{hook.json()['data']['id']}")
