@@ -79,7 +79,7 @@ class DeliveryFaults:
         mark, shape = ids.FAULT + fault["id"], json.dumps(spec)
         due = HELD if spec.get("reorder") else now + (spec.get("delayMs") or 0) / 1000
         delivery_id = self.dispatcher.schedule(
-            event, hook["id"], hook["url"], 1, due, fault=mark, fault_spec=shape
+            event, hook["id"], hook["url"], 1, due, created=now, fault=mark, fault_spec=shape
         )
         if spec.get("reorder"):
             self._hold((fault["id"], hook["id"]), delivery_id, int(spec["reorder"]))
