@@ -111,7 +111,7 @@ def test_a_delay_fault_answers_late_and_normally(cstar: LocalPlatform) -> None:
     assert customer["email"] == "ada@example.com"
     [entry] = logged(cstar, "POST", "/customers")
     assert entry["status"] == 201 and entry["fault"] == fault["id"]
-    assert entry["durationMs"] >= 300
+    assert entry["durationMs"] >= 299  # (the event loop may wake a timer a hair early)
 
 
 def test_paths_are_globs_and_test_helpers_never_match(cstar: LocalPlatform) -> None:
