@@ -18,6 +18,10 @@ BOSS = "bos_"
 EVENT = "evt_"
 SLA_RULE = "sla_"
 ROUTE = "rte_"
+POST = "pst_"
+TOPIC = "top_"
+COMMENT = "cmt_"
+SURVEY = "srv_"
 
 KNOWN_PREFIXES = (
     TICKET,
@@ -35,4 +39,8 @@ KNOWN_PREFIXES = (
     BOSS,
     EVENT,
     SLA_RULE,
+    POST,
+    TOPIC,
+    COMMENT,
+    SURVEY,
 )

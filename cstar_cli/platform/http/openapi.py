@@ -25,6 +25,14 @@ from cstar_cli.platform.http.access import ACCESS_FIELD, Access
 from cstar_cli.platform.inspector.links import InspectorLink
 from cstar_cli.platform.logs.models import RequestLogEntry
 from cstar_cli.platform.resources.articles.models import Article
+from cstar_cli.platform.resources.community.models import (
+    Comment,
+    Post,
+    Topic,
+    Vote,
+    VoteRemoved,
+)
+from cstar_cli.platform.resources.csat.models import CsatSettings, CsatStats, Survey
 from cstar_cli.platform.resources.customers.models import Customer
 from cstar_cli.platform.resources.events.models import Event, EventWithDeliveries, ResendResult
 from cstar_cli.platform.resources.keys.models import ApiKey
@@ -37,6 +45,7 @@ from cstar_cli.platform.resources.library.models import (
 from cstar_cli.platform.resources.listen_sessions.models import ListenSession, ListenSessionSummary
 from cstar_cli.platform.resources.members.models import Member
 from cstar_cli.platform.resources.models import Deleted, Envelope, ErrorEnvelope, ListEnvelope
+from cstar_cli.platform.resources.sla_metrics.models import SlaMetrics
 from cstar_cli.platform.resources.tickets.models import Message, Ticket, TicketWithMessages
 from cstar_cli.platform.resources.webhooks.models import (
     Delivery,
@@ -121,6 +130,18 @@ SUCCESS: Answers = {
     ("get", f"{L}/search"): (200, Envelope[list[LibraryArticle]]),
     ("post", f"{L}/articles/{{slug}}/view"): (200, Envelope[ArticleView]),
     ("post", f"{L}/articles/{{slug}}/feedback"): (201, Envelope[ArticleFeedback]),
+    **_crud(f"{T}/community/topics", "topicId", Topic),
+    **_crud(f"{T}/community/posts", "postId", Post),
+    ("get", f"{T}/community/posts/{{postId}}/comments"): (200, ListEnvelope[Comment]),
+    ("post", f"{T}/community/posts/{{postId}}/comments"): (201, Envelope[Comment]),
+    ("post", f"{T}/community/posts/{{postId}}/votes"): (201, Envelope[Vote]),
+    ("delete", f"{T}/community/posts/{{postId}}/votes"): (200, Envelope[VoteRemoved]),
+    ("get", f"{T}/csat/settings"): (200, Envelope[CsatSettings]),
+    ("patch", f"{T}/csat/settings"): (200, Envelope[CsatSettings]),
+    ("get", f"{T}/csat/surveys"): (200, ListEnvelope[Survey]),
+    ("post", f"{T}/csat/surveys"): (201, Envelope[Survey]),
+    ("get", f"{T}/csat/stats"): (200, Envelope[CsatStats]),
+    ("get", f"{T}/sla/metrics"): (200, Envelope[SlaMetrics]),
 }
 
 # (method, path) -> media type of operations that answer with a stream, not an envelope
@@ -150,6 +171,8 @@ ID_PREFIXES = {
     "ruleId": "sla_",
     "categoryId": "cat_",
     "bossId": "bos_",
+    "topicId": "top_",
+    "postId": "pst_",
 }
 
 
