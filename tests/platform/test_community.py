@@ -142,7 +142,9 @@ def test_posts_list_filters_and_documented_sorts(own: OwnPlatform) -> None:
         staff.post(own.team(f"/community/posts/{made[0]['id']}/votes"), json={"member_id": agent})
 
         def titles(**params: Any) -> list[str]:
-            return [p["title"] for p in data(staff.get(own.team("/community/posts"), params=params))]
+            return [
+                p["title"] for p in data(staff.get(own.team("/community/posts"), params=params))
+            ]
 
         assert titles() == ["c", "b", "a"]
         assert titles(sort="votes")[0] == "a"
@@ -163,7 +165,12 @@ def test_publishable_key_reads_public_posts_and_an_identity_writes(own: OwnPlatf
         public = data(
             staff.post(
                 own.team("/community/posts"),
-                json={"title": "Public", "body": "x", "member_id": agent, "custom_fields": {"a": 1}},
+                json={
+                    "title": "Public",
+                    "body": "x",
+                    "member_id": agent,
+                    "custom_fields": {"a": 1},
+                },
             ),
             201,
         )
