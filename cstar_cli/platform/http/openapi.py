@@ -144,6 +144,9 @@ SUCCESS: Answers = {
     ("get", f"{T}/sla/metrics"): (200, Envelope[SlaMetrics]),
 }
 
+# (method, path) -> a second success an operation may answer (a vote already there: 200)
+ALSO: Answers = {("post", f"{T}/community/posts/{{postId}}/votes"): (200, Envelope[Vote])}
+
 # (method, path) -> media type of operations that answer with a stream, not an envelope
 STREAMS: dict[tuple[str, str], str] = {("get", f"{T}/realtime"): "text/event-stream"}
 
@@ -262,6 +265,12 @@ def _responses(method: str, path: str, schemas: dict[str, Any]) -> dict[str, Any
                 "content": {"application/json": {"schema": _schema(model, schemas)}},
             }
         }
+        if (method, path) in ALSO:
+            status, model = ALSO[(method, path)]
+            responses[str(status)] = {
+                "description": "Success (already there)",
+                "content": {"application/json": {"schema": _schema(model, schemas)}},
+            }
     codes = ["400", "401", "403", "404", "429", "500"]
     if method in WRITE_METHODS:
         codes += ["409", "413"]
