@@ -74,3 +74,23 @@ def test_csat_and_sla_commands(cli: CliFn) -> None:
         assert metrics["byPriority"]["urgent"]["responseTargetMinutes"] == 15
         table = cli("sla", "metrics")
         assert table.exit_code == 0 and "urgent" in table.stdout and "overall" in table.stdout
+
+
+def test_fixtures_make_real_vote_and_survey_events(cli: CliFn) -> None:
+    with platform_of_its_own(cli):
+        voted = cli("trigger", "community_post.voted", "--fixture", "--json")
+        assert voted.exit_code == 0, voted.output
+        [event] = [e for e in voted.json()["events"] if e["type"] == "community_post.voted"]
+        shown = cli("events", "get", event["id"], "--json").json()
+        assert shown["data"]["post"]["vote_count"] == 1
+        assert shown["data"]["post"]["id"].startswith("pst_")
+        [post] = cli("community", "posts", "list", "--json").json()
+        assert post["id"] == shown["data"]["post"]["id"] and post["vote_count"] == 1
+
+        survey = cli("trigger", "survey.submitted", "--fixture", "--json")
+        assert survey.exit_code == 0, survey.output
+        [event] = [e for e in survey.json()["events"] if e["type"] == "survey.submitted"]
+        data = cli("events", "get", event["id"], "--json").json()["data"]
+        assert data["survey"]["rating"] == 5 and data["survey"]["id"].startswith("srv_")
+        assert data["customer"]["email"].startswith("jane.doe+")
+        assert cli("csat", "stats", "--json").json()["responses"] == 1
