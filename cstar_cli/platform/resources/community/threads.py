@@ -104,9 +104,7 @@ class Votes(CommunityService):
         count = post["vote_count"] + 1
         with self.transaction() as db:
             db.insert(self.table, row)
-            db.execute(
-                "UPDATE community_posts SET vote_count = ? WHERE id = ?", (count, post["id"])
-            )
+            db.execute(COUNT_VOTES, (count, post["id"]))
             vote = {"value": 1, "voter_name": name, "created_at": row["created_at"]}
             data = shapes.post_data({**post, "vote_count": count})
             self.emit("community_post.voted", {"post": data, "vote": vote})
@@ -122,9 +120,7 @@ class Votes(CommunityService):
         count = max(0, post["vote_count"] - 1)
         with self.transaction() as db:
             db.execute("DELETE FROM community_votes WHERE id = ?", (found["id"],))
-            db.execute(
-                "UPDATE community_posts SET vote_count = ? WHERE id = ?", (count, post["id"])
-            )
+            db.execute(COUNT_VOTES, (count, post["id"]))
         return {"id": POST + post["id"], "deleted": True, "vote_count": count}
 
     def _vote_of(self, post_hex: str, kind: str, voter: str) -> Row | None:
