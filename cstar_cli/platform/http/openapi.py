@@ -21,7 +21,7 @@ from cstar_cli.platform.game.models import (
     SlaRule,
     TestClock,
 )
-from cstar_cli.platform.http.access import ACCESS_FIELD, Access
+from cstar_cli.platform.http.access import ACCESS_FIELD, IDENTITY_FIELD, Access
 from cstar_cli.platform.inspector.links import InspectorLink
 from cstar_cli.platform.logs.models import RequestLogEntry
 from cstar_cli.platform.resources.articles.models import Article
@@ -320,7 +320,8 @@ def _headers(method: str, path: str, operation: dict[str, Any]) -> list[dict[str
             "description": "API version (date); the latest when omitted.",
         }
     ]
-    if operation.get(ACCESS_FIELD) == Access.PORTAL or (method, path) in STREAMS:
+    identified = operation.get(ACCESS_FIELD) == Access.PORTAL or operation.get(IDENTITY_FIELD)
+    if identified or (method, path) in STREAMS:
         headers.extend(IDENTITY_HEADERS)
     if (method, path) in STREAMS:
         headers.append(LAST_EVENT_ID)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from cstar_cli.platform.http import responses
-from cstar_cli.platform.http.access import PORTAL, PUBLIC
+from cstar_cli.platform.http.access import PORTAL, PUBLIC, PUBLIC_IDENTIFIED
 from cstar_cli.platform.resources import common
 from cstar_cli.platform.resources.community.models import (
     CommentCreate,
@@ -71,7 +71,7 @@ async def delete_topic(request: Request, topicId: str) -> Response:
 
 
 # -- posts ---------------------------------------------------------------------------------------
-@router.get("/community/posts", summary="List community posts", openapi_extra=PUBLIC)
+@router.get("/community/posts", summary="List community posts", openapi_extra=PUBLIC_IDENTIFIED)
 async def list_posts(
     request: Request,
     paging: common.Paging = Depends(_paging),
@@ -93,7 +93,9 @@ async def create_post(request: Request, body: PostCreate) -> Response:
     return responses.ok(request, Posts(common.caller_of(request)).create(body), status=201)
 
 
-@router.get("/community/posts/{postId}", summary="Get a community post", openapi_extra=PUBLIC)
+@router.get(
+    "/community/posts/{postId}", summary="Get a community post", openapi_extra=PUBLIC_IDENTIFIED
+)
 async def get_post(request: Request, postId: str) -> Response:
     return responses.ok(request, Posts(common.caller_of(request)).get(postId))
 
@@ -112,7 +114,7 @@ async def delete_post(request: Request, postId: str) -> Response:
 @router.get(
     "/community/posts/{postId}/comments",
     summary="List a community post's comments",
-    openapi_extra=PUBLIC,
+    openapi_extra=PUBLIC_IDENTIFIED,
 )
 async def list_comments(
     request: Request, postId: str, paging: common.Paging = Depends(common.page_params)
