@@ -204,6 +204,11 @@ def test_publishable_key_reads_public_posts_and_an_identity_writes(own: OwnPlatf
             assert error_of(refused)["code"] == "publishable_key_write"
         patch = widget.patch(own.team(f"/community/posts/{public['id']}"), json={"title": "x"})
         assert patch.status_code == 403
+        unvote = widget.delete(own.team(f"/community/posts/{public['id']}/votes"))
+        assert unvote.status_code == 403
+        assert error_of(unvote)["code"] == "publishable_key_write"
+        topic = data(widget.get(own.team("/community/topics")))
+        assert topic == []
 
         as_jane = identity_headers(keys.secret_key, "jane@example.com", name="Jane")
         seen = data(widget.get(own.team("/community/posts"), headers=as_jane))
