@@ -200,3 +200,43 @@ _.received_at
 
 # A fault's answer (D38) documents how often it matched; the response model names the field.
 _.hits
+# The community (D43), CSAT (D44) and SLA metrics (D45): response model fields FastAPI
+# serialises into /openapi.json, and the MCP read tools the SDK calls by name.
+(
+    _.three,
+    _.four,
+    _.five,
+    _.averageRating,
+    _.csatScore,
+    _.distribution,
+    _.silver,
+    _.bronze,
+    _.missed,
+    _.respondedWithinTarget,
+    _.resolvedWithinTarget,
+    _.medianFirstResponseMinutes,
+    _.medianResolutionMinutes,
+    _.breaches,
+    _.responseTargetMinutes,
+    _.resolutionTargetMinutes,
+    _.urgent,
+    _.normal,
+    _.overall,
+    _.byPriority,
+    _.two,
+    _.scale,
+    _.attachments,
+    _.author_name,
+    _.author_type,
+    _.comment_count,
+    _.is_official,
+    _.updated_at,
+    _.voter_id,
+    _.voter_name,
+    _.voter_type,
+)
+_.list_community_topics
+_.list_community_posts
+_.get_community_post
+_.list_community_comments
+_.list_csat_surveys

@@ -82,6 +82,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "identity": ("identity", "Sign customer identities (identity verification)."),
     "mcp-server": ("mcp", "Serve the Model Context Protocol over stdio for AI tools."),
     "completion": ("completion", "Shell completion: show or install the script."),
+    "community": ("community", "Run the community forum: topics, posts, comments and votes."),
+    "csat": ("csat", "Customer satisfaction: the survey settings, the answers and their stats."),
+    "sla": (
+        "sla",
+        "SLA reports: response and resolution within target, medians, breaches and tiers.",
+    ),
 }
 
 

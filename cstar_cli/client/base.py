@@ -21,6 +21,8 @@ from cstar_cli.client.requests import (
 from cstar_cli.client.resources import (
     Call,
     ClockResource,
+    CommunityResource,
+    CsatResource,
     EventsResource,
     GameResource,
     InspectorResource,
@@ -28,6 +30,7 @@ from cstar_cli.client.resources import (
     ListenSessionsResource,
     LogsResource,
     Resource,
+    SlaResource,
     TicketsResource,
     WebhooksResource,
 )
@@ -140,6 +143,9 @@ class ClientBase:
         self.listen_sessions = ListenSessionsResource(self)
         self.inspector = InspectorResource(self)
         self.test_helpers = TestHelpersResource(self)
+        self.community = CommunityResource(self)
+        self.csat = CsatResource(self)
+        self.sla = SlaResource(self)
 
     def _call(self, call: Call) -> Any:
         raise NotImplementedError  # each client sends the way it does

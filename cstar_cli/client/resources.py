@@ -243,3 +243,83 @@ class InspectorResource(Endpoint):
         """A one-time sign-in link: ``{token, environment, expiresAt}``."""
         body = {"environment": environment} if environment else None
         return self._call("POST", "links", json=body)
+
+
+class NestedResource(Resource):
+    """CRUD and paging on a collection a few segments deep (``/community/topics``)."""
+
+    def __init__(self, client: Caller, *path: str) -> None:
+        super().__init__(client, "/".join(path))
+        self._path = path
+
+    def _call(self, method: str, *parts: str, **kwargs: Any) -> Any:
+        return self._client._call(Call(method, (*self._path, *parts), **kwargs))
+
+
+class CommunityPostsResource(NestedResource):
+    """Community posts (D43, snake_case), with their comments and votes."""
+
+    def comments(self, post_id: str, params: Mapping[str, Any] | None = None) -> Any:
+        """One :class:`Page` of a post's comments, oldest first."""
+        return self._call("GET", post_id, "comments", params=params, page=True)
+
+    def comment(
+        self, post_id: str, body: Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> Any:
+        """Comment on a post: ``{body, member_id?}`` (``member_id`` with a secret key)."""
+        return self._call(
+            "POST", post_id, "comments", json=dict(body), idempotency_key=idempotency_key
+        )
+
+    def vote(self, post_id: str, member_id: str | None = None) -> Any:
+        """Vote for a post (once per voter): the vote, with the post's ``vote_count``."""
+        body = {"member_id": member_id} if member_id else {}
+        return self._call("POST", post_id, "votes", json=body)
+
+    def unvote(self, post_id: str, member_id: str | None = None) -> Any:
+        """Take the voter's vote back: ``{id, deleted, vote_count}``."""
+        params = {"member_id": member_id} if member_id else None
+        return self._call("DELETE", post_id, "votes", params=params)
+
+
+class CommunityResource:
+    """The community forum (D43): ``.topics`` and ``.posts``."""
+
+    def __init__(self, client: Caller) -> None:
+        self.topics = NestedResource(client, "community", "topics")
+        self.posts = CommunityPostsResource(client, "community", "posts")
+
+
+class CsatResource(Endpoint):
+    """CSAT (D44): settings, survey answers and stats."""
+
+    prefix = ("csat",)
+
+    def settings(self) -> Any:
+        return self._call("GET", "settings")
+
+    def update_settings(self, body: Mapping[str, Any]) -> Any:
+        """Change ``enabled``, ``question`` or ``sendAfter``."""
+        return self._call("PATCH", "settings", json=dict(body))
+
+    def surveys(self, params: Mapping[str, Any] | None = None) -> Any:
+        """One :class:`Page` of survey answers; ``params`` may hold ticketId, rating, since."""
+        return self._call("GET", "surveys", params=params, page=True)
+
+    def submit(self, body: Mapping[str, Any], *, idempotency_key: str | None = None) -> Any:
+        """Answer a ticket's survey: ``{ticketId, rating (1-5), comment?}``."""
+        return self._call("POST", "surveys", json=dict(body), idempotency_key=idempotency_key)
+
+    def stats(self, params: Mapping[str, Any] | None = None) -> Any:
+        """``{responses, averageRating, csatScore, distribution}`` over ``since``/``until``."""
+        return self._call("GET", "stats", params=params)
+
+
+class SlaResource(Endpoint):
+    """SLA reports (D45)."""
+
+    prefix = ("sla",)
+
+    def metrics(self, params: Mapping[str, Any] | None = None) -> Any:
+        """Per priority and overall, over ``since``/``until`` (default the last 30 days)."""
+        return self._call("GET", "metrics", params=params)

@@ -126,6 +126,13 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("game_leaderboard", "Gamification leaderboard"),
     ToolSpec("game_player", "A player's gamification state"),
     ToolSpec("game_bosses", "Active SLA bosses"),
+    ToolSpec("list_community_topics", "List community topics"),
+    ToolSpec("list_community_posts", "List community posts"),
+    ToolSpec("get_community_post", "Get a community post"),
+    ToolSpec("list_community_comments", "List a community post's comments"),
+    ToolSpec("list_csat_surveys", "List CSAT survey answers"),
+    ToolSpec("csat_stats", "CSAT stats"),
+    ToolSpec("sla_metrics", "SLA metrics"),
 )
 TOOL_NAMES: tuple[str, ...] = tuple(spec.name for spec in TOOLS)
 WRITE_TOOLS: frozenset[str] = frozenset(spec.name for spec in TOOLS if spec.writes)

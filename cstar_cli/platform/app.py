@@ -27,6 +27,8 @@ from cstar_cli.platform.logs import routes as logs
 from cstar_cli.platform.realtime import routes as realtime
 from cstar_cli.platform.resources.articles import routes as articles
 from cstar_cli.platform.resources.categories import routes as categories
+from cstar_cli.platform.resources.community import routes as community
+from cstar_cli.platform.resources.csat import routes as csat
 from cstar_cli.platform.resources.customers import routes as customers
 from cstar_cli.platform.resources.events import routes as events
 from cstar_cli.platform.resources.keys import routes as keys
@@ -34,6 +36,7 @@ from cstar_cli.platform.resources.library import routes as library
 from cstar_cli.platform.resources.listen_sessions import routes as listen
 from cstar_cli.platform.resources.members import routes as members
 from cstar_cli.platform.resources.messages import routes as messages
+from cstar_cli.platform.resources.sla_metrics import routes as sla_metrics
 from cstar_cli.platform.resources.tickets import routes as tickets
 from cstar_cli.platform.resources.webhooks import routes as webhooks
 from cstar_cli.platform.resources.whoami import routes as whoami
@@ -80,6 +83,9 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
             events,
             logs,
             realtime,
+            community,
+            csat,
+            sla_metrics,
         )
     ]
     routers.append((game_routes.router, TEAM_PREFIX))

@@ -17,6 +17,14 @@ FORMAT = "cstarData"
 VERSION = 1
 RESOURCES = ("members", "customers", "categories", "articles", "tickets", "webhooks", "slaRules")
 """The document's lists, in the order an export writes them."""
+SECTIONS = ("community", "csat")
+"""Objects of their own after the lists, each written only when the environment holds some of
+it: ``community`` (D43: ``topics``, ``posts`` with their ``comments`` and ``votes``, snake_case)
+and ``csat`` (D44: ``settings``, ``surveys``)."""
+SECTION_LISTS = {
+    "community": {"topics": "communityTopics", "posts": "communityPosts"},
+    "csat": {"surveys": "csatSurveys"},
+}
 
 
 def render(document: Any) -> str:
@@ -42,6 +50,12 @@ def counts(document: Any) -> dict[str, int]:
             )
             if messages:
                 found["messages"] = messages
+    for section, lists in SECTION_LISTS.items():
+        part = document.get(section)
+        for name, counted in lists.items():
+            items = part.get(name) if isinstance(part, dict) else None
+            if isinstance(items, list) and items:
+                found[counted] = len(items)
     return found
 
 
@@ -63,4 +77,10 @@ NAMES = {
     "messages": ("message", "messages"),
     "webhooks": ("webhook", "webhooks"),
     "slaRules": ("SLA rule", "SLA rules"),
+    "communityTopics": ("community topic", "community topics"),
+    "communityPosts": ("community post", "community posts"),
+    "communityComments": ("community comment", "community comments"),
+    "communityVotes": ("community vote", "community votes"),
+    "csatSettings": ("CSAT setting", "CSAT settings"),
+    "csatSurveys": ("CSAT survey", "CSAT surveys"),
 }

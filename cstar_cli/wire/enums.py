@@ -18,6 +18,11 @@ LogSource = Literal["api", "cli", "mcp", "sdk", "dashboard"]
 StatusClass = Literal["2xx", "3xx", "4xx", "5xx"]
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 Period = Literal["season", "week"]
+# D43: the community post's documented statuses and visibilities (facts §3.9)
+PostStatus = Literal[
+    "open", "answered", "officially_answered", "planned", "not_planned", "completed", "under_review"
+]
+PostVisibility = Literal["public", "members_only"]
 
 TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)
 PRIORITIES: tuple[str, ...] = get_args(Priority)
@@ -29,3 +34,5 @@ LOG_SOURCES: tuple[str, ...] = get_args(LogSource)
 STATUS_CLASSES: tuple[str, ...] = get_args(StatusClass)
 HTTP_METHODS: tuple[str, ...] = get_args(HttpMethod)
 PERIODS: tuple[str, ...] = get_args(Period)
+POST_STATUSES: tuple[str, ...] = get_args(PostStatus)
+POST_VISIBILITIES: tuple[str, ...] = get_args(PostVisibility)

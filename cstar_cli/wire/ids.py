@@ -19,6 +19,10 @@ EVENT = "evt_"
 SLA_RULE = "sla_"
 ROUTE = "rte_"
 FAULT = "flt_"
+POST = "pst_"
+TOPIC = "top_"
+COMMENT = "cmt_"
+SURVEY = "srv_"
 
 KNOWN_PREFIXES = (
     TICKET,
@@ -37,4 +41,8 @@ KNOWN_PREFIXES = (
     EVENT,
     SLA_RULE,
     FAULT,
+    POST,
+    TOPIC,
+    COMMENT,
+    SURVEY,
 )

@@ -171,11 +171,11 @@ class _Sample:
 
     def post(self, status: str = "open") -> Json:
         return {
-            "id": self.uuid("post"),
+            "id": ids.POST + self.hex("post"),
             "title": "Dark mode for the customer portal",
             "slug": "dark-mode-for-the-customer-portal",
             "body": "Our users work late; a dark theme for the portal would help a lot.",
-            "topic_id": self.uuid("topic"),
+            "topic_id": ids.TOPIC + self.hex("topic"),
             "status": status,
             "visibility": "public",
             "author_name": "Jane Doe",
@@ -319,7 +319,7 @@ _SAMPLES: Final[dict[str, Callable[[_Sample], Json]]] = {
     "community_post.commented": lambda s: {
         "post": s.post(),
         "comment": {
-            "id": s.uuid("comment"),
+            "id": ids.COMMENT + s.hex("comment"),
             "body": "Planned for next quarter. Thanks for the suggestion!",
             "author_name": _MEMBERS["owner"][0],
             "is_official": True,
@@ -333,7 +333,7 @@ _SAMPLES: Final[dict[str, Callable[[_Sample], Json]]] = {
     },
     "survey.submitted": lambda s: {
         "survey": {
-            "id": s.uuid("survey"),
+            "id": ids.SURVEY + s.hex("survey"),
             "ticket_id": s.ticket_id(),
             "customer_id": s.customer_id(),
             "rating": 5,

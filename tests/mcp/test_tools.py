@@ -236,6 +236,22 @@ def test_every_tool_against_the_platform(mcp_run: McpRunner, api: httpx.Client) 
         bosses = await ok("game_bosses")
         assert isinstance(bosses["data"], list)
 
+        agent = members[0]["id"]
+        topic = await ok("list_community_topics")
+        assert isinstance(topic["data"], list)
+        post = {"title": "MCP dark mode", "body": "b", "member_id": agent}
+        made = api.post("/community/posts", json=post).json()["data"]
+        posts = await ok("list_community_posts", sort="votes", search="MCP dark mode")
+        assert made["id"] in [p["id"] for p in posts["data"]]
+        assert (await ok("get_community_post", postId=made["id"]))["data"]["title"] == post["title"]
+        assert (await ok("list_community_comments", postId=made["id"]))["data"] == []
+        surveys = await ok("list_csat_surveys", since="1h")
+        assert isinstance(surveys["data"], list)
+        assert "csatScore" in (await ok("csat_stats", since="7d"))["data"]
+        metrics = await ok("sla_metrics", since="this_week")
+        assert metrics["data"]["overall"]["tickets"] >= 1
+        api.delete(f"/community/posts/{made['id']}")
+
     mcp_run.run(scenario)
     assert called == set(TOOL_NAMES)
 

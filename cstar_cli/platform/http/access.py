@@ -43,6 +43,10 @@ class Access(StrEnum):
 PUBLIC: dict[str, Any] = {ACCESS_FIELD: Access.PUBLIC.value}
 PORTAL: dict[str, Any] = {ACCESS_FIELD: Access.PORTAL.value}
 LIBRARY: dict[str, Any] = {ACCESS_FIELD: Access.LIBRARY.value}
+IDENTITY_FIELD = "x-cstar-identity"
+PUBLIC_IDENTIFIED: dict[str, Any] = {**PUBLIC, IDENTITY_FIELD: True}
+"""A read for any key of the team that shows more through a verified identity (the community's
+``members_only`` posts, D43): ``/openapi.json`` documents the identity headers on it."""
 
 
 class AccessTable:

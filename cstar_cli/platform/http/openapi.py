@@ -21,10 +21,18 @@ from cstar_cli.platform.game.models import (
     SlaRule,
     TestClock,
 )
-from cstar_cli.platform.http.access import ACCESS_FIELD, Access
+from cstar_cli.platform.http.access import ACCESS_FIELD, IDENTITY_FIELD, Access
 from cstar_cli.platform.inspector.links import InspectorLink
 from cstar_cli.platform.logs.models import RequestLogEntry
 from cstar_cli.platform.resources.articles.models import Article
+from cstar_cli.platform.resources.community.models import (
+    Comment,
+    Post,
+    Topic,
+    Vote,
+    VoteRemoved,
+)
+from cstar_cli.platform.resources.csat.models import CsatSettings, CsatStats, Survey
 from cstar_cli.platform.resources.customers.models import Customer
 from cstar_cli.platform.resources.events.models import Event, EventWithDeliveries, ResendResult
 from cstar_cli.platform.resources.keys.models import ApiKey
@@ -37,6 +45,7 @@ from cstar_cli.platform.resources.library.models import (
 from cstar_cli.platform.resources.listen_sessions.models import ListenSession, ListenSessionSummary
 from cstar_cli.platform.resources.members.models import Member
 from cstar_cli.platform.resources.models import Deleted, Envelope, ErrorEnvelope, ListEnvelope
+from cstar_cli.platform.resources.sla_metrics.models import SlaMetrics
 from cstar_cli.platform.resources.tickets.models import Message, Ticket, TicketWithMessages
 from cstar_cli.platform.resources.webhooks.models import (
     Delivery,
@@ -127,7 +136,22 @@ SUCCESS: Answers = {
     ("get", f"{L}/search"): (200, Envelope[list[LibraryArticle]]),
     ("post", f"{L}/articles/{{slug}}/view"): (200, Envelope[ArticleView]),
     ("post", f"{L}/articles/{{slug}}/feedback"): (201, Envelope[ArticleFeedback]),
+    **_crud(f"{T}/community/topics", "topicId", Topic),
+    **_crud(f"{T}/community/posts", "postId", Post),
+    ("get", f"{T}/community/posts/{{postId}}/comments"): (200, ListEnvelope[Comment]),
+    ("post", f"{T}/community/posts/{{postId}}/comments"): (201, Envelope[Comment]),
+    ("post", f"{T}/community/posts/{{postId}}/votes"): (201, Envelope[Vote]),
+    ("delete", f"{T}/community/posts/{{postId}}/votes"): (200, Envelope[VoteRemoved]),
+    ("get", f"{T}/csat/settings"): (200, Envelope[CsatSettings]),
+    ("patch", f"{T}/csat/settings"): (200, Envelope[CsatSettings]),
+    ("get", f"{T}/csat/surveys"): (200, ListEnvelope[Survey]),
+    ("post", f"{T}/csat/surveys"): (201, Envelope[Survey]),
+    ("get", f"{T}/csat/stats"): (200, Envelope[CsatStats]),
+    ("get", f"{T}/sla/metrics"): (200, Envelope[SlaMetrics]),
 }
+
+# (method, path) -> a second success an operation may answer (a vote already there: 200)
+ALSO: Answers = {("post", f"{T}/community/posts/{{postId}}/votes"): (200, Envelope[Vote])}
 
 # (method, path) -> media type of operations that answer with a stream, not an envelope
 STREAMS: dict[tuple[str, str], str] = {("get", f"{T}/realtime"): "text/event-stream"}
@@ -157,6 +181,8 @@ ID_PREFIXES = {
     "categoryId": "cat_",
     "bossId": "bos_",
     "faultId": "flt_",
+    "topicId": "top_",
+    "postId": "pst_",
 }
 
 
@@ -246,6 +272,12 @@ def _responses(method: str, path: str, schemas: dict[str, Any]) -> dict[str, Any
                 "content": {"application/json": {"schema": _schema(model, schemas)}},
             }
         }
+        if (method, path) in ALSO:
+            status, model = ALSO[(method, path)]
+            responses[str(status)] = {
+                "description": "Success (already there)",
+                "content": {"application/json": {"schema": _schema(model, schemas)}},
+            }
     codes = ["400", "401", "403", "404", "429", "500"]
     if method in WRITE_METHODS:
         codes += ["409", "413"]
@@ -295,7 +327,8 @@ def _headers(method: str, path: str, operation: dict[str, Any]) -> list[dict[str
             "description": "API version (date); the latest when omitted.",
         }
     ]
-    if operation.get(ACCESS_FIELD) == Access.PORTAL or (method, path) in STREAMS:
+    identified = operation.get(ACCESS_FIELD) == Access.PORTAL or operation.get(IDENTITY_FIELD)
+    if identified or (method, path) in STREAMS:
         headers.extend(IDENTITY_HEADERS)
     if (method, path) in STREAMS:
         headers.append(LAST_EVENT_ID)

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from cstar_cli.platform.inspector import views
+from cstar_cli.platform.inspector import views, views_reports
 from cstar_cli.platform.inspector.client import ApiClient, ApiFailure
 from cstar_cli.platform.inspector.live import LiveStream
 from cstar_cli.platform.inspector.sessions import Session
@@ -128,6 +128,25 @@ async def ticket_page(request: Request, ticketId: str) -> Response:
     )
 
 
+@router.get(VIEW_PREFIX + "/community")
+async def community_page(request: Request) -> Response:
+    """The community (D43): posts by ``sort`` (votes, recent, comments) and the topics."""
+    sort = request.query_params.get("sort", "votes")
+    sort = sort if sort in views_reports.POST_SORTS else "votes"
+    return await _page(
+        request,
+        "community.html",
+        "community",
+        lambda client: views_reports.community(client, sort),
+    )
+
+
+@router.get(VIEW_PREFIX + "/csat")
+async def csat_page(request: Request) -> Response:
+    """CSAT (D44): the settings, the stats and the latest answers; the SLA metrics (D45)."""
+    return await _page(request, "csat.html", "csat", views_reports.csat)
+
+
 @router.get("/inspector/live")
 async def live(request: Request) -> Response:
     """The live stream: ``EventSource`` sends no headers, so the token comes as ``?token=``."""
@@ -146,6 +165,8 @@ SHELLS = {
     "/game": "game",
     "/clock": "clock",
     "/tickets/{ticketId}": "ticket",
+    "/community": "community",
+    "/csat": "csat",
 }
 """Each page's address and its view's name (what the shell's script asks for and refreshes)."""
 

@@ -22,7 +22,7 @@ class Field:
     @property
     def option(self) -> str:
         out = "".join(f"-{c.lower()}" if c.isupper() else c for c in self.name)
-        return "--" + out
+        return "--" + out.replace("_", "-")  # snake_case fields too (the community, D43)
 
     @property
     def param(self) -> str:
@@ -178,4 +178,61 @@ MEMBERS = ResourceSpec(
     example_create="cstar members create --name 'Grace Hopper' --email grace@example.com",
     sort_example="-joinedAt",
     help="Manage team members.",
+)
+
+# The community (D43) is snake_case on the wire, so are its fields and sort keys.
+COMMUNITY_TOPICS = ResourceSpec(
+    "community topics",
+    "community topic",
+    fields=(
+        Field("name", "Topic name.", required=True),
+        Field("slug", "URL slug, e.g. feature-requests (default: from the name)."),
+        Field("description", "What the topic is for."),
+    ),
+    filters=(),
+    columns=(
+        ("ID", "id"),
+        ("NAME", "name"),
+        ("SLUG", "slug"),
+        ("POSTS", "post_count"),
+        ("POSITION", "position"),
+    ),
+    example_create="cstar community topics create --name 'Feature requests'",
+    help="Community topics: list, get, create, update, delete.",
+    sort_example="position",
+)
+
+MEMBER_AUTHOR = Field("member_id", "The member (mem_…) who writes, with a secret key.")
+COMMUNITY_POSTS = ResourceSpec(
+    "community posts",
+    "community post",
+    fields=(
+        Field("title", "Post title.", required=True),
+        Field("body", "Post text.", required=True),
+        Field("topic_id", "Topic id (top_…) or slug."),
+        Field("status", "Status.", enums.POST_STATUSES),
+        Field("visibility", "Who may read it.", enums.POST_VISIBILITIES),
+        Field("is_pinned", "Pinned on top of the lists.", kind="bool"),
+        Field("is_locked", "Locked: takes no more comments.", kind="bool"),
+        MEMBER_AUTHOR,
+    ),
+    filters=(
+        Field("topic", "Only this topic (slug or top_… id)."),
+        Field("status", "Only this status.", enums.POST_STATUSES),
+        Field("visibility", "Only this visibility.", enums.POST_VISIBILITIES),
+        SEARCH,
+    ),
+    columns=(
+        ("ID", "id"),
+        ("TITLE", "title"),
+        ("STATUS", "status"),
+        ("VOTES", "vote_count"),
+        ("COMMENTS", "comment_count"),
+        ("AUTHOR", "author_name"),
+        ("CREATED", "created_at"),
+    ),
+    example_create="cstar community posts create --title 'Dark mode' --body 'Please' "
+    "--member-id mem_…",
+    help="Community posts: list, get, create, update, delete, vote, unvote.",
+    sort_example="votes",
 )

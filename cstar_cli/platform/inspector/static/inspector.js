@@ -186,6 +186,8 @@
     else if (view === "event" || view === "webhooks" || view === "listen") refreshSoon();
     else if (view === "game" && /^(boss|player|ticket)\./.test(event.type)) refreshSoon();
     else if (view === "ticket" && /^ticket\./.test(event.type)) refreshSoon();
+    else if (view === "community" && /^community_post\./.test(event.type)) refreshSoon();
+    else if (view === "csat" && /^(survey|ticket)\./.test(event.type)) refreshSoon();
   }
   function connect() {
     if (!window.EventSource || ended) return;

@@ -19,6 +19,7 @@ from cstar_cli.platform.testhelpers.datafile.load import Loader
 from cstar_cli.platform.testhelpers.datafile.problems import DataFileError
 from cstar_cli.platform.testhelpers.guard import Helper
 from cstar_cli.platform.testhelpers.reset import reset_test_environment
+from cstar_cli.wire.camel import camel_case
 
 __all__ = [
     "DataFileError",
@@ -28,7 +29,16 @@ __all__ = [
     "import_document",
     "load_document",
 ]
-HELD = ("members", "customers", "categories", "articles", "tickets", "webhooks")
+HELD = (
+    "members",
+    "customers",
+    "categories",
+    "articles",
+    "tickets",
+    "webhooks",
+    "community_topics",
+    "community_posts",
+)
 
 
 def export_document(platform: Platform, team_id: str) -> dict[str, Any]:
@@ -64,7 +74,7 @@ def held_data(platform: Platform, team_id: str) -> dict[str, int]:
             (team_id,),
         )
         if row and row["n"]:
-            held[table] = int(row["n"])
+            held[camel_case(table)] = int(row["n"])
     return held
 
 

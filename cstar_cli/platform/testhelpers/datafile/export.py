@@ -15,6 +15,7 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.game.sla import RULE_PREFIX, ensure_default_rules
 from cstar_cli.platform.resources.service import columns
 from cstar_cli.platform.store.db import Database, Row
+from cstar_cli.platform.testhelpers.datafile.community import export_community, export_csat
 from cstar_cli.wire.datafile import FORMAT, VERSION
 
 SCOPE = "team_id = ? AND livemode = 0"
@@ -32,7 +33,7 @@ def export_rows(db: Database, team_id: str, now: float) -> dict[str, Any]:
     messages: dict[str, list[dict[str, Any]]] = {}
     for row in db.all(f"SELECT * FROM messages WHERE {SCOPE} ORDER BY created_at, rowid", scope):
         messages.setdefault(row["ticket_id"], []).append(message(row))
-    return {
+    document = {
         FORMAT: VERSION,
         "members": [member(row) for row in rows("members", " AND seed = 0")],
         "customers": [customer(row) for row in rows("customers")],
@@ -42,6 +43,13 @@ def export_rows(db: Database, team_id: str, now: float) -> dict[str, Any]:
         "webhooks": [webhook(row) for row in rows("webhooks")],
         "slaRules": [sla_rule(row) for row in rows("sla_rules")],
     }
+    community = export_community(db, team_id, emails)
+    if community is not None:
+        document["community"] = community
+    csat = export_csat(db, team_id)
+    if csat is not None:
+        document["csat"] = csat
+    return document
 
 
 def member(row: Row) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     unknown,
     validated,
 )
-from cstar_cli.wire.datafile import FORMAT, RESOURCES, VERSION
+from cstar_cli.wire.datafile import FORMAT, RESOURCES, SECTIONS, VERSION
 from cstar_cli.wire.times import iso
 
 SCOPE = "team_id = ? AND livemode = 0"
@@ -62,6 +62,7 @@ class Loader:
 
     def load(self, document: Any) -> dict[str, int]:
         """Store the document's objects; what was loaded, per list (messages counted)."""
+        from cstar_cli.platform.testhelpers.datafile.community import load_community, load_csat
         from cstar_cli.platform.testhelpers.datafile.tickets import load_tickets
 
         doc = self.check_document(document)
@@ -80,6 +81,10 @@ class Loader:
             self.each(doc, "slaRules", self.sla_rule)
         load_tickets(self, a_list(doc.get("tickets", []), ("tickets",)))
         self.each(doc, "webhooks", self.webhook)
+        if "community" in doc:
+            load_community(self, doc["community"])
+        if "csat" in doc:
+            load_csat(self, doc["csat"])
         return self.loaded
 
     def check_document(self, document: Any) -> dict[str, Any]:
@@ -96,8 +101,9 @@ class Loader:
                 "upgrade cstar, or export the file again with this version.",
             )
         for key in doc:
-            if key != FORMAT and key not in RESOURCES:
-                raise DataFileError((key,), unknown(key, RESOURCES, "cStar data file"))
+            if key != FORMAT and key not in RESOURCES and key not in SECTIONS:
+                known = (*RESOURCES, *SECTIONS)
+                raise DataFileError((key,), unknown(key, known, "cStar data file"))
         return doc
 
     def each(

@@ -1,0 +1,1 @@
+"""The community (D43): topics, posts, their comments and votes."""

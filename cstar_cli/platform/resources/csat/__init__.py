@@ -1,0 +1,1 @@
+"""CSAT (D44): settings, surveys and their stats."""

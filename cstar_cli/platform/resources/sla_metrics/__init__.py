@@ -1,0 +1,1 @@
+"""SLA metrics (D45)."""
