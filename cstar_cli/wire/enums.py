@@ -29,3 +29,7 @@ LOG_SOURCES: tuple[str, ...] = get_args(LogSource)
 STATUS_CLASSES: tuple[str, ...] = get_args(StatusClass)
 HTTP_METHODS: tuple[str, ...] = get_args(HttpMethod)
 PERIODS: tuple[str, ...] = get_args(Period)
+
+# Where an event came from (D39): a real write, a trigger or test event, or a replay with edits.
+EventOrigin = Literal["action", "synthetic", "replay"]
+EVENT_ORIGINS: tuple[str, ...] = get_args(EventOrigin)
