@@ -53,15 +53,32 @@ class PlatformTools(ToolBase):
         event: Annotated[EventName, Field(description="The event type to fire.")],
         data: Annotated[
             dict[str, Any] | None,
-            Field(description="The event's data object; omit for a realistic sample."),
+            Field(
+                description="The event's data object; omit for a realistic sample. With forId, "
+                "fields merged over the object's data (e.g. {\"changes\": {…}})."
+            ),
+        ] = None,
+        forId: Annotated[
+            str | None,
+            Field(
+                description="Build the event for an existing object (the API's `for`): a "
+                "ticket (tkt_…), message (msg_…), customer (cus_…) or article (art_…) id; the "
+                "event carries what a real one carries for it today, so a handler that fetches "
+                "the object finds it.",
+                max_length=100,
+            ),
         ] = None,
     ) -> ItemResult:
         """Fire a synthetic test event to every active webhook and `cstar listen` session that
         subscribes to it (for testing integrations; no real ticket or customer changes).
+        With forId, the event is built from that existing object (the type must fit it:
+        ticket.* for a ticket, customer.* for a customer, article.* for an article).
         Returns eventId and how many endpoints it was delivered to."""
         body: dict[str, Any] = {"event": event}
         if data is not None:
             body["data"] = data
+        if forId is not None:
+            body["for"] = forId
         return await self._item("POST", "webhooks", "trigger-test", body=body)
 
     async def list_webhooks(
