@@ -55,7 +55,7 @@ class PlatformTools(ToolBase):
             dict[str, Any] | None,
             Field(
                 description="The event's data object; omit for a realistic sample. With forId, "
-                "fields merged over the object's data (e.g. {\"changes\": {…}})."
+                'fields merged over the object\'s data (e.g. {"changes": {…}}).'
             ),
         ] = None,
         forId: Annotated[

@@ -59,8 +59,10 @@ def test_edit_and_resend_sends_a_new_event_with_the_edited_title_to_the_chosen_w
         try:
             ticket = api.post("/tickets", json={"title": "Printer on fire"}).json()["data"]
             [original] = first.matching(
-                lambda r: r.event["type"] == "ticket.created"
-                and r.event["data"]["ticket"]["id"] == ticket["id"]
+                lambda r: (
+                    r.event["type"] == "ticket.created"
+                    and r.event["data"]["ticket"]["id"] == ticket["id"]
+                )
             )
             event_id = original.event["id"]
             sign_in(page, api, f"/events/{event_id}")

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from cstar_cli.client.signing import construct_event
-from tests.support.platforms import RunningPlatform
+from tests.support.platforms import RunningPlatform, Start
 from tests.support.receivers import Receiver
 
 
@@ -39,8 +39,10 @@ def test_a_replay_with_edits_is_a_new_event_sent_only_where_the_original_went(
         hook = subscribe(api, first.url, ["ticket.created"])
         ticket = api.post("/tickets", json={"title": "Printer on fire"}).json()["data"]
         [original] = first.matching(
-            lambda r: r.event["type"] == "ticket.created"
-            and r.event["data"]["ticket"]["id"] == ticket["id"]
+            lambda r: (
+                r.event["type"] == "ticket.created"
+                and r.event["data"]["ticket"]["id"] == ticket["id"]
+            )
         )
         other = subscribe(api, later.url, ["ticket.*"])  # subscribed now: not a recipient
         edited = original.event["data"]
@@ -82,7 +84,9 @@ def test_a_replay_goes_to_the_chosen_webhook_or_listen_session(api: httpx.Client
         assert event(api, original)["origin"] == "synthetic"
         hook = subscribe(api, receiver.url, ["survey.submitted"])  # chosen, though unsubscribed
         data = {"customer": {"id": "cus_x", "name": "Ada"}}
-        answer = api.post(f"/events/{original}/resend", json={"data": data, "webhookId": hook["id"]})
+        answer = api.post(
+            f"/events/{original}/resend", json={"data": data, "webhookId": hook["id"]}
+        )
         assert answer.status_code == 200, answer.text
         new_id = answer.json()["data"]["eventId"]
         [got] = receiver.matching(lambda r: r.event["id"] == new_id)
@@ -139,8 +143,10 @@ def test_trigger_for_an_object_carries_what_a_real_event_carries_today(
         ).json()["data"]
         api.patch(f"/tickets/{ticket['id']}", json={"title": "Current title"})
         [real] = receiver.matching(
-            lambda r: r.event["type"] == "ticket.updated"
-            and r.event["data"]["ticket"]["id"] == ticket["id"]
+            lambda r: (
+                r.event["type"] == "ticket.updated"
+                and r.event["data"]["ticket"]["id"] == ticket["id"]
+            )
         )
         fired = api.post(
             "/webhooks/trigger-test",
@@ -181,7 +187,9 @@ def test_trigger_for_the_wrong_object_names_the_types_that_fit(api: httpx.Client
         "/webhooks/trigger-test", json={"event": "ticket.created", "for": "tkt_" + "a" * 32}
     )
     assert gone.status_code == 400 and gone.json()["error"]["param"] == "for"
-    made = api.post("/webhooks/trigger-test", json={"event": "customer.updated", "for": customer_id})
+    made = api.post(
+        "/webhooks/trigger-test", json={"event": "customer.updated", "for": customer_id}
+    )
     assert made.status_code == 200, made.text
     shown = event(api, made.json()["data"]["eventId"])
     assert shown["data"]["customer"]["email"] == "l@example.com"
@@ -201,3 +209,18 @@ def test_publishable_keys_may_neither_replay_nor_trigger(
             json={"event": "ticket.created", "for": "tkt_" + "a" * 32},
         )
     assert resend.status_code == 403 and trigger.status_code == 403
+
+
+def test_a_reset_clears_replays_and_synthetic_events(own_platform: Start) -> None:
+    own = own_platform()
+    with own.client() as http:
+        fired = http.post(own.team("/webhooks/trigger-test"), json={"event": "ticket.created"})
+        event_id = fired.json()["data"]["eventId"]
+        replay = http.post(own.team(f"/events/{event_id}/resend"), json={"data": {"a": 1}})
+        assert replay.status_code == 200, replay.text
+        for origin in ("synthetic", "replay"):
+            answer = http.get(own.team("/events"), params={"origin": origin})
+            assert len(answer.json()["data"]) == 1
+        assert http.post(own.team("/test-helpers/reset")).status_code == 200
+        for origin in ("synthetic", "replay"):
+            assert http.get(own.team("/events"), params={"origin": origin}).json()["data"] == []

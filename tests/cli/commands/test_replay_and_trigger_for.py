@@ -50,9 +50,7 @@ def test_trigger_for_a_real_ticket_delivers_its_current_title(
     assert cli("tickets", "update", ticket["id"], "--title", "Today's title").exit_code == 0
     receiver.matching(about(ticket["id"], "ticket.updated"))  # the real update's event
 
-    run = cli(
-        "trigger", "ticket.updated", "--for", ticket["id"], "-d", "changes.status.from=open"
-    )
+    run = cli("trigger", "ticket.updated", "--for", ticket["id"], "-d", "changes.status.from=open")
     assert run.exit_code == 0, run.output
     event_id = run.stdout.strip()
     assert f"Triggered ticket.updated from {ticket['id']}" in run.stderr
@@ -74,9 +72,7 @@ def test_trigger_for_an_object_of_another_kind_is_a_usage_error(
     customer = cli("customers", "create", "--name", "Ada", "--email", "ada@example.com", "--json")
     customer_id = customer.json()["id"]
     wrong = cli("trigger", "ticket.created", "--for", customer_id)
-    assert_clean_error(
-        wrong, 2, "customer.created, customer.updated, customer.deleted", "tkt_"
-    )
+    assert_clean_error(wrong, 2, "customer.created, customer.updated, customer.deleted", "tkt_")
     assert_clean_error(cli("trigger", "ticket.created", "--for", "xyz_1"), 2, "tkt_…", "cus_…")
     assert_clean_error(cli("trigger", "ticket.created", "-d", "a=b"), 2, "--for")
     assert_clean_error(
@@ -103,7 +99,7 @@ def test_resend_with_set_delivers_the_edited_payload_as_a_new_event(
         "--set",
         "data.ticket.priority=urgent",
         "--set",
-        "data.ticket.tags:=[\"vip\"]",
+        'data.ticket.tags:=["vip"]',
     )
     assert run.exit_code == 0, run.output
     new_id = run.stdout.strip().splitlines()[-1]
@@ -140,7 +136,9 @@ def test_resend_with_bad_paths_is_a_usage_error_naming_the_problem(
         "Did you mean 'priority'",
     )
     assert_clean_error(
-        cli("events", "resend", event_id, "--set", "type=ticket.closed"), 2, "only the payload's data"
+        cli("events", "resend", event_id, "--set", "type=ticket.closed"),
+        2,
+        "only the payload's data",
     )
     assert_clean_error(
         cli("events", "resend", event_id, "--set", "data.ticket.title.x=1"),

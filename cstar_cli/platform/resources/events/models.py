@@ -42,7 +42,7 @@ class EventResend(Input):
     webhookId: str | None = None
     sessionId: str | None = None
     data: dict[str, Any] | None = Field(
-        None,
+        default=None,
         description="A replay with edits (D39): a new event of the same type with this `data` "
         "(a JSON object, at most 64 KiB), sent to the chosen target or to the webhooks that "
         "received the original.",
@@ -53,7 +53,7 @@ class ResendResult(Output):
     eventId: str = Field(description="The event sent: for a replay, the new event's id.")
     resentTo: int
     deliveryIds: list[str]
-    replayOf: str | None = Field(None, description="For a replay: the original event's id.")
+    replayOf: str | None = Field(default=None, description="For a replay: the original event's id.")
     targets: list[str] | None = Field(
-        None, description="For a replay: the webhooks and listen sessions it was sent to."
+        default=None, description="For a replay: the webhooks and listen sessions it was sent to."
     )

@@ -20,6 +20,8 @@ from cstar_cli.wire import catalog
 from cstar_cli.wire.enums import EVENT_ORIGINS
 from cstar_cli.wire.times import iso
 
+Rows = list[Row]
+
 
 def payload(row: Row) -> dict[str, Any]:
     """A stored event as it was delivered (snake_case, D11)."""
@@ -197,7 +199,7 @@ class Events(Service):
             "targets": targets,
         }
 
-    def _received(self, event_id: str) -> list[Row]:
+    def _received(self, event_id: str) -> Rows:
         """The webhooks (still there) that an event was sent to, in the order it first went."""
         return self.db.all(
             "SELECT w.* FROM webhooks w JOIN (SELECT webhook_id, MIN(rowid) AS first "

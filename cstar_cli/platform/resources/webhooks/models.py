@@ -69,7 +69,7 @@ class TriggerTest(Input):
     data: dict[str, Any] | None = None
     count: Annotated[int, Field(ge=1, le=1000)] = 1
     source: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
-        None,
+        default=None,
         alias="for",
         description="An existing object's id (tkt_…, msg_…, cus_…, art_…): the event carries "
         "what a real one carries for it today (D39), with `data` merged over it.",

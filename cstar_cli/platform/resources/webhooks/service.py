@@ -13,13 +13,13 @@ from cstar_cli.platform.delivery.urls import check_url
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources.service import Service, columns
-from cstar_cli.platform.resources.webhooks.sources import Sources
 from cstar_cli.platform.resources.webhooks.models import (
     TriggerTest,
     WebhookCreate,
     WebhookTest,
     WebhookUpdate,
 )
+from cstar_cli.platform.resources.webhooks.sources import Sources
 from cstar_cli.platform.store.db import Row, dumps
 from cstar_cli.platform.store.query import CREATION_ORDER, Paging, order_by, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
