@@ -101,3 +101,24 @@ def test_edit_and_resend_sends_a_new_event_with_the_edited_title_to_the_chosen_w
     page.goto(page.url.split("/events/")[0] + f"/events/{replayed['id']}")
     expect(page.locator(".chip.origin")).to_have_text("replay")
     expect(page.locator(".replay-of")).to_contain_text(event_id)
+
+
+def test_the_events_list_marks_synthetic_and_replayed_events(page: Any, api: httpx.Client) -> None:
+    from playwright.sync_api import expect
+
+    ticket = api.post("/tickets", json={"title": "Marked"}).json()["data"]
+    fired = api.post(
+        "/webhooks/trigger-test", json={"event": "ticket.updated", "for": ticket["id"]}
+    )
+    synthetic = fired.json()["data"]["eventId"]
+    real = api.get("/events", params={"type": "ticket.created", "pageSize": 1}).json()["data"][0]
+    sign_in(page, api)
+    expect(page.locator(f'#events tr[data-id="{synthetic}"] .chip.origin')).to_have_text(
+        "synthetic"
+    )
+    expect(page.locator(f'#events tr[data-id="{real["id"]}"]')).to_be_visible()
+    expect(page.locator(f'#events tr[data-id="{real["id"]}"] .chip.origin')).to_have_count(0)
+    page.locator(f'#events tr[data-id="{synthetic}"]').click()
+    expect(page.locator(".chip.origin")).to_have_text("synthetic")
+    expect(page.locator("#payload")).to_contain_text('"title": "Marked"')
+    expect(page.locator("#payload")).not_to_contain_text('"origin"')

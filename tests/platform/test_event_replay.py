@@ -10,6 +10,7 @@ import httpx
 from cstar_cli.client.signing import construct_event
 from tests.support.platforms import RunningPlatform, Start
 from tests.support.receivers import Receiver
+from tests.support.sse import SseTap
 
 
 def subscribe(api: httpx.Client, url: str, events: list[str]) -> dict[str, Any]:
@@ -224,3 +225,21 @@ def test_a_reset_clears_replays_and_synthetic_events(own_platform: Start) -> Non
         assert http.post(own.team("/test-helpers/reset")).status_code == 200
         for origin in ("synthetic", "replay"):
             assert http.get(own.team("/events"), params={"origin": origin}).json()["data"] == []
+
+
+def test_a_replay_never_reaches_a_realtime_stream(own_platform: Start) -> None:
+    own = own_platform()
+    url = own.server.api_base + own.team("/realtime")
+    auth = {"Authorization": f"Bearer {own.server.keys.secret_key}"}
+    with SseTap(url, headers=auth) as tap, own.client() as http:
+        http.post(own.team("/tickets"), json={"title": "Streamed"})
+        assert tap.wait(lambda t: len(t.events()) == 1)
+        [original] = tap.events()
+        replay = http.post(own.team(f"/events/{original.id}/resend"), json={"data": {"a": 1}})
+        assert replay.status_code == 200, replay.text
+        later = http.post(own.team("/customers"), json={"name": "Ada", "email": "a@rt.test"})
+        assert later.status_code == 201
+        # the stream is in event order: once the later event is there, the replay never was
+        assert tap.wait(lambda t: any(m.event == "customer.created" for m in t.events()))
+    assert [m.event for m in tap.events()] == ["ticket.created", "customer.created"]
+    assert replay.json()["data"]["eventId"] not in [m.id for m in tap.events()]
