@@ -15,7 +15,7 @@ from cstar_cli.mcp.toolkit import (
     PageSize,
     ToolBase,
 )
-from cstar_cli.wire.enums import HttpMethod, LogSource, Period, StatusClass
+from cstar_cli.wire.enums import EventOrigin, HttpMethod, LogSource, Period, StatusClass
 
 
 class PlatformTools(ToolBase):
@@ -34,13 +34,19 @@ class PlatformTools(ToolBase):
             Field(description="At or after: ISO time, keyword (today, this_week) or 1h, 7d."),
         ] = None,
         until: Annotated[str | None, Field(description="Before: ISO time or keyword.")] = None,
+        origin: Annotated[
+            EventOrigin | None,
+            Field(description="Only real writes (action), triggers (synthetic) or replays."),
+        ] = None,
         page: Page = 1,
         pageSize: PageSize = 20,
     ) -> ListResult:
         """List webhook events the team emitted, newest first (what happened: ticket.created,
-        customer.updated…), each with its payload. Needs a secret key."""
+        customer.updated…), each with its payload and where it came from (origin: action,
+        synthetic or replay; replayOf). Needs a secret key."""
         params = {
             "type": type,
+            "origin": origin,
             "since": await self._time(since, "since", allow_duration=True),
             "until": await self._time(until, "until"),
             "page": page,

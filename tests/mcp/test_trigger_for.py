@@ -34,6 +34,9 @@ def test_trigger_event_for_a_ticket_carries_the_ticket_as_it_is_now(mcp_run: Mcp
                 wrong = await s.error("trigger_event", event="customer.created", forId=ticket_id)
                 assert wrong["param"] == "for"
                 assert "ticket.created" in wrong["message"] and "ticket.closed" in wrong["message"]
+                synthetic = await s.ok("list_events", origin="synthetic", pageSize=100)
+                assert fired["data"]["eventId"] in [e["id"] for e in synthetic["data"]]
+                assert all(e["origin"] == "synthetic" for e in synthetic["data"])
                 spelled = await s.error(
                     "trigger_event", event="ticket.closed", **{"for": ticket_id}
                 )
