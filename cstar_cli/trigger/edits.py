@@ -1,6 +1,6 @@
-"""Edits to an event's payload, in the syntax of ``--override``: ``path=value`` sets a string,
-``path:=<json>`` any JSON value; a path is dotted (``data.ticket.priority``), a list item is
-named by its index (``data.ticket.tags.0``).
+"""Edits to an event's payload, in the syntax of ``--override`` (whose parser this is too):
+``path=value`` sets a string, ``path:=<json>`` any JSON value; a path is dotted
+(``data.ticket.priority``), a list item is named by its index (``data.ticket.tags.0``).
 
 ``cstar events resend EVT --set …`` edits what exists (a key or index that is not there is a
 mistake, named with its close matches); ``cstar trigger TYPE --for ID -d …`` builds the fields
@@ -17,14 +17,20 @@ from typing import Any
 
 
 class EditError(ValueError):
-    """An edit that can't be made: its text says which and why."""
+    """An edit that can't be made: ``raw`` and the ``reason``; ``shape`` when it is not
+    ``path=value`` at all (``--override`` words that its own way)."""
+
+    def __init__(self, raw: str, reason: str, *, shape: bool = False) -> None:
+        super().__init__(f"{raw!r}: {reason}")
+        self.reason = reason
+        self.shape = shape
 
 
 def parse(raw: str) -> tuple[list[str], Any]:
     """``a.b=text`` → ``(["a", "b"], "text")``; ``a.b:=3`` → ``(["a", "b"], 3)``."""
     eq = raw.find("=")
     if eq <= 0 or (eq == 1 and raw[0] == ":"):
-        raise EditError(f"{raw!r} is not path=value (or path:=<json>).")
+        raise EditError(raw, "expected path=value (or path:=<json>).", shape=True)
     as_json = raw[eq - 1] == ":"
     key = raw[: eq - 1] if as_json else raw[:eq]
     value: Any = raw[eq + 1 :]
@@ -32,10 +38,10 @@ def parse(raw: str) -> tuple[list[str], Any]:
         try:
             value = json.loads(value)
         except json.JSONDecodeError as err:
-            raise EditError(f"{raw!r}: the value after := is not JSON ({err.msg}).") from None
+            raise EditError(raw, f"the value after := is not JSON ({err.msg})") from None
     parts = [part.strip() for part in key.split(".")]
     if any(not part for part in parts):
-        raise EditError(f"{raw!r}: the path {key!r} has an empty part.")
+        raise EditError(raw, f"the path {key!r} has an empty part.", shape=True)
     return parts, value
 
 
@@ -50,7 +56,7 @@ def edit(document: dict[str, Any], edits: Sequence[str]) -> dict[str, Any]:
             last = depth == len(parts) - 1
             if isinstance(target, dict):
                 if part not in target:
-                    raise EditError(f"{raw!r}: {where} has no {part!r}.{_close(part, target)}")
+                    raise EditError(raw, f"{where} has no {part!r}.{_close(part, target)}")
                 if last:
                     target[part] = value
                 else:
@@ -58,15 +64,14 @@ def edit(document: dict[str, Any], edits: Sequence[str]) -> dict[str, Any]:
             elif isinstance(target, list):
                 if not part.isdigit() or int(part) >= len(target):
                     raise EditError(
-                        f"{raw!r}: {where} is a list of {len(target)}; {part!r} is not an index "
-                        "in it."
+                        raw, f"{where} is a list of {len(target)}; {part!r} is not an index in it."
                     )
                 if last:
                     target[int(part)] = value
                 else:
                     target = target[int(part)]
             else:
-                raise EditError(f"{raw!r}: {where} is {json.dumps(target)}, not an object.")
+                raise EditError(raw, f"{where} is {json.dumps(target)}, not an object.")
     return out
 
 
@@ -80,7 +85,7 @@ def build(edits: Sequence[str]) -> dict[str, Any]:
             nested = target.setdefault(part, {})
             if not isinstance(nested, dict):
                 where = ".".join(parts[: depth + 1])
-                raise EditError(f"{raw!r}: {where} is already set to a value, not an object.")
+                raise EditError(raw, f"{where} is already set to a value, not an object.")
             target = nested
         target[parts[-1]] = value
     return out

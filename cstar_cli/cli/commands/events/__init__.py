@@ -247,7 +247,7 @@ def _replay(
         try:
             path, _ = parse(raw)
         except EditError as err:
-            raise UsageError(f"Invalid --set: {err}", SET_HINT, code="invalid_edit") from None
+            raise UsageError(f"Invalid --set {err}", SET_HINT, code="invalid_edit") from None
         if path[0] != "data" or len(path) < 2:
             raise UsageError(
                 f"Invalid --set {raw!r}: only the payload's data can be edited (data.…); the "
