@@ -3,11 +3,15 @@ real socket with real receivers."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from cstar_cli.client.signing import construct_event
+from cstar_cli.platform.store import db as db_module
+from cstar_cli.platform.store.migrations import MIGRATIONS
 from tests.support.platforms import RunningPlatform, Start
 from tests.support.receivers import Receiver
 from tests.support.sse import SseTap
@@ -243,3 +247,35 @@ def test_a_replay_never_reaches_a_realtime_stream(own_platform: Start) -> None:
         assert tap.wait(lambda t: any(m.event == "customer.created" for m in t.events()))
     assert [m.event for m in tap.events()] == ["ticket.created", "customer.created"]
     assert replay.json()["data"]["eventId"] not in [m.id for m in tap.events()]
+
+
+def test_events_recorded_before_origin_existed_are_actions_or_synthetic_tests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = next(i for i, script in enumerate(MIGRATIONS) if "replay_of" in script)
+    path = str(tmp_path / "old.db")
+    monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:mine])  # the schema before origin
+    old = db_module.Database(path)
+    with old.transaction():
+        for event_id, fan_out in (("evt_a", 1), ("evt_webhook_test", 0)):
+            old.insert(
+                "events",
+                {
+                    "id": event_id,
+                    "team_id": "t",
+                    "livemode": 0,
+                    "type": "ticket.created",
+                    "payload": "{}",
+                    "created_at": "2026-01-01T00:00:00.000Z",
+                    "fan_out": fan_out,
+                },
+            )
+    old.close()
+    monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS)
+    new = db_module.Database(path)
+    rows = new.all("SELECT id, origin, replay_of FROM events ORDER BY seq")
+    new.close()
+    assert rows == [
+        {"id": "evt_a", "origin": "action", "replay_of": None},
+        {"id": "evt_webhook_test", "origin": "synthetic", "replay_of": None},
+    ]
