@@ -105,6 +105,7 @@ _.model_config
     _.questsCompleted,
     _.readTime,
     _.redacted,
+    _.replayOf,
     _.resentTo,
     _.resolutionDeadline,
     _.resolutionTier,

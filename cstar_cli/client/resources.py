@@ -122,11 +122,17 @@ class WebhooksResource(Resource):
         """One page of delivery attempts to this endpoint, newest first."""
         return self._call("GET", webhook_id, "deliveries", params=params, page=True)
 
-    def trigger_test(self, event: str, data: Mapping[str, Any] | None = None) -> Any:
-        """Fire a synthetic event at every matching webhook and listen session."""
+    def trigger_test(
+        self, event: str, data: Mapping[str, Any] | None = None, *, source: str | None = None
+    ) -> Any:
+        """Fire a synthetic event at every matching webhook and listen session; with ``source``
+        (an object's id, D39) its data is what a real event carries for that object, with
+        ``data`` merged over it."""
         body: dict[str, Any] = {"event": event}
         if data is not None:
             body["data"] = dict(data)
+        if source is not None:
+            body["for"] = source
         return self._call("POST", "trigger-test", json=body)
 
 
@@ -134,11 +140,21 @@ class EventsResource(Resource):
     """Events as delivered (snake_case payloads, D10), newest first; resend to endpoints."""
 
     def resend(
-        self, event_id: str, *, webhook_id: str | None = None, session_id: str | None = None
+        self,
+        event_id: str,
+        *,
+        webhook_id: str | None = None,
+        session_id: str | None = None,
+        data: Mapping[str, Any] | None = None,
     ) -> Any:
-        """Deliver an event again: to one webhook, one listen session, or every match."""
-        body = {"webhookId": webhook_id, "sessionId": session_id}
-        return self._call("POST", event_id, "resend", json={k: v for k, v in body.items() if v})
+        """Deliver an event again: to one webhook, one listen session, or every match; with
+        ``data``, replay it with edits (D39): a new event carrying ``data``."""
+        body: dict[str, Any] = {"webhookId": webhook_id, "sessionId": session_id}
+        if data is not None:
+            body["data"] = dict(data)
+        return self._call(
+            "POST", event_id, "resend", json={k: v for k, v in body.items() if v is not None}
+        )
 
 
 class Endpoint:

@@ -29,6 +29,7 @@ SYNONYMS = {
     "text": "search",
     "assignee": "assignedTo",
     "customer": "customerId",
+    "for": "forId",
 }
 """Words agents reach for, folded (lower case, no ``_`` or ``-``), and the argument they mean."""
 

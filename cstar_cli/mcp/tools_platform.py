@@ -15,7 +15,7 @@ from cstar_cli.mcp.toolkit import (
     PageSize,
     ToolBase,
 )
-from cstar_cli.wire.enums import HttpMethod, LogSource, Period, StatusClass
+from cstar_cli.wire.enums import EventOrigin, HttpMethod, LogSource, Period, StatusClass
 
 
 class PlatformTools(ToolBase):
@@ -34,13 +34,19 @@ class PlatformTools(ToolBase):
             Field(description="At or after: ISO time, keyword (today, this_week) or 1h, 7d."),
         ] = None,
         until: Annotated[str | None, Field(description="Before: ISO time or keyword.")] = None,
+        origin: Annotated[
+            EventOrigin | None,
+            Field(description="Only real writes (action), triggers (synthetic) or replays."),
+        ] = None,
         page: Page = 1,
         pageSize: PageSize = 20,
     ) -> ListResult:
         """List webhook events the team emitted, newest first (what happened: ticket.created,
-        customer.updated…), each with its payload. Needs a secret key."""
+        customer.updated…), each with its payload and where it came from (origin: action,
+        synthetic or replay; replayOf). Needs a secret key."""
         params = {
             "type": type,
+            "origin": origin,
             "since": await self._time(since, "since", allow_duration=True),
             "until": await self._time(until, "until"),
             "page": page,
@@ -53,15 +59,32 @@ class PlatformTools(ToolBase):
         event: Annotated[EventName, Field(description="The event type to fire.")],
         data: Annotated[
             dict[str, Any] | None,
-            Field(description="The event's data object; omit for a realistic sample."),
+            Field(
+                description="The event's data object; omit for a realistic sample. With forId, "
+                'fields merged over the object\'s data (e.g. {"changes": {…}}).'
+            ),
+        ] = None,
+        forId: Annotated[
+            str | None,
+            Field(
+                description="Build the event for an existing object (the API's `for`): a "
+                "ticket (tkt_…), message (msg_…), customer (cus_…) or article (art_…) id; the "
+                "event carries what a real one carries for it today, so a handler that fetches "
+                "the object finds it.",
+                max_length=100,
+            ),
         ] = None,
     ) -> ItemResult:
         """Fire a synthetic test event to every active webhook and `cstar listen` session that
         subscribes to it (for testing integrations; no real ticket or customer changes).
+        With forId, the event is built from that existing object (the type must fit it:
+        ticket.* for a ticket, customer.* for a customer, article.* for an article).
         Returns eventId and how many endpoints it was delivered to."""
         body: dict[str, Any] = {"event": event}
         if data is not None:
             body["data"] = data
+        if forId is not None:
+            body["for"] = forId
         return await self._item("POST", "webhooks", "trigger-test", body=body)
 
     async def list_webhooks(

@@ -15,11 +15,11 @@ Nothing here imports typer or rich.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Final
 
+from cstar_cli.trigger import edits
 from cstar_cli.trigger.errors import FixtureError
 from cstar_cli.trigger.fixtures_community import COMMUNITY_FIXTURES
 from cstar_cli.trigger.steps import (
@@ -189,24 +189,14 @@ def _example(fixture: Fixture) -> str:
 
 
 def _parse_override(raw: str, fixture: Fixture) -> tuple[str, list[str], Any]:
-    eq = raw.find("=")
-    if eq <= 0:
-        raise _bad_override(raw, "expected step.field=value", fixture)
-    as_json = raw[eq - 1] == ":"
-    key = raw[: eq - 1] if as_json else raw[:eq]
-    text = raw[eq + 1 :]
-    value: Any = text
-    if as_json:
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as err:
-            reason = f"the value after := is not JSON ({err.msg})"
-            raise _bad_override(raw, reason, fixture) from None
-    step, _, dotted = key.partition(".")
-    parts = dotted.split(".") if dotted else []
-    if not step or not parts or any(not p.strip() for p in parts):
+    try:
+        parts, value = edits.parse(raw)
+    except edits.EditError as err:
+        reason = "expected step.field=value" if err.shape else err.reason
+        raise _bad_override(raw, reason, fixture) from None
+    if len(parts) < 2:
         raise _bad_override(raw, "expected step.field=value, e.g. ticket.priority=urgent", fixture)
-    return step.strip(), [p.strip() for p in parts], value
+    return parts[0], parts[1:], value
 
 
 FieldCheck = Callable[[str, str, list[str], Any], str | None]

@@ -36,3 +36,7 @@ HTTP_METHODS: tuple[str, ...] = get_args(HttpMethod)
 PERIODS: tuple[str, ...] = get_args(Period)
 POST_STATUSES: tuple[str, ...] = get_args(PostStatus)
 POST_VISIBILITIES: tuple[str, ...] = get_args(PostVisibility)
+
+# Where an event came from (D39): a real write, a trigger or test event, or a replay with edits.
+EventOrigin = Literal["action", "synthetic", "replay"]
+EVENT_ORIGINS: tuple[str, ...] = get_args(EventOrigin)

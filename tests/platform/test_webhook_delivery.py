@@ -261,7 +261,11 @@ def test_events_api_lists_filters_and_returns_payloads(api: httpx.Client) -> Non
     api.post("/webhooks/trigger-test", json={"event": "player.level_up"})
     listed = api.get("/events", params={"type": "player.*", "pageSize": 5}).json()
     assert listed["data"][0]["type"] == "player.level_up"
-    assert set(listed["data"][0]) == {"id", "type", "created_at", "team_id", "livemode", "data"}
+    assert set(listed["data"][0]) == {"id", "type", "created_at", "team_id", "livemode", "data"} | {
+        "origin",  # where it came from, beside the payload as delivered (D39)
+        "replayOf",
+    }
+    assert listed["data"][0]["origin"] == "synthetic"
     bad = api.get("/events", params={"type": "player.levelup"})
     assert bad.status_code == 400
     assert "player.level_up" in bad.json()["error"]["message"]

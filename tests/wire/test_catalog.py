@@ -331,3 +331,13 @@ def test_importing_the_catalogue_and_signing_stays_cheap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_type_an_object_can_be_the_source_of_is_in_the_catalogue() -> None:
+    from cstar_cli.wire import sources
+
+    for family in sources.FAMILIES:
+        assert family.types and set(family.types) <= set(catalog.EVENT_TYPES), family
+    assert sources.mismatch("ticket.updated", "tkt_1") is None
+    assert "customer.created" in (sources.mismatch("ticket.updated", "cus_1") or "")
+    assert "tkt_…" in (sources.mismatch("ticket.updated", "whk_1") or "")

@@ -16,6 +16,7 @@ from typing import Any, NotRequired, TypedDict, Unpack
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.store.db import Database
 from cstar_cli.wire import catalog
+from cstar_cli.wire.enums import EventOrigin
 from cstar_cli.wire.times import iso
 
 
@@ -26,6 +27,10 @@ class Recorded(TypedDict):
     request_id: str | None
     fan_out: NotRequired[bool]
     """``False``: the event goes to one chosen subscriber only (a webhook test); default True."""
+    origin: NotRequired[EventOrigin]
+    """Where it came from (D39): ``action`` (the default), ``synthetic`` or ``replay``."""
+    replay_of: NotRequired[str | None]
+    """The original event's id, for a replay."""
 
 
 class Outbox:
@@ -70,6 +75,8 @@ class Outbox:
                 "request_id": how["request_id"],
                 "created_at": payload["created_at"],
                 "fan_out": int(how.get("fan_out", True)),
+                "origin": how.get("origin", "action"),
+                "replay_of": how.get("replay_of"),
             },
         )
         self.db.after_commit(self.committed)

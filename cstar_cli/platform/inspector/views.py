@@ -83,6 +83,7 @@ async def event(client: ApiClient, event_id: str) -> dict[str, Any]:
     answer = await client.get(f"events/{event_id}")
     data: dict[str, Any] = answer.data
     attempts: list[dict[str, Any]] = data.pop("deliveries", [])
+    source = {"origin": data.pop("origin", "action"), "replayOf": data.pop("replayOf", None)}
     hooks = (await client.get("webhooks", pageSize=100)).data or []
     sessions = (await client.get("webhooks/listen/sessions", pageSize=100)).data or []
     names = {h["id"]: h for h in hooks} | {s["id"]: s for s in sessions}
@@ -99,8 +100,10 @@ async def event(client: ApiClient, event_id: str) -> dict[str, Any]:
     ]
     return {
         "event": data,
+        "source": source,
         "groups": list(groups.values()),
         "others": others,
+        "targets": [_target(target["id"], None, names) for target in [*hooks, *sessions]],
         "pending": any(attempt["status"] == "pending" for attempt in attempts),
     }
 

@@ -21,6 +21,7 @@ from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.query import Paging, Where, fetch_page, order_by
 from cstar_cli.platform.store.updates import FieldMap, Saved, patch_values, save
 from cstar_cli.wire.camel import camel_case
+from cstar_cli.wire.enums import EventOrigin
 from cstar_cli.wire.times import iso
 
 if TYPE_CHECKING:
@@ -83,9 +84,16 @@ class Service:
             yield db
 
     def emit(
-        self, event_type: str, data: dict[str, Any], *, fan_out: bool = True
+        self,
+        event_type: str,
+        data: dict[str, Any],
+        *,
+        fan_out: bool = True,
+        origin: EventOrigin = "action",
+        replay_of: str | None = None,
     ) -> dict[str, Any]:
-        """Record an event of this request (inside the transaction of its change, D10)."""
+        """Record an event of this request (inside the transaction of its change, D10); a
+        trigger's is ``synthetic`` and a replay's ``replay`` (D39)."""
         return self.caller.work.emit(
             self.principal,
             event_type,
@@ -93,6 +101,8 @@ class Service:
             now=self.now(),
             request_id=self.caller.request_id,
             fan_out=fan_out,
+            origin=origin,
+            replay_of=replay_of,
         )
 
     # -- rows of the caller's team and environment ------------------------------------------

@@ -25,6 +25,7 @@ from cstar_cli.cli.render import (
     fault_columns,
 )
 from cstar_cli.cli.suggest import complete_event_types
+from cstar_cli.wire.enums import EventOrigin
 
 DELIVERY_COLUMNS = (
     ("ID", "id"),
@@ -35,6 +36,14 @@ DELIVERY_COLUMNS = (
     ("MS", "durationMs"),
     *ATTEMPT_TIME_COLUMNS,
     ("ERROR", "error"),
+)
+
+
+NOT_PAYLOAD = ("origin", "replayOf")
+"""What the events API adds beside an event's payload (D39): shown, never delivered."""
+SET_HINT = (
+    "Use --set data.path=value (data.path:=<json> for numbers, booleans, lists, objects), "
+    "e.g. --set data.ticket.priority=urgent; `cstar events get EVT` shows the payload."
 )
 
 
@@ -85,6 +94,11 @@ def events_list(
     until: str | None = typer.Option(
         None, "--until", help="Events before: a duration ago (10m, 2h, 7d) or ISO-8601."
     ),
+    origin: EventOrigin | None = typer.Option(
+        None,
+        "--origin",
+        help="Only events from real writes (action), triggers (synthetic) or replays (replay).",
+    ),
     page: PageOption = 1,
     page_size: PageSizeOption = 20,
     all_pages: AllPagesOption = False,
@@ -102,6 +116,8 @@ def events_list(
     params: dict[str, Any] = {}
     if event_type:
         params["type"] = check_type(event_type)
+    if origin:
+        params["origin"] = origin
     window = {"since": since, "until": until}
     for name, text in window.items():
         if text:
@@ -155,9 +171,10 @@ def events_get(
         app.printer.json(event)
         return
     deliveries = event.get("deliveries") or []
-    app.printer.detail(event, fields=["id", "type", "created_at", "team_id", "livemode"])
+    fields = ["id", "type", "created_at", "team_id", "livemode", "origin", "replayOf"]
+    app.printer.detail(event, fields=[f for f in fields if f != "replayOf" or event.get(f)])
     app.printer.text("\nPayload:")
-    payload = {k: v for k, v in event.items() if k != "deliveries"}
+    payload = {k: v for k, v in event.items() if k not in ("deliveries", *NOT_PAYLOAD)}
     app.printer.text(json.dumps(payload, indent=2, ensure_ascii=False))
     app.printer.text(f"\nDeliveries ({len(deliveries)}):")
     app.printer.table(
@@ -176,14 +193,30 @@ def events_resend(
     session: str | None = typer.Option(
         None, "--session", help="Only to this listen session (cls_…)."
     ),
+    edits: list[str] | None = typer.Option(
+        None,
+        "--set",
+        metavar="PATH=VALUE",
+        help="Replay with edits: set a field of the payload's data, data.ticket.priority=urgent "
+        "(PATH:=<json> for numbers, booleans, lists, objects). Repeatable.",
+        show_default=False,
+    ),
     json_output: JsonOption = False,
 ) -> None:
     """Deliver an event again: to one webhook or session, or to everything subscribed.
 
-    Example: cstar events resend evt_ticket_created_1774583010044_abc12345 --webhook whk_…
+    With --set it is a replay with edits: a new event (new id, signed as usual) of the same
+    type, its data changed as asked, sent to --webhook or --session, or without them to the
+    webhooks that received the original, and to nothing else.
+
+    Example: cstar events resend evt_ticket_created_1774583010044_abc12345 --set
+    data.ticket.priority=urgent
     """
 
     app = app_of(ctx, json_output=json_output)
+    if edits:
+        _replay(app, event_id, edits, webhook=webhook, session=session, json_output=json_output)
+        return
     result = app.client().events.resend(event_id, webhook_id=webhook, session_id=session)
     if json_output:
         app.printer.json(result)
@@ -201,6 +234,58 @@ def events_resend(
     if ids:
         app.printer.text("\n".join(str(i) for i in ids))
     app.printer.info(f"`cstar events get {event_id}` shows how the deliveries went.")
+
+
+def _replay(
+    app: Any,
+    event_id: str,
+    edits: list[str],
+    *,
+    webhook: str | None,
+    session: str | None,
+    json_output: bool,
+) -> None:
+    """``events resend --set``: the original's data, edited, sent as a new event (D39)."""
+    from cstar_cli.cli.errors import UsageError
+    from cstar_cli.trigger.edits import EditError, edit, parse
+
+    for raw in edits:
+        try:
+            path, _ = parse(raw)
+        except EditError as err:
+            raise UsageError(f"Invalid --set {err}", SET_HINT, code="invalid_edit") from None
+        if path[0] != "data" or len(path) < 2:
+            raise UsageError(
+                f"Invalid --set {raw!r}: only the payload's data can be edited (data.…); the "
+                "id, type and times of a replay are the platform's.",
+                SET_HINT,
+                code="invalid_edit",
+            )
+    client = app.client()
+    original = client.events.get(event_id)
+    try:
+        edited = edit({"data": original.get("data") or {}}, edits)
+    except EditError as err:
+        raise UsageError(f"Invalid --set {err}", SET_HINT, code="invalid_edit") from None
+    result = client.events.resend(
+        event_id, webhook_id=webhook, session_id=session, data=edited["data"]
+    )
+    if json_output:
+        app.printer.json(result)
+        return
+    new_id = str(result.get("eventId"))
+    targets = [str(t) for t in result.get("targets") or []]
+    if not targets:
+        app.printer.warn(
+            f"Replayed {event_id} as {new_id}, but sent it nowhere: no webhook received the "
+            "original."
+        )
+        app.printer.info("Pass --webhook whk_… or --session cls_… to choose where it goes.")
+    else:
+        app.printer.success(f"Replayed {event_id} with edits as {new_id}, sent to:")
+        app.printer.text("\n".join(targets))
+    app.printer.info(f"`cstar events get {new_id}` shows how the delivery went.")
+    app.printer.text(new_id)
 
 
 def events_root(

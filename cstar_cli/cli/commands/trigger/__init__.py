@@ -69,6 +69,23 @@ def trigger(
         "fields; step.field:=<json> for numbers and booleans). Repeatable.",
         show_default=False,
     ),
+    source: str | None = typer.Option(
+        None,
+        "--for",
+        metavar="ID",
+        help="Build the event from an existing object (tkt_…, msg_…, cus_…, art_…): its data is "
+        "what a real EVENT carries for it today.",
+        show_default=False,
+    ),
+    fields: list[str] | None = typer.Option(
+        None,
+        "--data",
+        "-d",
+        metavar="KEY=VALUE",
+        help="With --for: set a field of the event's data, changes.status.from=open "
+        "(KEY:=<json> for numbers, booleans, lists). Repeatable.",
+        show_default=False,
+    ),
     json_output: JsonOption = False,
 ) -> None:
     """Fire a test event at your webhooks and listen sessions, or run a fixture.
@@ -77,8 +94,12 @@ def trigger(
     active webhook and `cstar listen` session subscribed to it. With --fixture, real API calls
     in test mode make it happen (ticket.closed creates a customer and a ticket, then closes it),
     and the events they produced are listed. A live key is refused for --fixture (exit 2).
+    With --for ID, the synthetic event carries what a real one carries for that object today,
+    so a handler that fetches the object finds it (-d sets fields of its data).
 
     Example: cstar trigger ticket.closed --fixture --override ticket.priority=urgent
+
+    Example: cstar trigger ticket.updated --for tkt_… -d changes.status.from=open
     """
     from cstar_cli.cli.errors import CstarError, UsageError
     from cstar_cli.wire import catalog
@@ -101,6 +122,17 @@ def trigger(
             "--override only applies with --fixture.",
             f"Run `cstar trigger {name} --fixture --override step.field=value`.",
         )
+    if fields and not source:
+        raise UsageError(
+            "-d/--data only applies with --for.",
+            f"Run `cstar trigger {name} --for ID -d key=value`.",
+        )
+    if source and fixture:
+        raise UsageError(
+            "--for and --fixture don't go together: --fixture makes new objects, --for uses one.",
+            f"Run `cstar trigger {name} --for ID` or `cstar trigger {name} --fixture`.",
+        )
+    data = _source_data(name, source, fields or []) if source else None
     if fixture:
         from cstar_cli.trigger.errors import FixtureError
 
@@ -111,11 +143,12 @@ def trigger(
             raise kind(err.message, err.hint, code=err.code) from None
         return
 
-    result = app.client().webhooks.trigger_test(name)
+    result = app.client().webhooks.trigger_test(name, data, source=source)
     if json_output:
         app.printer.json(result)
         return
-    app.printer.success(f"Triggered {name}: created event {result.get('eventId')}.")
+    built = f" from {source}" if source else ""
+    app.printer.success(f"Triggered {name}{built}: created event {result.get('eventId')}.")
     webhooks, sessions = int(result.get("webhooks") or 0), int(result.get("sessions") or 0)
     app.printer.info(
         f"Sent to {webhooks} webhook{'s' if webhooks != 1 else ''} and "
@@ -129,6 +162,35 @@ def trigger(
     else:
         app.printer.info(f"`cstar events get {result.get('eventId')}` shows how delivery went.")
     app.printer.text(str(result.get("eventId")))
+
+
+def _source_data(name: str, source: str, fields: list[str]) -> dict[str, object]:
+    """``--for``: the object must be one ``name`` is built from; ``-d`` pairs as an object."""
+    from cstar_cli.cli.errors import UsageError
+    from cstar_cli.trigger.edits import EditError, build
+    from cstar_cli.wire import sources
+
+    problem = sources.mismatch(name, source)
+    if problem is not None:
+        family = sources.family_of(source)
+        fits = [f.prefix + "…" for f in sources.FAMILIES if name in f.types]
+        hint = (
+            f"{name} is built from {' or '.join(fits)}."
+            if fits
+            else f"No object is the source of {name}; trigger it without --for."
+        )
+        if family is not None:
+            hint += f" Try `cstar trigger {family.types[0]} --for {source}`."
+        raise UsageError(problem, hint, code="event_does_not_fit")
+    try:
+        return build(fields)
+    except EditError as err:
+        raise UsageError(
+            f"Invalid -d {err}",
+            "Use -d key=value (key:=<json> for numbers, booleans, lists), dotted for nested "
+            "fields: -d changes.status.from=open.",
+            code="invalid_data",
+        ) from None
 
 
 def _render_list(app: AppContext, *, json_output: bool) -> None:

@@ -136,7 +136,18 @@
     }).then(function (html) {
       if (html === null || html === undefined) return;
       var open = $all("details[open]", main).map(function (d) { return d.dataset.key; });
+      var kept = {};  // what a person is editing (Edit & resend) outlives the refresh
+      $all("[data-keep]", main).forEach(function (el) { kept[el.dataset.keep] = el.value; });
+      var focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.keep : null;
       main.innerHTML = html;
+      $all("[data-keep]", main).forEach(function (el) {
+        var key = el.dataset.keep;
+        if (key in kept) {
+          el.value = kept[key];
+          if (el.tagName === "SELECT" && el.value !== kept[key]) el.selectedIndex = 0;  // target gone
+        }
+        if (key === focused) el.focus();
+      });
       $all("details", main).forEach(function (d, i) {
         d.dataset.key = d.dataset.key || String(i);
         if (open.indexOf(d.dataset.key) >= 0) d.open = true;
@@ -282,7 +293,37 @@
     var row = click.target.closest("tr[data-href]");
     if (row && !click.target.closest("a, button, summary")) location.href = row.dataset.href;
   });
+  function replay(form) {
+    // Edit & resend (D39): the edited data, checked here, sent as a new event to the target.
+    var problem = $(".replay-problem", form);
+    var data;
+    try { data = JSON.parse(form.elements.data.value); } catch (e) { data = e; }
+    var bad = data instanceof Error ? "The data is not valid JSON: " + data.message + ". Nothing was sent."
+      : (data === null || typeof data !== "object" || Array.isArray(data)) ? "The data must be a JSON object ({…}). Nothing was sent."
+      : null;
+    problem.textContent = bad || "";
+    problem.hidden = !bad;
+    if (bad) return;
+    var body = { data: data };
+    var target = form.elements.target.value;
+    if (target) body[/^cls_/.test(target) ? "sessionId" : "webhookId"] = target;
+    var path = form.dataset.replay;
+    var button = $("button[type=submit]", form);
+    button.disabled = true;
+    call(path, body).then(function (result) {
+      button.disabled = false;
+      if (result.ok) {
+        var sent = result.body.data || {};
+        toast("Sent as new event " + sent.eventId + " to " + sent.resentTo + " target" + (sent.resentTo === 1 ? "" : "s") + "  (POST /" + path + ")", "ok", 8000);
+        refreshSoon();
+      } else {
+        report(path, result);
+      }
+    });
+  }
   document.addEventListener("submit", function (submit) {
+    var edit = submit.target.closest("form[data-replay]");
+    if (edit) { submit.preventDefault(); replay(edit); return; }
     var form = submit.target.closest("form[data-call]");
     if (!form) return;
     submit.preventDefault();

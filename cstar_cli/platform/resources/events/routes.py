@@ -20,8 +20,12 @@ async def list_events(
     type: str | None = Query(None, description="An event type or pattern (ticket.*)."),
     since: str | None = Query(None, description="ISO-8601: events at or after this time."),
     until: str | None = Query(None, description="ISO-8601: events before this time."),
+    origin: str | None = Query(
+        None, description="Where events came from (D39): action, synthetic or replay."
+    ),
 ) -> Response:
-    page = Events(common.caller_of(request)).list(paging, type=type, since=since, until=until)
+    events = Events(common.caller_of(request))
+    page = events.list(paging, type=type, since=since, until=until, origin=origin)
     return responses.paged(request, page)
 
 
@@ -30,6 +34,9 @@ async def get_event(request: Request, eventId: str) -> Response:
     return responses.ok(request, Events(common.caller_of(request)).get(eventId))
 
 
-@router.post("/events/{eventId}/resend", summary="Deliver an event again")
+@router.post(
+    "/events/{eventId}/resend",
+    summary="Deliver an event again, or replay it with edited data (D39)",
+)
 async def resend_event(request: Request, eventId: str, body: EventResend | None = None) -> Response:
     return responses.ok(request, Events(common.caller_of(request)).resend(eventId, body))

@@ -10,20 +10,29 @@ from typing import Any
 from cstar_cli.platform import ids
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
-from cstar_cli.platform.resources.events.models import EventResend
+from cstar_cli.platform.resources.events.models import MAX_REPLAY_DATA, EventResend
 from cstar_cli.platform.resources.listen_sessions.service import ListenSessions
 from cstar_cli.platform.resources.service import Service
 from cstar_cli.platform.resources.webhooks.service import Webhooks, serialize_delivery
 from cstar_cli.platform.store.db import Row
 from cstar_cli.platform.store.query import Paging
 from cstar_cli.wire import catalog
+from cstar_cli.wire.enums import EVENT_ORIGINS
 from cstar_cli.wire.times import iso
+
+Rows = list[Row]
 
 
 def payload(row: Row) -> dict[str, Any]:
     """A stored event as it was delivered (snake_case, D11)."""
     delivered: dict[str, Any] = json.loads(row["payload"])
     return delivered
+
+
+def shown(row: Row) -> dict[str, Any]:
+    """An event in the events API: the payload as delivered, then where it came from (D39) —
+    which the delivered payload never carries."""
+    return {**payload(row), "origin": row["origin"], "replayOf": row["replay_of"]}
 
 
 def queued_delivery(queued: Row, event_type: str) -> dict[str, Any]:
@@ -73,8 +82,16 @@ class Events(Service):
         type: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        origin: str | None = None,
     ) -> Page:
         where = self.where()
+        if origin is not None:
+            if origin not in EVENT_ORIGINS:
+                raise ApiError.invalid(
+                    f"Unknown origin '{origin}': use one of {', '.join(EVENT_ORIGINS)}.",
+                    param="origin",
+                )
+            where.add("origin = ?", origin)
         if type is not None:
             try:
                 patterns = catalog.validate_patterns(type.split(","))
@@ -85,7 +102,7 @@ class Events(Service):
                 values = [p[:-1] + "%" if p.endswith(".*") else p for p in patterns]
                 where.add(f"({' OR '.join(clauses)})", *values)
         where.created_between(since, until, ("since", "until"))
-        return self.page(where, paging, payload)
+        return self.page(where, paging, shown)
 
     def get(self, event_id: str) -> dict[str, Any]:
         """An event with its delivery attempts, then what waits in listen sessions' queues."""
@@ -98,13 +115,15 @@ class Events(Service):
             queued_delivery(q, row["type"])
             for q in self.platform.listen_store.queued_for_event(row["id"])
         ]
-        return {**payload(row), "deliveries": [serialize_delivery(a) for a in attempts] + queued}
+        return {**shown(row), "deliveries": [serialize_delivery(a) for a in attempts] + queued}
 
     def resend(self, event_id: str, body: EventResend | None) -> dict[str, Any]:
         """Deliver an event again: to one webhook, one listen session, or (neither named) every
         active webhook and live session that subscribes to it."""
         row = self.load(event_id)
         body = body or EventResend()
+        if body.data is not None:
+            return self.replay(row, body, body.data)
         now = self.now()
         sessions = ListenSessions(self.caller)
         webhooks = Webhooks(self.caller)
@@ -133,3 +152,58 @@ class Events(Service):
                 delivery_ids.append(ids.DELIVERY + delivery)
                 resent += 1
         return {"eventId": row["id"], "resentTo": resent, "deliveryIds": delivery_ids}
+
+    def replay(self, original: Row, body: EventResend, data: dict[str, Any]) -> dict[str, Any]:
+        """A replay with edits (D39): a new event of the original's type carrying ``data``, sent
+        to the chosen webhook or session, or (neither named) to the webhooks that received the
+        original — never fanned out to other subscribers or realtime streams."""
+        size = len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
+        if size > MAX_REPLAY_DATA:
+            raise ApiError.invalid(
+                f"data is {size} bytes; a replay's data may take at most {MAX_REPLAY_DATA}.",
+                param="data",
+            )
+        sessions = ListenSessions(self.caller)
+        webhooks = Webhooks(self.caller)
+        session = None if body.sessionId is None else sessions.find(body.sessionId)
+        if body.webhookId is not None:
+            hooks = [webhooks.load(body.webhookId)]
+        elif session is None:
+            hooks = self._received(original["id"])
+        else:
+            hooks = []
+        targets: list[str] = []
+        delivery_ids: list[str] = []
+        resent = 0
+        with self.transaction() as db:
+            sent = self.emit(
+                original["type"], data, fan_out=False, origin="replay", replay_of=original["id"]
+            )
+            event = db.one("SELECT * FROM events WHERE id = ?", (sent["id"],))
+            assert event is not None
+            if session is not None:
+                resent += sessions.requeue(event, session)
+                targets.append(ids.LISTEN_SESSION + session)
+            for hook in hooks:
+                delivery = self.platform.dispatcher.schedule(
+                    event, hook["id"], hook["url"], 1, self.now()
+                )
+                delivery_ids.append(ids.DELIVERY + delivery)
+                targets.append(ids.WEBHOOK + hook["id"])
+                resent += 1
+        return {
+            "eventId": sent["id"],
+            "resentTo": resent,
+            "deliveryIds": delivery_ids,
+            "replayOf": original["id"],
+            "targets": targets,
+        }
+
+    def _received(self, event_id: str) -> Rows:
+        """The webhooks (still there) that an event was sent to, in the order it first went."""
+        return self.db.all(
+            "SELECT w.* FROM webhooks w JOIN (SELECT webhook_id, MIN(rowid) AS first "
+            "FROM deliveries WHERE event_id = ? AND webhook_id IS NOT NULL GROUP BY webhook_id) d "
+            "ON d.webhook_id = w.id WHERE w.team_id = ? AND w.livemode = ? ORDER BY d.first",
+            (event_id, self.principal.team_id, int(self.principal.livemode)),
+        )

@@ -68,6 +68,12 @@ class TriggerTest(Input):
     event: EventPattern
     data: dict[str, Any] | None = None
     count: Annotated[int, Field(ge=1, le=1000)] = 1
+    source: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        default=None,
+        alias="for",
+        description="An existing object's id (tkt_…, msg_…, cus_…, art_…): the event carries "
+        "what a real one carries for it today (D39), with `data` merged over it.",
+    )
 
 
 class TriggerResult(Output):

@@ -19,6 +19,7 @@ from cstar_cli.platform.resources.webhooks.models import (
     WebhookTest,
     WebhookUpdate,
 )
+from cstar_cli.platform.resources.webhooks.sources import Sources
 from cstar_cli.platform.store.db import Row, dumps
 from cstar_cli.platform.store.query import CREATION_ORDER, Paging, order_by, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
@@ -186,7 +187,9 @@ class Webhooks(Service):
         if not catalog.is_known(event_type):
             raise ApiError.invalid(f"Unknown event type '{event_type}'.", param="event")
         with self.transaction():
-            payload = self.emit(event_type, self._sample(event_type), fan_out=False)
+            payload = self.emit(
+                event_type, self._sample(event_type), fan_out=False, origin="synthetic"
+            )
         event_row = self.db.one("SELECT * FROM events WHERE id = ?", (payload["id"],))
         assert event_row is not None
         self.caller.work.settle()  # the delivery waits on the network: commit first (D49)
@@ -202,7 +205,8 @@ class Webhooks(Service):
         }
 
     def trigger_test(self, body: TriggerTest) -> dict[str, Any]:
-        """Fire ``count`` events of a type (synthetic data unless given) to every subscriber."""
+        """Fire ``count`` events of a type (synthetic data unless given, or built from the
+        object ``for`` names, D39) to every subscriber."""
         if not catalog.is_known(body.event):
             hint = catalog.suggest(body.event)
             more = f" Did you mean {', '.join(hint)}?" if hint else ""
@@ -211,8 +215,11 @@ class Webhooks(Service):
         with self.transaction():
             # count > 1 (a local-platform extension) makes load tests cheap: one request, N events.
             for _ in range(body.count):
-                data = body.data if body.data is not None else self._sample(body.event)
-                event_ids.append(self.emit(body.event, data)["id"])
+                if body.source is not None:
+                    data = Sources(self.caller).data_for(body.event, body.source, body.data)
+                else:
+                    data = body.data if body.data is not None else self._sample(body.event)
+                event_ids.append(self.emit(body.event, data, origin="synthetic")["id"])
         webhooks = len(self.subscribed(body.event))
         sessions = self.platform.listen_store.subscribers(
             self.principal.team_id, self.principal.livemode, body.event
