@@ -36,6 +36,20 @@ FAMILIES: Final[tuple[Family, ...]] = (
         "article",
         ("article.created", "article.published", "article.updated", "article.deleted"),
     ),
+    Family(
+        ids.POST,
+        "community post",
+        (
+            "community_post.created",
+            "community_post.updated",
+            "community_post.status_changed",
+            "community_post.commented",
+            "community_post.voted",
+            "community_post.deleted",
+        ),
+    ),
+    Family(ids.COMMENT, "community comment", ("community_post.commented",)),
+    Family(ids.SURVEY, "CSAT survey", ("survey.submitted",)),
 )
 
 

@@ -152,3 +152,27 @@ def test_resend_with_bad_paths_is_a_usage_error_naming_the_problem(
     )
     replays = cli("events", "list", "--origin", "replay", "--json").json()
     assert all(e["replayOf"] != event_id for e in replays)
+
+
+@pytest.mark.parametrize(
+    ("event_type", "source"),
+    [
+        ("community_post.voted", ("post", "id")),
+        ("community_post.commented", ("comment", "id")),
+        ("survey.submitted", ("survey", "id")),
+    ],
+)
+def test_trigger_for_community_and_survey_objects_carries_what_the_real_event_carried(
+    cli: CliFn, logged_in: RunningPlatform, event_type: str, source: tuple[str, str]
+) -> None:
+    made = cli("trigger", event_type, "--fixture", "--json")
+    assert made.exit_code == 0, made.output
+    [real_id] = [e["id"] for e in made.json()["events"] if e["type"] == event_type]
+    real = cli("events", "get", real_id, "--json").json()
+    object_id = real["data"][source[0]][source[1]]
+
+    run = cli("trigger", event_type, "--for", object_id, "--json")
+    assert run.exit_code == 0, run.output
+    synthetic = cli("events", "get", run.json()["eventId"], "--json").json()
+    assert synthetic["origin"] == "synthetic"
+    assert synthetic["data"] == real["data"]

@@ -9,9 +9,12 @@ from typing import Any
 from cstar_cli.platform import ids
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources import payloads
+from cstar_cli.platform.resources.community import shapes
+from cstar_cli.platform.resources.csat.service import survey_data
 from cstar_cli.platform.resources.service import Service
 from cstar_cli.platform.store.db import Row
 from cstar_cli.wire import sources
+from cstar_cli.wire.ids import COMMENT, POST, SURVEY
 
 PARAM = "for"
 CHANGED = (
@@ -20,6 +23,8 @@ CHANGED = (
     "ticket.assigned",
     "customer.updated",
     "article.updated",
+    "community_post.updated",
+    "community_post.status_changed",
 )
 """Types whose real events carry ``changes``: a synthetic one carries ``{}`` unless given."""
 
@@ -56,6 +61,9 @@ class Sources(Service):
             ids.MESSAGE: self._message,
             ids.CUSTOMER: self._customer,
             ids.ARTICLE: self._article,
+            POST: self._post,
+            COMMENT: self._comment,
+            SURVEY: self._survey,
         }[family.prefix]
         data = build(event_type, object_id)
         if event_type in CHANGED:
@@ -101,3 +109,35 @@ class Sources(Service):
     def _article(self, _event_type: str, value: str) -> dict[str, Any]:
         row = self._load("articles", ids.ARTICLE, value, "article")
         return {"article": payloads.article_data(row)}
+
+    def _post(self, event_type: str, value: str) -> dict[str, Any]:
+        post = self._load("community_posts", POST, value, "community post")
+        data: dict[str, Any] = {"post": shapes.post_data(post)}
+        if event_type == "community_post.commented":
+            data["comment"] = shapes.comment_data(self._latest("community_comments", post, value))
+        if event_type == "community_post.voted":
+            vote = self._latest("community_votes", post, value)
+            data["vote"] = {key: vote[key] for key in ("value", "voter_name", "created_at")}
+        return data
+
+    def _latest(self, table: str, post: Row, value: str) -> Row:
+        row = self.db.one(
+            f"SELECT * FROM {table} WHERE post_id = ? ORDER BY created_at DESC, rowid DESC",
+            (post["id"],),
+        )
+        if row is None:
+            kind = "comments" if table == "community_comments" else "votes"
+            raise ApiError.invalid(f"Post {value} has no {kind} yet.", param=PARAM)
+        return row
+
+    def _comment(self, _event_type: str, value: str) -> dict[str, Any]:
+        comment = self._load("community_comments", COMMENT, value, "community comment")
+        post = self.row("community_posts", comment["post_id"])
+        assert post is not None  # comments go with their post
+        return {"post": shapes.post_data(post), "comment": shapes.comment_data(comment)}
+
+    def _survey(self, _event_type: str, value: str) -> dict[str, Any]:
+        survey = self._load("csat_surveys", SURVEY, value, "CSAT survey")
+        found = self.row("customers", survey["customer_id"]) if survey["customer_id"] else None
+        customer = payloads.customer_data(found) if found else None
+        return {"survey": survey_data(survey), "customer": customer}
