@@ -18,6 +18,8 @@ LogSource = Literal["api", "cli", "mcp", "sdk", "dashboard"]
 StatusClass = Literal["2xx", "3xx", "4xx", "5xx"]
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 Period = Literal["season", "week"]
+Theme = Literal["light", "dark", "system"]
+QuestPeriod = Literal["daily", "weekly"]
 
 TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)
 PRIORITIES: tuple[str, ...] = get_args(Priority)

@@ -18,6 +18,8 @@ BOSS = "bos_"
 EVENT = "evt_"
 SLA_RULE = "sla_"
 ROUTE = "rte_"
+HIGH_FIVE = "hfv_"
+ONE_UP = "oup_"
 
 KNOWN_PREFIXES = (
     TICKET,
@@ -35,4 +37,6 @@ KNOWN_PREFIXES = (
     BOSS,
     EVENT,
     SLA_RULE,
+    HIGH_FIVE,
+    ONE_UP,
 )
