@@ -27,6 +27,7 @@ from cstar_cli.client.resources import (
     KeysResource,
     ListenSessionsResource,
     LogsResource,
+    PreferencesResource,
     Resource,
     TicketsResource,
     WebhooksResource,
@@ -134,6 +135,7 @@ class ClientBase:
         self.listen_sessions = ListenSessionsResource(self)
         self.inspector = InspectorResource(self)
         self.test_helpers = TestHelpersResource(self)
+        self.preferences = PreferencesResource(self)
 
     def _call(self, call: Call) -> Any:
         raise NotImplementedError  # each client sends the way it does

@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from cstar_cli.trigger.errors import FixtureError
+from cstar_cli.trigger.fixtures_game import GAME_FIXTURES
 from cstar_cli.trigger.steps import (
     ARTICLE,
     ARTICLE_PATH,
@@ -126,6 +127,7 @@ _CORE: Final = _fixtures(
 
 FIXTURES: Final[dict[str, Fixture]] = {
     **_CORE,
+    **GAME_FIXTURES,
 }
 """Event type -> its fixture; each family beyond tickets, customers and articles has its own
 ``fixtures_<family>.py`` module."""
@@ -242,7 +244,7 @@ def apply_overrides(
     new_steps = tuple(
         replace(s, body=bodies[s.name]) if s.name in bodies else s for s in fixture.steps
     )
-    prepared = Fixture(fixture.event, new_steps)
+    prepared = replace(fixture, steps=new_steps)
     _check_references(prepared)
     return prepared
 
