@@ -158,10 +158,10 @@ def advance(scope: Scope, member_id: str, key: str) -> None:
         (progress, scope.stamp if done else None, member_id, key, period),
     )
     if done:
-        _reward(scope, member, quest, period)
+        _reward(scope, member, quest)
 
 
-def _reward(scope: Scope, member: Row, quest: Quest, period: str) -> None:
+def _reward(scope: Scope, member: Row, quest: Quest) -> None:
     db = scope.db
     player = load_player(db, member)
     old_level = rules.level_for_xp(int(member["xp"]))
@@ -190,7 +190,7 @@ def _reward(scope: Scope, member: Row, quest: Quest, period: str) -> None:
     snapshot = player_data(member, player, scope.now)
     scope.emit(
         "player.quest_completed",
-        {"player": snapshot, "quest": quest_data(quest, period, quest.target, scope.stamp)},
+        {"player": snapshot, "quest": quest_data(quest, quest.target, scope.stamp)},
     )
     scope.emit(
         "player.xp_gained",
@@ -201,7 +201,6 @@ def _reward(scope: Scope, member: Row, quest: Quest, period: str) -> None:
             "ticket_id": None,
             "sla_tier": None,
             "multiplier": 1,
-            "quest_key": quest.key,
         },
     )
     if level > old_level:
@@ -210,14 +209,13 @@ def _reward(scope: Scope, member: Row, quest: Quest, period: str) -> None:
         )
 
 
-def quest_data(quest: Quest, period: str, progress: int, completed_at: str | None) -> dict[str, Any]:
+def quest_data(quest: Quest, progress: int, completed_at: str | None) -> dict[str, Any]:
     """The ``quest`` object of ``player.quest_completed`` (D11 snake_case, as in the samples)."""
     return {
         "key": quest.key,
         "name": quest.name,
         "description": quest.description,
         "period": quest.period,
-        "period_key": period,
         "progress": progress,
         "target": quest.target,
         "reward_xp": quest.reward_xp,

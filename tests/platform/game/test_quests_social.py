@@ -218,3 +218,29 @@ def test_reset_clears_quests_and_social(game: Game) -> None:
         "/game/social/high-fives", json={"fromMemberId": grace["id"], "toMemberId": alan["id"]}
     )
     assert again.status_code == 201
+
+
+def test_team_and_social_events_have_the_catalogue_sample_shape(game: Game) -> None:
+    from cstar_cli.wire import catalog
+
+    grace, alan = game.member("Grace"), game.member("Alan")
+    game.obj(game.http.patch("/team/preferences", json={"timezone": "Europe/Berlin"}))
+    game.obj(game.http.patch(f"/members/{grace['id']}/preferences", json={"theme": "dark"}))
+    pair = {"fromMemberId": grace["id"], "toMemberId": alan["id"]}
+    game.obj(game.http.post("/game/social/high-fives", json=pair), 201)
+    game.obj(game.http.post("/game/social/one-ups", json=pair), 201)
+    close_tickets(game, grace["id"], 3)
+    seen = {e["type"]: e["data"] for e in game.events("*")}
+    for event_type in (
+        "team.preferences_updated",
+        "agent.preferences_updated",
+        "social.high_five_sent",
+        "social.one_up_sent",
+        "player.quest_completed",
+    ):
+        sample = catalog.sample_data(event_type, team_id="t", team_slug="s", now=1.0)
+        data = seen[event_type]
+        assert set(data) == set(sample), event_type
+        for nested in ("team", "member", "preferences", "from_member", "to_member", "quest"):
+            if isinstance(sample.get(nested), dict):
+                assert set(data[nested]) == set(sample[nested]), (event_type, nested)
