@@ -145,6 +145,15 @@ _.model_config
     _.xpInCurrentLevel,
     _.xpProgress,
     _.xpToNextLevel,
+    # quests and preferences (D46)
+    _.periodKey,
+    _.periodEnd,
+    _.completed,
+    _.completedAt,
+    _.rewardXp,
+    _.rewardGold,
+    _.desktop,
+    _.mobile,
 )
 
 # The MCP SDK calls the tool methods (registered by name from mcp/toolkit.TOOLS) and publishes

@@ -321,7 +321,9 @@ _SAMPLES: Final[dict[str, Callable[[_Sample], Json]]] = {
     },
     "player.streak_milestone": lambda s: {"player": s.player(), "days": 7},
     "social.one_up_sent": lambda s: _social(s, ids.ONE_UP, None),
-    "social.high_five_sent": lambda s: _social(s, ids.HIGH_FIVE, "High five for clearing the queue!"),
+    "social.high_five_sent": lambda s: _social(
+        s, ids.HIGH_FIVE, "High five for clearing the queue!"
+    ),
     "community_post.created": lambda s: {"post": s.post()},
     "community_post.updated": lambda s: {
         "post": s.post(),

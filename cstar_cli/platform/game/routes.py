@@ -16,8 +16,8 @@ from cstar_cli.platform.game.models import (
     SlaRuleUpdate,
 )
 from cstar_cli.platform.game.service import Game
-from cstar_cli.platform.game.social import Social
 from cstar_cli.platform.game.sla_rules import SlaRules
+from cstar_cli.platform.game.social import Social
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.access import PUBLIC
 from cstar_cli.platform.resources import common

@@ -38,8 +38,8 @@ from cstar_cli.platform.resources.library.models import (
 )
 from cstar_cli.platform.resources.listen_sessions.models import ListenSession, ListenSessionSummary
 from cstar_cli.platform.resources.members.models import Member
-from cstar_cli.platform.resources.preferences.models import MemberPreferences, TeamPreferences
 from cstar_cli.platform.resources.models import Deleted, Envelope, ErrorEnvelope, ListEnvelope
+from cstar_cli.platform.resources.preferences.models import MemberPreferences, TeamPreferences
 from cstar_cli.platform.resources.tickets.models import Message, Ticket, TicketWithMessages
 from cstar_cli.platform.resources.webhooks.models import (
     Delivery,

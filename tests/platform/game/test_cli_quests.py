@@ -57,9 +57,7 @@ def test_preferences_get_and_set_the_team(game: Game, cstar: Cstar) -> None:
 def test_preferences_set_refuses_nothing_and_bad_values(game: Game, cstar: Cstar) -> None:
     _login(cstar, game)
     assert_clean_error(cstar("preferences", "set"), 2, "Nothing to change")
-    assert_clean_error(
-        cstar("preferences", "set", "--business-days", "mon,funday"), 2, "funday"
-    )
+    assert_clean_error(cstar("preferences", "set", "--business-days", "mon,funday"), 2, "funday")
     bad_zone = cstar("preferences", "set", "--timezone", "Mars/Base")
     assert_clean_error(bad_zone, 1, "'Mars/Base' is not an IANA time zone")
     assert game.events("team.preferences_updated") == []

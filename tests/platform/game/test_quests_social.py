@@ -61,7 +61,9 @@ def test_closing_three_tickets_today_completes_the_daily_quest_once(
 def test_without_a_member_quests_list_the_definitions(game: Game) -> None:
     listed = quests(game)
     assert list(listed) == ["daily_close_3", "weekly_respond_5", "weekly_final_blow"]
-    assert [(q["period"], q["target"], q["rewardXp"], q["rewardGold"]) for q in listed.values()] == [
+    assert [
+        (q["period"], q["target"], q["rewardXp"], q["rewardGold"]) for q in listed.values()
+    ] == [
         ("daily", 3, 50, 10),
         ("weekly", 5, 150, 30),
         ("weekly", 1, 150, 30),
@@ -76,7 +78,9 @@ def test_five_answers_within_target_complete_a_weekly_quest(game: Game) -> None:
     late = game.ticket(priority="urgent", assignedTo=grace["id"])
     game.advance(16 * MINUTE)  # past its 15-minute response target
     game.ok(
-        game.http.post(f"/tickets/{late['id']}/messages", json={"content": "Hi", "sender": "agent"}),
+        game.http.post(
+            f"/tickets/{late['id']}/messages", json={"content": "Hi", "sender": "agent"}
+        ),
         201,
     )
     for n in range(5):
@@ -184,7 +188,9 @@ def test_social_refuses_oneself_strangers_and_an_eleventh_a_day(game: Game) -> N
 
     for n in range(10):
         kind = path if n % 2 else "/game/social/one-ups"
-        assert send({"fromMemberId": grace["id"], "toMemberId": alan["id"]}, kind).status_code == 201
+        assert (
+            send({"fromMemberId": grace["id"], "toMemberId": alan["id"]}, kind).status_code == 201
+        )
     eleventh = send({"fromMemberId": grace["id"], "toMemberId": alan["id"]})
     assert eleventh.status_code == 409
     error = eleventh.json()["error"]

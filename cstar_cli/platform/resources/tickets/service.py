@@ -194,7 +194,7 @@ class Tickets(Service):
         else:
             customer = self._resolve_customer(body.customerId) if body.customerId else None
         assigned = self._resolve_member(body.assignedTo) if body.assignedTo else None
-        priority = body.priority
+        priority: str = body.priority
         if "priority" not in body.model_fields_set:  # the team's defaultPriority (D46)
             priority = default_priority(self.db, self.principal.team_id, self.principal.livemode)
         response_deadline, resolution_deadline = game.deadlines(
