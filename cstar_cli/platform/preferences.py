@@ -13,7 +13,7 @@ import json
 from datetime import UTC, datetime, tzinfo
 from typing import Any, Final
 
-from cstar_cli.platform.store.db import Database, Row
+from cstar_cli.platform.store.db import Database, Row, dumps
 
 DEFAULT_BUSINESS_HOURS: Final[dict[str, Any]] = {
     "enabled": False,
@@ -105,3 +105,39 @@ def timezone_of(db: Database, team_id: str, livemode: bool) -> tzinfo:
 def local(ts: float, tz: tzinfo) -> datetime:
     """A unix time (team clock) as a wall-clock time in ``tz``."""
     return datetime.fromtimestamp(ts, tz)
+
+
+def store_team(
+    db: Database, team_id: str, livemode: bool, values: dict[str, Any], stamp: str
+) -> None:
+    """Store the team's preferences (``values`` as :func:`team_row` reads them, snake_case)."""
+    db.execute(
+        "INSERT OR REPLACE INTO team_preferences (team_id, livemode, timezone, business_hours, "
+        "gamification_enabled, default_priority, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            team_id,
+            int(livemode),
+            values["timezone"],
+            dumps(values["business_hours"]),
+            int(values["gamification_enabled"]),
+            values["default_priority"],
+            stamp,
+        ),
+    )
+
+
+def store_member(db: Database, member: Row, values: dict[str, Any], stamp: str) -> None:
+    """Store a member's preferences (``notifications``, ``theme``, ``sound_effects``)."""
+    db.execute(
+        "INSERT OR REPLACE INTO member_preferences (member_id, team_id, livemode, notifications, "
+        "theme, sound_effects, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            member["id"],
+            member["team_id"],
+            member["livemode"],
+            dumps(values["notifications"]),
+            values["theme"],
+            int(values["sound_effects"]),
+            stamp,
+        ),
+    )

@@ -16,13 +16,20 @@ from typing import Any
 from cstar_cli.platform import ids
 from cstar_cli.platform.game.views import member_data
 from cstar_cli.platform.http.errors import ApiError
-from cstar_cli.platform.preferences import WEEKDAYS, is_timezone, member_row, team_row
+from cstar_cli.platform.preferences import (
+    WEEKDAYS,
+    is_timezone,
+    member_row,
+    store_member,
+    store_team,
+    team_row,
+)
 from cstar_cli.platform.resources.preferences.models import (
     MemberPreferencesUpdate,
     TeamPreferencesUpdate,
 )
 from cstar_cli.platform.resources.service import Service
-from cstar_cli.platform.store.db import Row, dumps
+from cstar_cli.platform.store.db import Row
 
 
 def team_values(row: Row) -> dict[str, Any]:
@@ -66,6 +73,47 @@ def show_member(member_id: str, values: dict[str, Any], updated: str | None) -> 
     }
 
 
+def team_after(before: dict[str, Any], body: TeamPreferencesUpdate) -> dict[str, Any]:
+    """The team's preferences once ``body`` applies (a 400 naming the field it can't)."""
+    after = dict(before)
+    if body.timezone is not None:
+        if not is_timezone(body.timezone):
+            raise ApiError.invalid(
+                f"'{body.timezone}' is not an IANA time zone (e.g. Europe/Berlin, "
+                "America/New_York, UTC).",
+                param="timezone",
+            )
+        after["timezone"] = body.timezone
+    if body.businessHours is not None:
+        hours = {**before["business_hours"]}
+        hours.update(body.businessHours.model_dump(exclude_none=True))
+        hours["days"] = [d for d in WEEKDAYS if d in hours["days"]]
+        if hours["start"] >= hours["end"]:
+            raise ApiError.invalid(
+                "businessHours.end must be later than businessHours.start.",
+                param="businessHours.end",
+            )
+        after["business_hours"] = hours
+    if body.gamificationEnabled is not None:
+        after["gamification_enabled"] = body.gamificationEnabled
+    if body.defaultPriority is not None:
+        after["default_priority"] = body.defaultPriority
+    return after
+
+
+def member_after(before: dict[str, Any], body: MemberPreferencesUpdate) -> dict[str, Any]:
+    """A member's preferences once ``body`` applies."""
+    after = dict(before)
+    if body.notifications is not None:
+        switches = body.notifications.model_dump(exclude_none=True)
+        after["notifications"] = {**before["notifications"], **switches}
+    if body.theme is not None:
+        after["theme"] = body.theme
+    if body.soundEffects is not None:
+        after["sound_effects"] = body.soundEffects
+    return after
+
+
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {k: {"from": before[k], "to": after[k]} for k in after if after[k] != before[k]}
 
@@ -88,48 +136,13 @@ class Preferences(Service):
         """``PATCH /team/preferences``: the fields given change; the rest stay."""
         team_id, livemode = self.principal.team_id, self.principal.livemode
         before = team_values(team_row(self.db, team_id, livemode))
-        after = dict(before)
-        if body.timezone is not None:
-            if not is_timezone(body.timezone):
-                raise ApiError.invalid(
-                    f"'{body.timezone}' is not an IANA time zone (e.g. Europe/Berlin, "
-                    "America/New_York, UTC).",
-                    param="timezone",
-                )
-            after["timezone"] = body.timezone
-        if body.businessHours is not None:
-            hours = {**before["business_hours"]}
-            hours.update(body.businessHours.model_dump(exclude_none=True))
-            hours["days"] = [d for d in WEEKDAYS if d in hours["days"]]
-            if hours["start"] >= hours["end"]:
-                raise ApiError.invalid(
-                    "businessHours.end must be later than businessHours.start.",
-                    param="businessHours.end",
-                )
-            after["business_hours"] = hours
-        if body.gamificationEnabled is not None:
-            after["gamification_enabled"] = body.gamificationEnabled
-        if body.defaultPriority is not None:
-            after["default_priority"] = body.defaultPriority
+        after = team_after(before, body)
         changes = _changes(before, after)
         if not changes:
             return self.team()
         stamp = self.stamp()
         with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO team_preferences (team_id, livemode, timezone, "
-                "business_hours, gamification_enabled, default_priority, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    team_id,
-                    int(livemode),
-                    after["timezone"],
-                    dumps(after["business_hours"]),
-                    int(after["gamification_enabled"]),
-                    after["default_priority"],
-                    stamp,
-                ),
-            )
+            store_team(db, team_id, livemode, after, stamp)
             team = db.one("SELECT name, slug FROM teams WHERE id = ?", (team_id,)) or {}
             self.emit(
                 "team.preferences_updated",
@@ -159,14 +172,7 @@ class Preferences(Service):
         """``PATCH /members/{id}/preferences``: the fields given change; the rest stay."""
         member = self._member(member_id)
         before = member_values(member_row(self.db, member))
-        after = dict(before)
-        if body.notifications is not None:
-            switches = body.notifications.model_dump(exclude_none=True)
-            after["notifications"] = {**before["notifications"], **switches}
-        if body.theme is not None:
-            after["theme"] = body.theme
-        if body.soundEffects is not None:
-            after["sound_effects"] = body.soundEffects
+        after = member_after(before, body)
         changes = _changes(
             {k: v for k, v in before.items() if k != "notifications"},
             {k: v for k, v in after.items() if k != "notifications"},
@@ -179,19 +185,7 @@ class Preferences(Service):
             return self.member(member_id)
         stamp = self.stamp()
         with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO member_preferences (member_id, team_id, livemode, "
-                "notifications, theme, sound_effects, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    member["id"],
-                    member["team_id"],
-                    member["livemode"],
-                    dumps(after["notifications"]),
-                    after["theme"],
-                    int(after["sound_effects"]),
-                    stamp,
-                ),
-            )
+            store_member(db, member, after, stamp)
             self.emit(
                 "agent.preferences_updated",
                 {"member": member_data(member), "preferences": after, "changes": changes},

@@ -40,11 +40,11 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     unknown,
     validated,
 )
-from cstar_cli.wire.datafile import FORMAT, RESOURCES, VERSION
+from cstar_cli.wire.datafile import FORMAT, OBJECTS, RESOURCES, VERSION
 from cstar_cli.wire.times import iso
 
 SCOPE = "team_id = ? AND livemode = 0"
-LOADED = (*RESOURCES[:5], "messages", *RESOURCES[5:])
+LOADED = (*RESOURCES[:5], "messages", *RESOURCES[5:], *OBJECTS)
 """What a load counts, in the document's order (messages after their tickets)."""
 
 
@@ -62,6 +62,7 @@ class Loader:
 
     def load(self, document: Any) -> dict[str, int]:
         """Store the document's objects; what was loaded, per list (messages counted)."""
+        from cstar_cli.platform.testhelpers.datafile.preferences import load_extras
         from cstar_cli.platform.testhelpers.datafile.tickets import load_tickets
 
         doc = self.check_document(document)
@@ -80,6 +81,7 @@ class Loader:
             self.each(doc, "slaRules", self.sla_rule)
         load_tickets(self, a_list(doc.get("tickets", []), ("tickets",)))
         self.each(doc, "webhooks", self.webhook)
+        load_extras(self, doc)
         return self.loaded
 
     def check_document(self, document: Any) -> dict[str, Any]:
@@ -96,8 +98,9 @@ class Loader:
                 "upgrade cstar, or export the file again with this version.",
             )
         for key in doc:
-            if key != FORMAT and key not in RESOURCES:
-                raise DataFileError((key,), unknown(key, RESOURCES, "cStar data file"))
+            if key != FORMAT and key not in RESOURCES and key not in OBJECTS:
+                known = (*RESOURCES, *OBJECTS)
+                raise DataFileError((key,), unknown(key, known, "cStar data file"))
         return doc
 
     def each(
