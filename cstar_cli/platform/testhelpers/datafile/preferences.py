@@ -62,7 +62,7 @@ class SocialEntry(Input):
     ticketId: str | None = None
 
 
-# -- export -----------------------------------------------------------------------------------------
+# -- export ---------------------------------------------------------------------------------------
 def export_extras(db: Database, team_id: str, emails: dict[str, str]) -> dict[str, Any]:
     """``memberPreferences``, ``social`` and ``teamPreferences`` of the team's test environment."""
     team = team_values(team_row(db, team_id, False))
@@ -99,7 +99,7 @@ def export_extras(db: Database, team_id: str, emails: dict[str, str]) -> dict[st
     }
 
 
-# -- load -------------------------------------------------------------------------------------------
+# -- load -----------------------------------------------------------------------------------------
 def load_extras(loader: Loader, doc: dict[str, Any]) -> None:
     """The team's preferences, then members' preferences, then high-fives and one-ups."""
     if "teamPreferences" in doc:
