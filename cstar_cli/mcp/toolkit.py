@@ -126,6 +126,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("game_leaderboard", "Gamification leaderboard"),
     ToolSpec("game_player", "A player's gamification state"),
     ToolSpec("game_bosses", "Active SLA bosses"),
+    ToolSpec("game_quests", "Daily and weekly quests"),
+    ToolSpec("get_preferences", "Team or member preferences"),
 )
 TOOL_NAMES: tuple[str, ...] = tuple(spec.name for spec in TOOLS)
 WRITE_TOOLS: frozenset[str] = frozenset(spec.name for spec in TOOLS if spec.writes)
