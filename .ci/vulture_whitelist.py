@@ -174,6 +174,8 @@ _.update_customer
 _.search_articles
 _.get_article
 _.list_members
+_.game_quests
+_.get_preferences
 _.requestId
 
 # uvicorn calls Server.capture_signals() and reads Server.should_exit.

@@ -236,7 +236,11 @@ def test_every_tool_against_the_platform(mcp_run: McpRunner, api: httpx.Client) 
         bosses = await ok("game_bosses")
         assert isinstance(bosses["data"], list)
         quests = await ok("game_quests", memberId=members[0]["id"])
-        assert [q["key"] for q in quests["data"]][0] == "daily_close_3"
+        assert [q["key"] for q in quests["data"]] == [
+            "daily_close_3",
+            "weekly_respond_5",
+            "weekly_final_blow",
+        ]
         assert all(q["memberId"] == members[0]["id"] for q in quests["data"])
         team = await ok("get_preferences")
         assert team["data"]["object"] == "team_preferences" and team["data"]["timezone"]
