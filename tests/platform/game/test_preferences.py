@@ -178,3 +178,30 @@ def test_reset_puts_preferences_back_to_their_defaults(game: Game) -> None:
     assert _team(game) == {**DEFAULT_TEAM, "teamId": game.server.keys.team_id}
     mine = game.obj(game.http.get(f"/members/{grace['id']}/preferences"))
     assert mine["theme"] == "system" and mine["updatedAt"] is None
+
+
+def test_a_verified_identity_does_not_open_preferences_or_social(game: Game) -> None:
+    import base64
+
+    from cstar_cli.client.identity import sign_identity
+
+    keys = game.server.keys
+    payload, digest = sign_identity(keys.secret_key, email="ada@portal.test")
+    encoded = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    identity = {"X-Cstar-Identity": encoded, "X-Cstar-Identity-Hash": digest}
+    grace, alan = game.member("Grace"), game.member("Alan")
+    with game.client(keys.publishable_key) as portal:
+        tickets = portal.get("/tickets", headers=identity)  # the identity verifies (D18)
+        read = portal.get("/team/preferences", headers=identity)
+        write = portal.patch(f"/members/{grace['id']}/preferences", headers=identity, json={})
+        sent = portal.post(
+            "/game/social/one-ups",
+            headers=identity,
+            json={"fromMemberId": grace["id"], "toMemberId": alan["id"]},
+        )
+    assert tickets.status_code == 200, tickets.text
+    assert read.status_code == 403 and read.json()["error"]["code"] == "insufficient_permissions"
+    for refused in (write, sent):
+        assert refused.status_code == 403
+        assert refused.json()["error"]["code"] == "publishable_key_write"
+    assert game.events("social.*") == []
