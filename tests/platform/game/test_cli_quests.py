@@ -93,6 +93,9 @@ def test_game_quests_high_five_and_one_up(game: Game, cstar: Cstar) -> None:
     assert table.exit_code == 0, table.stderr
     hat_trick = next(line for line in table.stdout.splitlines() if "Hat Trick" in line)
     assert "3/3" in hat_trick and "50 XP + 10 gold" in hat_trick and "yes" in hat_trick
+    events = cstar("events", "list", "--type", "player.quest_completed")
+    assert events.exit_code == 0, events.stderr
+    assert grace["id"] in events.stdout  # the OBJECT column names the player's member
     listed = cstar("game", "quests", "--json").json()
     assert [q["key"] for q in listed] == ["daily_close_3", "weekly_respond_5", "weekly_final_blow"]
 
