@@ -22,7 +22,6 @@ DEFAULT_BUSINESS_HOURS: Final[dict[str, Any]] = {
     "end": "17:00",
 }
 DEFAULT_NOTIFICATIONS: Final[dict[str, bool]] = {"email": True, "desktop": True, "mobile": True}
-WEEKDAYS: Final[tuple[str, ...]] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def team_row(db: Database, team_id: str, livemode: bool) -> Row:

@@ -20,6 +20,8 @@ HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 Period = Literal["season", "week"]
 Theme = Literal["light", "dark", "system"]
 QuestPeriod = Literal["daily", "weekly"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SocialKind = Literal["high_five", "one_up"]
 
 TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)
 PRIORITIES: tuple[str, ...] = get_args(Priority)
@@ -31,3 +33,4 @@ LOG_SOURCES: tuple[str, ...] = get_args(LogSource)
 STATUS_CLASSES: tuple[str, ...] = get_args(StatusClass)
 HTTP_METHODS: tuple[str, ...] = get_args(HttpMethod)
 PERIODS: tuple[str, ...] = get_args(Period)
+WEEKDAYS: tuple[str, ...] = get_args(Weekday)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import typer
 
 from cstar_cli.cli.common import JsonOption, app_of, command_group
 from cstar_cli.cli.errors import UsageError
 from cstar_cli.cli.render import render_item, show_done
+from cstar_cli.wire.enums import WEEKDAYS, Priority, Theme
 
 HELP = "Show and change the team's preferences and each member's own."
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -30,7 +30,7 @@ def preferences_set(
     timezone: str | None = typer.Option(
         None, "--timezone", help="IANA time zone of the team's days and weeks (Europe/Berlin)."
     ),
-    default_priority: Literal["low", "normal", "high", "urgent"] | None = typer.Option(
+    default_priority: Priority | None = typer.Option(
         None, "--default-priority", help="Priority of tickets created without one."
     ),
     gamification: bool | None = typer.Option(
@@ -82,7 +82,7 @@ def preferences_member(
     member: str = typer.Argument(
         ..., metavar="MEMBER", help="Member id (mem_…) or part of a name/email."
     ),
-    theme: Literal["light", "dark", "system"] | None = typer.Option(None, "--theme"),
+    theme: Theme | None = typer.Option(None, "--theme"),
     sound: bool | None = typer.Option(None, "--sound/--no-sound", help="Sound effects on/off."),
     notify: list[str] | None = typer.Option(
         None,

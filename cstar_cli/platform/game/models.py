@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from cstar_cli.platform.resources.models import Input, Output, ShortText
-from cstar_cli.wire.enums import Priority, QuestPeriod
+from cstar_cli.wire.enums import Priority, QuestPeriod, SocialKind
 
 MAX_TARGET_MINUTES = 366 * 24 * 60
 Minutes = Annotated[int, Field(ge=1, le=MAX_TARGET_MINUTES)]
@@ -193,7 +193,7 @@ class OneUpCreate(Input):
 
 class SocialSend(Output):
     id: str
-    object: Literal["high_five", "one_up"]
+    object: SocialKind
     fromMemberId: str
     toMemberId: str
     message: str | None

@@ -22,6 +22,7 @@ from cstar_cli.platform.resources.models import Output
 from cstar_cli.platform.resources.preferences.models import MemberPreferences, TeamPreferences
 from cstar_cli.platform.resources.tickets.models import Message, Ticket
 from cstar_cli.platform.resources.webhooks.models import Webhook
+from cstar_cli.wire.enums import SocialKind
 
 
 class ResetResult(Output):
@@ -88,7 +89,7 @@ DataSocial = exported(
     SocialSend,
     "id message ticketId createdAt",
     doc="A high-five or one-up; the members by email.",
-    type=(Literal["high_five", "one_up"], ...),
+    type=(SocialKind, ...),
     fromMemberId=(str, ...),
     toMemberId=(str, ...),
 )

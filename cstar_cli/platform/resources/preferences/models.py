@@ -7,9 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from cstar_cli.platform.resources.models import Input, Output
-from cstar_cli.wire.enums import Priority, Theme
+from cstar_cli.wire.enums import Priority, Theme, Weekday
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 

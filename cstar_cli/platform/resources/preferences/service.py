@@ -17,7 +17,6 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.game.views import member_data
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.preferences import (
-    WEEKDAYS,
     is_timezone,
     member_row,
     store_member,
@@ -30,6 +29,7 @@ from cstar_cli.platform.resources.preferences.models import (
 )
 from cstar_cli.platform.resources.service import Service
 from cstar_cli.platform.store.db import Row
+from cstar_cli.wire.enums import WEEKDAYS
 
 
 def team_values(row: Row) -> dict[str, Any]:

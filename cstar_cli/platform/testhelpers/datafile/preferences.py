@@ -9,7 +9,7 @@ after they start, members that exist, never oneself) and stores it without event
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
@@ -44,6 +44,7 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     validated,
 )
 from cstar_cli.platform.testhelpers.datafile.tickets import member_of
+from cstar_cli.wire.enums import SocialKind
 from cstar_cli.wire.times import parse_iso
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ SCOPE = "team_id = ? AND livemode = 0"
 class SocialEntry(Input):
     """One high-five or one-up of a data file (members by email or id)."""
 
-    type: Literal["high_five", "one_up"]
+    type: SocialKind
     fromMemberId: str = Field(min_length=1, max_length=254)
     toMemberId: str = Field(min_length=1, max_length=254)
     message: str | None = Field(None, max_length=500)
