@@ -205,3 +205,19 @@ def test_a_verified_identity_does_not_open_preferences_or_social(game: Game) -> 
         assert refused.status_code == 403
         assert refused.json()["error"]["code"] == "publishable_key_write"
     assert game.events("social.*") == []
+
+
+def test_the_openapi_document_describes_the_new_routes_and_their_access(game: Game) -> None:
+    import httpx
+
+    doc = httpx.get(f"{game.api_base}/openapi.json", timeout=10).json()
+    team = "/api/v1/teams/{teamId}"
+    paths = doc["paths"]
+    prefs = paths[f"{team}/team/preferences"]
+    assert set(prefs) >= {"get", "patch"} and "x-cstar-access" not in prefs["get"]
+    assert "x-cstar-access" not in paths[f"{team}/members/{{memberId}}/preferences"]["patch"]
+    assert paths[f"{team}/game/quests"]["get"]["x-cstar-access"] == "public"
+    for social in ("high-fives", "one-ups"):
+        operation = paths[f"{team}/game/social/{social}"]["post"]
+        assert "x-cstar-access" not in operation and "201" in operation["responses"]
+        assert "daily_limit_reached" in operation["responses"]["409"]["description"]
