@@ -146,6 +146,15 @@ _.model_config
     _.xpInCurrentLevel,
     _.xpProgress,
     _.xpToNextLevel,
+    # quests and preferences (D46)
+    _.periodKey,
+    _.periodEnd,
+    _.completed,
+    _.completedAt,
+    _.rewardXp,
+    _.rewardGold,
+    _.desktop,
+    _.mobile,
 )
 
 # The MCP SDK calls the tool methods (registered by name from mcp/toolkit.TOOLS) and publishes
@@ -166,6 +175,8 @@ _.update_customer
 _.search_articles
 _.get_article
 _.list_members
+_.game_quests
+_.get_preferences
 _.requestId
 
 # uvicorn calls Server.capture_signals() and reads Server.should_exit.

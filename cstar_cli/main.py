@@ -66,7 +66,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "customers": ("resources", "Manage customers."),
     "articles": ("resources", "Manage knowledge-base articles."),
     "members": ("resources", "Manage team members."),
-    "game": ("game", "Play the game: the leaderboard, a player's stats and the SLA bosses."),
+    "game": (
+        "game",
+        "Play the game: the leaderboard, players, SLA bosses, quests, high-fives and one-ups.",
+    ),
     "clock": (
         "clock",
         "Move the team's test clock to exercise SLAs, bosses and streaks (test mode only).",
@@ -87,6 +90,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sla": (
         "sla",
         "SLA reports: response and resolution within target, medians, breaches and tiers.",
+    ),
+    "preferences": (
+        "preferences",
+        "Show and change the team's preferences and each member's own.",
     ),
 }
 

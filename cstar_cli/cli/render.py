@@ -25,7 +25,10 @@ def event_row(event: dict[str, Any]) -> dict[str, Any]:
     """An event (snake_case, as delivered) as a table row: id, type, time, main object's id."""
     data = event.get("data") if isinstance(event.get("data"), dict) else {}
     assert isinstance(data, dict)
-    obj = next((v.get("id") for v in data.values() if isinstance(v, dict) and v.get("id")), None)
+    nested = [v for v in data.values() if isinstance(v, dict)]
+    obj = next((v.get("id") for v in nested if v.get("id")), None) or data.get("id")
+    if obj is None:  # a player's or member's event: the member it is about
+        obj = next((v.get("member_id") for v in nested if v.get("member_id")), None)
     return {
         "id": event.get("id"),
         "type": event.get("type"),

@@ -29,6 +29,7 @@ from cstar_cli.client.resources import (
     KeysResource,
     ListenSessionsResource,
     LogsResource,
+    PreferencesResource,
     Resource,
     SlaResource,
     TicketsResource,
@@ -146,6 +147,7 @@ class ClientBase:
         self.community = CommunityResource(self)
         self.csat = CsatResource(self)
         self.sla = SlaResource(self)
+        self.preferences = PreferencesResource(self)
 
     def _call(self, call: Call) -> Any:
         raise NotImplementedError  # each client sends the way it does

@@ -231,6 +231,24 @@ class GameResource(Endpoint):
         """One SLA boss, by ``bos_`` id or bare UUID."""
         return self._call("GET", "bosses", boss_id)
 
+    def quests(self, member_id: str | None = None) -> Any:
+        """The daily and weekly quests (D46); with ``member_id``, that member's progress."""
+        return self._call("GET", "quests", params={"memberId": member_id} if member_id else None)
+
+    def high_five(self, from_member: str, to_member: str, message: str | None = None) -> Any:
+        """A high-five from one member to another (``social.high_five_sent``)."""
+        body = {"fromMemberId": from_member, "toMemberId": to_member}
+        if message is not None:
+            body["message"] = message
+        return self._call("POST", "social", "high-fives", json=body)
+
+    def one_up(self, from_member: str, to_member: str, ticket_id: str | None = None) -> Any:
+        """A one-up from one member to another, maybe for a ticket (``social.one_up_sent``)."""
+        body = {"fromMemberId": from_member, "toMemberId": to_member}
+        if ticket_id is not None:
+            body["ticketId"] = ticket_id
+        return self._call("POST", "social", "one-ups", json=body)
+
 
 class ListenSessionsResource(Endpoint):
     """``cstar listen`` sessions (D14, D31): the relay's side of ``/webhooks/listen``."""
@@ -339,3 +357,25 @@ class SlaResource(Endpoint):
     def metrics(self, params: Mapping[str, Any] | None = None) -> Any:
         """Per priority and overall, over ``since``/``until`` (default the last 30 days)."""
         return self._call("GET", "metrics", params=params)
+
+
+class PreferencesResource(Endpoint):
+    """Preferences (D46): the team's (``/team/preferences``) and each member's
+    (``/members/{id}/preferences``)."""
+
+    def team(self) -> Any:
+        return self._client._call(Call("GET", ("team", "preferences")))
+
+    def update_team(self, body: Mapping[str, Any]) -> Any:
+        """Change the fields given (``timezone``, ``businessHours``, ``gamificationEnabled``,
+        ``defaultPriority``); fires ``team.preferences_updated`` when something changed."""
+        return self._client._call(Call("PATCH", ("team", "preferences"), json=dict(body)))
+
+    def member(self, member_id: str) -> Any:
+        return self._client._call(Call("GET", ("members", member_id, "preferences")))
+
+    def update_member(self, member_id: str, body: Mapping[str, Any]) -> Any:
+        """Change the fields given (``notifications``, ``theme``, ``soundEffects``); fires
+        ``agent.preferences_updated`` when something changed."""
+        path = ("members", member_id, "preferences")
+        return self._client._call(Call("PATCH", path, json=dict(body)))

@@ -133,6 +133,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("list_csat_surveys", "List CSAT survey answers"),
     ToolSpec("csat_stats", "CSAT stats"),
     ToolSpec("sla_metrics", "SLA metrics"),
+    ToolSpec("game_quests", "Daily and weekly quests"),
+    ToolSpec("get_preferences", "Team or member preferences"),
 )
 TOOL_NAMES: tuple[str, ...] = tuple(spec.name for spec in TOOLS)
 WRITE_TOOLS: frozenset[str] = frozenset(spec.name for spec in TOOLS if spec.writes)

@@ -160,3 +160,31 @@ class PlatformTools(ToolBase):
     async def game_bosses(self) -> AnyResult:
         """SLA bosses: active ones (tickets close to missing their SLA) and recent defeats."""
         return await self._any("game", "bosses")
+
+    async def game_quests(
+        self,
+        memberId: Annotated[
+            str | None,
+            Field(description="The member (mem_…, see list_members) whose progress to show."),
+        ] = None,
+    ) -> AnyResult:
+        """The daily and weekly quests (close 3 tickets today; answer 5 tickets within their
+        response target this week; land a boss's final blow this week), with their rewards and,
+        for a member, progress/target and when each was completed. Days and weeks follow the
+        team's time zone."""
+        params = {"memberId": memberId} if memberId else None
+        return await self._any("game", "quests", params=params)
+
+    async def get_preferences(
+        self,
+        memberId: Annotated[
+            str | None,
+            Field(description="A member (mem_…) for their own preferences; none: the team's."),
+        ] = None,
+    ) -> AnyResult:
+        """Preferences: the team's (timezone, businessHours, gamificationEnabled,
+        defaultPriority) or, with memberId, that member's own (notifications, theme,
+        soundEffects)."""
+        if memberId:
+            return await self._any("members", memberId, "preferences")
+        return await self._any("team", "preferences")

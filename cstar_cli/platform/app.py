@@ -36,6 +36,7 @@ from cstar_cli.platform.resources.library import routes as library
 from cstar_cli.platform.resources.listen_sessions import routes as listen
 from cstar_cli.platform.resources.members import routes as members
 from cstar_cli.platform.resources.messages import routes as messages
+from cstar_cli.platform.resources.preferences import routes as preferences
 from cstar_cli.platform.resources.sla_metrics import routes as sla_metrics
 from cstar_cli.platform.resources.tickets import routes as tickets
 from cstar_cli.platform.resources.webhooks import routes as webhooks
@@ -92,6 +93,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     routers.append((inspector_links.router, TEAM_PREFIX))
     routers.append((library.router, library.PREFIX))
     routers.append((test_helpers.router, TEAM_PREFIX))
+    routers.append((preferences.router, TEAM_PREFIX))
     for router, prefix in routers:
         api.include_router(router, prefix=prefix)
 

@@ -22,6 +22,7 @@ from typing import Any, Final
 from cstar_cli.trigger import edits
 from cstar_cli.trigger.errors import FixtureError
 from cstar_cli.trigger.fixtures_community import COMMUNITY_FIXTURES
+from cstar_cli.trigger.fixtures_game import GAME_FIXTURES
 from cstar_cli.trigger.steps import (
     ARTICLE,
     ARTICLE_PATH,
@@ -128,6 +129,7 @@ _CORE: Final = _fixtures(
 FIXTURES: Final[dict[str, Fixture]] = {
     **_CORE,
     **COMMUNITY_FIXTURES,
+    **GAME_FIXTURES,
 }
 """Event type -> its fixture; each family beyond tickets, customers and articles has its own
 ``fixtures_<family>.py`` module."""
@@ -234,7 +236,7 @@ def apply_overrides(
     new_steps = tuple(
         replace(s, body=bodies[s.name]) if s.name in bodies else s for s in fixture.steps
     )
-    prepared = Fixture(fixture.event, new_steps)
+    prepared = replace(fixture, steps=new_steps)
     _check_references(prepared)
     return prepared
 

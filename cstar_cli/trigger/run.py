@@ -151,17 +151,48 @@ def run_fixture(
         run.steps.append(result)
         if on_step is not None:
             on_step(result)
-    ids = {i for s in run.steps if s.method != "GET" and (i := s.object_id) is not None}
+    ids = {i for s in run.steps if s.method != "GET" for i in _identities(s.data)}
     events = client.events.iter_all({"since": run.since})
     run.events = [e for e in events if _related(e, ids)][::-1]
     return run
 
 
+OWN_IDS = ("id", "teamId", "memberId")
+"""Fields of a step's answer that name what the step made or changed (preferences name their
+team or member)."""
+MENTIONS = ("id", "member_id", "ticket_id", "ticket_ids")
+"""Fields of an event's data, at any depth, that name an object the event is about."""
+
+
+def _identities(data: Any) -> set[str]:
+    if not isinstance(data, Mapping):
+        return set()
+    return {v for k in OWN_IDS if isinstance(v := data.get(k), str)}
+
+
+def _mentioned(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key in MENTIONS and isinstance(item, str):
+                found.add(item)
+            elif key in MENTIONS and isinstance(item, list):
+                found.update(i for i in item if isinstance(i, str))
+            else:
+                found |= _mentioned(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _mentioned(item)
+    return found
+
+
 def _related(event: Mapping[str, Any], ids: set[str]) -> bool:
+    """Whether the event is about something the run made or changed: the ticket, customer or
+    member it names (a player's member, a boss's tickets, a high-five's sender)."""
     data = event.get("data")
     if not isinstance(data, Mapping):
         return False
-    return any(isinstance(v, Mapping) and v.get("id") in ids for v in data.values())
+    return bool(_mentioned(data) & ids)
 
 
 def _annotate(err: Exception, step: Step, path: str, run: FixtureRun) -> None:

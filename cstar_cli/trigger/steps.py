@@ -29,10 +29,13 @@ class Step:
 
 @dataclass(frozen=True)
 class Fixture:
-    """The steps that make ``event`` happen."""
+    """The steps that make ``event`` happen; ``clock`` says how far its steps move the team's
+    test clock forward (seconds, 0 for none): such a fixture refuses an environment that already
+    holds tickets unless told otherwise (D47), as the move would touch their SLAs too."""
 
     event: str
     steps: tuple[Step, ...]
+    clock: float = 0.0
 
 
 # -- steps most fixtures start from ---------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Data files (D34): one versioned JSON document for seeds, exports and imports.
 
 ``{"cstarData": 1, "members": [...], "customers": [...], "categories": [...], "articles": [...],
-"tickets": [... with "messages"], "webhooks": [...], "slaRules": [...]}``: the objects in their
+"tickets": [... with "messages"], "webhooks": [...], "slaRules": [...], "memberPreferences": [...],
+"social": [...], "teamPreferences": {...}}``: the objects in their
 wire form (camelCase), without platform-specific values (team id, secrets, keys) and without the
 fields a load recomputes (counts, SLA deadlines and tiers, XP). The platform reads and writes
 it (``cstar_cli.platform.testhelpers.datafile``); the CLI and the client move it around. Both
@@ -15,7 +16,17 @@ from typing import Any
 
 FORMAT = "cstarData"
 VERSION = 1
-RESOURCES = ("members", "customers", "categories", "articles", "tickets", "webhooks", "slaRules")
+RESOURCES = (
+    "members",
+    "customers",
+    "categories",
+    "articles",
+    "tickets",
+    "webhooks",
+    "slaRules",
+    "memberPreferences",
+    "social",
+)
 """The document's lists, in the order an export writes them."""
 SECTIONS = ("community", "csat")
 """Objects of their own after the lists, each written only when the environment holds some of
@@ -25,6 +36,8 @@ SECTION_LISTS = {
     "community": {"topics": "communityTopics", "posts": "communityPosts"},
     "csat": {"surveys": "csatSurveys"},
 }
+OBJECTS = ("teamPreferences",)
+"""The document's single objects (after the lists): the team's preferences (D46)."""
 
 
 def render(document: Any) -> str:
@@ -83,4 +96,7 @@ NAMES = {
     "communityVotes": ("community vote", "community votes"),
     "csatSettings": ("CSAT setting", "CSAT settings"),
     "csatSurveys": ("CSAT survey", "CSAT surveys"),
+    "memberPreferences": ("member's preferences", "members' preferences"),
+    "social": ("high-five or one-up", "high-fives and one-ups"),
+    "teamPreferences": ("team preferences", "team preferences"),
 }

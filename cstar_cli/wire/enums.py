@@ -23,6 +23,10 @@ PostStatus = Literal[
     "open", "answered", "officially_answered", "planned", "not_planned", "completed", "under_review"
 ]
 PostVisibility = Literal["public", "members_only"]
+Theme = Literal["light", "dark", "system"]
+QuestPeriod = Literal["daily", "weekly"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SocialKind = Literal["high_five", "one_up"]
 
 TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)
 PRIORITIES: tuple[str, ...] = get_args(Priority)
@@ -40,3 +44,4 @@ POST_VISIBILITIES: tuple[str, ...] = get_args(PostVisibility)
 # Where an event came from (D39): a real write, a trigger or test event, or a replay with edits.
 EventOrigin = Literal["action", "synthetic", "replay"]
 EVENT_ORIGINS: tuple[str, ...] = get_args(EventOrigin)
+WEEKDAYS: tuple[str, ...] = get_args(Weekday)

@@ -23,6 +23,8 @@ POST = "pst_"
 TOPIC = "top_"
 COMMENT = "cmt_"
 SURVEY = "srv_"
+HIGH_FIVE = "hfv_"
+ONE_UP = "oup_"
 
 KNOWN_PREFIXES = (
     TICKET,
@@ -45,4 +47,6 @@ KNOWN_PREFIXES = (
     TOPIC,
     COMMENT,
     SURVEY,
+    HIGH_FIVE,
+    ONE_UP,
 )

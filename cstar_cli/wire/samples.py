@@ -196,13 +196,14 @@ def _change(before: Any, after: Any) -> Json:
     return {"from": before, "to": after}
 
 
-def _social(s: _Sample, message: str, xp: int) -> Json:
+def _social(s: _Sample, prefix: str, message: str | None) -> Json:
     return {
+        "id": prefix + s.hex("social"),
         "from_member": s.member("agent2"),
         "to_member": s.member("agent"),
         "message": message,
-        "ticket_id": s.ticket_id(),
-        "xp_awarded": xp,
+        "ticket_id": s.ticket_id() if prefix == ids.ONE_UP else None,
+        "xp_awarded": 0,
         "sent_at": s.at(0),
     }
 
@@ -243,14 +244,27 @@ _SAMPLES: Final[dict[str, Callable[[_Sample], Json]]] = {
     "article.deleted": lambda s: {"article": s.article("draft")},
     "team.preferences_updated": lambda s: {
         "team": s.team(),
-        "updated_by": s.member("owner"),
-        "changes": {
-            "business_hours_only": _change(False, True),
-            "timezone": _change("UTC", "Europe/Berlin"),
+        "preferences": {
+            "timezone": "Europe/Berlin",
+            "business_hours": {
+                "enabled": True,
+                "days": ["mon", "tue", "wed", "thu", "fri"],
+                "start": "09:00",
+                "end": "17:00",
+            },
+            "gamification_enabled": True,
+            "default_priority": "normal",
         },
+        "updated_by": None,
+        "changes": {"timezone": _change("UTC", "Europe/Berlin")},
     },
     "agent.preferences_updated": lambda s: {
         "member": s.member("agent"),
+        "preferences": {
+            "notifications": {"email": False, "desktop": True, "mobile": True},
+            "theme": "dark",
+            "sound_effects": True,
+        },
         "changes": {"theme": _change("light", "dark"), "email_notifications": _change(True, False)},
     },
     "boss.spawned": lambda s: {"boss": s.boss(hp=200, status="active")},
@@ -294,19 +308,22 @@ _SAMPLES: Final[dict[str, Callable[[_Sample], Json]]] = {
     "player.quest_completed": lambda s: {
         "player": s.player(),
         "quest": {
-            "key": "daily_close_5",
-            "name": "Five Before Five",
-            "description": "Close 5 tickets in one day.",
-            "progress": 5,
-            "target": 5,
-            "reward_xp": 100,
-            "reward_gold": 20,
+            "key": "daily_close_3",
+            "name": "Hat Trick",
+            "description": "Close 3 tickets today.",
+            "period": "daily",
+            "progress": 3,
+            "target": 3,
+            "reward_xp": 50,
+            "reward_gold": 10,
             "completed_at": s.at(0),
         },
     },
     "player.streak_milestone": lambda s: {"player": s.player(), "days": 7},
-    "social.one_up_sent": lambda s: _social(s, "Great save on the refund ticket!", 10),
-    "social.high_five_sent": lambda s: _social(s, "High five for clearing the queue!", 5),
+    "social.one_up_sent": lambda s: _social(s, ids.ONE_UP, None),
+    "social.high_five_sent": lambda s: _social(
+        s, ids.HIGH_FIVE, "High five for clearing the queue!"
+    ),
     "community_post.created": lambda s: {"post": s.post()},
     "community_post.updated": lambda s: {
         "post": s.post(),

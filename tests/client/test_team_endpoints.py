@@ -54,6 +54,42 @@ CALLS: list[tuple[Callable[[Any], Any], Sent]] = [
         lambda c: c.listen_sessions.end("ls_1"),
         ("DELETE", f"{TEAM}/webhooks/listen/ls_1", {}, None),
     ),
+    (lambda c: c.game.quests(), ("GET", f"{TEAM}/game/quests", {}, None)),
+    (
+        lambda c: c.game.quests("mem_1"),
+        ("GET", f"{TEAM}/game/quests", {"memberId": "mem_1"}, None),
+    ),
+    (
+        lambda c: c.game.high_five("mem_1", "mem_2", "Thanks!"),
+        (
+            "POST",
+            f"{TEAM}/game/social/high-fives",
+            {},
+            {"fromMemberId": "mem_1", "toMemberId": "mem_2", "message": "Thanks!"},
+        ),
+    ),
+    (
+        lambda c: c.game.one_up("mem_1", "mem_2", "tkt_1"),
+        (
+            "POST",
+            f"{TEAM}/game/social/one-ups",
+            {},
+            {"fromMemberId": "mem_1", "toMemberId": "mem_2", "ticketId": "tkt_1"},
+        ),
+    ),
+    (lambda c: c.preferences.team(), ("GET", f"{TEAM}/team/preferences", {}, None)),
+    (
+        lambda c: c.preferences.update_team({"timezone": "UTC"}),
+        ("PATCH", f"{TEAM}/team/preferences", {}, {"timezone": "UTC"}),
+    ),
+    (
+        lambda c: c.preferences.member("mem_1"),
+        ("GET", f"{TEAM}/members/mem_1/preferences", {}, None),
+    ),
+    (
+        lambda c: c.preferences.update_member("mem_1", {"theme": "dark"}),
+        ("PATCH", f"{TEAM}/members/mem_1/preferences", {}, {"theme": "dark"}),
+    ),
     (lambda c: c.inspector.link(), ("POST", f"{TEAM}/inspector/links", {}, None)),
     (
         lambda c: c.inspector.link("live"),

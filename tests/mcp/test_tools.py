@@ -235,6 +235,17 @@ def test_every_tool_against_the_platform(mcp_run: McpRunner, api: httpx.Client) 
         assert player["data"]["memberId"] == members[0]["id"]
         bosses = await ok("game_bosses")
         assert isinstance(bosses["data"], list)
+        quests = await ok("game_quests", memberId=members[0]["id"])
+        assert [q["key"] for q in quests["data"]] == [
+            "daily_close_3",
+            "weekly_respond_5",
+            "weekly_final_blow",
+        ]
+        assert all(q["memberId"] == members[0]["id"] for q in quests["data"])
+        team = await ok("get_preferences")
+        assert team["data"]["object"] == "team_preferences" and team["data"]["timezone"]
+        mine = await ok("get_preferences", memberId=members[0]["id"])
+        assert mine["data"]["memberId"] == members[0]["id"] and mine["data"]["theme"]
 
         agent = members[0]["id"]
         topic = await ok("list_community_topics")

@@ -58,6 +58,12 @@ def fill(p: OwnPlatform, api: httpx.Client) -> dict[str, str]:
     category = data(api.post(t("/categories"), json={"name": "Printers"}), 201)
     article = {"title": "Fix it", "content": "Off, on.", "categoryId": category["id"]}
     data(api.post(t("/articles"), json={**article, "status": "published", "isPublic": True}), 201)
+    data(api.patch(t("/team/preferences"), json={"timezone": "Asia/Tokyo"}))
+    data(api.patch(t(f"/members/{member['id']}/preferences"), json={"theme": "dark"}))
+    grace = next(m for m in data(api.get(t("/members"))) if m["email"] == "grace@example.com")
+    pair = {"fromMemberId": member["id"], "toMemberId": grace["id"]}
+    data(api.post(t("/game/social/high-fives"), json={**pair, "message": "Thanks!"}), 201)
+    data(api.post(t("/game/social/one-ups"), json={**pair, "ticketId": printer["id"]}), 201)
     hook = {"url": "http://127.0.0.1:9/h", "events": ["ticket.*"], "name": "CI"}
     made = data(api.post(t("/webhooks"), json=hook), 201)
     session = data(api.post(t("/webhooks/listen"), json={"deviceName": "laptop"}), 201)
@@ -83,6 +89,9 @@ def test_export_then_import_then_export_gives_the_same_bytes(own: OwnPlatform) -
             "messages": 3,
             "webhooks": 1,
             "slaRules": 4,
+            "memberPreferences": 1,
+            "social": 2,
+            "teamPreferences": 1,
         }
         second = export(own, api)
         assert second == first
@@ -98,6 +107,14 @@ def test_export_then_import_then_export_gives_the_same_bytes(own: OwnPlatform) -
         assert ticket["responseTier"] == "gold" and ticket["resolutionTier"] == "gold"
         customers = data(api.get(own.team("/customers"), params={"sort": "createdAt"}))
         assert [c["ticketCount"] for c in customers] == [1, 0]
+        # preferences and social came back too (D46); members by email, never by id
+        assert data(api.get(own.team("/team/preferences")))["timezone"] == "Asia/Tokyo"
+        assert doc["memberPreferences"][0]["member"] == "bob@x.test"
+        assert [(e["type"], e["toMemberId"]) for e in doc["social"]] == [
+            ("high_five", "grace@example.com"),
+            ("one_up", "grace@example.com"),
+        ]
+        assert doc["social"][1]["ticketId"] == closed["id"]
 
 
 def test_no_secret_is_ever_written(own: OwnPlatform) -> None:
@@ -218,6 +235,31 @@ BAD = [
     ("webhooks", 0, {"url": "http://127.0.0.1:9", "events": ["*"], "secret": "x"}, "webhooks[0]"),
     ("webhooks", 0, {"url": "http://127.0.0.1:9", "events": ["tix.made"]}, "webhooks[0].events"),
     ("articles", 0, {"title": "x", "categoryId": "nope"}, "articles[0].categoryId"),
+    ({**SEED, "teamPreferences": {"timezone": "Nowhere/Land"}}, "teamPreferences.timezone", "IANA"),
+    (
+        {**SEED, "teamPreferences": {"businessHours": {"start": "18:00", "end": "08:00"}}},
+        "teamPreferences.businessHours.end",
+        "later",
+    ),
+    ("memberPreferences", 0, {"member": "nobody@x.test", "theme": "dark"}, "memberPreferences[0]"),
+    ("memberPreferences", 0, {"member": "bob@x.test", "theme": "neon"}, "memberPreferences[0]"),
+    (
+        "social",
+        0,
+        {"type": "high_five", "fromMemberId": "bob@x.test", "toMemberId": "bob@x.test"},
+        "social[0].toMemberId",
+    ),
+    (
+        "social",
+        0,
+        {
+            "type": "one_up",
+            "fromMemberId": "bob@x.test",
+            "toMemberId": "ada@example.com",
+            "ticketId": "tkt_" + "0" * 32,
+        },
+        "social[0].ticketId",
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
-"""``cstar game leaderboard|player|bosses``: the team's game (D19–D22) as the API reports it."""
+"""``cstar game leaderboard|player|bosses|quests|high-five|one-up``: the team's game (D19–D22,
+D46) as the API reports it."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import typer
 from cstar_cli.cli.common import JsonOption, app_of, command_group
 from cstar_cli.cli.context import AppContext
 from cstar_cli.cli.errors import UsageError
+from cstar_cli.cli.render import show_done
 
 if TYPE_CHECKING:
     from cstar_cli.client.requests import Page
 
-HELP = "Play the game: the leaderboard, a player's stats and the SLA bosses."
+HELP = "Play the game: the leaderboard, players, SLA bosses, quests, high-fives and one-ups."
 LEADERBOARD_COLUMNS = (
     ("RANK", "rank"),
     ("MEMBER", "name"),
@@ -98,7 +100,7 @@ def game_leaderboard(
     app.printer.table(entries, LEADERBOARD_COLUMNS, empty="No players yet.")
 
 
-def _resolve_member(app: AppContext, query: str) -> str:
+def resolve_member(app: AppContext, query: str) -> str:
     """A member id for ``query``: an id as is, else a unique name or email match."""
     if ID_PATTERN.match(query.lower()):
         return query
@@ -141,7 +143,7 @@ def game_player(
     Example: cstar game player grace
     """
     app = app_of(ctx, json_output=json_output)
-    member_id = _resolve_member(app, member)
+    member_id = resolve_member(app, member)
     game = app.client().game
     player: dict[str, Any] = game.player(member_id)
     if json_output:
@@ -215,7 +217,97 @@ def _boss_row(boss: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+QUEST_COLUMNS = (
+    ("QUEST", "name"),
+    ("PERIOD", "period"),
+    ("PROGRESS", "progressBar"),
+    ("REWARD", "reward"),
+    ("DONE", "done"),
+    ("GOAL", "description"),
+)
+
+
+def game_quests(
+    ctx: typer.Context,
+    member: str | None = typer.Argument(
+        None,
+        metavar="[MEMBER]",
+        help="Whose progress: member id (mem_…) or part of a name/email. Without it, the quests.",
+    ),
+    json_output: JsonOption = False,
+) -> None:
+    """Show the daily and weekly quests, with a member's progress toward each.
+
+    Days and weeks follow the team's time zone (`cstar preferences get`) on the team clock.
+
+    Example: cstar game quests grace
+    """
+    app = app_of(ctx, json_output=json_output)
+    member_id = resolve_member(app, member) if member else None
+    quests: list[dict[str, Any]] = app.client().game.quests(member_id)
+    if json_output:
+        app.printer.json(quests)
+        return
+    rows = [_quest_row(quest) for quest in quests]
+    app.printer.table(rows, QUEST_COLUMNS, empty="No quests.")
+
+
+def _quest_row(quest: dict[str, Any]) -> dict[str, Any]:
+    target = int(quest.get("target") or 1)
+    progress = quest.get("progress")
+    shown = "-" if progress is None else f"{bar(int(progress) / target, 10)} {progress}/{target}"
+    done = "-" if quest.get("completed") is None else ("yes" if quest["completed"] else "no")
+    return {
+        **quest,
+        "progressBar": shown,
+        "reward": f"{quest.get('rewardXp')} XP + {quest.get('rewardGold')} gold",
+        "done": done,
+    }
+
+
+def game_high_five(
+    ctx: typer.Context,
+    sender: str = typer.Argument(..., metavar="FROM", help="Who sends it: member id or name."),
+    receiver: str = typer.Argument(..., metavar="TO", help="Who gets it: member id or name."),
+    message: str | None = typer.Option(None, "--message", "-m", help="A few words with it."),
+    json_output: JsonOption = False,
+) -> None:
+    """High-five a teammate (fires social.high_five_sent; at most 10 a day per sender).
+
+    Example: cstar game high-five grace alan --message "Queue cleared!"
+    """
+    app = app_of(ctx, json_output=json_output)
+    from_id, to_id = resolve_member(app, sender), resolve_member(app, receiver)
+    sent = app.client().game.high_five(from_id, to_id, message)
+    show_done(app, sent, f"High-five sent: {sent.get('id')}.", json_output=json_output)
+
+
+def game_one_up(
+    ctx: typer.Context,
+    sender: str = typer.Argument(..., metavar="FROM", help="Who sends it: member id or name."),
+    receiver: str = typer.Argument(..., metavar="TO", help="Who gets it: member id or name."),
+    ticket: str | None = typer.Option(None, "--ticket", help="The ticket it is for (tkt_…)."),
+    json_output: JsonOption = False,
+) -> None:
+    """Give a teammate a one-up (fires social.one_up_sent; at most 10 a day per sender).
+
+    Example: cstar game one-up alan grace --ticket tkt_…
+    """
+    app = app_of(ctx, json_output=json_output)
+    from_id, to_id = resolve_member(app, sender), resolve_member(app, receiver)
+    sent = app.client().game.one_up(from_id, to_id, ticket)
+    show_done(app, sent, f"One-up sent: {sent.get('id')}.", json_output=json_output)
+
+
 def build(name: str) -> typer.Typer:
     return command_group(
-        {"leaderboard": game_leaderboard, "player": game_player, "bosses": game_bosses}, help=HELP
+        {
+            "leaderboard": game_leaderboard,
+            "player": game_player,
+            "bosses": game_bosses,
+            "quests": game_quests,
+            "high-five": game_high_five,
+            "one-up": game_one_up,
+        },
+        help=HELP,
     )

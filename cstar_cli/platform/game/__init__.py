@@ -49,8 +49,13 @@ Test clock (D21, :mod:`cstar_cli.platform.testhelpers.clock`): test mode only,
 ``POST /test-helpers/clock/advance {seconds}`` adds to a per team+environment offset stored in
 SQLite (``…/clock/reset`` sets it back to 0); ``Platform.now()`` applies it.
 
+Quests (D46, :mod:`.quests`): daily and weekly goals counted after the engine scored a write.
+A team whose ``gamificationEnabled`` preference is false has no game: ticket writes, deletes and
+the timer skip every hook (no XP, bosses, streaks, achievements or quests; SLA fields are still
+kept on tickets).
+
 Not modelled on the local platform: seasonal resets (the season is reported, XP and levels are
-lifetime; ``period=season`` ranks by XP earned this season), quests, skills and cosmetics (shown
+lifetime; ``period=season`` ranks by XP earned this season), skills and cosmetics (shown
 at level 0 / empty), prestige, business hours.
 """
 
@@ -58,8 +63,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cstar_cli.platform.game import engine
+from cstar_cli.platform.game import engine, quests
 from cstar_cli.platform.game.sla import deadlines, sla_fields
+from cstar_cli.platform.preferences import gamification_enabled
 from cstar_cli.platform.store.db import Row
 
 if TYPE_CHECKING:
@@ -79,11 +85,17 @@ def on_ticket_written(
     request_id: str | None,
 ) -> None:
     """Call inside the transaction that created or changed a ticket (``before`` None on create)."""
-    engine.ticket_written(engine.Scope(work, principal, now, request_id), before, after)
+    if not gamification_enabled(work.db, principal.team_id, principal.livemode):
+        return
+    scope = engine.Scope(work, principal, now, request_id)
+    engine.ticket_written(scope, before, after)
+    quests.after_ticket_written(scope, before, after)
 
 
 def on_ticket_deleted(
     work: Work, principal: Principal, row: Row, *, now: float, request_id: str | None
 ) -> None:
     """Call inside the transaction that deletes a ticket."""
+    if not gamification_enabled(work.db, principal.team_id, principal.livemode):
+        return
     engine.ticket_deleted(engine.Scope(work, principal, now, request_id), row)

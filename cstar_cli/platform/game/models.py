@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from cstar_cli.platform.resources.models import Input, Output, ShortText
-from cstar_cli.wire.enums import Priority
+from cstar_cli.wire.enums import Priority, QuestPeriod, SocialKind
 
 MAX_TARGET_MINUTES = 366 * 24 * 60
 Minutes = Annotated[int, Field(ge=1, le=MAX_TARGET_MINUTES)]
@@ -158,3 +158,44 @@ class Achievement(Output):
     unlockedCount: int
     unlocked: bool | None
     unlockedAt: str | None
+
+
+# -- quests and social (D46) ---------------------------------------------------------------------
+class QuestView(Output):
+    object: Literal["quest"]
+    key: str
+    name: str
+    description: str
+    period: QuestPeriod
+    periodKey: str
+    periodStart: str
+    periodEnd: str
+    memberId: str | None
+    progress: int | None
+    target: int
+    completed: bool | None
+    completedAt: str | None
+    rewardXp: int
+    rewardGold: int
+
+
+class HighFiveCreate(Input):
+    fromMemberId: Annotated[str, Field(min_length=1, max_length=100)]
+    toMemberId: Annotated[str, Field(min_length=1, max_length=100)]
+    message: Annotated[str, Field(max_length=500)] | None = None
+
+
+class OneUpCreate(Input):
+    fromMemberId: Annotated[str, Field(min_length=1, max_length=100)]
+    toMemberId: Annotated[str, Field(min_length=1, max_length=100)]
+    ticketId: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+
+
+class SocialSend(Output):
+    id: str
+    object: SocialKind
+    fromMemberId: str
+    toMemberId: str
+    message: str | None
+    ticketId: str | None
+    createdAt: str

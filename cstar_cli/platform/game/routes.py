@@ -8,9 +8,16 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from cstar_cli.platform.game.models import BossStatus, SlaRuleCreate, SlaRuleUpdate
+from cstar_cli.platform.game.models import (
+    BossStatus,
+    HighFiveCreate,
+    OneUpCreate,
+    SlaRuleCreate,
+    SlaRuleUpdate,
+)
 from cstar_cli.platform.game.service import Game
 from cstar_cli.platform.game.sla_rules import SlaRules
+from cstar_cli.platform.game.social import Social
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.access import PUBLIC
 from cstar_cli.platform.resources import common
@@ -71,6 +78,31 @@ async def list_achievements(
     userId: str | None = Query(None, description=USER_ID_HELP + " Adds unlocked/unlockedAt."),
 ) -> Response:
     return responses.plain_list(request, Game(common.caller_of(request)).achievements(userId))
+
+
+@router.get(
+    "/game/quests", tags=["game"], summary="List daily and weekly quests", openapi_extra=PUBLIC
+)
+async def list_quests(
+    request: Request,
+    memberId: str | None = Query(
+        None, description="The member whose progress to show (mem_..., usr_... or a UUID)."
+    ),
+) -> Response:
+    return responses.plain_list(request, Game(common.caller_of(request)).quests(memberId))
+
+
+@router.post(
+    "/game/social/high-fives", status_code=201, tags=["game"], summary="High-five a teammate"
+)
+async def high_five(request: Request, body: HighFiveCreate) -> Response:
+    sent = Social(common.caller_of(request)).high_five(body)
+    return responses.ok(request, sent, status=201)
+
+
+@router.post("/game/social/one-ups", status_code=201, tags=["game"], summary="One-up a teammate")
+async def one_up(request: Request, body: OneUpCreate) -> Response:
+    return responses.ok(request, Social(common.caller_of(request)).one_up(body), status=201)
 
 
 # -- SLA rules -----------------------------------------------------------------------------------

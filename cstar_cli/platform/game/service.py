@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from cstar_cli.platform import ids
-from cstar_cli.platform.game import rules, views
+from cstar_cli.platform.game import quests, rules, views
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources.service import Service, columns
@@ -52,17 +52,17 @@ class Game(Service):
     sort_fields = sortable("spawned_at")
 
     # -- players -------------------------------------------------------------------------------
-    def find_member(self, value: str) -> Row:
+    def find_member(self, value: str, param: str = "userId") -> Row:
         """A member of the caller's team+environment by ``mem_``/``usr_`` id or bare UUID."""
         if value.startswith(ids.USER):
             names = ["user_id"]
-            hex_id = ids.parse(value, ids.USER, "userId")
+            hex_id = ids.parse(value, ids.USER, param)
         elif value.startswith(ids.MEMBER):
             names = ["id"]
-            hex_id = ids.parse(value, ids.MEMBER, "userId")
+            hex_id = ids.parse(value, ids.MEMBER, param)
         else:
             names = ["id", "user_id"]
-            hex_id = ids.parse(value, ids.MEMBER, "userId")
+            hex_id = ids.parse(value, ids.MEMBER, param)
         for column in names:
             row = self.db.one(
                 f"SELECT * FROM members WHERE {column} = ? AND team_id = ? AND livemode = ?",
@@ -110,7 +110,7 @@ class Game(Service):
                 "bossesDefeated": int(player["bosses_defeated"]),
                 "finalBlows": int(player["final_blows"]),
                 "achievementsUnlocked": int(unlocked["n"]) if unlocked else 0,
-                "questsCompleted": 0,
+                "questsCompleted": quests.completed_count(db, member["id"]),
                 "goldTierResolutions": int(player["gold_resolutions"]),
             },
             "skills": {
@@ -220,3 +220,11 @@ class Game(Service):
             }
             for a in rules.ACHIEVEMENTS
         ]
+
+    # -- quests (D46) --------------------------------------------------------------------------
+    def quests(self, member_id: str | None) -> list[dict[str, Any]]:
+        """``GET /game/quests``: the daily and weekly quests in their current periods (team time
+        zone, team clock); with ``member_id``, that member's progress."""
+        member = self.find_member(member_id, "memberId") if member_id else None
+        principal = self.principal
+        return quests.listed(self.db, principal.team_id, principal.livemode, member, self.now())

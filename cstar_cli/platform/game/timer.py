@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from cstar_cli.platform.background import cancel
 from cstar_cli.platform.game.engine import Scope, evaluate, system_principal
+from cstar_cli.platform.preferences import gamification_enabled
 from cstar_cli.platform.work import Work
 
 if TYPE_CHECKING:
@@ -33,7 +34,10 @@ def tick(platform: Platform) -> int:
 def evaluate_scope(
     platform: Platform, team_id: str, livemode: bool, request_id: str | None = None
 ) -> int:
-    """One evaluation of one team+environment at its own (possibly advanced) time."""
+    """One evaluation of one team+environment at its own (possibly advanced) time; none when
+    the team turned the game off (``gamificationEnabled``, D46)."""
+    if not gamification_enabled(platform.db, team_id, livemode):
+        return 0
     work = Work(platform.db, platform.outbox)
     scope = Scope(
         work, system_principal(team_id, livemode), platform.now(team_id, livemode), request_id

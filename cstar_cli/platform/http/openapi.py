@@ -18,7 +18,9 @@ from cstar_cli.platform.game.models import (
     Boss,
     LeaderboardEntry,
     PlayerStats,
+    QuestView,
     SlaRule,
+    SocialSend,
     TestClock,
 )
 from cstar_cli.platform.http.access import ACCESS_FIELD, IDENTITY_FIELD, Access
@@ -45,6 +47,7 @@ from cstar_cli.platform.resources.library.models import (
 from cstar_cli.platform.resources.listen_sessions.models import ListenSession, ListenSessionSummary
 from cstar_cli.platform.resources.members.models import Member
 from cstar_cli.platform.resources.models import Deleted, Envelope, ErrorEnvelope, ListEnvelope
+from cstar_cli.platform.resources.preferences.models import MemberPreferences, TeamPreferences
 from cstar_cli.platform.resources.sla_metrics.models import SlaMetrics
 from cstar_cli.platform.resources.tickets.models import Message, Ticket, TicketWithMessages
 from cstar_cli.platform.resources.webhooks.models import (
@@ -148,6 +151,13 @@ SUCCESS: Answers = {
     ("post", f"{T}/csat/surveys"): (201, Envelope[Survey]),
     ("get", f"{T}/csat/stats"): (200, Envelope[CsatStats]),
     ("get", f"{T}/sla/metrics"): (200, Envelope[SlaMetrics]),
+    ("get", f"{T}/team/preferences"): (200, Envelope[TeamPreferences]),
+    ("patch", f"{T}/team/preferences"): (200, Envelope[TeamPreferences]),
+    ("get", f"{T}/members/{{memberId}}/preferences"): (200, Envelope[MemberPreferences]),
+    ("patch", f"{T}/members/{{memberId}}/preferences"): (200, Envelope[MemberPreferences]),
+    ("get", f"{T}/game/quests"): (200, Envelope[list[QuestView]]),
+    ("post", f"{T}/game/social/high-fives"): (201, Envelope[SocialSend]),
+    ("post", f"{T}/game/social/one-ups"): (201, Envelope[SocialSend]),
 }
 
 # (method, path) -> a second success an operation may answer (a vote already there: 200)
@@ -162,7 +172,8 @@ ERROR_DESCRIPTIONS = {
     "verify (identity_verification_failed)",
     "403": "Key not allowed (publishable_key_write, insufficient_permissions, team_access_denied)",
     "404": "No such resource (resource_missing)",
-    "409": "Conflict (resource_conflict, idempotency_key_reused, idempotency_key_in_use)",
+    "409": "Conflict (resource_conflict, idempotency_key_reused, idempotency_key_in_use, "
+    "daily_limit_reached, gamification_disabled)",
     "413": "Body over 1 MiB (payload_too_large)",
     "429": "Rate limit exceeded (rate_limit_exceeded; see Retry-After)",
     "500": "Internal error (internal_error)",

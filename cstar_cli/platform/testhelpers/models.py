@@ -13,14 +13,16 @@ from typing import Any, Literal
 
 from pydantic import create_model
 
-from cstar_cli.platform.game.models import SlaRule
+from cstar_cli.platform.game.models import SlaRule, SocialSend
 from cstar_cli.platform.resources.articles.models import Article
 from cstar_cli.platform.resources.categories.models import Category
 from cstar_cli.platform.resources.customers.models import Customer
 from cstar_cli.platform.resources.members.models import Member
 from cstar_cli.platform.resources.models import Output
+from cstar_cli.platform.resources.preferences.models import MemberPreferences, TeamPreferences
 from cstar_cli.platform.resources.tickets.models import Message, Ticket
 from cstar_cli.platform.resources.webhooks.models import Webhook
+from cstar_cli.wire.enums import SocialKind
 
 
 class ResetResult(Output):
@@ -74,6 +76,24 @@ DataSlaRule = exported(
     "updatedAt",
 )
 
+DataTeamPreferences = exported(
+    TeamPreferences, "timezone businessHours gamificationEnabled defaultPriority"
+)
+DataMemberPreferences = exported(
+    MemberPreferences,
+    "notifications theme soundEffects",
+    doc="A member's own preferences; ``member`` is their email.",
+    member=(str, ...),
+)
+DataSocial = exported(
+    SocialSend,
+    "id message ticketId createdAt",
+    doc="A high-five or one-up; the members by email.",
+    type=(SocialKind, ...),
+    fromMemberId=(str, ...),
+    toMemberId=(str, ...),
+)
+
 
 DataFile = create_model(
     "DataFile",
@@ -88,6 +108,9 @@ DataFile = create_model(
     tickets=(many(DataTicket), ...),
     webhooks=(many(DataWebhook), ...),
     slaRules=(many(DataSlaRule), ...),
+    memberPreferences=(many(DataMemberPreferences), ...),
+    social=(many(DataSocial), ...),
+    teamPreferences=(DataTeamPreferences, ...),
 )
 
 

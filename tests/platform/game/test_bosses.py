@@ -54,17 +54,18 @@ def test_an_urgent_ticket_at_risk_spawns_a_boss_and_closing_it_lands_the_final_b
     [damaged] = game.events("boss.damaged")
     assert damaged["data"]["damage"] == 100
     assert damaged["data"]["member"]["member_id"] == grace["id"]
-    [gained] = game.events("player.xp_gained")
+    [gained, quest] = game.events("player.xp_gained")
     assert (gained["data"]["amount"], gained["data"]["sla_tier"]) == (225, "gold")
+    assert (quest["data"]["reason"], quest["data"]["amount"]) == ("quest_completed", 150)
     assert _types(game, "boss.*") == ["boss.spawned", "boss.damaged", "boss.defeated"]
 
     [after] = game.bosses()
     assert after["status"] == "defeated" and after["finalBlowBy"] == grace["id"]
     assert after["timeLeftSeconds"] is None and not after["teamCredit"]
-    stats = game.player(grace["id"])
-    assert stats["xp"] == 225 and stats["gold"] == 25
+    stats = game.player(grace["id"])  # the final blow also completes a weekly quest (D46)
+    assert stats["xp"] == 225 + 150 and stats["gold"] == 25 + 30
     assert stats["stats"]["finalBlows"] == 1 and stats["stats"]["bossesDefeated"] == 1
-    assert game.ok(game.http.get(f"/members/{grace['id']}"))["xp"] == 225
+    assert game.ok(game.http.get(f"/members/{grace['id']}"))["xp"] == 225 + 150
 
 
 def test_a_missed_deadline_lets_the_boss_escape_and_it_fires_no_more_events(game: Game) -> None:

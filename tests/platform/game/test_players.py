@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.platform.game.conftest import DAY, MINUTE, Game
 
 
@@ -10,6 +12,11 @@ def _resolve_now(game: Game, member_id: str | None, priority: str = "low") -> di
     if member_id:
         body["assignedTo"] = member_id
     return game.close(game.ticket(**body)["id"])
+
+
+def _for_tickets(game: Game) -> list[dict[str, Any]]:
+    """``player.xp_gained`` events for closed tickets (quest rewards left out, D46)."""
+    return [e for e in game.events("player.xp_gained") if e["data"]["reason"] == "ticket_closed"]
 
 
 def test_a_three_day_streak_emits_one_streak_milestone(game: Game) -> None:
@@ -39,16 +46,17 @@ def test_level_ups_emit_player_level_up_with_old_and_new_levels(game: Game) -> N
     _resolve_now(game, grace["id"], "high")  # 50 × 3 (gold) = 150 XP: level 2 at 100
     _resolve_now(game, grace["id"], "normal")  # 75 more: 225, still level 2 (283 for level 3)
     _resolve_now(game, grace["id"], "urgent")  # 225 more: 450, level 3
-    assert [e["data"]["amount"] for e in game.events("player.xp_gained")] == [150, 75, 225]
+    assert [e["data"]["amount"] for e in _for_tickets(game)] == [150, 75, 225]
     ups = game.events("player.level_up")
     assert [(e["data"]["old_level"], e["data"]["new_level"]) for e in ups] == [(1, 2), (2, 3)]
     assert ups[-1]["data"]["player"]["xp"] == 450
     assert ups[-1]["data"]["player"]["xp_to_next_level"] == 520 - 450
+    # the third close also completes the daily quest (D46): 50 XP more, still level 3
     stats = game.player(grace["id"])
-    assert (stats["level"], stats["xp"], stats["xpToNextLevel"]) == (3, 450, 70)
-    assert stats["xpInCurrentLevel"] == 450 - 283
+    assert (stats["level"], stats["xp"], stats["xpToNextLevel"]) == (3, 500, 20)
+    assert stats["xpInCurrentLevel"] == 500 - 283
     member = game.ok(game.http.get(f"/members/{grace['id']}"))
-    assert (member["level"], member["xp"]) == (3, 450)
+    assert (member["level"], member["xp"]) == (3, 500)
 
 
 def test_xp_follows_priority_times_the_resolution_tier(game: Game) -> None:
@@ -63,14 +71,15 @@ def test_xp_follows_priority_times_the_resolution_tier(game: Game) -> None:
     game.advance(MINUTE)  # past the target: missed, no bonus
     closed = game.close(tickets[3]["id"])
     assert closed["resolutionTier"] == "missed"
-    gained = [(e["data"]["sla_tier"], e["data"]["amount"]) for e in game.events("player.xp_gained")]
+    gained = [(e["data"]["sla_tier"], e["data"]["amount"]) for e in _for_tickets(game)]
     assert gained == [("gold", 75), ("silver", 50), ("bronze", 25), ("missed", 25)]
     reopened = game.update(tickets[0]["id"], status="open")
     game.close(reopened["id"])  # a ticket scores once
-    assert len(game.events("player.xp_gained")) == 4
+    assert len(_for_tickets(game)) == 4
+    before = len(game.events("player.xp_gained"))
     unassigned = game.ticket(priority="urgent")
     game.close(unassigned["id"])  # nobody to credit: no XP
-    assert len(game.events("player.xp_gained")) == 4
+    assert len(game.events("player.xp_gained")) == before
 
 
 def test_achievements_unlock_once_each(game: Game) -> None:
@@ -140,10 +149,11 @@ def test_every_game_event_has_the_catalogue_sample_shape(game: Game) -> None:
         "player.level_up",
         "player.streak_milestone",
         "player.achievement_unlocked",
+        "player.quest_completed",  # the final blow completes the weekly quest (D46)
     }
     for event_type, data in seen.items():
         sample = catalog.sample_data(event_type, team_id="t", team_slug="s", now=1.0)
         assert set(data) == set(sample), event_type
-        for nested in ("boss", "player", "achievement", "member", "final_blow"):
+        for nested in ("boss", "player", "achievement", "member", "final_blow", "quest"):
             if isinstance(sample.get(nested), dict):
                 assert set(data[nested]) == set(sample[nested]), (event_type, nested)

@@ -86,6 +86,13 @@ def trigger(
         "(KEY:=<json> for numbers, booleans, lists). Repeatable.",
         show_default=False,
     ),
+    yes: bool = typer.Option(
+        False,
+        "--yes",
+        "-y",
+        help="With --fixture: run a fixture that moves the team clock (bosses, streaks) even "
+        "though the environment already holds tickets.",
+    ),
     json_output: JsonOption = False,
 ) -> None:
     """Fire a test event at your webhooks and listen sessions, or run a fixture.
@@ -96,6 +103,8 @@ def trigger(
     and the events they produced are listed. A live key is refused for --fixture (exit 2).
     With --for ID, the synthetic event carries what a real one carries for that object today,
     so a handler that fetches the object finds it (-d sets fields of its data).
+    Fixtures for bosses and streaks move the team's test clock forward; they refuse an
+    environment that already holds tickets unless given --yes.
 
     Example: cstar trigger ticket.closed --fixture --override ticket.priority=urgent
 
@@ -137,7 +146,7 @@ def trigger(
         from cstar_cli.trigger.errors import FixtureError
 
         try:
-            _run_fixture(app, name, override or [], json_output=json_output)
+            _run_fixture(app, name, override or [], yes=yes, json_output=json_output)
         except FixtureError as err:
             kind = UsageError if err.usage else CstarError
             raise kind(err.message, err.hint, code=err.code) from None
@@ -194,6 +203,7 @@ def _source_data(name: str, source: str, fields: list[str]) -> dict[str, object]
 
 
 def _render_list(app: AppContext, *, json_output: bool) -> None:
+    from cstar_cli.cli.commands.trigger.clock import clock_note
     from cstar_cli.trigger.fixtures import FIXTURES
     from cstar_cli.wire import catalog
 
@@ -206,6 +216,7 @@ def _render_list(app: AppContext, *, json_output: bool) -> None:
                     "category": e.category,
                     "description": e.description,
                     "fixture": e.name in FIXTURES,
+                    "movesClock": bool(e.name in FIXTURES and FIXTURES[e.name].clock),
                 }
                 for e in entries
             ]
@@ -219,15 +230,20 @@ def _render_list(app: AppContext, *, json_output: bool) -> None:
         lines.append(f"{category} ({len(names)})")
         for name in names:
             mark = "*" if name in FIXTURES else " "
-            lines.append(f"  {name:<{width}} {mark} {catalog.DESCRIPTIONS[name]}")
+            note = clock_note(FIXTURES[name]) if name in FIXTURES else ""
+            described = catalog.DESCRIPTIONS[name] + (f" (fixture {note})" if note else "")
+            lines.append(f"  {name:<{width}} {mark} {described}")
     app.printer.text("\n".join(lines))
     app.printer.info(
         f"{len(entries)} event types. * = has a fixture (`cstar trigger EVENT --fixture`)."
     )
 
 
-def _run_fixture(app: AppContext, name: str, overrides: list[str], *, json_output: bool) -> None:
+def _run_fixture(
+    app: AppContext, name: str, overrides: list[str], *, yes: bool, json_output: bool
+) -> None:
     from cstar_cli.cli.commands.trigger.checks import field_problem
+    from cstar_cli.cli.commands.trigger.clock import check_clock
     from cstar_cli.trigger.fixtures import apply_overrides, check_test_key, fixture_for
     from cstar_cli.trigger.run import run_fixture
 
@@ -237,6 +253,7 @@ def _run_fixture(app: AppContext, name: str, overrides: list[str], *, json_outpu
     if not json_output:
         steps = f"{count} step{'s' if count != 1 else ''}"
         app.printer.info(f"Running the {name} fixture ({steps}, test mode):")
+    check_clock(app, prepared, yes=yes, json_output=json_output)
     # Columns as wide as the steps will be: a ${step.id} in a path becomes an id (tkt_ + 32 hex).
     name_width = max(len(step.name) for step in prepared.steps)
     method_width = max(len(step.method) for step in prepared.steps)

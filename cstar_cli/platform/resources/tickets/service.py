@@ -10,6 +10,7 @@ from typing import Any
 from cstar_cli.platform import game, ids
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
+from cstar_cli.platform.preferences import default_priority
 from cstar_cli.platform.resources import payloads
 from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.resources.tickets.models import FirstMessage, TicketCreate, TicketUpdate
@@ -193,8 +194,11 @@ class Tickets(Service):
         else:
             customer = self._resolve_customer(body.customerId) if body.customerId else None
         assigned = self._resolve_member(body.assignedTo) if body.assignedTo else None
+        priority: str = body.priority
+        if "priority" not in body.model_fields_set:  # the team's defaultPriority (D46)
+            priority = default_priority(self.db, self.principal.team_id, self.principal.livemode)
         response_deadline, resolution_deadline = game.deadlines(
-            self.db, self.principal, body.priority, now, now=now
+            self.db, self.principal, priority, now, now=now
         )
         with self.transaction() as db:
             number_row = db.one(
@@ -207,7 +211,7 @@ class Tickets(Service):
                     "number": number_row["n"] if number_row else 1001,
                     "title": body.title,
                     "status": body.status,
-                    "priority": body.priority,
+                    "priority": priority,
                     "channel": body.channel,
                     "customer_id": customer["id"] if customer else None,
                     "customer_name": customer["name"] if customer else body.customerName,

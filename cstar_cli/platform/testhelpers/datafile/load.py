@@ -40,11 +40,11 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     unknown,
     validated,
 )
-from cstar_cli.wire.datafile import FORMAT, RESOURCES, SECTIONS, VERSION
+from cstar_cli.wire.datafile import FORMAT, OBJECTS, RESOURCES, SECTIONS, VERSION
 from cstar_cli.wire.times import iso
 
 SCOPE = "team_id = ? AND livemode = 0"
-LOADED = (*RESOURCES[:5], "messages", *RESOURCES[5:])
+LOADED = (*RESOURCES[:5], "messages", *RESOURCES[5:], *OBJECTS)
 """What a load counts, in the document's order (messages after their tickets)."""
 
 
@@ -63,6 +63,7 @@ class Loader:
     def load(self, document: Any) -> dict[str, int]:
         """Store the document's objects; what was loaded, per list (messages counted)."""
         from cstar_cli.platform.testhelpers.datafile.community import load_community, load_csat
+        from cstar_cli.platform.testhelpers.datafile.preferences import load_extras
         from cstar_cli.platform.testhelpers.datafile.tickets import load_tickets
 
         doc = self.check_document(document)
@@ -85,6 +86,7 @@ class Loader:
             load_community(self, doc["community"])
         if "csat" in doc:
             load_csat(self, doc["csat"])
+        load_extras(self, doc)
         return self.loaded
 
     def check_document(self, document: Any) -> dict[str, Any]:
@@ -101,8 +103,8 @@ class Loader:
                 "upgrade cstar, or export the file again with this version.",
             )
         for key in doc:
-            if key != FORMAT and key not in RESOURCES and key not in SECTIONS:
-                known = (*RESOURCES, *SECTIONS)
+            known = (*RESOURCES, *OBJECTS, *SECTIONS)
+            if key != FORMAT and key not in known:
                 raise DataFileError((key,), unknown(key, known, "cStar data file"))
         return doc
 

@@ -1,0 +1,1 @@
+"""Team and member preferences (D46)."""
