@@ -125,6 +125,8 @@ def test_every_event_type_has_a_fixture_that_delivers_it(
     assert to_listen.headers["x-webhook-id"] == walk.session_id
     check_envelope(forwarded, event_type, walk)
     assert forwarded == event  # the same event, byte for byte in meaning, on both paths
+    for event_id in mine:
+        assert walk.api("GET", f"/events/{event_id}")["origin"] == "action"  # D39: a real write
 
 
 def test_a_clock_fixture_refuses_an_environment_with_tickets(walk: Walk, cli: CliFn) -> None:
