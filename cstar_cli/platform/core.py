@@ -53,6 +53,14 @@ class RateLimiter:
             bucket.count += 1
         return limit, max(0, limit - bucket.count), reset, allowed
 
+    def peek(self, bucket_key: str, limit: int, now: float) -> tuple[int, int]:
+        """``(remaining, reset)`` of a bucket, without counting a request."""
+        window = self.settings.rate_limit_window
+        bucket = self._buckets.get(bucket_key)
+        if bucket is None or now >= bucket.window_start + window:
+            return limit, int(now + window)
+        return max(0, limit - bucket.count), int(bucket.window_start + window)
+
     def forget(self, bucket_keys: Iterable[str]) -> None:
         """Start these keys' counts afresh (a reset of their environment, D33)."""
         for bucket_key in bucket_keys:

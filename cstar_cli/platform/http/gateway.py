@@ -137,6 +137,8 @@ class ApiGateway:
             if body:
                 parse_body(body, headers.get("content-type"))  # D32, before idempotency
         except ApiError as err:
+            if not any(name == b"x-ratelimit-limit" for name, _ in extra_headers):
+                self._anonymous_limit(scope, extra_headers)  # every answer carries them (§1.4)
             await self._send_error(send, err, request_id, extra_headers)
             return
         if body and "json" not in headers.get("content-type", ""):
@@ -211,6 +213,21 @@ class ApiGateway:
                 extra={"retryAfter": retry_after},
                 headers={"Retry-After": str(retry_after)},
             )
+
+    def _anonymous_limit(self, scope: Scope, extra: list[tuple[bytes, bytes]]) -> None:
+        """The rate-limit headers of a request refused before it had a caller (no key, a bad
+        key): the client address's key-less bucket, read without counting."""
+        client = scope.get("client")
+        bucket = f"{callers.ANONYMOUS}:{client[0] if client else 'unknown'}"
+        limits = self.platform.settings.rate_limits
+        limit = limits.get(callers.ANONYMOUS, DEFAULT_RATE_LIMITS[callers.ANONYMOUS])
+        remaining, reset = self.platform.rate_limiter.peek(bucket, limit, self.platform.now())
+        extra += [
+            (b"x-ratelimit-limit", str(limit).encode()),
+            (b"x-ratelimit-remaining", str(remaining).encode()),
+            (b"x-ratelimit-reset", str(reset).encode()),
+            (b"x-ratelimit-window", str(self.platform.settings.rate_limit_window).encode()),
+        ]
 
     async def _idempotent(
         self,
