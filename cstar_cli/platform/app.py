@@ -27,6 +27,7 @@ from cstar_cli.platform.logs import routes as logs
 from cstar_cli.platform.realtime import routes as realtime
 from cstar_cli.platform.resources.articles import routes as articles
 from cstar_cli.platform.resources.categories import routes as categories
+from cstar_cli.platform.resources.customer_groups import routes as customer_groups
 from cstar_cli.platform.resources.customers import routes as customers
 from cstar_cli.platform.resources.events import routes as events
 from cstar_cli.platform.resources.keys import routes as keys
@@ -86,6 +87,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     routers.append((inspector_links.router, TEAM_PREFIX))
     routers.append((library.router, library.PREFIX))
     routers.append((test_helpers.router, TEAM_PREFIX))
+    routers.append((customer_groups.router, TEAM_PREFIX))
     for router, prefix in routers:
         api.include_router(router, prefix=prefix)
 

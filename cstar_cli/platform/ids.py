@@ -9,10 +9,13 @@ import uuid
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.wire.ids import (
     ARTICLE,
+    AUDIT_ENTRY,
     BOSS,
     CATEGORY,
     CUSTOMER,
+    CUSTOMER_GROUP,
     DELIVERY,
+    INVITE,
     KEY,
     KNOWN_PREFIXES,
     LISTEN_SESSION,
@@ -26,10 +29,13 @@ from cstar_cli.wire.ids import (
 
 __all__ = [
     "ARTICLE",
+    "AUDIT_ENTRY",
     "BOSS",
     "CATEGORY",
     "CUSTOMER",
+    "CUSTOMER_GROUP",
     "DELIVERY",
+    "INVITE",
     "KEY",
     "KNOWN_PREFIXES",
     "LISTEN_SESSION",

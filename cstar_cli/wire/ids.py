@@ -18,6 +18,9 @@ BOSS = "bos_"
 EVENT = "evt_"
 SLA_RULE = "sla_"
 ROUTE = "rte_"
+CUSTOMER_GROUP = "cgr_"
+AUDIT_ENTRY = "aud_"
+INVITE = "inv_"
 
 KNOWN_PREFIXES = (
     TICKET,
@@ -35,4 +38,7 @@ KNOWN_PREFIXES = (
     BOSS,
     EVENT,
     SLA_RULE,
+    CUSTOMER_GROUP,
+    AUDIT_ENTRY,
+    INVITE,
 )

@@ -25,6 +25,7 @@ from cstar_cli.platform.http.access import ACCESS_FIELD, Access
 from cstar_cli.platform.inspector.links import InspectorLink
 from cstar_cli.platform.logs.models import RequestLogEntry
 from cstar_cli.platform.resources.articles.models import Article
+from cstar_cli.platform.resources.customer_groups.models import CustomerGroup
 from cstar_cli.platform.resources.customers.models import Customer
 from cstar_cli.platform.resources.events.models import Event, EventWithDeliveries, ResendResult
 from cstar_cli.platform.resources.keys.models import ApiKey
@@ -121,6 +122,12 @@ SUCCESS: Answers = {
     ("get", f"{L}/search"): (200, Envelope[list[LibraryArticle]]),
     ("post", f"{L}/articles/{{slug}}/view"): (200, Envelope[ArticleView]),
     ("post", f"{L}/articles/{{slug}}/feedback"): (201, Envelope[ArticleFeedback]),
+    **_crud(f"{T}/customer-groups", "groupId", CustomerGroup),
+    ("post", f"{T}/customer-groups/{{groupId}}/customers"): (200, Envelope[CustomerGroup]),
+    ("delete", f"{T}/customer-groups/{{groupId}}/customers/{{customerId}}"): (
+        200,
+        Envelope[CustomerGroup],
+    ),
 }
 
 # (method, path) -> media type of operations that answer with a stream, not an envelope

@@ -30,8 +30,8 @@ FIELDS: FieldMap = {
 }
 
 
-def serialize(row: Row, ticket_count: int) -> dict[str, Any]:
-    """A stored customer on the wire, with its ticket count."""
+def serialize(row: Row, ticket_count: int, group_ids: list[str] | None = None) -> dict[str, Any]:
+    """A stored customer on the wire, with its ticket count and its groups (D41)."""
     return {
         "id": ids.CUSTOMER + row["id"],
         "object": "customer",
@@ -41,6 +41,7 @@ def serialize(row: Row, ticket_count: int) -> dict[str, Any]:
         "customFields": json.loads(row["custom_fields"]),
         "metadata": json.loads(row["metadata"]),
         "ticketCount": ticket_count,
+        "groupIds": group_ids or [],
         **columns(row, "created_at", "updated_at"),
     }
 
@@ -70,20 +71,26 @@ class Customers(Service):
         sentiment: str | None = None,
         search: str | None = None,
         tag: str | None = None,
+        group_id: str | None = None,
     ) -> Page:
         where = self.where()
         where.equals("status", status)
         where.equals("sentiment", sentiment)
         where.search(["name", "email"], search)
         where.tag("tags", tag)
+        if group_id is not None:  # D41: the customers of one group
+            where.add(
+                "id IN (SELECT customer_id FROM customer_group_members WHERE group_id = ?)",
+                ids.parse(group_id, ids.CUSTOMER_GROUP, "groupId"),
+            )
         return self.page(where, paging, self.shown)
 
     def get(self, customer_id: str) -> dict[str, Any]:
         return self.shown(self.load(customer_id))
 
     def shown(self, row: Row) -> dict[str, Any]:
-        """A stored customer with its ticket count."""
-        return serialize(row, self._ticket_count(row["id"]))
+        """A stored customer with its ticket count and groups."""
+        return serialize(row, self._ticket_count(row["id"]), self._group_ids(row["id"]))
 
     # -- writing -------------------------------------------------------------------------------
     def create(self, body: CustomerCreate) -> dict[str, Any]:
@@ -133,9 +140,10 @@ class Customers(Service):
     def update(self, customer_id: str, body: CustomerUpdate) -> dict[str, Any]:
         row = self.load(customer_id)
         count = self._ticket_count(row["id"])
+        groups = self._group_ids(row["id"])
 
         def show(updated: Row) -> dict[str, Any]:
-            return serialize(updated, count)
+            return serialize(updated, count, groups)
 
         def rename_on_tickets(updated: Row) -> None:
             if updated["name"] != row["name"]:
@@ -173,6 +181,14 @@ class Customers(Service):
     def _ticket_count(self, hex_id: str) -> int:
         row = self.db.one("SELECT COUNT(*) AS n FROM tickets WHERE customer_id = ?", (hex_id,))
         return int(row["n"]) if row else 0
+
+    def _group_ids(self, hex_id: str) -> list[str]:
+        rows = self.db.all(
+            "SELECT group_id FROM customer_group_members WHERE customer_id = ? "
+            "ORDER BY added_at, group_id",
+            (hex_id,),
+        )
+        return [ids.CUSTOMER_GROUP + row["group_id"] for row in rows]
 
     def _by_email(self, email: str) -> Row | None:
         return self.db.one(

@@ -1,0 +1,108 @@
+"""Customer groups (D41) over a real socket: CRUD, slugs, membership, events, scopes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.support.platforms import OwnPlatform, Start, data
+
+
+def _events(staff: httpx.Client, platform: OwnPlatform, event_type: str) -> list[dict[str, Any]]:
+    answer = staff.get(platform.team("/events"), params={"type": event_type, "pageSize": 100})
+    events: list[dict[str, Any]] = data(answer)
+    return events
+
+
+def test_groups_crud_slugs_and_events(own_platform: Start) -> None:
+    platform = own_platform()
+    with platform.client() as staff:
+        created = data(
+            staff.post(
+                platform.team("/customer-groups"),
+                json={"name": "Acme Corp", "externalId": "zd_1", "customFields": {"tier": "gold"}},
+            ),
+            201,
+        )
+        assert created["id"].startswith("cgr_") and created["object"] == "customer_group"
+        assert created["slug"] == "acme-corp" and created["customerCount"] == 0
+        assert created["externalId"] == "zd_1" and created["customFields"] == {"tier": "gold"}
+        clash = staff.post(platform.team("/customer-groups"), json={"name": "ACME corp!"})
+        assert clash.status_code == 409 and clash.json()["error"]["param"] == "slug"
+        other = data(
+            staff.post(platform.team("/customer-groups"), json={"name": "B", "slug": "b-2"}), 201
+        )
+        assert other["slug"] == "b-2"
+        assert staff.patch(
+            platform.team(f"/customer-groups/{other['id']}"), json={"slug": "acme-corp"}
+        ).status_code == 409
+        updated = data(
+            staff.patch(
+                platform.team(f"/customer-groups/{created['id']}"),
+                json={"description": "Big", "customFields": {"tier": None, "region": "eu"}},
+            )
+        )
+        assert updated["description"] == "Big" and updated["customFields"] == {"region": "eu"}
+        listed = staff.get(platform.team("/customer-groups"), params={"search": "acme"}).json()
+        assert [g["id"] for g in listed["data"]] == [created["id"]]
+        assert listed["pagination"]["pageSize"] == 25
+        gone = data(staff.delete(platform.team(f"/customer-groups/{other['id']}")))
+        assert gone == {"id": other["id"], "deleted": True}
+        assert staff.get(platform.team(f"/customer-groups/{other['id']}")).status_code == 404
+        made = _events(staff, platform, "customer_group.created")
+        changed = _events(staff, platform, "customer_group.updated")
+        deleted = _events(staff, platform, "customer_group.deleted")
+    assert {e["data"]["customer_group"]["id"] for e in made} == {created["id"], other["id"]}
+    assert made[-1]["data"]["customer_group"]["external_id"] in ("zd_1", None)
+    assert changed[0]["data"]["changes"]["description"] == {"from": None, "to": "Big"}
+    assert deleted[0]["data"]["customer_group"]["id"] == other["id"]
+
+
+def test_membership_group_ids_and_the_group_filter(own_platform: Start) -> None:
+    platform = own_platform()
+    with platform.client() as staff:
+        group = data(staff.post(platform.team("/customer-groups"), json={"name": "Acme"}), 201)
+        ada = data(
+            staff.post(platform.team("/customers"), json={"name": "Ada", "email": "a@x.io"}), 201
+        )
+        bob = data(
+            staff.post(platform.team("/customers"), json={"name": "Bob", "email": "b@x.io"}), 201
+        )
+        members = platform.team(f"/customer-groups/{group['id']}/customers")
+        added = data(staff.post(members, json={"customerIds": [ada["id"], bob["id"], ada["id"]]}))
+        assert added["customerCount"] == 2
+        again = data(staff.post(members, json={"customerIds": [ada["id"]]}))
+        assert again["customerCount"] == 2
+        unknown = staff.post(members, json={"customerIds": ["cus_" + "0" * 32]})
+        assert unknown.status_code == 400 and unknown.json()["error"]["param"] == "customerIds"
+        assert data(staff.get(platform.team(f"/customers/{ada['id']}")))["groupIds"] == [
+            group["id"]
+        ]
+        filtered = data(staff.get(platform.team("/customers"), params={"groupId": group["id"]}))
+        assert {c["id"] for c in filtered} == {ada["id"], bob["id"]}
+        left = data(staff.delete(f"{members}/{bob['id']}"))
+        assert left["customerCount"] == 1
+        assert staff.delete(f"{members}/{bob['id']}").status_code == 404
+        assert data(staff.get(platform.team(f"/customers/{bob['id']}")))["groupIds"] == []
+        filtered = data(staff.get(platform.team("/customers"), params={"groupId": group["id"]}))
+        assert [c["id"] for c in filtered] == [ada["id"]]
+        assert staff.get(
+            platform.team("/customers"), params={"groupId": "tkt_" + "0" * 32}
+        ).status_code == 400
+        updates = _events(staff, platform, "customer_group.updated")
+    membership = [e["data"]["changes"]["customer_ids"] for e in updates]
+    assert len(membership) == 2  # adding the same customer again changed nothing
+    assert {"from": [ada["id"], bob["id"]], "to": [ada["id"]]} in membership
+    assert sorted(membership[-1]["to"]) == sorted([ada["id"], bob["id"]]) or sorted(
+        membership[0]["to"]
+    ) == sorted([ada["id"], bob["id"]])
+
+
+def test_groups_need_a_secret_key(own_platform: Start) -> None:
+    platform = own_platform()
+    with platform.client(platform.server.keys.publishable_key) as public:
+        assert public.get(platform.team("/customer-groups")).status_code == 403
+        write = public.post(platform.team("/customer-groups"), json={"name": "x"})
+        assert write.status_code == 403
+        assert write.json()["error"]["code"] == "publishable_key_write"
