@@ -1,7 +1,8 @@
 """Data files (D34): one versioned JSON document for seeds, exports and imports.
 
 ``{"cstarData": 1, "members": [...], "customers": [...], "categories": [...], "articles": [...],
-"tickets": [... with "messages"], "webhooks": [...], "slaRules": [...]}``: the objects in their
+"tickets": [... with "messages"], "webhooks": [...], "slaRules": [...],
+"customerGroups": [... with "customerIds"]}``: the objects in their
 wire form (camelCase), without platform-specific values (team id, secrets, keys) and without the
 fields a load recomputes (counts, SLA deadlines and tiers, XP). The platform reads and writes
 it (``cstar_cli.platform.testhelpers.datafile``); the CLI and the client move it around. Both
@@ -15,7 +16,16 @@ from typing import Any
 
 FORMAT = "cstarData"
 VERSION = 1
-RESOURCES = ("members", "customers", "categories", "articles", "tickets", "webhooks", "slaRules")
+RESOURCES = (
+    "members",
+    "customers",
+    "categories",
+    "articles",
+    "tickets",
+    "webhooks",
+    "slaRules",
+    "customerGroups",
+)
 """The document's lists, in the order an export writes them."""
 
 
@@ -63,4 +73,5 @@ NAMES = {
     "messages": ("message", "messages"),
     "webhooks": ("webhook", "webhooks"),
     "slaRules": ("SLA rule", "SLA rules"),
+    "customerGroups": ("customer group", "customer groups"),
 }

@@ -106,3 +106,49 @@ def test_groups_need_a_secret_key(own_platform: Start) -> None:
         write = public.post(platform.team("/customer-groups"), json={"name": "x"})
         assert write.status_code == 403
         assert write.json()["error"]["code"] == "publishable_key_write"
+
+
+def test_groups_go_with_a_reset_and_travel_in_data_files(own_platform: Start) -> None:
+    platform = own_platform()
+    with platform.client() as staff:
+        ada = data(
+            staff.post(platform.team("/customers"), json={"name": "Ada", "email": "a@x.io"}), 201
+        )
+        group = data(
+            staff.post(
+                platform.team("/customer-groups"),
+                json={"name": "Acme", "externalId": "zd_9", "customFields": {"a": 1}},
+            ),
+            201,
+        )
+        staff.post(
+            platform.team(f"/customer-groups/{group['id']}/customers"),
+            json={"customerIds": [ada["id"]]},
+        )
+        exported = staff.get(platform.team("/test-helpers/export")).json()
+        [written] = exported["customerGroups"]
+        assert written["id"] == group["id"] and written["customerIds"] == [ada["id"]]
+        assert written["externalId"] == "zd_9" and "customerCount" not in written
+        imported = staff.post(platform.team("/test-helpers/import"), json=exported)
+        assert imported.status_code == 200, imported.text
+        assert imported.json()["data"]["loaded"]["customerGroups"] == 1
+        assert imported.json()["data"]["deleted"]["customerGroups"] == 1
+        again = data(staff.get(platform.team(f"/customer-groups/{group['id']}")))
+        assert again["customerCount"] == 1 and again["customFields"] == {"a": 1}
+        assert staff.get(platform.team("/test-helpers/export")).json() == exported
+        seed = {
+            "cstarData": 1,
+            "customers": [{"name": "Bo", "email": "bo@x.io"}],
+            "customerGroups": [{"name": "Bo's Shop", "customerIds": ["bo@x.io"]}],
+        }
+        seeded = staff.post(platform.team("/test-helpers/import"), json=seed)
+        assert seeded.status_code == 200, seeded.text
+        [made] = data(staff.get(platform.team("/customer-groups")))
+        assert made["slug"] == "bo-s-shop" and made["customerCount"] == 1
+        bad = {**seed, "customerGroups": [{"name": "X", "customerIds": ["no@x.io"]}]}
+        refused = staff.post(platform.team("/test-helpers/import"), json=bad)
+        assert refused.status_code == 400
+        assert refused.json()["error"]["param"] == "customerGroups[0].customerIds[0]"
+        reset = staff.post(platform.team("/test-helpers/reset"))
+        assert reset.json()["data"]["deleted"]["customerGroups"] == 1
+        assert data(staff.get(platform.team("/customer-groups"))) == []

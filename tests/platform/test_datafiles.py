@@ -83,6 +83,7 @@ def test_export_then_import_then_export_gives_the_same_bytes(own: OwnPlatform) -
             "messages": 3,
             "webhooks": 1,
             "slaRules": 4,
+            "customerGroups": 0,
         }
         second = export(own, api)
         assert second == first
@@ -207,7 +208,7 @@ def test_a_hand_written_seed_mints_ids_and_resolves_natural_keys(own: OwnPlatfor
 BAD = [
     ({"cstarData": 2}, "cstarData", "version 1"),
     ({"tickets": []}, "cstarData", "missing"),
-    ({**SEED, "customerGroups": []}, "customerGroups", "unknown"),
+    ({**SEED, "customerGroup": []}, "customerGroup", "unknown"),
     ({**SEED, "tickets": {}}, "tickets", "JSON array"),
     ("tickets", 1, {"title": "x", "customerId": "nobody@x.test"}, "tickets[1].customerId"),
     ("tickets", 0, {"title": "x", "custmerId": "a"}, "tickets[0].custmerId"),

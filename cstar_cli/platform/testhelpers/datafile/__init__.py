@@ -28,7 +28,15 @@ __all__ = [
     "import_document",
     "load_document",
 ]
-HELD = ("members", "customers", "categories", "articles", "tickets", "webhooks")
+HELD = (
+    "members",
+    "customers",
+    "categories",
+    "articles",
+    "tickets",
+    "webhooks",
+    "customer_groups",
+)
 
 
 def export_document(platform: Platform, team_id: str) -> dict[str, Any]:

@@ -62,6 +62,7 @@ class Loader:
 
     def load(self, document: Any) -> dict[str, int]:
         """Store the document's objects; what was loaded, per list (messages counted)."""
+        from cstar_cli.platform.testhelpers.datafile.groups import LIST, load_groups
         from cstar_cli.platform.testhelpers.datafile.tickets import load_tickets
 
         doc = self.check_document(document)
@@ -80,6 +81,7 @@ class Loader:
             self.each(doc, "slaRules", self.sla_rule)
         load_tickets(self, a_list(doc.get("tickets", []), ("tickets",)))
         self.each(doc, "webhooks", self.webhook)
+        load_groups(self, doc.get(LIST, []))  # after the customers they hold (D41)
         return self.loaded
 
     def check_document(self, document: Any) -> dict[str, Any]:
