@@ -82,6 +82,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "identity": ("identity", "Sign customer identities (identity verification)."),
     "mcp-server": ("mcp", "Serve the Model Context Protocol over stdio for AI tools."),
     "completion": ("completion", "Shell completion: show or install the script."),
+    "customer-groups": (
+        "resources",
+        "Manage customer groups (companies, accounts) and who is in them.",
+    ),
+    "invites": ("resources", "Invite people to the team: create, list, revoke."),
+    "audit-log": ("audit", "Show the team's audit log: every write, who made it, from where."),
+    "search": ("search", "Search tickets, customers and articles at once."),
 }
 
 

@@ -20,14 +20,18 @@ from cstar_cli.client.requests import (
 )
 from cstar_cli.client.resources import (
     Call,
+    AuditLogResource,
     ClockResource,
+    CustomerGroupsResource,
     EventsResource,
     GameResource,
     InspectorResource,
+    InvitesResource,
     KeysResource,
     ListenSessionsResource,
     LogsResource,
     Resource,
+    SearchResource,
     TicketsResource,
     WebhooksResource,
 )
@@ -134,6 +138,10 @@ class ClientBase:
         self.listen_sessions = ListenSessionsResource(self)
         self.inspector = InspectorResource(self)
         self.test_helpers = TestHelpersResource(self)
+        self.customer_groups = CustomerGroupsResource(self, "customer-groups")
+        self.audit_log = AuditLogResource(self)
+        self.invites = InvitesResource(self, "invites")
+        self.search = SearchResource(self)
 
     def _call(self, call: Call) -> Any:
         raise NotImplementedError  # each client sends the way it does

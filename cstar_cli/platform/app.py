@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from cstar_cli import __version__
+from cstar_cli.platform.audit import routes as audit_log
 from cstar_cli.platform.core import Platform
 from cstar_cli.platform.game import routes as game_routes
 from cstar_cli.platform.game.timer import GameTimer
@@ -88,6 +89,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     routers.append((library.router, library.PREFIX))
     routers.append((test_helpers.router, TEAM_PREFIX))
     routers.append((customer_groups.router, TEAM_PREFIX))
+    routers.append((audit_log.router, TEAM_PREFIX))
     for router, prefix in routers:
         api.include_router(router, prefix=prefix)
 

@@ -123,7 +123,7 @@ class Platform:
     def authenticate(self, key: str) -> Principal:
         """Resolve a well-formed key to its principal, or raise 401."""
         row = self.db.one(
-            "SELECT id, team_id, livemode, type, expires_at, revoked_at FROM api_keys "
+            "SELECT id, team_id, livemode, type, name, expires_at, revoked_at FROM api_keys "
             "WHERE key_hash = ?",
             (hash_key(key),),
         )
@@ -150,6 +150,7 @@ class Platform:
             livemode=bool(row["livemode"]),
             redacted_key=redact(key),
             expires_at=None if row["expires_at"] is None else parse_iso(row["expires_at"]),
+            key_name=row["name"],
         )
 
     def secret_keys(self, team_id: str, livemode: bool) -> list[str]:

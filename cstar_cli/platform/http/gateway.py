@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from cstar_cli.platform import ids
+from cstar_cli.platform.audit.trail import actor_of
 from cstar_cli.platform.core import Platform
 from cstar_cli.platform.http import callers, identity
 from cstar_cli.platform.http.access import AccessTable, authorize
@@ -133,6 +134,8 @@ class ApiGateway:
                 state["identity"] = identity.verify(self.platform, principal, *shown)
             route_access = self.access.access(scope)
             authorize(principal, route_access, scope["method"], shown is not None)
+            work: Work = state["work"]
+            work.actor = actor_of(principal, state.get("identity"), headers.get("user-agent", ""))
             body = await _read_body(receive, headers)
             if body:
                 parse_body(body, headers.get("content-type"))  # D32, before idempotency

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
+from cstar_cli.platform.audit.models import AuditEntry
 from cstar_cli.platform.game.models import (
     Achievement,
     Boss,
@@ -128,6 +129,7 @@ SUCCESS: Answers = {
         200,
         Envelope[CustomerGroup],
     ),
+    ("get", f"{T}/audit-log"): (200, ListEnvelope[AuditEntry]),
 }
 
 # (method, path) -> media type of operations that answer with a stream, not an envelope

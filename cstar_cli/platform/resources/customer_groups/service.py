@@ -87,7 +87,7 @@ class CustomerGroups(Service):
         """The group's customers, as ``cus_`` ids in the order they joined."""
         rows = self.db.all(
             "SELECT customer_id FROM customer_group_members WHERE group_id = ? "
-            "ORDER BY added_at, customer_id",
+            "ORDER BY rowid",
             (hex_id,),
         )
         return [ids.CUSTOMER + row["customer_id"] for row in rows]

@@ -185,7 +185,7 @@ class Customers(Service):
     def _group_ids(self, hex_id: str) -> list[str]:
         rows = self.db.all(
             "SELECT group_id FROM customer_group_members WHERE customer_id = ? "
-            "ORDER BY added_at, group_id",
+            "ORDER BY rowid",
             (hex_id,),
         )
         return [ids.CUSTOMER_GROUP + row["group_id"] for row in rows]

@@ -132,4 +132,5 @@ class Events(Service):
                 )
                 delivery_ids.append(ids.DELIVERY + delivery)
                 resent += 1
+            self.audit("event.resent", row["id"], {"resentTo": resent})
         return {"eventId": row["id"], "resentTo": resent, "deliveryIds": delivery_ids}

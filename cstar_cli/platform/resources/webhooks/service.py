@@ -117,6 +117,7 @@ class Webhooks(Service):
         )
         with self.transaction() as db:
             db.insert("webhooks", row)
+            self.audit("webhook.created", self.prefix + row["id"], serialize(row))
         return serialize(row, secret)
 
     def get(self, webhook_id: str) -> dict[str, Any]:
@@ -146,6 +147,7 @@ class Webhooks(Service):
         values = {"secret": self.platform.vault.encrypt(secret), "updated_at": self.stamp()}
         with self.transaction() as db:
             db.update("webhooks", "id", row["id"], values)
+            self.audit("webhook.secret_rotated", self.prefix + row["id"])
         return serialize({**row, **values}, secret)
 
     # -- deliveries ----------------------------------------------------------------------------
@@ -180,7 +182,8 @@ class Webhooks(Service):
         if not catalog.is_known(event_type):
             raise ApiError.invalid(f"Unknown event type '{event_type}'.", param="event")
         with self.transaction():
-            payload = self.emit(event_type, self._sample(event_type), fan_out=False)
+            payload = self.emit(event_type, self._sample(event_type), fan_out=False, audited=False)
+            self.audit("webhook.tested", self.prefix + row["id"], {"event": event_type})
         event_row = self.db.one("SELECT * FROM events WHERE id = ?", (payload["id"],))
         assert event_row is not None
         self.caller.work.settle()  # the delivery waits on the network: commit first (D49)
@@ -206,7 +209,8 @@ class Webhooks(Service):
             # count > 1 (a local-platform extension) makes load tests cheap: one request, N events.
             for _ in range(body.count):
                 data = body.data if body.data is not None else self._sample(body.event)
-                event_ids.append(self.emit(body.event, data)["id"])
+                event_ids.append(self.emit(body.event, data, audited=False)["id"])
+            self.audit("webhook.test_triggered", None, {"event": body.event, "count": body.count})
         webhooks = len(self.subscribed(body.event))
         sessions = self.platform.listen_store.subscribers(
             self.principal.team_id, self.principal.livemode, body.event

@@ -34,7 +34,7 @@ def export_groups(db: Database, team_id: str) -> list[dict[str, Any]]:
     for row in db.all(
         "SELECT m.group_id, m.customer_id FROM customer_group_members m JOIN customer_groups g "
         f"ON g.id = m.group_id WHERE g.{SCOPE.replace(' AND ', ' AND g.')} "
-        "ORDER BY m.added_at, m.customer_id",
+        "ORDER BY m.rowid",
         (team_id,),
     ):
         members.setdefault(row["group_id"], []).append(ids.CUSTOMER + row["customer_id"])
