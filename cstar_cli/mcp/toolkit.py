@@ -126,6 +126,10 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("game_leaderboard", "Gamification leaderboard"),
     ToolSpec("game_player", "A player's gamification state"),
     ToolSpec("game_bosses", "Active SLA bosses"),
+    ToolSpec("list_customer_groups", "List customer groups"),
+    ToolSpec("get_customer_group", "Get a customer group"),
+    ToolSpec("list_audit_log", "The audit log"),
+    ToolSpec("search", "Search tickets, customers and articles"),
 )
 TOOL_NAMES: tuple[str, ...] = tuple(spec.name for spec in TOOLS)
 WRITE_TOOLS: frozenset[str] = frozenset(spec.name for spec in TOOLS if spec.writes)

@@ -24,6 +24,7 @@ from cstar_cli.mcp.toolkit import (
     ToolSpec,
     select_tools,
 )
+from cstar_cli.mcp.tools_groups import GroupTools
 from cstar_cli.mcp.tools_platform import PlatformTools
 from cstar_cli.mcp.tools_support import SupportTools
 from cstar_cli.wire.times import iso_datetime as iso
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 
-class CstarTools(SupportTools, PlatformTools):
+class CstarTools(SupportTools, PlatformTools, GroupTools):
     """Every tool, bound to one API client and the server's options."""
 
     # -- account ----------------------------------------------------------------------------

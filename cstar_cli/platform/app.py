@@ -31,11 +31,13 @@ from cstar_cli.platform.resources.categories import routes as categories
 from cstar_cli.platform.resources.customer_groups import routes as customer_groups
 from cstar_cli.platform.resources.customers import routes as customers
 from cstar_cli.platform.resources.events import routes as events
+from cstar_cli.platform.resources.invites import routes as invites
 from cstar_cli.platform.resources.keys import routes as keys
 from cstar_cli.platform.resources.library import routes as library
 from cstar_cli.platform.resources.listen_sessions import routes as listen
 from cstar_cli.platform.resources.members import routes as members
 from cstar_cli.platform.resources.messages import routes as messages
+from cstar_cli.platform.resources.search import routes as search
 from cstar_cli.platform.resources.tickets import routes as tickets
 from cstar_cli.platform.resources.webhooks import routes as webhooks
 from cstar_cli.platform.resources.whoami import routes as whoami
@@ -90,6 +92,8 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     routers.append((test_helpers.router, TEAM_PREFIX))
     routers.append((customer_groups.router, TEAM_PREFIX))
     routers.append((audit_log.router, TEAM_PREFIX))
+    routers.append((invites.router, TEAM_PREFIX))
+    routers.append((search.router, TEAM_PREFIX))
     for router, prefix in routers:
         api.include_router(router, prefix=prefix)
 

@@ -29,6 +29,7 @@ from cstar_cli.platform.resources.articles.models import Article
 from cstar_cli.platform.resources.customer_groups.models import CustomerGroup
 from cstar_cli.platform.resources.customers.models import Customer
 from cstar_cli.platform.resources.events.models import Event, EventWithDeliveries, ResendResult
+from cstar_cli.platform.resources.invites.models import Invite
 from cstar_cli.platform.resources.keys.models import ApiKey
 from cstar_cli.platform.resources.library.models import (
     ArticleFeedback,
@@ -39,6 +40,7 @@ from cstar_cli.platform.resources.library.models import (
 from cstar_cli.platform.resources.listen_sessions.models import ListenSession, ListenSessionSummary
 from cstar_cli.platform.resources.members.models import Member
 from cstar_cli.platform.resources.models import Deleted, Envelope, ErrorEnvelope, ListEnvelope
+from cstar_cli.platform.resources.search.models import SearchHit
 from cstar_cli.platform.resources.tickets.models import Message, Ticket, TicketWithMessages
 from cstar_cli.platform.resources.webhooks.models import (
     Delivery,
@@ -130,6 +132,8 @@ SUCCESS: Answers = {
         Envelope[CustomerGroup],
     ),
     ("get", f"{T}/audit-log"): (200, ListEnvelope[AuditEntry]),
+    **_crud(f"{T}/invites", "inviteId", Invite, update=False),
+    ("get", f"{T}/search"): (200, ListEnvelope[SearchHit]),
 }
 
 # (method, path) -> media type of operations that answer with a stream, not an envelope

@@ -16,7 +16,7 @@ from cstar_cli.platform.resources.customer_groups.models import (
 from cstar_cli.platform.resources.customer_groups.service import CustomerGroups
 
 router = APIRouter(tags=["customer-groups"])
-DEFAULT_PAGE_SIZE = 25  # facts §2.2: customer groups page by 25
+DEFAULT_PAGE_SIZE = 25  # facts §2: customer groups page by 25
 
 
 def group_page_params(
