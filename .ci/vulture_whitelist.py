@@ -197,3 +197,12 @@ _.cstar_dev
 # The testing library's public API: its users' tests call and read it (tests/testing asserts it).
 _.respond_with
 _.received_at
+
+# Customer groups, the audit log and search (D41, D42, D47): fields of documented response models
+# and the MCP tools the SDK registers by name.
+_.customerCount
+_.groupIds
+_.actorName
+_.list_customer_groups
+_.get_customer_group
+_.list_audit_log

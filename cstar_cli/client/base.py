@@ -19,8 +19,8 @@ from cstar_cli.client.requests import (
     to_page,
 )
 from cstar_cli.client.resources import (
-    Call,
     AuditLogResource,
+    Call,
     ClockResource,
     CustomerGroupsResource,
     EventsResource,

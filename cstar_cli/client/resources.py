@@ -246,7 +246,7 @@ class InspectorResource(Endpoint):
 
 
 class CustomerGroupsResource(Resource):
-    """Customer groups (D41): CRUD, and their members through ``/customer-groups/{id}/customers``."""
+    """Customer groups (D41): CRUD, and who is in them (``/customer-groups/{id}/customers``)."""
 
     def add_customers(self, group_id: str, customer_ids: list[str]) -> Any:
         """Add customers (``cus_`` ids) to a group; the group as it is now."""

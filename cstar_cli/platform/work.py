@@ -103,7 +103,6 @@ class Work:
         self.emitted += 1
         return payload
 
-
     def audit(
         self,
         principal: Principal,

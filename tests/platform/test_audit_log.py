@@ -105,7 +105,9 @@ def test_a_portal_customer_is_the_actor_and_library_counters_are_not_audited(
 def test_filters_read_only_and_ninety_days(own_platform: Start) -> None:
     platform = own_platform()
     with platform.client() as staff:
-        first = data(staff.post(platform.team("/customers"), json={"name": "A", "email": "a@x.io"}), 201)
+        first = data(
+            staff.post(platform.team("/customers"), json={"name": "A", "email": "a@x.io"}), 201
+        )
         platform.clock.advance(3600)
         staff.post(platform.team("/customers"), json={"name": "B", "email": "b@x.io"})
         staff.patch(platform.team(f"/customers/{first['id']}"), json={"name": "A2"})

@@ -34,9 +34,12 @@ def test_groups_crud_slugs_and_events(own_platform: Start) -> None:
             staff.post(platform.team("/customer-groups"), json={"name": "B", "slug": "b-2"}), 201
         )
         assert other["slug"] == "b-2"
-        assert staff.patch(
-            platform.team(f"/customer-groups/{other['id']}"), json={"slug": "acme-corp"}
-        ).status_code == 409
+        assert (
+            staff.patch(
+                platform.team(f"/customer-groups/{other['id']}"), json={"slug": "acme-corp"}
+            ).status_code
+            == 409
+        )
         updated = data(
             staff.patch(
                 platform.team(f"/customer-groups/{created['id']}"),
@@ -87,9 +90,12 @@ def test_membership_group_ids_and_the_group_filter(own_platform: Start) -> None:
         assert data(staff.get(platform.team(f"/customers/{bob['id']}")))["groupIds"] == []
         filtered = data(staff.get(platform.team("/customers"), params={"groupId": group["id"]}))
         assert [c["id"] for c in filtered] == [ada["id"]]
-        assert staff.get(
-            platform.team("/customers"), params={"groupId": "tkt_" + "0" * 32}
-        ).status_code == 400
+        assert (
+            staff.get(
+                platform.team("/customers"), params={"groupId": "tkt_" + "0" * 32}
+            ).status_code
+            == 400
+        )
         updates = _events(staff, platform, "customer_group.updated")
     membership = [e["data"]["changes"]["customer_ids"] for e in updates]
     assert len(membership) == 2  # adding the same customer again changed nothing

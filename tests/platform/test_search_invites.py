@@ -58,11 +58,19 @@ def test_search_follows_the_callers_scope(own_platform: Start) -> None:
         assert {h["object"] for h in only} == {"customer", "article"}
         paged = staff.get(platform.team("/search"), params={"q": "printer", "pageSize": 2})
         assert len(paged.json()["data"]) == 2 and paged.json()["pagination"]["total"] == 5
-        assert staff.get(platform.team("/search"), params={"q": "x", "types": "bogus"}).status_code == 400
+        assert (
+            staff.get(platform.team("/search"), params={"q": "x", "types": "bogus"}).status_code
+            == 400
+        )
         assert staff.get(platform.team("/search")).status_code == 400
     with platform.client(keys.publishable_key) as public:
         assert [h["id"] for h in hits(public, platform, q="printer")] == [article["id"]]
-        seen = {h["id"] for h in public.get(platform.team("/search"), params={"q": "printer"}, headers=portal).json()["data"]}
+        seen = {
+            h["id"]
+            for h in public.get(
+                platform.team("/search"), params={"q": "printer"}, headers=portal
+            ).json()["data"]
+        }
         assert seen == {mine.json()["data"]["id"], article["id"]}
 
 
@@ -70,7 +78,8 @@ def test_invites_create_list_revoke(own_platform: Start) -> None:
     platform = own_platform()
     with platform.client() as staff:
         made = data(
-            staff.post(platform.team("/invites"), json={"email": "new@x.io", "role": "manager"}), 201
+            staff.post(platform.team("/invites"), json={"email": "new@x.io", "role": "manager"}),
+            201,
         )
         assert made["id"].startswith("inv_") and made["status"] == "pending"
         assert made["role"] == "manager" and made["expiresAt"] > made["createdAt"]
@@ -79,7 +88,12 @@ def test_invites_create_list_revoke(own_platform: Start) -> None:
         member_email = data(staff.get(platform.team("/members")))[0]["email"]
         taken = staff.post(platform.team("/invites"), json={"email": member_email})
         assert taken.status_code == 409
-        assert staff.post(platform.team("/invites"), json={"email": "x@x.io", "role": "king"}).status_code == 400
+        assert (
+            staff.post(
+                platform.team("/invites"), json={"email": "x@x.io", "role": "king"}
+            ).status_code
+            == 400
+        )
         assert [i["id"] for i in data(staff.get(platform.team("/invites")))] == [made["id"]]
         gone = data(staff.delete(platform.team(f"/invites/{made['id']}")))
         assert gone == {"id": made["id"], "deleted": True}

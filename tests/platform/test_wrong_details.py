@@ -67,9 +67,12 @@ def test_the_chat_sdk_identity_form_is_accepted(own_platform: Start) -> None:
         mine = public.get(platform.team("/tickets"), headers=headers).json()["data"]
         assert [t["title"] for t in mine] == ["hi"]
         numeric = '{"id":42,"email":"n@example.com"}'
-        assert public.get(
-            platform.team("/tickets"), headers=_chat_headers(platform, numeric)
-        ).status_code == 200
+        assert (
+            public.get(
+                platform.team("/tickets"), headers=_chat_headers(platform, numeric)
+            ).status_code
+            == 200
+        )
         # D18's rules hold for this form too: the order is the SDK's, and a wrong hash is refused
         reordered = '{"email":"chat@example.com","id":"user-42","name":"Chat Person"}'
         refused = public.get(platform.team("/tickets"), headers=_chat_headers(platform, reordered))

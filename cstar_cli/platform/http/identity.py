@@ -7,8 +7,9 @@ a working secret key of the same team and environment. Three payloads are accept
 in its exact compact form: ``{"email":…}`` (the launch post), the sorted
 ``{"email":…,"externalId":…,"name":…,"timestamp":…}`` (``name`` optional; ``timestamp`` unix
 seconds within 24 h), and the chat SDK page's ``JSON.stringify({id, email, name})`` — keys in
-that order, ``name`` optional, no timestamp. Anything else is 401 ``identity_verification_failed``; in test mode the
-error carries ``expectedPayload`` and signing snippets, in live mode nothing.
+that order, ``name`` optional, no timestamp. Anything else is 401
+``identity_verification_failed``; in test mode the error carries ``expectedPayload`` and signing
+snippets, in live mode nothing.
 
 The first verified identity for an email creates the customer.
 """

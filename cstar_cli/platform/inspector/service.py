@@ -36,7 +36,9 @@ class InspectorLinks:
             )
         token, expires_at = self.platform.inspector.mint(key)
         with self.caller.work.transaction():
-            audit(self.caller, "inspector_link.created", None, {"environment": principal.environment})
+            audit(
+                self.caller, "inspector_link.created", None, {"environment": principal.environment}
+            )
         return {
             "object": "inspector_link",
             "token": token,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -20,7 +20,7 @@ class CustomerGroup(Output):
     slug: str
     description: str | None
     externalId: str | None
-    customFields: dict[str, object]
+    customFields: dict[str, Any]
     customerCount: int
     createdAt: str
     updatedAt: str

@@ -9,6 +9,7 @@ its transaction (D10): ``customer_group.created|updated|deleted``, and a members
 
 from __future__ import annotations
 
+import builtins
 import json
 from typing import Any
 
@@ -83,11 +84,10 @@ class CustomerGroups(Service):
     def shown(self, row: Row) -> dict[str, Any]:
         return serialize(row, len(self.member_ids(row["id"])))
 
-    def member_ids(self, hex_id: str) -> list[str]:
+    def member_ids(self, hex_id: str) -> builtins.list[str]:
         """The group's customers, as ``cus_`` ids in the order they joined."""
         rows = self.db.all(
-            "SELECT customer_id FROM customer_group_members WHERE group_id = ? "
-            "ORDER BY rowid",
+            "SELECT customer_id FROM customer_group_members WHERE group_id = ? ORDER BY rowid",
             (hex_id,),
         )
         return [ids.CUSTOMER + row["customer_id"] for row in rows]
@@ -141,7 +141,7 @@ class CustomerGroups(Service):
         """``POST /customer-groups/{id}/customers``: add customers (400 naming ``customerIds``
         for one that is not the team's); one ``customer_group.updated`` when any joined."""
         row = self.load(group_id)
-        wanted: list[str] = []
+        wanted: builtins.list[str] = []
         for value in body.customerIds:
             customer = self.referenced(
                 "customers", ids.CUSTOMER, "customerIds", value, noun="customer"
@@ -174,13 +174,14 @@ class CustomerGroups(Service):
             return self._membership_changed(row, before)
 
     # -- helpers -------------------------------------------------------------------------------
-    def _membership_changed(self, row: Row, before: list[str]) -> dict[str, Any]:
+    def _membership_changed(self, row: Row, before: builtins.list[str]) -> dict[str, Any]:
         after = self.member_ids(row["id"])
         if after == before:
             return serialize(row, len(after))
         updated = {**row, "updated_at": self.stamp()}
         self.db.execute(
-            "UPDATE customer_groups SET updated_at = ? WHERE id = ?", (updated["updated_at"], row["id"])
+            "UPDATE customer_groups SET updated_at = ? WHERE id = ?",
+            (updated["updated_at"], row["id"]),
         )
         changes = {"customer_ids": {"from": before, "to": after}}
         data = {"customer_group": group_data(updated, len(after)), "changes": changes}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 from typing import Any
@@ -182,10 +183,9 @@ class Customers(Service):
         row = self.db.one("SELECT COUNT(*) AS n FROM tickets WHERE customer_id = ?", (hex_id,))
         return int(row["n"]) if row else 0
 
-    def _group_ids(self, hex_id: str) -> list[str]:
+    def _group_ids(self, hex_id: str) -> builtins.list[str]:
         rows = self.db.all(
-            "SELECT group_id FROM customer_group_members WHERE customer_id = ? "
-            "ORDER BY rowid",
+            "SELECT group_id FROM customer_group_members WHERE customer_id = ? ORDER BY rowid",
             (hex_id,),
         )
         return [ids.CUSTOMER_GROUP + row["group_id"] for row in rows]

@@ -89,7 +89,9 @@ class Invites(Service):
         )
         with self.transaction() as db:
             db.insert(self.table, row)
-            self.audit("invite.created", ids.INVITE + row["id"], {"email": body.email, "role": body.role})
+            self.audit(
+                "invite.created", ids.INVITE + row["id"], {"email": body.email, "role": body.role}
+            )
         return self.serialize(row)
 
     def revoke(self, invite_id: str) -> dict[str, Any]:

@@ -46,8 +46,7 @@ def parse_types(types: str | None) -> list[str]:
     unknown = [t for t in wanted if t not in SEARCH_TYPES]
     if unknown:
         raise ApiError.invalid(
-            f"Unknown type '{unknown[0]}'; types takes a comma list of "
-            f"{', '.join(SEARCH_TYPES)}.",
+            f"Unknown type '{unknown[0]}'; types takes a comma list of {', '.join(SEARCH_TYPES)}.",
             param="types",
         )
     return list(dict.fromkeys(wanted))
