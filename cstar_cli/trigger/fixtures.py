@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from cstar_cli.trigger.errors import FixtureError
+from cstar_cli.trigger.fixtures_groups import GROUP_FIXTURES
 from cstar_cli.trigger.steps import (
     ARTICLE,
     ARTICLE_PATH,
@@ -126,6 +127,7 @@ _CORE: Final = _fixtures(
 
 FIXTURES: Final[dict[str, Fixture]] = {
     **_CORE,
+    **GROUP_FIXTURES,
 }
 """Event type -> its fixture; each family beyond tickets, customers and articles has its own
 ``fixtures_<family>.py`` module."""

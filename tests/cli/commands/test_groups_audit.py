@@ -98,3 +98,15 @@ def test_customer_groups_and_invites_commands(cli: CliFn) -> None:
         assert revoked.exit_code == 0 and f"Revoked invite {invite_id}" in revoked.output
         assert cli("invites", "get", invite_id, "--json").json()["status"] == "revoked"
         assert cli("invites", "update", invite_id).exit_code == 2  # invites have no update
+
+
+def test_the_group_updated_fixture_is_a_real_membership_change(cli: CliFn) -> None:
+    with platform_of_its_own(cli):
+        run = cli("trigger", "customer_group.updated", "--fixture", "--json")
+        assert run.exit_code == 0, run.output
+        [event_id] = [e["id"] for e in run.json()["events"] if e["type"] == "customer_group.updated"]
+        event = cli("events", "get", event_id, "--json").json()
+        change = event["data"]["changes"]["customer_ids"]
+        assert change["from"] == [] and len(change["to"]) == 1
+        assert change["to"][0].startswith("cus_")
+        assert event["data"]["customer_group"]["customer_count"] == 1
