@@ -110,3 +110,19 @@ def test_the_group_updated_fixture_is_a_real_membership_change(cli: CliFn) -> No
         assert change["from"] == [] and len(change["to"]) == 1
         assert change["to"][0].startswith("cus_")
         assert event["data"]["customer_group"]["customer_count"] == 1
+
+
+def test_search_command(cli: CliFn) -> None:
+    with platform_of_its_own(cli):
+        ticket = cli("tickets", "create", "--title", "Printer jam", "--json").json()
+        cli("customers", "create", "--name", "Printer Co", "--email", "p@x.io")
+        table = cli("search", "printer", "--types", "tickets")
+        assert table.exit_code == 0, table.output
+        assert ticket["id"] in table.stdout and "Printer jam" in table.stdout
+        assert "cus_" not in table.stdout
+        hits = cli("search", "printer", "--json").json()
+        assert {h["object"] for h in hits} == {"ticket", "customer"}
+        nothing = cli("search", "zebra")
+        assert nothing.exit_code == 0 and "Nothing matches" in nothing.output
+        bad = cli("search", "printer", "--types", "bogus")
+        assert bad.exit_code != 0 and "types" in bad.stderr
