@@ -126,3 +126,20 @@ def test_filters_read_only_and_ninety_days(own_platform: Start) -> None:
         assert len(entries(staff, platform)) == 3
         platform.clock.advance(2 * 86400)
         assert entries(staff, platform) == []
+
+
+def test_a_boss_the_clock_spawns_is_audited_as_the_system(own_platform: Start) -> None:
+    platform = own_platform()
+    with platform.client() as staff:
+        members = data(staff.get(platform.team("/members")))
+        agent = next(m for m in members if m["role"] == "agent")
+        body = {"title": "Down", "priority": "urgent", "assignedTo": agent["id"]}
+        staff.post(platform.team("/tickets"), json=body)
+        moved = staff.post(platform.team("/test-helpers/clock/advance"), json={"seconds": 720})
+        assert moved.status_code == 200, moved.text
+        log = entries(staff, platform)
+    [spawned] = [e for e in log if e["action"] == "boss.spawned"]
+    assert spawned["actorType"] == "system" and spawned["actorName"] == "system"
+    assert spawned["resourceType"] == "boss" and spawned["resourceId"].startswith("bos_")
+    [advanced] = [e for e in log if e["action"] == "test_clock.advanced"]
+    assert advanced["actorType"] == "api_key" and advanced["details"] == {"seconds": 720}

@@ -127,3 +127,20 @@ def test_library_popular_articles_come_by_views(own_platform: Start) -> None:
         assert reader.get(library, params={"sort": "loud"}).status_code == 400
     assert [a["slug"] for a in popular] == ["beta", "alpha"]
     assert [a["slug"] for a in newest] == ["gamma", "beta", "alpha"]
+
+
+def test_a_verified_identity_gets_no_groups_invites_or_audit_log(own_platform: Start) -> None:
+    platform = own_platform()
+    keys = platform.server.keys
+    portal = identity_headers(keys.secret_key, "pat@x.io")
+    reads = ("/customer-groups", "/invites", "/audit-log")
+    with platform.client(keys.publishable_key) as public:
+        for path in reads:
+            for headers in ({}, portal):
+                answer = public.get(platform.team(path), headers=headers)
+                assert answer.status_code == 403, (path, answer.text)
+                assert answer.json()["error"]["code"] == "insufficient_permissions"
+        for path, body in (("/customer-groups", {"name": "x"}), ("/invites", {"email": "a@x.io"})):
+            refused = public.post(platform.team(path), json=body, headers=portal)
+            assert refused.status_code == 403
+            assert refused.json()["error"]["code"] == "publishable_key_write"

@@ -1,5 +1,6 @@
 """The inspector's pages (D31, D48): events, an event, listen sessions, webhooks, logs, the game,
-the test clock, a ticket and the audit log — each a view over the REST API, for the session's key only.
+the test clock, a ticket and the audit log — each a view over the REST API, for the session's key
+only.
 
 Each page is two routes: the page itself (``/logs``), a shell that is the same for everyone and
 holds no data, and its view (``/inspector/view/logs``), the HTML fragment the shell's script

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-
 from cstar_cli.wire.keys import SECRET_PATTERN
 from tests.mcp.conftest import McpRunner, Session
 from tests.support.cli import CliFn
@@ -104,7 +103,8 @@ def test_the_group_updated_fixture_is_a_real_membership_change(cli: CliFn) -> No
     with platform_of_its_own(cli):
         run = cli("trigger", "customer_group.updated", "--fixture", "--json")
         assert run.exit_code == 0, run.output
-        [event_id] = [e["id"] for e in run.json()["events"] if e["type"] == "customer_group.updated"]
+        events = run.json()["events"]
+        [event_id] = [e["id"] for e in events if e["type"] == "customer_group.updated"]
         event = cli("events", "get", event_id, "--json").json()
         change = event["data"]["changes"]["customer_ids"]
         assert change["from"] == [] and len(change["to"]) == 1
