@@ -269,6 +269,7 @@ def test_the_readme_sample_loads_and_round_trips(own: OwnPlatform) -> None:
     with own.client() as api:
         loaded = load(own, api, sample)["data"]["loaded"]
         assert loaded["tickets"] == 1 and loaded["members"] == 1 and loaded["slaRules"] == 1
+        assert loaded["customerGroups"] == 1
         first = export(own, api)
         load(own, api, json.loads(first))
         assert export(own, api) == first
