@@ -156,3 +156,21 @@ def test_groups_go_with_a_reset_and_travel_in_data_files(own_platform: Start) ->
         reset = staff.post(platform.team("/test-helpers/reset"))
         assert reset.json()["data"]["deleted"]["customerGroups"] == 1
         assert data(staff.get(platform.team("/customer-groups"))) == []
+
+
+def test_deleting_a_customer_updates_its_groups(own_platform: Start) -> None:
+    platform = own_platform()
+    with platform.client() as staff:
+        group = data(staff.post(platform.team("/customer-groups"), json={"name": "Acme"}), 201)
+        ada = data(
+            staff.post(platform.team("/customers"), json={"name": "Ada", "email": "a@x.io"}), 201
+        )
+        members = platform.team(f"/customer-groups/{group['id']}/customers")
+        staff.post(members, json={"customerIds": [ada["id"]]})
+        staff.delete(platform.team(f"/customers/{ada['id']}"))
+        assert (
+            data(staff.get(platform.team(f"/customer-groups/{group['id']}")))["customerCount"] == 0
+        )
+        updates = _events(staff, platform, "customer_group.updated")
+    changes = [e["data"]["changes"]["customer_ids"] for e in updates]
+    assert {"from": [ada["id"]], "to": []} in changes

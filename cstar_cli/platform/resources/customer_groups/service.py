@@ -173,6 +173,13 @@ class CustomerGroups(Service):
             )
             return self._membership_changed(row, before)
 
+    def customer_left(self, group_hex: str, before: builtins.list[str]) -> None:
+        """A member of the group was deleted (its membership went with it): the group's
+        ``customer_group.updated`` with ``changes.customer_ids``."""
+        row = self.row(self.table, group_hex)
+        if row is not None:
+            self._membership_changed(row, before)
+
     # -- helpers -------------------------------------------------------------------------------
     def _membership_changed(self, row: Row, before: builtins.list[str]) -> dict[str, Any]:
         after = self.member_ids(row["id"])

@@ -12,6 +12,7 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources import payloads
+from cstar_cli.platform.resources.customer_groups.service import CustomerGroups
 from cstar_cli.platform.resources.customers.models import CustomerCreate, CustomerUpdate
 from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row, dumps
@@ -171,12 +172,21 @@ class Customers(Service):
         return show(saved.row)
 
     def delete(self, customer_id: str) -> dict[str, Any]:
+        row = self.load(customer_id)
+        groups = CustomerGroups(self.caller)
+        held = self.db.all(
+            "SELECT group_id FROM customer_group_members WHERE customer_id = ?", (row["id"],)
+        )
+        before = {r["group_id"]: groups.member_ids(r["group_id"]) for r in held}
+
         def announce(gone: Row) -> None:
             self.emit("customer.deleted", {"customer": payloads.customer_data(gone)})
+            for group_hex, members in before.items():  # its groups lost a member (D41)
+                groups.customer_left(group_hex, members)
 
         # Tickets keep the customer's name; only the link goes.
         unlink = "UPDATE tickets SET customer_id = NULL WHERE customer_id = ?"
-        return self.remove(self.load(customer_id), unlink=[unlink], announce=announce)
+        return self.remove(row, unlink=[unlink], announce=announce)
 
     # -- helpers -------------------------------------------------------------------------------
     def _ticket_count(self, hex_id: str) -> int:
