@@ -252,3 +252,11 @@ _.list_community_posts
 _.get_community_post
 _.list_community_comments
 _.list_csat_surveys
+# Customer groups, the audit log and search (D41, D42, D47): fields of documented response models
+# and the MCP tools the SDK registers by name.
+_.customerCount
+_.groupIds
+_.actorName
+_.list_customer_groups
+_.get_customer_group
+_.list_audit_log

@@ -95,6 +95,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "preferences",
         "Show and change the team's preferences and each member's own.",
     ),
+    "customer-groups": (
+        "resources",
+        "Manage customer groups (companies, accounts) and who is in them.",
+    ),
+    "invites": ("resources", "Invite people to the team: create, list, revoke."),
+    "audit-log": ("audit", "Show the team's audit log: every write, who made it, from where."),
+    "search": ("search", "Search tickets, customers and articles at once."),
 }
 
 

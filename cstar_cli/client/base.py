@@ -19,18 +19,22 @@ from cstar_cli.client.requests import (
     to_page,
 )
 from cstar_cli.client.resources import (
+    AuditLogResource,
     Call,
     ClockResource,
     CommunityResource,
     CsatResource,
+    CustomerGroupsResource,
     EventsResource,
     GameResource,
     InspectorResource,
+    InvitesResource,
     KeysResource,
     ListenSessionsResource,
     LogsResource,
     PreferencesResource,
     Resource,
+    SearchResource,
     SlaResource,
     TicketsResource,
     WebhooksResource,
@@ -148,6 +152,10 @@ class ClientBase:
         self.csat = CsatResource(self)
         self.sla = SlaResource(self)
         self.preferences = PreferencesResource(self)
+        self.customer_groups = CustomerGroupsResource(self, "customer-groups")
+        self.audit_log = AuditLogResource(self)
+        self.invites = InvitesResource(self, "invites")
+        self.search = SearchResource(self)
 
     def _call(self, call: Call) -> Any:
         raise NotImplementedError  # each client sends the way it does

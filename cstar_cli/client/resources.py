@@ -379,3 +379,44 @@ class PreferencesResource(Endpoint):
         ``agent.preferences_updated`` when something changed."""
         path = ("members", member_id, "preferences")
         return self._client._call(Call("PATCH", path, json=dict(body)))
+
+
+class CustomerGroupsResource(Resource):
+    """Customer groups (D41): CRUD, and who is in them (``/customer-groups/{id}/customers``)."""
+
+    def add_customers(self, group_id: str, customer_ids: list[str]) -> Any:
+        """Add customers (``cus_`` ids) to a group; the group as it is now."""
+        return self._call("POST", group_id, "customers", json={"customerIds": list(customer_ids)})
+
+    def remove_customer(self, group_id: str, customer_id: str) -> Any:
+        """Take one customer out of a group; the group as it is now."""
+        return self._call("DELETE", group_id, "customers", customer_id)
+
+
+class InvitesResource(Resource):
+    """Invites to the team (D47): create with ``email`` and ``role``, list, revoke."""
+
+    def revoke(self, invite_id: str) -> Any:
+        return self.delete(invite_id)
+
+
+class AuditLogResource(Endpoint):
+    """The audit log (D42): every successful write, newest first; read-only."""
+
+    prefix = ("audit-log",)
+
+    def list(self, params: Mapping[str, Any] | None = None) -> Any:
+        """One :class:`Page`; ``params`` may hold ``action``, ``resourceType``, ``resourceId``,
+        ``actorId``, ``since``/``startDate``, ``until``/``endDate``, ``page``, ``pageSize``."""
+        return self._call("GET", params=params, page=True)
+
+
+class SearchResource(Endpoint):
+    """``GET /search`` (D47): tickets, customers and articles matching a text."""
+
+    prefix = ("search",)
+
+    def query(self, q: str, params: Mapping[str, Any] | None = None) -> Any:
+        """One :class:`Page` of ``{object, id, title|name, snippet}``; ``params`` may hold
+        ``types`` (comma list), ``page`` and ``pageSize``."""
+        return self._call("GET", params={"q": q, **(params or {})}, page=True)

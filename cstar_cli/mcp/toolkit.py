@@ -135,6 +135,10 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("sla_metrics", "SLA metrics"),
     ToolSpec("game_quests", "Daily and weekly quests"),
     ToolSpec("get_preferences", "Team or member preferences"),
+    ToolSpec("list_customer_groups", "List customer groups"),
+    ToolSpec("get_customer_group", "Get a customer group"),
+    ToolSpec("list_audit_log", "The audit log"),
+    ToolSpec("search", "Search tickets, customers and articles"),
 )
 TOOL_NAMES: tuple[str, ...] = tuple(spec.name for spec in TOOLS)
 WRITE_TOOLS: frozenset[str] = frozenset(spec.name for spec in TOOLS if spec.writes)

@@ -24,6 +24,7 @@ from cstar_cli.mcp.toolkit import (
     ToolSpec,
     select_tools,
 )
+from cstar_cli.mcp.tools_groups import GroupTools
 from cstar_cli.mcp.tools_platform import PlatformTools
 from cstar_cli.mcp.tools_reports import ReportTools
 from cstar_cli.mcp.tools_support import SupportTools
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 
-class CstarTools(SupportTools, PlatformTools, ReportTools):
+class CstarTools(SupportTools, PlatformTools, ReportTools, GroupTools):
     """Every tool, bound to one API client and the server's options."""
 
     # -- account ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from cstar_cli import __version__
+from cstar_cli.platform.audit import routes as audit_log
 from cstar_cli.platform.core import Platform
 from cstar_cli.platform.game import routes as game_routes
 from cstar_cli.platform.game.timer import GameTimer
@@ -29,14 +30,17 @@ from cstar_cli.platform.resources.articles import routes as articles
 from cstar_cli.platform.resources.categories import routes as categories
 from cstar_cli.platform.resources.community import routes as community
 from cstar_cli.platform.resources.csat import routes as csat
+from cstar_cli.platform.resources.customer_groups import routes as customer_groups
 from cstar_cli.platform.resources.customers import routes as customers
 from cstar_cli.platform.resources.events import routes as events
+from cstar_cli.platform.resources.invites import routes as invites
 from cstar_cli.platform.resources.keys import routes as keys
 from cstar_cli.platform.resources.library import routes as library
 from cstar_cli.platform.resources.listen_sessions import routes as listen
 from cstar_cli.platform.resources.members import routes as members
 from cstar_cli.platform.resources.messages import routes as messages
 from cstar_cli.platform.resources.preferences import routes as preferences
+from cstar_cli.platform.resources.search import routes as search
 from cstar_cli.platform.resources.sla_metrics import routes as sla_metrics
 from cstar_cli.platform.resources.tickets import routes as tickets
 from cstar_cli.platform.resources.webhooks import routes as webhooks
@@ -94,6 +98,10 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     routers.append((library.router, library.PREFIX))
     routers.append((test_helpers.router, TEAM_PREFIX))
     routers.append((preferences.router, TEAM_PREFIX))
+    routers.append((customer_groups.router, TEAM_PREFIX))
+    routers.append((audit_log.router, TEAM_PREFIX))
+    routers.append((invites.router, TEAM_PREFIX))
+    routers.append((search.router, TEAM_PREFIX))
     for router, prefix in routers:
         api.include_router(router, prefix=prefix)
 

@@ -55,6 +55,14 @@ class RateLimiter:
             bucket.count += 1
         return limit, max(0, limit - bucket.count), reset, allowed
 
+    def peek(self, bucket_key: str, limit: int, now: float) -> tuple[int, int]:
+        """``(remaining, reset)`` of a bucket, without counting a request."""
+        window = self.settings.rate_limit_window
+        bucket = self._buckets.get(bucket_key)
+        if bucket is None or now >= bucket.window_start + window:
+            return limit, int(now + window)
+        return max(0, limit - bucket.count), int(bucket.window_start + window)
+
     def forget(self, bucket_keys: Iterable[str]) -> None:
         """Start these keys' counts afresh (a reset of their environment, D33)."""
         for bucket_key in bucket_keys:
@@ -119,7 +127,7 @@ class Platform:
     def authenticate(self, key: str) -> Principal:
         """Resolve a well-formed key to its principal, or raise 401."""
         row = self.db.one(
-            "SELECT id, team_id, livemode, type, expires_at, revoked_at FROM api_keys "
+            "SELECT id, team_id, livemode, type, name, expires_at, revoked_at FROM api_keys "
             "WHERE key_hash = ?",
             (hash_key(key),),
         )
@@ -146,6 +154,7 @@ class Platform:
             livemode=bool(row["livemode"]),
             redacted_key=redact(key),
             expires_at=None if row["expires_at"] is None else parse_iso(row["expires_at"]),
+            key_name=row["name"],
         )
 
     def secret_keys(self, team_id: str, livemode: bool) -> list[str]:

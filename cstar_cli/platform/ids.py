@@ -9,11 +9,14 @@ import uuid
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.wire.ids import (
     ARTICLE,
+    AUDIT_ENTRY,
     BOSS,
     CATEGORY,
     CUSTOMER,
+    CUSTOMER_GROUP,
     DELIVERY,
     FAULT,
+    INVITE,
     KEY,
     KNOWN_PREFIXES,
     LISTEN_SESSION,
@@ -27,11 +30,14 @@ from cstar_cli.wire.ids import (
 
 __all__ = [
     "ARTICLE",
+    "AUDIT_ENTRY",
     "BOSS",
     "CATEGORY",
     "CUSTOMER",
+    "CUSTOMER_GROUP",
     "DELIVERY",
     "FAULT",
+    "INVITE",
     "KEY",
     "KNOWN_PREFIXES",
     "LISTEN_SESSION",

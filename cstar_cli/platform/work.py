@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any, Unpack
 
+from cstar_cli.platform.audit import trail
 from cstar_cli.platform.delivery.outbox import Outbox, Recorded
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.store.db import Database
@@ -38,6 +39,9 @@ class Work:
         self._holding = False
         self._held: ExitStack | None = None
         self._failed = False
+        self.actor: trail.Actor = trail.SYSTEM
+        """Who writes through this unit (D42): the gateway sets it from the request."""
+        self._audited: set[tuple[str, str]] = set()
 
     def hold(self) -> None:
         """From now on, this unit's writes commit only with its answer (:meth:`finish`)."""
@@ -98,6 +102,26 @@ class Work:
         payload = self.outbox.emit(principal, event_type, data, **how)
         self.emitted += 1
         return payload
+
+    def audit(
+        self,
+        principal: Principal,
+        action: str,
+        resource_id: str | None,
+        details: dict[str, Any],
+        now: float,
+        *,
+        resource_type: str | None = None,
+    ) -> None:
+        """Append the audit entry of a write (D42) in the open transaction, by this unit's
+        actor; a resource already audited by this unit is not audited again."""
+        kind = resource_type or action.split(".")[0]
+        if resource_id is not None:
+            if (kind, resource_id) in self._audited:
+                return
+            self._audited.add((kind, resource_id))
+        with self.transaction() as db:
+            trail.insert(db, principal, self.actor, (action, kind, resource_id, details), now)
 
 
 class Rollback(Exception):

@@ -23,6 +23,7 @@ from cstar_cli.trigger import edits
 from cstar_cli.trigger.errors import FixtureError
 from cstar_cli.trigger.fixtures_community import COMMUNITY_FIXTURES
 from cstar_cli.trigger.fixtures_game import GAME_FIXTURES
+from cstar_cli.trigger.fixtures_groups import GROUP_FIXTURES
 from cstar_cli.trigger.steps import (
     ARTICLE,
     ARTICLE_PATH,
@@ -130,6 +131,7 @@ FIXTURES: Final[dict[str, Fixture]] = {
     **_CORE,
     **COMMUNITY_FIXTURES,
     **GAME_FIXTURES,
+    **GROUP_FIXTURES,
 }
 """Event type -> its fixture; each family beyond tickets, customers and articles has its own
 ``fixtures_<family>.py`` module."""

@@ -1,8 +1,9 @@
 """Data files (D34): one versioned JSON document for seeds, exports and imports.
 
 ``{"cstarData": 1, "members": [...], "customers": [...], "categories": [...], "articles": [...],
-"tickets": [... with "messages"], "webhooks": [...], "slaRules": [...], "memberPreferences": [...],
-"social": [...], "teamPreferences": {...}}``: the objects in their
+"tickets": [... with "messages"], "webhooks": [...], "slaRules": [...],
+"customerGroups": [... with "customerIds"], "memberPreferences": [...], "social": [...],
+"teamPreferences": {...}}``: the objects in their
 wire form (camelCase), without platform-specific values (team id, secrets, keys) and without the
 fields a load recomputes (counts, SLA deadlines and tiers, XP). The platform reads and writes
 it (``cstar_cli.platform.testhelpers.datafile``); the CLI and the client move it around. Both
@@ -24,6 +25,7 @@ RESOURCES = (
     "tickets",
     "webhooks",
     "slaRules",
+    "customerGroups",
     "memberPreferences",
     "social",
 )
@@ -99,4 +101,5 @@ NAMES = {
     "memberPreferences": ("member's preferences", "members' preferences"),
     "social": ("high-five or one-up", "high-fives and one-ups"),
     "teamPreferences": ("team preferences", "team preferences"),
+    "customerGroups": ("customer group", "customer groups"),
 }

@@ -27,6 +27,10 @@ Theme = Literal["light", "dark", "system"]
 QuestPeriod = Literal["daily", "weekly"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 SocialKind = Literal["high_five", "one_up"]
+AuditActor = Literal["api_key", "member", "customer", "system"]
+AuditSource = Literal["api", "cli", "inspector", "mcp"]
+InviteStatus = Literal["pending", "revoked", "expired"]
+SearchType = Literal["tickets", "customers", "articles"]
 
 TICKET_STATUSES: tuple[str, ...] = get_args(TicketStatus)
 PRIORITIES: tuple[str, ...] = get_args(Priority)
@@ -45,3 +49,4 @@ POST_VISIBILITIES: tuple[str, ...] = get_args(PostVisibility)
 EventOrigin = Literal["action", "synthetic", "replay"]
 EVENT_ORIGINS: tuple[str, ...] = get_args(EventOrigin)
 WEEKDAYS: tuple[str, ...] = get_args(Weekday)
+SEARCH_TYPES: tuple[str, ...] = get_args(SearchType)

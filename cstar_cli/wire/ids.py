@@ -25,6 +25,9 @@ COMMENT = "cmt_"
 SURVEY = "srv_"
 HIGH_FIVE = "hfv_"
 ONE_UP = "oup_"
+CUSTOMER_GROUP = "cgr_"
+AUDIT_ENTRY = "aud_"
+INVITE = "inv_"
 
 KNOWN_PREFIXES = (
     TICKET,
@@ -49,4 +52,7 @@ KNOWN_PREFIXES = (
     SURVEY,
     HIGH_FIVE,
     ONE_UP,
+    CUSTOMER_GROUP,
+    AUDIT_ENTRY,
+    INVITE,
 )

@@ -19,6 +19,9 @@ CLI_USER_AGENT = f"{CLI_AGENT}/{__version__}"
 """The client's ``User-Agent`` (the platform logs its requests with ``source=cli``, D17)."""
 MCP_USER_AGENT = f"{MCP_AGENT}/{__version__}"
 """Sent on every API call the MCP server makes, so they are logged with ``source=mcp`` (D17)."""
+INSPECTOR_USER_AGENT = "Mozilla/5.0 (cstar inspector)"
+"""What the local inspector's buttons send: logged as ``dashboard`` (D17), audited as
+``inspector`` (D42)."""
 WEBHOOK_USER_AGENT = "cStar-Webhooks/1.0"
 """The ``User-Agent`` of webhook deliveries, from the platform and from ``cstar listen`` (D13)."""
 

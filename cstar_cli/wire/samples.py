@@ -116,7 +116,7 @@ class _Sample:
 
     def customer_group(self) -> Json:
         return {
-            "id": self.uuid("customer-group"),
+            "id": ids.CUSTOMER_GROUP + self.hex("customer-group"),
             "name": "Acme Corp",
             "slug": "acme-corp",
             "description": "Enterprise account, priority support.",

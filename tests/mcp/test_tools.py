@@ -232,7 +232,7 @@ def test_every_tool_against_the_platform(mcp_run: McpRunner, api: httpx.Client) 
         board = await ok("game_leaderboard", period="week")
         assert isinstance(board["data"], list)
         player = await ok("game_player", userId=members[0]["userId"])
-        assert player["data"]["memberId"] == members[0]["id"]
+        assert player["data"]["memberId"] == members[0]["userId"]  # echoed, as the docs show it
         bosses = await ok("game_bosses")
         assert isinstance(bosses["data"], list)
         quests = await ok("game_quests", memberId=members[0]["id"])
@@ -262,6 +262,19 @@ def test_every_tool_against_the_platform(mcp_run: McpRunner, api: httpx.Client) 
         metrics = await ok("sla_metrics", since="this_week")
         assert metrics["data"]["overall"]["tickets"] >= 1
         api.delete(f"/community/posts/{made['id']}")
+
+        group = api.post("/customer-groups", json={"name": f"MCP group {email}"}).json()["data"]
+        try:
+            groups = await ok("list_customer_groups", search=group["name"])
+            assert [g["id"] for g in groups["data"]] == [group["id"]]
+            one = await ok("get_customer_group", groupId=group["id"])
+            assert one["data"]["slug"] == group["slug"]
+        finally:
+            api.delete(f"/customer-groups/{group['id']}")
+        audited = await ok("list_audit_log", action="ticket.created", source="mcp", since="1h")
+        assert ticket["id"] in [e["resourceId"] for e in audited["data"]]
+        found = await ok("search", q=email, types="customers")
+        assert [h["id"] for h in found["data"]] == [customer["id"]]
 
     mcp_run.run(scenario)
     assert called == set(TOOL_NAMES)

@@ -92,6 +92,7 @@ def test_export_then_import_then_export_gives_the_same_bytes(own: OwnPlatform) -
             "memberPreferences": 1,
             "social": 2,
             "teamPreferences": 1,
+            "customerGroups": 0,
         }
         second = export(own, api)
         assert second == first
@@ -224,7 +225,7 @@ def test_a_hand_written_seed_mints_ids_and_resolves_natural_keys(own: OwnPlatfor
 BAD = [
     ({"cstarData": 2}, "cstarData", "version 1"),
     ({"tickets": []}, "cstarData", "missing"),
-    ({**SEED, "customerGroups": []}, "customerGroups", "unknown"),
+    ({**SEED, "customerGroup": []}, "customerGroup", "unknown"),
     ({**SEED, "tickets": {}}, "tickets", "JSON array"),
     ("tickets", 1, {"title": "x", "customerId": "nobody@x.test"}, "tickets[1].customerId"),
     ("tickets", 0, {"title": "x", "custmerId": "a"}, "tickets[0].custmerId"),
@@ -310,6 +311,7 @@ def test_the_readme_sample_loads_and_round_trips(own: OwnPlatform) -> None:
     with own.client() as api:
         loaded = load(own, api, sample)["data"]["loaded"]
         assert loaded["tickets"] == 1 and loaded["members"] == 1 and loaded["slaRules"] == 1
+        assert loaded["customerGroups"] == 1
         first = export(own, api)
         load(own, api, json.loads(first))
         assert export(own, api) == first

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cstar_cli.platform import ids
+from cstar_cli.platform.audit.trail import event_entry
 from cstar_cli.platform.game import rules
 from cstar_cli.platform.game.sla import CLOSED, ensure_scope, next_deadline, risk_time
 from cstar_cli.platform.game.views import boss_data, load_player, member_data, player_data
@@ -70,7 +71,13 @@ class Scope:
         return iso(self.now)
 
     def emit(self, event_type: str, data: dict[str, Any]) -> None:
+        """Record a game event and audit it (D42): by the request's actor when a write caused
+        it, by ``system`` when the timer did."""
         self.work.emit(self.principal, event_type, data, now=self.now, request_id=self.request_id)
+        kind, resource_id, details = event_entry(event_type, data)
+        self.work.audit(
+            self.principal, event_type, resource_id, details, self.now, resource_type=kind
+        )
 
 
 def _fighting(ticket: Row | None) -> bool:

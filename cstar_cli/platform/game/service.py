@@ -76,7 +76,10 @@ class Game(Service):
         """``GET /game/player``: the stats of the player ``user_id`` names (required)."""
         if not user_id:
             raise ApiError.missing("userId", "The 'userId' query parameter is required.")
-        return self.player_stats(self.find_member(user_id))
+        stats = self.player_stats(self.find_member(user_id))
+        if user_id.startswith(ids.USER):  # the docs' example: memberId echoes the usr_ id asked
+            stats["memberId"] = stats["userId"]
+        return stats
 
     def player_stats(self, member: Row) -> dict[str, Any]:
         now = self.now()

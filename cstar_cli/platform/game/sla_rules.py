@@ -81,6 +81,7 @@ class SlaRules(Service):
         )
         with self.transaction() as db:
             db.insert(self.table, row)
+            self.audit("sla_rule.created", self.prefix + row["id"], serialize(row))
         return serialize(row)
 
     def get(self, rule_id: str) -> dict[str, Any]:

@@ -28,6 +28,8 @@ class Principal:
     redacted_key: str
     expires_at: float | None = None
     """Unix time when a rolled key's grace period ends (D28); ``None`` for a key without one."""
+    key_name: str = ""
+    """The key's name, as the audit log names its actor (D42)."""
 
     @property
     def environment(self) -> str:

@@ -46,7 +46,9 @@ class ApiError(Exception):
         if self.param is not None:
             error["param"] = self.param
         error.update(self.extra)
-        error["doc_url"] = f"{PUBLIC_DOC_BASE}#{self.code}"
+        # the rate-limit page anchors on the type, as facts §1.4 shows it; the rest on the code
+        anchor = self.type if self.status == 429 else self.code
+        error["doc_url"] = f"{PUBLIC_DOC_BASE}#{anchor}"
         error["request_id"] = request_id
         return {
             "success": False,

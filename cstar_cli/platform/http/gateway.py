@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from cstar_cli.platform import ids
+from cstar_cli.platform.audit.trail import actor_of
 from cstar_cli.platform.core import Platform
 from cstar_cli.platform.faults.api import apply_api_fault
 from cstar_cli.platform.http import callers, identity
@@ -135,6 +136,8 @@ class ApiGateway:
                 state["identity"] = identity.verify(self.platform, principal, *shown)
             route_access = self.access.access(scope)
             authorize(principal, route_access, scope["method"], shown is not None)
+            work: Work = state["work"]
+            work.actor = actor_of(principal, state.get("identity"), headers.get("user-agent", ""))
             body = await _read_body(receive, headers)
             if body:
                 parse_body(body, headers.get("content-type"))  # D32, before idempotency
@@ -142,6 +145,8 @@ class ApiGateway:
             if faulted is not None:
                 raise faulted
         except ApiError as err:
+            if not any(name == b"x-ratelimit-limit" for name, _ in extra_headers):
+                self._anonymous_limit(scope, extra_headers)  # every answer carries them (§1.4)
             await self._send_error(send, err, request_id, extra_headers)
             return
         if body and "json" not in headers.get("content-type", ""):
@@ -217,6 +222,21 @@ class ApiGateway:
                 extra={"retryAfter": retry_after},
                 headers={"Retry-After": str(retry_after)},
             )
+
+    def _anonymous_limit(self, scope: Scope, extra: list[tuple[bytes, bytes]]) -> None:
+        """The rate-limit headers of a request refused before it had a caller (no key, a bad
+        key): the client address's key-less bucket, read without counting."""
+        client = scope.get("client")
+        bucket = f"{callers.ANONYMOUS}:{client[0] if client else 'unknown'}"
+        limits = self.platform.settings.rate_limits
+        limit = limits.get(callers.ANONYMOUS, DEFAULT_RATE_LIMITS[callers.ANONYMOUS])
+        remaining, reset = self.platform.rate_limiter.peek(bucket, limit, self.platform.now())
+        extra += [
+            (b"x-ratelimit-limit", str(limit).encode()),
+            (b"x-ratelimit-remaining", str(remaining).encode()),
+            (b"x-ratelimit-reset", str(reset).encode()),
+            (b"x-ratelimit-window", str(self.platform.settings.rate_limit_window).encode()),
+        ]
 
     async def _idempotent(
         self,

@@ -3,11 +3,13 @@
 A request may carry ``X-Cstar-Identity: <base64url of the exact signed JSON string>`` and
 ``X-Cstar-Identity-Hash: <hex HMAC-SHA256 of that string>`` (or the ``identity`` and
 ``identityHash`` query parameters, for browsers that can't set headers). The hash is keyed with
-a working secret key of the same team and environment. Two payloads are accepted, each only in
-its exact compact form: ``{"email":…}`` (the launch post) and the sorted
+a working secret key of the same team and environment. Three payloads are accepted, each only
+in its exact compact form: ``{"email":…}`` (the launch post), the sorted
 ``{"email":…,"externalId":…,"name":…,"timestamp":…}`` (``name`` optional; ``timestamp`` unix
-seconds within 24 h). Anything else is 401 ``identity_verification_failed``; in test mode the
-error carries ``expectedPayload`` and signing snippets, in live mode nothing.
+seconds within 24 h), and the chat SDK page's ``JSON.stringify({id, email, name})`` — keys in
+that order, ``name`` optional, no timestamp. Anything else is 401
+``identity_verification_failed``; in test mode the error carries ``expectedPayload`` and signing
+snippets, in live mode nothing.
 
 The first verified identity for an email creates the customer.
 """
@@ -37,6 +39,7 @@ MAX_ENCODED = 4096
 _BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 _HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 SORTED_FIELDS = {"email", "externalId", "name", "timestamp"}
+CHAT_FIELDS = {"id", "email", "name"}
 EXAMPLE = '{"email":"ada@example.com"}'
 
 
@@ -136,12 +139,24 @@ def _fields(payload: str, principal: Principal) -> dict[str, Any]:
     )
     if keys <= SORTED_FIELDS and well_typed:
         return fields
+    if {"id", "email"} <= keys <= CHAT_FIELDS and _chat_typed(fields):
+        return fields
     raise _failure(
         principal,
-        'The identity payload is either {"email":…} or the sorted {email, externalId (a string), '
-        "name?, timestamp (unix seconds)}; nothing else is signed.",
+        'The identity payload is {"email":…}, the sorted {email, externalId (a string), '
+        "name?, timestamp (unix seconds)}, or the chat SDK's {id, email, name?} in that order; "
+        "nothing else is signed.",
         None,
     )
+
+
+def _chat_typed(fields: dict[str, Any]) -> bool:
+    """The chat SDK's form: ``id`` the developer's own user id (text or a whole number)."""
+    user_id = fields["id"]
+    id_ok = isinstance(user_id, str) or (
+        isinstance(user_id, int) and not isinstance(user_id, bool) and abs(user_id) < MAX_TIMESTAMP
+    )
+    return id_ok and isinstance(fields.get("name", ""), str)
 
 
 def _is_text(value: str) -> bool:
@@ -156,6 +171,11 @@ def _is_text(value: str) -> bool:
 def _canonical(fields: dict[str, Any]) -> str:
     if set(fields) == {"email"}:
         return identity_payload(email=fields["email"])
+    if "id" in fields:  # the chat SDK's JSON.stringify({id, email, name}): that order, compact
+        chat = {"id": fields["id"], "email": fields["email"]}
+        if "name" in fields:
+            chat["name"] = fields["name"]
+        return json.dumps(chat, separators=(",", ":"), ensure_ascii=False)
     return identity_payload(
         email=fields["email"],
         external_id=fields["externalId"],

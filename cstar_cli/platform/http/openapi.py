@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
+from cstar_cli.platform.audit.models import AuditEntry
 from cstar_cli.platform.game.models import (
     Achievement,
     Boss,
@@ -35,8 +36,10 @@ from cstar_cli.platform.resources.community.models import (
     VoteRemoved,
 )
 from cstar_cli.platform.resources.csat.models import CsatSettings, CsatStats, Survey
+from cstar_cli.platform.resources.customer_groups.models import CustomerGroup
 from cstar_cli.platform.resources.customers.models import Customer
 from cstar_cli.platform.resources.events.models import Event, EventWithDeliveries, ResendResult
+from cstar_cli.platform.resources.invites.models import Invite
 from cstar_cli.platform.resources.keys.models import ApiKey
 from cstar_cli.platform.resources.library.models import (
     ArticleFeedback,
@@ -48,6 +51,7 @@ from cstar_cli.platform.resources.listen_sessions.models import ListenSession, L
 from cstar_cli.platform.resources.members.models import Member
 from cstar_cli.platform.resources.models import Deleted, Envelope, ErrorEnvelope, ListEnvelope
 from cstar_cli.platform.resources.preferences.models import MemberPreferences, TeamPreferences
+from cstar_cli.platform.resources.search.models import SearchHit
 from cstar_cli.platform.resources.sla_metrics.models import SlaMetrics
 from cstar_cli.platform.resources.tickets.models import Message, Ticket, TicketWithMessages
 from cstar_cli.platform.resources.webhooks.models import (
@@ -158,6 +162,15 @@ SUCCESS: Answers = {
     ("get", f"{T}/game/quests"): (200, Envelope[list[QuestView]]),
     ("post", f"{T}/game/social/high-fives"): (201, Envelope[SocialSend]),
     ("post", f"{T}/game/social/one-ups"): (201, Envelope[SocialSend]),
+    **_crud(f"{T}/customer-groups", "groupId", CustomerGroup),
+    ("post", f"{T}/customer-groups/{{groupId}}/customers"): (200, Envelope[CustomerGroup]),
+    ("delete", f"{T}/customer-groups/{{groupId}}/customers/{{customerId}}"): (
+        200,
+        Envelope[CustomerGroup],
+    ),
+    ("get", f"{T}/audit-log"): (200, ListEnvelope[AuditEntry]),
+    **_crud(f"{T}/invites", "inviteId", Invite, update=False),
+    ("get", f"{T}/search"): (200, ListEnvelope[SearchHit]),
 }
 
 # (method, path) -> a second success an operation may answer (a vote already there: 200)

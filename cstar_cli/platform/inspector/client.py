@@ -20,9 +20,10 @@ from urllib.parse import urlencode
 from cstar_cli.platform import ids
 from cstar_cli.platform.inspector.sessions import Session
 from cstar_cli.platform.work import Work
+from cstar_cli.wire.protocol import INSPECTOR_USER_AGENT
 
 Message = MutableMapping[str, Any]
-USER_AGENT = "Mozilla/5.0 (cstar inspector)"  # logged with source "dashboard" (D17)
+USER_AGENT = INSPECTOR_USER_AGENT  # logged with source "dashboard" (D17), audited "inspector"
 
 
 class ApiFailure(Exception):

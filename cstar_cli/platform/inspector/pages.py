@@ -1,5 +1,6 @@
 """The inspector's pages (D31, D48): events, an event, listen sessions, webhooks, logs, the game,
-the test clock and a ticket — each a view over the REST API, for the session's key only.
+the test clock, a ticket and the audit log — each a view over the REST API, for the session's key
+only.
 
 Each page is two routes: the page itself (``/logs``), a shell that is the same for everyone and
 holds no data, and its view (``/inspector/view/logs``), the HTML fragment the shell's script
@@ -120,6 +121,15 @@ async def clock_page(request: Request) -> Response:
     return await _page(request, "clock.html", "clock", views.clock)
 
 
+@router.get(VIEW_PREFIX + "/audit")
+async def audit_page(request: Request) -> Response:
+    """The audit log (D42): every write, who made it and from where."""
+    page, filters = _number(request), _filters(request, views.AUDIT_FILTERS)
+    return await _page(
+        request, "audit.html", "audit", lambda client: views.audit(client, page, filters)
+    )
+
+
 @router.get(VIEW_PREFIX + "/tickets/{ticketId}")
 async def ticket_page(request: Request, ticketId: str) -> Response:
     """The stable page a local ``dashboard_url`` points at."""
@@ -167,6 +177,7 @@ SHELLS = {
     "/tickets/{ticketId}": "ticket",
     "/community": "community",
     "/csat": "csat",
+    "/audit": "audit",
 }
 """Each page's address and its view's name (what the shell's script asks for and refreshes)."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cstar_cli.platform.audit.trail import audit
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources.service import Caller
 from cstar_cli.wire.times import iso
@@ -14,6 +15,7 @@ class InspectorLinks:
     """Inspector links of the caller: a secret key of the environment the link shows."""
 
     def __init__(self, caller: Caller) -> None:
+        self.caller = caller
         self.platform = caller.platform
         self.principal = caller.principal
 
@@ -33,6 +35,10 @@ class InspectorLinks:
                 f"for a {environment} link.",
             )
         token, expires_at = self.platform.inspector.mint(key)
+        with self.caller.work.transaction():
+            audit(
+                self.caller, "inspector_link.created", None, {"environment": principal.environment}
+            )
         return {
             "object": "inspector_link",
             "token": token,

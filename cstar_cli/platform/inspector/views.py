@@ -219,3 +219,22 @@ def _author(message: dict[str, Any], customer: str | None) -> str:
     if not name:
         return SENDERS.get(sender, sender.capitalize() or "Unknown")
     return f"{name} ({sender})" if sender else str(name)
+
+
+AUDIT_FILTERS = ("action", "resourceId", "source")
+
+
+async def audit(client: ApiClient, page: int, filters: dict[str, str | None]) -> dict[str, Any]:
+    """The audit log (D42), newest first; a bad filter is shown, not a failed page."""
+    try:
+        answer = await client.get("audit-log", page=page, pageSize=PAGE_SIZE, **filters)
+    except ApiFailure as err:
+        if err.status != 400:
+            raise
+        return {"entries": [], "pagination": {}, "filters": filters, "problem": err.error}
+    return {
+        "entries": answer.data or [],
+        "pagination": answer.pagination,
+        "filters": filters,
+        "problem": None,
+    }

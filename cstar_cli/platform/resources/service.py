@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cstar_cli.platform import ids
+from cstar_cli.platform.audit.trail import event_entry
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.store.db import Database, Row
@@ -59,6 +60,11 @@ class Service:
     noun: ClassVar[str]
     sort_fields: ClassVar[Mapping[str, str]] = {}
 
+    @property
+    def kind(self) -> str:
+        """The resource's name in audit actions (``customer_group``, ``sla_rule``, D42)."""
+        return self.noun.lower().replace(" ", "_")
+
     def __init__(self, caller: Caller) -> None:
         self.caller = caller
         self.platform = caller.platform
@@ -93,8 +99,9 @@ class Service:
         replay_of: str | None = None,
     ) -> dict[str, Any]:
         """Record an event of this request (inside the transaction of its change, D10); a
-        trigger's is ``synthetic`` and a replay's ``replay`` (D39)."""
-        return self.caller.work.emit(
+        trigger's is ``synthetic`` and a replay's ``replay`` (D39). An ``action`` event also
+        audits the write it tells of (D42); the others are audited by the write that made them."""
+        payload = self.caller.work.emit(
             self.principal,
             event_type,
             data,
@@ -104,6 +111,19 @@ class Service:
             origin=origin,
             replay_of=replay_of,
         )
+        if origin == "action":
+            kind, resource_id, details = event_entry(event_type, data)
+            self.caller.work.audit(
+                self.principal, event_type, resource_id, details, self.now(), resource_type=kind
+            )
+        return payload
+
+    def audit(
+        self, action: str, resource_id: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
+        """Audit a write that emits no event (D42): ``action`` is ``resource.verb``
+        (``key.revoked``); call it once, inside the write's transaction when it has one."""
+        self.caller.work.audit(self.principal, action, resource_id, details or {}, self.now())
 
     # -- rows of the caller's team and environment ------------------------------------------
     def where(self, alias: str = "") -> Where:
@@ -172,7 +192,7 @@ class Service:
         a watched wire field), with ``side_effects`` and ``announce`` (its events) in the same
         transaction."""
         with self.transaction():
-            return save(
+            saved = save(
                 self.db,
                 self.table,
                 row,
@@ -183,6 +203,10 @@ class Service:
                 side_effects=side_effects,
                 emit=announce,
             )
+            if saved.changes:  # (audited already when ``announce`` emitted its event)
+                details = {name: change["to"] for name, change in saved.changes.items()}
+                self.audit(f"{self.kind}.updated", self.prefix + row["id"], details)
+            return saved
 
     def remove(
         self,
@@ -200,6 +224,7 @@ class Service:
             self.db.execute(f"DELETE FROM {self.table} WHERE id = ?", (row["id"],))
             if announce is not None:
                 announce(row)
+            self.audit(f"{self.kind}.deleted", self.prefix + row["id"])
         return deleted(self.prefix + row["id"])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cstar_cli.platform.audit.trail import audit
 from cstar_cli.platform.game.timer import evaluate_scope
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources.service import Caller
@@ -60,6 +61,8 @@ class Clock:
             evaluate_scope(platform, team_id, False, self.caller.request_id)
             platform.key_streams.expire_due()
 
+        with self.caller.work.transaction():
+            audit(self.caller, "test_clock.advanced", None, {"seconds": seconds})
         self.caller.work.settle()  # the firing waits on the network: hold nothing (D49)
         wait = platform.settings.advance_wait
         pending = await platform.dispatcher.advance((team_id, 0), move, wait=wait)
@@ -69,5 +72,7 @@ class Clock:
         """Set the clock back to real time; ``advancedBy`` is minus the offset it had."""
         test_mode_only(self.principal)
         before = self.platform.test_clock.offset(self.principal.team_id, False)
+        with self.caller.work.transaction():
+            audit(self.caller, "test_clock.reset", None, {"offsetSeconds": 0})
         self.platform.test_clock.set(self.principal.team_id, False, 0.0)
         return self._shown(-before)

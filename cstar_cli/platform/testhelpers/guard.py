@@ -23,6 +23,7 @@ class Helper:
     """A test helper's service: the caller's platform, and its principal."""
 
     def __init__(self, caller: Caller) -> None:
+        self.caller = caller
         self.platform = caller.platform
         self.principal = caller.principal
 

@@ -16,6 +16,7 @@ from pydantic import create_model
 from cstar_cli.platform.game.models import SlaRule, SocialSend
 from cstar_cli.platform.resources.articles.models import Article
 from cstar_cli.platform.resources.categories.models import Category
+from cstar_cli.platform.resources.customer_groups.models import CustomerGroup
 from cstar_cli.platform.resources.customers.models import Customer
 from cstar_cli.platform.resources.members.models import Member
 from cstar_cli.platform.resources.models import Output
@@ -75,6 +76,14 @@ DataSlaRule = exported(
     "id name priority responseTarget resolutionTarget businessHoursOnly enabled createdAt "
     "updatedAt",
 )
+DataCustomerGroup = exported(
+    CustomerGroup,
+    "id name slug description externalId customFields",
+    doc="A customer group with its customers' ids (D41).",
+    customerIds=(list[str], ...),
+    createdAt=(str, ...),
+    updatedAt=(str, ...),
+)
 
 DataTeamPreferences = exported(
     TeamPreferences, "timezone businessHours gamificationEnabled defaultPriority"
@@ -108,6 +117,7 @@ DataFile = create_model(
     tickets=(many(DataTicket), ...),
     webhooks=(many(DataWebhook), ...),
     slaRules=(many(DataSlaRule), ...),
+    customerGroups=(many(DataCustomerGroup), ...),
     memberPreferences=(many(DataMemberPreferences), ...),
     social=(many(DataSocial), ...),
     teamPreferences=(DataTeamPreferences, ...),

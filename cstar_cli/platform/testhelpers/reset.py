@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cstar_cli.platform import ids
+from cstar_cli.platform.audit.trail import audit
 from cstar_cli.platform.core import Platform
 from cstar_cli.platform.testhelpers.guard import Helper
 from cstar_cli.platform.testhelpers.wipe import Wiped, wipe
@@ -28,6 +29,8 @@ class Reset(Helper):
     def run(self) -> dict[str, Any]:
         """Clear the environment; ``{object: "reset", deleted: {resource: rows}}``."""
         deleted = reset_test_environment(self.platform, self.test_team())
+        with self.caller.work.transaction():  # the first entry of the new audit log (D42)
+            audit(self.caller, "test_environment.reset", None, {"deleted": sum(deleted.values())})
         return {"object": "reset", "deleted": deleted}
 
 

@@ -74,9 +74,15 @@ class ResourceCommands:
             "delete": (self.delete, [item_id, YES, JSON]),
         }
         group = typer.Typer(help=spec.help, no_args_is_help=True)
-        for name, (method, params) in commands.items():
+        for verb, (method, params) in commands.items():
+            if verb not in spec.commands:
+                continue
+            name = spec.delete_as if verb == "delete" else verb
             command = typer_command(
-                method, params, name=f"{spec.name}_{name}", doc=self.help_of(method)
+                method,
+                params,
+                name=f"{spec.name.replace('-', '_')}_{name}",
+                doc=self.help_of(method),
             )
             group.command(name)(command)
         return group
@@ -88,7 +94,11 @@ class ResourceCommands:
         doc = inspect.cleandoc(method.__doc__ or "")
         article = "an" if spec.singular[:1] in "aeiou" else "a"
         return doc.format(
-            spec=spec, required=required, id_start=spec.singular[:3], a=f"{article} {spec.singular}"
+            spec=spec,
+            required=required,
+            id_start=spec.singular[:3],
+            a=f"{article} {spec.singular}",
+            remove=spec.delete_as.capitalize(),
         )
 
     # -- the commands ----------------------------------------------------------------------------
@@ -185,22 +195,23 @@ class ResourceCommands:
         self.show_saved(app, item, "Updated", json_output=json_output)
 
     def delete(self, ctx: typer.Context, *, item_id: str, yes: bool, json_output: bool) -> None:
-        """Delete {a} (asks first on a terminal).
+        """{remove} {a} (asks first on a terminal).
 
-        Example: cstar {spec.name} delete ID --yes
+        Example: cstar {spec.name} {spec.delete_as} ID --yes
         """
-        singular = self.spec.singular
+        singular, verb = self.spec.singular, self.spec.delete_as
         app = app_of(ctx, json_output=json_output)
-        confirm(app, f"Delete {singular} {item_id}?", yes=yes)
+        confirm(app, f"{verb.capitalize()} {singular} {item_id}?", yes=yes)
         with hinted(self.hint):
             result = self.resource(app).delete(item_id)
-        show_done(app, result, f"Deleted {singular} {item_id}.", json_output=json_output)
+        done = f"{verb.capitalize()}d {singular} {item_id}."
+        show_done(app, result, done, json_output=json_output)
 
     # -- what the commands share -----------------------------------------------------------------
 
     def resource(self, app: AppContext) -> Any:
-        """The client's resource for the spec (``client.tickets``…)."""
-        return getattr(app.client(), self.spec.name)
+        """The client's resource for the spec (``client.tickets``, ``client.customer_groups``…)."""
+        return getattr(app.client(), self.spec.name.replace("-", "_"))
 
     def show_saved(self, app: AppContext, item: Any, verb: str, *, json_output: bool) -> None:
         """``Created ticket tkt_….`` and the item (or the item as JSON)."""

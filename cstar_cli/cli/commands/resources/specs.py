@@ -39,6 +39,9 @@ class ResourceSpec:
     example_create: str
     help: str = ""
     sort_example: str = "-createdAt"
+    commands: tuple[str, ...] = ("list", "get", "create", "update", "delete")
+    """The commands it has, in help order (``delete`` under ``delete_as``)."""
+    delete_as: str = "delete"
 
 
 TAGS = Field("tags", "Tag (repeatable: --tags a --tags b).", kind="list")
@@ -235,4 +238,48 @@ COMMUNITY_POSTS = ResourceSpec(
     "--member-id mem_…",
     help="Community posts: list, get, create, update, delete, vote, unvote.",
     sort_example="votes",
+)
+
+CUSTOMER_GROUPS = ResourceSpec(
+    "customer-groups",
+    "customer group",
+    fields=(
+        Field("name", "Group name, e.g. a company.", required=True),
+        Field("slug", "URL slug (made from the name when omitted)."),
+        Field("description", "What the group is."),
+        Field("externalId", "Its id in another system (a Zendesk organization id, say)."),
+    ),
+    filters=(Field("search", "Text in the name."),),
+    columns=(
+        ("ID", "id"),
+        ("NAME", "name"),
+        ("SLUG", "slug"),
+        ("CUSTOMERS", "customerCount"),
+        ("EXTERNAL ID", "externalId"),
+        ("CREATED", "createdAt"),
+    ),
+    example_create="cstar customer-groups create --name 'Acme Corp' --external-id zd_1042",
+    help="Manage customer groups (companies, accounts) and who is in them.",
+)
+
+INVITES = ResourceSpec(
+    "invites",
+    "invite",
+    fields=(
+        Field("email", "Who to invite.", required=True),
+        Field("role", "Their role once they accept.", ROLES),
+    ),
+    filters=(Field("status", "Only this status.", ("pending", "revoked", "expired")),),
+    columns=(
+        ("ID", "id"),
+        ("EMAIL", "email"),
+        ("ROLE", "role"),
+        ("STATUS", "status"),
+        ("EXPIRES", "expiresAt"),
+        ("CREATED", "createdAt"),
+    ),
+    example_create="cstar invites create --email grace@example.com --role agent",
+    help="Invite people to the team: create, list, revoke.",
+    commands=("list", "get", "create", "delete"),
+    delete_as="revoke",
 )

@@ -207,7 +207,7 @@
     opened.addEventListener("open", function () { setLive("on", "live"); });
     opened.addEventListener("platform", onPlatformEvent);
     opened.addEventListener("log", function () {
-      if (view === "logs" && firstPage()) refreshSoon();
+      if ((view === "logs" || view === "audit") && firstPage()) refreshSoon();
       if (view === "event") refreshSoon();
     });
     opened.addEventListener("ended", function (message) {

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 
-def slugify(text: str) -> str:
+def slugify(text: str, fallback: str = "article") -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:80].strip("-") or "article"
+    return slug[:80].strip("-") or fallback

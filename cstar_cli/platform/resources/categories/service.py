@@ -150,6 +150,7 @@ class Categories(Service):
         self._check_unique(row)
         with self.transaction() as db:
             db.insert(self.table, row)
+            self.audit("category.created", self.prefix + row["id"], serialize(row, 0))
         return serialize(row, 0)
 
     def update(self, category_id: str, body: CategoryUpdate) -> dict[str, Any]:

@@ -28,6 +28,8 @@ class Customer(Output):
     customFields: dict[str, Any]
     metadata: dict[str, Any]
     ticketCount: int
+    groupIds: list[str]
+    """The customer groups it belongs to (``cgr_`` ids, D41)."""
     createdAt: str
     updatedAt: str
 

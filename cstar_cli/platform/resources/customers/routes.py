@@ -22,9 +22,10 @@ async def list_customers(
     sentiment: Sentiment | None = Query(None),
     search: str | None = common.search_query("Text in the name or email."),
     tag: str | None = Query(None),
+    groupId: str | None = Query(None, description="Only the customers of this group (cgr_...)."),
 ) -> Response:
     page = Customers(common.caller_of(request)).list(
-        paging, status=status, sentiment=sentiment, search=search, tag=tag
+        paging, status=status, sentiment=sentiment, search=search, tag=tag, group_id=groupId
     )
     return responses.paged(request, page)
 

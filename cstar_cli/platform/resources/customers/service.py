@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 from typing import Any
@@ -11,6 +12,7 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources import payloads
+from cstar_cli.platform.resources.customer_groups.service import CustomerGroups
 from cstar_cli.platform.resources.customers.models import CustomerCreate, CustomerUpdate
 from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row, dumps
@@ -30,8 +32,8 @@ FIELDS: FieldMap = {
 }
 
 
-def serialize(row: Row, ticket_count: int) -> dict[str, Any]:
-    """A stored customer on the wire, with its ticket count."""
+def serialize(row: Row, ticket_count: int, group_ids: list[str] | None = None) -> dict[str, Any]:
+    """A stored customer on the wire, with its ticket count and its groups (D41)."""
     return {
         "id": ids.CUSTOMER + row["id"],
         "object": "customer",
@@ -41,6 +43,7 @@ def serialize(row: Row, ticket_count: int) -> dict[str, Any]:
         "customFields": json.loads(row["custom_fields"]),
         "metadata": json.loads(row["metadata"]),
         "ticketCount": ticket_count,
+        "groupIds": group_ids or [],
         **columns(row, "created_at", "updated_at"),
     }
 
@@ -70,20 +73,26 @@ class Customers(Service):
         sentiment: str | None = None,
         search: str | None = None,
         tag: str | None = None,
+        group_id: str | None = None,
     ) -> Page:
         where = self.where()
         where.equals("status", status)
         where.equals("sentiment", sentiment)
         where.search(["name", "email"], search)
         where.tag("tags", tag)
+        if group_id is not None:  # D41: the customers of one group
+            where.add(
+                "id IN (SELECT customer_id FROM customer_group_members WHERE group_id = ?)",
+                ids.parse(group_id, ids.CUSTOMER_GROUP, "groupId"),
+            )
         return self.page(where, paging, self.shown)
 
     def get(self, customer_id: str) -> dict[str, Any]:
         return self.shown(self.load(customer_id))
 
     def shown(self, row: Row) -> dict[str, Any]:
-        """A stored customer with its ticket count."""
-        return serialize(row, self._ticket_count(row["id"]))
+        """A stored customer with its ticket count and groups."""
+        return serialize(row, self._ticket_count(row["id"]), self._group_ids(row["id"]))
 
     # -- writing -------------------------------------------------------------------------------
     def create(self, body: CustomerCreate) -> dict[str, Any]:
@@ -133,9 +142,10 @@ class Customers(Service):
     def update(self, customer_id: str, body: CustomerUpdate) -> dict[str, Any]:
         row = self.load(customer_id)
         count = self._ticket_count(row["id"])
+        groups = self._group_ids(row["id"])
 
         def show(updated: Row) -> dict[str, Any]:
-            return serialize(updated, count)
+            return serialize(updated, count, groups)
 
         def rename_on_tickets(updated: Row) -> None:
             if updated["name"] != row["name"]:
@@ -162,17 +172,33 @@ class Customers(Service):
         return show(saved.row)
 
     def delete(self, customer_id: str) -> dict[str, Any]:
+        row = self.load(customer_id)
+        groups = CustomerGroups(self.caller)
+        held = self.db.all(
+            "SELECT group_id FROM customer_group_members WHERE customer_id = ?", (row["id"],)
+        )
+        before = {r["group_id"]: groups.member_ids(r["group_id"]) for r in held}
+
         def announce(gone: Row) -> None:
             self.emit("customer.deleted", {"customer": payloads.customer_data(gone)})
+            for group_hex, members in before.items():  # its groups lost a member (D41)
+                groups.customer_left(group_hex, members)
 
         # Tickets keep the customer's name; only the link goes.
         unlink = "UPDATE tickets SET customer_id = NULL WHERE customer_id = ?"
-        return self.remove(self.load(customer_id), unlink=[unlink], announce=announce)
+        return self.remove(row, unlink=[unlink], announce=announce)
 
     # -- helpers -------------------------------------------------------------------------------
     def _ticket_count(self, hex_id: str) -> int:
         row = self.db.one("SELECT COUNT(*) AS n FROM tickets WHERE customer_id = ?", (hex_id,))
         return int(row["n"]) if row else 0
+
+    def _group_ids(self, hex_id: str) -> builtins.list[str]:
+        rows = self.db.all(
+            "SELECT group_id FROM customer_group_members WHERE customer_id = ? ORDER BY rowid",
+            (hex_id,),
+        )
+        return [ids.CUSTOMER_GROUP + row["group_id"] for row in rows]
 
     def _by_email(self, email: str) -> Row | None:
         return self.db.one(

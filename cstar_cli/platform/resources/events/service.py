@@ -151,6 +151,7 @@ class Events(Service):
                 )
                 delivery_ids.append(ids.DELIVERY + delivery)
                 resent += 1
+            self.audit("event.resent", row["id"], {"resentTo": resent})
         return {"eventId": row["id"], "resentTo": resent, "deliveryIds": delivery_ids}
 
     def replay(self, original: Row, body: EventResend, data: dict[str, Any]) -> dict[str, Any]:

@@ -132,6 +132,7 @@ class Keys(Service):
                 body.name,
                 iso(self.key_now(environment == "live")),
             )
+            self.audit("key.created", ids.KEY + row["id"], serialize(row))
         self.platform.keys_changed(self.principal.team_id)
         return serialize(row, secret)
 
@@ -145,6 +146,7 @@ class Keys(Service):
             with self.transaction() as db:
                 revoked = {"revoked_at": iso(self.key_now(row["livemode"]))}
                 db.update("api_keys", "id", row["id"], revoked)
+                self.audit("key.revoked", ids.KEY + row["id"], {"revokedAt": revoked["revoked_at"]})
         self.platform.keys_changed(self.principal.team_id)
         self.platform.key_streams.revoked(ids.KEY + row["id"])
         return deleted(ids.KEY + row["id"])
@@ -175,6 +177,8 @@ class Keys(Service):
                 {"expires_at": iso(now + expires_in)} if expires_in else {"revoked_at": iso(now)}
             )
             db.update("api_keys", "id", row["id"], old)
+            details = {"replacedBy": ids.KEY + new_row["id"], "expiresIn": expires_in}
+            self.audit("key.rolled", ids.KEY + row["id"], details)
         self.platform.keys_changed(self.principal.team_id)
         if expires_in:
             self.platform.key_streams.expire_at(ids.KEY + row["id"], now + expires_in)

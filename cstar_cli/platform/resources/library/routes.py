@@ -8,6 +8,8 @@ environment. The gateway (``callers``) resolves the team and the caller before t
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
@@ -30,8 +32,11 @@ async def library_articles(
     teamSlugOrId: str,
     limit: int = LIMIT,
     category: str | None = Query(None, description="A category's id, name or slug."),
+    sort: Literal["newest", "popular"] = Query(
+        "newest", description="newest first, or popular: the most viewed first (D47)."
+    ),
 ) -> Response:
-    articles = Library(caller_of(request)).articles(limit=limit, category=category)
+    articles = Library(caller_of(request)).articles(limit=limit, category=category, sort=sort)
     return responses.plain_list(request, articles)
 
 

@@ -90,6 +90,9 @@ class ListenSessions(Service):
         row = self.platform.listen_store.open_session(
             self.principal.team_id, self.principal.livemode, device, events, new_secret(), specs
         )
+        with self.transaction():
+            details = {"deviceName": device, "events": events}
+            self.audit("listen_session.opened", ids.LISTEN_SESSION + row["id"], details)
         return self.serialize(row, socket_base)
 
     def list(self, paging: Paging, socket_base: str) -> Page:
@@ -113,6 +116,8 @@ class ListenSessions(Service):
         self._require_secret()
         hex_id = self.find(session_id)
         await self.platform.listen_hub.end_session(hex_id)
+        with self.transaction():
+            self.audit("listen_session.ended", ids.LISTEN_SESSION + hex_id)
         return deleted(ids.LISTEN_SESSION + hex_id)
 
     def requeue(self, event: Row, session_id: str | None = None) -> int:

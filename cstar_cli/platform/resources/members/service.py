@@ -106,6 +106,7 @@ class Members(Service):
         )
         with self.transaction() as db:
             db.insert(self.table, row)
+            self.audit("member.created", self.prefix + row["id"], serialize(row))
         return serialize(row)
 
     def update(self, member_id: str, body: MemberUpdate) -> dict[str, Any]:

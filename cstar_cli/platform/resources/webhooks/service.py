@@ -119,6 +119,7 @@ class Webhooks(Service):
         )
         with self.transaction() as db:
             db.insert("webhooks", row)
+            self.audit("webhook.created", self.prefix + row["id"], serialize(row))
         return serialize(row, secret)
 
     def get(self, webhook_id: str) -> dict[str, Any]:
@@ -153,6 +154,7 @@ class Webhooks(Service):
         }
         with self.transaction() as db:
             db.update("webhooks", "id", row["id"], values)
+            self.audit("webhook.secret_rotated", self.prefix + row["id"])
         return serialize({**row, **values}, secret)
 
     # -- deliveries ----------------------------------------------------------------------------
@@ -190,6 +192,7 @@ class Webhooks(Service):
             payload = self.emit(
                 event_type, self._sample(event_type), fan_out=False, origin="synthetic"
             )
+            self.audit("webhook.tested", self.prefix + row["id"], {"event": event_type})
         event_row = self.db.one("SELECT * FROM events WHERE id = ?", (payload["id"],))
         assert event_row is not None
         self.caller.work.settle()  # the delivery waits on the network: commit first (D49)
@@ -220,6 +223,7 @@ class Webhooks(Service):
                 else:
                     data = body.data if body.data is not None else self._sample(body.event)
                 event_ids.append(self.emit(body.event, data, origin="synthetic")["id"])
+            self.audit("webhook.test_triggered", None, {"event": body.event, "count": body.count})
         webhooks = len(self.subscribed(body.event))
         sessions = self.platform.listen_store.subscribers(
             self.principal.team_id, self.principal.livemode, body.event

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cstar_cli.platform.audit.trail import audit
 from cstar_cli.platform.core import Platform
 from cstar_cli.platform.testhelpers.datafile.export import export_rows
 from cstar_cli.platform.testhelpers.datafile.load import Loader
@@ -38,6 +39,7 @@ HELD = (
     "webhooks",
     "community_topics",
     "community_posts",
+    "customer_groups",
 )
 
 
@@ -92,4 +94,6 @@ class DataFiles(Helper):
             result = import_document(self.platform, team_id, document)
         except DataFileError as err:
             raise err.as_api_error() from None
+        with self.caller.work.transaction():
+            audit(self.caller, "test_environment.imported", None, {"loaded": result["loaded"]})
         return {"object": "import", **result}

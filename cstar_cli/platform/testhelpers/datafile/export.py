@@ -16,6 +16,7 @@ from cstar_cli.platform.game.sla import RULE_PREFIX, ensure_default_rules
 from cstar_cli.platform.resources.service import columns
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.testhelpers.datafile.community import export_community, export_csat
+from cstar_cli.platform.testhelpers.datafile.groups import export_groups
 from cstar_cli.platform.testhelpers.datafile.preferences import export_extras
 from cstar_cli.wire.datafile import FORMAT, VERSION
 
@@ -43,6 +44,7 @@ def export_rows(db: Database, team_id: str, now: float) -> dict[str, Any]:
         "tickets": [ticket(row, emails, messages.get(row["id"], [])) for row in rows("tickets")],
         "webhooks": [webhook(row) for row in rows("webhooks")],
         "slaRules": [sla_rule(row) for row in rows("sla_rules")],
+        "customerGroups": export_groups(db, team_id),
         **export_extras(db, team_id, emails),
     }
     community = export_community(db, team_id, emails)

@@ -63,6 +63,7 @@ class Loader:
     def load(self, document: Any) -> dict[str, int]:
         """Store the document's objects; what was loaded, per list (messages counted)."""
         from cstar_cli.platform.testhelpers.datafile.community import load_community, load_csat
+        from cstar_cli.platform.testhelpers.datafile.groups import LIST, load_groups
         from cstar_cli.platform.testhelpers.datafile.preferences import load_extras
         from cstar_cli.platform.testhelpers.datafile.tickets import load_tickets
 
@@ -87,6 +88,7 @@ class Loader:
         if "csat" in doc:
             load_csat(self, doc["csat"])
         load_extras(self, doc)
+        load_groups(self, doc.get(LIST, []))  # after the customers they hold (D41)
         return self.loaded
 
     def check_document(self, document: Any) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The customer groups resource (D41): routes, and what they call."""

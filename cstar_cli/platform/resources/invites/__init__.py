@@ -1,0 +1,1 @@
+"""Invites to the team (D47): routes, and what they call."""

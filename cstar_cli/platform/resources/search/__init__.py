@@ -1,0 +1,1 @@
+"""``GET /search`` (D47): tickets, customers and articles at once."""
