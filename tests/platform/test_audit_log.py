@@ -143,3 +143,28 @@ def test_a_boss_the_clock_spawns_is_audited_as_the_system(own_platform: Start) -
     assert spawned["resourceType"] == "boss" and spawned["resourceId"].startswith("bos_")
     [advanced] = [e for e in log if e["action"] == "test_clock.advanced"]
     assert advanced["actorType"] == "api_key" and advanced["details"] == {"seconds": 720}
+
+
+def test_the_newer_families_are_audited_with_their_resource(own_platform: Start) -> None:
+    platform = own_platform()
+    with platform.client() as staff:
+        member = data(staff.get(platform.team("/members")), 200)[0]
+        topic = data(staff.post(platform.team("/community/topics"), json={"name": "Ideas"}), 201)
+        post = data(
+            staff.post(
+                platform.team("/community/posts"),
+                json={"title": "Dark mode", "body": "Please", "member_id": member["id"]},
+            ),
+            201,
+        )
+        votes = platform.team(f"/community/posts/{post['id']}/votes")
+        assert staff.post(votes, json={"member_id": member["id"]}).status_code == 201
+        assert staff.delete(votes, params={"member_id": member["id"]}).status_code == 200
+        settings = staff.patch(platform.team("/csat/settings"), json={"question": "Happy?"})
+        assert settings.status_code == 200, settings.text
+        log = entries(staff, platform)
+    by_action = {e["action"]: e for e in log}
+    assert by_action["community_topic.created"]["resourceId"] == topic["id"]
+    assert by_action["community_post.created"]["resourceId"] == post["id"]
+    assert by_action["community_post.unvoted"]["resourceId"] == post["id"]
+    assert by_action["csat_settings.updated"]["details"] == {"question": "Happy?"}

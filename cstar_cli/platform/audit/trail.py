@@ -104,7 +104,7 @@ def event_entry(event_type: str, data: dict[str, Any]) -> tuple[str, str | None,
     """``(resourceType, resourceId, details)`` of an evented write: the changed fields' new
     values (``changes``), else the new object's fields."""
     resource_type = event_type.split(".")[0]
-    obj = data.get(resource_type)
+    obj = data.get(resource_type) or data.get(resource_type.rsplit("_", 1)[-1])  # post, group
     resource_id = obj.get("id") if isinstance(obj, dict) else None
     changes = data.get("changes")
     if isinstance(changes, dict):

@@ -121,6 +121,7 @@ class Votes(CommunityService):
         with self.transaction() as db:
             db.execute("DELETE FROM community_votes WHERE id = ?", (found["id"],))
             db.execute(COUNT_VOTES, (count, post["id"]))
+            self.audit("community_post.unvoted", POST + post["id"], {"vote_count": count})
         return {"id": POST + post["id"], "deleted": True, "vote_count": count}
 
     def _vote_of(self, post_hex: str, kind: str, voter: str) -> Row | None:

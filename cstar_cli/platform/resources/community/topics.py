@@ -96,6 +96,7 @@ class Topics(Service):
         self._check_unique(row)
         with self.transaction() as db:
             db.insert(self.table, row)
+            self.audit(f"{self.kind}.created", TOPIC + row["id"], {"name": name})
         return shapes.topic(row, 0)
 
     def update(self, topic_id: str, body: TopicUpdate) -> dict[str, Any]:

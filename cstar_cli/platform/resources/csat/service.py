@@ -107,6 +107,7 @@ class Csat(Service):
                     self.stamp(),
                 ),
             )
+            self.audit("csat_settings.updated", None, given)
         return self.settings()
 
     # -- surveys -------------------------------------------------------------------------------
