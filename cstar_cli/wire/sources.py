@@ -50,6 +50,11 @@ FAMILIES: Final[tuple[Family, ...]] = (
     ),
     Family(ids.COMMENT, "community comment", ("community_post.commented",)),
     Family(ids.SURVEY, "CSAT survey", ("survey.submitted",)),
+    Family(
+        ids.CUSTOMER_GROUP,
+        "customer group",
+        ("customer_group.created", "customer_group.updated", "customer_group.deleted"),
+    ),
 )
 
 

@@ -73,7 +73,8 @@ def trigger(
         None,
         "--for",
         metavar="ID",
-        help="Build the event from an existing object (tkt_…, msg_…, cus_…, art_…): its data is "
+        help="Build the event from an existing object (tkt_…, msg_…, cus_…, art_…, cgr_…, pst_…, "
+        "cmt_…, srv_…): its data is "
         "what a real EVENT carries for it today.",
         show_default=False,
     ),

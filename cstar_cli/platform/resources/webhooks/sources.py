@@ -11,10 +11,11 @@ from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources import payloads
 from cstar_cli.platform.resources.community import shapes
 from cstar_cli.platform.resources.csat.service import survey_data
+from cstar_cli.platform.resources.customer_groups.service import CustomerGroups, group_data
 from cstar_cli.platform.resources.service import Service
 from cstar_cli.platform.store.db import Row
 from cstar_cli.wire import sources
-from cstar_cli.wire.ids import COMMENT, POST, SURVEY
+from cstar_cli.wire.ids import COMMENT, CUSTOMER_GROUP, POST, SURVEY
 
 PARAM = "for"
 CHANGED = (
@@ -25,6 +26,7 @@ CHANGED = (
     "article.updated",
     "community_post.updated",
     "community_post.status_changed",
+    "customer_group.updated",
 )
 """Types whose real events carry ``changes``: a synthetic one carries ``{}`` unless given."""
 
@@ -64,6 +66,7 @@ class Sources(Service):
             POST: self._post,
             COMMENT: self._comment,
             SURVEY: self._survey,
+            CUSTOMER_GROUP: self._group,
         }[family.prefix]
         data = build(event_type, object_id)
         if event_type in CHANGED:
@@ -141,3 +144,8 @@ class Sources(Service):
         found = self.row("customers", survey["customer_id"]) if survey["customer_id"] else None
         customer = payloads.customer_data(found) if found else None
         return {"survey": survey_data(survey), "customer": customer}
+
+    def _group(self, _event_type: str, value: str) -> dict[str, Any]:
+        group = self._load("customer_groups", CUSTOMER_GROUP, value, "customer group")
+        count = len(CustomerGroups(self.caller).member_ids(group["id"]))
+        return {"customer_group": group_data(group, count)}
