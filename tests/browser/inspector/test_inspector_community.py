@@ -3,37 +3,11 @@ token, and updated live when someone votes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
-from cstar_cli.platform.runner import PlatformThread
-from cstar_cli.platform.settings import PlatformSettings
-from tests.browser.test_inspector import sign_in
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PlatformThread]:
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
-    with PlatformThread(settings) as platform:
-        yield platform
-
-
-@pytest.fixture
-def api(server: PlatformThread) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=f"{server.api_base}/api/v1/teams/{server.keys.team_id}",
-        headers={"Authorization": f"Bearer {server.keys.secret_key}"},
-        timeout=10,
-    ) as client:
-        yield client
-
-
-@pytest.fixture
-def console_errors_allowed() -> Any:
-    return lambda message: "401" in message
+from tests.browser.inspector.test_inspector import sign_in
 
 
 def test_community_view_from_the_nav_updates_live(page: Any, api: httpx.Client) -> None:

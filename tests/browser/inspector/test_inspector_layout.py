@@ -3,24 +3,15 @@ in their own box, payloads wrap), and the nav is there to use."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from cstar_cli.platform.runner import PlatformThread
-from cstar_cli.platform.settings import PlatformSettings
 
 LONG = "http://127.0.0.1:9/an/endpoint/path/long/enough/to/push/any/table/past/a/phone/screen"
 TITLE = "Printer-" + "on-fire-" * 40  # no space to wrap at
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PlatformThread]:
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False, retry_scale=0.001)
-    with PlatformThread(settings) as platform:
-        yield platform
 
 
 @pytest.fixture(scope="module")

@@ -3,37 +3,11 @@ listed with source ``inspector``, and a write made elsewhere appears without a r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
-import pytest
 
-from cstar_cli.platform.runner import PlatformThread
-from cstar_cli.platform.settings import PlatformSettings
 from cstar_cli.wire.protocol import CLI_USER_AGENT
-
-
-@pytest.fixture
-def server() -> Iterator[PlatformThread]:
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False)
-    with PlatformThread(settings) as platform:
-        yield platform
-
-
-@pytest.fixture
-def api(server: PlatformThread) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=f"{server.api_base}/api/v1/teams/{server.keys.team_id}",
-        headers={"Authorization": f"Bearer {server.keys.secret_key}"},
-        timeout=10,
-    ) as client:
-        yield client
-
-
-@pytest.fixture
-def console_errors_allowed() -> Callable[[str], bool]:
-    return lambda message: "401" in message
 
 
 def test_the_audit_view_shows_who_wrote_from_where(page: Any, api: httpx.Client) -> None:

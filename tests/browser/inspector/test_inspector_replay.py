@@ -5,39 +5,13 @@ target; where an event came from is shown."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from cstar_cli.client.signing import construct_event
-from cstar_cli.platform.runner import PlatformThread
-from cstar_cli.platform.settings import PlatformSettings
-from tests.browser.test_inspector import sign_in
+from tests.browser.inspector.test_inspector import sign_in
 from tests.support.receivers import Receiver
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PlatformThread]:
-    settings = PlatformSettings(db_path=":memory:", enforce_rate_limits=False, retry_scale=0.001)
-    with PlatformThread(settings) as platform:
-        yield platform
-
-
-@pytest.fixture
-def api(server: PlatformThread) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=f"{server.api_base}/api/v1/teams/{server.keys.team_id}",
-        headers={"Authorization": f"Bearer {server.keys.secret_key}"},
-        timeout=10,
-    ) as client:
-        yield client
-
-
-@pytest.fixture
-def console_errors_allowed() -> Callable[[str], bool]:
-    return lambda message: "401" in message
 
 
 def replays(api: httpx.Client) -> list[dict[str, Any]]:
