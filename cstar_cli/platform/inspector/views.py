@@ -158,8 +158,15 @@ LOG_FILTERS = ("method", "path", "status", "statusClass", "source", "since")
 
 
 async def logs(client: ApiClient, page: int, filters: dict[str, str | None]) -> dict[str, Any]:
+    """The request log, newest first; a bad filter is shown, not a failed page."""
+    return await _filtered(client, "logs", page, filters)
+
+
+async def _filtered(
+    client: ApiClient, path: str, page: int, filters: dict[str, str | None]
+) -> dict[str, Any]:
     try:
-        answer = await client.get("logs", page=page, pageSize=PAGE_SIZE, **filters)
+        answer = await client.get(path, page=page, pageSize=PAGE_SIZE, **filters)
     except ApiFailure as err:
         if err.status != 400:
             raise
@@ -226,15 +233,4 @@ AUDIT_FILTERS = ("action", "resourceId", "source")
 
 async def audit(client: ApiClient, page: int, filters: dict[str, str | None]) -> dict[str, Any]:
     """The audit log (D42), newest first; a bad filter is shown, not a failed page."""
-    try:
-        answer = await client.get("audit-log", page=page, pageSize=PAGE_SIZE, **filters)
-    except ApiFailure as err:
-        if err.status != 400:
-            raise
-        return {"entries": [], "pagination": {}, "filters": filters, "problem": err.error}
-    return {
-        "entries": answer.data or [],
-        "pagination": answer.pagination,
-        "filters": filters,
-        "problem": None,
-    }
+    return await _filtered(client, "audit-log", page, filters)
