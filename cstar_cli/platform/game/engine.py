@@ -71,13 +71,10 @@ class Scope:
         return iso(self.now)
 
     def emit(self, event_type: str, data: dict[str, Any]) -> None:
-        """Record a game event and audit it (D42): by the request's actor when a write caused
-        it, by ``system`` when the timer did."""
+        """Record a game event and audit it (D42): by the request's actor, or by ``system``."""
         self.work.emit(self.principal, event_type, data, now=self.now, request_id=self.request_id)
-        kind, resource_id, details = event_entry(event_type, data)
-        self.work.audit(
-            self.principal, event_type, resource_id, details, self.now, resource_type=kind
-        )
+        kind, found, details = event_entry(event_type, data)
+        self.work.audit(self.principal, event_type, found, details, self.now, resource_type=kind)
 
 
 def _fighting(ticket: Row | None) -> bool:
