@@ -29,6 +29,7 @@ from typing import Any
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.delivery.listen_store import ListenStore, RouteSpec
+from cstar_cli.platform.encoding import dump_text
 from cstar_cli.platform.store.db import Row
 from cstar_cli.wire.codes import CLOSE_GONE, CLOSE_REPLACED
 from cstar_cli.wire.ids import ROUTE
@@ -248,7 +249,7 @@ class ListenHub:
         for start in range(0, len(rows), FRAME_BATCH):
             chunk = rows[start : start + FRAME_BATCH]
             frame = {"type": "events", "events": [_wire_event(r, rid) for r in chunk]}
-            await connection.send_text(json.dumps(frame, separators=(",", ":")))
+            await connection.send_text(dump_text(frame))
             if cursor is not None:
                 cursor.unacked.update(r["seq"] for r in chunk)
                 cursor.last_sent = chunk[-1]["seq"]
