@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import connect
 
+from cstar_cli.platform.store.db import Database
 from cstar_cli.wire.ids import LISTEN_SESSION
 from tests.support.platforms import OwnPlatform, Start
 from tests.support.waiting import eventually
@@ -139,3 +140,27 @@ def test_live_events_go_out_from_memory_in_order(own_platform: Start) -> None:
         stored = api.get(p.team(f"/events/{got[2]['eventId']}")).json()["data"]
     assert json.loads(got[2]["payload"])["id"] == stored["id"]
     assert len({e["deliveryId"] for e in got}) == 5
+
+
+def test_before_commit_runs_once_inside_the_transaction_and_never_after_a_rollback() -> None:
+    db = Database(":memory:")
+    calls: list[str] = []
+
+    def fan_out() -> None:
+        calls.append(f"before (depth {db._depth})")
+        db.after_commit(lambda: calls.append("after"))
+
+    def failing_write() -> None:
+        with db.transaction():
+            db.before_commit(fan_out)
+            raise RuntimeError("the write failed")
+
+    with pytest.raises(RuntimeError):
+        failing_write()
+    assert calls == []
+    with db.transaction():
+        db.before_commit(fan_out)
+        with db.transaction():
+            db.before_commit(fan_out)  # asked twice: runs once, at the outer commit
+        assert calls == []
+    assert calls == ["before (depth 1)", "after"]
