@@ -78,9 +78,6 @@ class RouteIndex:
             self._families.setdefault(key, []).append(target)
             self._shapes.add(shape)
 
-    def __len__(self) -> int:
-        return sum(len(targets) for targets in self._families.values())
-
     def resolve(self, path: str, method: str) -> Resolved:
         """The route for ``method path``; :data:`NOT_FOUND` when no ``/api/`` route has it."""
         parts = path.split("/")[1:]
