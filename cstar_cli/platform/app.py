@@ -17,11 +17,11 @@ from cstar_cli.platform.core import Platform
 from cstar_cli.platform.game import routes as game_routes
 from cstar_cli.platform.game.timer import GameTimer
 from cstar_cli.platform.http import responses
-from cstar_cli.platform.http.access import AccessTable
 from cstar_cli.platform.http.cors import Cors
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.gateway import ApiGateway
 from cstar_cli.platform.http.openapi import build_openapi
+from cstar_cli.platform.http.routing import RouteIndex, dispatching
 from cstar_cli.platform.inspector import install as install_inspector
 from cstar_cli.platform.inspector import links as inspector_links
 from cstar_cli.platform.logs import routes as logs
@@ -115,7 +115,9 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
     api.add_exception_handler(Exception, _server_error)
     api.openapi = lambda: build_openapi(api)  # type: ignore[method-assign]
     install_inspector(api)  # D31: the pages at the root, /docs
-    gateway = ApiGateway(api, platform, AccessTable(routers))
+    api_router: Any = api.router  # its innermost layer runs what the gateway resolved
+    api_router.middleware_stack = dispatching(api_router.middleware_stack)
+    gateway = ApiGateway(api, platform, RouteIndex(api.router.routes))  # by prefix (issue 25)
     api.state.stack = Cors(gateway, platform.settings.cors_origins, platform.settings.clock)  # D24
     return api.state.stack
 

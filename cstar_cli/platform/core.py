@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from cstar_cli.platform import ids
@@ -98,6 +99,7 @@ class Platform:
         self.faults = FaultStore(self.db)  # D38
         self.dispatcher.faults = DeliveryFaults(self.dispatcher, self.faults, self.vault)
         self.outbox = Outbox(self.db)
+        self.outbox.on_fan_out(self.dispatcher.fan_out_within)  # in the write's transaction
         self.outbox.on_commit(self.dispatcher.fan_out_now)  # committed events go out at once
         self.listen_store = ListenStore(self.db, settings.clock, self.vault, self.test_clock)
         self.listen_hub = ListenHub(self.listen_store)
@@ -105,7 +107,8 @@ class Platform:
         self.idempotency_keys = IdempotencyKeys(self.db, self.vault)
         self.dispatcher.on_fanout(self.listen_hub.fan_out)
         self.realtime = RealtimeHub(self.db)
-        self.dispatcher.on_fanout(self.realtime.fan_out)  # the same fan-out wakes SSE (D26)
+        # the same fan-out wakes SSE (D26), from memory once the write has committed
+        self.dispatcher.on_fanout(lambda events: partial(self.realtime.fan_out, events))
         self.background: list[Background] = []  # started and stopped with the platform
         self.inspector = InspectorSessions(self)  # D31: inspector links and sessions
         self._last_used_written: dict[str, float] = {}

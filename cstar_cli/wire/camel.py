@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import fields
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 
+@lru_cache(maxsize=4096)  # the same few column names, for every row of every list
 def camel_case(name: str) -> str:
     """``duration_ms`` → ``durationMs``."""
     head, *rest = name.split("_")

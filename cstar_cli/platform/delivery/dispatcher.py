@@ -3,7 +3,10 @@
 Two steps, both driven from the outbox so a platform restart loses nothing:
 
 1. *Fan-out* reads events past a stored cursor and, in one transaction, records a pending
-   attempt for every active webhook whose filter matches (and advances the cursor).
+   attempt for every active webhook whose filter matches (and advances the cursor). It runs
+   inside the write's own transaction, just before it commits (:meth:`Dispatcher.fan_out_within`,
+   issue 25); its hooks' in-memory hand-offs (listen connections, realtime streams) run once it
+   has committed. Should it fail there, the write commits anyway and the loop catches up.
 2. *Sending* picks due pending attempts and sends each in its own task, so one slow receiver never
    delays another. A failed attempt schedules the next one on the documented schedule (30 s,
    2 min, 10 min, 1 h, 6 h, 24 h; shrunk by ``--retry-scale``). Attempts that were pending or in
@@ -19,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import KW_ONLY, dataclass, field
@@ -28,12 +30,12 @@ from typing import TYPE_CHECKING
 from cstar_cli.client.delivery import delivery_headers
 from cstar_cli.platform import ids
 from cstar_cli.platform.background import cancel
+from cstar_cli.platform.delivery.fanout import FanOut, FanOutHook
 from cstar_cli.platform.delivery.post import DELIVERY_TIMEOUT, AttemptResult, post_event
 from cstar_cli.platform.delivery.urls import Destination, destination
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.platform.teamclock import TestClock
-from cstar_cli.wire import catalog
 from cstar_cli.wire.times import iso
 
 if TYPE_CHECKING:
@@ -45,7 +47,6 @@ log = logging.getLogger("cstar.platform.dispatch")
 
 RETRY_SCHEDULE = (30, 120, 600, 3600, 6 * 3600, 24 * 3600)
 MAX_IN_FLIGHT = 64
-FANOUT_BATCH = 500
 Scope = tuple[str, int]
 """A team and environment (``livemode`` as stored, 0 or 1)."""
 DUE = (
@@ -56,7 +57,7 @@ DUE = (
 
 
 @dataclass(eq=False)
-class Dispatcher:
+class Dispatcher(FanOut):
     """Fan-out and sending for one platform; runs as tasks on the platform's event loop."""
 
     db: Database
@@ -78,7 +79,9 @@ class Dispatcher:
     _advances: set[asyncio.Task[None]] = field(init=False, default_factory=set)
     _locks: dict[Scope, asyncio.Lock] = field(init=False, default_factory=dict)
     _client: httpx.AsyncClient | None = field(init=False, default=None)
-    _fanout_hooks: list[Callable[[list[Row]], None]] = field(init=False, default_factory=list)
+    _fanout_hooks: list[FanOutHook] = field(init=False, default_factory=list)
+    _behind: bool = field(init=False, default=True)
+    """Events may wait past the cursor (at start, or after a fan-out failed or was cut short)."""
     faults: DeliveryFaults | None = field(init=False, default=None)
     """Delivery faults (D38), set by the platform once its fault store exists."""
 
@@ -119,71 +122,21 @@ class Dispatcher:
                 stopped += 1
         return stopped
 
-    def on_fanout(self, hook: Callable[[list[Row]], None]) -> None:
-        """Run ``hook(events)`` inside each fan-out transaction (listen sessions use this)."""
-        self._fanout_hooks.append(hook)
-
     # -- loop ------------------------------------------------------------------------------
     async def _run(self) -> None:
         while True:
             try:
-                while self.fan_out():
-                    pass
-                await asyncio.sleep(0)  # let listen sessions send what was just queued
+                if self._behind:
+                    self._catch_up()
+                    await asyncio.sleep(0)  # let listen sessions send what was just queued
                 delay = self._send_due()
             except Exception:  # the loop must survive anything a single event causes
                 log.exception("dispatcher iteration failed")
+                self._behind = True
                 delay = 1.0
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
-
-    def fan_out_now(self) -> None:
-        """Fan out everything committed so far, now: the outbox calls this after each commit that
-        recorded events."""
-        try:
-            while self.fan_out():
-                pass
-        except Exception:  # the loop retries; a request must never fail because of it
-            log.exception("fan-out failed")
-        self.wake()
-
-    def fan_out(self) -> bool:
-        """Record pending attempts for events past the cursor; True if there may be more."""
-        db = self.db
-        with db.transaction():
-            state = db.one("SELECT last_seq FROM dispatcher_state WHERE name = 'webhooks'")
-            cursor = state["last_seq"] if state else 0
-            batch = db.all(
-                "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (cursor, FANOUT_BATCH)
-            )
-            if not batch:
-                return False
-            events = [event for event in batch if event["fan_out"]]
-            subscriptions: dict[tuple[str, int], list[Row]] = {}
-            for event in events:
-                scope = (event["team_id"], event["livemode"])
-                if scope not in subscriptions:
-                    subscriptions[scope] = db.all(
-                        "SELECT id, url, events, previous_secret IS NOT NULL AS rotated "
-                        "FROM webhooks WHERE team_id = ? AND livemode = ? AND is_active = 1",
-                        scope,
-                    )
-                for hook in subscriptions[scope]:
-                    patterns = json.loads(hook["events"])
-                    if not any(catalog.matches(p, event["type"]) for p in patterns):
-                        continue
-                    now = self._now(event)
-                    if self.faults is None or not self.faults.first_attempt(event, hook, now):
-                        self.schedule(event, hook["id"], hook["url"], 1, now)  # (D38: no fault)
-            for fan_hook in self._fanout_hooks:
-                fan_hook(events)
-            db.execute(
-                "INSERT INTO dispatcher_state (name, last_seq) VALUES ('webhooks', ?) "
-                "ON CONFLICT(name) DO UPDATE SET last_seq = excluded.last_seq",
-                (batch[-1]["seq"],),
-            )
-        return len(batch) == FANOUT_BATCH
 
     def _now(self, row: Row) -> float:
         """The time of the row's team and environment (D37)."""

@@ -7,6 +7,12 @@ never holds back another route; on (re)connect the CLI says, per route, up to wh
 has finished, and everything after that is sent again. Print-mode connections (``cstar listen``
 without ``--forward-to``) get events live from the same fan-out and acknowledge nothing.
 
+The fan-out queues events durably in the write's own transaction and, once it commits, hands
+the queued rows to the live connections in memory (issue 25): a route's pump sends from memory
+while what it holds follows on from what it sent, and reads ``route_events`` otherwise (after
+a connect, a resend, a gap, or more than ``WINDOW`` waiting). SQLite stays the record: resume,
+replay and acknowledgements work from it exactly as before.
+
 Storage is :class:`~cstar_cli.platform.delivery.listen_store.ListenStore`'s; the wire
 format is documented in ``docs/relay-protocol.md``.
 """
@@ -23,6 +29,7 @@ from typing import Any
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.delivery.listen_store import ListenStore, RouteSpec
+from cstar_cli.platform.encoding import dump_text
 from cstar_cli.platform.store.db import Row
 from cstar_cli.wire.codes import CLOSE_GONE, CLOSE_REPLACED
 from cstar_cli.wire.ids import ROUTE
@@ -50,6 +57,31 @@ class RouteCursor:
 
     last_sent: int = 0
     unacked: set[int] = field(default_factory=set)
+    fresh: list[Row] = field(default_factory=list)
+    """Rows queued since, handed over from memory after their commit (``seq`` order)."""
+    stored_ahead: bool = True
+    """``route_events`` may hold rows after ``last_sent`` that ``fresh`` does not."""
+
+    def take(self, room: int) -> list[Row] | None:
+        """Up to ``room`` rows to send next from memory; ``None`` when they must be read from
+        the table (``fresh`` does not follow on from ``last_sent``, or the table holds more)."""
+        fresh = self.fresh
+        skip = 0
+        while skip < len(fresh) and fresh[skip]["seq"] <= self.last_sent:
+            skip += 1
+        if skip:
+            del fresh[:skip]
+        if fresh and fresh[0]["seq"] == self.last_sent + 1:
+            rows = fresh[:room]
+            del fresh[:room]
+            return rows
+        return None if self.stored_ahead or fresh else []
+
+    def hold(self, rows: list[Row]) -> None:
+        self.fresh.extend(rows)
+        if len(self.fresh) > WINDOW:  # a slow CLI: read from the table when it catches up
+            self.fresh.clear()
+            self.stored_ahead = True
 
 
 @dataclass
@@ -85,19 +117,36 @@ class ListenHub:
         self.store = store
         self.connections: dict[str, Connection] = {}
 
-    def fan_out(self, events: list[Row]) -> None:
-        """Queue each event for every route that wants it; hand it to print-mode watchers."""
-        touched, matched = self.store.queue(events)
-        for sid, shown in matched.items():
-            watcher = self.connections.get(sid)
-            if watcher is not None and watcher.mode == "print":
-                watcher.live.extend(shown)
-                touched.add(sid)
-        self.notify(touched)
+    def fan_out(self, events: list[Row]) -> Callable[[], None] | None:
+        """Queue each event for every route that wants it (inside the fan-out's transaction);
+        returns the hand-off to run once it commits: the queued rows to the connected routes,
+        the matched events to print-mode watchers, and a wake for each."""
+        queued = self.store.queue(events)
+        if not self.connections or (not queued.touched and not queued.matched):
+            return None
+
+        def hand_off() -> None:
+            touched = set(queued.touched)
+            for sid, shown in queued.matched.items():
+                watcher = self.connections.get(sid)
+                if watcher is not None and watcher.mode == "print":
+                    watcher.live.extend(shown)
+                    touched.add(sid)
+            for (sid, rid), rows in queued.fresh.items():
+                connection = self.connections.get(sid)
+                cursor = connection.routes.get(rid) if connection is not None else None
+                if cursor is not None:
+                    cursor.hold(rows)
+            self.notify(touched)
+
+        return hand_off
 
     def requeue(self, session_id: str, event: Row) -> int:
         """Queue an event again for a session (``POST /events/{id}/resend``); returns routes."""
         count = self.store.requeue(session_id, event)
+        connection = self.connections.get(session_id)
+        for cursor in connection.routes.values() if connection is not None else ():
+            cursor.stored_ahead = True  # queued in the table only
         self.notify([session_id])
         return count
 
@@ -182,10 +231,13 @@ class ListenHub:
                 room = WINDOW - len(cursor.unacked)
                 if room <= 0:
                     continue
-                rows = self.store.db.all(
-                    _SELECT_QUEUED,
-                    (connection.session_id, rid, cursor.last_sent, room),
-                )
+                rows = cursor.take(room)
+                if rows is None:
+                    rows = self.store.db.all(
+                        _SELECT_QUEUED,
+                        (connection.session_id, rid, cursor.last_sent, room),
+                    )
+                    cursor.stored_ahead = len(rows) == room
                 await self._send_rows(connection, rid, cursor, rows)
                 more = more or len(rows) == room
             if not more and not connection.live:
@@ -197,7 +249,7 @@ class ListenHub:
         for start in range(0, len(rows), FRAME_BATCH):
             chunk = rows[start : start + FRAME_BATCH]
             frame = {"type": "events", "events": [_wire_event(r, rid) for r in chunk]}
-            await connection.send_text(json.dumps(frame, separators=(",", ":")))
+            await connection.send_text(dump_text(frame))
             if cursor is not None:
                 cursor.unacked.update(r["seq"] for r in chunk)
                 cursor.last_sent = chunk[-1]["seq"]

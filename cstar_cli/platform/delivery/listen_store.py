@@ -228,17 +228,15 @@ class ListenStore:
         ]
 
     # -- queueing (called inside the dispatcher's fan-out transaction) ----------------------
-    def queue(self, events: list[Row]) -> tuple[set[str], dict[str, list[Row]]]:
-        """Queue each event for every active route that wants it (in the fan-out's transaction).
-
-        Returns the sessions something was queued for, and the events each session's filter
-        matched (what a print-mode connection of it shows).
-        """
+    def queue(self, events: list[Row]) -> Queued:
+        """Queue each event for every active route that wants it (in the fan-out's transaction,
+        which is the write's own, issue 25). Returns what was queued (:class:`Queued`)."""
         scopes: dict[tuple[str, int], list[tuple[Row, list[tuple[str, list[str], int]]]]] = {}
         next_seq: dict[tuple[str, str], int] = {}
         queued: list[tuple[Any, ...]] = []
         touched: set[str] = set()
         matched: dict[str, list[Row]] = {}
+        fresh: dict[tuple[str, str], list[Row]] = {}
         for event in events:
             scope = (event["team_id"], event["livemode"])
             now = self.team_clock.now(event["team_id"], bool(event["livemode"]))
@@ -253,7 +251,9 @@ class ListenStore:
                     if any(catalog.matches(p, event["type"]) for p in patterns):
                         seq = next_seq.get((sid, rid), first)
                         next_seq[(sid, rid)] = seq + 1
-                        queued.append((sid, rid, seq, ids.new_hex(), event["id"], 1, 0, now))
+                        delivery = ids.new_hex()
+                        queued.append((sid, rid, seq, delivery, event["id"], 1, 0, now))
+                        fresh.setdefault((sid, rid), []).append(_queued_row(seq, delivery, event))
                         touched.add(sid)
         if queued:
             self.db.conn.executemany(_INSERT_QUEUED, queued)
@@ -261,7 +261,7 @@ class ListenStore:
                 "UPDATE listen_routes SET next_seq = ? WHERE session_id = ? AND route_id = ?",
                 [(seq, sid, rid) for (sid, rid), seq in next_seq.items() if rid != UNROUTED],
             )
-        return touched, matched
+        return Queued(touched, matched, fresh)
 
     def _queue(
         self, session_id: str, rid: str, event_id: str, attempt: int, resend: int, at: float
@@ -382,6 +382,31 @@ class ListenStore:
     def delete_session(self, session_id: str) -> None:
         with self.db.transaction():
             self.db.execute("DELETE FROM listen_sessions WHERE id = ?", (session_id,))
+
+
+@dataclass(frozen=True)
+class Queued:
+    """What one fan-out queued: the sessions it queued for, the events each session's filter
+    matched (what a print-mode connection shows) and, per session and route, the queued rows
+    as the relay sends them (``seq`` order; handed to live connections from memory)."""
+
+    touched: set[str]
+    matched: dict[str, list[Row]]
+    fresh: dict[tuple[str, str], list[Row]]
+
+
+def _queued_row(seq: int, delivery_id: str, event: Row) -> Row:
+    """A queued event as the pump reads it back from ``route_events`` joined with ``events``."""
+    return {
+        "seq": seq,
+        "delivery_id": delivery_id,
+        "event_id": event["id"],
+        "attempt": 1,
+        "resend": 0,
+        "type": event["type"],
+        "payload": event["payload"],
+        "request_id": event["request_id"],
+    }
 
 
 def _marks(values: list[Any]) -> str:

@@ -2,9 +2,11 @@
 
 Events are stored exactly as they will be delivered (snake_case payload, D11). Delivery to
 webhooks, listen sessions and realtime streams reads from this table, so no change is ever
-without its event. When a transaction that recorded events commits, the store calls
-:meth:`Outbox.committed`, which tells the dispatcher (:meth:`Outbox.on_commit`): that is the
-one signal from the store to delivery.
+without its event. Just before a transaction that recorded events commits, the store calls the
+outbox's fan-out (:meth:`Outbox.on_fan_out`: webhook attempts and listen routes are queued in
+the write's own transaction, issue 25); once it has committed, :meth:`Outbox.committed` tells
+the dispatcher (:meth:`Outbox.on_commit`), which hands the events to connected listeners and
+streams from memory. That is the one signal from the store to delivery.
 """
 
 from __future__ import annotations
@@ -39,6 +41,17 @@ class Outbox:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._listeners: list[Callable[[], None]] = []
+        self._fan_outs: list[Callable[[], None]] = []
+
+    def on_fan_out(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` inside every transaction that recorded events, just before it commits
+        (the dispatcher's fan-out; it must never raise)."""
+        self._fan_outs.append(hook)
+
+    def _before_commit(self) -> None:
+        for hook in self._fan_outs:
+            hook()
+        self.db.after_commit(self.committed)
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after every commit that recorded events (the dispatcher's fan-out)."""
@@ -79,5 +92,5 @@ class Outbox:
                 "replay_of": how.get("replay_of"),
             },
         )
-        self.db.after_commit(self.committed)
+        self.db.before_commit(self._before_commit)
         return payload

@@ -28,7 +28,7 @@ router = APIRouter()
 USER_ID_HELP = "The player: a member id (mem_...), a user id (usr_...) or a bare UUID."
 
 
-def _pages(page: int = common.PAGE, pageSize: int = common.PAGE_SIZE) -> common.Paging:
+async def _pages(page: int = common.PAGE, pageSize: int = common.PAGE_SIZE) -> common.Paging:
     return common.Paging(page, pageSize, None)
 
 

@@ -13,13 +13,8 @@ Publishable keys get 403 ``publishable_key_write`` for a write they may not make
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, MutableMapping
 from enum import StrEnum
 from typing import Any
-
-from fastapi.routing import APIRoute, APIRouter
-from starlette.routing import compile_path
 
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.callers import ANONYMOUS
@@ -47,28 +42,6 @@ IDENTITY_FIELD = "x-cstar-identity"
 PUBLIC_IDENTIFIED: dict[str, Any] = {**PUBLIC, IDENTITY_FIELD: True}
 """A read for any key of the team that shows more through a verified identity (the community's
 ``members_only`` posts, D43): ``/openapi.json`` documents the identity headers on it."""
-
-
-class AccessTable:
-    """The declared access of every HTTP route, matched on method and path template."""
-
-    def __init__(self, routers: Iterable[tuple[APIRouter, str]]) -> None:
-        self._routes: list[tuple[re.Pattern[str], frozenset[str], Access]] = []
-        for router, prefix in routers:
-            for route in router.routes:
-                if isinstance(route, APIRoute):
-                    regex, _, _ = compile_path(prefix + route.path)
-                    extra = route.openapi_extra or {}
-                    access = Access(extra.get(ACCESS_FIELD, Access.SECRET))
-                    self._routes.append((regex, frozenset(route.methods or ()), access))
-
-    def access(self, scope: MutableMapping[str, Any]) -> Access | None:
-        """The access of the route the request goes to; ``None`` when no route takes it."""
-        path, method = scope["path"], scope["method"]
-        for regex, methods, access in self._routes:
-            if method in methods and regex.match(path):
-                return access
-        return None
 
 
 def authorize(principal: Principal, access: Access | None, method: str, identified: bool) -> None:

@@ -23,7 +23,7 @@ from cstar_cli.platform.audit.trail import actor_of
 from cstar_cli.platform.core import Platform
 from cstar_cli.platform.faults.api import apply_api_fault
 from cstar_cli.platform.http import callers, identity
-from cstar_cli.platform.http.access import AccessTable, authorize
+from cstar_cli.platform.http.access import authorize
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.bounds import check_query, parse_body
 from cstar_cli.platform.http.errors import ApiError
@@ -34,6 +34,7 @@ from cstar_cli.platform.http.idempotency import (
     replay_conflict,
 )
 from cstar_cli.platform.http.responses import error_bytes
+from cstar_cli.platform.http.routing import RESOLVED, RouteIndex
 from cstar_cli.platform.http.wsguard import guard_websocket
 from cstar_cli.platform.logs.log import entry_for, error_fields, redact_query
 from cstar_cli.platform.settings import (
@@ -84,10 +85,10 @@ class _Captured:
 class ApiGateway:
     """Pure ASGI middleware; see the module docstring."""
 
-    def __init__(self, app: ASGIApp, platform: Platform, access: AccessTable) -> None:
+    def __init__(self, app: ASGIApp, platform: Platform, routes: RouteIndex) -> None:
         self.app = app
         self.platform = platform
-        self.access = access
+        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"].startswith("/api/"):
@@ -134,7 +135,9 @@ class ApiGateway:
             shown = identity.presented(headers, scope.get("query_string", b""))
             if shown is not None:
                 state["identity"] = identity.verify(self.platform, principal, *shown)
-            route_access = self.access.access(scope)
+            resolved = self.routes.resolve(scope["path"], scope["method"])
+            scope[RESOLVED] = resolved  # the router runs it without walking (http.routing)
+            route_access = resolved.access
             authorize(principal, route_access, scope["method"], shown is not None)
             work: Work = state["work"]
             work.actor = actor_of(principal, state.get("identity"), headers.get("user-agent", ""))

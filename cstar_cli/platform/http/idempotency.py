@@ -8,10 +8,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from cstar_cli.platform.encoding import dump
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.identity import Identity
-from cstar_cli.platform.http.responses import dump
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.vault import SecretBox
 

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from cstar_cli.platform.encoding import dump
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.wire.times import iso
-
-
-def dump(obj: Any) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def request_id_of(request: Request) -> str:

@@ -1,9 +1,9 @@
 """Realtime streams (D26): the platform side of ``GET /realtime``, Server-Sent Events.
 
 Streams share the dispatcher's in-process fan-out with webhooks and listen — one mechanism:
-:meth:`RealtimeHub.fan_out` is a fan-out hook (``dispatcher.on_fanout``), so it runs inside the
-fan-out transaction right after a write commits (``Platform.hand_off``), hands each event to the
-streams of its team and environment and wakes them. Each stream keeps its own resume point: the
+:meth:`RealtimeHub.fan_out` is a fan-out hook's hand-off (``dispatcher.on_fanout``): right after
+the write that recorded the events commits, it hands each event to the streams of its team and
+environment from memory (issue 25) and wakes them. Each stream keeps its own resume point: the
 ``seq`` of the last event it went past. A stream that connects with ``Last-Event-ID``, or falls
 more than ``BUFFER`` events behind (a slow reader), reads from the events table after that point
 until it has caught up, then takes events live again — so nothing is lost or sent twice.
@@ -97,7 +97,7 @@ class RealtimeHub:
     def count(self) -> int:
         return sum(len(streams) for streams in self._streams.values())
 
-    # -- the fan-out hook (inside the dispatcher's transaction) -----------------------------
+    # -- the fan-out's hand-off (right after the write commits) ------------------------------
     def fan_out(self, events: list[Row]) -> None:
         """Hand each committed event to the streams of its team and environment; wake them."""
         if not self._streams:

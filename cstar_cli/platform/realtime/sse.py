@@ -11,7 +11,7 @@ from typing import Any
 from starlette.responses import Response
 
 from cstar_cli.platform.core import Platform
-from cstar_cli.platform.http import responses
+from cstar_cli.platform.encoding import dump
 from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.keystreams import StreamEnd
@@ -63,7 +63,7 @@ class EventStream(Response):
             await send_chunk(send, f"retry: {RETRY_MS}\n: connected\n\n".encode())
             while not stream.closed:
                 if stream.ending is not None:
-                    error = b"event: error\ndata: " + responses.dump(stream.ending) + b"\n\n"
+                    error = b"event: error\ndata: " + dump(stream.ending) + b"\n\n"
                     await send_chunk(send, error)
                     break
                 batch = hub.next_batch(stream)

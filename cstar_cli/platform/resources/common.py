@@ -55,7 +55,7 @@ def search_query(description: str) -> Any:
     return Query(None, max_length=MAX_SEARCH, description=description)
 
 
-def page_params(
+async def page_params(  # async: FastAPI would run a plain function in a worker thread
     page: int = PAGE,
     pageSize: int = PAGE_SIZE,
     sort: str | None = Query(

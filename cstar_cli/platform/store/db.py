@@ -71,6 +71,7 @@ class Database:
         self.conn.execute("PRAGMA busy_timeout=5000")
         self._depth = 0
         self._after_commit: list[Callable[[], None]] = []
+        self._before_commit: list[Callable[[], None]] = []
         self.holder: object | None = None
         """The task whose unit of work holds the open transaction (D49; see ``platform.work``)."""
         self._checkpointer: _Checkpointer | None = None
@@ -113,6 +114,15 @@ class Database:
         elif callback not in self._after_commit:
             self._after_commit.append(callback)
 
+    def before_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` inside the open transaction, just before it commits (once however
+        often it is asked for): how a write's events are fanned out in the write's own
+        transaction. Outside a transaction it runs now."""
+        if not self._depth:
+            callback()
+        elif callback not in self._before_commit:
+            self._before_commit.append(callback)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Run the block in one IMMEDIATE transaction (nested calls join the outer one)."""
@@ -129,9 +139,14 @@ class Database:
         self._depth = 1
         try:
             yield
+            while self._before_commit:
+                callbacks, self._before_commit = self._before_commit, []
+                for callback in callbacks:
+                    callback()
         except BaseException:
             self._depth = 0
             self._after_commit.clear()
+            self._before_commit.clear()
             self.conn.execute("ROLLBACK")
             raise
         self._depth = 0
