@@ -36,6 +36,8 @@ def test_community_topics_posts_comments_and_votes(cli: CliFn) -> None:
 
         updated = cli("community", "posts", "update", post["id"], "--status", "planned", "--json")
         assert updated.json()["status"] == "planned"
+        author = cli("community", "posts", "update", post["id"], "--member-id", agent)
+        assert author.exit_code == 2 and "--member-id" in author.output  # create only
         table = cli("community", "posts", "list", "--sort", "votes")
         assert post["id"] in table.stdout and "VOTES" in table.stdout
         listed = cli("community", "posts", "list", "--topic", "feature-requests", "--json").json()

@@ -70,7 +70,7 @@ class ResourceCommands:
             ),
             "get": (self.get, [item_id, JSON]),
             "create": (self.create, [*_options(spec.fields, creating=True), DATA, JSON]),
-            "update": (self.update, [item_id, *_options(spec.fields), DATA, JSON]),
+            "update": (self.update, [item_id, *_options(_updatable(spec)), DATA, JSON]),
             "delete": (self.delete, [item_id, YES, JSON]),
         }
         group = typer.Typer(help=spec.help, no_args_is_help=True)
@@ -183,7 +183,7 @@ class ResourceCommands:
 
         spec = self.spec
         app = app_of(ctx, json_output=json_output)
-        body = {**parse_data(data), **_values(spec.fields, fields)}
+        body = {**parse_data(data), **_values(_updatable(spec), fields)}
         if not body:
             raise UsageError(
                 "Nothing to update.",
@@ -308,6 +308,11 @@ def _param(name: str, annotation: Any, info: Any) -> inspect.Parameter:
     return inspect.Parameter(
         name, inspect.Parameter.KEYWORD_ONLY, default=info, annotation=annotation
     )
+
+
+def _updatable(spec: ResourceSpec) -> tuple[Field, ...]:
+    """The fields ``update`` takes: all but those only a create may set."""
+    return tuple(f for f in spec.fields if not f.create_only)
 
 
 def _options(fields: Sequence[Field], *, creating: bool = False) -> list[inspect.Parameter]:

@@ -18,6 +18,7 @@ class Field:
     choices: tuple[str, ...] | None = None
     kind: Literal["str", "bool", "list"] = "str"
     required: bool = False  # required on create
+    create_only: bool = False  # not an option of update (the API refuses it there)
 
     @property
     def option(self) -> str:
@@ -205,7 +206,9 @@ COMMUNITY_TOPICS = ResourceSpec(
     sort_example="position",
 )
 
-MEMBER_AUTHOR = Field("member_id", "The member (mem_…) who writes, with a secret key.")
+MEMBER_AUTHOR = Field(
+    "member_id", "The member (mem_…) who writes, with a secret key.", create_only=True
+)
 COMMUNITY_POSTS = ResourceSpec(
     "community posts",
     "community post",
