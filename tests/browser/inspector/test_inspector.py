@@ -218,7 +218,16 @@ def test_the_inspector_and_docs_make_no_request_to_another_origin(
     sign_in(page, api)
     page.locator("#events tbody tr[data-href]").first.click()
     expect(page.locator("#payload")).to_be_visible()
-    for path in ("/listen", "/webhooks", "/logs", "/game", "/clock"):
+    for path in (
+        "/listen",
+        "/webhooks",
+        "/logs",
+        "/game",
+        "/community",
+        "/csat",
+        "/clock",
+        "/audit",
+    ):
         page.goto(server.api_base + path)
         expect(page.locator("#live")).to_have_attribute("data-state", "on")
     page.goto(server.api_base + "/docs")
