@@ -106,6 +106,8 @@ class FaultStore:
     def take_api(self, scope: Scope, method: str, path: str) -> Row | None:
         """The oldest live API fault matching ``method`` and the team-relative ``path``, counted
         against (its ``spec`` parsed), or ``None``."""
+        if scope not in self._scopes:
+            return None  # no transaction for a scope that never had a fault
         with self.db.transaction():
             for row in self._live(scope, "api"):
                 spec = json.loads(row["spec"])
