@@ -32,6 +32,9 @@ TicketSort = Literal[
 
 Page = Annotated[int, Field(ge=1, description="Page number, from 1.")]
 PageSize = Annotated[int, Field(ge=1, le=100, description="Items per page, 1 to 100.")]
+Since = Annotated[
+    str | None, Field(description="At or after: ISO time, keyword (today) or 15m, 1h, 7d.")
+]
 Tags = Annotated[list[str], Field(max_length=50, description='Tags, e.g. ["vip", "billing"].')]
 TicketId = Annotated[str, Field(min_length=1, description="Ticket id (tkt_…).")]
 CustomerId = Annotated[str, Field(min_length=1, description="Customer id (cus_…).")]

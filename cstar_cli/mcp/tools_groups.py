@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from cstar_cli.mcp.toolkit import ItemResult, ListResult, Page, PageSize, ToolBase
+from cstar_cli.mcp.toolkit import ItemResult, ListResult, Page, PageSize, Since, ToolBase
 from cstar_cli.wire.enums import AuditSource
 
 GroupId = Annotated[str, Field(min_length=1, description="Customer group id (cgr_…).")]
@@ -42,10 +42,7 @@ class GroupTools(ToolBase):
         source: Annotated[
             AuditSource | None, Field(description="Where the write came from.")
         ] = None,
-        since: Annotated[
-            str | None,
-            Field(description="At or after: ISO time, keyword (today) or 15m, 1h, 7d."),
-        ] = None,
+        since: Since = None,
         pageSize: PageSize = 20,
     ) -> ListResult:
         """The team's audit log, newest first: every write (action, resource, who — a key's

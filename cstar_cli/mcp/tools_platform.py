@@ -13,6 +13,7 @@ from cstar_cli.mcp.toolkit import (
     ListResult,
     Page,
     PageSize,
+    Since,
     ToolBase,
 )
 from cstar_cli.wire.enums import EventOrigin, HttpMethod, LogSource, Period, StatusClass
@@ -116,10 +117,7 @@ class PlatformTools(ToolBase):
         source: Annotated[
             LogSource | None, Field(description="Who sent it: api, cli, mcp, sdk, dashboard.")
         ] = None,
-        since: Annotated[
-            str | None,
-            Field(description="At or after: ISO time, keyword (today) or 15m, 1h, 7d."),
-        ] = None,
+        since: Since = None,
         pageSize: PageSize = 20,
     ) -> ListResult:
         """Recent API request logs, newest first: method, path, status, duration, source, error
