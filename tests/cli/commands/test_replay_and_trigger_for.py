@@ -3,7 +3,7 @@ end to end: the real local platform and a real receiver on 127.0.0.1."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,30 +12,6 @@ from cstar_cli.client.signing import construct_event
 from tests.support.cli import CliFn, assert_clean_error
 from tests.support.platforms import RunningPlatform
 from tests.support.receivers import Received, Receiver
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as running:
-        yield running
-
-
-@pytest.fixture
-def hooks(cli: CliFn, logged_in: RunningPlatform) -> Iterator[Callable[..., dict[str, Any]]]:
-    """``hooks(url, events)`` creates a webhook with the CLI; all are deleted afterwards."""
-    created: list[str] = []
-
-    def create(url: str, events: str) -> dict[str, Any]:
-        run = cli("webhooks", "create", "--url", url, "--events", events, "--json")
-        assert run.exit_code == 0, run.output
-        hook: dict[str, Any] = run.json()
-        created.append(hook["id"])
-        return hook
-
-    yield create
-    with logged_in.client() as http:
-        for hook_id in created:
-            http.delete(logged_in.team_url(f"/webhooks/{hook_id}"))
 
 
 def about(ticket_id: str, event_type: str) -> Callable[[Received], bool]:
