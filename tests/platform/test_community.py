@@ -23,6 +23,12 @@ def member_id(staff: httpx.Client, own: OwnPlatform) -> str:
     return str(members[0]["id"])
 
 
+def new_post(staff: httpx.Client, own: OwnPlatform, **fields: Any) -> dict[str, Any]:
+    """A post made with ``fields`` (answered 201), in wire form."""
+    post: dict[str, Any] = data(staff.post(own.team("/community/posts"), json=fields), 201)
+    return post
+
+
 def events_of(staff: httpx.Client, own: OwnPlatform, kind: str) -> list[dict[str, Any]]:
     return list(data(staff.get(own.team("/events"), params={"type": kind})))
 
@@ -39,18 +45,14 @@ def test_topics_posts_comments_and_votes_with_a_secret_key(own: OwnPlatform) -> 
         assert missing.status_code == 400
         assert error_of(missing)["code"] == "parameter_missing"
         assert error_of(missing)["param"] == "member_id"
-        post = data(
-            staff.post(
-                own.team("/community/posts"),
-                json={
-                    "title": "Dark mode",
-                    "body": "Please",
-                    "topic_id": "ideas",
-                    "member_id": agent,
-                    "custom_fields": {"jira": "UX-1"},
-                },
-            ),
-            201,
+        post = new_post(
+            staff,
+            own,
+            title="Dark mode",
+            body="Please",
+            topic_id="ideas",
+            member_id=agent,
+            custom_fields={"jira": "UX-1"},
         )
         assert post["id"].startswith("pst_") and len(post["id"]) == 36
         assert post["topic_id"] == topic["id"] and post["status"] == "open"
@@ -137,8 +139,9 @@ def test_posts_list_filters_and_documented_sorts(own: OwnPlatform) -> None:
         data(staff.post(own.team("/community/topics"), json={"name": "Bugs"}), 201)
         made = []
         for title, topic in (("a", "bugs"), ("b", None), ("c", "bugs")):
-            body = {"title": title, "body": "x", "member_id": agent, "topic_id": topic}
-            made.append(data(staff.post(own.team("/community/posts"), json=body), 201))
+            made.append(
+                new_post(staff, own, title=title, body="x", member_id=agent, topic_id=topic)
+            )
         staff.post(own.team(f"/community/posts/{made[0]['id']}/votes"), json={"member_id": agent})
 
         def titles(**params: Any) -> list[str]:
@@ -162,29 +165,11 @@ def test_publishable_key_reads_public_posts_and_an_identity_writes(own: OwnPlatf
     keys = own.server.keys
     with own.client() as staff:
         agent = member_id(staff, own)
-        public = data(
-            staff.post(
-                own.team("/community/posts"),
-                json={
-                    "title": "Public",
-                    "body": "x",
-                    "member_id": agent,
-                    "custom_fields": {"a": 1},
-                },
-            ),
-            201,
+        public = new_post(
+            staff, own, title="Public", body="x", member_id=agent, custom_fields={"a": 1}
         )
-        private = data(
-            staff.post(
-                own.team("/community/posts"),
-                json={
-                    "title": "Members",
-                    "body": "x",
-                    "member_id": agent,
-                    "visibility": "members_only",
-                },
-            ),
-            201,
+        private = new_post(
+            staff, own, title="Members", body="x", member_id=agent, visibility="members_only"
         )
     with own.client(keys.publishable_key) as widget:
         seen = data(widget.get(own.team("/community/posts")))
