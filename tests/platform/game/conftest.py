@@ -21,6 +21,7 @@ from tests.support.receivers import Receiver
 
 MINUTE = 60
 DAY = 86_400
+Cstar = Callable[..., Run]
 
 
 @dataclass
@@ -120,7 +121,13 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def cstar() -> Callable[..., Run]:
+def cstar() -> Cstar:
     """``cstar(*args)`` in-process (the autouse ``isolate`` fixture gives it a fresh home)."""
 
     return run_cli
+
+
+def login(cstar: Cstar, game: Game) -> None:
+    """Log the CLI in to ``game``'s platform with its test secret key."""
+    run = cstar("login", "--api-base", game.api_base, "--api-key", game.server.keys.secret_key)
+    assert run.exit_code == 0, run.stdout + run.stderr

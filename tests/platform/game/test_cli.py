@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
-from tests.platform.game.conftest import MINUTE, Game
-from tests.support.cli import Run
-
-Cstar = Callable[..., Run]
-
-
-def _login(cstar: Cstar, game: Game) -> None:
-    run = cstar("login", "--api-base", game.api_base, "--api-key", game.server.keys.secret_key)
-    assert run.exit_code == 0, run.stdout + run.stderr
+from tests.platform.game.conftest import MINUTE, Cstar, Game, login
 
 
 def test_leaderboard_and_player_show_the_scores(game: Game, cstar: Cstar) -> None:
-    _login(cstar, game)
+    login(cstar, game)
     grace = game.member("Grace")
     game.close(game.ticket(priority="urgent", assignedTo=grace["id"])["id"])
 
@@ -40,7 +31,7 @@ def test_leaderboard_and_player_show_the_scores(game: Game, cstar: Cstar) -> Non
 
 
 def test_player_names_must_match_one_member(game: Game, cstar: Cstar) -> None:
-    _login(cstar, game)
+    login(cstar, game)
     nobody = cstar("game", "player", "nobody")
     assert nobody.exit_code != 0 and "No team member matches" in nobody.stderr
     several = cstar("game", "player", "example.com")
@@ -48,7 +39,7 @@ def test_player_names_must_match_one_member(game: Game, cstar: Cstar) -> None:
 
 
 def test_bosses_shows_hp_and_time_left(game: Game, cstar: Cstar) -> None:
-    _login(cstar, game)
+    login(cstar, game)
     assert "No active bosses" in cstar("game", "bosses").stderr
     first = game.ticket(priority="urgent")
     game.ticket(priority="urgent")
@@ -69,7 +60,7 @@ def test_bosses_shows_hp_and_time_left(game: Game, cstar: Cstar) -> None:
 
 
 def test_one_boss_by_its_id_or_uuid(game: Game, cstar: Cstar) -> None:
-    _login(cstar, game)
+    login(cstar, game)
     game.ticket(priority="urgent")
     game.advance(12 * MINUTE)
     [boss] = cstar("game", "bosses", "--json").json()

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from tests.platform.game.conftest import Game
-from tests.support.cli import Run, assert_clean_error
-
-Cstar = Callable[..., Run]
-
-
-def _login(cstar: Cstar, game: Game) -> None:
-    run = cstar("login", "--api-base", game.api_base, "--api-key", game.server.keys.secret_key)
-    assert run.exit_code == 0, run.stdout + run.stderr
+from tests.platform.game.conftest import Cstar, Game, login
+from tests.support.cli import assert_clean_error
 
 
 def test_preferences_get_and_set_the_team(game: Game, cstar: Cstar) -> None:
-    _login(cstar, game)
+    login(cstar, game)
     shown = cstar("preferences", "get")
     assert shown.exit_code == 0, shown.stderr
     assert "UTC" in shown.stdout and "09:00-17:00 mon,tue,wed,thu,fri (off)" in shown.stdout
@@ -55,7 +46,7 @@ def test_preferences_get_and_set_the_team(game: Game, cstar: Cstar) -> None:
 
 
 def test_preferences_set_refuses_nothing_and_bad_values(game: Game, cstar: Cstar) -> None:
-    _login(cstar, game)
+    login(cstar, game)
     assert_clean_error(cstar("preferences", "set"), 2, "Nothing to change")
     assert_clean_error(cstar("preferences", "set", "--business-days", "mon,funday"), 2, "funday")
     bad_zone = cstar("preferences", "set", "--timezone", "Mars/Base")
@@ -64,7 +55,7 @@ def test_preferences_set_refuses_nothing_and_bad_values(game: Game, cstar: Cstar
 
 
 def test_a_member_preferences_shown_and_changed(game: Game, cstar: Cstar) -> None:
-    _login(cstar, game)
+    login(cstar, game)
     grace = game.member("Grace")
     shown = cstar("preferences", "member", "grace")
     assert shown.exit_code == 0, shown.stderr
@@ -84,7 +75,7 @@ def test_a_member_preferences_shown_and_changed(game: Game, cstar: Cstar) -> Non
 
 
 def test_game_quests_high_five_and_one_up(game: Game, cstar: Cstar) -> None:
-    _login(cstar, game)
+    login(cstar, game)
     grace = game.member("Grace")
     for _ in range(3):
         game.close(game.ticket(assignedTo=grace["id"])["id"])
