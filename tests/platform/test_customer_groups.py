@@ -15,24 +15,29 @@ def _events(staff: httpx.Client, platform: OwnPlatform, event_type: str) -> list
     return events
 
 
+def _made(staff: httpx.Client, platform: OwnPlatform, path: str, **body: Any) -> dict[str, Any]:
+    """What a POST of ``body`` to the team's ``path`` created (answered 201)."""
+    made: dict[str, Any] = data(staff.post(platform.team(path), json=body), 201)
+    return made
+
+
 def test_groups_crud_slugs_and_events(own_platform: Start) -> None:
     platform = own_platform()
     with platform.client() as staff:
-        created = data(
-            staff.post(
-                platform.team("/customer-groups"),
-                json={"name": "Acme Corp", "externalId": "zd_1", "customFields": {"tier": "gold"}},
-            ),
-            201,
+        created = _made(
+            staff,
+            platform,
+            "/customer-groups",
+            name="Acme Corp",
+            externalId="zd_1",
+            customFields={"tier": "gold"},
         )
         assert created["id"].startswith("cgr_") and created["object"] == "customer_group"
         assert created["slug"] == "acme-corp" and created["customerCount"] == 0
         assert created["externalId"] == "zd_1" and created["customFields"] == {"tier": "gold"}
         clash = staff.post(platform.team("/customer-groups"), json={"name": "ACME corp!"})
         assert clash.status_code == 409 and clash.json()["error"]["param"] == "slug"
-        other = data(
-            staff.post(platform.team("/customer-groups"), json={"name": "B", "slug": "b-2"}), 201
-        )
+        other = _made(staff, platform, "/customer-groups", name="B", slug="b-2")
         assert other["slug"] == "b-2"
         assert (
             staff.patch(
@@ -65,13 +70,9 @@ def test_groups_crud_slugs_and_events(own_platform: Start) -> None:
 def test_membership_group_ids_and_the_group_filter(own_platform: Start) -> None:
     platform = own_platform()
     with platform.client() as staff:
-        group = data(staff.post(platform.team("/customer-groups"), json={"name": "Acme"}), 201)
-        ada = data(
-            staff.post(platform.team("/customers"), json={"name": "Ada", "email": "a@x.io"}), 201
-        )
-        bob = data(
-            staff.post(platform.team("/customers"), json={"name": "Bob", "email": "b@x.io"}), 201
-        )
+        group = _made(staff, platform, "/customer-groups", name="Acme")
+        ada = _made(staff, platform, "/customers", name="Ada", email="a@x.io")
+        bob = _made(staff, platform, "/customers", name="Bob", email="b@x.io")
         members = platform.team(f"/customer-groups/{group['id']}/customers")
         added = data(staff.post(members, json={"customerIds": [ada["id"], bob["id"], ada["id"]]}))
         assert added["customerCount"] == 2
@@ -115,15 +116,14 @@ def test_groups_need_a_secret_key(own_platform: Start) -> None:
 def test_groups_go_with_a_reset_and_travel_in_data_files(own_platform: Start) -> None:
     platform = own_platform()
     with platform.client() as staff:
-        ada = data(
-            staff.post(platform.team("/customers"), json={"name": "Ada", "email": "a@x.io"}), 201
-        )
-        group = data(
-            staff.post(
-                platform.team("/customer-groups"),
-                json={"name": "Acme", "externalId": "zd_9", "customFields": {"a": 1}},
-            ),
-            201,
+        ada = _made(staff, platform, "/customers", name="Ada", email="a@x.io")
+        group = _made(
+            staff,
+            platform,
+            "/customer-groups",
+            name="Acme",
+            externalId="zd_9",
+            customFields={"a": 1},
         )
         staff.post(
             platform.team(f"/customer-groups/{group['id']}/customers"),
@@ -161,10 +161,8 @@ def test_groups_go_with_a_reset_and_travel_in_data_files(own_platform: Start) ->
 def test_deleting_a_customer_updates_its_groups(own_platform: Start) -> None:
     platform = own_platform()
     with platform.client() as staff:
-        group = data(staff.post(platform.team("/customer-groups"), json={"name": "Acme"}), 201)
-        ada = data(
-            staff.post(platform.team("/customers"), json={"name": "Ada", "email": "a@x.io"}), 201
-        )
+        group = _made(staff, platform, "/customer-groups", name="Acme")
+        ada = _made(staff, platform, "/customers", name="Ada", email="a@x.io")
         members = platform.team(f"/customer-groups/{group['id']}/customers")
         staff.post(members, json={"customerIds": [ada["id"]]})
         staff.delete(platform.team(f"/customers/{ada['id']}"))
