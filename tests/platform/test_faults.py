@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -23,17 +22,10 @@ from tests.support.platforms import OwnPlatform, Start
 from tests.support.waiting import eventually
 
 
-@pytest.fixture(scope="module")
-def shared() -> Iterator[LocalPlatform]:
-    with LocalPlatform() as platform:
-        yield platform
-
-
 @pytest.fixture
-def cstar(shared: LocalPlatform) -> Iterator[LocalPlatform]:
-    shared.reset()
-    yield shared
-    shared.close_receivers()
+def cstar(cstar_dev: LocalPlatform) -> LocalPlatform:
+    """The library's own ``cstar_dev`` (D36): the session's platform, reset for this test."""
+    return cstar_dev
 
 
 def raw(cstar: LocalPlatform) -> httpx.Client:
