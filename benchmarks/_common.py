@@ -1,4 +1,4 @@
-"""What the benchmarks share: ``cstar dev`` in its own process, and percentiles.
+"""What the benchmarks share: ``cstar dev`` in its own process, percentiles, the command line.
 
 A benchmark run as a script (``python benchmarks/x.py``) imports this as ``benchmarks._common``
 once its header has swapped its own folder on ``sys.path`` for the repository's::
@@ -12,6 +12,7 @@ library's ``platform`` module).
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 CSTAR = [sys.executable, "-m", "cstar_cli"]
+Option = tuple[str, float, str]
+"""A benchmark's size option: its flag, its default (which gives its type) and its help."""
 
 
 def start_dev(db: Path, *extra: str) -> tuple[subprocess.Popen[str], dict[str, Any]]:
@@ -54,3 +57,14 @@ def percentile(samples: list[float], q: float) -> float:
     """The sample at quantile ``q`` (0 to 1) of ``samples``, nearest rank."""
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def options(doc: str | None, rounds: int, *sizes: Option) -> argparse.Namespace:
+    """The command line of a benchmark described by ``doc``'s first line: ``--rounds`` (default
+    ``rounds``), each of ``sizes``, then ``--json``."""
+    parser = argparse.ArgumentParser(description=str(doc).splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=rounds)
+    for flag, default, help in sizes:
+        parser.add_argument(flag, type=type(default), default=default, help=help)
+    parser.add_argument("--json", action="store_true")
+    return parser.parse_args()

@@ -22,7 +22,6 @@ import sys
 if sys.path and sys.path[0].rstrip("/").endswith("benchmarks"):
     sys.path.append(os.path.dirname(sys.path.pop(0)))  # see benchmarks/_common.py
 
-import argparse
 import base64
 import json
 import statistics
@@ -34,7 +33,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks._common import dev
+from benchmarks._common import dev, options
 from cstar_cli.client.identity import sign_identity
 
 GOAL_ADDED_MS = 1.0
@@ -82,11 +81,7 @@ def timed(client: httpx.Client) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--requests", type=int, default=200, help="per round and case")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    args = options(__doc__, 15, ("--requests", 200, "per round and case"))
     sizes = {"few": 0, "bound": 98}
     cases = [(size, verified) for size in sizes for verified in (True, False)]
     samples: dict[tuple[str, bool], list[float]] = {case: [] for case in cases}

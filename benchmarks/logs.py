@@ -18,7 +18,6 @@ import sys
 if sys.path and sys.path[0].rstrip("/").endswith("benchmarks"):
     sys.path.append(os.path.dirname(sys.path.pop(0)))  # see benchmarks/_common.py
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -32,7 +31,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks._common import CSTAR, percentile, start_dev
+from benchmarks._common import CSTAR, options, percentile, start_dev
 
 
 def latencies(ready: dict[str, Any], count: int) -> dict[str, float]:
@@ -165,12 +164,12 @@ def replay_rate(ready: dict[str, Any], count: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--count", type=int, default=500, help="requests per round and kind")
-    parser.add_argument("--seconds", type=float, default=5.0, help="length of the tail run")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    args = options(
+        __doc__,
+        5,
+        ("--count", 500, "requests per round and kind"),
+        ("--seconds", 5.0, "length of the tail run"),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         summary = {
             "cost": cost(Path(tmp), args.rounds, args.count),

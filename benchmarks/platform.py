@@ -19,7 +19,6 @@ import sys
 if sys.path and sys.path[0].rstrip("/").endswith("benchmarks"):
     sys.path.append(os.path.dirname(sys.path.pop(0)))  # see benchmarks/_common.py
 
-import argparse
 import json
 import statistics
 import tempfile
@@ -30,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks._common import percentile, start_dev
+from benchmarks._common import options, percentile, start_dev
 
 GOAL_CREATES_PER_S = 500
 GOAL_CREATE_P99_MS = 25.0
@@ -103,11 +102,7 @@ def run(rounds: int, count: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--count", type=int, default=1000, help="requests per round")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    args = options(__doc__, 5, ("--count", 1000, "requests per round"))
     summary = run(args.rounds, args.count)
     if args.json:
         print(json.dumps(summary, indent=2))
