@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from cstar_cli.platform.runner import PlatformThread
 from cstar_cli.platform.settings import PlatformSettings
 from tests.support.processes import start_cstar, stop
+from tests.support.projects import Project, in_project
 from tests.support.relay import ListenProcess, Target
 
 
@@ -44,3 +46,9 @@ def listen() -> Iterator[Callable[..., ListenProcess]]:
         if process.proc.poll() is None:
             process.send(signal.SIGCONT)  # a test may have left it stopped
         stop(process.proc)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """``project(text)``: :func:`~tests.support.projects.in_project` in this test's folder."""
+    return lambda text: in_project(tmp_path, monkeypatch, text)

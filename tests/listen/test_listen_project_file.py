@@ -4,25 +4,19 @@ which file it read, and a flag or a CSTAR_LISTEN_ variable replaces the file's v
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
-from tests.support.projects import in_project
+from tests.support.projects import Project
 from tests.support.receivers import Receiver
 from tests.support.relay import ListenProcess, Target, fire
 
 
 def test_listen_forwards_by_the_files_routes(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    target: Target,
-    listen: Callable[..., ListenProcess],
+    project: Project, target: Target, listen: Callable[..., ListenProcess]
 ) -> None:
     with Receiver() as game, Receiver() as app:
-        path = in_project(
-            tmp_path,
-            monkeypatch,
+        path = project(
             f"""\
             [listen]
             forward-to = ["boss.*={game.url}", "{app.url}"]
@@ -48,15 +42,10 @@ def test_listen_forwards_by_the_files_routes(
 
 
 def test_a_flag_replaces_the_files_list(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    target: Target,
-    listen: Callable[..., ListenProcess],
+    project: Project, target: Target, listen: Callable[..., ListenProcess]
 ) -> None:
     with Receiver() as ours:
-        path = in_project(
-            tmp_path,
-            monkeypatch,
+        path = project(
             """\
             [listen]
             forward-to = ["3000/webhooks", "boss.*=4000"]
@@ -73,13 +62,13 @@ def test_a_flag_replaces_the_files_list(
 
 
 def test_the_environment_wins_over_the_file(
-    tmp_path: Path,
+    project: Project,
     monkeypatch: pytest.MonkeyPatch,
     target: Target,
     listen: Callable[..., ListenProcess],
 ) -> None:
     with Receiver() as game, Receiver() as ours:
-        in_project(tmp_path, monkeypatch, '[listen]\nforward-to = ["3000/webhooks"]\n')
+        project('[listen]\nforward-to = ["3000/webhooks"]\n')
         monkeypatch.setenv("CSTAR_LISTEN_FORWARD_TO", f"boss.*={game.url}  {ours.url}")
         process = listen(target, "--device-name", "env")
         assert [r["target"] for r in process.ready["routes"]] == [game.url, ours.url]

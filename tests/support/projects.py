@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+Project = Callable[[str], Path]
+"""``project(text)``: :func:`in_project` in the test's own folder (a fixture gives it)."""
 
 
 def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
