@@ -195,13 +195,20 @@ def test_test_mode_stamps_deliveries_keys_and_log_entries_with_team_time(
     assert live_key["createdAt"] == iso(p.clock.now)  # live mode keeps real time
 
 
+def rolled_key(p: OwnPlatform, expires_in: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new key, rolled with a grace period of ``expires_in`` seconds: the old one, the new."""
+    with p.client() as api:
+        key = data(api.post(p.team("/keys"), json={"name": "rolled"}))
+        rolled = data(api.post(p.team(f"/keys/{key['id']}/roll"), json={"expiresIn": expires_in}))
+    return key, rolled
+
+
 def test_a_rolled_keys_grace_period_ends_when_the_team_clock_passes_it(
     own_platform: Start,
 ) -> None:
     p = own_platform()
+    key, rolled = rolled_key(p, 3600)
     with p.client() as api:
-        key = data(api.post(p.team("/keys"), json={"name": "rolled"}))
-        rolled = data(api.post(p.team(f"/keys/{key['id']}/roll"), json={"expiresIn": 3600}))
         assert data(api.get(p.team(f"/keys/{key['id']}")))["expiresAt"] == iso(p.clock.now + 3600)
         with p.client(key["secret"]) as old:
             assert old.get(p.team("/tickets")).status_code == 200
@@ -257,9 +264,7 @@ def test_the_end_of_a_grace_period_on_the_team_clock_closes_the_keys_streams(
     own_platform: Start,
 ) -> None:
     p = own_platform()
-    with p.client() as api:
-        key = data(api.post(p.team("/keys"), json={"name": "streaming"}))
-        data(api.post(p.team(f"/keys/{key['id']}/roll"), json={"expiresIn": 600}))
+    key, _ = rolled_key(p, 600)
     url = p.server.api_base.replace("http", "ws", 1) + p.team("/logs/stream")
 
     def move() -> None:
