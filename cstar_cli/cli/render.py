@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-MESSAGE_COLUMNS = (
-    ("ID", "id"),
-    ("SENDER", "sender"),
-    ("NAME", "senderName"),
-    ("INTERNAL", "isInternal"),
-    ("CREATED", "createdAt"),
-    ("CONTENT", "content"),
+from cstar_cli.cli.columns import columns
+
+MESSAGE_COLUMNS = columns(
+    "id", "sender", ("NAME", "senderName"), ("INTERNAL", "isInternal"), "createdAt", "content"
 )
 
-EVENT_COLUMNS = (("ID", "id"), ("TYPE", "type"), ("CREATED", "createdAt"), ("OBJECT", "object"))
+EVENT_COLUMNS = columns("id", "type", "createdAt", "object")
 
 
 def event_row(event: dict[str, Any]) -> dict[str, Any]:
@@ -168,7 +165,7 @@ def page_footer(app: Any, page: Any) -> None:
     app.printer.info(text)
 
 
-ATTEMPT_TIME_COLUMNS = (("STARTED", "started"), ("FINISHED", "finished"))
+ATTEMPT_TIME_COLUMNS = columns("started", "finished")
 """When each delivery attempt ran (``cstar webhooks deliveries``, ``cstar events get``)."""
 
 

@@ -7,14 +7,15 @@ from typing import Any
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.common import JsonOption, app_of, one_command
 
-COLUMNS = (
+COLUMNS = columns(
     ("TIME", "createdAt"),
-    ("ACTION", "action"),
+    "action",
     ("RESOURCE", "resourceId"),
-    ("ACTOR", "actor"),
-    ("SOURCE", "source"),
+    "actor",
+    "source",
     ("DETAILS", "summary"),
 )
 SUMMARY_WIDTH = 60

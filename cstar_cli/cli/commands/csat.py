@@ -6,18 +6,13 @@ from typing import Literal
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.commands.reports import window
 from cstar_cli.cli.common import JsonOption, app_of, command_group, given
 from cstar_cli.cli.render import render_item, render_list, show_done
 
 HELP = "Customer satisfaction: the survey settings, the answers and their stats."
-SURVEY_COLUMNS = (
-    ("ID", "id"),
-    ("TICKET", "ticketId"),
-    ("RATING", "rating"),
-    ("COMMENT", "comment"),
-    ("CREATED", "createdAt"),
-)
+SURVEY_COLUMNS = columns("id", ("TICKET", "ticketId"), "rating", "comment", "createdAt")
 SINCE = typer.Option(None, "--since", help="From: a duration ago (7d) or an ISO-8601 time.")
 UNTIL = typer.Option(None, "--until", help="Until: a duration ago or an ISO-8601 time.")
 

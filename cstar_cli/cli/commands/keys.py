@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.common import (
     JSON_HELP,
     AllPagesOption,
@@ -25,15 +26,15 @@ from cstar_cli.cli.render import render_list, show_done
 KeyIdArgument = Annotated[str, typer.Argument(metavar="KEY_ID", help="The key id (key_…).")]
 SecretJsonOption = Annotated[bool, typer.Option("--json", help=JSON_HELP + " Includes the secret.")]
 
-KEY_COLUMNS = (
-    ("ID", "id"),
-    ("NAME", "name"),
-    ("TYPE", "type"),
+KEY_COLUMNS = columns(
+    "id",
+    "name",
+    "type",
     ("ENV", "environment"),
     ("KEY", "redacted"),
-    ("STATUS", "status"),
-    ("CREATED", "createdAt"),
-    ("LAST USED", "lastUsedAt"),
+    "status",
+    "createdAt",
+    "lastUsedAt",
 )
 
 

@@ -6,22 +6,23 @@ from typing import Any
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.commands.reports import window
 from cstar_cli.cli.common import JsonOption, app_of, command_group
 from cstar_cli.cli.render import render_list
 
-COLUMNS = (
-    ("PRIORITY", "priority"),
-    ("TICKETS", "tickets"),
-    ("RESPONDED", "responded"),
-    ("RESOLVED", "resolved"),
+COLUMNS = columns(
+    "priority",
+    "tickets",
+    "responded",
+    "resolved",
     ("MEDIAN 1ST REPLY", "firstReply"),
     ("MEDIAN RESOLUTION", "resolution"),
-    ("BREACHES", "breaches"),
-    ("GOLD", "gold"),
-    ("SILVER", "silver"),
-    ("BRONZE", "bronze"),
-    ("MISSED", "missed"),
+    "breaches",
+    "gold",
+    "silver",
+    "bronze",
+    "missed",
 )
 
 

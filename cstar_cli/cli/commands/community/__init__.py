@@ -13,6 +13,7 @@ from typing import Any
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.commands.resources.resource_commands import ResourceCommands
 from cstar_cli.cli.commands.resources.specs import COMMUNITY_POSTS, COMMUNITY_TOPICS
 from cstar_cli.cli.common import DATA_HELP, JsonOption, app_of, command_group, given, parse_data
@@ -20,12 +21,8 @@ from cstar_cli.cli.context import AppContext
 from cstar_cli.cli.render import render_item, render_list, show_done
 
 HELP = "Run the community forum: topics, posts, comments and votes."
-COMMENT_COLUMNS = (
-    ("ID", "id"),
-    ("AUTHOR", "author_name"),
-    ("OFFICIAL", "is_official"),
-    ("CREATED", "created_at"),
-    ("BODY", "body"),
+COMMENT_COLUMNS = columns(
+    "id", ("AUTHOR", "author_name"), ("OFFICIAL", "is_official"), "created_at", "body"
 )
 POST_ID = typer.Argument(..., metavar="POST_ID", help="The post id (pst_…).")
 MEMBER_ID = typer.Option(

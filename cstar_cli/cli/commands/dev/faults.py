@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.commands.dev.reset import require_local
 from cstar_cli.cli.common import JsonOption, app_of
 
@@ -22,14 +23,7 @@ ADD_FORMS = (
     "--duplicate | --reorder N | --delay 2s | --sign-with wrong-secret|old-secret [--count N]"
 )
 DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$", re.IGNORECASE)
-FAULT_COLUMNS = (
-    ("ID", "id"),
-    ("ON", "on"),
-    ("MATCHES", "matches"),
-    ("DOES", "does"),
-    ("LEFT", "left"),
-    ("HITS", "hits"),
-)
+FAULT_COLUMNS = columns("id", "on", "matches", "does", "left", "hits")
 PURPOSE = "Faults are injected into the test environment"
 
 ApiOption = Annotated[

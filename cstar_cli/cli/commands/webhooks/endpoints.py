@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.common import (
     JSON_HELP,
     AllPagesOption,
@@ -29,24 +30,17 @@ if TYPE_CHECKING:
 
 # -- endpoints (D12) -----------------------------------------------------------------------------
 
-WEBHOOK_COLUMNS = (
-    ("ID", "id"),
-    ("NAME", "name"),
-    ("URL", "url"),
-    ("EVENTS", "events"),
-    ("ACTIVE", "isActive"),
-    ("CREATED", "createdAt"),
-)
-DELIVERY_COLUMNS = (
-    ("ID", "id"),
+WEBHOOK_COLUMNS = columns("id", "name", "url", "events", ("ACTIVE", "isActive"), "createdAt")
+DELIVERY_COLUMNS = columns(
+    "id",
     ("EVENT", "eventType"),
-    ("EVENT ID", "eventId"),
-    ("ATTEMPT", "attempt"),
-    ("STATUS", "status"),
+    "eventId",
+    "attempt",
+    "status",
     ("HTTP", "responseStatus"),
     ("MS", "durationMs"),
     *ATTEMPT_TIME_COLUMNS,
-    ("ERROR", "error"),
+    "error",
 )
 WEBHOOK_FIELDS = (
     "id",
