@@ -132,6 +132,17 @@ def show_done(
         then()
 
 
+def show_written(app: Any, item: Any, said: str, *, json_output: bool) -> None:
+    """:func:`show_done`, then the object as it now is (under ``--json``, the object alone)."""
+    show_done(
+        app,
+        item,
+        said,
+        json_output=json_output,
+        then=lambda: render_item(app, item, json_output=False),
+    )
+
+
 def render_item(
     app: Any,
     item: Any,

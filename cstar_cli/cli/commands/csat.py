@@ -8,8 +8,13 @@ import typer
 
 from cstar_cli.cli.columns import columns
 from cstar_cli.cli.commands.reports import window
-from cstar_cli.cli.common import JsonOption, app_of, command_group, given
-from cstar_cli.cli.render import render_item, render_list, show_done
+from cstar_cli.cli.common import (
+    JsonOption,
+    app_of,
+    command_group,
+    given,
+)
+from cstar_cli.cli.render import render_item, render_list, show_written
 
 HELP = "Customer satisfaction: the survey settings, the answers and their stats."
 SURVEY_COLUMNS = columns("id", ("TICKET", "ticketId"), "rating", "comment", "createdAt")
@@ -39,13 +44,7 @@ def csat_settings(
         render_item(app, client.csat.settings(), json_output=json_output)
         return
     settings = client.csat.update_settings(body)
-    show_done(
-        app,
-        settings,
-        "Updated the CSAT settings.",
-        json_output=json_output,
-        then=lambda: render_item(app, settings, json_output=False),
-    )
+    show_written(app, settings, "Updated the CSAT settings.", json_output=json_output)
 
 
 def surveys_list(
@@ -81,12 +80,8 @@ def surveys_create(
     app = app_of(ctx, json_output=json_output)
     body = given({"ticketId": ticket_id, "rating": rating, "comment": comment})
     survey = app.client().csat.submit(body)
-    show_done(
-        app,
-        survey,
-        f"Recorded survey {survey.get('id')} for {ticket_id}.",
-        json_output=json_output,
-        then=lambda: render_item(app, survey, json_output=False),
+    show_written(
+        app, survey, f"Recorded survey {survey.get('id')} for {ticket_id}.", json_output=json_output
     )
 
 

@@ -16,9 +16,18 @@ import typer
 from cstar_cli.cli.columns import columns
 from cstar_cli.cli.commands.resources.resource_commands import ResourceCommands
 from cstar_cli.cli.commands.resources.specs import COMMUNITY_POSTS, COMMUNITY_TOPICS
-from cstar_cli.cli.common import DATA_HELP, JsonOption, app_of, command_group, given, parse_data
+from cstar_cli.cli.common import (
+    DATA_HELP,
+    JsonOption,
+    PageOption,
+    PageSizeOption,
+    app_of,
+    command_group,
+    given,
+    parse_data,
+)
 from cstar_cli.cli.context import AppContext
-from cstar_cli.cli.render import render_item, render_list, show_done
+from cstar_cli.cli.render import render_list, show_done, show_written
 
 HELP = "Run the community forum: topics, posts, comments and votes."
 COMMENT_COLUMNS = columns(
@@ -76,8 +85,8 @@ def posts_unvote(
 def comments_list(
     ctx: typer.Context,
     post_id: str = POST_ID,
-    page: int = typer.Option(1, "--page", min=1, help="Page number, from 1."),
-    page_size: int = typer.Option(20, "--page-size", min=1, max=100, help="Items per page."),
+    page: PageOption = 1,
+    page_size: PageSizeOption = 20,
     json_output: JsonOption = False,
 ) -> None:
     """List a post's comments, oldest first.
@@ -104,12 +113,8 @@ def comments_create(
     app = app_of(ctx, json_output=json_output)
     fields = parse_data(data) | given({"body": body, "member_id": member_id})
     comment = app.client().community.posts.comment(post_id, fields)
-    show_done(
-        app,
-        comment,
-        f"Added comment {comment.get('id')} to {post_id}.",
-        json_output=json_output,
-        then=lambda: render_item(app, comment, json_output=False),
+    show_written(
+        app, comment, f"Added comment {comment.get('id')} to {post_id}.", json_output=json_output
     )
 
 
