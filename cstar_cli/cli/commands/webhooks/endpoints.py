@@ -19,7 +19,7 @@ from cstar_cli.cli.common import (
     confirm,
     given,
     hinted,
-    show_pages,
+    show_table_pages,
 )
 from cstar_cli.cli.render import ATTEMPT_TIME_COLUMNS, show_done
 from cstar_cli.cli.suggest import complete_event_types
@@ -128,18 +128,11 @@ def webhooks_list(
 
     Example: cstar webhooks list --active --json
     """
-    from cstar_cli.cli.render import render_list
-
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {} if active is None else {"active": active}
-    show_pages(
-        app,
-        _api(app),
-        params,
-        Paging(page=page, size=page_size, every=all_pages),
-        json_output=json_output,
-        render=lambda items: render_list(app, items, WEBHOOK_COLUMNS, json_output=json_output),
-        noun="webhooks",
+    paging = Paging(page=page, size=page_size, every=all_pages)
+    show_table_pages(
+        app, _api(app), params, paging, WEBHOOK_COLUMNS, json_output=json_output, noun="webhooks"
     )
 
 
