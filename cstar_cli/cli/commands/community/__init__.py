@@ -9,7 +9,8 @@ key, a post, comment or vote is written on behalf of a member: ``--member-id mem
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 import typer
 
@@ -46,40 +47,41 @@ class CommunityCommands(ResourceCommands):
         return getattr(app.client().community, self.spec.name.split()[-1])
 
 
-def posts_vote(
-    ctx: typer.Context,
-    post_id: str = POST_ID,
-    member_id: str | None = MEMBER_ID,
-    json_output: JsonOption = False,
-) -> None:
+def _voting(method: Literal["vote", "unvote"], done: str, doc: str) -> Callable[..., None]:
+    """``posts vote`` or ``posts unvote``: the same arguments, the client's method of that name;
+    ``done`` says what was done (``{post}``, ``{votes}``), ``doc`` is the help."""
+
+    def command(
+        ctx: typer.Context,
+        post_id: str = POST_ID,
+        member_id: str | None = MEMBER_ID,
+        json_output: JsonOption = False,
+    ) -> None:
+        app = app_of(ctx, json_output=json_output)
+        result = getattr(app.client().community.posts, method)(post_id, member_id)
+        said = done.format(post=post_id, votes=result.get("vote_count"))
+        show_done(app, result, said, json_output=json_output)
+
+    command.__doc__ = doc
+    return command
+
+
+posts_vote = _voting(
+    "vote",
+    "Voted for {post}: {votes} vote(s).",
     """Vote for a post (once per voter; voting again changes nothing).
 
     Example: cstar community posts vote pst_… --member-id mem_…
-    """
-    app = app_of(ctx, json_output=json_output)
-    vote = app.client().community.posts.vote(post_id, member_id)
-    show_done(
-        app,
-        vote,
-        f"Voted for {post_id}: {vote.get('vote_count')} vote(s).",
-        json_output=json_output,
-    )
-
-
-def posts_unvote(
-    ctx: typer.Context,
-    post_id: str = POST_ID,
-    member_id: str | None = MEMBER_ID,
-    json_output: JsonOption = False,
-) -> None:
+    """,
+)
+posts_unvote = _voting(
+    "unvote",
+    "Took the vote back from {post}: {votes} vote(s).",
     """Take a vote back from a post.
 
     Example: cstar community posts unvote pst_… --member-id mem_…
-    """
-    app = app_of(ctx, json_output=json_output)
-    result = app.client().community.posts.unvote(post_id, member_id)
-    said = f"Took the vote back from {post_id}: {result.get('vote_count')} vote(s)."
-    show_done(app, result, said, json_output=json_output)
+    """,
+)
 
 
 def comments_list(
