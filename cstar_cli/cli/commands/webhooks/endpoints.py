@@ -59,6 +59,11 @@ WebhookIdArgument = Annotated[
 SECRET_ENV = "CSTAR_WEBHOOK_SECRET"  # noqa: S105 - a variable name, not a secret
 
 
+def events_option(default: Any, help: str) -> Any:
+    """``--events``/``-e`` of an endpoint, completed from the event catalogue."""
+    return typer.Option(default, "--events", "-e", help=help, autocompletion=complete_event_types)
+
+
 def _api(app: AppContext) -> Any:
 
     return app.client().webhooks
@@ -157,12 +162,8 @@ def webhooks_get(
 def webhooks_create(
     ctx: typer.Context,
     url: str = typer.Option(..., "--url", help="Where to POST events (http or https)."),
-    events: list[str] = typer.Option(
-        ...,
-        "--events",
-        "-e",
-        help="Event types: names, resource.* or * (comma-separated or repeated).",
-        autocompletion=complete_event_types,
+    events: list[str] = events_option(
+        ..., "Event types: names, resource.* or * (comma-separated or repeated)."
     ),
     name: str | None = typer.Option(None, "--name", help="A label for the endpoint."),
     description: str | None = typer.Option(None, "--description", help="What it is for."),
@@ -198,13 +199,7 @@ def webhooks_update(
     ctx: typer.Context,
     webhook_id: WebhookIdArgument,
     url: str | None = typer.Option(None, "--url", help="New URL."),
-    events: list[str] | None = typer.Option(
-        None,
-        "--events",
-        "-e",
-        help="New event list (replaces the old one).",
-        autocompletion=complete_event_types,
-    ),
+    events: list[str] | None = events_option(None, "New event list (replaces the old one)."),
     name: str | None = typer.Option(None, "--name", help="New label."),
     description: str | None = typer.Option(None, "--description", help="New description."),
     active: bool | None = typer.Option(None, "--active/--inactive", help="Resume or pause it."),
