@@ -10,7 +10,7 @@ key, a post, comment or vote is written on behalf of a member: ``--member-id mem
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 import typer
 
@@ -47,9 +47,12 @@ class CommunityCommands(ResourceCommands):
         return getattr(app.client().community, self.spec.name.split()[-1])
 
 
-def _voting(method: Literal["vote", "unvote"], done: str, doc: str) -> Callable[..., None]:
-    """``posts vote`` or ``posts unvote``: the same arguments, the client's method of that name;
-    ``done`` says what was done (``{post}``, ``{votes}``), ``doc`` is the help."""
+def _voting(
+    send: Callable[[Any, str, str | None], dict[str, Any]], done: str, doc: str
+) -> Callable[..., None]:
+    """``posts vote`` or ``posts unvote``: the same arguments; ``send`` calls the client's
+    ``community.posts``, ``done`` says what was done (``{post}``, ``{votes}``), ``doc`` is the
+    help."""
 
     def command(
         ctx: typer.Context,
@@ -58,7 +61,7 @@ def _voting(method: Literal["vote", "unvote"], done: str, doc: str) -> Callable[
         json_output: JsonOption = False,
     ) -> None:
         app = app_of(ctx, json_output=json_output)
-        result = getattr(app.client().community.posts, method)(post_id, member_id)
+        result = send(app.client().community.posts, post_id, member_id)
         said = done.format(post=post_id, votes=result.get("vote_count"))
         show_done(app, result, said, json_output=json_output)
 
@@ -67,7 +70,7 @@ def _voting(method: Literal["vote", "unvote"], done: str, doc: str) -> Callable[
 
 
 posts_vote = _voting(
-    "vote",
+    lambda posts, post_id, member_id: posts.vote(post_id, member_id),
     "Voted for {post}: {votes} vote(s).",
     """Vote for a post (once per voter; voting again changes nothing).
 
@@ -75,7 +78,7 @@ posts_vote = _voting(
     """,
 )
 posts_unvote = _voting(
-    "unvote",
+    lambda posts, post_id, member_id: posts.unvote(post_id, member_id),
     "Took the vote back from {post}: {votes} vote(s).",
     """Take a vote back from a post.
 
