@@ -1,4 +1,5 @@
-"""How wide each table column may be: ids whole, free text shortened first, or no table at all.
+"""A table's columns, and how wide each may be: ids whole, free text shortened first, or no
+table at all.
 
 A column of identifiers (ids, event types, times, enumerations) is never cut: people copy them.
 When a table is wider than the terminal, the free-text columns (titles, names, emails, URLs)
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+Column = tuple[str, str]
+"""A column: its header and the field it shows, ``("CREATED", "createdAt")``."""
 GAP = 3
 """Spaces between two columns."""
 FLOOR = 10
@@ -20,6 +23,19 @@ TOKEN = re.compile(r"^[a-z][a-z0-9]*(?:[._][A-Za-z0-9_.-]+)+$")
 """``tkt_…``, ``evt_ticket_created_…``, ``ticket.created``: an identifier, whole or nothing."""
 WHOLE = frozenset({"id", "due"})
 """Fields shown whole whatever their values look like (ids, relative deadlines)."""
+
+
+def columns(*fields: str | Column) -> tuple[Column, ...]:
+    """The columns of a table: a field alone is headed by its words in capitals, a time's
+    trailing ``At`` dropped (``status`` -> ``STATUS``, ``lastUsedAt`` -> ``LAST USED``,
+    ``created_at`` -> ``CREATED``); any other header is given with its field."""
+    return tuple(field if isinstance(field, tuple) else (header(field), field) for field in fields)
+
+
+def header(field: str) -> str:
+    """``lastUsedAt`` -> ``LAST USED``: see :func:`columns`."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", field).upper().split("_")
+    return " ".join(words[:-1] if len(words) > 1 and words[-1] == "AT" else words)
 
 
 def is_identifier(field: str, values: Sequence[str]) -> bool:

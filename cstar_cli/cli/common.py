@@ -13,7 +13,7 @@ import typer
 
 from cstar_cli.cli.context import AppContext
 from cstar_cli.cli.errors import AbortedError, UsageError
-from cstar_cli.cli.render import page_footer
+from cstar_cli.cli.render import page_footer, render_list
 
 if TYPE_CHECKING:
     from cstar_cli.client.errors import CstarAPIError
@@ -31,6 +31,9 @@ PageSizeOption = Annotated[int, typer.Option("--page-size", min=1, max=100, help
 AllPagesOption = Annotated[bool, typer.Option("--all", help="Fetch every page.")]
 JsonOption = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 WideOption = Annotated[bool, typer.Option("--wide", help=WIDE_HELP)]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="10m, 2h, 7d or an ISO-8601 time.")
+]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
@@ -198,3 +201,26 @@ def show_pages(
     render(result.data)
     if not json_output:
         page_footer(app, result)
+
+
+def show_table_pages(
+    app: Any,
+    source: Any,
+    params: dict[str, Any],
+    paging: Paging,
+    columns: Sequence[tuple[str, str]],
+    *,
+    json_output: bool,
+    noun: str,
+    rows: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] = list,
+) -> None:
+    """:func:`show_pages` as a table of ``columns`` (or the JSON) of ``rows(items)``."""
+    show_pages(
+        app,
+        source,
+        params,
+        paging,
+        json_output=json_output,
+        render=lambda items: render_list(app, rows(items), columns, json_output=json_output),
+        noun=noun,
+    )

@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-MESSAGE_COLUMNS = (
-    ("ID", "id"),
-    ("SENDER", "sender"),
-    ("NAME", "senderName"),
-    ("INTERNAL", "isInternal"),
-    ("CREATED", "createdAt"),
-    ("CONTENT", "content"),
+from cstar_cli.cli.columns import columns
+
+MESSAGE_COLUMNS = columns(
+    "id", "sender", ("NAME", "senderName"), ("INTERNAL", "isInternal"), "createdAt", "content"
 )
 
-EVENT_COLUMNS = (("ID", "id"), ("TYPE", "type"), ("CREATED", "createdAt"), ("OBJECT", "object"))
+EVENT_COLUMNS = columns("id", "type", "createdAt", "object")
 
 
 def event_row(event: dict[str, Any]) -> dict[str, Any]:
@@ -135,6 +132,17 @@ def show_done(
         then()
 
 
+def show_written(app: Any, item: Any, said: str, *, json_output: bool) -> None:
+    """:func:`show_done`, then the object as it now is (under ``--json``, the object alone)."""
+    show_done(
+        app,
+        item,
+        said,
+        json_output=json_output,
+        then=lambda: render_item(app, item, json_output=False),
+    )
+
+
 def render_item(
     app: Any,
     item: Any,
@@ -168,7 +176,7 @@ def page_footer(app: Any, page: Any) -> None:
     app.printer.info(text)
 
 
-ATTEMPT_TIME_COLUMNS = (("STARTED", "started"), ("FINISHED", "finished"))
+ATTEMPT_TIME_COLUMNS = columns("started", "finished")
 """When each delivery attempt ran (``cstar webhooks deliveries``, ``cstar events get``)."""
 
 

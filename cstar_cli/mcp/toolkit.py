@@ -257,6 +257,14 @@ class ToolBase:
             return self.clock()
         return datetime.fromtimestamp(await self.client.team_now(), UTC)
 
+    async def _window(self, since: str | None, until: str | None = None) -> dict[str, str | None]:
+        """``since`` (a duration counts back from the team's time too) and ``until`` in the
+        API's form: the window of a list or a report."""
+        return {
+            "since": await self._time(since, "since", allow_duration=True),
+            "until": await self._time(until, "until"),
+        }
+
     async def _time(
         self, value: str | None, param: str, *, allow_duration: bool = False
     ) -> str | None:

@@ -52,7 +52,7 @@ class GroupTools(ToolBase):
             "action": action,
             "resourceId": resourceId,
             "source": source,
-            "since": await self._time(since, "since", allow_duration=True),
+            **await self._window(since),
             "pageSize": pageSize,
         }
         return await self._list("audit-log", params=params)

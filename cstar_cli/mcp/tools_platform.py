@@ -48,8 +48,7 @@ class PlatformTools(ToolBase):
         params = {
             "type": type,
             "origin": origin,
-            "since": await self._time(since, "since", allow_duration=True),
-            "until": await self._time(until, "until"),
+            **await self._window(since, until),
             "page": page,
             "pageSize": pageSize,
         }
@@ -129,7 +128,7 @@ class PlatformTools(ToolBase):
             "status": status,
             "statusClass": statusClass,
             "source": source,
-            "since": await self._time(since, "since", allow_duration=True),
+            **await self._window(since),
             "pageSize": pageSize,
         }
         return await self._list("logs", params=params)

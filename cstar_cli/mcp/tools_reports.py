@@ -82,7 +82,7 @@ class ReportTools(ToolBase):
         params = {
             "ticketId": ticketId,
             "rating": rating,
-            "since": await self._time(since, "since", allow_duration=True),
+            **await self._window(since),
             "page": page,
             "pageSize": pageSize,
         }
@@ -91,19 +91,11 @@ class ReportTools(ToolBase):
     async def csat_stats(self, since: Since = None, until: Until = None) -> AnyResult:
         """Customer satisfaction over a window: responses, averageRating, csatScore (the
         share of 4 and 5 ratings, 0–100) and the distribution of ratings 1–5."""
-        params = {
-            "since": await self._time(since, "since", allow_duration=True),
-            "until": await self._time(until, "until"),
-        }
-        return await self._any("csat", "stats", params={k: v for k, v in params.items() if v})
+        return await self._any("csat", "stats", params=await self._window(since, until))
 
     async def sla_metrics(self, since: Since = None, until: Until = None) -> AnyResult:
         """SLA performance per priority and overall (default the last 30 days of team time):
         tickets, respondedWithinTarget and resolvedWithinTarget (count, percent), median
         minutes to first response and to resolution, breaches, and gold/silver/bronze/missed
         resolution tiers."""
-        params = {
-            "since": await self._time(since, "since", allow_duration=True),
-            "until": await self._time(until, "until"),
-        }
-        return await self._any("sla", "metrics", params={k: v for k, v in params.items() if v})
+        return await self._any("sla", "metrics", params=await self._window(since, until))

@@ -7,14 +7,15 @@ from typing import Any
 
 import typer
 
-from cstar_cli.cli.common import JsonOption, app_of, one_command
+from cstar_cli.cli.columns import columns
+from cstar_cli.cli.common import JsonOption, SinceOption, app_of, one_command
 
-COLUMNS = (
+COLUMNS = columns(
     ("TIME", "createdAt"),
-    ("ACTION", "action"),
+    "action",
     ("RESOURCE", "resourceId"),
-    ("ACTOR", "actor"),
-    ("SOURCE", "source"),
+    "actor",
+    "source",
     ("DETAILS", "summary"),
 )
 SUMMARY_WIDTH = 60
@@ -28,7 +29,7 @@ def audit_log(
     ),
     resource_id: str | None = typer.Option(None, "--resource-id", help="e.g. tkt_…"),
     source: str | None = typer.Option(None, "--source", help="api, cli, inspector or mcp."),
-    since: str | None = typer.Option(None, "--since", help="10m, 2h, 7d or an ISO-8601 time."),
+    since: SinceOption = None,
     until: str | None = typer.Option(None, "--until", help="An ISO-8601 time (entries before)."),
     page: int = typer.Option(1, "--page", min=1, help="Page number, from 1."),
     page_size: int = typer.Option(20, "--page-size", min=1, max=100, help="Entries per page."),

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import typer
 
-from cstar_cli.cli.commands.reports import window
-from cstar_cli.cli.common import JsonOption, app_of, command_group, given
-from cstar_cli.cli.render import render_item, render_list, show_done
+from cstar_cli.cli.columns import columns
+from cstar_cli.cli.commands.reports import report_command, since_option, window
+from cstar_cli.cli.common import (
+    JsonOption,
+    app_of,
+    command_group,
+    given,
+)
+from cstar_cli.cli.context import AppContext
+from cstar_cli.cli.render import render_item, render_list, show_written
 
 HELP = "Customer satisfaction: the survey settings, the answers and their stats."
-SURVEY_COLUMNS = (
-    ("ID", "id"),
-    ("TICKET", "ticketId"),
-    ("RATING", "rating"),
-    ("COMMENT", "comment"),
-    ("CREATED", "createdAt"),
-)
-SINCE = typer.Option(None, "--since", help="From: a duration ago (7d) or an ISO-8601 time.")
-UNTIL = typer.Option(None, "--until", help="Until: a duration ago or an ISO-8601 time.")
+SURVEY_COLUMNS = columns("id", ("TICKET", "ticketId"), "rating", "comment", "createdAt")
+SINCE = since_option()
 
 
 def csat_settings(
@@ -44,13 +44,7 @@ def csat_settings(
         render_item(app, client.csat.settings(), json_output=json_output)
         return
     settings = client.csat.update_settings(body)
-    show_done(
-        app,
-        settings,
-        "Updated the CSAT settings.",
-        json_output=json_output,
-        then=lambda: render_item(app, settings, json_output=False),
-    )
+    show_written(app, settings, "Updated the CSAT settings.", json_output=json_output)
 
 
 def surveys_list(
@@ -86,30 +80,12 @@ def surveys_create(
     app = app_of(ctx, json_output=json_output)
     body = given({"ticketId": ticket_id, "rating": rating, "comment": comment})
     survey = app.client().csat.submit(body)
-    show_done(
-        app,
-        survey,
-        f"Recorded survey {survey.get('id')} for {ticket_id}.",
-        json_output=json_output,
-        then=lambda: render_item(app, survey, json_output=False),
+    show_written(
+        app, survey, f"Recorded survey {survey.get('id')} for {ticket_id}.", json_output=json_output
     )
 
 
-def csat_stats(
-    ctx: typer.Context,
-    since: str | None = SINCE,
-    until: str | None = UNTIL,
-    json_output: JsonOption = False,
-) -> None:
-    """Show the responses, the average rating, the CSAT score and the ratings' spread.
-
-    Example: cstar csat stats --since 30d
-    """
-    app = app_of(ctx, json_output=json_output)
-    stats = app.client().csat.stats(window(app, since, until))
-    if json_output:
-        app.printer.json(stats)
-        return
+def _show_stats(app: AppContext, stats: dict[str, Any]) -> None:
     spread = stats.get("distribution") or {}
     shown = {
         "responses": stats.get("responses"),
@@ -120,6 +96,16 @@ def csat_stats(
         "until": stats.get("until"),
     }
     render_item(app, shown, json_output=False)
+
+
+csat_stats = report_command(
+    lambda client, window: client.csat.stats(window),
+    _show_stats,
+    """Show the responses, the average rating, the CSAT score and the ratings' spread.
+
+    Example: cstar csat stats --since 30d
+    """,
+)
 
 
 def build(name: str) -> typer.Typer:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.common import JsonOption, app_of, command_group
 from cstar_cli.cli.context import AppContext
 from cstar_cli.cli.errors import UsageError
@@ -18,24 +19,18 @@ if TYPE_CHECKING:
     from cstar_cli.client.requests import Page
 
 HELP = "Play the game: the leaderboard, players, SLA bosses, quests, high-fives and one-ups."
-LEADERBOARD_COLUMNS = (
-    ("RANK", "rank"),
+LEADERBOARD_COLUMNS = columns(
+    "rank",
     ("MEMBER", "name"),
-    ("LEVEL", "level"),
-    ("XP", "xp"),
-    ("RESOLUTIONS", "resolutions"),
+    "level",
+    "xp",
+    "resolutions",
     ("BOSSES", "bossesDefeated"),
-    ("FINAL BLOWS", "finalBlows"),
-    ("STREAK", "streak"),
+    "finalBlows",
+    "streak",
 )
-BOSS_COLUMNS = (
-    ("NAME", "name"),
-    ("STATUS", "status"),
-    ("HP", "hpBar"),
-    ("TIME LEFT", "timeLeft"),
-    ("TICKETS", "ticketCount"),
-    ("SPAWNED", "spawnedAt"),
-    ("ID", "id"),
+BOSS_COLUMNS = columns(
+    "name", "status", ("HP", "hpBar"), "timeLeft", ("TICKETS", "ticketCount"), "spawnedAt", "id"
 )
 BAR_WIDTH = 20
 ID_PATTERN = re.compile(
@@ -217,12 +212,12 @@ def _boss_row(boss: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-QUEST_COLUMNS = (
+QUEST_COLUMNS = columns(
     ("QUEST", "name"),
-    ("PERIOD", "period"),
+    "period",
     ("PROGRESS", "progressBar"),
-    ("REWARD", "reward"),
-    ("DONE", "done"),
+    "reward",
+    "done",
     ("GOAL", "description"),
 )
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.common import (
     JSON_HELP,
     AllPagesOption,
@@ -17,23 +18,23 @@ from cstar_cli.cli.common import (
     app_of,
     command_group,
     confirm,
-    show_pages,
+    show_table_pages,
 )
 from cstar_cli.cli.context import AppContext
-from cstar_cli.cli.render import render_list, show_done
+from cstar_cli.cli.render import render_item, show_done
 
 KeyIdArgument = Annotated[str, typer.Argument(metavar="KEY_ID", help="The key id (key_…).")]
 SecretJsonOption = Annotated[bool, typer.Option("--json", help=JSON_HELP + " Includes the secret.")]
 
-KEY_COLUMNS = (
-    ("ID", "id"),
-    ("NAME", "name"),
-    ("TYPE", "type"),
+KEY_COLUMNS = columns(
+    "id",
+    "name",
+    "type",
     ("ENV", "environment"),
     ("KEY", "redacted"),
-    ("STATUS", "status"),
-    ("CREATED", "createdAt"),
-    ("LAST USED", "lastUsedAt"),
+    "status",
+    "createdAt",
+    "lastUsedAt",
 )
 
 
@@ -115,19 +116,17 @@ def keys_list(
     """
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {"sort": sort} if sort else {}
-    show_pages(
+    show_table_pages(
         app,
         app.client().keys,
         params,
         Paging(page=page, size=page_size, every=all_pages),
+        KEY_COLUMNS,
         json_output=json_output,
-        render=lambda items: render_list(
-            app,
-            [_with_status(k, None if json_output else app.seams.clock()) for k in items],
-            KEY_COLUMNS,
-            json_output=json_output,
-        ),
         noun="keys",
+        rows=lambda items: [
+            _with_status(k, None if json_output else app.seams.clock()) for k in items
+        ],
     )
 
 
@@ -142,10 +141,7 @@ def keys_get(
     """
     app = app_of(ctx, json_output=json_output)
     key = _with_status(app.client().keys.get(key_id), None if json_output else app.seams.clock())
-    if json_output:
-        app.printer.json(key)
-    else:
-        app.printer.detail(key, fields=[k for k in key if k != "object"])
+    render_item(app, key, json_output=json_output)
 
 
 def _is_own_key(app: AppContext, key_id: str) -> bool:

@@ -6,9 +6,10 @@ from typing import Any
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.common import JsonOption, app_of, one_command
 
-COLUMNS = (("TYPE", "object"), ("ID", "id"), ("TITLE / NAME", "label"), ("MATCH", "snippet"))
+COLUMNS = columns(("TYPE", "object"), "id", ("TITLE / NAME", "label"), ("MATCH", "snippet"))
 
 
 def search(

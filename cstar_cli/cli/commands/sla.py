@@ -6,22 +6,24 @@ from typing import Any
 
 import typer
 
-from cstar_cli.cli.commands.reports import window
-from cstar_cli.cli.common import JsonOption, app_of, command_group
+from cstar_cli.cli.columns import columns
+from cstar_cli.cli.commands.reports import report_command
+from cstar_cli.cli.common import command_group
+from cstar_cli.cli.context import AppContext
 from cstar_cli.cli.render import render_list
 
-COLUMNS = (
-    ("PRIORITY", "priority"),
-    ("TICKETS", "tickets"),
-    ("RESPONDED", "responded"),
-    ("RESOLVED", "resolved"),
+COLUMNS = columns(
+    "priority",
+    "tickets",
+    "responded",
+    "resolved",
     ("MEDIAN 1ST REPLY", "firstReply"),
     ("MEDIAN RESOLUTION", "resolution"),
-    ("BREACHES", "breaches"),
-    ("GOLD", "gold"),
-    ("SILVER", "silver"),
-    ("BRONZE", "bronze"),
-    ("MISSED", "missed"),
+    "breaches",
+    "gold",
+    "silver",
+    "bronze",
+    "missed",
 )
 
 
@@ -50,29 +52,22 @@ def row(priority: str, metrics: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def sla_metrics(
-    ctx: typer.Context,
-    since: str | None = typer.Option(
-        None, "--since", help="From: a duration ago (7d) or an ISO-8601 time (default 30d)."
-    ),
-    until: str | None = typer.Option(
-        None, "--until", help="Until: a duration ago or an ISO-8601 time (default now)."
-    ),
-    json_output: JsonOption = False,
-) -> None:
-    """Show SLA metrics per priority and overall, on the team's clock.
-
-    Example: cstar sla metrics --since 7d
-    """
-    app = app_of(ctx, json_output=json_output)
-    metrics = app.client().sla.metrics(window(app, since, until))
-    if json_output:
-        app.printer.json(metrics)
-        return
+def _show_metrics(app: AppContext, metrics: dict[str, Any]) -> None:
     rows = [row(p, m) for p, m in (metrics.get("byPriority") or {}).items()]
     rows.append(row("overall", metrics.get("overall") or {}))
     render_list(app, rows, COLUMNS, json_output=False, noun="priorities")
     app.printer.info(f"From {metrics.get('since')} until {metrics.get('until')}.")
+
+
+sla_metrics = report_command(
+    lambda client, window: client.sla.metrics(window),
+    _show_metrics,
+    """Show SLA metrics per priority and overall, on the team's clock.
+
+    Example: cstar sla metrics --since 7d
+    """,
+    defaults=(" (default 30d)", " (default now)"),
+)
 
 
 def sla_group() -> None:

@@ -9,23 +9,30 @@ key, a post, comment or vote is written on behalf of a member: ``--member-id mem
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.commands.resources.resource_commands import ResourceCommands
 from cstar_cli.cli.commands.resources.specs import COMMUNITY_POSTS, COMMUNITY_TOPICS
-from cstar_cli.cli.common import DATA_HELP, JsonOption, app_of, command_group, given, parse_data
+from cstar_cli.cli.common import (
+    DATA_HELP,
+    JsonOption,
+    PageOption,
+    PageSizeOption,
+    app_of,
+    command_group,
+    given,
+    parse_data,
+)
 from cstar_cli.cli.context import AppContext
-from cstar_cli.cli.render import render_item, render_list, show_done
+from cstar_cli.cli.render import render_list, show_done, show_written
 
 HELP = "Run the community forum: topics, posts, comments and votes."
-COMMENT_COLUMNS = (
-    ("ID", "id"),
-    ("AUTHOR", "author_name"),
-    ("OFFICIAL", "is_official"),
-    ("CREATED", "created_at"),
-    ("BODY", "body"),
+COMMENT_COLUMNS = columns(
+    "id", ("AUTHOR", "author_name"), ("OFFICIAL", "is_official"), "created_at", "body"
 )
 POST_ID = typer.Argument(..., metavar="POST_ID", help="The post id (pst_…).")
 MEMBER_ID = typer.Option(
@@ -40,47 +47,51 @@ class CommunityCommands(ResourceCommands):
         return getattr(app.client().community, self.spec.name.split()[-1])
 
 
-def posts_vote(
-    ctx: typer.Context,
-    post_id: str = POST_ID,
-    member_id: str | None = MEMBER_ID,
-    json_output: JsonOption = False,
-) -> None:
+def _voting(
+    send: Callable[[Any, str, str | None], dict[str, Any]], done: str, doc: str
+) -> Callable[..., None]:
+    """``posts vote`` or ``posts unvote``: the same arguments; ``send`` calls the client's
+    ``community.posts``, ``done`` says what was done (``{post}``, ``{votes}``), ``doc`` is the
+    help."""
+
+    def command(
+        ctx: typer.Context,
+        post_id: str = POST_ID,
+        member_id: str | None = MEMBER_ID,
+        json_output: JsonOption = False,
+    ) -> None:
+        app = app_of(ctx, json_output=json_output)
+        result = send(app.client().community.posts, post_id, member_id)
+        said = done.format(post=post_id, votes=result.get("vote_count"))
+        show_done(app, result, said, json_output=json_output)
+
+    command.__doc__ = doc
+    return command
+
+
+posts_vote = _voting(
+    lambda posts, post_id, member_id: posts.vote(post_id, member_id),
+    "Voted for {post}: {votes} vote(s).",
     """Vote for a post (once per voter; voting again changes nothing).
 
     Example: cstar community posts vote pst_… --member-id mem_…
-    """
-    app = app_of(ctx, json_output=json_output)
-    vote = app.client().community.posts.vote(post_id, member_id)
-    show_done(
-        app,
-        vote,
-        f"Voted for {post_id}: {vote.get('vote_count')} vote(s).",
-        json_output=json_output,
-    )
-
-
-def posts_unvote(
-    ctx: typer.Context,
-    post_id: str = POST_ID,
-    member_id: str | None = MEMBER_ID,
-    json_output: JsonOption = False,
-) -> None:
+    """,
+)
+posts_unvote = _voting(
+    lambda posts, post_id, member_id: posts.unvote(post_id, member_id),
+    "Took the vote back from {post}: {votes} vote(s).",
     """Take a vote back from a post.
 
     Example: cstar community posts unvote pst_… --member-id mem_…
-    """
-    app = app_of(ctx, json_output=json_output)
-    result = app.client().community.posts.unvote(post_id, member_id)
-    said = f"Took the vote back from {post_id}: {result.get('vote_count')} vote(s)."
-    show_done(app, result, said, json_output=json_output)
+    """,
+)
 
 
 def comments_list(
     ctx: typer.Context,
     post_id: str = POST_ID,
-    page: int = typer.Option(1, "--page", min=1, help="Page number, from 1."),
-    page_size: int = typer.Option(20, "--page-size", min=1, max=100, help="Items per page."),
+    page: PageOption = 1,
+    page_size: PageSizeOption = 20,
     json_output: JsonOption = False,
 ) -> None:
     """List a post's comments, oldest first.
@@ -107,12 +118,8 @@ def comments_create(
     app = app_of(ctx, json_output=json_output)
     fields = parse_data(data) | given({"body": body, "member_id": member_id})
     comment = app.client().community.posts.comment(post_id, fields)
-    show_done(
-        app,
-        comment,
-        f"Added comment {comment.get('id')} to {post_id}.",
-        json_output=json_output,
-        then=lambda: render_item(app, comment, json_output=False),
+    show_written(
+        app, comment, f"Added comment {comment.get('id')} to {post_id}.", json_output=json_output
     )
 
 

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.commands.dev.reset import require_local
 from cstar_cli.cli.common import JsonOption, app_of
+from cstar_cli.cli.render import show_done
 
 if TYPE_CHECKING:
     from cstar_cli.cli.context import AppContext
@@ -22,14 +24,7 @@ ADD_FORMS = (
     "--duplicate | --reorder N | --delay 2s | --sign-with wrong-secret|old-secret [--count N]"
 )
 DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$", re.IGNORECASE)
-FAULT_COLUMNS = (
-    ("ID", "id"),
-    ("ON", "on"),
-    ("MATCHES", "matches"),
-    ("DOES", "does"),
-    ("LEFT", "left"),
-    ("HITS", "hits"),
-)
+FAULT_COLUMNS = columns("id", "on", "matches", "does", "left", "hits")
 PURPOSE = "Faults are injected into the test environment"
 
 ApiOption = Annotated[
@@ -175,11 +170,13 @@ def faults_add(
             sign_with=sign_with,
             **counted,
         )
-    if json_output:
-        app.printer.json(fault)
-        return
-    app.printer.success(f"Added fault {fault['id']}: {_summary(fault)}")
-    app.printer.info(f"`cstar dev faults remove {fault['id']}` takes it away.")
+    show_done(
+        app,
+        fault,
+        f"Added fault {fault['id']}: {_summary(fault)}",
+        json_output=json_output,
+        then=lambda: app.printer.info(f"`cstar dev faults remove {fault['id']}` takes it away."),
+    )
 
 
 def faults_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
@@ -215,10 +212,7 @@ def faults_remove(
     """
     app = app_of(ctx, json_output=json_output)
     result = _faults(app, "remove").remove(fault_id)
-    if json_output:
-        app.printer.json(result)
-        return
-    app.printer.success(f"Removed fault {result['id']}.")
+    show_done(app, result, f"Removed fault {result['id']}.", json_output=json_output)
 
 
 def faults_clear(ctx: typer.Context, json_output: JsonOption = False) -> None:
@@ -228,10 +222,7 @@ def faults_clear(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """
     app = app_of(ctx, json_output=json_output)
     result = _faults(app, "clear").clear()
-    if json_output:
-        app.printer.json(result)
-        return
-    app.printer.success(f"Removed {result['deleted']} fault(s).")
+    show_done(app, result, f"Removed {result['deleted']} fault(s).", json_output=json_output)
 
 
 # -- words ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.common import (
     AllPagesOption,
     JsonOption,
@@ -27,15 +28,15 @@ from cstar_cli.cli.render import (
 from cstar_cli.cli.suggest import complete_event_types
 from cstar_cli.wire.enums import EventOrigin
 
-DELIVERY_COLUMNS = (
-    ("ID", "id"),
-    ("ATTEMPT", "attempt"),
+DELIVERY_COLUMNS = columns(
+    "id",
+    "attempt",
     ("TO", "target"),
-    ("STATUS", "status"),
+    "status",
     ("HTTP", "responseStatus"),
     ("MS", "durationMs"),
     *ATTEMPT_TIME_COLUMNS,
-    ("ERROR", "error"),
+    "error",
 )
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cstar_cli.cli.common import app_of, one_command
+from cstar_cli.cli.common import SinceOption, app_of, one_command
 
 if TYPE_CHECKING:
     from cstar_cli.cli.context import AppContext
@@ -24,7 +24,7 @@ def logs(
     status: str | None = typer.Option(None, "--status", help="Exact codes: 404 or 400,409."),
     status_class: str | None = typer.Option(None, "--status-class", help="2xx, 3xx, 4xx or 5xx."),
     source: str | None = typer.Option(None, "--source", help="api, cli, mcp, sdk or dashboard."),
-    since: str | None = typer.Option(None, "--since", help="10m, 2h, 7d or an ISO-8601 time."),
+    since: SinceOption = None,
     limit: int = typer.Option(
         20, "--limit", min=1, max=100, help="Entries to show without --tail."
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from cstar_cli.cli.common import JsonOption, app_of
-from cstar_cli.cli.render import render_item, show_done
+from cstar_cli.cli.render import show_written
 
 
 def groups_add_customers(
@@ -22,12 +22,11 @@ def groups_add_customers(
     """
     app = app_of(ctx, json_output=json_output)
     group = app.client().customer_groups.add_customers(group_id, customer_ids)
-    show_done(
+    show_written(
         app,
         group,
         f"Group {group_id} now holds {group.get('customerCount')} customer(s).",
         json_output=json_output,
-        then=lambda: render_item(app, group, json_output=False),
     )
 
 
@@ -43,10 +42,6 @@ def groups_remove_customer(
     """
     app = app_of(ctx, json_output=json_output)
     group = app.client().customer_groups.remove_customer(group_id, customer_id)
-    show_done(
-        app,
-        group,
-        f"Removed {customer_id} from group {group_id}.",
-        json_output=json_output,
-        then=lambda: render_item(app, group, json_output=False),
+    show_written(
+        app, group, f"Removed {customer_id} from group {group_id}.", json_output=json_output
     )

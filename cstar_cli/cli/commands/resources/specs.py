@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.wire import enums
 
 
@@ -33,7 +34,6 @@ class Field:
 @dataclass(frozen=True)
 class ResourceSpec:
     name: str
-    singular: str
     fields: tuple[Field, ...]
     filters: tuple[Field, ...]
     columns: tuple[tuple[str, str], ...]
@@ -44,15 +44,21 @@ class ResourceSpec:
     """The commands it has, in help order (``delete`` under ``delete_as``)."""
     delete_as: str = "delete"
 
+    @property
+    def singular(self) -> str:
+        """``customer-groups`` -> ``customer group``."""
+        return self.name.replace("-", " ").removesuffix("s")
+
 
 TAGS = Field("tags", "Tag (repeatable: --tags a --tags b).", kind="list")
 NOTES = Field("notes", "Internal notes.")
+NAME = Field("name", "Full name.", required=True)
+EMAIL = Field("email", "Email address.", required=True)
 SEARCH = Field("search", "Text to search for.")
 TAG_FILTER = Field("tag", "Only items with this exact tag.")
 
 TICKETS = ResourceSpec(
     "tickets",
-    "ticket",
     fields=(
         Field("title", "Ticket title.", required=True),
         Field("status", "Status.", enums.TICKET_STATUSES),
@@ -74,15 +80,15 @@ TICKETS = ResourceSpec(
         Field("createdBefore", "Created before (ISO-8601)."),
         Field("expand", "Comma list of relations to inline, e.g. customer."),
     ),
-    columns=(
-        ("ID", "id"),
-        ("TITLE", "title"),
-        ("STATUS", "status"),
-        ("PRIORITY", "priority"),
+    columns=columns(
+        "id",
+        "title",
+        "status",
+        "priority",
         ("CUSTOMER", "customerName"),
         ("ASSIGNED", "assignee"),
-        ("DUE", "due"),
-        ("CREATED", "createdAt"),
+        "due",
+        "createdAt",
     ),
     example_create="cstar tickets create --title 'Printer on fire' --priority urgent",
     help="Manage tickets and their messages.",
@@ -90,10 +96,9 @@ TICKETS = ResourceSpec(
 
 CUSTOMERS = ResourceSpec(
     "customers",
-    "customer",
     fields=(
-        Field("name", "Full name.", required=True),
-        Field("email", "Email address.", required=True),
+        NAME,
+        EMAIL,
         Field("status", "Status.", enums.CUSTOMER_STATUSES),
         Field(
             "sentiment",
@@ -113,14 +118,8 @@ CUSTOMERS = ResourceSpec(
         SEARCH,
         TAG_FILTER,
     ),
-    columns=(
-        ("ID", "id"),
-        ("NAME", "name"),
-        ("EMAIL", "email"),
-        ("STATUS", "status"),
-        ("SENTIMENT", "sentiment"),
-        ("TICKETS", "ticketCount"),
-        ("CREATED", "createdAt"),
+    columns=columns(
+        "id", "name", "email", "status", "sentiment", ("TICKETS", "ticketCount"), "createdAt"
     ),
     example_create="cstar customers create --name 'Ada Lovelace' --email ada@example.com",
     help="Manage customers.",
@@ -128,7 +127,6 @@ CUSTOMERS = ResourceSpec(
 
 ARTICLES = ResourceSpec(
     "articles",
-    "article",
     fields=(
         Field("title", "Article title.", required=True),
         Field("content", "Body (Markdown)."),
@@ -149,14 +147,7 @@ ARTICLES = ResourceSpec(
         SEARCH,
         TAG_FILTER,
     ),
-    columns=(
-        ("ID", "id"),
-        ("TITLE", "title"),
-        ("STATUS", "status"),
-        ("PUBLIC", "isPublic"),
-        ("CATEGORY", "category"),
-        ("UPDATED", "updatedAt"),
-    ),
+    columns=columns("id", "title", "status", ("PUBLIC", "isPublic"), "category", "updatedAt"),
     example_create="cstar articles create --title 'Reset your password' --status published",
     help="Manage knowledge-base articles.",
 )
@@ -164,21 +155,13 @@ ARTICLES = ResourceSpec(
 ROLES = enums.ROLES
 MEMBERS = ResourceSpec(
     "members",
-    "member",
     fields=(
-        Field("name", "Full name.", required=True),
-        Field("email", "Email address.", required=True),
+        NAME,
+        EMAIL,
         Field("role", "Role.", ROLES),
     ),
     filters=(Field("role", "Only this role.", ROLES),),
-    columns=(
-        ("ID", "id"),
-        ("NAME", "name"),
-        ("EMAIL", "email"),
-        ("ROLE", "role"),
-        ("LEVEL", "level"),
-        ("XP", "xp"),
-    ),
+    columns=columns("id", "name", "email", "role", "level", "xp"),
     example_create="cstar members create --name 'Grace Hopper' --email grace@example.com",
     sort_example="-joinedAt",
     help="Manage team members.",
@@ -187,20 +170,13 @@ MEMBERS = ResourceSpec(
 # The community (D43) is snake_case on the wire, so are its fields and sort keys.
 COMMUNITY_TOPICS = ResourceSpec(
     "community topics",
-    "community topic",
     fields=(
         Field("name", "Topic name.", required=True),
         Field("slug", "URL slug, e.g. feature-requests (default: from the name)."),
         Field("description", "What the topic is for."),
     ),
     filters=(),
-    columns=(
-        ("ID", "id"),
-        ("NAME", "name"),
-        ("SLUG", "slug"),
-        ("POSTS", "post_count"),
-        ("POSITION", "position"),
-    ),
+    columns=columns("id", "name", "slug", ("POSTS", "post_count"), "position"),
     example_create="cstar community topics create --name 'Feature requests'",
     help="Community topics: list, get, create, update, delete.",
     sort_example="position",
@@ -211,7 +187,6 @@ MEMBER_AUTHOR = Field(
 )
 COMMUNITY_POSTS = ResourceSpec(
     "community posts",
-    "community post",
     fields=(
         Field("title", "Post title.", required=True),
         Field("body", "Post text.", required=True),
@@ -228,14 +203,14 @@ COMMUNITY_POSTS = ResourceSpec(
         Field("visibility", "Only this visibility.", enums.POST_VISIBILITIES),
         SEARCH,
     ),
-    columns=(
-        ("ID", "id"),
-        ("TITLE", "title"),
-        ("STATUS", "status"),
+    columns=columns(
+        "id",
+        "title",
+        "status",
         ("VOTES", "vote_count"),
         ("COMMENTS", "comment_count"),
         ("AUTHOR", "author_name"),
-        ("CREATED", "created_at"),
+        "created_at",
     ),
     example_create="cstar community posts create --title 'Dark mode' --body 'Please' "
     "--member-id mem_…",
@@ -245,7 +220,6 @@ COMMUNITY_POSTS = ResourceSpec(
 
 CUSTOMER_GROUPS = ResourceSpec(
     "customer-groups",
-    "customer group",
     fields=(
         Field("name", "Group name, e.g. a company.", required=True),
         Field("slug", "URL slug (made from the name when omitted)."),
@@ -253,13 +227,8 @@ CUSTOMER_GROUPS = ResourceSpec(
         Field("externalId", "Its id in another system (a Zendesk organization id, say)."),
     ),
     filters=(Field("search", "Text in the name."),),
-    columns=(
-        ("ID", "id"),
-        ("NAME", "name"),
-        ("SLUG", "slug"),
-        ("CUSTOMERS", "customerCount"),
-        ("EXTERNAL ID", "externalId"),
-        ("CREATED", "createdAt"),
+    columns=columns(
+        "id", "name", "slug", ("CUSTOMERS", "customerCount"), "externalId", "createdAt"
     ),
     example_create="cstar customer-groups create --name 'Acme Corp' --external-id zd_1042",
     help="Manage customer groups (companies, accounts) and who is in them.",
@@ -267,20 +236,12 @@ CUSTOMER_GROUPS = ResourceSpec(
 
 INVITES = ResourceSpec(
     "invites",
-    "invite",
     fields=(
         Field("email", "Who to invite.", required=True),
         Field("role", "Their role once they accept.", ROLES),
     ),
     filters=(Field("status", "Only this status.", ("pending", "revoked", "expired")),),
-    columns=(
-        ("ID", "id"),
-        ("EMAIL", "email"),
-        ("ROLE", "role"),
-        ("STATUS", "status"),
-        ("EXPIRES", "expiresAt"),
-        ("CREATED", "createdAt"),
-    ),
+    columns=columns("id", "email", "role", "status", "expiresAt", "createdAt"),
     example_create="cstar invites create --email grace@example.com --role agent",
     help="Invite people to the team: create, list, revoke.",
     commands=("list", "get", "create", "delete"),

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
+from cstar_cli.cli.columns import columns
 from cstar_cli.cli.common import (
     JSON_HELP,
     AllPagesOption,
@@ -18,7 +19,7 @@ from cstar_cli.cli.common import (
     confirm,
     given,
     hinted,
-    show_pages,
+    show_table_pages,
 )
 from cstar_cli.cli.render import ATTEMPT_TIME_COLUMNS, show_done
 from cstar_cli.cli.suggest import complete_event_types
@@ -29,24 +30,17 @@ if TYPE_CHECKING:
 
 # -- endpoints (D12) -----------------------------------------------------------------------------
 
-WEBHOOK_COLUMNS = (
-    ("ID", "id"),
-    ("NAME", "name"),
-    ("URL", "url"),
-    ("EVENTS", "events"),
-    ("ACTIVE", "isActive"),
-    ("CREATED", "createdAt"),
-)
-DELIVERY_COLUMNS = (
-    ("ID", "id"),
+WEBHOOK_COLUMNS = columns("id", "name", "url", "events", ("ACTIVE", "isActive"), "createdAt")
+DELIVERY_COLUMNS = columns(
+    "id",
     ("EVENT", "eventType"),
-    ("EVENT ID", "eventId"),
-    ("ATTEMPT", "attempt"),
-    ("STATUS", "status"),
+    "eventId",
+    "attempt",
+    "status",
     ("HTTP", "responseStatus"),
     ("MS", "durationMs"),
     *ATTEMPT_TIME_COLUMNS,
-    ("ERROR", "error"),
+    "error",
 )
 WEBHOOK_FIELDS = (
     "id",
@@ -63,6 +57,11 @@ WebhookIdArgument = Annotated[
     str, typer.Argument(metavar="WEBHOOK_ID", help="The webhook id (whk_…).")
 ]
 SECRET_ENV = "CSTAR_WEBHOOK_SECRET"  # noqa: S105 - a variable name, not a secret
+
+
+def events_option(default: Any, help: str) -> Any:
+    """``--events``/``-e`` of an endpoint, completed from the event catalogue."""
+    return typer.Option(default, "--events", "-e", help=help, autocompletion=complete_event_types)
 
 
 def _api(app: AppContext) -> Any:
@@ -134,18 +133,11 @@ def webhooks_list(
 
     Example: cstar webhooks list --active --json
     """
-    from cstar_cli.cli.render import render_list
-
     app = app_of(ctx, json_output=json_output)
     params: dict[str, Any] = {} if active is None else {"active": active}
-    show_pages(
-        app,
-        _api(app),
-        params,
-        Paging(page=page, size=page_size, every=all_pages),
-        json_output=json_output,
-        render=lambda items: render_list(app, items, WEBHOOK_COLUMNS, json_output=json_output),
-        noun="webhooks",
+    paging = Paging(page=page, size=page_size, every=all_pages)
+    show_table_pages(
+        app, _api(app), params, paging, WEBHOOK_COLUMNS, json_output=json_output, noun="webhooks"
     )
 
 
@@ -170,12 +162,8 @@ def webhooks_get(
 def webhooks_create(
     ctx: typer.Context,
     url: str = typer.Option(..., "--url", help="Where to POST events (http or https)."),
-    events: list[str] = typer.Option(
-        ...,
-        "--events",
-        "-e",
-        help="Event types: names, resource.* or * (comma-separated or repeated).",
-        autocompletion=complete_event_types,
+    events: list[str] = events_option(
+        ..., "Event types: names, resource.* or * (comma-separated or repeated)."
     ),
     name: str | None = typer.Option(None, "--name", help="A label for the endpoint."),
     description: str | None = typer.Option(None, "--description", help="What it is for."),
@@ -211,13 +199,7 @@ def webhooks_update(
     ctx: typer.Context,
     webhook_id: WebhookIdArgument,
     url: str | None = typer.Option(None, "--url", help="New URL."),
-    events: list[str] | None = typer.Option(
-        None,
-        "--events",
-        "-e",
-        help="New event list (replaces the old one).",
-        autocompletion=complete_event_types,
-    ),
+    events: list[str] | None = events_option(None, "New event list (replaces the old one)."),
     name: str | None = typer.Option(None, "--name", help="New label."),
     description: str | None = typer.Option(None, "--description", help="New description."),
     active: bool | None = typer.Option(None, "--active/--inactive", help="Resume or pause it."),
