@@ -18,6 +18,7 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.audit.trail import event_entry
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
+from cstar_cli.platform.resources.filters import Filter
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.query import Paging, Where, fetch_page, order_by
 from cstar_cli.platform.store.updates import FieldMap, Saved, patch_values, save
@@ -59,6 +60,8 @@ class Service:
     param: ClassVar[str]
     noun: ClassVar[str]
     sort_fields: ClassVar[Mapping[str, str]] = {}
+    filters: ClassVar[Sequence[Filter]] = ()
+    """What ``list`` takes beside the page (``resources/filters.py``)."""
 
     @property
     def kind(self) -> str:
@@ -128,6 +131,18 @@ class Service:
     # -- rows of the caller's team and environment ------------------------------------------
     def where(self, alias: str = "") -> Where:
         return Where(self.principal, alias)
+
+    def filtered(self, given: Mapping[str, Any]) -> Where:
+        """The caller's rows narrowed by each of ``filters`` that ``given`` holds, in order."""
+        unknown = set(given) - {spec.name for spec in self.filters}
+        if unknown:
+            raise TypeError(f"{type(self).__name__}.list takes no {', '.join(sorted(unknown))}")
+        where = self.where()
+        for spec in self.filters:
+            value = given.get(spec.name)
+            if value is not None:
+                spec.narrow(self, where, value)
+        return where
 
     def row(self, table: str, hex_id: str) -> Row | None:
         """The row of ``table`` with this id, if it is in the caller's team and environment."""

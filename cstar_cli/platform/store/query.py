@@ -78,18 +78,13 @@ class Where:
             clause = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
             self.add(f"({clause})", *([like_pattern(term)] * len(columns)))
 
-    def created_between(
-        self, after: str | None, before: str | None, params: tuple[str, str]
-    ) -> None:
-        """``created_at`` at/after ``after`` and before ``before`` (ISO-8601, both optional)."""
-        for value, param, op in ((after, params[0], ">="), (before, params[1], "<")):
-            if value is None:
-                continue
-            try:
-                parse_iso(value)
-            except ValueError:
-                raise ApiError.invalid(f"{param} must be an ISO-8601 time.", param=param) from None
-            self.add(f"julianday(created_at) {op} julianday(?)", value)
+    def created(self, op: str, value: str, param: str) -> None:
+        """``created_at`` ``op`` (``>=``, ``<``) ``value``, an ISO-8601 time ``param`` names."""
+        try:
+            parse_iso(value)
+        except ValueError:
+            raise ApiError.invalid(f"{param} must be an ISO-8601 time.", param=param) from None
+        self.add(f"julianday(created_at) {op} julianday(?)", value)
 
     @property
     def sql(self) -> str:

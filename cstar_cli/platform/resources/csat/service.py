@@ -17,10 +17,11 @@ from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources import payloads
 from cstar_cli.platform.resources.csat.models import CsatSettingsUpdate, SurveyCreate
+from cstar_cli.platform.resources.filters import Filter, equals, id_of
 from cstar_cli.platform.resources.service import Service
 from cstar_cli.platform.resources.windows import moment, ordered
 from cstar_cli.platform.store.db import Row
-from cstar_cli.platform.store.query import CREATION_ORDER, Paging
+from cstar_cli.platform.store.query import CREATION_ORDER, Paging, Where
 from cstar_cli.wire.ids import SURVEY
 from cstar_cli.wire.times import iso
 
@@ -58,6 +59,12 @@ def survey_data(row: Row) -> dict[str, Any]:
     }
 
 
+def since(_csat: Csat, where: Where, value: str) -> None:
+    start = moment(value, "since")
+    if start is not None:
+        where.add("julianday(created_at) >= julianday(?)", iso(start))
+
+
 class Csat(Service):
     """CSAT settings, surveys and stats of the caller's team and environment."""
 
@@ -66,6 +73,7 @@ class Csat(Service):
     param = "surveyId"
     noun = "survey"
     sort_fields = {"createdAt": CREATION_ORDER, "rating": "rating"}
+    filters = (id_of("ticket_id", ids.TICKET, "ticketId"), equals("rating"), Filter("since", since))
 
     # -- settings ------------------------------------------------------------------------------
     def settings(self) -> dict[str, Any]:
@@ -111,22 +119,8 @@ class Csat(Service):
         return self.settings()
 
     # -- surveys -------------------------------------------------------------------------------
-    def list(
-        self,
-        paging: Paging,
-        *,
-        ticket_id: str | None = None,
-        rating: int | None = None,
-        since: str | None = None,
-    ) -> Page:
-        where = self.where()
-        if ticket_id is not None:
-            where.add("ticket_id = ?", ids.parse(ticket_id, ids.TICKET, "ticketId"))
-        where.equals("rating", rating)
-        start = moment(since, "since")
-        if start is not None:
-            where.add("julianday(created_at) >= julianday(?)", iso(start))
-        return self.page(where, paging, serialize)
+    def list(self, paging: Paging, **given: Any) -> Page:
+        return self.page(self.filtered(given), paging, serialize)
 
     def submit(self, body: SurveyCreate) -> dict[str, Any]:
         ticket = self.referenced("tickets", ids.TICKET, "ticketId", body.ticketId, noun="ticket")

@@ -14,9 +14,10 @@ from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources import payloads
 from cstar_cli.platform.resources.customer_groups.service import CustomerGroups
 from cstar_cli.platform.resources.customers.models import CustomerCreate, CustomerUpdate
+from cstar_cli.platform.resources.filters import TAG, Filter, equals, search
 from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row, dumps
-from cstar_cli.platform.store.query import Paging, sortable
+from cstar_cli.platform.store.query import Paging, Where, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
 
 WATCHED = ["name", "email", "status", "sentiment", "tags", "notes", "customFields", "metadata"]
@@ -55,6 +56,14 @@ def email_taken(email: str) -> ApiError:
     )
 
 
+def in_group(_customers: Customers, where: Where, group_id: str) -> None:
+    """D41: the customers of one group."""
+    where.add(
+        "id IN (SELECT customer_id FROM customer_group_members WHERE group_id = ?)",
+        ids.parse(group_id, ids.CUSTOMER_GROUP, "groupId"),
+    )
+
+
 class Customers(Service):
     """The customers of the caller's team and environment."""
 
@@ -63,29 +72,17 @@ class Customers(Service):
     param = "customerId"
     noun = "customer"
     sort_fields = sortable("created_at", "updated_at", "name", "email")
+    filters = (
+        equals("status"),
+        equals("sentiment"),
+        search("name", "email"),
+        TAG,
+        Filter("group_id", in_group),
+    )
 
     # -- reading -------------------------------------------------------------------------------
-    def list(
-        self,
-        paging: Paging,
-        *,
-        status: str | None = None,
-        sentiment: str | None = None,
-        search: str | None = None,
-        tag: str | None = None,
-        group_id: str | None = None,
-    ) -> Page:
-        where = self.where()
-        where.equals("status", status)
-        where.equals("sentiment", sentiment)
-        where.search(["name", "email"], search)
-        where.tag("tags", tag)
-        if group_id is not None:  # D41: the customers of one group
-            where.add(
-                "id IN (SELECT customer_id FROM customer_group_members WHERE group_id = ?)",
-                ids.parse(group_id, ids.CUSTOMER_GROUP, "groupId"),
-            )
-        return self.page(where, paging, self.shown)
+    def list(self, paging: Paging, **given: Any) -> Page:
+        return self.page(self.filtered(given), paging, self.shown)
 
     def get(self, customer_id: str) -> dict[str, Any]:
         return self.shown(self.load(customer_id))
