@@ -6,6 +6,7 @@ from typing import Any
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.game import rules
+from cstar_cli.platform.resources.service import stored
 from cstar_cli.platform.store.db import Database, Row
 
 
@@ -77,12 +78,7 @@ def boss_data(db: Database, boss: Row) -> dict[str, Any]:
     """The ``boss`` object of ``boss.*`` events (D11 snake_case, as in the catalogue)."""
     return {
         "id": ids.BOSS + boss["id"],
-        "name": boss["name"],
-        "status": boss["status"],
-        "hp": boss["hp"],
-        "max_hp": boss["max_hp"],
+        **stored(boss, "name", "status", "hp", "max_hp"),
         "ticket_ids": boss_ticket_ids(db, boss["id"]),
-        "spawned_at": boss["spawned_at"],
-        "expires_at": boss["expires_at"],
-        "defeated_at": boss["defeated_at"],
+        **stored(boss, "spawned_at", "expires_at", "defeated_at"),
     }

@@ -249,6 +249,11 @@ def columns(row: Row, *names: str) -> dict[str, Any]:
     return {camel_case(name): row[name] for name in names}
 
 
+def stored(row: Row, *names: str) -> dict[str, Any]:
+    """Columns of ``row`` under their stored snake_case names (event data, D11)."""
+    return {name: row[name] for name in names}
+
+
 def deleted(wire_id: str) -> dict[str, Any]:
     """What a delete answers: the resource's id and ``deleted: true`` (D3)."""
     return {"id": wire_id, "deleted": True}
