@@ -23,17 +23,18 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     DataFileError,
     Path,
     a_list,
+    a_section,
     an_object,
     unknown,
     validated,
 )
 from cstar_cli.platform.testhelpers.datafile.tickets import customer_of, member_of
+from cstar_cli.platform.testhelpers.guard import TEST_SCOPE
 from cstar_cli.wire.ids import COMMENT, POST, SURVEY, TOPIC
 
 if TYPE_CHECKING:
     from cstar_cli.platform.testhelpers.datafile.load import Loader
 
-SCOPE = "team_id = ? AND livemode = 0"
 STAMPS = ("id", "created_at", "updated_at")
 KINDS = ("customer", "member")
 
@@ -43,7 +44,7 @@ def export_community(db: Database, team_id: str, emails: dict[str, str]) -> dict
     """The environment's community, or ``None`` when it has none."""
 
     def rows(table: str) -> list[Row]:
-        return db.all(f"SELECT * FROM {table} WHERE {SCOPE} ORDER BY rowid", (team_id,))
+        return db.all(f"SELECT * FROM {table} WHERE {TEST_SCOPE} ORDER BY rowid", (team_id,))
 
     topics, posts = rows("community_topics"), rows("community_posts")
     if not topics and not posts:
@@ -104,8 +105,8 @@ def _who(role: str, row: Row, emails: dict[str, str]) -> dict[str, Any]:
 
 def export_csat(db: Database, team_id: str) -> dict[str, Any] | None:
     """The environment's CSAT settings (when changed) and surveys, or ``None`` for neither."""
-    settings = db.one(f"SELECT * FROM csat_settings WHERE {SCOPE}", (team_id,))
-    surveys = db.all(f"SELECT * FROM csat_surveys WHERE {SCOPE} ORDER BY rowid", (team_id,))
+    settings = db.one(f"SELECT * FROM csat_settings WHERE {TEST_SCOPE}", (team_id,))
+    surveys = db.all(f"SELECT * FROM csat_surveys WHERE {TEST_SCOPE} ORDER BY rowid", (team_id,))
     if settings is None and not surveys:
         return None
     document: dict[str, Any] = {}
@@ -131,10 +132,7 @@ def export_csat(db: Database, team_id: str) -> dict[str, Any] | None:
 # -- load ------------------------------------------------------------------------------------
 def load_community(loader: Loader, value: Any) -> None:
     path: Path = ("community",)
-    section = an_object(value, path, "community section")
-    for key in section:
-        if key not in ("topics", "posts"):
-            raise DataFileError((*path, key), unknown(key, ("topics", "posts"), "community"))
+    section = a_section(value, path, ("topics", "posts"), "community section", "community")
     for index, item in enumerate(a_list(section.get("topics", []), (*path, "topics"))):
         _topic(loader, (*path, "topics", index), item)
     for index, item in enumerate(a_list(section.get("posts", []), (*path, "posts"))):
@@ -271,7 +269,8 @@ def _topic_of(loader: Loader, reference: str, where: Path) -> str:
     else:
         column, value = "slug", reference
     row = loader.db.one(
-        f"SELECT id FROM community_topics WHERE {SCOPE} AND {column} = ?", (loader.team_id, value)
+        f"SELECT id FROM community_topics WHERE {TEST_SCOPE} AND {column} = ?",
+        (loader.team_id, value),
     )
     if row is None:
         raise DataFileError(where, f"no community topic with id or slug '{reference}' in the file.")
@@ -285,10 +284,7 @@ def _times(loader: Loader, own: dict[str, Any], path: Path) -> tuple[str, str]:
 
 def load_csat(loader: Loader, value: Any) -> None:
     path: Path = ("csat",)
-    section = an_object(value, path, "CSAT section")
-    for key in section:
-        if key not in ("settings", "surveys"):
-            raise DataFileError((*path, key), unknown(key, ("settings", "surveys"), "CSAT section"))
+    section = a_section(value, path, ("settings", "surveys"), "CSAT section", "CSAT section")
     if "settings" in section:
         where = (*path, "settings")
         given = an_object(section["settings"], where, "CSAT settings")
@@ -318,7 +314,7 @@ def _survey(loader: Loader, path: Path, item: Any, answered: set[str]) -> None:
     hex_id = loader.take_id(own, path, SURVEY, "csat_surveys")
     where = (*path, "ticketId")
     ticket = loader.db.one(
-        f"SELECT id, customer_id FROM tickets WHERE {SCOPE} AND id = ?",
+        f"SELECT id, customer_id FROM tickets WHERE {TEST_SCOPE} AND id = ?",
         (loader.team_id, loader.parse(valid.ticketId, ids.TICKET, where)),
     )
     if ticket is None:

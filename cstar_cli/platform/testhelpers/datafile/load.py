@@ -40,10 +40,10 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     unknown,
     validated,
 )
+from cstar_cli.platform.testhelpers.guard import TEST_SCOPE
 from cstar_cli.wire.datafile import FORMAT, OBJECTS, RESOURCES, SECTIONS, VERSION
 from cstar_cli.wire.times import iso
 
-SCOPE = "team_id = ? AND livemode = 0"
 LOADED = (*RESOURCES[:5], "messages", *RESOURCES[5:], *OBJECTS)
 """What a load counts, in the document's order (messages after their tickets)."""
 
@@ -77,9 +77,11 @@ class Loader:
         for name, step in steps:
             self.each(doc, name, step)
         if "slaRules" in doc:  # the file's rules replace the environment's (none: no SLA)
-            self.db.execute(f"DELETE FROM sla_rules WHERE {SCOPE}", (self.team_id,))
+            self.db.execute(f"DELETE FROM sla_rules WHERE {TEST_SCOPE}", (self.team_id,))
             ensure_scope(self.db, self.team_id, False)
-            self.db.execute(f"UPDATE game_scopes SET sla_seeded = 1 WHERE {SCOPE}", (self.team_id,))
+            self.db.execute(
+                f"UPDATE game_scopes SET sla_seeded = 1 WHERE {TEST_SCOPE}", (self.team_id,)
+            )
             self.each(doc, "slaRules", self.sla_rule)
         load_tickets(self, a_list(doc.get("tickets", []), ("tickets",)))
         self.each(doc, "webhooks", self.webhook)
@@ -192,7 +194,8 @@ class Loader:
 
     def taken(self, table: str, column: str, value: str) -> bool:
         row = self.db.one(
-            f"SELECT 1 FROM {table} WHERE {SCOPE} AND {column} = ? LIMIT 1", (self.team_id, value)
+            f"SELECT 1 FROM {table} WHERE {TEST_SCOPE} AND {column} = ? LIMIT 1",
+            (self.team_id, value),
         )
         return row is not None
 
@@ -209,7 +212,7 @@ class Loader:
         valid = validated(MemberCreate, body, path, "member")
         joined = self.time(own, "joinedAt", path) or self.stamp
         found = self.db.one(
-            f"SELECT id, seed FROM members WHERE {SCOPE} AND lower(email) = ? ORDER BY rowid",
+            f"SELECT id, seed FROM members WHERE {TEST_SCOPE} AND lower(email) = ? ORDER BY rowid",
             (self.team_id, valid.email.lower()),
         )
         if found is not None and not found["seed"]:
@@ -313,11 +316,12 @@ class Loader:
         if reference.startswith(ids.CATEGORY) or _is_uuid(reference):
             hex_id = self.parse(reference, ids.CATEGORY, where)
             row = self.db.one(
-                f"SELECT id, name FROM categories WHERE {SCOPE} AND id = ?", (self.team_id, hex_id)
+                f"SELECT id, name FROM categories WHERE {TEST_SCOPE} AND id = ?",
+                (self.team_id, hex_id),
             )
         else:
             row = self.db.one(
-                f"SELECT id, name FROM categories WHERE {SCOPE} AND slug = ?",
+                f"SELECT id, name FROM categories WHERE {TEST_SCOPE} AND slug = ?",
                 (self.team_id, reference),
             )
         if row is None:

@@ -21,11 +21,11 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     a_list,
     validated,
 )
+from cstar_cli.platform.testhelpers.guard import TEST_SCOPE
 
 if TYPE_CHECKING:
     from cstar_cli.platform.testhelpers.datafile.load import Loader
 
-SCOPE = "team_id = ? AND livemode = 0"
 TICKET_OWN = ("id", "createdAt", "updatedAt", "resolvedAt", "closedAt", "messages", "message")
 TICKET_DERIVED = (
     "number",
@@ -44,7 +44,8 @@ TICKET_DERIVED = (
 def load_tickets(loader: Loader, items: list[Any]) -> None:
     """Store the file's tickets in order, numbered after the environment's last one."""
     last = loader.db.one(
-        f"SELECT COALESCE(MAX(number), 1000) AS n FROM tickets WHERE {SCOPE}", (loader.team_id,)
+        f"SELECT COALESCE(MAX(number), 1000) AS n FROM tickets WHERE {TEST_SCOPE}",
+        (loader.team_id,),
     )
     number = int(last["n"]) if last else 1000
     for index, item in enumerate(items):
@@ -159,7 +160,8 @@ def customer_of(loader: Loader, reference: str, where: Path) -> Row:
     else:
         column, value = "id", loader.parse(reference, ids.CUSTOMER, where)
     row = loader.db.one(
-        f"SELECT id, name FROM customers WHERE {SCOPE} AND {column} = ?", (loader.team_id, value)
+        f"SELECT id, name FROM customers WHERE {TEST_SCOPE} AND {column} = ?",
+        (loader.team_id, value),
     )
     if row is None:
         raise DataFileError(
@@ -176,7 +178,7 @@ def member_of(loader: Loader, reference: str, where: Path) -> str:
     else:
         column, value = "id", loader.parse(reference, ids.MEMBER, where)
     row = loader.db.one(
-        f"SELECT id FROM members WHERE {SCOPE} AND {column} = ? ORDER BY rowid LIMIT 1",
+        f"SELECT id FROM members WHERE {TEST_SCOPE} AND {column} = ? ORDER BY rowid LIMIT 1",
         (loader.team_id, value),
     )
     if row is None:
