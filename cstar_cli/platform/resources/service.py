@@ -167,6 +167,16 @@ class Service:
             raise ApiError.invalid(f"No {noun} with id '{value}'.", param=param)
         return row
 
+    def taken(self, row: Row, column: str) -> bool:
+        """Whether another row of ``table`` in ``row``'s team and environment has its ``column``
+        (a unique slug, say)."""
+        clash = self.db.one(
+            f"SELECT 1 FROM {self.table} WHERE team_id = ? AND livemode = ? AND id != ? "
+            f"AND {column} = ?",
+            (row["team_id"], row["livemode"], row["id"], row[column]),
+        )
+        return clash is not None
+
     def new_row(self, values: Row, stamp: str | None = None) -> Row:
         """A new row of the caller's team and environment: a fresh id, ``values`` and both
         timestamps."""

@@ -33,15 +33,18 @@ DEFAULTS: dict[str, Any] = {
 SCALE = 5
 
 
+def answer(row: Row) -> dict[str, Any]:
+    """What a survey answered, the same on the wire and in its event."""
+    return {"rating": row["rating"], "scale": SCALE, "comment": row["comment"]}
+
+
 def serialize(row: Row) -> dict[str, Any]:
     return {
         "id": SURVEY + row["id"],
         "object": "survey",
         "ticketId": ids.TICKET + row["ticket_id"],
         "customerId": ids.wire(ids.CUSTOMER, row["customer_id"]),
-        "rating": row["rating"],
-        "scale": SCALE,
-        "comment": row["comment"],
+        **answer(row),
         "createdAt": row["created_at"],
     }
 
@@ -52,9 +55,7 @@ def survey_data(row: Row) -> dict[str, Any]:
         "id": SURVEY + row["id"],
         "ticket_id": ids.TICKET + row["ticket_id"],
         "customer_id": ids.wire(ids.CUSTOMER, row["customer_id"]),
-        "rating": row["rating"],
-        "scale": SCALE,
-        "comment": row["comment"],
+        **answer(row),
         "submitted_at": row["created_at"],
     }
 

@@ -192,12 +192,7 @@ class CustomerGroups(Service):
         return serialize(updated, len(after))
 
     def _check_slug(self, row: Row) -> None:
-        clash = self.db.one(
-            "SELECT id FROM customer_groups WHERE team_id = ? AND livemode = ? AND slug = ? "
-            "AND id != ?",
-            (row["team_id"], row["livemode"], row["slug"], row["id"]),
-        )
-        if clash is not None:
+        if self.taken(row, "slug"):
             raise ApiError.conflict(
                 f"A customer group with slug '{row['slug']}' already exists in this team and "
                 "environment; give another slug.",
