@@ -95,16 +95,10 @@ def _customer(loader: Loader, reference: Any, where: Path) -> str:
     """A member of a group, by ``cus_`` id (or UUID) or email: its stored id."""
     if not isinstance(reference, str):
         raise DataFileError(where, "must be a customer id (cus_…) or email.")
-    if "@" in reference:
-        row = loader.db.one(
-            f"SELECT id FROM customers WHERE {TEST_SCOPE} AND email_key = ?",
-            (loader.team_id, reference.lower()),
-        )
-    else:
-        row = loader.db.one(
-            f"SELECT id FROM customers WHERE {TEST_SCOPE} AND id = ?",
-            (loader.team_id, loader.parse(reference, ids.CUSTOMER, where)),
-        )
+    column, value = loader.lookup(reference, ids.CUSTOMER, where, "email_key")
+    row = loader.db.one(
+        f"SELECT id FROM customers WHERE {TEST_SCOPE} AND {column} = ?", (loader.team_id, value)
+    )
     if row is None:
         raise DataFileError(where, f"no customer with id or email '{reference}' in the file.")
     return str(row["id"])

@@ -162,6 +162,13 @@ class Loader:
         except ApiError as err:
             raise DataFileError(where, err.message.replace(" for id", "")) from None
 
+    def lookup(self, reference: str, prefix: str, where: Path, email: str) -> tuple[str, str]:
+        """The column and value that find what ``reference`` names: an email (the ``email``
+        column, lowercased) or a wire id (or UUID) of ``prefix``."""
+        if "@" in reference:
+            return email, reference.lower()
+        return "id", self.parse(reference, prefix, where)
+
     def times(self, own: dict[str, Any], path: Path) -> tuple[str, str]:
         """``(createdAt, updatedAt)``: as given, else now (updatedAt: createdAt)."""
         created = self.time(own, "createdAt", path) or self.stamp

@@ -155,10 +155,7 @@ def message_rows(
 
 def customer_of(loader: Loader, reference: str, where: Path) -> Row:
     """The customer a ticket names by id (``cus_…``, a UUID) or email."""
-    if "@" in reference:
-        column, value = "email_key", reference.lower()
-    else:
-        column, value = "id", loader.parse(reference, ids.CUSTOMER, where)
+    column, value = loader.lookup(reference, ids.CUSTOMER, where, "email_key")
     row = loader.db.one(
         f"SELECT id, name FROM customers WHERE {TEST_SCOPE} AND {column} = ?",
         (loader.team_id, value),
@@ -173,10 +170,7 @@ def customer_of(loader: Loader, reference: str, where: Path) -> Row:
 def member_of(loader: Loader, reference: str, where: Path) -> str:
     """The member a ticket is assigned to, by id (``mem_…``, a UUID) or email: the seed
     members (ada@, grace@, alan@example.com) and the file's."""
-    if "@" in reference:
-        column, value = "lower(email)", reference.lower()
-    else:
-        column, value = "id", loader.parse(reference, ids.MEMBER, where)
+    column, value = loader.lookup(reference, ids.MEMBER, where, "lower(email)")
     row = loader.db.one(
         f"SELECT id FROM members WHERE {TEST_SCOPE} AND {column} = ? ORDER BY rowid LIMIT 1",
         (loader.team_id, value),
