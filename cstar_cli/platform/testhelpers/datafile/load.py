@@ -18,11 +18,13 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.delivery.urls import check_url
 from cstar_cli.platform.game.models import SlaRuleCreate
 from cstar_cli.platform.game.sla import RULE_PREFIX, ensure_scope
+from cstar_cli.platform.game.sla_rules import rule_columns
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources.articles.models import ArticleCreate
 from cstar_cli.platform.resources.articles.slugs import slugify
 from cstar_cli.platform.resources.categories.models import CategoryCreate
 from cstar_cli.platform.resources.customers.models import CustomerCreate
+from cstar_cli.platform.resources.customers.service import customer_columns
 from cstar_cli.platform.resources.members.models import MemberCreate
 from cstar_cli.platform.resources.members.service import ROLE_PERMISSIONS, new_member
 from cstar_cli.platform.resources.webhooks.models import WebhookCreate
@@ -241,17 +243,7 @@ class Loader:
         valid = validated(CustomerCreate, body, path, "customer")
         hex_id = self.take_id(own, path, ids.CUSTOMER, "customers")
         self.unique("customers", "email_key", valid.email.lower(), (*path, "email"), "customer")
-        values = {
-            "name": valid.name,
-            "email": valid.email,
-            "email_key": valid.email.lower(),
-            "status": valid.status,
-            "sentiment": valid.sentiment,
-            "tags": dumps(valid.tags),
-            "notes": valid.notes,
-            "custom_fields": dumps(valid.customFields),
-            "metadata": dumps(valid.metadata),
-        }
+        values = customer_columns(valid)
         self.insert("customers", self.new_row(hex_id, values, *self.times(own, path)), path)
         self.count("customers")
 
@@ -344,14 +336,7 @@ class Loader:
                 (*path, "responseTarget"), "cannot be longer than resolutionTarget."
             )
         hex_id = self.take_id(own, path, RULE_PREFIX, "sla_rules")
-        values = {
-            "name": valid.name,
-            "priority": valid.priority,
-            "response_target": valid.responseTarget,
-            "resolution_target": valid.resolutionTarget,
-            "business_hours_only": int(valid.businessHoursOnly),
-            "enabled": int(valid.enabled),
-        }
+        values = rule_columns(valid)
         self.insert("sla_rules", self.new_row(hex_id, values, *self.times(own, path)), path)
         self.count("slaRules")
 
