@@ -140,8 +140,9 @@ def load_community(loader: Loader, value: Any) -> None:
 
 
 def _topic(loader: Loader, path: Path, item: Any) -> None:
-    body, own = loader.fields(item, path, "community topic", own=STAMPS, derived=("post_count",))
-    valid = validated(TopicCreate, body, path, "community topic")
+    valid, own = loader.body(
+        item, path, TopicCreate, "community topic", own=STAMPS, derived=("post_count",)
+    )
     hex_id = loader.take_id(own, path, TOPIC, "community_topics")
     slug = valid.slug or slugify(valid.name)
     loader.unique("community_topics", "slug", slug, (*path, "slug"), "community topic")
@@ -159,8 +160,9 @@ def _topic(loader: Loader, path: Path, item: Any) -> None:
 def _post(loader: Loader, path: Path, item: Any) -> None:
     own_fields = (*STAMPS, "slug", "author_type", "author_id", "author_name", "comments", "votes")
     derived = ("vote_count", "comment_count", "attachments")
-    body, own = loader.fields(item, path, "community post", own=own_fields, derived=derived)
-    valid = validated(PostCreate, body, path, "community post")
+    valid, own = loader.body(
+        item, path, PostCreate, "community post", own=own_fields, derived=derived
+    )
     hex_id = loader.take_id(own, path, POST, "community_posts")
     kind, author, name = _writer(loader, own, "author", path)
     topic = None
@@ -198,8 +200,9 @@ def _post(loader: Loader, path: Path, item: Any) -> None:
 def _comment(loader: Loader, post: str, path: Path, item: Any) -> None:
     own_fields = (*STAMPS, "author_type", "author_id", "author_name")
     derived = ("post_id", "is_official")
-    body, own = loader.fields(item, path, "community comment", own=own_fields, derived=derived)
-    valid = validated(CommentCreate, body, path, "community comment")
+    valid, own = loader.body(
+        item, path, CommentCreate, "community comment", own=own_fields, derived=derived
+    )
     hex_id = loader.take_id(own, path, COMMENT, "community_comments")
     kind, author, name = _writer(loader, own, "author", path)
     created, updated = _times(loader, own, path)
@@ -309,8 +312,7 @@ def load_csat(loader: Loader, value: Any) -> None:
 def _survey(loader: Loader, path: Path, item: Any, answered: set[str]) -> None:
     own_fields = ("id", "createdAt")
     derived = ("customerId", "scale", "updatedAt")
-    body, own = loader.fields(item, path, "survey", own=own_fields, derived=derived)
-    valid = validated(SurveyCreate, body, path, "survey")
+    valid, own = loader.body(item, path, SurveyCreate, "survey", own=own_fields, derived=derived)
     hex_id = loader.take_id(own, path, SURVEY, "csat_surveys")
     where = (*path, "ticketId")
     ticket = loader.db.one(

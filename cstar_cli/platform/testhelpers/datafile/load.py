@@ -33,6 +33,7 @@ from cstar_cli.platform.store.db import Database, Row, dumps
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.platform.testhelpers.datafile.problems import (
     DataFileError,
+    M,
     Path,
     a_count,
     a_list,
@@ -143,6 +144,21 @@ class Loader:
         mine = {k: v for k, v in obj.items() if k in own and v is not None}
         return body, mine
 
+    def body(
+        self,
+        item: Any,
+        path: Path,
+        model: type[M],
+        noun: str,
+        *,
+        own: Collection[str] = ("id", "createdAt", "updatedAt"),
+        derived: Collection[str] = (),
+    ) -> tuple[M, dict[str, Any]]:
+        """``(valid, own)``: the object as the API's request ``model`` checks it (a ``noun``),
+        and the fields the loader reads itself (:meth:`fields`)."""
+        body, mine = self.fields(item, path, noun, own=own, derived=derived)
+        return validated(model, body, path, noun), mine
+
     def take_id(self, own: dict[str, Any], path: Path, prefix: str, table: str) -> str:
         """The object's id as stored: the file's (unique in the file), or a new one."""
         if "id" not in own:
@@ -217,8 +233,9 @@ class Loader:
         """A member by email: a seed member of that email takes the file's name and role."""
         path: Path = ("members", index)
         derived = ("id", "userId", "roleDisplayName", "permissions", "level", "xp")
-        body, own = self.fields(item, path, "member", own=("joinedAt",), derived=derived)
-        valid = validated(MemberCreate, body, path, "member")
+        valid, own = self.body(
+            item, path, MemberCreate, "member", own=("joinedAt",), derived=derived
+        )
         joined = self.time(own, "joinedAt", path) or self.stamp
         found = self.db.one(
             f"SELECT id, seed FROM members WHERE {TEST_SCOPE} AND lower(email) = ? ORDER BY rowid",
@@ -239,8 +256,7 @@ class Loader:
 
     def customer(self, index: int, item: Any) -> None:
         path: Path = ("customers", index)
-        body, own = self.fields(item, path, "customer", derived=("ticketCount",))
-        valid = validated(CustomerCreate, body, path, "customer")
+        valid, own = self.body(item, path, CustomerCreate, "customer", derived=("ticketCount",))
         hex_id = self.take_id(own, path, ids.CUSTOMER, "customers")
         self.unique("customers", "email_key", valid.email.lower(), (*path, "email"), "customer")
         values = customer_columns(valid)
@@ -249,8 +265,7 @@ class Loader:
 
     def category(self, index: int, item: Any) -> None:
         path: Path = ("categories", index)
-        body, own = self.fields(item, path, "category", derived=("articleCount",))
-        valid = validated(CategoryCreate, body, path, "category")
+        valid, own = self.body(item, path, CategoryCreate, "category", derived=("articleCount",))
         hex_id = self.take_id(own, path, ids.CATEGORY, "categories")
         name = valid.name.strip()
         slug = valid.slug or slugify(name)
@@ -270,8 +285,9 @@ class Loader:
         path: Path = ("articles", index)
         own_fields = ("id", "createdAt", "updatedAt", "publishedAt", "viewCount", "useCount")
         derived = ("readTime", "helpfulCount", "notHelpfulCount")
-        body, own = self.fields(item, path, "article", own=own_fields, derived=derived)
-        valid = validated(ArticleCreate, body, path, "article")
+        valid, own = self.body(
+            item, path, ArticleCreate, "article", own=own_fields, derived=derived
+        )
         hex_id = self.take_id(own, path, ids.ARTICLE, "articles")
         category_id, category = None, valid.category
         if valid.categoryId is not None:
@@ -329,8 +345,7 @@ class Loader:
 
     def sla_rule(self, index: int, item: Any) -> None:
         path: Path = ("slaRules", index)
-        body, own = self.fields(item, path, "SLA rule")
-        valid = validated(SlaRuleCreate, body, path, "SLA rule")
+        valid, own = self.body(item, path, SlaRuleCreate, "SLA rule")
         if valid.responseTarget > valid.resolutionTarget:
             raise DataFileError(
                 (*path, "responseTarget"), "cannot be longer than resolutionTarget."

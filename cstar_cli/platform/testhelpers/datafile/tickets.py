@@ -134,8 +134,9 @@ def message_rows(
     for position, item in enumerate(a_list(items, (*path, "messages"))):
         where: Path = (*path, "messages", position)
         own_fields = ("id", "createdAt")
-        body, own = loader.fields(item, where, "message", own=own_fields, derived=("ticketId",))
-        valid = validated(MessageCreate, body, where, "message")
+        valid, own = loader.body(
+            item, where, MessageCreate, "message", own=own_fields, derived=("ticketId",)
+        )
         previous = loader.time(own, "createdAt", where) or previous
         rows.append(
             {
