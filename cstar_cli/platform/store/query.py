@@ -96,6 +96,12 @@ def like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
+def stored_or(db: Database, table: str, where: str, params: Sequence[Any], defaults: Row) -> Row:
+    """The one row of ``table`` that ``where`` picks, or ``defaults`` while there is none."""
+    row = db.one(f"SELECT * FROM {table} WHERE {where}", params)
+    return defaults if row is None else row
+
+
 def fetch_page(
     db: Database, table: str, where: Where, order: str, paging: Paging
 ) -> tuple[list[Row], int]:
