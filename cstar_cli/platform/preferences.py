@@ -14,6 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any, Final
 
 from cstar_cli.platform.store.db import Database, Row, dumps
+from cstar_cli.platform.store.query import stored_or
 
 DEFAULT_BUSINESS_HOURS: Final[dict[str, Any]] = {
     "enabled": False,
@@ -26,13 +27,8 @@ DEFAULT_NOTIFICATIONS: Final[dict[str, bool]] = {"email": True, "desktop": True,
 
 def team_row(db: Database, team_id: str, livemode: bool) -> Row:
     """The team's stored preferences, or the defaults (``updated_at`` None)."""
-    row = db.one(
-        "SELECT * FROM team_preferences WHERE team_id = ? AND livemode = ?",
-        (team_id, int(livemode)),
-    )
-    if row is not None:
-        return row
-    return {
+    scope = (team_id, int(livemode))
+    defaults = {
         "team_id": team_id,
         "livemode": int(livemode),
         "timezone": "UTC",
@@ -41,14 +37,12 @@ def team_row(db: Database, team_id: str, livemode: bool) -> Row:
         "default_priority": "normal",
         "updated_at": None,
     }
+    return stored_or(db, "team_preferences", "team_id = ? AND livemode = ?", scope, defaults)
 
 
 def member_row(db: Database, member: Row) -> Row:
     """A member's stored preferences, or the defaults (``updated_at`` None)."""
-    row = db.one("SELECT * FROM member_preferences WHERE member_id = ?", (member["id"],))
-    if row is not None:
-        return row
-    return {
+    defaults = {
         "member_id": member["id"],
         "team_id": member["team_id"],
         "livemode": member["livemode"],
@@ -57,6 +51,7 @@ def member_row(db: Database, member: Row) -> Row:
         "sound_effects": 1,
         "updated_at": None,
     }
+    return stored_or(db, "member_preferences", "member_id = ?", (member["id"],), defaults)
 
 
 def gamification_enabled(db: Database, team_id: str, livemode: bool) -> bool:

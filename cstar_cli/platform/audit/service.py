@@ -13,7 +13,7 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.audit.trail import RETENTION_SECONDS
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
-from cstar_cli.platform.resources.service import Service
+from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row
 from cstar_cli.platform.store.query import Paging, sortable
 from cstar_cli.wire.times import parse_iso
@@ -23,12 +23,9 @@ def serialize(row: Row) -> dict[str, Any]:
     return {
         "id": ids.AUDIT_ENTRY + row["id"],
         "object": "audit_entry",
-        "action": row["action"],
-        "resourceType": row["resource_type"],
-        "resourceId": row["resource_id"],
-        "actorType": row["actor_type"],
-        "actorId": row["actor_id"],
-        "actorName": row["actor_name"],
+        **columns(
+            row, "action", "resource_type", "resource_id", "actor_type", "actor_id", "actor_name"
+        ),
         "source": row["source"],
         "details": json.loads(row["details"]),
         "createdAt": row["created_at"],

@@ -24,6 +24,18 @@ FIELDS: FieldMap = {
 }
 
 
+def rule_columns(body: SlaRuleCreate) -> Row:
+    """What a new SLA rule stores (created through the API or loaded from a data file)."""
+    return {
+        "name": body.name,
+        "priority": body.priority,
+        "response_target": body.responseTarget,
+        "resolution_target": body.resolutionTarget,
+        "business_hours_only": int(body.businessHoursOnly),
+        "enabled": int(body.enabled),
+    }
+
+
 def serialize(row: Row) -> dict[str, Any]:
     """A stored SLA rule on the wire."""
     return {
@@ -69,16 +81,7 @@ class SlaRules(Service):
     def create(self, body: SlaRuleCreate) -> dict[str, Any]:
         check_targets(body.responseTarget, body.resolutionTarget)
         self.with_defaults()
-        row = self.new_row(
-            {
-                "name": body.name,
-                "priority": body.priority,
-                "response_target": body.responseTarget,
-                "resolution_target": body.resolutionTarget,
-                "business_hours_only": int(body.businessHoursOnly),
-                "enabled": int(body.enabled),
-            }
-        )
+        row = self.new_row(rule_columns(body))
         with self.transaction() as db:
             db.insert(self.table, row)
             self.audit("sla_rule.created", self.prefix + row["id"], serialize(row))

@@ -6,7 +6,9 @@ from typing import Any
 
 from cstar_cli.platform import ids
 from cstar_cli.platform.game import rules
+from cstar_cli.platform.resources.service import stored
 from cstar_cli.platform.store.db import Database, Row
+from cstar_cli.platform.store.query import stored_or
 
 
 def member_data(member: Row | None) -> dict[str, Any] | None:
@@ -32,10 +34,7 @@ def load_player(db: Database, member: Row) -> Row:
 
 def read_player(db: Database, member: Row) -> Row:
     """The player row without creating one (defaults for a member who never played)."""
-    row = db.one("SELECT * FROM game_players WHERE member_id = ?", (member["id"],))
-    if row is not None:
-        return row
-    return {
+    defaults = {
         "member_id": member["id"],
         "gold": 0,
         "streak_current": 0,
@@ -46,6 +45,7 @@ def read_player(db: Database, member: Row) -> Row:
         "bosses_defeated": 0,
         "final_blows": 0,
     }
+    return stored_or(db, "game_players", "member_id = ?", (member["id"],), defaults)
 
 
 def player_data(member: Row, player: Row, now: float) -> dict[str, Any]:
@@ -77,12 +77,7 @@ def boss_data(db: Database, boss: Row) -> dict[str, Any]:
     """The ``boss`` object of ``boss.*`` events (D11 snake_case, as in the catalogue)."""
     return {
         "id": ids.BOSS + boss["id"],
-        "name": boss["name"],
-        "status": boss["status"],
-        "hp": boss["hp"],
-        "max_hp": boss["max_hp"],
+        **stored(boss, "name", "status", "hp", "max_hp"),
         "ticket_ids": boss_ticket_ids(db, boss["id"]),
-        "spawned_at": boss["spawned_at"],
-        "expires_at": boss["expires_at"],
-        "defeated_at": boss["defeated_at"],
+        **stored(boss, "spawned_at", "expires_at", "defeated_at"),
     }

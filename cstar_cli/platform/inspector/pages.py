@@ -29,6 +29,8 @@ INTERNAL = {
     "message": "The inspector hit an internal error (see the log).",
 }
 Gather = Callable[[ApiClient], Awaitable[dict[str, Any]]]
+Listing = Callable[[ApiClient, int, dict[str, str | None]], Awaitable[dict[str, Any]]]
+Endpoint = Callable[[Request], Awaitable[Response]]
 EVENT_FILTERS = ("type", "since", "until")
 PERIODS = ("season", "week")
 
@@ -91,43 +93,11 @@ async def event_page(request: Request, eventId: str) -> Response:
     return await _page(request, "event.html", "event", lambda client: views.event(client, eventId))
 
 
-@router.get(VIEW_PREFIX + "/listen")
-async def sessions_page(request: Request) -> Response:
-    return await _page(request, "sessions.html", "listen", views.sessions)
-
-
-@router.get(VIEW_PREFIX + "/webhooks")
-async def webhooks_page(request: Request) -> Response:
-    return await _page(request, "webhooks.html", "webhooks", views.webhooks)
-
-
-@router.get(VIEW_PREFIX + "/logs")
-async def logs_page(request: Request) -> Response:
-    page, filters = _number(request), _filters(request, views.LOG_FILTERS)
-    return await _page(
-        request, "logs.html", "logs", lambda client: views.logs(client, page, filters)
-    )
-
-
 @router.get(VIEW_PREFIX + "/game")
 async def game_page(request: Request) -> Response:
     period = request.query_params.get("period", "season")
     period = period if period in PERIODS else "season"
     return await _page(request, "game.html", "game", lambda client: views.game(client, period))
-
-
-@router.get(VIEW_PREFIX + "/clock")
-async def clock_page(request: Request) -> Response:
-    return await _page(request, "clock.html", "clock", views.clock)
-
-
-@router.get(VIEW_PREFIX + "/audit")
-async def audit_page(request: Request) -> Response:
-    """The audit log (D42): every write, who made it and from where."""
-    page, filters = _number(request), _filters(request, views.AUDIT_FILTERS)
-    return await _page(
-        request, "audit.html", "audit", lambda client: views.audit(client, page, filters)
-    )
 
 
 @router.get(VIEW_PREFIX + "/tickets/{ticketId}")
@@ -151,10 +121,38 @@ async def community_page(request: Request) -> Response:
     )
 
 
-@router.get(VIEW_PREFIX + "/csat")
-async def csat_page(request: Request) -> Response:
-    """CSAT (D44): the settings, the stats and the latest answers; the SLA metrics (D45)."""
-    return await _page(request, "csat.html", "csat", views_reports.csat)
+def _plain(template: str, view: str, gather: Gather) -> Endpoint:
+    """A page whose view takes nothing from the request."""
+
+    async def page(request: Request) -> Response:
+        return await _page(request, template, view, gather)
+
+    return page
+
+
+def _listing(template: str, view: str, names: tuple[str, ...], gather: Listing) -> Endpoint:
+    """A page of a list, newest first: ``?page=`` and the filters ``names``."""
+
+    async def page(request: Request) -> Response:
+        number, filters = _number(request), _filters(request, names)
+        return await _page(request, template, view, lambda client: gather(client, number, filters))
+
+    return page
+
+
+PAGES = {
+    "/listen": _plain("sessions.html", "listen", views.sessions),
+    "/webhooks": _plain("webhooks.html", "webhooks", views.webhooks),
+    "/logs": _listing("logs.html", "logs", views.LOG_FILTERS, views.logs),
+    "/clock": _plain("clock.html", "clock", views.clock),
+    "/audit": _listing("audit.html", "audit", views.AUDIT_FILTERS, views.audit),
+    "/csat": _plain("csat.html", "csat", views_reports.csat),
+}
+"""The views that need no code of their own: listen sessions, webhooks, the request log, the
+test clock, the audit log (D42: every write, who made it and from where) and CSAT (D44: the
+settings, the stats and the latest answers; the SLA metrics, D45)."""
+for _path, _endpoint in PAGES.items():
+    router.add_api_route(VIEW_PREFIX + _path, _endpoint, methods=["GET"])
 
 
 @router.get("/inspector/live")

@@ -98,3 +98,23 @@ class Deleted(Output):
 
 
 Slug = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Description = Annotated[str, Field(max_length=2000)]
+Position = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class HeadingCreate(Input):
+    """What creating a heading takes: an article category (D25), a community topic (D43)."""
+
+    name: ShortText
+    slug: Slug | None = None
+    description: Description | None = None
+    position: Position = 0
+
+
+class HeadingUpdate(Input):
+    """What updating a heading takes: any of its fields."""
+
+    name: ShortText | None = None
+    slug: Slug | None = None
+    description: Description | None = None
+    position: Position | None = None

@@ -18,6 +18,7 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.audit.trail import event_entry
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
+from cstar_cli.platform.resources.filters import Filter
 from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.store.query import Paging, Where, fetch_page, order_by
 from cstar_cli.platform.store.updates import FieldMap, Saved, patch_values, save
@@ -59,6 +60,8 @@ class Service:
     param: ClassVar[str]
     noun: ClassVar[str]
     sort_fields: ClassVar[Mapping[str, str]] = {}
+    filters: ClassVar[Sequence[Filter]] = ()
+    """What ``list`` takes beside the page (``resources/filters.py``)."""
 
     @property
     def kind(self) -> str:
@@ -129,6 +132,18 @@ class Service:
     def where(self, alias: str = "") -> Where:
         return Where(self.principal, alias)
 
+    def filtered(self, given: Mapping[str, Any]) -> Where:
+        """The caller's rows narrowed by each of ``filters`` that ``given`` holds, in order."""
+        unknown = set(given) - {spec.name for spec in self.filters}
+        if unknown:
+            raise TypeError(f"{type(self).__name__}.list takes no {', '.join(sorted(unknown))}")
+        where = self.where()
+        for spec in self.filters:
+            value = given.get(spec.name)
+            if value is not None:
+                spec.narrow(self, where, value)
+        return where
+
     def row(self, table: str, hex_id: str) -> Row | None:
         """The row of ``table`` with this id, if it is in the caller's team and environment."""
         return self.db.one(
@@ -151,6 +166,16 @@ class Service:
         if row is None:
             raise ApiError.invalid(f"No {noun} with id '{value}'.", param=param)
         return row
+
+    def taken(self, row: Row, column: str) -> bool:
+        """Whether another row of ``table`` in ``row``'s team and environment has its ``column``
+        (a unique slug, say)."""
+        clash = self.db.one(
+            f"SELECT 1 FROM {self.table} WHERE team_id = ? AND livemode = ? AND id != ? "
+            f"AND {column} = ?",
+            (row["team_id"], row["livemode"], row["id"], row[column]),
+        )
+        return clash is not None
 
     def new_row(self, values: Row, stamp: str | None = None) -> Row:
         """A new row of the caller's team and environment: a fresh id, ``values`` and both
@@ -232,6 +257,11 @@ def columns(row: Row, *names: str) -> dict[str, Any]:
     """Columns of ``row`` as stored, under their wire names (what a serializer copies as is:
     ``first_response_at`` is ``firstResponseAt``)."""
     return {camel_case(name): row[name] for name in names}
+
+
+def stored(row: Row, *names: str) -> dict[str, Any]:
+    """Columns of ``row`` under their stored snake_case names (event data, D11)."""
+    return {name: row[name] for name in names}
 
 
 def deleted(wire_id: str) -> dict[str, Any]:

@@ -78,18 +78,13 @@ class Where:
             clause = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns)
             self.add(f"({clause})", *([like_pattern(term)] * len(columns)))
 
-    def created_between(
-        self, after: str | None, before: str | None, params: tuple[str, str]
-    ) -> None:
-        """``created_at`` at/after ``after`` and before ``before`` (ISO-8601, both optional)."""
-        for value, param, op in ((after, params[0], ">="), (before, params[1], "<")):
-            if value is None:
-                continue
-            try:
-                parse_iso(value)
-            except ValueError:
-                raise ApiError.invalid(f"{param} must be an ISO-8601 time.", param=param) from None
-            self.add(f"julianday(created_at) {op} julianday(?)", value)
+    def created(self, op: str, value: str, param: str) -> None:
+        """``created_at`` ``op`` (``>=``, ``<``) ``value``, an ISO-8601 time ``param`` names."""
+        try:
+            parse_iso(value)
+        except ValueError:
+            raise ApiError.invalid(f"{param} must be an ISO-8601 time.", param=param) from None
+        self.add(f"julianday(created_at) {op} julianday(?)", value)
 
     @property
     def sql(self) -> str:
@@ -99,6 +94,12 @@ class Where:
 def like_pattern(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def stored_or(db: Database, table: str, where: str, params: Sequence[Any], defaults: Row) -> Row:
+    """The one row of ``table`` that ``where`` picks, or ``defaults`` while there is none."""
+    row = db.one(f"SELECT * FROM {table} WHERE {where}", params)
+    return defaults if row is None else row
 
 
 def fetch_page(

@@ -7,6 +7,8 @@ from cstar_cli.platform.http.auth import Principal
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources.service import Caller
 
+TEST_SCOPE = "team_id = ? AND livemode = 0"
+"""The rows of one team's test environment (its one parameter: the team id)."""
 LIVE_REFUSED = (
     "Test helpers are available in test mode only. Use a test key (sk_test_...): "
     "live data cannot be reset, and live time cannot be moved."

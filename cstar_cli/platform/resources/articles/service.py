@@ -15,9 +15,10 @@ from cstar_cli.platform.resources import payloads
 from cstar_cli.platform.resources.articles.models import ArticleCreate, ArticleUpdate
 from cstar_cli.platform.resources.articles.slugs import slugify
 from cstar_cli.platform.resources.categories.service import PUBLISHED, Categories
+from cstar_cli.platform.resources.filters import TAG, Filter, equals, search
 from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row, dumps
-from cstar_cli.platform.store.query import Paging, sortable
+from cstar_cli.platform.store.query import Paging, Where, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
 
 WATCHED = [
@@ -56,6 +57,12 @@ def serialize(row: Row) -> dict[str, Any]:
     }
 
 
+def in_category(articles: Articles, where: Where, category: str) -> None:
+    """A category's id, name or slug; or a bare category name."""
+    found = Categories(articles.caller).find(category)
+    where.add("(category_id = ? OR category = ?)", found and found["id"], category)
+
+
 class Articles(Service):
     """The articles of the caller's team and environment."""
 
@@ -64,28 +71,19 @@ class Articles(Service):
     param = "articleId"
     noun = "article"
     sort_fields = sortable("created_at", "updated_at", "published_at", "title", "view_count")
+    filters = (
+        equals("status"),
+        Filter("category", in_category),
+        equals("is_public"),
+        search("title", "content"),
+        TAG,
+    )
 
     # -- reading -------------------------------------------------------------------------------
-    def list(
-        self,
-        paging: Paging,
-        *,
-        status: str | None = None,
-        category: str | None = None,
-        is_public: bool | None = None,
-        search: str | None = None,
-        tag: str | None = None,
-    ) -> Page:
-        where = self.where()
+    def list(self, paging: Paging, **given: Any) -> Page:
+        where = self.filtered(given)
         if not self.principal.is_secret:  # D23: code anyone can read sees the help center
             where.add(PUBLISHED)
-        where.equals("status", status)
-        if category is not None:  # a category's id, name or slug; or a bare category name
-            found = Categories(self.caller).find(category)
-            where.add("(category_id = ? OR category = ?)", found and found["id"], category)
-        where.equals("is_public", is_public)
-        where.search(["title", "content"], search)
-        where.tag("tags", tag)
         return self.page(where, paging, self.shown)
 
     def get(self, article_id: str) -> dict[str, Any]:

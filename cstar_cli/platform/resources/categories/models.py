@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field
-
-from cstar_cli.platform.resources.models import Input, Output, ShortText, Slug
-
-Description = Annotated[str, Field(max_length=2000)]
-Position = Annotated[int, Field(ge=0, le=1_000_000)]
+from cstar_cli.platform.resources.models import HeadingCreate, HeadingUpdate, Output
 
 
 class Category(Output):
@@ -25,15 +20,9 @@ class Category(Output):
     updatedAt: str
 
 
-class CategoryCreate(Input):
-    name: ShortText
-    slug: Slug | None = None
-    description: Description | None = None
-    position: Position = 0
+class CategoryCreate(HeadingCreate):
+    pass
 
 
-class CategoryUpdate(Input):
-    name: ShortText | None = None
-    slug: Slug | None = None
-    description: Description | None = None
-    position: Position | None = None
+class CategoryUpdate(HeadingUpdate):
+    pass

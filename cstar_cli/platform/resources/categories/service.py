@@ -17,7 +17,7 @@ from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources.articles.slugs import slugify
 from cstar_cli.platform.resources.categories.models import CategoryCreate, CategoryUpdate
-from cstar_cli.platform.resources.service import Service
+from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row
 from cstar_cli.platform.store.query import Paging, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
@@ -35,13 +35,9 @@ def serialize(row: Row, article_count: int) -> dict[str, Any]:
     return {
         "id": ids.CATEGORY + row["id"],
         "object": "category",
-        "name": row["name"],
-        "slug": row["slug"],
-        "description": row["description"],
-        "position": row["position"],
+        **columns(row, "name", "slug", "description", "position"),
         "articleCount": article_count,
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
+        **columns(row, "created_at", "updated_at"),
     }
 
 

@@ -7,12 +7,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from cstar_cli.platform.resources.models import Input, Metadata, Output, ShortText, Slug, Title
+from cstar_cli.platform.resources.models import (
+    HeadingCreate,
+    HeadingUpdate,
+    Input,
+    Metadata,
+    Output,
+    Title,
+)
 from cstar_cli.wire.enums import PostStatus, PostVisibility
 
 Body = Annotated[str, Field(min_length=1, max_length=20_000)]
-Description = Annotated[str, Field(max_length=2000)]
-Position = Annotated[int, Field(ge=0, le=1_000_000)]
 MemberRef = Annotated[str, Field(min_length=1, max_length=64)]
 AuthorType = Literal["customer", "member"]
 
@@ -29,18 +34,12 @@ class Topic(Output):
     updated_at: str
 
 
-class TopicCreate(Input):
-    name: ShortText
-    slug: Slug | None = None
-    description: Description | None = None
-    position: Position = 0
+class TopicCreate(HeadingCreate):
+    pass
 
 
-class TopicUpdate(Input):
-    name: ShortText | None = None
-    slug: Slug | None = None
-    description: Description | None = None
-    position: Position | None = None
+class TopicUpdate(HeadingUpdate):
+    pass
 
 
 class Post(Output):

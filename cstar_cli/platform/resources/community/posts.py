@@ -19,8 +19,9 @@ from cstar_cli.platform.resources.community import shapes
 from cstar_cli.platform.resources.community.models import PostCreate, PostUpdate
 from cstar_cli.platform.resources.community.shapes import CommunityService
 from cstar_cli.platform.resources.community.topics import Topics
+from cstar_cli.platform.resources.filters import Filter, equals, search
 from cstar_cli.platform.store.db import Row, dumps
-from cstar_cli.platform.store.query import CREATION_ORDER, Paging, fetch_page, order_by
+from cstar_cli.platform.store.query import CREATION_ORDER, Paging, Where, fetch_page, order_by
 from cstar_cli.platform.store.updates import Column, FieldMap, changes
 from cstar_cli.wire.ids import POST
 
@@ -39,6 +40,10 @@ SORTS = {"recent": "-created_at", "votes": "-vote_count", "comments": "-comment_
 lead), beside the plain fields."""
 
 
+def in_topic(posts: Posts, where: Where, topic: str) -> None:
+    where.add("topic_id = ?", Topics(posts.caller).find(topic, "topic")["id"])
+
+
 class Posts(CommunityService):
     """The community posts of the caller's team and environment."""
 
@@ -53,28 +58,21 @@ class Posts(CommunityService):
         "comment_count": "comment_count",
         "title": "title",
     }
+    filters = (
+        Filter("topic", in_topic),
+        equals("status"),
+        equals("visibility"),
+        search("title", "body"),
+    )
 
     def shown(self, row: Row) -> dict[str, Any]:
         return shapes.post(row, internal=self.principal.is_secret)
 
     # -- reading -------------------------------------------------------------------------------
-    def list(
-        self,
-        paging: Paging,
-        *,
-        topic: str | None = None,
-        status: str | None = None,
-        visibility: str | None = None,
-        search: str | None = None,
-    ) -> Page:
-        where = self.where()
-        if topic is not None:
-            where.add("topic_id = ?", Topics(self.caller).find(topic, "topic")["id"])
-        where.equals("status", status)
-        where.equals("visibility", visibility)
+    def list(self, paging: Paging, **given: Any) -> Page:
+        where = self.filtered(given)
         if not (self.principal.is_secret or self.caller.identity is not None):
             where.add("visibility = 'public'")
-        where.search(["title", "body"], search)
         sort = paging.sort or "recent"
         order = order_by(SORTS.get(sort, sort), self.sort_fields)
         if sort in SORTS:

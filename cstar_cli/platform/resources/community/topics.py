@@ -110,12 +110,7 @@ class Topics(Service):
         return self.remove(self.load(topic_id))
 
     def _check_unique(self, row: Row) -> None:
-        clash = self.db.one(
-            "SELECT 1 FROM community_topics WHERE team_id = ? AND livemode = ? AND id != ? "
-            "AND slug = ?",
-            (row["team_id"], row["livemode"], row["id"], row["slug"]),
-        )
-        if clash is not None:
+        if self.taken(row, "slug"):
             raise ApiError.conflict(
                 "A community topic with this slug already exists.", param="slug"
             )

@@ -17,10 +17,11 @@ from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources import payloads
 from cstar_cli.platform.resources.csat.models import CsatSettingsUpdate, SurveyCreate
+from cstar_cli.platform.resources.filters import Filter, equals, id_of
 from cstar_cli.platform.resources.service import Service
 from cstar_cli.platform.resources.windows import moment, ordered
 from cstar_cli.platform.store.db import Row
-from cstar_cli.platform.store.query import CREATION_ORDER, Paging
+from cstar_cli.platform.store.query import CREATION_ORDER, Paging, Where
 from cstar_cli.wire.ids import SURVEY
 from cstar_cli.wire.times import iso
 
@@ -32,15 +33,18 @@ DEFAULTS: dict[str, Any] = {
 SCALE = 5
 
 
+def answer(row: Row) -> dict[str, Any]:
+    """What a survey answered, the same on the wire and in its event."""
+    return {"rating": row["rating"], "scale": SCALE, "comment": row["comment"]}
+
+
 def serialize(row: Row) -> dict[str, Any]:
     return {
         "id": SURVEY + row["id"],
         "object": "survey",
         "ticketId": ids.TICKET + row["ticket_id"],
         "customerId": ids.wire(ids.CUSTOMER, row["customer_id"]),
-        "rating": row["rating"],
-        "scale": SCALE,
-        "comment": row["comment"],
+        **answer(row),
         "createdAt": row["created_at"],
     }
 
@@ -51,11 +55,15 @@ def survey_data(row: Row) -> dict[str, Any]:
         "id": SURVEY + row["id"],
         "ticket_id": ids.TICKET + row["ticket_id"],
         "customer_id": ids.wire(ids.CUSTOMER, row["customer_id"]),
-        "rating": row["rating"],
-        "scale": SCALE,
-        "comment": row["comment"],
+        **answer(row),
         "submitted_at": row["created_at"],
     }
+
+
+def since(_csat: Csat, where: Where, value: str) -> None:
+    start = moment(value, "since")
+    if start is not None:
+        where.add("julianday(created_at) >= julianday(?)", iso(start))
 
 
 class Csat(Service):
@@ -66,6 +74,7 @@ class Csat(Service):
     param = "surveyId"
     noun = "survey"
     sort_fields = {"createdAt": CREATION_ORDER, "rating": "rating"}
+    filters = (id_of("ticket_id", ids.TICKET, "ticketId"), equals("rating"), Filter("since", since))
 
     # -- settings ------------------------------------------------------------------------------
     def settings(self) -> dict[str, Any]:
@@ -111,22 +120,8 @@ class Csat(Service):
         return self.settings()
 
     # -- surveys -------------------------------------------------------------------------------
-    def list(
-        self,
-        paging: Paging,
-        *,
-        ticket_id: str | None = None,
-        rating: int | None = None,
-        since: str | None = None,
-    ) -> Page:
-        where = self.where()
-        if ticket_id is not None:
-            where.add("ticket_id = ?", ids.parse(ticket_id, ids.TICKET, "ticketId"))
-        where.equals("rating", rating)
-        start = moment(since, "since")
-        if start is not None:
-            where.add("julianday(created_at) >= julianday(?)", iso(start))
-        return self.page(where, paging, serialize)
+    def list(self, paging: Paging, **given: Any) -> Page:
+        return self.page(self.filtered(given), paging, serialize)
 
     def submit(self, body: SurveyCreate) -> dict[str, Any]:
         ticket = self.referenced("tickets", ids.TICKET, "ticketId", body.ticketId, noun="ticket")

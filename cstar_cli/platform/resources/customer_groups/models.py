@@ -6,9 +6,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from cstar_cli.platform.resources.models import Input, Metadata, Output, ShortText, Slug
+from cstar_cli.platform.resources.models import (
+    Description,
+    Input,
+    Metadata,
+    Output,
+    ShortText,
+    Slug,
+)
 
-Description = Annotated[str, Field(max_length=2000)]
 ExternalId = Annotated[str, Field(min_length=1, max_length=200)]
 CustomerRef = Annotated[str, Field(min_length=1, max_length=100)]
 

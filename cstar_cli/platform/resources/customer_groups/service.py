@@ -22,7 +22,7 @@ from cstar_cli.platform.resources.customer_groups.models import (
     CustomerGroupUpdate,
     GroupMembers,
 )
-from cstar_cli.platform.resources.service import Service, columns
+from cstar_cli.platform.resources.service import Service, columns, stored
 from cstar_cli.platform.store.db import Row, dumps
 from cstar_cli.platform.store.query import Paging, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
@@ -53,13 +53,9 @@ def group_data(row: Row, customer_count: int) -> dict[str, Any]:
     """The ``data.customer_group`` object of its events (snake_case, as the sample shows it)."""
     return {
         "id": ids.CUSTOMER_GROUP + row["id"],
-        "name": row["name"],
-        "slug": row["slug"],
-        "description": row["description"],
-        "external_id": row["external_id"],
+        **stored(row, "name", "slug", "description", "external_id"),
         "customer_count": customer_count,
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
+        **stored(row, "created_at", "updated_at"),
     }
 
 
@@ -196,12 +192,7 @@ class CustomerGroups(Service):
         return serialize(updated, len(after))
 
     def _check_slug(self, row: Row) -> None:
-        clash = self.db.one(
-            "SELECT id FROM customer_groups WHERE team_id = ? AND livemode = ? AND slug = ? "
-            "AND id != ?",
-            (row["team_id"], row["livemode"], row["slug"], row["id"]),
-        )
-        if clash is not None:
+        if self.taken(row, "slug"):
             raise ApiError.conflict(
                 f"A customer group with slug '{row['slug']}' already exists in this team and "
                 "environment; give another slug.",

@@ -14,9 +14,10 @@ from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources import payloads
 from cstar_cli.platform.resources.customer_groups.service import CustomerGroups
 from cstar_cli.platform.resources.customers.models import CustomerCreate, CustomerUpdate
+from cstar_cli.platform.resources.filters import TAG, Filter, equals, search
 from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.store.db import Row, dumps
-from cstar_cli.platform.store.query import Paging, sortable
+from cstar_cli.platform.store.query import Paging, Where, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
 
 WATCHED = ["name", "email", "status", "sentiment", "tags", "notes", "customFields", "metadata"]
@@ -48,10 +49,33 @@ def serialize(row: Row, ticket_count: int, group_ids: list[str] | None = None) -
     }
 
 
+def customer_columns(body: CustomerCreate) -> Row:
+    """What a new customer stores (created through the API or loaded from a data file)."""
+    return {
+        "name": body.name,
+        "email": body.email,
+        "email_key": body.email.lower(),
+        "status": body.status,
+        "sentiment": body.sentiment,
+        "tags": dumps(body.tags),
+        "notes": body.notes,
+        "custom_fields": dumps(body.customFields),
+        "metadata": dumps(body.metadata),
+    }
+
+
 def email_taken(email: str) -> ApiError:
     return ApiError.conflict(
         f"A customer with email '{email}' already exists in this team and environment.",
         param="email",
+    )
+
+
+def in_group(_customers: Customers, where: Where, group_id: str) -> None:
+    """D41: the customers of one group."""
+    where.add(
+        "id IN (SELECT customer_id FROM customer_group_members WHERE group_id = ?)",
+        ids.parse(group_id, ids.CUSTOMER_GROUP, "groupId"),
     )
 
 
@@ -63,29 +87,17 @@ class Customers(Service):
     param = "customerId"
     noun = "customer"
     sort_fields = sortable("created_at", "updated_at", "name", "email")
+    filters = (
+        equals("status"),
+        equals("sentiment"),
+        search("name", "email"),
+        TAG,
+        Filter("group_id", in_group),
+    )
 
     # -- reading -------------------------------------------------------------------------------
-    def list(
-        self,
-        paging: Paging,
-        *,
-        status: str | None = None,
-        sentiment: str | None = None,
-        search: str | None = None,
-        tag: str | None = None,
-        group_id: str | None = None,
-    ) -> Page:
-        where = self.where()
-        where.equals("status", status)
-        where.equals("sentiment", sentiment)
-        where.search(["name", "email"], search)
-        where.tag("tags", tag)
-        if group_id is not None:  # D41: the customers of one group
-            where.add(
-                "id IN (SELECT customer_id FROM customer_group_members WHERE group_id = ?)",
-                ids.parse(group_id, ids.CUSTOMER_GROUP, "groupId"),
-            )
-        return self.page(where, paging, self.shown)
+    def list(self, paging: Paging, **given: Any) -> Page:
+        return self.page(self.filtered(given), paging, self.shown)
 
     def get(self, customer_id: str) -> dict[str, Any]:
         return self.shown(self.load(customer_id))
@@ -97,31 +109,15 @@ class Customers(Service):
     # -- writing -------------------------------------------------------------------------------
     def create(self, body: CustomerCreate) -> dict[str, Any]:
         try:
-            row = self.insert(**body.model_dump())
+            row = self.insert(body)
         except sqlite3.IntegrityError:
             raise email_taken(body.email) from None
         return serialize(row, 0)
 
-    def insert(self, **fields: Any) -> Row:
-        """Store a new customer and its ``customer.created`` event.
-
-        ``fields`` are those of a ``POST /customers`` body (:class:`CustomerCreate`); ``name``
-        and ``email`` are required, the others have the body's defaults. Raises
-        ``sqlite3.IntegrityError`` when the email is taken in this team and environment.
-        """
-        row = self.new_row(
-            {
-                "name": fields["name"],
-                "email": fields["email"],
-                "email_key": fields["email"].lower(),
-                "status": fields.get("status", "active"),
-                "sentiment": fields.get("sentiment"),
-                "tags": dumps(fields.get("tags", [])),
-                "notes": fields.get("notes"),
-                "custom_fields": dumps(fields.get("customFields", {})),
-                "metadata": dumps(fields.get("metadata", {})),
-            }
-        )
+    def insert(self, body: CustomerCreate) -> Row:
+        """Store a new customer and its ``customer.created`` event. Raises
+        ``sqlite3.IntegrityError`` when the email is taken in this team and environment."""
+        row = self.new_row(customer_columns(body))
         with self.transaction() as db:
             db.insert(self.table, row)
             self.emit("customer.created", {"customer": payloads.customer_data(row)})
@@ -133,7 +129,8 @@ class Customers(Service):
         row = self._by_email(email)
         if row is None:
             try:
-                row = self.insert(name=name, email=email)
+                verified = CustomerCreate.model_construct(name=name, email=email)  # D18: as given
+                row = self.insert(verified)
             except sqlite3.IntegrityError:  # created meanwhile by a concurrent request
                 row = self._by_email(email)
         assert row is not None

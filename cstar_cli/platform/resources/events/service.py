@@ -11,11 +11,12 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.resources.events.models import MAX_REPLAY_DATA, EventResend
+from cstar_cli.platform.resources.filters import Filter, created
 from cstar_cli.platform.resources.listen_sessions.service import ListenSessions
 from cstar_cli.platform.resources.service import Service
 from cstar_cli.platform.resources.webhooks.service import Webhooks, serialize_delivery
 from cstar_cli.platform.store.db import Row
-from cstar_cli.platform.store.query import Paging
+from cstar_cli.platform.store.query import Paging, Where
 from cstar_cli.wire import catalog
 from cstar_cli.wire.enums import EVENT_ORIGINS
 from cstar_cli.wire.times import iso
@@ -59,6 +60,27 @@ def queued_delivery(queued: Row, event_type: str) -> dict[str, Any]:
     )
 
 
+def of_origin(_events: Events, where: Where, origin: str) -> None:
+    if origin not in EVENT_ORIGINS:
+        raise ApiError.invalid(
+            f"Unknown origin '{origin}': use one of {', '.join(EVENT_ORIGINS)}.",
+            param="origin",
+        )
+    where.add("origin = ?", origin)
+
+
+def of_types(_events: Events, where: Where, types: str) -> None:
+    """``type``: comma-separated event types or patterns (``ticket.*``; ``*`` is every type)."""
+    try:
+        patterns = catalog.validate_patterns(types.split(","))
+    except ValueError as err:
+        raise ApiError.invalid(str(err), param="type") from None
+    if "*" not in patterns:
+        clauses = ["type LIKE ?" if p.endswith(".*") else "type = ?" for p in patterns]
+        values = [p[:-1] + "%" if p.endswith(".*") else p for p in patterns]
+        where.add(f"({' OR '.join(clauses)})", *values)
+
+
 class Events(Service):
     """The events of the caller's team and environment, newest first."""
 
@@ -67,6 +89,12 @@ class Events(Service):
     param = "eventId"
     noun = "event"
     sort_fields = {"createdAt": "seq"}
+    filters = (
+        Filter("origin", of_origin),
+        Filter("type", of_types),
+        created("since", ">=", "since"),
+        created("until", "<", "until"),
+    )
 
     def load(self, value: str) -> Row:
         """An event by its id (event ids have no UUID form); another team's is missing (404)."""
@@ -75,34 +103,8 @@ class Events(Service):
             raise ApiError.not_found(self.noun, value)
         return row
 
-    def list(
-        self,
-        paging: Paging,
-        *,
-        type: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        origin: str | None = None,
-    ) -> Page:
-        where = self.where()
-        if origin is not None:
-            if origin not in EVENT_ORIGINS:
-                raise ApiError.invalid(
-                    f"Unknown origin '{origin}': use one of {', '.join(EVENT_ORIGINS)}.",
-                    param="origin",
-                )
-            where.add("origin = ?", origin)
-        if type is not None:
-            try:
-                patterns = catalog.validate_patterns(type.split(","))
-            except ValueError as err:
-                raise ApiError.invalid(str(err), param="type") from None
-            if "*" not in patterns:
-                clauses = ["type LIKE ?" if p.endswith(".*") else "type = ?" for p in patterns]
-                values = [p[:-1] + "%" if p.endswith(".*") else p for p in patterns]
-                where.add(f"({' OR '.join(clauses)})", *values)
-        where.created_between(since, until, ("since", "until"))
-        return self.page(where, paging, shown)
+    def list(self, paging: Paging, **given: Any) -> Page:
+        return self.page(self.filtered(given), paging, shown)
 
     def get(self, event_id: str) -> dict[str, Any]:
         """An event with its delivery attempts, then what waits in listen sessions' queues."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Literal
 
 from cstar_cli.platform.resources.articles.models import PublicArticle
-from cstar_cli.platform.resources.categories.models import Category, Description
-from cstar_cli.platform.resources.models import Input, Output
+from cstar_cli.platform.resources.categories.models import Category
+from cstar_cli.platform.resources.models import Description, Input, Output
 
 LibraryArticle = PublicArticle
 

@@ -12,11 +12,12 @@ from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.http.responses import Page
 from cstar_cli.platform.preferences import default_priority
 from cstar_cli.platform.resources import payloads
+from cstar_cli.platform.resources.filters import TAG, Filter, created, equals, id_of
 from cstar_cli.platform.resources.service import Service, columns
 from cstar_cli.platform.resources.tickets.models import FirstMessage, TicketCreate, TicketUpdate
 from cstar_cli.platform.resources.tickets.portal import check_ticket_create, ticket_view
 from cstar_cli.platform.store.db import Row, dumps
-from cstar_cli.platform.store.query import Paging, sortable
+from cstar_cli.platform.store.query import Paging, Where, sortable
 from cstar_cli.platform.store.updates import Column, FieldMap
 from cstar_cli.wire.times import parse_iso
 
@@ -91,6 +92,16 @@ def expansions(value: str | None) -> set[str]:
     return wanted
 
 
+def searched(tickets: Tickets, where: Where, term: str) -> None:
+    """``search``: the title, the customer's name, or the messages the caller may read."""
+    hidden = "" if tickets.caller.identity is None else " AND m.is_internal = 0"
+    texts = (
+        "(SELECT group_concat(m.content, ' ') FROM messages m "
+        f"WHERE m.ticket_id = tickets.id{hidden})"
+    )
+    where.search(["title", "customer_name", texts], term)
+
+
 class Tickets(Service):
     """The tickets of the caller's team and environment."""
 
@@ -103,6 +114,16 @@ class Tickets(Service):
         "priority": "CASE priority WHEN 'low' THEN 0 WHEN 'normal' THEN 1 "
         "WHEN 'high' THEN 2 ELSE 3 END",
     }
+    filters = (
+        equals("status"),
+        equals("priority"),
+        id_of("assigned_to", ids.MEMBER, "assignedTo"),
+        id_of("customer_id", ids.CUSTOMER, "customerId"),
+        TAG,
+        created("created_after", ">=", "createdAfter"),
+        created("created_before", "<", "createdBefore"),
+        Filter("search", searched),
+    )
 
     # -- reading -------------------------------------------------------------------------------
     def visible(self, ticket_id: str) -> Row:
@@ -135,39 +156,12 @@ class Tickets(Service):
             assignee=member["name"] if member else None,
         )
 
-    def list(
-        self,
-        paging: Paging,
-        *,
-        status: str | None = None,
-        priority: str | None = None,
-        assigned_to: str | None = None,
-        customer_id: str | None = None,
-        search: str | None = None,
-        tag: str | None = None,
-        created_after: str | None = None,
-        created_before: str | None = None,
-        expand: str | None = None,
-    ) -> Page:
-        portal = self.caller.identity
+    def list(self, paging: Paging, *, expand: str | None = None, **given: Any) -> Page:
         expanded = bool(expansions(expand))
-        where = self.where()
+        where = self.filtered(given)
+        portal = self.caller.identity
         if portal is not None:
             where.add("customer_id = ?", portal.customer_id)
-        where.equals("status", status)
-        where.equals("priority", priority)
-        if assigned_to is not None:
-            where.add("assigned_to = ?", ids.parse(assigned_to, ids.MEMBER, "assignedTo"))
-        if customer_id is not None:
-            where.add("customer_id = ?", ids.parse(customer_id, ids.CUSTOMER, "customerId"))
-        where.tag("tags", tag)
-        where.created_between(created_after, created_before, ("createdAfter", "createdBefore"))
-        hidden = "" if portal is None else " AND m.is_internal = 0"
-        texts = (
-            "(SELECT group_concat(m.content, ' ') FROM messages m "
-            f"WHERE m.ticket_id = tickets.id{hidden})"
-        )
-        where.search(["title", "customer_name", texts], search)
 
         def show(row: Row) -> dict[str, Any]:
             customer = self._customer(row["customer_id"]) if expanded else None

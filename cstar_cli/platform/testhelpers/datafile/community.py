@@ -23,17 +23,18 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     DataFileError,
     Path,
     a_list,
+    a_section,
     an_object,
     unknown,
     validated,
 )
 from cstar_cli.platform.testhelpers.datafile.tickets import customer_of, member_of
+from cstar_cli.platform.testhelpers.guard import TEST_SCOPE
 from cstar_cli.wire.ids import COMMENT, POST, SURVEY, TOPIC
 
 if TYPE_CHECKING:
     from cstar_cli.platform.testhelpers.datafile.load import Loader
 
-SCOPE = "team_id = ? AND livemode = 0"
 STAMPS = ("id", "created_at", "updated_at")
 KINDS = ("customer", "member")
 
@@ -43,7 +44,7 @@ def export_community(db: Database, team_id: str, emails: dict[str, str]) -> dict
     """The environment's community, or ``None`` when it has none."""
 
     def rows(table: str) -> list[Row]:
-        return db.all(f"SELECT * FROM {table} WHERE {SCOPE} ORDER BY rowid", (team_id,))
+        return db.all(f"SELECT * FROM {table} WHERE {TEST_SCOPE} ORDER BY rowid", (team_id,))
 
     topics, posts = rows("community_topics"), rows("community_posts")
     if not topics and not posts:
@@ -104,8 +105,8 @@ def _who(role: str, row: Row, emails: dict[str, str]) -> dict[str, Any]:
 
 def export_csat(db: Database, team_id: str) -> dict[str, Any] | None:
     """The environment's CSAT settings (when changed) and surveys, or ``None`` for neither."""
-    settings = db.one(f"SELECT * FROM csat_settings WHERE {SCOPE}", (team_id,))
-    surveys = db.all(f"SELECT * FROM csat_surveys WHERE {SCOPE} ORDER BY rowid", (team_id,))
+    settings = db.one(f"SELECT * FROM csat_settings WHERE {TEST_SCOPE}", (team_id,))
+    surveys = db.all(f"SELECT * FROM csat_surveys WHERE {TEST_SCOPE} ORDER BY rowid", (team_id,))
     if settings is None and not surveys:
         return None
     document: dict[str, Any] = {}
@@ -131,10 +132,7 @@ def export_csat(db: Database, team_id: str) -> dict[str, Any] | None:
 # -- load ------------------------------------------------------------------------------------
 def load_community(loader: Loader, value: Any) -> None:
     path: Path = ("community",)
-    section = an_object(value, path, "community section")
-    for key in section:
-        if key not in ("topics", "posts"):
-            raise DataFileError((*path, key), unknown(key, ("topics", "posts"), "community"))
+    section = a_section(value, path, ("topics", "posts"), "community section", "community")
     for index, item in enumerate(a_list(section.get("topics", []), (*path, "topics"))):
         _topic(loader, (*path, "topics", index), item)
     for index, item in enumerate(a_list(section.get("posts", []), (*path, "posts"))):
@@ -142,8 +140,9 @@ def load_community(loader: Loader, value: Any) -> None:
 
 
 def _topic(loader: Loader, path: Path, item: Any) -> None:
-    body, own = loader.fields(item, path, "community topic", own=STAMPS, derived=("post_count",))
-    valid = validated(TopicCreate, body, path, "community topic")
+    valid, own = loader.body(
+        item, path, TopicCreate, "community topic", own=STAMPS, derived=("post_count",)
+    )
     hex_id = loader.take_id(own, path, TOPIC, "community_topics")
     slug = valid.slug or slugify(valid.name)
     loader.unique("community_topics", "slug", slug, (*path, "slug"), "community topic")
@@ -161,8 +160,9 @@ def _topic(loader: Loader, path: Path, item: Any) -> None:
 def _post(loader: Loader, path: Path, item: Any) -> None:
     own_fields = (*STAMPS, "slug", "author_type", "author_id", "author_name", "comments", "votes")
     derived = ("vote_count", "comment_count", "attachments")
-    body, own = loader.fields(item, path, "community post", own=own_fields, derived=derived)
-    valid = validated(PostCreate, body, path, "community post")
+    valid, own = loader.body(
+        item, path, PostCreate, "community post", own=own_fields, derived=derived
+    )
     hex_id = loader.take_id(own, path, POST, "community_posts")
     kind, author, name = _writer(loader, own, "author", path)
     topic = None
@@ -200,8 +200,9 @@ def _post(loader: Loader, path: Path, item: Any) -> None:
 def _comment(loader: Loader, post: str, path: Path, item: Any) -> None:
     own_fields = (*STAMPS, "author_type", "author_id", "author_name")
     derived = ("post_id", "is_official")
-    body, own = loader.fields(item, path, "community comment", own=own_fields, derived=derived)
-    valid = validated(CommentCreate, body, path, "community comment")
+    valid, own = loader.body(
+        item, path, CommentCreate, "community comment", own=own_fields, derived=derived
+    )
     hex_id = loader.take_id(own, path, COMMENT, "community_comments")
     kind, author, name = _writer(loader, own, "author", path)
     created, updated = _times(loader, own, path)
@@ -271,7 +272,8 @@ def _topic_of(loader: Loader, reference: str, where: Path) -> str:
     else:
         column, value = "slug", reference
     row = loader.db.one(
-        f"SELECT id FROM community_topics WHERE {SCOPE} AND {column} = ?", (loader.team_id, value)
+        f"SELECT id FROM community_topics WHERE {TEST_SCOPE} AND {column} = ?",
+        (loader.team_id, value),
     )
     if row is None:
         raise DataFileError(where, f"no community topic with id or slug '{reference}' in the file.")
@@ -285,10 +287,7 @@ def _times(loader: Loader, own: dict[str, Any], path: Path) -> tuple[str, str]:
 
 def load_csat(loader: Loader, value: Any) -> None:
     path: Path = ("csat",)
-    section = an_object(value, path, "CSAT section")
-    for key in section:
-        if key not in ("settings", "surveys"):
-            raise DataFileError((*path, key), unknown(key, ("settings", "surveys"), "CSAT section"))
+    section = a_section(value, path, ("settings", "surveys"), "CSAT section", "CSAT section")
     if "settings" in section:
         where = (*path, "settings")
         given = an_object(section["settings"], where, "CSAT settings")
@@ -313,12 +312,11 @@ def load_csat(loader: Loader, value: Any) -> None:
 def _survey(loader: Loader, path: Path, item: Any, answered: set[str]) -> None:
     own_fields = ("id", "createdAt")
     derived = ("customerId", "scale", "updatedAt")
-    body, own = loader.fields(item, path, "survey", own=own_fields, derived=derived)
-    valid = validated(SurveyCreate, body, path, "survey")
+    valid, own = loader.body(item, path, SurveyCreate, "survey", own=own_fields, derived=derived)
     hex_id = loader.take_id(own, path, SURVEY, "csat_surveys")
     where = (*path, "ticketId")
     ticket = loader.db.one(
-        f"SELECT id, customer_id FROM tickets WHERE {SCOPE} AND id = ?",
+        f"SELECT id, customer_id FROM tickets WHERE {TEST_SCOPE} AND id = ?",
         (loader.team_id, loader.parse(valid.ticketId, ids.TICKET, where)),
     )
     if ticket is None:

@@ -18,9 +18,8 @@ from cstar_cli.platform.store.db import Database, Row
 from cstar_cli.platform.testhelpers.datafile.community import export_community, export_csat
 from cstar_cli.platform.testhelpers.datafile.groups import export_groups
 from cstar_cli.platform.testhelpers.datafile.preferences import export_extras
+from cstar_cli.platform.testhelpers.guard import TEST_SCOPE
 from cstar_cli.wire.datafile import FORMAT, VERSION
-
-SCOPE = "team_id = ? AND livemode = 0"
 
 
 def export_rows(db: Database, team_id: str, now: float) -> dict[str, Any]:
@@ -29,11 +28,13 @@ def export_rows(db: Database, team_id: str, now: float) -> dict[str, Any]:
     scope = (team_id,)
 
     def rows(table: str, extra: str = "") -> list[Row]:
-        return db.all(f"SELECT * FROM {table} WHERE {SCOPE}{extra} ORDER BY rowid", scope)
+        return db.all(f"SELECT * FROM {table} WHERE {TEST_SCOPE}{extra} ORDER BY rowid", scope)
 
     emails = {row["id"]: row["email"] for row in rows("members")}
     messages: dict[str, list[dict[str, Any]]] = {}
-    for row in db.all(f"SELECT * FROM messages WHERE {SCOPE} ORDER BY created_at, rowid", scope):
+    for row in db.all(
+        f"SELECT * FROM messages WHERE {TEST_SCOPE} ORDER BY created_at, rowid", scope
+    ):
         messages.setdefault(row["ticket_id"], []).append(message(row))
     document = {
         FORMAT: VERSION,

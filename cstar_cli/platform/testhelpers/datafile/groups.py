@@ -20,11 +20,11 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     a_list,
     validated,
 )
+from cstar_cli.platform.testhelpers.guard import TEST_SCOPE
 
 if TYPE_CHECKING:
     from cstar_cli.platform.testhelpers.datafile.load import Loader
 
-SCOPE = "team_id = ? AND livemode = 0"
 LIST = "customerGroups"
 
 
@@ -33,12 +33,12 @@ def export_groups(db: Database, team_id: str) -> list[dict[str, Any]]:
     members: dict[str, list[str]] = {}
     for row in db.all(
         "SELECT m.group_id, m.customer_id FROM customer_group_members m JOIN customer_groups g "
-        f"ON g.id = m.group_id WHERE g.{SCOPE.replace(' AND ', ' AND g.')} "
+        f"ON g.id = m.group_id WHERE g.{TEST_SCOPE.replace(' AND ', ' AND g.')} "
         "ORDER BY m.rowid",
         (team_id,),
     ):
         members.setdefault(row["group_id"], []).append(ids.CUSTOMER + row["customer_id"])
-    rows = db.all(f"SELECT * FROM customer_groups WHERE {SCOPE} ORDER BY rowid", (team_id,))
+    rows = db.all(f"SELECT * FROM customer_groups WHERE {TEST_SCOPE} ORDER BY rowid", (team_id,))
     return [group(row, members.get(row["id"], [])) for row in rows]
 
 
@@ -95,16 +95,10 @@ def _customer(loader: Loader, reference: Any, where: Path) -> str:
     """A member of a group, by ``cus_`` id (or UUID) or email: its stored id."""
     if not isinstance(reference, str):
         raise DataFileError(where, "must be a customer id (cus_…) or email.")
-    if "@" in reference:
-        row = loader.db.one(
-            f"SELECT id FROM customers WHERE {SCOPE} AND email_key = ?",
-            (loader.team_id, reference.lower()),
-        )
-    else:
-        row = loader.db.one(
-            f"SELECT id FROM customers WHERE {SCOPE} AND id = ?",
-            (loader.team_id, loader.parse(reference, ids.CUSTOMER, where)),
-        )
+    column, value = loader.lookup(reference, ids.CUSTOMER, where, "email_key")
+    row = loader.db.one(
+        f"SELECT id FROM customers WHERE {TEST_SCOPE} AND {column} = ?", (loader.team_id, value)
+    )
     if row is None:
         raise DataFileError(where, f"no customer with id or email '{reference}' in the file.")
     return str(row["id"])

@@ -18,11 +18,13 @@ from cstar_cli.platform import ids
 from cstar_cli.platform.delivery.urls import check_url
 from cstar_cli.platform.game.models import SlaRuleCreate
 from cstar_cli.platform.game.sla import RULE_PREFIX, ensure_scope
+from cstar_cli.platform.game.sla_rules import rule_columns
 from cstar_cli.platform.http.errors import ApiError
 from cstar_cli.platform.resources.articles.models import ArticleCreate
 from cstar_cli.platform.resources.articles.slugs import slugify
 from cstar_cli.platform.resources.categories.models import CategoryCreate
 from cstar_cli.platform.resources.customers.models import CustomerCreate
+from cstar_cli.platform.resources.customers.service import customer_columns
 from cstar_cli.platform.resources.members.models import MemberCreate
 from cstar_cli.platform.resources.members.service import ROLE_PERMISSIONS, new_member
 from cstar_cli.platform.resources.webhooks.models import WebhookCreate
@@ -31,6 +33,7 @@ from cstar_cli.platform.store.db import Database, Row, dumps
 from cstar_cli.platform.store.vault import SecretBox
 from cstar_cli.platform.testhelpers.datafile.problems import (
     DataFileError,
+    M,
     Path,
     a_count,
     a_list,
@@ -40,10 +43,10 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     unknown,
     validated,
 )
+from cstar_cli.platform.testhelpers.guard import TEST_SCOPE
 from cstar_cli.wire.datafile import FORMAT, OBJECTS, RESOURCES, SECTIONS, VERSION
 from cstar_cli.wire.times import iso
 
-SCOPE = "team_id = ? AND livemode = 0"
 LOADED = (*RESOURCES[:5], "messages", *RESOURCES[5:], *OBJECTS)
 """What a load counts, in the document's order (messages after their tickets)."""
 
@@ -77,9 +80,11 @@ class Loader:
         for name, step in steps:
             self.each(doc, name, step)
         if "slaRules" in doc:  # the file's rules replace the environment's (none: no SLA)
-            self.db.execute(f"DELETE FROM sla_rules WHERE {SCOPE}", (self.team_id,))
+            self.db.execute(f"DELETE FROM sla_rules WHERE {TEST_SCOPE}", (self.team_id,))
             ensure_scope(self.db, self.team_id, False)
-            self.db.execute(f"UPDATE game_scopes SET sla_seeded = 1 WHERE {SCOPE}", (self.team_id,))
+            self.db.execute(
+                f"UPDATE game_scopes SET sla_seeded = 1 WHERE {TEST_SCOPE}", (self.team_id,)
+            )
             self.each(doc, "slaRules", self.sla_rule)
         load_tickets(self, a_list(doc.get("tickets", []), ("tickets",)))
         self.each(doc, "webhooks", self.webhook)
@@ -139,6 +144,21 @@ class Loader:
         mine = {k: v for k, v in obj.items() if k in own and v is not None}
         return body, mine
 
+    def body(
+        self,
+        item: Any,
+        path: Path,
+        model: type[M],
+        noun: str,
+        *,
+        own: Collection[str] = ("id", "createdAt", "updatedAt"),
+        derived: Collection[str] = (),
+    ) -> tuple[M, dict[str, Any]]:
+        """``(valid, own)``: the object as the API's request ``model`` checks it (a ``noun``),
+        and the fields the loader reads itself (:meth:`fields`)."""
+        body, mine = self.fields(item, path, noun, own=own, derived=derived)
+        return validated(model, body, path, noun), mine
+
     def take_id(self, own: dict[str, Any], path: Path, prefix: str, table: str) -> str:
         """The object's id as stored: the file's (unique in the file), or a new one."""
         if "id" not in own:
@@ -159,6 +179,13 @@ class Loader:
             return ids.parse(value, prefix, "id")
         except ApiError as err:
             raise DataFileError(where, err.message.replace(" for id", "")) from None
+
+    def lookup(self, reference: str, prefix: str, where: Path, email: str) -> tuple[str, str]:
+        """The column and value that find what ``reference`` names: an email (the ``email``
+        column, lowercased) or a wire id (or UUID) of ``prefix``."""
+        if "@" in reference:
+            return email, reference.lower()
+        return "id", self.parse(reference, prefix, where)
 
     def times(self, own: dict[str, Any], path: Path) -> tuple[str, str]:
         """``(createdAt, updatedAt)``: as given, else now (updatedAt: createdAt)."""
@@ -192,7 +219,8 @@ class Loader:
 
     def taken(self, table: str, column: str, value: str) -> bool:
         row = self.db.one(
-            f"SELECT 1 FROM {table} WHERE {SCOPE} AND {column} = ? LIMIT 1", (self.team_id, value)
+            f"SELECT 1 FROM {table} WHERE {TEST_SCOPE} AND {column} = ? LIMIT 1",
+            (self.team_id, value),
         )
         return row is not None
 
@@ -205,11 +233,12 @@ class Loader:
         """A member by email: a seed member of that email takes the file's name and role."""
         path: Path = ("members", index)
         derived = ("id", "userId", "roleDisplayName", "permissions", "level", "xp")
-        body, own = self.fields(item, path, "member", own=("joinedAt",), derived=derived)
-        valid = validated(MemberCreate, body, path, "member")
+        valid, own = self.body(
+            item, path, MemberCreate, "member", own=("joinedAt",), derived=derived
+        )
         joined = self.time(own, "joinedAt", path) or self.stamp
         found = self.db.one(
-            f"SELECT id, seed FROM members WHERE {SCOPE} AND lower(email) = ? ORDER BY rowid",
+            f"SELECT id, seed FROM members WHERE {TEST_SCOPE} AND lower(email) = ? ORDER BY rowid",
             (self.team_id, valid.email.lower()),
         )
         if found is not None and not found["seed"]:
@@ -227,28 +256,16 @@ class Loader:
 
     def customer(self, index: int, item: Any) -> None:
         path: Path = ("customers", index)
-        body, own = self.fields(item, path, "customer", derived=("ticketCount",))
-        valid = validated(CustomerCreate, body, path, "customer")
+        valid, own = self.body(item, path, CustomerCreate, "customer", derived=("ticketCount",))
         hex_id = self.take_id(own, path, ids.CUSTOMER, "customers")
         self.unique("customers", "email_key", valid.email.lower(), (*path, "email"), "customer")
-        values = {
-            "name": valid.name,
-            "email": valid.email,
-            "email_key": valid.email.lower(),
-            "status": valid.status,
-            "sentiment": valid.sentiment,
-            "tags": dumps(valid.tags),
-            "notes": valid.notes,
-            "custom_fields": dumps(valid.customFields),
-            "metadata": dumps(valid.metadata),
-        }
+        values = customer_columns(valid)
         self.insert("customers", self.new_row(hex_id, values, *self.times(own, path)), path)
         self.count("customers")
 
     def category(self, index: int, item: Any) -> None:
         path: Path = ("categories", index)
-        body, own = self.fields(item, path, "category", derived=("articleCount",))
-        valid = validated(CategoryCreate, body, path, "category")
+        valid, own = self.body(item, path, CategoryCreate, "category", derived=("articleCount",))
         hex_id = self.take_id(own, path, ids.CATEGORY, "categories")
         name = valid.name.strip()
         slug = valid.slug or slugify(name)
@@ -268,8 +285,9 @@ class Loader:
         path: Path = ("articles", index)
         own_fields = ("id", "createdAt", "updatedAt", "publishedAt", "viewCount", "useCount")
         derived = ("readTime", "helpfulCount", "notHelpfulCount")
-        body, own = self.fields(item, path, "article", own=own_fields, derived=derived)
-        valid = validated(ArticleCreate, body, path, "article")
+        valid, own = self.body(
+            item, path, ArticleCreate, "article", own=own_fields, derived=derived
+        )
         hex_id = self.take_id(own, path, ids.ARTICLE, "articles")
         category_id, category = None, valid.category
         if valid.categoryId is not None:
@@ -313,11 +331,12 @@ class Loader:
         if reference.startswith(ids.CATEGORY) or _is_uuid(reference):
             hex_id = self.parse(reference, ids.CATEGORY, where)
             row = self.db.one(
-                f"SELECT id, name FROM categories WHERE {SCOPE} AND id = ?", (self.team_id, hex_id)
+                f"SELECT id, name FROM categories WHERE {TEST_SCOPE} AND id = ?",
+                (self.team_id, hex_id),
             )
         else:
             row = self.db.one(
-                f"SELECT id, name FROM categories WHERE {SCOPE} AND slug = ?",
+                f"SELECT id, name FROM categories WHERE {TEST_SCOPE} AND slug = ?",
                 (self.team_id, reference),
             )
         if row is None:
@@ -326,21 +345,13 @@ class Loader:
 
     def sla_rule(self, index: int, item: Any) -> None:
         path: Path = ("slaRules", index)
-        body, own = self.fields(item, path, "SLA rule")
-        valid = validated(SlaRuleCreate, body, path, "SLA rule")
+        valid, own = self.body(item, path, SlaRuleCreate, "SLA rule")
         if valid.responseTarget > valid.resolutionTarget:
             raise DataFileError(
                 (*path, "responseTarget"), "cannot be longer than resolutionTarget."
             )
         hex_id = self.take_id(own, path, RULE_PREFIX, "sla_rules")
-        values = {
-            "name": valid.name,
-            "priority": valid.priority,
-            "response_target": valid.responseTarget,
-            "resolution_target": valid.resolutionTarget,
-            "business_hours_only": int(valid.businessHoursOnly),
-            "enabled": int(valid.enabled),
-        }
+        values = rule_columns(valid)
         self.insert("sla_rules", self.new_row(hex_id, values, *self.times(own, path)), path)
         self.count("slaRules")
 

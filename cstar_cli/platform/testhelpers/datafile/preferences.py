@@ -44,13 +44,12 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     validated,
 )
 from cstar_cli.platform.testhelpers.datafile.tickets import member_of
+from cstar_cli.platform.testhelpers.guard import TEST_SCOPE
 from cstar_cli.wire.enums import SocialKind
 from cstar_cli.wire.times import parse_iso
 
 if TYPE_CHECKING:
     from cstar_cli.platform.testhelpers.datafile.load import Loader
-
-SCOPE = "team_id = ? AND livemode = 0"
 
 
 class SocialEntry(Input):
@@ -67,8 +66,10 @@ class SocialEntry(Input):
 def export_extras(db: Database, team_id: str, emails: dict[str, str]) -> dict[str, Any]:
     """``memberPreferences``, ``social`` and ``teamPreferences`` of the team's test environment."""
     team = team_values(team_row(db, team_id, False))
-    members = db.all(f"SELECT * FROM member_preferences WHERE {SCOPE} ORDER BY rowid", (team_id,))
-    sends = db.all(f"SELECT * FROM social_sends WHERE {SCOPE} ORDER BY rowid", (team_id,))
+    members = db.all(
+        f"SELECT * FROM member_preferences WHERE {TEST_SCOPE} ORDER BY rowid", (team_id,)
+    )
+    sends = db.all(f"SELECT * FROM social_sends WHERE {TEST_SCOPE} ORDER BY rowid", (team_id,))
     return {
         "memberPreferences": [
             {
@@ -169,7 +170,7 @@ def _social(loader: Loader, index: int, item: Any) -> None:
         where = (*path, "ticketId")
         ticket = loader.parse(valid.ticketId, ids.TICKET, where)
         found = loader.db.one(
-            f"SELECT id FROM tickets WHERE {SCOPE} AND id = ?", (loader.team_id, ticket)
+            f"SELECT id FROM tickets WHERE {TEST_SCOPE} AND id = ?", (loader.team_id, ticket)
         )
         if found is None:
             raise DataFileError(where, f"no ticket with id '{valid.ticketId}' in the file.")

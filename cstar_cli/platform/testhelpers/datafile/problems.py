@@ -80,6 +80,16 @@ def an_object(value: Any, path: Path, noun: str) -> dict[str, Any]:
     return value
 
 
+def a_section(value: Any, path: Path, keys: Sequence[str], noun: str, owner: str) -> dict[str, Any]:
+    """An object (a ``noun``) holding nothing but ``keys``: any other is an unknown field of a
+    ``owner``."""
+    section = an_object(value, path, noun)
+    for key in section:
+        if key not in keys:
+            raise DataFileError((*path, key), unknown(key, keys, owner))
+    return section
+
+
 def a_list(value: Any, path: Path) -> list[Any]:
     if not isinstance(value, list):
         raise DataFileError(path, f"must be a JSON array, not {kind_of(value)}.")

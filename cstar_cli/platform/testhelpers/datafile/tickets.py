@@ -21,11 +21,11 @@ from cstar_cli.platform.testhelpers.datafile.problems import (
     a_list,
     validated,
 )
+from cstar_cli.platform.testhelpers.guard import TEST_SCOPE
 
 if TYPE_CHECKING:
     from cstar_cli.platform.testhelpers.datafile.load import Loader
 
-SCOPE = "team_id = ? AND livemode = 0"
 TICKET_OWN = ("id", "createdAt", "updatedAt", "resolvedAt", "closedAt", "messages", "message")
 TICKET_DERIVED = (
     "number",
@@ -44,7 +44,8 @@ TICKET_DERIVED = (
 def load_tickets(loader: Loader, items: list[Any]) -> None:
     """Store the file's tickets in order, numbered after the environment's last one."""
     last = loader.db.one(
-        f"SELECT COALESCE(MAX(number), 1000) AS n FROM tickets WHERE {SCOPE}", (loader.team_id,)
+        f"SELECT COALESCE(MAX(number), 1000) AS n FROM tickets WHERE {TEST_SCOPE}",
+        (loader.team_id,),
     )
     number = int(last["n"]) if last else 1000
     for index, item in enumerate(items):
@@ -133,8 +134,9 @@ def message_rows(
     for position, item in enumerate(a_list(items, (*path, "messages"))):
         where: Path = (*path, "messages", position)
         own_fields = ("id", "createdAt")
-        body, own = loader.fields(item, where, "message", own=own_fields, derived=("ticketId",))
-        valid = validated(MessageCreate, body, where, "message")
+        valid, own = loader.body(
+            item, where, MessageCreate, "message", own=own_fields, derived=("ticketId",)
+        )
         previous = loader.time(own, "createdAt", where) or previous
         rows.append(
             {
@@ -154,12 +156,10 @@ def message_rows(
 
 def customer_of(loader: Loader, reference: str, where: Path) -> Row:
     """The customer a ticket names by id (``cus_…``, a UUID) or email."""
-    if "@" in reference:
-        column, value = "email_key", reference.lower()
-    else:
-        column, value = "id", loader.parse(reference, ids.CUSTOMER, where)
+    column, value = loader.lookup(reference, ids.CUSTOMER, where, "email_key")
     row = loader.db.one(
-        f"SELECT id, name FROM customers WHERE {SCOPE} AND {column} = ?", (loader.team_id, value)
+        f"SELECT id, name FROM customers WHERE {TEST_SCOPE} AND {column} = ?",
+        (loader.team_id, value),
     )
     if row is None:
         raise DataFileError(
@@ -171,12 +171,9 @@ def customer_of(loader: Loader, reference: str, where: Path) -> Row:
 def member_of(loader: Loader, reference: str, where: Path) -> str:
     """The member a ticket is assigned to, by id (``mem_…``, a UUID) or email: the seed
     members (ada@, grace@, alan@example.com) and the file's."""
-    if "@" in reference:
-        column, value = "lower(email)", reference.lower()
-    else:
-        column, value = "id", loader.parse(reference, ids.MEMBER, where)
+    column, value = loader.lookup(reference, ids.MEMBER, where, "lower(email)")
     row = loader.db.one(
-        f"SELECT id FROM members WHERE {SCOPE} AND {column} = ? ORDER BY rowid LIMIT 1",
+        f"SELECT id FROM members WHERE {TEST_SCOPE} AND {column} = ? ORDER BY rowid LIMIT 1",
         (loader.team_id, value),
     )
     if row is None:
