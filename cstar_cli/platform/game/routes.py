@@ -21,9 +21,11 @@ from cstar_cli.platform.game.social import Social
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.access import PUBLIC
 from cstar_cli.platform.resources import common
+from cstar_cli.platform.resources.table import ItemRoutes
 from cstar_cli.wire.enums import Priority
 
 router = APIRouter()
+rules = ItemRoutes(router, SlaRules, "/sla/rules", "ruleId", tags=["sla"])
 
 USER_ID_HELP = "The player: a member id (mem_...), a user id (usr_...) or a bare UUID."
 
@@ -106,32 +108,8 @@ async def one_up(request: Request, body: OneUpCreate) -> Response:
 
 
 # -- SLA rules -----------------------------------------------------------------------------------
-@router.get("/sla/rules", tags=["sla"], summary="List SLA rules")
-async def list_rules(
-    request: Request,
-    paging: common.Paging = Depends(common.page_params),
-    priority: Priority | None = Query(None),
-) -> Response:
-    page = SlaRules(common.caller_of(request)).list(paging, priority=priority)
-    return responses.paged(request, page)
-
-
-@router.post("/sla/rules", status_code=201, tags=["sla"], summary="Create an SLA rule")
-async def create_rule(request: Request, body: SlaRuleCreate) -> Response:
-    rule = SlaRules(common.caller_of(request)).create(body)
-    return responses.ok(request, rule, status=201)
-
-
-@router.get("/sla/rules/{ruleId}", tags=["sla"], summary="Get an SLA rule")
-async def get_rule(request: Request, ruleId: str) -> Response:
-    return responses.ok(request, SlaRules(common.caller_of(request)).get(ruleId))
-
-
-@router.patch("/sla/rules/{ruleId}", tags=["sla"], summary="Update an SLA rule")
-async def update_rule(request: Request, ruleId: str, body: SlaRuleUpdate) -> Response:
-    return responses.ok(request, SlaRules(common.caller_of(request)).update(ruleId, body))
-
-
-@router.delete("/sla/rules/{ruleId}", tags=["sla"], summary="Delete an SLA rule")
-async def delete_rule(request: Request, ruleId: str) -> Response:
-    return responses.ok(request, SlaRules(common.caller_of(request)).delete(ruleId))
+rules.list("list_rules", "List SLA rules", filters={"priority": Priority})
+rules.create("create_rule", SlaRuleCreate, "Create an SLA rule")
+rules.get("get_rule", "Get an SLA rule")
+rules.update("update_rule", SlaRuleUpdate, "Update an SLA rule")
+rules.delete("delete_rule", "Delete an SLA rule")
