@@ -52,13 +52,15 @@ class ItemRoutes:
         access: Access = None,
     ) -> None:
         """``GET collection``: ``service.list(paging, **filters)``, each filter an optional query
-        parameter of the type given (``{"role": Role}``)."""
+        parameter of the type given (``{"role": Role}``); a ``bool`` one is ``true`` or ``false``
+        (:func:`.common.bool_query`)."""
         params = [inspect.Parameter("paging", _ARGUMENT, default=Depends(common.page_params))]
-        params += [
-            inspect.Parameter(key, _ARGUMENT, annotation=kind | None, default=Query(None))
-            for key, kind in (filters or {}).items()
-        ]
-        call = self._endpoint("list", ["paging"], params, responses.paged)
+        flags = [key for key, kind in (filters or {}).items() if kind is bool]
+        for key, kind in (filters or {}).items():
+            query = Query(None, description="true or false.") if key in flags else Query(None)
+            shown = str if key in flags else kind
+            params.append(inspect.Parameter(key, _ARGUMENT, annotation=shown | None, default=query))
+        call = self._endpoint("list", ["paging"], params, responses.paged, flags)
         self._add("GET", self.collection, name, call, summary, access)
 
     def create(self, name: str, body: Any, summary: str, *, access: Access = None) -> None:
@@ -105,14 +107,16 @@ class ItemRoutes:
         positional: Sequence[str],
         params: Sequence[inspect.Parameter],
         answer: Callable[[Request, Any], Response],
+        flags: Sequence[str] = (),
     ) -> Callable[..., Any]:
         """The route's function: FastAPI reads ``params`` from its signature and passes their
         values; those named in ``positional`` go to the service's ``method`` in order, the rest
-        by name."""
+        by name, the ``flags`` as booleans."""
         service = self.service
 
         async def endpoint(request: Request, **values: Any) -> Response:
             args = [values.pop(key) for key in positional]
+            values.update({key: common.bool_query(values[key], key) for key in flags})
             call = getattr(service(common.caller_of(request)), method)
             return answer(request, call(*args, **values))
 

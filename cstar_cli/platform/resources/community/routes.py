@@ -29,12 +29,12 @@ from cstar_cli.platform.resources.table import ItemRoutes
 from cstar_cli.wire.enums import PostStatus, PostVisibility
 
 router = APIRouter(tags=["community"])
-topics = ItemRoutes(router, Topics, "/community/topics", "topicId")
-posts = ItemRoutes(router, Posts, "/community/posts", "postId")
 SORT_HELP = (
     "recent (default), votes or comments (pinned posts first); or created_at, updated_at, "
     "vote_count, comment_count, title, with '-' for descending."
 )
+topics = ItemRoutes(router, Topics, "/community/topics", "topicId")
+posts = ItemRoutes(router, Posts, "/community/posts", "postId")
 
 
 def _paging(

@@ -20,17 +20,7 @@ router = APIRouter(tags=["webhooks"])
 items = ItemRoutes(router, Webhooks, "/webhooks", "webhookId")
 
 
-@router.get("/webhooks", summary="List webhook endpoints")
-async def list_webhooks(
-    request: Request,
-    paging: common.Paging = Depends(common.page_params),
-    active: str | None = Query(None, description="true or false."),
-) -> Response:
-    active_only = common.bool_query(active, "active")
-    page = Webhooks(common.caller_of(request)).list(paging, active=active_only)
-    return responses.paged(request, page)
-
-
+items.list("list_webhooks", "List webhook endpoints", filters={"active": bool})
 items.create("create_webhook", WebhookCreate, "Create a webhook endpoint (secret shown once)")
 
 
