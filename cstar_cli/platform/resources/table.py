@@ -1,14 +1,18 @@
-"""The plain routes of a resource as a table, one line a route: ``items.get("get_customer", …)``
-is ``GET /customers/{customerId}``, which builds the service for the caller, calls its ``get``
-with the id and answers with what it returns. A route with logic of its own stays a function
-beside its table; the operation ids, parameters and schemas are those a function would make."""
+"""Plain routes as tables, one line a route. A plain route builds its service for the caller,
+calls one method with the path's parameters (and the body) and answers with what it returns:
+``faults.get("/test-helpers/faults/{faultId}", "get_fault", Faults.get, "Show a fault")``, or
+for a resource's own routes ``items.get("get_customer", "Get a customer")``. A route with logic
+of its own stays a function beside its table; the operation ids, parameters and schemas are
+those a function would make."""
 
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import Enum
-from functools import partial
+from functools import partial, partialmethod
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,125 +20,55 @@ from starlette.responses import Response
 
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.resources import common
-from cstar_cli.platform.resources.service import Caller
 
 Access = dict[str, Any] | None
 Tags = list[str | Enum] | None
+Answer = Callable[[Request, Any], Response]
 _ARGUMENT = inspect.Parameter.KEYWORD_ONLY
 
 
-class ItemRoutes:
-    """The table of one resource: its list at ``collection``, its items at
-    ``collection/{id_param}``, each route a call of one method of ``service``."""
+@dataclass(frozen=True)
+class Calls:
+    """The plain routes of one service class on a router, each the call of one of its methods
+    (``Faults.get``): the path's parameters in order, then the body if the route takes one."""
 
-    def __init__(
-        self,
-        router: APIRouter,
-        service: Callable[[Caller], Any],
-        collection: str,
-        id_param: str,
-        *,
-        tags: Tags = None,
-    ) -> None:
-        self.router = router
-        self.service = service
-        self.collection = collection
-        self.item = f"{collection}/{{{id_param}}}"
-        self.id_param = id_param
-        self.tags = tags
+    router: APIRouter
+    service: Any
+    tags: Tags = None
 
-    def list(
-        self,
-        name: str,
-        summary: str,
-        *,
-        filters: dict[str, Any] | None = None,
-        access: Access = None,
-    ) -> None:
-        """``GET collection``: ``service.list(paging, **filters)``, each filter an optional query
-        parameter of the type given (``{"role": Role}``); a ``bool`` one is ``true`` or ``false``
-        (:func:`.common.bool_query`)."""
-        params = [inspect.Parameter("paging", _ARGUMENT, default=Depends(common.page_params))]
-        flags = [key for key, kind in (filters or {}).items() if kind is bool]
-        for key, kind in (filters or {}).items():
-            query = Query(None, description="true or false.") if key in flags else Query(None)
-            shown = str if key in flags else kind
-            params.append(inspect.Parameter(key, _ARGUMENT, annotation=shown | None, default=query))
-        call = self._endpoint("list", ["paging"], params, responses.paged, flags)
-        self._add("GET", self.collection, name, call, summary, access)
-
-    def create(self, name: str, body: Any, summary: str, *, access: Access = None) -> None:
-        """``POST collection``: ``service.create(body)``, answered 201."""
-        call = self._endpoint(
-            "create",
-            ["body"],
-            [inspect.Parameter("body", _ARGUMENT, annotation=body)],
-            partial(responses.ok, status=201),
-        )
-        self._add("POST", self.collection, name, call, summary, access, status=201)
-
-    def get(self, name: str, summary: str, *, access: Access = None) -> None:
-        """``GET item``: ``service.get(id)``."""
-        self._item("GET", name, "get", summary, access)
-
-    def update(self, name: str, body: Any, summary: str) -> None:
-        """``PATCH item``: ``service.update(id, body)``."""
-        self._item("PATCH", name, "update", summary, body=body)
-
-    def delete(self, name: str, summary: str, *, revoke: bool = False) -> None:
-        """``DELETE item``: ``service.delete(id)``, or ``service.revoke(id)`` (a key, an invite)."""
-        self._item("DELETE", name, "revoke" if revoke else "delete", summary)
-
-    def _item(
-        self,
-        verb: str,
-        name: str,
-        method: str,
-        summary: str,
-        access: Access = None,
-        body: Any = None,
-    ) -> None:
-        params = [inspect.Parameter(self.id_param, _ARGUMENT, annotation=str)]
-        if body is not None:
-            params.append(inspect.Parameter("body", _ARGUMENT, annotation=body))
-        names = [param.name for param in params]
-        call = self._endpoint(method, names, params, responses.ok)
-        self._add(verb, self.item, name, call, summary, access)
-
-    def _endpoint(
-        self,
-        method: str,
-        positional: Sequence[str],
-        params: Sequence[inspect.Parameter],
-        answer: Callable[[Request, Any], Response],
-        flags: Sequence[str] = (),
-    ) -> Callable[..., Any]:
-        """The route's function: FastAPI reads ``params`` from its signature and passes their
-        values; those named in ``positional`` go to the service's ``method`` in order, the rest
-        by name, the ``flags`` as booleans."""
-        service = self.service
-
-        async def endpoint(request: Request, **values: Any) -> Response:
-            args = [values.pop(key) for key in positional]
-            values.update({key: common.bool_query(values[key], key) for key in flags})
-            call = getattr(service(common.caller_of(request)), method)
-            return answer(request, call(*args, **values))
-
-        request = inspect.Parameter("request", _ARGUMENT, annotation=Request)
-        signature = inspect.Signature([request, *params], return_annotation=Response)
-        endpoint.__signature__ = signature  # type: ignore[attr-defined]
-        return endpoint
-
-    def _add(
+    def add(
         self,
         verb: str,
         path: str,
         name: str,
-        endpoint: Callable[..., Any],
+        method: Callable[..., Any],
         summary: str,
-        access: Access,
+        *,
+        body: Any = None,
         status: int | None = None,
+        access: Access = None,
+        answer: Answer | None = None,
+        query: Sequence[inspect.Parameter] = (),
+        flags: Sequence[str] = (),
     ) -> None:
+        """Route ``verb path`` to ``method``. FastAPI reads the endpoint's parameters from its
+        signature: the path's, the body's, then the ``query`` ones (passed by name, the ``flags``
+        among them as booleans, :func:`.common.bool_query`)."""
+        params = [inspect.Parameter(key, _ARGUMENT, annotation=str) for key in _path_params(path)]
+        if body is not None:
+            params.append(inspect.Parameter("body", _ARGUMENT, annotation=body))
+        positional = [param.name for param in params]
+        service = self.service
+        reply = answer or partial(responses.ok, status=status or 200)
+
+        async def endpoint(request: Request, **values: Any) -> Response:
+            args = [values.pop(key) for key in positional]
+            values.update({key: common.bool_query(values[key], key) for key in flags})
+            return reply(request, method(service(common.caller_of(request)), *args, **values))
+
+        request = inspect.Parameter("request", _ARGUMENT, annotation=Request)
+        signature = inspect.Signature([request, *params, *query], return_annotation=Response)
+        endpoint.__signature__ = signature  # type: ignore[attr-defined]
         endpoint.__name__ = name
         self.router.add_api_route(
             path,
@@ -146,3 +80,76 @@ class ItemRoutes:
             tags=self.tags,
             openapi_extra=access,
         )
+
+    get = partialmethod(add, "GET")
+    post = partialmethod(add, "POST")
+    patch = partialmethod(add, "PATCH")
+    delete = partialmethod(add, "DELETE")
+
+
+class ItemRoutes:
+    """The table of one resource: its list at ``collection`` and its items at
+    ``collection/{id_param}``, each route a call of the service's method of its kind
+    (``Customers.get`` for ``get``)."""
+
+    def __init__(
+        self, router: APIRouter, service: Any, collection: str, id_param: str, *, tags: Tags = None
+    ) -> None:
+        self.calls = Calls(router, service, tags=tags)
+        self.service = service
+        self.collection = collection
+        self.item = f"{collection}/{{{id_param}}}"
+
+    def list(
+        self,
+        name: str,
+        summary: str,
+        *,
+        filters: dict[str, Any] | None = None,
+        access: Access = None,
+    ) -> None:
+        """``GET collection``: ``service.list(paging=…, **filters)``, each filter an optional query
+        parameter of the type given (``{"role": Role}``); a ``bool`` one is ``true`` or
+        ``false``."""
+        query = [inspect.Parameter("paging", _ARGUMENT, default=Depends(common.page_params))]
+        flags = [key for key, kind in (filters or {}).items() if kind is bool]
+        for key, kind in (filters or {}).items():
+            given = Query(None, description="true or false.") if key in flags else Query(None)
+            shown = str if key in flags else kind
+            query.append(inspect.Parameter(key, _ARGUMENT, annotation=shown | None, default=given))
+        self.calls.add(
+            "GET",
+            self.collection,
+            name,
+            self.service.list,
+            summary,
+            access=access,
+            answer=responses.paged,
+            query=query,
+            flags=flags,
+        )
+
+    def create(self, name: str, body: Any, summary: str, *, access: Access = None) -> None:
+        """``POST collection``: ``service.create(body)``, answered 201."""
+        create = self.service.create
+        self.calls.post(
+            self.collection, name, create, summary, body=body, status=201, access=access
+        )
+
+    def get(self, name: str, summary: str, *, access: Access = None) -> None:
+        """``GET item``: ``service.get(id)``."""
+        self.calls.get(self.item, name, self.service.get, summary, access=access)
+
+    def update(self, name: str, body: Any, summary: str) -> None:
+        """``PATCH item``: ``service.update(id, body)``."""
+        self.calls.patch(self.item, name, self.service.update, summary, body=body)
+
+    def delete(self, name: str, summary: str, *, revoke: bool = False) -> None:
+        """``DELETE item``: ``service.delete(id)``, or ``service.revoke(id)`` (a key, an invite)."""
+        method = self.service.revoke if revoke else self.service.delete
+        self.calls.delete(self.item, name, method, summary)
+
+
+def _path_params(path: str) -> list[str]:
+    """The parameters of a path template, in order: ``["groupId", "customerId"]``."""
+    return re.findall(r"{(\w+)}", path)
