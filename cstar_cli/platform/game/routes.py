@@ -1,5 +1,6 @@
-"""``/game/*`` (D22) and ``/sla/rules`` (facts §3.10): parse, call :class:`.service.Game` or
-:class:`.sla_rules.SlaRules`, answer. The test clock is in :mod:`cstar_cli.platform.testhelpers`."""
+"""``/game/*`` (D22) and ``/sla/rules`` (facts §3.10), each on its router (its tag): parse, call
+:class:`.service.Game` or :class:`.sla_rules.SlaRules`, answer. The test clock is in
+:mod:`cstar_cli.platform.testhelpers`."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ from cstar_cli.platform.resources import common
 from cstar_cli.platform.resources.table import ItemRoutes
 from cstar_cli.wire.enums import Priority
 
-router = APIRouter()
-rules = ItemRoutes(router, SlaRules, "/sla/rules", "ruleId", tags=["sla"])
+router = APIRouter(tags=["game"])
+sla_router = APIRouter(tags=["sla"])
+rules = ItemRoutes(sla_router, SlaRules, "/sla/rules", "ruleId")
 
 USER_ID_HELP = "The player: a member id (mem_...), a user id (usr_...) or a bare UUID."
 
@@ -35,9 +37,7 @@ async def _pages(page: int = common.PAGE, pageSize: int = common.PAGE_SIZE) -> c
 
 
 # -- the game ------------------------------------------------------------------------------------
-@router.get(
-    "/game/player", tags=["game"], summary="Get a player's game stats", openapi_extra=PUBLIC
-)
+@router.get("/game/player", summary="Get a player's game stats", openapi_extra=PUBLIC)
 async def get_player(
     request: Request,
     userId: str | None = Query(None, description=USER_ID_HELP),
@@ -45,9 +45,7 @@ async def get_player(
     return responses.ok(request, Game(common.caller_of(request)).player(userId))
 
 
-@router.get(
-    "/game/leaderboard", tags=["game"], summary="Rank the team's players", openapi_extra=PUBLIC
-)
+@router.get("/game/leaderboard", summary="Rank the team's players", openapi_extra=PUBLIC)
 async def leaderboard(
     request: Request,
     paging: common.Paging = Depends(_pages),
@@ -58,9 +56,7 @@ async def leaderboard(
     return responses.paged(request, Game(common.caller_of(request)).leaderboard(paging, period))
 
 
-@router.get(
-    "/game/bosses", tags=["game"], summary="List SLA bosses, active and past", openapi_extra=PUBLIC
-)
+@router.get("/game/bosses", summary="List SLA bosses, active and past", openapi_extra=PUBLIC)
 async def list_bosses(
     request: Request,
     paging: common.Paging = Depends(common.page_params),
@@ -69,12 +65,12 @@ async def list_bosses(
     return responses.paged(request, Game(common.caller_of(request)).bosses(paging, status))
 
 
-@router.get("/game/bosses/{bossId}", tags=["game"], summary="Get an SLA boss", openapi_extra=PUBLIC)
+@router.get("/game/bosses/{bossId}", summary="Get an SLA boss", openapi_extra=PUBLIC)
 async def get_boss(request: Request, bossId: str) -> Response:
     return responses.ok(request, Game(common.caller_of(request)).boss(bossId))
 
 
-@router.get("/game/achievements", tags=["game"], summary="List achievements", openapi_extra=PUBLIC)
+@router.get("/game/achievements", summary="List achievements", openapi_extra=PUBLIC)
 async def list_achievements(
     request: Request,
     userId: str | None = Query(None, description=USER_ID_HELP + " Adds unlocked/unlockedAt."),
@@ -82,9 +78,7 @@ async def list_achievements(
     return responses.plain_list(request, Game(common.caller_of(request)).achievements(userId))
 
 
-@router.get(
-    "/game/quests", tags=["game"], summary="List daily and weekly quests", openapi_extra=PUBLIC
-)
+@router.get("/game/quests", summary="List daily and weekly quests", openapi_extra=PUBLIC)
 async def list_quests(
     request: Request,
     memberId: str | None = Query(
@@ -94,15 +88,13 @@ async def list_quests(
     return responses.plain_list(request, Game(common.caller_of(request)).quests(memberId))
 
 
-@router.post(
-    "/game/social/high-fives", status_code=201, tags=["game"], summary="High-five a teammate"
-)
+@router.post("/game/social/high-fives", status_code=201, summary="High-five a teammate")
 async def high_five(request: Request, body: HighFiveCreate) -> Response:
     sent = Social(common.caller_of(request)).high_five(body)
     return responses.ok(request, sent, status=201)
 
 
-@router.post("/game/social/one-ups", status_code=201, tags=["game"], summary="One-up a teammate")
+@router.post("/game/social/one-ups", status_code=201, summary="One-up a teammate")
 async def one_up(request: Request, body: OneUpCreate) -> Response:
     return responses.ok(request, Social(common.caller_of(request)).one_up(body), status=201)
 
