@@ -90,15 +90,29 @@ class Calls:
 class ItemRoutes:
     """The table of one resource: its list at ``collection`` and its items at
     ``collection/{id_param}``, each route a call of the service's method of its kind
-    (``Customers.get`` for ``get``)."""
+    (``Customers.get`` for ``get``). A collection inside another resource
+    (``/community/posts/{postId}/comments``) passes the parent's id first."""
 
     def __init__(
-        self, router: APIRouter, service: Any, collection: str, id_param: str, *, tags: Tags = None
+        self,
+        router: APIRouter,
+        service: Any,
+        collection: str,
+        id_param: str | None = None,
+        *,
+        tags: Tags = None,
     ) -> None:
         self.calls = Calls(router, service, tags=tags)
         self.service = service
         self.collection = collection
-        self.item = f"{collection}/{{{id_param}}}"
+        self.id_param = id_param
+
+    @property
+    def item(self) -> str:
+        """The path of one item; a table without ``id_param`` has only its collection's routes."""
+        if self.id_param is None:
+            raise TypeError(f"{self.collection} has no item routes (no id_param)")
+        return f"{self.collection}/{{{self.id_param}}}"
 
     def list(
         self,

@@ -35,6 +35,7 @@ SORT_HELP = (
 )
 topics = ItemRoutes(router, Topics, "/community/topics", "topicId")
 posts = ItemRoutes(router, Posts, "/community/posts", "postId")
+comments = ItemRoutes(router, Comments, "/community/posts/{postId}/comments")
 
 
 def _paging(
@@ -76,26 +77,8 @@ posts.delete("delete_post", "Delete a community post")
 
 
 # -- comments and votes --------------------------------------------------------------------------
-@router.get(
-    "/community/posts/{postId}/comments",
-    summary="List a community post's comments",
-    openapi_extra=PUBLIC_IDENTIFIED,
-)
-async def list_comments(
-    request: Request, postId: str, paging: common.Paging = Depends(common.page_params)
-) -> Response:
-    return responses.paged(request, Comments(common.caller_of(request)).list(postId, paging))
-
-
-@router.post(
-    "/community/posts/{postId}/comments",
-    status_code=201,
-    summary="Comment on a community post",
-    openapi_extra=PORTAL,
-)
-async def create_comment(request: Request, postId: str, body: CommentCreate) -> Response:
-    comment = Comments(common.caller_of(request)).create(postId, body)
-    return responses.ok(request, comment, status=201)
+comments.list("list_comments", "List a community post's comments", access=PUBLIC_IDENTIFIED)
+comments.create("create_comment", CommentCreate, "Comment on a community post", access=PORTAL)
 
 
 @router.post(
