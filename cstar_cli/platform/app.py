@@ -94,6 +94,7 @@ def create_app(settings: PlatformSettings | None = None, platform: Platform | No
         )
     ]
     routers.append((game_routes.router, TEAM_PREFIX))
+    routers.append((game_routes.sla_router, TEAM_PREFIX))
     routers.append((inspector_links.router, TEAM_PREFIX))
     routers.append((library.router, library.PREFIX))
     routers.append((test_helpers.router, TEAM_PREFIX))

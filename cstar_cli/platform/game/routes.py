@@ -1,5 +1,6 @@
-"""``/game/*`` (D22) and ``/sla/rules`` (facts §3.10): parse, call :class:`.service.Game` or
-:class:`.sla_rules.SlaRules`, answer. The test clock is in :mod:`cstar_cli.platform.testhelpers`."""
+"""``/game/*`` (D22) and ``/sla/rules`` (facts §3.10), each on its router (its tag): parse, call
+:class:`.service.Game` or :class:`.sla_rules.SlaRules`, answer. The test clock is in
+:mod:`cstar_cli.platform.testhelpers`."""
 
 from __future__ import annotations
 
@@ -21,9 +22,12 @@ from cstar_cli.platform.game.social import Social
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.access import PUBLIC
 from cstar_cli.platform.resources import common
+from cstar_cli.platform.resources.table import ItemRoutes
 from cstar_cli.wire.enums import Priority
 
-router = APIRouter()
+router = APIRouter(tags=["game"])
+sla_router = APIRouter(tags=["sla"])
+rules = ItemRoutes(sla_router, SlaRules, "/sla/rules", "ruleId")
 
 USER_ID_HELP = "The player: a member id (mem_...), a user id (usr_...) or a bare UUID."
 
@@ -33,9 +37,7 @@ async def _pages(page: int = common.PAGE, pageSize: int = common.PAGE_SIZE) -> c
 
 
 # -- the game ------------------------------------------------------------------------------------
-@router.get(
-    "/game/player", tags=["game"], summary="Get a player's game stats", openapi_extra=PUBLIC
-)
+@router.get("/game/player", summary="Get a player's game stats", openapi_extra=PUBLIC)
 async def get_player(
     request: Request,
     userId: str | None = Query(None, description=USER_ID_HELP),
@@ -43,9 +45,7 @@ async def get_player(
     return responses.ok(request, Game(common.caller_of(request)).player(userId))
 
 
-@router.get(
-    "/game/leaderboard", tags=["game"], summary="Rank the team's players", openapi_extra=PUBLIC
-)
+@router.get("/game/leaderboard", summary="Rank the team's players", openapi_extra=PUBLIC)
 async def leaderboard(
     request: Request,
     paging: common.Paging = Depends(_pages),
@@ -56,9 +56,7 @@ async def leaderboard(
     return responses.paged(request, Game(common.caller_of(request)).leaderboard(paging, period))
 
 
-@router.get(
-    "/game/bosses", tags=["game"], summary="List SLA bosses, active and past", openapi_extra=PUBLIC
-)
+@router.get("/game/bosses", summary="List SLA bosses, active and past", openapi_extra=PUBLIC)
 async def list_bosses(
     request: Request,
     paging: common.Paging = Depends(common.page_params),
@@ -67,12 +65,12 @@ async def list_bosses(
     return responses.paged(request, Game(common.caller_of(request)).bosses(paging, status))
 
 
-@router.get("/game/bosses/{bossId}", tags=["game"], summary="Get an SLA boss", openapi_extra=PUBLIC)
+@router.get("/game/bosses/{bossId}", summary="Get an SLA boss", openapi_extra=PUBLIC)
 async def get_boss(request: Request, bossId: str) -> Response:
     return responses.ok(request, Game(common.caller_of(request)).boss(bossId))
 
 
-@router.get("/game/achievements", tags=["game"], summary="List achievements", openapi_extra=PUBLIC)
+@router.get("/game/achievements", summary="List achievements", openapi_extra=PUBLIC)
 async def list_achievements(
     request: Request,
     userId: str | None = Query(None, description=USER_ID_HELP + " Adds unlocked/unlockedAt."),
@@ -80,9 +78,7 @@ async def list_achievements(
     return responses.plain_list(request, Game(common.caller_of(request)).achievements(userId))
 
 
-@router.get(
-    "/game/quests", tags=["game"], summary="List daily and weekly quests", openapi_extra=PUBLIC
-)
+@router.get("/game/quests", summary="List daily and weekly quests", openapi_extra=PUBLIC)
 async def list_quests(
     request: Request,
     memberId: str | None = Query(
@@ -92,46 +88,20 @@ async def list_quests(
     return responses.plain_list(request, Game(common.caller_of(request)).quests(memberId))
 
 
-@router.post(
-    "/game/social/high-fives", status_code=201, tags=["game"], summary="High-five a teammate"
-)
+@router.post("/game/social/high-fives", status_code=201, summary="High-five a teammate")
 async def high_five(request: Request, body: HighFiveCreate) -> Response:
     sent = Social(common.caller_of(request)).high_five(body)
     return responses.ok(request, sent, status=201)
 
 
-@router.post("/game/social/one-ups", status_code=201, tags=["game"], summary="One-up a teammate")
+@router.post("/game/social/one-ups", status_code=201, summary="One-up a teammate")
 async def one_up(request: Request, body: OneUpCreate) -> Response:
     return responses.ok(request, Social(common.caller_of(request)).one_up(body), status=201)
 
 
 # -- SLA rules -----------------------------------------------------------------------------------
-@router.get("/sla/rules", tags=["sla"], summary="List SLA rules")
-async def list_rules(
-    request: Request,
-    paging: common.Paging = Depends(common.page_params),
-    priority: Priority | None = Query(None),
-) -> Response:
-    page = SlaRules(common.caller_of(request)).list(paging, priority=priority)
-    return responses.paged(request, page)
-
-
-@router.post("/sla/rules", status_code=201, tags=["sla"], summary="Create an SLA rule")
-async def create_rule(request: Request, body: SlaRuleCreate) -> Response:
-    rule = SlaRules(common.caller_of(request)).create(body)
-    return responses.ok(request, rule, status=201)
-
-
-@router.get("/sla/rules/{ruleId}", tags=["sla"], summary="Get an SLA rule")
-async def get_rule(request: Request, ruleId: str) -> Response:
-    return responses.ok(request, SlaRules(common.caller_of(request)).get(ruleId))
-
-
-@router.patch("/sla/rules/{ruleId}", tags=["sla"], summary="Update an SLA rule")
-async def update_rule(request: Request, ruleId: str, body: SlaRuleUpdate) -> Response:
-    return responses.ok(request, SlaRules(common.caller_of(request)).update(ruleId, body))
-
-
-@router.delete("/sla/rules/{ruleId}", tags=["sla"], summary="Delete an SLA rule")
-async def delete_rule(request: Request, ruleId: str) -> Response:
-    return responses.ok(request, SlaRules(common.caller_of(request)).delete(ruleId))
+rules.list("list_rules", "List SLA rules", filters={"priority": Priority})
+rules.create("create_rule", SlaRuleCreate, "Create an SLA rule")
+rules.get("get_rule", "Get an SLA rule")
+rules.update("update_rule", SlaRuleUpdate, "Update an SLA rule")
+rules.delete("delete_rule", "Delete an SLA rule")

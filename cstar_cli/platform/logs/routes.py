@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect
 from starlette.responses import Response
@@ -36,21 +36,14 @@ class LogQuery:
     method: str | None = Query(None, description="GET, POST, … (comma-separated).")
     path: str | None = Query(None, description="Path prefix or * glob, e.g. /tickets/*/messages.")
     status: str | None = Query(None, description="Exact status codes, e.g. 404 or 400,409.")
-    statusClass: str | None = Query(None, description="2xx, 3xx, 4xx or 5xx.")
+    status_class: str | None = Query(None, alias="statusClass", description="2xx, 3xx, 4xx or 5xx.")
     source: str | None = Query(None, description="api, cli, mcp, sdk or dashboard.")
     since: str | None = Query(None, description="ISO-8601: entries at or after this time.")
 
     def filter(self) -> LogFilter:
         """The checked filter; a bad value is a 400 naming its parameter."""
         try:
-            return LogFilter.parse(
-                method=self.method,
-                path=self.path,
-                status=self.status,
-                status_class=self.statusClass,
-                source=self.source,
-                since=self.since,
-            )
+            return LogFilter.parse(**asdict(self))
         except BadFilter as err:
             raise ApiError.invalid(err.named(err.param), param=err.param) from None
 

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from cstar_cli.platform.game.models import ClockAdvance
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.resources import common
+from cstar_cli.platform.resources.table import Calls
 from cstar_cli.platform.testhelpers.clock import Clock
 from cstar_cli.platform.testhelpers.datafile import DataFiles
 from cstar_cli.platform.testhelpers.faultmodels import FaultCreate
@@ -19,7 +20,11 @@ from cstar_cli.platform.testhelpers.faults import Faults
 from cstar_cli.platform.testhelpers.reset import Reset
 from cstar_cli.wire.datafile import FORMAT, RESOURCES, VERSION, render
 
-router = APIRouter()
+router = APIRouter(tags=["test-helpers"])
+clock = Calls(router, Clock)
+faults = Calls(router, Faults)
+FAULTS = "/test-helpers/faults"
+FAULT = "/test-helpers/faults/{faultId}"
 DATA_FILE_IN = {
     "type": "object",
     "required": [FORMAT],
@@ -33,29 +38,20 @@ DATA_FILE_IN = {
 
 
 # -- the test clock ------------------------------------------------------------------------------
-@router.get("/test-helpers/clock", tags=["test-helpers"], summary="Show the test clock")
-async def get_clock(request: Request) -> Response:
-    return responses.ok(request, Clock(common.caller_of(request)).show())
+clock.get("/test-helpers/clock", "get_clock", Clock.show, "Show the test clock")
 
 
-@router.post(
-    "/test-helpers/clock/advance", tags=["test-helpers"], summary="Move the test clock forward"
-)
+@router.post("/test-helpers/clock/advance", summary="Move the test clock forward")
 async def advance_clock(request: Request, body: ClockAdvance) -> Response:
     return responses.ok(request, await Clock(common.caller_of(request)).advance(body.seconds))
 
 
-@router.post(
-    "/test-helpers/clock/reset", tags=["test-helpers"], summary="Set the test clock back to 0"
-)
-async def reset_clock(request: Request) -> Response:
-    return responses.ok(request, Clock(common.caller_of(request)).reset())
+clock.post("/test-helpers/clock/reset", "reset_clock", Clock.reset, "Set the test clock back to 0")
 
 
 # -- the whole test environment ------------------------------------------------------------------
 @router.post(
     "/test-helpers/reset",
-    tags=["test-helpers"],
     summary="Clear the test environment",
     description="Deletes all of the test environment's data; keeps the team, the seed members "
     "and the four seed keys (restored to active), and sets the test clock back to 0 (D33).",
@@ -67,7 +63,6 @@ async def reset(request: Request) -> Response:
 # -- data files ----------------------------------------------------------------------------------
 @router.get(
     "/test-helpers/export",
-    tags=["test-helpers"],
     summary="Export the test environment as a data file",
     description="The test environment's data as a cStar data file (D34): the bare document, "
     "not inside the envelope, in a stable order, without secrets (no keys, no webhook signing "
@@ -80,7 +75,6 @@ async def export(request: Request) -> Response:
 
 @router.post(
     "/test-helpers/import",
-    tags=["test-helpers"],
     openapi_extra={"requestBody": {"content": {"application/json": {"schema": DATA_FILE_IN}}}},
     summary="Replace the test environment's data with a data file",
     description="A reset (as POST /test-helpers/reset), then the data file's objects, in one "
@@ -99,8 +93,7 @@ async def import_data(
 
 # -- faults on purpose (D38) ---------------------------------------------------------------------
 @router.post(
-    "/test-helpers/faults",
-    tags=["test-helpers"],
+    FAULTS,
     status_code=201,
     summary="Add a fault: fail or delay API requests, or shape webhook deliveries",
     description="`on: api` makes matching requests (method, a glob on the team-relative path) "
@@ -112,21 +105,7 @@ async def add_fault(request: Request, body: FaultCreate) -> Response:
     return responses.ok(request, Faults(common.caller_of(request)).add(body), status=201)
 
 
-@router.get("/test-helpers/faults", tags=["test-helpers"], summary="List the faults")
-async def list_faults(request: Request) -> Response:
-    return responses.plain_list(request, Faults(common.caller_of(request)).list())
-
-
-@router.get("/test-helpers/faults/{faultId}", tags=["test-helpers"], summary="Show a fault")
-async def get_fault(request: Request, faultId: str) -> Response:
-    return responses.ok(request, Faults(common.caller_of(request)).get(faultId))
-
-
-@router.delete("/test-helpers/faults/{faultId}", tags=["test-helpers"], summary="Remove a fault")
-async def remove_fault(request: Request, faultId: str) -> Response:
-    return responses.ok(request, Faults(common.caller_of(request)).remove(faultId))
-
-
-@router.delete("/test-helpers/faults", tags=["test-helpers"], summary="Remove every fault")
-async def clear_faults(request: Request) -> Response:
-    return responses.ok(request, Faults(common.caller_of(request)).clear())
+faults.get(FAULTS, "list_faults", Faults.list, "List the faults", answer=responses.plain_list)
+faults.get(FAULT, "get_fault", Faults.get, "Show a fault")
+faults.delete(FAULT, "remove_fault", Faults.remove, "Remove a fault")
+faults.delete(FAULTS, "clear_faults", Faults.clear, "Remove every fault")

@@ -10,9 +10,11 @@ from cstar_cli.platform.http.access import PUBLIC
 from cstar_cli.platform.resources import common
 from cstar_cli.platform.resources.articles.models import ArticleCreate, ArticleUpdate
 from cstar_cli.platform.resources.articles.service import Articles
+from cstar_cli.platform.resources.table import ItemRoutes
 from cstar_cli.wire.enums import ArticleStatus
 
 router = APIRouter(tags=["articles"])
+items = ItemRoutes(router, Articles, "/articles", "articleId")
 
 
 @router.get("/articles", summary="List articles", openapi_extra=PUBLIC)
@@ -36,22 +38,7 @@ async def list_articles(
     return responses.paged(request, page)
 
 
-@router.post("/articles", status_code=201, summary="Create an article")
-async def create_article(request: Request, body: ArticleCreate) -> Response:
-    article = Articles(common.caller_of(request)).create(body)
-    return responses.ok(request, article, status=201)
-
-
-@router.get("/articles/{articleId}", summary="Get an article", openapi_extra=PUBLIC)
-async def get_article(request: Request, articleId: str) -> Response:
-    return responses.ok(request, Articles(common.caller_of(request)).get(articleId))
-
-
-@router.patch("/articles/{articleId}", summary="Update an article")
-async def update_article(request: Request, articleId: str, body: ArticleUpdate) -> Response:
-    return responses.ok(request, Articles(common.caller_of(request)).update(articleId, body))
-
-
-@router.delete("/articles/{articleId}", summary="Delete an article")
-async def delete_article(request: Request, articleId: str) -> Response:
-    return responses.ok(request, Articles(common.caller_of(request)).delete(articleId))
+items.create("create_article", ArticleCreate, "Create an article")
+items.get("get_article", "Get an article", access=PUBLIC)
+items.update("update_article", ArticleUpdate, "Update an article")
+items.delete("delete_article", "Delete an article")

@@ -25,6 +25,7 @@ from cstar_cli.platform.resources.community.models import (
 from cstar_cli.platform.resources.community.posts import Posts
 from cstar_cli.platform.resources.community.threads import Comments, Votes
 from cstar_cli.platform.resources.community.topics import Topics
+from cstar_cli.platform.resources.table import ItemRoutes
 from cstar_cli.wire.enums import PostStatus, PostVisibility
 
 router = APIRouter(tags=["community"])
@@ -32,6 +33,9 @@ SORT_HELP = (
     "recent (default), votes or comments (pinned posts first); or created_at, updated_at, "
     "vote_count, comment_count, title, with '-' for descending."
 )
+topics = ItemRoutes(router, Topics, "/community/topics", "topicId")
+posts = ItemRoutes(router, Posts, "/community/posts", "postId")
+comments = ItemRoutes(router, Comments, "/community/posts/{postId}/comments")
 
 
 def _paging(
@@ -43,31 +47,11 @@ def _paging(
 
 
 # -- topics --------------------------------------------------------------------------------------
-@router.get("/community/topics", summary="List community topics", openapi_extra=PUBLIC)
-async def list_topics(
-    request: Request, paging: common.Paging = Depends(common.page_params)
-) -> Response:
-    return responses.paged(request, Topics(common.caller_of(request)).list(paging))
-
-
-@router.post("/community/topics", status_code=201, summary="Create a community topic")
-async def create_topic(request: Request, body: TopicCreate) -> Response:
-    return responses.ok(request, Topics(common.caller_of(request)).create(body), status=201)
-
-
-@router.get("/community/topics/{topicId}", summary="Get a community topic", openapi_extra=PUBLIC)
-async def get_topic(request: Request, topicId: str) -> Response:
-    return responses.ok(request, Topics(common.caller_of(request)).get(topicId))
-
-
-@router.patch("/community/topics/{topicId}", summary="Update a community topic")
-async def update_topic(request: Request, topicId: str, body: TopicUpdate) -> Response:
-    return responses.ok(request, Topics(common.caller_of(request)).update(topicId, body))
-
-
-@router.delete("/community/topics/{topicId}", summary="Delete a community topic")
-async def delete_topic(request: Request, topicId: str) -> Response:
-    return responses.ok(request, Topics(common.caller_of(request)).delete(topicId))
+topics.list("list_topics", "List community topics", access=PUBLIC)
+topics.create("create_topic", TopicCreate, "Create a community topic")
+topics.get("get_topic", "Get a community topic", access=PUBLIC)
+topics.update("update_topic", TopicUpdate, "Update a community topic")
+topics.delete("delete_topic", "Delete a community topic")
 
 
 # -- posts ---------------------------------------------------------------------------------------
@@ -86,51 +70,15 @@ async def list_posts(
     return responses.paged(request, page)
 
 
-@router.post(
-    "/community/posts", status_code=201, summary="Create a community post", openapi_extra=PORTAL
-)
-async def create_post(request: Request, body: PostCreate) -> Response:
-    return responses.ok(request, Posts(common.caller_of(request)).create(body), status=201)
-
-
-@router.get(
-    "/community/posts/{postId}", summary="Get a community post", openapi_extra=PUBLIC_IDENTIFIED
-)
-async def get_post(request: Request, postId: str) -> Response:
-    return responses.ok(request, Posts(common.caller_of(request)).get(postId))
-
-
-@router.patch("/community/posts/{postId}", summary="Update a community post")
-async def update_post(request: Request, postId: str, body: PostUpdate) -> Response:
-    return responses.ok(request, Posts(common.caller_of(request)).update(postId, body))
-
-
-@router.delete("/community/posts/{postId}", summary="Delete a community post")
-async def delete_post(request: Request, postId: str) -> Response:
-    return responses.ok(request, Posts(common.caller_of(request)).delete(postId))
+posts.create("create_post", PostCreate, "Create a community post", access=PORTAL)
+posts.get("get_post", "Get a community post", access=PUBLIC_IDENTIFIED)
+posts.update("update_post", PostUpdate, "Update a community post")
+posts.delete("delete_post", "Delete a community post")
 
 
 # -- comments and votes --------------------------------------------------------------------------
-@router.get(
-    "/community/posts/{postId}/comments",
-    summary="List a community post's comments",
-    openapi_extra=PUBLIC_IDENTIFIED,
-)
-async def list_comments(
-    request: Request, postId: str, paging: common.Paging = Depends(common.page_params)
-) -> Response:
-    return responses.paged(request, Comments(common.caller_of(request)).list(postId, paging))
-
-
-@router.post(
-    "/community/posts/{postId}/comments",
-    status_code=201,
-    summary="Comment on a community post",
-    openapi_extra=PORTAL,
-)
-async def create_comment(request: Request, postId: str, body: CommentCreate) -> Response:
-    comment = Comments(common.caller_of(request)).create(postId, body)
-    return responses.ok(request, comment, status=201)
+comments.list("list_comments", "List a community post's comments", access=PUBLIC_IDENTIFIED)
+comments.create("create_comment", CommentCreate, "Comment on a community post", access=PORTAL)
 
 
 @router.post(

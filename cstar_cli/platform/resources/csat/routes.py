@@ -12,18 +12,21 @@ from cstar_cli.platform.http.access import PORTAL, PUBLIC
 from cstar_cli.platform.resources import common
 from cstar_cli.platform.resources.csat.models import CsatSettingsUpdate, SurveyCreate
 from cstar_cli.platform.resources.csat.service import Csat
+from cstar_cli.platform.resources.table import Calls
 
 router = APIRouter(tags=["csat"])
+csat = Calls(router, Csat)
+SETTINGS = "/csat/settings"
 
 
-@router.get("/csat/settings", summary="Get the CSAT survey settings", openapi_extra=PUBLIC)
-async def get_settings(request: Request) -> Response:
-    return responses.ok(request, Csat(common.caller_of(request)).settings())
-
-
-@router.patch("/csat/settings", summary="Change the CSAT survey settings")
-async def update_settings(request: Request, body: CsatSettingsUpdate) -> Response:
-    return responses.ok(request, Csat(common.caller_of(request)).update_settings(body))
+csat.get(SETTINGS, "get_settings", Csat.settings, "Get the CSAT survey settings", access=PUBLIC)
+csat.patch(
+    SETTINGS,
+    "update_settings",
+    Csat.update_settings,
+    "Change the CSAT survey settings",
+    body=CsatSettingsUpdate,
+)
 
 
 @router.get("/csat/surveys", summary="List CSAT survey answers")

@@ -14,8 +14,10 @@ from cstar_cli.platform.resources.customer_groups.models import (
     GroupMembers,
 )
 from cstar_cli.platform.resources.customer_groups.service import CustomerGroups
+from cstar_cli.platform.resources.table import ItemRoutes
 
 router = APIRouter(tags=["customer-groups"])
+items = ItemRoutes(router, CustomerGroups, "/customer-groups", "groupId")
 DEFAULT_PAGE_SIZE = 25  # facts §2: customer groups page by 25
 
 
@@ -45,28 +47,10 @@ async def list_customer_groups(
     return responses.paged(request, page)
 
 
-@router.post("/customer-groups", status_code=201, summary="Create a customer group")
-async def create_customer_group(request: Request, body: CustomerGroupCreate) -> Response:
-    group = CustomerGroups(common.caller_of(request)).create(body)
-    return responses.ok(request, group, status=201)
-
-
-@router.get("/customer-groups/{groupId}", summary="Get a customer group")
-async def get_customer_group(request: Request, groupId: str) -> Response:
-    return responses.ok(request, CustomerGroups(common.caller_of(request)).get(groupId))
-
-
-@router.patch("/customer-groups/{groupId}", summary="Update a customer group")
-async def update_customer_group(
-    request: Request, groupId: str, body: CustomerGroupUpdate
-) -> Response:
-    group = CustomerGroups(common.caller_of(request)).update(groupId, body)
-    return responses.ok(request, group)
-
-
-@router.delete("/customer-groups/{groupId}", summary="Delete a customer group")
-async def delete_customer_group(request: Request, groupId: str) -> Response:
-    return responses.ok(request, CustomerGroups(common.caller_of(request)).delete(groupId))
+items.create("create_customer_group", CustomerGroupCreate, "Create a customer group")
+items.get("get_customer_group", "Get a customer group")
+items.update("update_customer_group", CustomerGroupUpdate, "Update a customer group")
+items.delete("delete_customer_group", "Delete a customer group")
 
 
 @router.post("/customer-groups/{groupId}/customers", summary="Add customers to a group")

@@ -9,9 +9,11 @@ from cstar_cli.platform.http import responses
 from cstar_cli.platform.resources import common
 from cstar_cli.platform.resources.customers.models import CustomerCreate, CustomerUpdate
 from cstar_cli.platform.resources.customers.service import Customers
+from cstar_cli.platform.resources.table import ItemRoutes
 from cstar_cli.wire.enums import CustomerStatus, Sentiment
 
 router = APIRouter(tags=["customers"])
+items = ItemRoutes(router, Customers, "/customers", "customerId")
 
 
 @router.get("/customers", summary="List customers")
@@ -30,22 +32,7 @@ async def list_customers(
     return responses.paged(request, page)
 
 
-@router.post("/customers", status_code=201, summary="Create a customer")
-async def create_customer(request: Request, body: CustomerCreate) -> Response:
-    customer = Customers(common.caller_of(request)).create(body)
-    return responses.ok(request, customer, status=201)
-
-
-@router.get("/customers/{customerId}", summary="Get a customer")
-async def get_customer(request: Request, customerId: str) -> Response:
-    return responses.ok(request, Customers(common.caller_of(request)).get(customerId))
-
-
-@router.patch("/customers/{customerId}", summary="Update a customer")
-async def update_customer(request: Request, customerId: str, body: CustomerUpdate) -> Response:
-    return responses.ok(request, Customers(common.caller_of(request)).update(customerId, body))
-
-
-@router.delete("/customers/{customerId}", summary="Delete a customer")
-async def delete_customer(request: Request, customerId: str) -> Response:
-    return responses.ok(request, Customers(common.caller_of(request)).delete(customerId))
+items.create("create_customer", CustomerCreate, "Create a customer")
+items.get("get_customer", "Get a customer")
+items.update("update_customer", CustomerUpdate, "Update a customer")
+items.delete("delete_customer", "Delete a customer")

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.resources import common
 from cstar_cli.platform.resources.keys.models import ApiKeyCreate, ApiKeyRoll
 from cstar_cli.platform.resources.keys.service import Keys
+from cstar_cli.platform.resources.table import ItemRoutes
 
 router = APIRouter(tags=["keys"])
+items = ItemRoutes(router, Keys, "/keys", "keyId")
 
-
-@router.get("/keys", summary="List API keys")
-async def list_keys(
-    request: Request, paging: common.Paging = Depends(common.page_params)
-) -> Response:
-    return responses.paged(request, Keys(common.caller_of(request)).list(paging))
-
-
-@router.post("/keys", status_code=201, summary="Create an API key (the key is shown once)")
-async def create_key(request: Request, body: ApiKeyCreate) -> Response:
-    return responses.ok(request, Keys(common.caller_of(request)).create(body), status=201)
-
-
-@router.get("/keys/{keyId}", summary="Get an API key (redacted)")
-async def get_key(request: Request, keyId: str) -> Response:
-    return responses.ok(request, Keys(common.caller_of(request)).get(keyId))
-
-
-@router.delete("/keys/{keyId}", summary="Revoke an API key")
-async def revoke_key(request: Request, keyId: str) -> Response:
-    return responses.ok(request, Keys(common.caller_of(request)).revoke(keyId))
+items.list("list_keys", "List API keys")
+items.create("create_key", ApiKeyCreate, "Create an API key (the key is shown once)")
+items.get("get_key", "Get an API key (redacted)")
+items.delete("revoke_key", "Revoke an API key", revoke=True)
 
 
 @router.post("/keys/{keyId}/roll", summary="Roll an API key: a new key replaces it")

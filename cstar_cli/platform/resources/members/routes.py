@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
-from starlette.responses import Response
+from fastapi import APIRouter
 
-from cstar_cli.platform.http import responses
-from cstar_cli.platform.resources import common
 from cstar_cli.platform.resources.members.models import MemberCreate, MemberUpdate
 from cstar_cli.platform.resources.members.service import Members
+from cstar_cli.platform.resources.table import ItemRoutes
 from cstar_cli.wire.enums import Role
 
 router = APIRouter(tags=["members"])
+items = ItemRoutes(router, Members, "/members", "memberId")
 
-
-@router.get("/members", summary="List team members")
-async def list_members(
-    request: Request,
-    paging: common.Paging = Depends(common.page_params),
-    role: Role | None = Query(None),
-) -> Response:
-    return responses.paged(request, Members(common.caller_of(request)).list(paging, role=role))
-
-
-@router.post("/members", status_code=201, summary="Add a team member")
-async def create_member(request: Request, body: MemberCreate) -> Response:
-    member = Members(common.caller_of(request)).create(body)
-    return responses.ok(request, member, status=201)
-
-
-@router.get("/members/{memberId}", summary="Get a team member")
-async def get_member(request: Request, memberId: str) -> Response:
-    return responses.ok(request, Members(common.caller_of(request)).get(memberId))
-
-
-@router.patch("/members/{memberId}", summary="Update a team member")
-async def update_member(request: Request, memberId: str, body: MemberUpdate) -> Response:
-    return responses.ok(request, Members(common.caller_of(request)).update(memberId, body))
-
-
-@router.delete("/members/{memberId}", summary="Remove a team member")
-async def delete_member(request: Request, memberId: str) -> Response:
-    return responses.ok(request, Members(common.caller_of(request)).delete(memberId))
+items.list("list_members", "List team members", filters={"role": Role})
+items.create("create_member", MemberCreate, "Add a team member")
+items.get("get_member", "Get a team member")
+items.update("update_member", MemberUpdate, "Update a team member")
+items.delete("delete_member", "Remove a team member")

@@ -9,11 +9,13 @@ from starlette.responses import Response
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.http.access import PORTAL
 from cstar_cli.platform.resources import common
+from cstar_cli.platform.resources.table import ItemRoutes
 from cstar_cli.platform.resources.tickets.models import TicketCreate, TicketUpdate
 from cstar_cli.platform.resources.tickets.service import Tickets
 from cstar_cli.wire.enums import Priority, TicketStatus
 
 router = APIRouter(tags=["tickets"])
+items = ItemRoutes(router, Tickets, "/tickets", "ticketId")
 EXPAND = Query(None, description="Comma list; 'customer' inlines the customer.")
 
 
@@ -46,10 +48,7 @@ async def list_tickets(
     return responses.paged(request, page)
 
 
-@router.post("/tickets", status_code=201, summary="Create a ticket", openapi_extra=PORTAL)
-async def create_ticket(request: Request, body: TicketCreate) -> Response:
-    ticket = Tickets(common.caller_of(request)).create(body)
-    return responses.ok(request, ticket, status=201)
+items.create("create_ticket", TicketCreate, "Create a ticket", access=PORTAL)
 
 
 @router.get("/tickets/{ticketId}", summary="Get a ticket with its messages", openapi_extra=PORTAL)
@@ -57,11 +56,5 @@ async def get_ticket(request: Request, ticketId: str, expand: str | None = EXPAN
     return responses.ok(request, Tickets(common.caller_of(request)).get(ticketId, expand=expand))
 
 
-@router.patch("/tickets/{ticketId}", summary="Update a ticket")
-async def update_ticket(request: Request, ticketId: str, body: TicketUpdate) -> Response:
-    return responses.ok(request, Tickets(common.caller_of(request)).update(ticketId, body))
-
-
-@router.delete("/tickets/{ticketId}", summary="Delete a ticket")
-async def delete_ticket(request: Request, ticketId: str) -> Response:
-    return responses.ok(request, Tickets(common.caller_of(request)).delete(ticketId))
+items.update("update_ticket", TicketUpdate, "Update a ticket")
+items.delete("delete_ticket", "Delete a ticket")

@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from cstar_cli.platform.http import responses
 from cstar_cli.platform.resources import common
+from cstar_cli.platform.resources.table import ItemRoutes
 from cstar_cli.platform.resources.webhooks.models import (
     TriggerTest,
     WebhookCreate,
@@ -16,23 +17,11 @@ from cstar_cli.platform.resources.webhooks.models import (
 from cstar_cli.platform.resources.webhooks.service import Webhooks
 
 router = APIRouter(tags=["webhooks"])
+items = ItemRoutes(router, Webhooks, "/webhooks", "webhookId")
 
 
-@router.get("/webhooks", summary="List webhook endpoints")
-async def list_webhooks(
-    request: Request,
-    paging: common.Paging = Depends(common.page_params),
-    active: str | None = Query(None, description="true or false."),
-) -> Response:
-    active_only = common.bool_query(active, "active")
-    page = Webhooks(common.caller_of(request)).list(paging, active=active_only)
-    return responses.paged(request, page)
-
-
-@router.post("/webhooks", status_code=201, summary="Create a webhook endpoint (secret shown once)")
-async def create_webhook(request: Request, body: WebhookCreate) -> Response:
-    webhook = Webhooks(common.caller_of(request)).create(body)
-    return responses.ok(request, webhook, status=201)
+items.list("list_webhooks", "List webhook endpoints", filters={"active": bool})
+items.create("create_webhook", WebhookCreate, "Create a webhook endpoint (secret shown once)")
 
 
 @router.post("/webhooks/trigger-test", summary="Fire a synthetic event to every subscriber")
@@ -40,19 +29,9 @@ async def trigger_test(request: Request, body: TriggerTest) -> Response:
     return responses.ok(request, Webhooks(common.caller_of(request)).trigger_test(body))
 
 
-@router.get("/webhooks/{webhookId}", summary="Get a webhook endpoint")
-async def get_webhook(request: Request, webhookId: str) -> Response:
-    return responses.ok(request, Webhooks(common.caller_of(request)).get(webhookId))
-
-
-@router.patch("/webhooks/{webhookId}", summary="Update a webhook endpoint")
-async def update_webhook(request: Request, webhookId: str, body: WebhookUpdate) -> Response:
-    return responses.ok(request, Webhooks(common.caller_of(request)).update(webhookId, body))
-
-
-@router.delete("/webhooks/{webhookId}", summary="Delete a webhook endpoint")
-async def delete_webhook(request: Request, webhookId: str) -> Response:
-    return responses.ok(request, Webhooks(common.caller_of(request)).delete(webhookId))
+items.get("get_webhook", "Get a webhook endpoint")
+items.update("update_webhook", WebhookUpdate, "Update a webhook endpoint")
+items.delete("delete_webhook", "Delete a webhook endpoint")
 
 
 @router.post("/webhooks/{webhookId}/test", summary="Send one sample event to this endpoint now")
