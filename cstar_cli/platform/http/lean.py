@@ -6,8 +6,9 @@ a fifth of a ticket create's time. Most of the API's routes need none of that: a
 endpoint that takes the request, path and query parameters, at most one pydantic body and
 dependencies that read only query parameters (``page_params``), and returns a finished
 :class:`Response`. :func:`plan` recognises such a route once, at start-up; :func:`call` then
-validates each parameter with FastAPI's own field validation (``request_params_to_args``) and
-the body the gateway already parsed with the body's field, and awaits the endpoint directly,
+validates each parameter with its own FastAPI field (read as ``request_params_to_args`` reads
+it, with the per-field introspection done once) and the body the gateway already parsed with
+the body's field, and awaits the endpoint directly,
 inside the same exception handling.
 
 Anything unusual is left to FastAPI: a parameter or body that does not validate, a missing
@@ -19,14 +20,16 @@ FastAPI's as before.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import params
 from fastapi._compat import ModelField
+from fastapi._compat.shared import field_annotation_is_sequence, lenient_issubclass
 from fastapi.dependencies.models import Dependant
-from fastapi.dependencies.utils import request_params_to_args
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, Json
 from starlette._exception_handler import wrap_app_handling_exceptions
 from starlette.requests import Request
 from starlette.responses import Response
@@ -37,13 +40,52 @@ PARSED_BODY = "parsed_body"
 
 
 @dataclass(frozen=True)
+class Param:
+    """One scalar path or query parameter, read as FastAPI's ``request_params_to_args`` reads
+    it, with what that function works out per request worked out once."""
+
+    field: ModelField
+    alias: str
+    loc: tuple[str, str]
+    required: bool
+    default: Any
+
+    @classmethod
+    def of(cls, field: ModelField) -> Param | None:
+        info = field.field_info
+        if (
+            not isinstance(info, params.Param)
+            or info.validation_alias is not None
+            or info.validate_default
+            or field_annotation_is_sequence(info.annotation)
+            or lenient_issubclass(info.annotation, BaseModel)
+            or any(type(item) is Json for item in info.metadata)
+            or not (info.is_required() or isinstance(field.default, _IMMUTABLE))
+        ):
+            return None
+        required = info.is_required()
+        return cls(field, field.alias, (info.in_.value, field.alias), required, field.default)
+
+    def read(self, source: Mapping[str, Any], into: dict[str, Any]) -> bool:
+        """Put the validated value in ``into``; ``False`` when it is missing or invalid."""
+        value = source.get(self.alias)
+        if value is None:
+            into[self.field.name] = self.default
+            return not self.required
+        into[self.field.name], errors = self.field.validate(value, into, loc=self.loc)
+        return not errors
+
+
+@dataclass(frozen=True)
 class LeanRoute:
-    """What calling one plain route takes: its dependant, its body field, the dependencies that
-    read only query parameters (``page_params``)."""
+    """What calling one plain route takes: the endpoint, its parameters and body field, and the
+    dependencies that read only query parameters (``page_params``), with theirs."""
 
     dependant: Dependant
+    path: tuple[Param, ...]
+    query: tuple[Param, ...]
     body: ModelField | None
-    needs: tuple[Dependant, ...]
+    needs: tuple[tuple[Dependant, tuple[Param, ...]], ...]
 
 
 def plan(route: APIRoute) -> LeanRoute | None:
@@ -68,36 +110,40 @@ def plan(route: APIRoute) -> LeanRoute | None:
         )
         if embedded or not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None
-    return LeanRoute(dependant, body, tuple(dependant.dependencies))
+    path = _params(dependant.path_params)
+    query = _params(dependant.query_params)
+    needs = [(need, _params(need.query_params)) for need in dependant.dependencies]
+    if path is None or query is None or any(found is None for _, found in needs):
+        return None
+    return LeanRoute(dependant, path, query, body, tuple((n, p or ()) for n, p in needs))
 
 
 async def call(
-    lean: LeanRoute, scope: Scope, receive: Receive, send: Send, params: dict[str, Any]
+    lean: LeanRoute, scope: Scope, receive: Receive, send: Send, path: dict[str, Any]
 ) -> bool:
     """Serve the request through ``lean``; ``False`` (nothing consumed) when FastAPI must."""
     request = Request(scope, receive, send)
     dependant = lean.dependant
-    values, errors = request_params_to_args(dependant.path_params, params)
-    if dependant.query_params or lean.needs:
+    values: dict[str, Any] = {}
+    if not all(param.read(path, values) for param in lean.path):
+        return False
+    inputs: list[tuple[Dependant, dict[str, Any]]] = []
+    if lean.query or lean.needs:
         query = request.query_params
-        found, errors_ = request_params_to_args(dependant.query_params, query)
-        values.update(found)
-        errors += errors_
-        inputs = []
-        for need in lean.needs:
-            found, errors_ = request_params_to_args(need.query_params, query)
+        if not all(param.read(query, values) for param in lean.query):
+            return False
+        for need, reads in lean.needs:
+            found: dict[str, Any] = {}
+            if not all(param.read(query, found) for param in reads):
+                return False
             inputs.append((need, found))
-            errors += errors_
-    else:
-        inputs = []
     if lean.body is not None:
         parsed = scope["state"].get(PARSED_BODY, _MISSING)
         if parsed is _MISSING or not _json_content(request.headers.get("content-type")):
             return False
-        values[lean.body.name], errors_ = lean.body.validate(parsed, {}, loc=("body",))
-        errors += errors_
-    if errors:
-        return False
+        values[lean.body.name], errors = lean.body.validate(parsed, {}, loc=("body",))
+        if errors:
+            return False
     if dependant.request_param_name is not None:
         values[dependant.request_param_name] = request
 
@@ -116,6 +162,12 @@ async def call(
 
 
 _MISSING = object()
+_IMMUTABLE = (type(None), str, int, float, bool)
+
+
+def _params(fields: list[ModelField]) -> tuple[Param, ...] | None:
+    found = [Param.of(field) for field in fields]
+    return None if None in found else tuple(p for p in found if p is not None)
 
 
 def _plain(dependant: Dependant) -> bool:
