@@ -267,7 +267,12 @@ def event_id(event_type: str, epoch_ms: int) -> str:
     """``evt_<type with . as _>_<epoch ms>_<8 base62>`` (D11)."""
     import secrets
 
-    suffix = "".join(secrets.choice(_BASE62) for _ in range(8))
+    number = secrets.randbelow(len(_BASE62) ** 8)  # one draw from the system's randomness
+    digits = []
+    for _ in range(8):
+        number, digit = divmod(number, len(_BASE62))
+        digits.append(_BASE62[digit])
+    suffix = "".join(digits)
     return f"{ids.EVENT}{event_type.replace('.', '_')}_{epoch_ms}_{suffix}"
 
 

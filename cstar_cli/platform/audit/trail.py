@@ -19,6 +19,7 @@ key or signing secret (``sk_…``, ``pk_…``, ``whsec_…``) is dropped (:func:
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ def scrub(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=4096)
 def _secret_name(name: str) -> bool:
     lowered = name.lower().replace("_", "")
     return lowered in SECRET_FIELDS or any(word in lowered for word in SECRET_WORDS)

@@ -33,6 +33,7 @@ from cstar_cli.platform.http.idempotency import (
     check_key,
     replay_conflict,
 )
+from cstar_cli.platform.http.lean import PARSED_BODY
 from cstar_cli.platform.http.responses import error_bytes
 from cstar_cli.platform.http.routing import RESOLVED, RouteIndex
 from cstar_cli.platform.http.wsguard import guard_websocket
@@ -142,8 +143,8 @@ class ApiGateway:
             work: Work = state["work"]
             work.actor = actor_of(principal, state.get("identity"), headers.get("user-agent", ""))
             body = await _read_body(receive, headers)
-            if body:
-                parse_body(body, headers.get("content-type"))  # D32, before idempotency
+            if body:  # D32, before idempotency; the route reads what it parsed (http.lean)
+                state[PARSED_BODY] = parse_body(body, headers.get("content-type"))
             faulted = await apply_api_fault(self.platform.faults, principal, scope)  # D38
             if faulted is not None:
                 raise faulted

@@ -26,6 +26,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from cstar_cli.platform.http import lean
 from cstar_cli.platform.http.access import ACCESS_FIELD, Access
 
 RESOLVED = "cstar.route"
@@ -50,6 +51,8 @@ class Target:
     """The route's own ASGI app (validation, the endpoint, the response)."""
     scope: dict[str, Any] = field(default_factory=dict)
     """What FastAPI's walk would have put in the scope's ``fastapi`` entry before the call."""
+    lean: lean.LeanRoute | None = None
+    """How to call the endpoint without FastAPI's handler, for a plain route (``http.lean``)."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,10 @@ def dispatching(walk: ASGIApp) -> Callable[[Scope, Receive, Send], Coroutine[Any
         scope["route"] = target.route
         if target.scope:
             scope.setdefault("fastapi", {}).update(target.scope)
+        if target.lean is not None and await lean.call(
+            target.lean, scope, receive, send, scope["path_params"]
+        ):
+            return
         await target.app(scope, receive, send)
 
     return dispatch
@@ -163,6 +170,7 @@ def _target(
         route=route,
         app=app,
         scope=where,
+        lean=lean.plan(route),
     )
 
 

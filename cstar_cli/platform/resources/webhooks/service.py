@@ -214,6 +214,12 @@ class Webhooks(Service):
             hint = catalog.suggest(body.event)
             more = f" Did you mean {', '.join(hint)}?" if hint else ""
             raise ApiError.invalid(f"Unknown event type '{body.event}'.{more}", param="event")
+        # Counted first: nothing else runs until this returns, and once the write commits
+        # its events go out to the connected listeners before the answer does.
+        webhooks = len(self.subscribed(body.event))
+        sessions = self.platform.listen_store.subscribers(
+            self.principal.team_id, self.principal.livemode, body.event
+        )
         event_ids: list[str] = []
         with self.transaction():
             # count > 1 (a local-platform extension) makes load tests cheap: one request, N events.
@@ -224,10 +230,6 @@ class Webhooks(Service):
                     data = body.data if body.data is not None else self._sample(body.event)
                 event_ids.append(self.emit(body.event, data, origin="synthetic")["id"])
             self.audit("webhook.test_triggered", None, {"event": body.event, "count": body.count})
-        webhooks = len(self.subscribed(body.event))
-        sessions = self.platform.listen_store.subscribers(
-            self.principal.team_id, self.principal.livemode, body.event
-        )
         return {
             "event": body.event,
             "eventId": event_ids[0],
