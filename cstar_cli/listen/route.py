@@ -150,11 +150,13 @@ class RouteWorker:
             self._complete(event, known)
             return
         self._known[event.delivery_id] = _WAITING
-        # The user is told right after (in arrival order either way): an idle route forwards
-        # at once, before its line is printed.
-        asyncio.get_running_loop().call_soon(self.reporter.received, self.info, event)
-        if self._can_start() and not self._queue:
+        starts = self._can_start() and not self._queue
+        if starts:
             self._start(event)
+        # The user is told right after, in arrival order either way; scheduled after the
+        # forward's first step, an idle route writes the forward before printing its line.
+        asyncio.get_running_loop().call_soon(self.reporter.received, self.info, event)
+        if starts:
             return
         self._queue.append(event)
         self._report_hold()
