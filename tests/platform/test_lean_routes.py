@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI, Header, Request
 from cstar_cli.platform.app import create_app
 from cstar_cli.platform.http import lean
 from cstar_cli.platform.http.routing import RouteIndex
+from cstar_cli.platform.resources.tickets.service import Tickets
 from cstar_cli.platform.runner import PlatformThread
 from cstar_cli.platform.settings import PlatformSettings
 
@@ -107,6 +108,24 @@ def test_every_request_gets_the_answer_fastapis_handler_gives(
         assert mine == theirs, request
     statuses = {answer[0] for answer in leaned}
     assert {200, 201, 400, 404} <= statuses  # the matrix reaches successes and refusals
+
+
+def test_a_route_that_crashes_gets_the_apps_500_either_way(
+    two_platforms: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a bug in a route")
+
+    monkeypatch.setattr(Tickets, "_payload", crash)  # inside the create, in its transaction
+    answers = []
+    for server in two_platforms:
+        with _client(server) as client:
+            crashed = client.post("/tickets", json={"title": "never stored"})
+            error = crashed.json()["error"]
+            answers.append((crashed.status_code, error["code"], error["message"]))
+            assert error["request_id"] == crashed.headers["x-cstar-request-id"]
+            assert client.get("/tickets").json()["data"] == []  # nothing kept, still serving
+    assert answers[0] == answers[1] == (500, "internal_error", "Internal platform error.")
 
 
 def _index_of(app: Any) -> RouteIndex:

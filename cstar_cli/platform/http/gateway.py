@@ -18,6 +18,8 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from fastapi import FastAPI
+
 from cstar_cli.platform import ids
 from cstar_cli.platform.audit.trail import actor_of
 from cstar_cli.platform.core import Platform
@@ -35,7 +37,7 @@ from cstar_cli.platform.http.idempotency import (
 )
 from cstar_cli.platform.http.lean import PARSED_BODY
 from cstar_cli.platform.http.responses import error_bytes
-from cstar_cli.platform.http.routing import RESOLVED, RouteIndex
+from cstar_cli.platform.http.routing import RESOLVED, Direct, RouteIndex
 from cstar_cli.platform.http.wsguard import guard_websocket
 from cstar_cli.platform.logs.log import entry_for, error_fields, redact_query
 from cstar_cli.platform.settings import (
@@ -86,10 +88,11 @@ class _Captured:
 class ApiGateway:
     """Pure ASGI middleware; see the module docstring."""
 
-    def __init__(self, app: ASGIApp, platform: Platform, routes: RouteIndex) -> None:
+    def __init__(self, app: FastAPI, platform: Platform, routes: RouteIndex) -> None:
         self.app = app
         self.platform = platform
         self.routes = routes
+        self.direct = Direct(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"].startswith("/api/"):
@@ -346,7 +349,8 @@ class ApiGateway:
                 await forward(captured.start, {"type": "http.response.body", "body": body})
 
         try:
-            await self.app(scope, receive, sending)
+            if not await self.direct(scope, receive, sending):
+                await self.app(scope, receive, sending)
         except Exception:
             log.exception("unhandled error in %s %s", scope["method"], scope["path"])
             if captured is not None:

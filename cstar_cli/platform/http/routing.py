@@ -18,13 +18,17 @@ FastAPI's own walk, so its answer (404, 405) is FastAPI's as before.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from starlette.middleware.exceptions import ExceptionMiddleware
+from starlette.requests import Request
 from starlette.routing import compile_path
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cstar_cli.platform.http import lean
 from cstar_cli.platform.http.access import ACCESS_FIELD, Access
@@ -116,14 +120,10 @@ def dispatching(walk: ASGIApp) -> Callable[[Scope, Receive, Send], Coroutine[Any
     async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
         resolved: Resolved | None = scope.pop(RESOLVED, None)
         target = resolved.target if resolved is not None else None
-        if target is None or scope["type"] != "http":
+        if resolved is None or target is None or scope["type"] != "http":
             await walk(scope, receive, send)
             return
-        scope["endpoint"] = target.endpoint
-        scope["path_params"] = resolved.params if resolved is not None else {}
-        scope["route"] = target.route
-        if target.scope:
-            scope.setdefault("fastapi", {}).update(target.scope)
+        _enter(scope, resolved, target)
         if target.lean is not None and await lean.call(
             target.lean, scope, receive, send, scope["path_params"]
         ):
@@ -131,6 +131,55 @@ def dispatching(walk: ASGIApp) -> Callable[[Scope, Receive, Send], Coroutine[Any
         await target.app(scope, receive, send)
 
     return dispatch
+
+
+class Direct:
+    """Runs a lean route the gateway resolved straight from the gateway, past the app's
+    middleware stack, doing for it what that stack would: the app and router in the scope, the
+    exception handlers for :func:`lean.call`, and the app's crash handler (the 500 answer)
+    for anything else a route raises. ``False`` when the route needs the app after all."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        handlers = {k: v for k, v in app.exception_handlers.items() if k not in (500, Exception)}
+        stack = ExceptionMiddleware(app, handlers)  # for the tables it builds, as the app's own
+        self.handlers = (stack._exception_handlers, stack._status_handlers)
+        self.crash = app.exception_handlers.get(500) or app.exception_handlers.get(Exception)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        resolved: Resolved | None = scope.get(RESOLVED)
+        target = resolved.target if resolved is not None else None
+        if resolved is None or target is None or target.lean is None:
+            return False
+        scope["app"] = self.app
+        scope["router"] = self.app.router
+        scope["starlette.exception_handlers"] = self.handlers
+        _enter(scope, resolved, target)
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            return await lean.call(target.lean, scope, receive, sending, resolved.params)
+        except Exception as exc:
+            if self.crash is not None and not started:
+                answer = self.crash(Request(scope), exc)
+                if inspect.isawaitable(answer):
+                    answer = await answer
+                await answer(scope, receive, send)
+            raise
+
+
+def _enter(scope: Scope, resolved: Resolved, target: Target) -> None:
+    """What FastAPI's walk leaves in the scope for the route it found."""
+    scope["endpoint"] = target.endpoint
+    scope["path_params"] = resolved.params
+    scope["route"] = target.route
+    if target.scope:
+        scope.setdefault("fastapi", {}).update(target.scope)
 
 
 def _targets(routes: list[Any]) -> list[Target]:
