@@ -87,7 +87,6 @@ def test_a_resolved_request_skips_the_walk() -> None:
         ran.append(dict(scope["path_params"]))
 
     object.__setattr__(resolved.target, "app", route_app)  # this index only: record the call
-    object.__setattr__(resolved.target, "lean", None)  # (the route's app, not its lean call)
     scope: dict[str, Any] = {"type": "http", "path": "/api/v1/teams/t_1/tickets/tkt_1"}
     asyncio.run(dispatch({**scope, RESOLVED: resolved}, None, None))
     asyncio.run(dispatch({**scope, "path": "/healthz"}, None, None))

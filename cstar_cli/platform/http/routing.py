@@ -11,9 +11,11 @@ The index is read from the app's routes once they are all registered, so a resou
 added later is indexed by registering its router in ``platform/app.py`` as today. FastAPI still
 builds the OpenAPI document, validates, serves ``/docs`` and runs each route: the gateway hands
 the resolved route to :func:`dispatching` (the app router's innermost layer), which calls it
-directly inside FastAPI's own exception handling. A request the index does not resolve (no
-route, a method the path does not take, websockets, pages outside ``/api/``) goes through
-FastAPI's own walk, so its answer (404, 405) is FastAPI's as before.
+directly inside FastAPI's own exception handling; a plain route the gateway runs itself
+(:class:`Direct`, ``http.lean``) and hands on only when it needs FastAPI after all. A request
+the index does not resolve (no route, a method the path does not take, websockets, pages
+outside ``/api/``) goes through FastAPI's own walk, so its answer (404, 405) is FastAPI's as
+before.
 """
 
 from __future__ import annotations
@@ -123,11 +125,7 @@ def dispatching(walk: ASGIApp) -> Callable[[Scope, Receive, Send], Coroutine[Any
         if resolved is None or target is None or scope["type"] != "http":
             await walk(scope, receive, send)
             return
-        _enter(scope, resolved, target)
-        if target.lean is not None and await lean.call(
-            target.lean, scope, receive, send, scope["path_params"]
-        ):
-            return
+        _enter(scope, resolved, target)  # (a lean route got here only if it needs FastAPI)
         await target.app(scope, receive, send)
 
     return dispatch
