@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,11 +34,17 @@ def statements(p: OwnPlatform) -> Iterator[list[str]]:
             seen.append(" ".join(sql.split()))
 
     conn = p.server.platform.db.conn
-    conn.set_trace_callback(trace)
+
+    async def tracing(callback: Callable[[str], None] | None) -> None:
+        conn.set_trace_callback(callback)
+
+    # Set on the platform's own thread, between its statements: from this thread it could wait
+    # for the connection while a statement there waits for the GIL to call ``trace``.
+    p.server.call(tracing(trace))
     try:
         yield seen
     finally:
-        conn.set_trace_callback(None)
+        p.server.call(tracing(None))
 
 
 def open_session(p: OwnPlatform, device: str) -> dict[str, Any]:
